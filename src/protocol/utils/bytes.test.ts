@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { concatBytes, equalBytes, fromBase64, fromHex, fromUtf8, toBase64, toHex, utf8 } from './bytes.js'
+
+describe('bytes', () => {
+  it('hex round trip, with and without 0x', () => {
+    expect(toHex(new Uint8Array([0, 15, 255]))).toBe('000fff')
+    expect(fromHex('0x000fff')).toEqual(new Uint8Array([0, 15, 255]))
+    expect(() => fromHex('abc', 'key')).toThrow('key must be even-length hex')
+    expect(() => fromHex('zz')).toThrow(TypeError)
+  })
+
+  it('base64 matches the RFC 4648 test vectors and decodes the URL-safe alphabet', () => {
+    const vectors: Array<[string, string]> = [['', ''], ['f', 'Zg=='], ['fo', 'Zm8='], ['foo', 'Zm9v'], ['foob', 'Zm9vYg=='], ['fooba', 'Zm9vYmE='], ['foobar', 'Zm9vYmFy']]
+    for (const [plain, encoded] of vectors) {
+      expect(toBase64(utf8(plain))).toBe(encoded)
+      expect(fromUtf8(fromBase64(encoded))).toBe(plain)
+      expect(fromUtf8(fromBase64(encoded.replace(/=+$/, '')))).toBe(plain)
+    }
+    expect(fromBase64('-_8')).toEqual(fromBase64('+/8='))
+    expect(() => fromBase64('ab$c', 'message')).toThrow('message is not valid base64')
+    expect(() => fromBase64('a')).toThrow(TypeError)
+  })
+
+  it('concat and constant-shape equality', () => {
+    expect(concatBytes(new Uint8Array([1]), new Uint8Array([2, 3]))).toEqual(new Uint8Array([1, 2, 3]))
+    expect(equalBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBe(true)
+    expect(equalBytes(new Uint8Array([1, 2]), new Uint8Array([1, 3]))).toBe(false)
+    expect(equalBytes(new Uint8Array([1]), new Uint8Array([1, 3]))).toBe(false)
+  })
+
+  it('rejects malformed UTF-8', () => {
+    expect(() => fromUtf8(new Uint8Array([0xff]))).toThrow()
+  })
+})
