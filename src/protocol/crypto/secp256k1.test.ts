@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest'
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { privateKeyToAccount } from 'viem/accounts'
+import { fromHex, toHex, utf8 } from '../utils/bytes.ts'
+import { hkdfSha256, hmacSha256, keccak256, sha256 } from './hashes.ts'
+import { ecdh, generatePrivateKey, getPublicKey, recoverPublicKey, signDigest, verifyDigest } from './secp256k1.ts'
+import { hashPersonalMessage, publicKeyToAddress } from './ethereum.ts'
+import { SignatureError } from './errors.ts'
+
+const N = secp256k1.Point.CURVE().n
+
+describe('hashes (external vectors)', () => {
+  it('sha256("abc") and keccak256("") match the published digests', () => {
+    expect(toHex(sha256(utf8('abc')))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
+    expect(toHex(keccak256(new Uint8Array(0)))).toBe('c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470')
+  })
+  it('HKDF-SHA256 matches RFC 5869 test case 1 and HMAC matches RFC 4231 case 2', () => {
+    const okm = hkdfSha256(new Uint8Array(22).fill(0x0b), fromHex('000102030405060708090a0b0c'), fromHex('f0f1f2f3f4f5f6f7f8f9'), 42)
+    expect(toHex(okm)).toBe('3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865')
+    expect(toHex(hmacSha256(utf8('Jefe'), utf8('what do ya want for nothing?')))).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    )
+  })
+  it('rejects non-byte input and silly lengths', () => {
+    expect(() => sha256('abc' as never)).toThrow(TypeError)
+    expect(() => hkdfSha256(new Uint8Array(1), new Uint8Array(0), new Uint8Array(0), 0)).toThrow(RangeError)
+  })
+})
+
+describe('secp256k1', () => {
+  const privateKey = fromHex('4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318')
+
+  it('derives 65-byte uncompressed public keys and the matching Ethereum address (viem as external reference)', () => {
+    const pub = getPublicKey(privateKey)
+    expect(pub.length).toBe(65)
+    expect(pub[0]).toBe(4)
+    expect(publicKeyToAddress(pub)).toBe(privateKeyToAccount(`0x${toHex(privateKey)}`).address)
+  })
+
+  it('signs digests without prehashing: deterministic, low-S, recoverable, and equal to viem personal_sign', async () => {
+    const digest = hashPersonalMessage('hello parley')
+    const a = signDigest(digest, privateKey)
+    const b = signDigest(digest, privateKey)
+    expect(toHex(a.bytes)).toBe(toHex(b.bytes))
+    const s = BigInt('0x' + toHex(a.bytes.subarray(32)))
+    expect(s <= N / 2n).toBe(true)
+    expect(toHex(recoverPublicKey(digest, a))).toBe(toHex(getPublicKey(privateKey)))
+    const viemSig = await privateKeyToAccount(`0x${toHex(privateKey)}`).signMessage({ message: 'hello parley' })
+    expect(viemSig.slice(2, 130)).toBe(toHex(a.bytes))
+    expect(parseInt(viemSig.slice(130), 16)).toBe(27 + a.recovery)
+  })
+
+  it('verifies only the right digest and key, and rejects the high-S twin', () => {
+    const digest = sha256(utf8('pre-key bytes'))
+    const sig = signDigest(digest, privateKey)
+    const pub = getPublicKey(privateKey)
+    expect(verifyDigest(sig.bytes, digest, pub)).toBe(true)
+    expect(verifyDigest(sig.bytes, sha256(utf8('other')), pub)).toBe(false)
+    expect(verifyDigest(sig.bytes, digest, getPublicKey(generatePrivateKey()))).toBe(false)
+    const s = BigInt('0x' + toHex(sig.bytes.subarray(32)))
+    const highS = new Uint8Array(sig.bytes)
+    highS.set(fromHex((N - s).toString(16).padStart(64, '0')), 32)
+    expect(verifyDigest(highS, digest, pub)).toBe(false)
+    expect(verifyDigest(new Uint8Array(64), digest, pub)).toBe(false)
+  })
+
+  it('ECDH yields the same 65-byte point on both sides', () => {
+    const a = generatePrivateKey()
+    const b = generatePrivateKey()
+    const ab = ecdh(a, getPublicKey(b))
+    expect(ab.length).toBe(65)
+    expect(toHex(ab)).toBe(toHex(ecdh(b, getPublicKey(a))))
+  })
+
+  it('rejects bad inputs with labelled errors', () => {
+    expect(() => getPublicKey(new Uint8Array(31))).toThrow('privateKey must be 32 bytes')
+    expect(() => getPublicKey(new Uint8Array(32))).toThrow(RangeError)
+    expect(() => signDigest(new Uint8Array(33), privateKey)).toThrow('digest must be 32 bytes')
+    expect(() => ecdh(privateKey, getPublicKey(privateKey).subarray(0, 33))).toThrow('publicKey must be 65 bytes')
+    const offCurve = getPublicKey(privateKey)
+    offCurve[64] ^= 1
+    expect(() => ecdh(privateKey, offCurve)).toThrow(RangeError)
+    expect(() => recoverPublicKey(new Uint8Array(32), { bytes: new Uint8Array(64), recovery: 0 })).toThrow(SignatureError)
+    expect(() => recoverPublicKey(new Uint8Array(32), { bytes: new Uint8Array(64), recovery: 2 as never })).toThrow(RangeError)
+  })
+})
