@@ -62,7 +62,7 @@ describe('Ciphertext (aes256_gcm_hkdf_sha256)', () => {
   it('rejects structurally invalid Ciphertexts with CiphertextFormatError', async () => {
     const ct = await encrypt(utf8('x'), secret)
     const arm = ct.aes256GcmHkdfSha256!
-    await expect(decrypt({ aes256GcmHkdfSha256: { ...arm, hkdfSalt: arm.hkdfSalt.subarray(1) } }, secret)).rejects.toBeInstanceOf(CiphertextFormatError)
+    await expect(decrypt({ aes256GcmHkdfSha256: { ...arm, hkdfSalt: arm.hkdfSalt.slice(1) } }, secret)).rejects.toBeInstanceOf(CiphertextFormatError)
     await expect(decrypt({ aes256GcmHkdfSha256: { ...arm, gcmNonce: new Uint8Array(16) } }, secret)).rejects.toBeInstanceOf(CiphertextFormatError)
     await expect(decrypt({ aes256GcmHkdfSha256: { ...arm, payload: new Uint8Array(15) } }, secret)).rejects.toBeInstanceOf(CiphertextFormatError)
     await expect(decrypt({}, secret)).rejects.toBeInstanceOf(CiphertextFormatError)

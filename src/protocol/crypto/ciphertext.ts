@@ -13,7 +13,10 @@ import { hkdfSha256 } from './hashes.ts'
 import { randomBytes, zeroize } from './random.ts'
 import { CiphertextFormatError, DecryptionError } from './errors.ts'
 
-export type Ciphertext = xmtp.message_contents.Ciphertext
+/** A validated Ciphertext: the proto class with its AES-GCM arm known to be present. */
+export type Ciphertext = xmtp.message_contents.Ciphertext & {
+  aes256GcmHkdfSha256: { hkdfSalt: Uint8Array; gcmNonce: Uint8Array; payload: Uint8Array }
+}
 
 export const HKDF_SALT_LENGTH = 32
 export const GCM_NONCE_LENGTH = 12
@@ -60,7 +63,7 @@ export async function encrypt(
       pickEngine(plaintext.length, options.engine) === 'webcrypto'
         ? await webCryptoGcm('encrypt', key, gcmNonce, plaintext, aad)
         : gcm(key, gcmNonce, aad).encrypt(plaintext)
-    return xmtp.message_contents.Ciphertext.create({ aes256GcmHkdfSha256: { hkdfSalt, gcmNonce, payload } })
+    return xmtp.message_contents.Ciphertext.create({ aes256GcmHkdfSha256: { hkdfSalt, gcmNonce, payload } }) as Ciphertext
   } finally {
     zeroize(key)
   }
@@ -114,12 +117,12 @@ export function encodeCiphertext(ciphertext: xmtp.message_contents.Ciphertext.$P
 /** Decodes and validates a Ciphertext; malformed bytes throw CiphertextFormatError. */
 export function decodeCiphertext(bytes: Uint8Array): Ciphertext {
   assertBytes(bytes, 'bytes')
-  let decoded: Ciphertext
+  let decoded: xmtp.message_contents.Ciphertext
   try {
     decoded = xmtp.message_contents.Ciphertext.decode(bytes)
   } catch (cause) {
     throw new CiphertextFormatError('malformed Ciphertext protobuf', { cause })
   }
   ciphertextParts(decoded)
-  return decoded
+  return decoded as Ciphertext
 }
