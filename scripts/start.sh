@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `npm start`: installs what is missing, builds both extensions, starts a local node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-deps.sh
+echo "==> building the extension (dist/chrome, dist/firefox)"
+npm run --silent build >/dev/null
+
+cat <<TXT
+
+Parley is built.
+  Chrome/Chromium: open chrome://extensions, turn on Developer mode, "Load unpacked", choose
+                   $PWD/dist/chrome
+  Firefox:         open about:debugging#/runtime/this-firefox, "Load Temporary Add-on…", choose
+                   $PWD/dist/firefox/manifest.json
+  The extension talks to the local XMTP node below (http://127.0.0.1:5555).
+
+==> starting the XMTP node on 127.0.0.1:5555 (storage: ${PARLEY_DB:-data/parley-node.db}; Ctrl+C to stop)
+TXT
+exec npx tsx src/node/cli.ts --host 127.0.0.1 --port "${PORT:-5555}" --db "${PARLEY_DB:-data/parley-node.db}"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite, the README's test command (`npm test`) and what CI runs.
+# Installs what is missing, then runs every layer and stops at the first failing one.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-deps.sh --browsers || exit 1
+
+passed=0
+failed=0
+step() {
+  local name="$1"
+  shift
+  local start=$SECONDS
+  echo
+  echo "==> $name"
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "<== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    echo "<== $name: FAILED ($((SECONDS - start)) s)"
+    echo
+    echo "steps: $passed passed, $failed failed"
+    exit 1
+  fi
+}
+
+step "typecheck" npx tsc --noEmit
+step "unit tests" npx vitest run --project unit
+step "build (chrome + firefox)" npm run --silent build
+step "firefox lint (web-ext)" npm run --silent lint:firefox
+step "chromium e2e" npm run --silent e2e
+step "firefox e2e" npm run --silent e2e:firefox
+step "node tests (real node process over HTTP)" npx vitest run --project node
+step "interop tests (xmtp-js 13 through our node)" npx vitest run --project interop
+
+echo
+echo "steps: $passed passed, $failed failed"
