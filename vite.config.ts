@@ -1,0 +1,29 @@
+// Builds the extension for one browser per run: `vite build` → dist/chrome,
+// `TARGET=firefox vite build` → dist/firefox (`npm run build` does both).
+import { defineConfig } from 'vite'
+import preact from '@preact/preset-vite'
+import { crx } from '@crxjs/vite-plugin'
+import manifest, { buildTarget, ENTRY } from './manifest.config.ts'
+
+const target = buildTarget()
+
+export default defineConfig({
+  plugins: [
+    preact(),
+    crx({
+      manifest,
+      browser: target,
+      // Standalone = emitted as self-contained IIFEs listed straight in the manifest: no async
+      // loader, no web-accessible chunks, and the MAIN-world provider exists at document start.
+      contentScripts: { standaloneFiles: [ENTRY.content, ENTRY.inpage] },
+    }),
+  ],
+  build: {
+    outDir: `dist/${target}`,
+    emptyOutDir: true,
+    // Extension pages load from disk; keep output readable for store review.
+    minify: false,
+    sourcemap: false,
+    target: 'es2022',
+  },
+})
