@@ -1,0 +1,44 @@
+// The content script's only job: carry page requests from window.xmtp to the background and
+// carry the answers back. It checks envelopes (same window, our channel, an id) but not the
+// request itself: the background validates everything, since pages can skip the provider.
+import { providerErrors } from '../extension/dapp-visible.ts'
+import {
+  makeRuntimeRpcMessage,
+  parsePageRequest,
+  parseRpcResponse,
+  WINDOW_CHANNEL,
+  type PageResponseMessage,
+  type RpcResponse,
+  type RuntimeRpcMessage,
+} from '../extension/messages.ts'
+import { isSameWindowEvent, postToSameWindow, type ChannelEvent, type ChannelWindow } from '../extension/window-channel.ts'
+
+/** Sends one message to the background and resolves with its answer (runtime.sendMessage). */
+export type SendToBackground = (message: RuntimeRpcMessage) => Promise<unknown>
+
+/** Starts relaying; returns a function that stops it. */
+export function startRelay(win: ChannelWindow, sendToBackground: SendToBackground): () => void {
+  const onMessage = (event: ChannelEvent): void => {
+    if (!isSameWindowEvent(win, event)) return
+    const message = parsePageRequest(event.data)
+    if (!message) return
+    void forward(message.request).then((response) => {
+      const answer: PageResponseMessage = { channel: WINDOW_CHANNEL, kind: 'response', id: message.id, response }
+      postToSameWindow(win, answer)
+    })
+  }
+
+  async function forward(request: unknown): Promise<RpcResponse> {
+    let raw: unknown
+    try {
+      raw = await sendToBackground(makeRuntimeRpcMessage(request))
+    } catch {
+      // The background is gone (extension reloaded, updated or disabled): tell the page plainly.
+      return { ok: false, error: providerErrors.disconnected().toJSON() }
+    }
+    return parseRpcResponse(raw) ?? { ok: false, error: providerErrors.invalidResponse().toJSON() }
+  }
+
+  win.addEventListener('message', onMessage)
+  return () => win.removeEventListener('message', onMessage)
+}

@@ -1,0 +1,166 @@
+// Every message that crosses a boundary between Parley's worlds is declared here, once:
+//
+//   page (window.xmtp, MAIN world) ──window.postMessage──▶ content script (isolated world)
+//   content script / popup ──runtime.sendMessage──▶ background ──response──▶ back the same way
+//
+// METHODS is the single RPC table (method name → params, result, who may call it). It drives
+// the background's handler table (src/background/dispatcher.ts requires a handler per entry)
+// and the provider's allow-list (src/inpage/provider.ts only forwards `exposure: 'dapp'`).
+// Methods that touch keys or conversations are added later with `exposure: 'extension'` so
+// that pages can never reach them.
+//
+// Imported by the page-world script: keep it free of chrome.*, browser.* and DOM.
+import { ERROR_MESSAGES, isRpcErrorPayload, providerErrors, type RpcErrorPayload } from './dapp-visible.ts'
+
+// ───────────────────────────── the RPC table ─────────────────────────────
+
+/** Who may call a method: any web page through window.xmtp, or only Parley's own pages. */
+export type Exposure = 'dapp' | 'extension'
+
+export interface MethodSpec<P, R> {
+  readonly exposure: Exposure
+  /** Turns raw params into the typed params, or throws a -32602 ProviderRpcError. */
+  readonly parseParams: (raw: unknown, method: string) => P
+  /** Type-only carrier; never set at runtime. */
+  readonly _types?: { params: P; result: R }
+}
+
+function defineMethod<P, R>(spec: Omit<MethodSpec<P, R>, '_types'>): MethodSpec<P, R> {
+  return Object.freeze(spec)
+}
+
+/** Params parser for methods that take none: absent, [] or {} are all fine. */
+function noParams(raw: unknown, method: string): undefined {
+  if (raw === undefined) return undefined
+  if (Array.isArray(raw) ? raw.length === 0 : Object.keys(raw as object).length === 0) return undefined
+  throw providerErrors.invalidParams(method, 'this method takes no params')
+}
+
+export interface PingResult {
+  pong: true
+  /** The extension's version (manifest version string). */
+  version: string
+  /** When this background instance started (ms since epoch); changes when the worker restarts. */
+  startedAt: number
+}
+
+export const METHODS = {
+  /** Liveness check: proves the page → content → background path works. */
+  ping: defineMethod<undefined, PingResult>({ exposure: 'dapp', parseParams: noParams }),
+} as const satisfies Record<string, MethodSpec<unknown, unknown>>
+
+export type MethodName = keyof typeof METHODS
+type SpecOf<M extends MethodName> = (typeof METHODS)[M]
+export type ParamsOf<M extends MethodName> = SpecOf<M> extends MethodSpec<infer P, unknown> ? P : never
+export type ResultOf<M extends MethodName> = SpecOf<M> extends MethodSpec<unknown, infer R> ? R : never
+export type DappMethodName = { [M in MethodName]: SpecOf<M>['exposure'] extends 'dapp' ? M : never }[MethodName]
+
+/** Own-property lookup, so names like "toString" or "__proto__" are never methods. */
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(METHODS, name)
+}
+
+export function isDappMethod(name: string): name is DappMethodName {
+  return isMethodName(name) && METHODS[name].exposure === 'dapp'
+}
+
+// ───────────────────────────── requests and responses ─────────────────────────────
+
+/** What a caller asks for; validated by validateRpcRequest before anything acts on it. */
+export interface RpcRequest {
+  method: string
+  params?: unknown[] | Record<string, unknown>
+}
+
+export type RpcResponse<R = unknown> = { ok: true; result: R } | { ok: false; error: RpcErrorPayload }
+
+/**
+ * EIP-1193 request shape check, shared by the provider (before sending) and the background
+ * (before dispatching; pages can post to the channel without the provider). Throws -32600.
+ */
+export function validateRpcRequest(value: unknown): RpcRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw providerErrors.invalidRequest(ERROR_MESSAGES.requestNotObject)
+  }
+  const { method, params } = value as Record<string, unknown>
+  if (typeof method !== 'string' || method.length === 0) {
+    throw providerErrors.invalidRequest(ERROR_MESSAGES.methodNotString)
+  }
+  if (params === undefined) return { method }
+  if (typeof params !== 'object' || params === null) {
+    throw providerErrors.invalidRequest(ERROR_MESSAGES.paramsNotStructured)
+  }
+  return { method, params: params as unknown[] | Record<string, unknown> }
+}
+
+export function parseRpcResponse(value: unknown): RpcResponse | null {
+  if (typeof value !== 'object' || value === null) return null
+  const v = value as Record<string, unknown>
+  if (v.ok === true && 'result' in v) return { ok: true, result: v.result }
+  if (v.ok === false && isRpcErrorPayload(v.error)) return { ok: false, error: v.error }
+  return null
+}
+
+// ───────────────────────────── runtime messaging (content/popup → background) ─────────────────────────────
+
+/** Tags Parley's runtime messages so the background ignores anything else on the bus. */
+export const RUNTIME_RPC_TAG = 'parley/rpc@1'
+
+export interface RuntimeRpcMessage {
+  tag: typeof RUNTIME_RPC_TAG
+  request: unknown
+}
+
+export function makeRuntimeRpcMessage(request: unknown): RuntimeRpcMessage {
+  return { tag: RUNTIME_RPC_TAG, request }
+}
+
+export function isRuntimeRpcMessage(value: unknown): value is RuntimeRpcMessage {
+  return typeof value === 'object' && value !== null && (value as { tag?: unknown }).tag === RUNTIME_RPC_TAG
+}
+
+// ───────────────────────────── window channel (page ⇄ content script) ─────────────────────────────
+
+/** Unique tag on every window message between window.xmtp and the content script. */
+export const WINDOW_CHANNEL = 'parley-xmtp-provider:v1:7c1f4e'
+
+/** Longest request id accepted on the window channel. */
+const MAX_ID_LENGTH = 128
+
+export interface PageRequestMessage {
+  channel: typeof WINDOW_CHANNEL
+  kind: 'request'
+  id: string
+  request: unknown
+}
+
+export interface PageResponseMessage {
+  channel: typeof WINDOW_CHANNEL
+  kind: 'response'
+  id: string
+  response: RpcResponse
+}
+
+function channelMessageOf(value: unknown, kind: 'request' | 'response'): Record<string, unknown> | null {
+  if (typeof value !== 'object' || value === null) return null
+  const v = value as Record<string, unknown>
+  if (v.channel !== WINDOW_CHANNEL || v.kind !== kind) return null
+  if (typeof v.id !== 'string' || v.id.length === 0 || v.id.length > MAX_ID_LENGTH) return null
+  return v
+}
+
+/** For the content script: a request posted by the page, or null for anything else. */
+export function parsePageRequest(value: unknown): PageRequestMessage | null {
+  const v = channelMessageOf(value, 'request')
+  if (!v || !('request' in v)) return null
+  return { channel: WINDOW_CHANNEL, kind: 'request', id: v.id as string, request: v.request }
+}
+
+/** For the provider: a response posted by the content script, or null for anything else. */
+export function parsePageResponse(value: unknown): PageResponseMessage | null {
+  const v = channelMessageOf(value, 'response')
+  if (!v) return null
+  // A well-addressed answer with a broken body still settles its request, as an error.
+  const response = parseRpcResponse(v.response) ?? { ok: false, error: providerErrors.invalidResponse().toJSON() }
+  return { channel: WINDOW_CHANNEL, kind: 'response', id: v.id as string, response }
+}

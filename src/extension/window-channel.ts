@@ -1,0 +1,28 @@
+// The same-window postMessage plumbing shared by the page-world provider and the content
+// script. Both sides only accept events whose source is their own window and whose origin is
+// the page's origin: frames, popups and other windows cannot speak on the channel.
+//
+// Typed against a minimal window shape so it runs in unit tests without a DOM.
+
+export interface ChannelEvent {
+  data: unknown
+  source: unknown
+  origin: string
+}
+
+export interface ChannelWindow {
+  addEventListener(type: 'message', listener: (event: ChannelEvent) => void): void
+  removeEventListener(type: 'message', listener: (event: ChannelEvent) => void): void
+  postMessage(message: unknown, targetOrigin: string): void
+  readonly location: { readonly origin: string }
+}
+
+export function isSameWindowEvent(win: ChannelWindow, event: ChannelEvent): boolean {
+  return event.source === win && event.origin === win.location.origin
+}
+
+/** Posts to our own window, addressed to our own origin (opaque origins can only use '*'). */
+export function postToSameWindow(win: ChannelWindow, message: unknown): void {
+  const origin = win.location.origin
+  win.postMessage(message, origin === 'null' ? '*' : origin)
+}
