@@ -54,7 +54,8 @@ describe('Ciphertext (aes256_gcm_hkdf_sha256)', () => {
     await expect(decrypt(ct, secret)).rejects.toBeInstanceOf(DecryptionError)
     for (const field of ['payload', 'gcmNonce', 'hkdfSalt'] as const) {
       const copy = decodeCiphertext(encodeCiphertext(ct))
-      copy.aes256GcmHkdfSha256![field][0] ^= 1
+      const bytes = copy.aes256GcmHkdfSha256[field]
+      bytes[0] = bytes[0]! ^ 1
       await expect(decrypt(copy, secret, aad)).rejects.toBeInstanceOf(DecryptionError)
     }
   })
