@@ -1,0 +1,171 @@
+// The client's set of known conversations, keyed by topic, with the listing rules of
+// spec §7 and §8.4 and the incremental-listing watermark. Pure: no I/O here; the
+// Conversations class feeds it from the network and mirrors it into Persistence.
+//
+// Rules:
+//  - V2 (§8.4): conversations are keyed by invitation topic; the FIRST invitation seen
+//    for a topic wins, later ones (re-sent or crossed invites) are ignored.
+//  - V1 (§7): one conversation per address pair (the dm- topic); the EARLIEST intro
+//    message per peer gives its creation time.
+//  - list() is sorted by creation time (then topic, for a stable order).
+//  - Incremental listing: the next run queries from the previous run's start minus a
+//    skew window, so envelopes with slightly late sender timestamps are not missed;
+//    the overlap is harmless because merging is idempotent.
+import { fromHex, fromUtf8, toHex, utf8 } from '../utils/bytes.ts'
+
+export type ConversationVersion = 'v1' | 'v2'
+
+export interface InvitationContext {
+  conversationId: string
+  metadata: Record<string, string>
+}
+
+export interface ConversationRecord {
+  version: ConversationVersion
+  /** Full content topic (/xmtp/0/dm-…/proto or /xmtp/0/m-…/proto). */
+  topic: string
+  /** The peer's EIP-55 address. */
+  peerAddress: string
+  /** Creation time in ns (V1: the earliest intro message's header time). */
+  createdNs: bigint
+  /** V2 only, and only when the invitation carried one. */
+  context?: InvitationContext
+  /** V2 only: the 32-byte key material of the invitation. */
+  keyMaterial?: Uint8Array
+}
+
+/** Default skew window for incremental listing (xmtp-js uses 10 s). */
+export const LISTING_SKEW_NS = 10_000_000_000n
+
+export type AddOutcome = 'added' | 'replaced' | 'ignored'
+
+function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}
+
+/** Key of a V2 conversation for reuse and single-flight: peer and conversationId. */
+export function conversationKey(peerAddress: string, conversationId: string | undefined): string {
+  return `${peerAddress.toLowerCase()}|${conversationId === undefined ? '' : `#${conversationId}`}`
+}
+
+export class ConversationIndex {
+  readonly #byTopic = new Map<string, ConversationRecord>()
+
+  /** Merges one record under the listing rules; says whether it changed the set. */
+  add(record: ConversationRecord): AddOutcome {
+    checkRecord(record)
+    const existing = this.#byTopic.get(record.topic)
+    if (!existing) {
+      this.#byTopic.set(record.topic, record)
+      return 'added'
+    }
+    if (record.version === 'v1' && existing.version === 'v1' && record.createdNs < existing.createdNs) {
+      this.#byTopic.set(record.topic, record)
+      return 'replaced'
+    }
+    return 'ignored'
+  }
+
+  get(topic: string): ConversationRecord | undefined {
+    return this.#byTopic.get(topic)
+  }
+
+  has(topic: string): boolean {
+    return this.#byTopic.has(topic)
+  }
+
+  get size(): number {
+    return this.#byTopic.size
+  }
+
+  /** Every conversation, oldest first. */
+  list(): ConversationRecord[] {
+    return [...this.#byTopic.values()].sort((a, b) =>
+      a.createdNs < b.createdNs ? -1 : a.createdNs > b.createdNs ? 1 : a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0,
+    )
+  }
+
+  /** The V2 conversation with `peer` and exactly this conversationId (undefined matches only undefined, §7). */
+  findV2(peerAddress: string, conversationId: string | undefined): ConversationRecord | undefined {
+    for (const record of this.list()) {
+      if (record.version !== 'v2' || !sameAddress(record.peerAddress, peerAddress)) continue
+      if (record.context?.conversationId === conversationId) return record
+    }
+    return undefined
+  }
+
+  findV1(peerAddress: string): ConversationRecord | undefined {
+    for (const record of this.#byTopic.values()) {
+      if (record.version === 'v1' && sameAddress(record.peerAddress, peerAddress)) return record
+    }
+    return undefined
+  }
+}
+
+/** Where an incremental query starts: undefined (everything) on the first run, else last run − skew (never negative). */
+export function listingStartNs(lastRunNs: bigint | undefined, skewNs: bigint = LISTING_SKEW_NS): bigint | undefined {
+  if (lastRunNs === undefined) return undefined
+  const start = lastRunNs - skewNs
+  return start > 0n ? start : undefined
+}
+
+function checkRecord(record: ConversationRecord): void {
+  if (typeof record !== 'object' || record === null) throw new TypeError('record must be an object')
+  if (record.version !== 'v1' && record.version !== 'v2') throw new TypeError('record.version must be v1 or v2')
+  if (typeof record.topic !== 'string' || record.topic.length === 0) throw new TypeError('record.topic must be a non-empty string')
+  if (typeof record.peerAddress !== 'string') throw new TypeError('record.peerAddress must be a string')
+  if (typeof record.createdNs !== 'bigint' || record.createdNs < 0n) throw new RangeError('record.createdNs must be a non-negative bigint')
+  if (record.version === 'v2' && !(record.keyMaterial instanceof Uint8Array && record.keyMaterial.length === 32)) {
+    throw new RangeError('record.keyMaterial must be 32 bytes for a V2 conversation')
+  }
+}
+
+// ------------------------------------------------------------------ persistence form
+// A record is stored as UTF-8 JSON; bigints as decimal strings, bytes as hex.
+
+export function encodeRecord(record: ConversationRecord): Uint8Array {
+  checkRecord(record)
+  return utf8(
+    JSON.stringify({
+      version: record.version,
+      topic: record.topic,
+      peerAddress: record.peerAddress,
+      createdNs: record.createdNs.toString(),
+      ...(record.context ? { context: record.context } : {}),
+      ...(record.keyMaterial ? { keyMaterial: toHex(record.keyMaterial) } : {}),
+    }),
+  )
+}
+
+/** Parses a stored record; throws TypeError/RangeError when it is not one. */
+export function decodeRecord(bytes: Uint8Array): ConversationRecord {
+  const raw = JSON.parse(fromUtf8(bytes)) as Record<string, unknown>
+  if (typeof raw !== 'object' || raw === null) throw new TypeError('stored conversation is not an object')
+  if (typeof raw.createdNs !== 'string' || !/^\d+$/.test(raw.createdNs)) throw new TypeError('stored conversation has no createdNs')
+  const record: ConversationRecord = {
+    version: raw.version as ConversationVersion,
+    topic: raw.topic as string,
+    peerAddress: raw.peerAddress as string,
+    createdNs: BigInt(raw.createdNs),
+  }
+  const context = raw.context as InvitationContext | undefined
+  if (context !== undefined) {
+    if (typeof context !== 'object' || context === null || typeof context.conversationId !== 'string') {
+      throw new TypeError('stored conversation has a malformed context')
+    }
+    record.context = { conversationId: context.conversationId, metadata: { ...(context.metadata ?? {}) } }
+  }
+  if (typeof raw.keyMaterial === 'string') record.keyMaterial = fromHex(raw.keyMaterial, 'stored keyMaterial')
+  checkRecord(record)
+  return record
+}
+
+export function encodeWatermark(ns: bigint): Uint8Array {
+  return utf8(ns.toString())
+}
+
+export function decodeWatermark(bytes: Uint8Array | null): bigint | undefined {
+  if (!bytes) return undefined
+  const text = fromUtf8(bytes)
+  return /^\d+$/.test(text) ? BigInt(text) : undefined
+}
