@@ -33,6 +33,14 @@ export function encodedContentToBytes(encoded: EncodedContentFields & Partial<En
 }
 
 /**
+ * A plain Uint8Array view of the same memory: protobufjs hands out Node Buffers when it
+ * reads from a Buffer, and callers should see one type in Node and in browsers.
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/**
  * Parses EncodedContent bytes without decompressing. Throws MalformedContentError when the
  * bytes are not protobuf, carry no type, or name an invalid type or compression.
  */
@@ -51,7 +59,7 @@ export function encodedContentFromBytes(bytes: Uint8Array): EncodedContent {
   } catch (error) {
     throw new MalformedContentError('encoded content has an invalid content type', { cause: error })
   }
-  const result: EncodedContent = { type, parameters: { ...decoded.parameters }, content: decoded.content }
+  const result: EncodedContent = { type, parameters: { ...decoded.parameters }, content: plainBytes(decoded.content) }
   if (Object.prototype.hasOwnProperty.call(decoded, 'fallback') && decoded.fallback != null) result.fallback = decoded.fallback
   if (Object.prototype.hasOwnProperty.call(decoded, 'compression') && decoded.compression != null) {
     if (!isCompression(decoded.compression)) {

@@ -3,6 +3,7 @@
 import { xmtp } from '../../../gen/proto.js'
 import type { CodecRegistry, ContentCodec, EncodedContent, EncodedContentFields } from '../codec.ts'
 import { ContentTypeId, toContentTypeId } from '../content-type-id.ts'
+import { plainBytes } from '../encoded-content.ts'
 import { ContentCodecError, ContentError, MalformedContentError, UnknownContentTypeError } from '../errors.ts'
 
 export const ContentTypeComposite = new ContentTypeId({
@@ -76,7 +77,7 @@ function fromProto(proto: CompositeProto, registry: CodecRegistry, depth: number
       const encoded: EncodedContent = {
         type,
         parameters: { ...(item.part.parameters ?? {}) },
-        content: item.part.content ?? new Uint8Array(0),
+        content: plainBytes(item.part.content ?? new Uint8Array(0)),
       }
       try {
         return { type, content: codec.decode(encoded, registry) }

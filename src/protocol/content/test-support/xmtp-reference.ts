@@ -8,10 +8,10 @@ const require = createRequire(import.meta.url)
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export interface ReferenceCodec {
   contentType: any
-  encode(content: any, registry: any): any
-  decode(encoded: any, registry: any): any
-  fallback(content: any): string | undefined
-  shouldPush(content: any): boolean
+  encode(content: any, registry?: any): any
+  decode(encoded: any, registry?: any): any
+  fallback(content?: any): string | undefined
+  shouldPush(content?: any): boolean
 }
 
 export const refText = require('@xmtp/content-type-text') as { ContentTypeText: any; TextCodec: new () => ReferenceCodec }
