@@ -1,28 +1,31 @@
 // Turns a runtime message into a call on the handler table and an RpcResponse.
-// The table is typed from METHODS (src/extension/messages.ts): adding a method there without
-// a handler here is a compile error. Pages only ever reach `exposure: 'dapp'` methods, and
-// internal errors reach them only as a generic -32603 (no internal text, no key material).
+// The table is typed from a method table (METHODS in src/extension/messages.ts in the
+// extension): a method without a handler is a compile error. Pages only ever reach
+// `exposure: 'dapp'` methods, and internal errors reach callers only as a generic -32603
+// (no internal text, no key material).
 import { ProviderRpcError, providerErrors } from '../extension/dapp-visible.ts'
 import {
-  isMethodName,
+  isMethodIn,
   isRuntimeRpcMessage,
   METHODS,
   validateRpcRequest,
-  type MethodName,
-  type ParamsOf,
-  type ResultOf,
+  type MethodTable,
+  type ParamsIn,
+  type ResultIn,
   type RpcResponse,
 } from '../extension/messages.ts'
 
 /** Who is calling, decided by the background from the message sender, never by the caller. */
 export type Caller = { kind: 'dapp'; origin: string } | { kind: 'extension' }
 
-export type Handler<M extends MethodName> = (
-  params: ParamsOf<M>,
+export type HandlerFor<T extends MethodTable, M extends keyof T> = (
+  params: ParamsIn<T, M>,
   caller: Caller,
-) => ResultOf<M> | Promise<ResultOf<M>>
+) => ResultIn<T, M> | Promise<ResultIn<T, M>>
 
-export type HandlerTable = { readonly [M in MethodName]: Handler<M> }
+/** One handler per method of the table: name → handler. */
+export type HandlerTableFor<T extends MethodTable> = { readonly [M in keyof T]: HandlerFor<T, M> }
+export type HandlerTable = HandlerTableFor<typeof METHODS>
 
 export interface DispatcherOptions {
   /** Told about unexpected (non-ProviderRpcError) failures; the caller only sees -32603. */
@@ -32,7 +35,11 @@ export interface DispatcherOptions {
 /** Dispatches one runtime message; resolves with an RpcResponse and never rejects. */
 export type Dispatch = (message: unknown, caller: Caller | null) => Promise<RpcResponse>
 
-export function createDispatcher(handlers: HandlerTable, options: DispatcherOptions = {}): Dispatch {
+export function createDispatcher<T extends MethodTable>(
+  methods: T,
+  handlers: HandlerTableFor<T>,
+  options: DispatcherOptions = {},
+): Dispatch {
   return async (message, caller) => {
     let method = '(none)'
     try {
@@ -41,29 +48,19 @@ export function createDispatcher(handlers: HandlerTable, options: DispatcherOpti
       const request = validateRpcRequest(message.request)
       method = request.method
       // Extension-only methods look exactly like unknown ones to a page.
-      if (!isMethodName(method) || (caller.kind === 'dapp' && METHODS[method].exposure !== 'dapp')) {
+      if (!isMethodIn(methods, method) || (caller.kind === 'dapp' && methods[method]?.exposure !== 'dapp')) {
         throw providerErrors.unsupportedMethod(method)
       }
-      const result = await callHandler(handlers, method, request.params, caller)
-      return { ok: true, result }
+      const spec = methods[method]!
+      const params = spec.parseParams(request.params, method) as ParamsIn<T, typeof method>
+      const handler = handlers[method] as HandlerFor<T, typeof method>
+      return { ok: true, result: await handler(params, caller) }
     } catch (error) {
       if (error instanceof ProviderRpcError) return { ok: false, error: error.toJSON() }
       options.onInternalError?.(method, error)
       return { ok: false, error: providerErrors.internal().toJSON() }
     }
   }
-}
-
-function callHandler<M extends MethodName>(
-  handlers: HandlerTable,
-  method: M,
-  rawParams: unknown,
-  caller: Caller,
-): ResultOf<M> | Promise<ResultOf<M>> {
-  const spec = METHODS[method]
-  const params = spec.parseParams(rawParams, method) as ParamsOf<M>
-  const handler = handlers[method] as Handler<M>
-  return handler(params, caller)
 }
 
 /** The parts of runtime.MessageSender the classification needs. */
@@ -76,7 +73,7 @@ export interface SenderInfo {
 /**
  * Decides who sent a runtime message: Parley's own pages (popup, later approval windows) are
  * `extension`; content scripts speak for the web page they run in (`dapp` + its origin).
- * Returns null for anything else (other extensions, senders without a URL).
+ * Returns null for anything else (other extensions, senders without a usable URL).
  */
 export function classifySender(sender: SenderInfo, extensionId: string, extensionBaseUrl: string): Caller | null {
   if (sender.id !== extensionId || typeof sender.url !== 'string') return null

@@ -4,9 +4,10 @@
 import browser from 'webextension-polyfill'
 import { classifySender, createDispatcher } from './dispatcher.ts'
 import { createHandlers } from './handlers.ts'
-import { isRuntimeRpcMessage } from '../extension/messages.ts'
+import { isRuntimeRpcMessage, METHODS } from '../extension/messages.ts'
 
 const dispatch = createDispatcher(
+  METHODS,
   createHandlers({ version: browser.runtime.getManifest().version, startedAt: Date.now() }),
   {
     onInternalError: (method, error) => {

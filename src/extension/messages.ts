@@ -17,20 +17,26 @@ import { ERROR_MESSAGES, isRpcErrorPayload, providerErrors, type RpcErrorPayload
 /** Who may call a method: any web page through window.xmtp, or only Parley's own pages. */
 export type Exposure = 'dapp' | 'extension'
 
-export interface MethodSpec<P, R> {
-  readonly exposure: Exposure
+export interface MethodSpec<P, R, E extends Exposure = Exposure> {
+  readonly exposure: E
   /** Turns raw params into the typed params, or throws a -32602 ProviderRpcError. */
   readonly parseParams: (raw: unknown, method: string) => P
   /** Type-only carrier; never set at runtime. */
   readonly _types?: { params: P; result: R }
 }
 
-function defineMethod<P, R>(spec: Omit<MethodSpec<P, R>, '_types'>): MethodSpec<P, R> {
-  return Object.freeze(spec)
+/** A method any web page may call through window.xmtp. */
+export function dappMethod<P, R>(parseParams: (raw: unknown, method: string) => P): MethodSpec<P, R, 'dapp'> {
+  return Object.freeze({ exposure: 'dapp', parseParams })
+}
+
+/** A method only Parley's own pages (popup, approval windows) may call. */
+export function extensionMethod<P, R>(parseParams: (raw: unknown, method: string) => P): MethodSpec<P, R, 'extension'> {
+  return Object.freeze({ exposure: 'extension', parseParams })
 }
 
 /** Params parser for methods that take none: absent, [] or {} are all fine. */
-function noParams(raw: unknown, method: string): undefined {
+export function noParams(raw: unknown, method: string): undefined {
   if (raw === undefined) return undefined
   if (Array.isArray(raw) ? raw.length === 0 : Object.keys(raw as object).length === 0) return undefined
   throw providerErrors.invalidParams(method, 'this method takes no params')
@@ -44,24 +50,35 @@ export interface PingResult {
   startedAt: number
 }
 
+export type MethodTable = Readonly<Record<string, MethodSpec<unknown, unknown>>>
+
 export const METHODS = {
   /** Liveness check: proves the page → content → background path works. */
-  ping: defineMethod<undefined, PingResult>({ exposure: 'dapp', parseParams: noParams }),
-} as const satisfies Record<string, MethodSpec<unknown, unknown>>
+  ping: dappMethod<undefined, PingResult>(noParams),
+} as const satisfies MethodTable
+
+export type ParamsIn<T extends MethodTable, M extends keyof T> = T[M] extends MethodSpec<infer P, unknown> ? P : never
+export type ResultIn<T extends MethodTable, M extends keyof T> = T[M] extends MethodSpec<unknown, infer R> ? R : never
 
 export type MethodName = keyof typeof METHODS
-type SpecOf<M extends MethodName> = (typeof METHODS)[M]
-export type ParamsOf<M extends MethodName> = SpecOf<M> extends MethodSpec<infer P, unknown> ? P : never
-export type ResultOf<M extends MethodName> = SpecOf<M> extends MethodSpec<unknown, infer R> ? R : never
-export type DappMethodName = { [M in MethodName]: SpecOf<M>['exposure'] extends 'dapp' ? M : never }[MethodName]
+export type ParamsOf<M extends MethodName> = ParamsIn<typeof METHODS, M>
+export type ResultOf<M extends MethodName> = ResultIn<typeof METHODS, M>
+export type DappMethodName = {
+  [M in MethodName]: (typeof METHODS)[M] extends MethodSpec<unknown, unknown, 'dapp'> ? M : never
+}[MethodName]
 
 /** Own-property lookup, so names like "toString" or "__proto__" are never methods. */
-export function isMethodName(name: string): name is MethodName {
-  return Object.hasOwn(METHODS, name)
+export function isMethodIn<T extends MethodTable>(methods: T, name: string): name is Extract<keyof T, string> {
+  return Object.hasOwn(methods, name)
 }
 
-export function isDappMethod(name: string): name is DappMethodName {
-  return isMethodName(name) && METHODS[name].exposure === 'dapp'
+export function isMethodName(name: string): name is MethodName {
+  return isMethodIn(METHODS, name)
+}
+
+/** Whether a web page may call `name` under the given table. */
+export function isDappMethodIn(methods: MethodTable, name: string): boolean {
+  return isMethodIn(methods, name) && methods[name]?.exposure === 'dapp'
 }
 
 // ───────────────────────────── requests and responses ─────────────────────────────

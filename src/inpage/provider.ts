@@ -11,8 +11,10 @@ import {
   providerErrors,
 } from '../extension/dapp-visible.ts'
 import {
-  isDappMethod,
+  isDappMethodIn,
+  METHODS,
   validateRpcRequest,
+  type MethodTable,
   type DappMethodName,
   type ParamsOf,
   type ResultOf,
@@ -43,10 +45,13 @@ export interface XmtpProvider {
 export interface ProviderOptions {
   /** Where errors thrown by dapp listeners go (default: rethrown asynchronously). */
   reportListenerError?: (error: unknown) => void
+  /** The allow-list source (default: METHODS); only `exposure: 'dapp'` entries are forwarded. */
+  methods?: MethodTable
 }
 
 export function createProvider(transport: ProviderTransport, options: ProviderOptions = {}): XmtpProvider {
   const events = new EventEmitter(options.reportListenerError)
+  const methods = options.methods ?? METHODS
   let connected = false
 
   function setReachable(reachable: boolean, cause?: unknown): void {
@@ -59,7 +64,7 @@ export function createProvider(transport: ProviderTransport, options: ProviderOp
   // `async`, so every failure (even a synchronous validation error) is a rejected promise.
   async function request(args: unknown): Promise<unknown> {
     const validated = validateRpcRequest(args)
-    if (!isDappMethod(validated.method)) throw providerErrors.unsupportedMethod(validated.method)
+    if (!isDappMethodIn(methods, validated.method)) throw providerErrors.unsupportedMethod(validated.method)
     const response = await transport.send(validated)
     if (response.ok) {
       setReachable(true)
