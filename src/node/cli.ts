@@ -1,0 +1,81 @@
+// `npm run node -- --port 5555 --db ./data/parley-node.db`: runs the node until SIGINT/SIGTERM.
+
+import pino from 'pino'
+import { verifyAuthToken } from '../protocol/auth/index.ts'
+import { ConfigError, LISTENING_LINE, parseNodeArgs, USAGE } from './config.ts'
+import { XmtpNode } from './server.ts'
+import { SqliteEnvelopeStore } from './store/sqlite.ts'
+
+
+async function main(): Promise<void> {
+  let parsed
+  try {
+    parsed = parseNodeArgs(process.argv.slice(2))
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`parley-node: ${err.message}\n\n${USAGE}`)
+    process.exit(2)
+  }
+  if (parsed.help) {
+    process.stdout.write(USAGE)
+    return
+  }
+  const config = parsed.config
+  // Synchronous writes: few lines at info level, and none lost when the process exits.
+  const logger = pino({ level: config.logLevel, base: { service: 'parley-node' } }, pino.destination({ fd: 1, sync: true }))
+
+  let store: SqliteEnvelopeStore
+  try {
+    store = new SqliteEnvelopeStore({ path: config.db, sync: config.sync })
+  } catch (err) {
+    logger.fatal({ err, db: config.db }, 'cannot open the database')
+    process.exit(1)
+  }
+  const node = new XmtpNode({
+    store,
+    logger,
+    verifyToken: config.auth ? verifyAuthToken : undefined,
+    rateLimits: config.rateLimits,
+    trustProxy: config.trustProxy,
+    maxBodyBytes: config.maxBodyBytes,
+  })
+
+  let url: string
+  try {
+    url = await node.listen(config.port, config.host)
+  } catch (err) {
+    logger.fatal({ err, port: config.port, host: config.host }, 'cannot listen')
+    await store.close()
+    process.exit(1)
+  }
+  logger.info(
+    { url, db: config.db, sync: config.sync, auth: config.auth, rateLimits: config.rateLimits ?? 'off', envelopes: await store.count() },
+    'node started',
+  )
+  process.stdout.write(`${LISTENING_LINE}${url}\n`)
+  if (!config.auth) logger.warn('publish authentication is OFF (--no-auth): anyone can publish to any topic')
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'stopping: no new connections, ending streams, closing the database')
+    node
+      .close()
+      .then(() => {
+        logger.info('stopped')
+        process.exit(0)
+      })
+      .catch((err) => {
+        logger.error({ err }, 'unclean stop')
+        process.exit(1)
+      })
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((err) => {
+  process.stderr.write(`parley-node: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  process.exit(1)
+})

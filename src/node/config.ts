@@ -1,0 +1,122 @@
+// Node configuration and its command line.
+
+import { parseArgs } from 'node:util'
+import { DEFAULT_MAX_BODY_BYTES } from './limits.ts'
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.ts'
+import type { SyncMode } from './store/sqlite.ts'
+
+export interface NodeConfig {
+  port: number
+  host: string
+  /** SQLite file path or `:memory:`. */
+  db: string
+  sync: SyncMode
+  auth: boolean
+  /** Undefined = no rate limits. */
+  rateLimits: RateLimits | undefined
+  /** Use the first X-Forwarded-For entry as the client IP (only behind a trusted proxy). */
+  trustProxy: boolean
+  maxBodyBytes: number
+  logLevel: string
+}
+
+/** What the CLI prints, followed by the URL, once it listens; test helpers wait for it. */
+export const LISTENING_LINE = 'Parley node listening on '
+
+export const DEFAULT_PORT = 5555
+export const DEFAULT_DB = './data/parley-node.db'
+
+export const USAGE = `Usage: npm run node -- [options]
+
+Runs a Parley XMTP node: the message API v1 over HTTP (/message/v1/*), as xmtp-js 13 expects it.
+
+Options:
+  --port <n>                 port to listen on; 0 picks a free one (default: $PORT or ${DEFAULT_PORT})
+  --host <addr>              address to bind (default: 127.0.0.1; 0.0.0.0 for every interface)
+  --db <file | :memory:>     SQLite database (default: ${DEFAULT_DB}; its folder is created)
+  --sync <full | normal>     full (default): every acknowledged publish is fsynced, surviving
+                             power loss; normal: survives a killed process, not a power loss
+  --no-auth                  accept publishes without a bearer token (experiments only)
+  --rate-default <n/burst>   API calls per minute per client IP and burst (default: ${DEFAULT_RATE_LIMITS.default.perMinute}/${DEFAULT_RATE_LIMITS.default.burst})
+  --rate-publish <n/burst>   published envelopes per minute per client IP and burst (default: ${DEFAULT_RATE_LIMITS.publish.perMinute}/${DEFAULT_RATE_LIMITS.publish.burst})
+  --no-rate-limits           turn rate limiting off
+  --trust-proxy              take the client IP from X-Forwarded-For (only behind your own proxy)
+  --max-body-bytes <n>       largest request body (default: ${DEFAULT_MAX_BODY_BYTES}, the gRPC limit in base64 JSON)
+  --log-level <level>        fatal, error, warn, info (default), debug (one line per request), trace
+  -h, --help                 show this help
+`
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+}
+
+function integer(value: string, flag: string, min: number, max: number): number {
+  if (!/^[0-9]+$/.test(value)) throw new ConfigError(`${flag} must be a whole number, got "${value}"`)
+  const n = Number(value)
+  if (n < min || n > max) throw new ConfigError(`${flag} must be between ${min} and ${max}, got ${n}`)
+  return n
+}
+
+function rate(value: string, flag: string) {
+  const match = /^([0-9]+(?:\.[0-9]+)?)\/([0-9]+)$/.exec(value)
+  if (!match) throw new ConfigError(`${flag} must look like <per-minute>/<burst>, e.g. 600/3000; got "${value}"`)
+  const perMinute = Number(match[1])
+  const burst = Number(match[2])
+  if (!(perMinute > 0) || !(burst >= 1)) throw new ConfigError(`${flag} needs a positive rate and a burst of at least 1`)
+  return { perMinute, burst }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/** Parses argv (without node and script); `help: true` when usage was asked for. */
+export function parseNodeArgs(argv: string[], env: Record<string, string | undefined> = process.env): { help: boolean; config: NodeConfig } {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        db: { type: 'string' },
+        sync: { type: 'string' },
+        'no-auth': { type: 'boolean' },
+        'rate-default': { type: 'string' },
+        'rate-publish': { type: 'string' },
+        'no-rate-limits': { type: 'boolean' },
+        'trust-proxy': { type: 'boolean' },
+        'max-body-bytes': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err))
+  }
+  const v = parsed.values
+  const portText = v.port ?? env.PORT
+  const port = portText === undefined || portText === '' ? DEFAULT_PORT : integer(portText, v.port !== undefined ? '--port' : 'PORT', 0, 65535)
+  const host = v.host ?? '127.0.0.1'
+  if (host === '') throw new ConfigError('--host must not be empty')
+  const db = v.db ?? DEFAULT_DB
+  if (db === '') throw new ConfigError('--db must be a file path or :memory:')
+  const sync = v.sync ?? 'full'
+  if (sync !== 'full' && sync !== 'normal') throw new ConfigError(`--sync must be full or normal, got "${sync}"`)
+  const logLevel = v['log-level'] ?? 'info'
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`)
+  if (v['no-rate-limits'] && (v['rate-default'] || v['rate-publish'])) {
+    throw new ConfigError('--no-rate-limits cannot be combined with --rate-default or --rate-publish')
+  }
+  const rateLimits = v['no-rate-limits']
+    ? undefined
+    : {
+        default: v['rate-default'] ? rate(v['rate-default'], '--rate-default') : DEFAULT_RATE_LIMITS.default,
+        publish: v['rate-publish'] ? rate(v['rate-publish'], '--rate-publish') : DEFAULT_RATE_LIMITS.publish,
+      }
+  const maxBodyBytes = v['max-body-bytes'] ? integer(v['max-body-bytes'], '--max-body-bytes', 1024, 2 ** 31) : DEFAULT_MAX_BODY_BYTES
+  return {
+    help: v.help === true,
+    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, logLevel },
+  }
+}

@@ -1,0 +1,144 @@
+// EnvelopeStore on embedded SQLite (better-sqlite3): a file or `:memory:`.
+
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import type { Envelope } from '../../protocol/api/wire.ts'
+import { envelopeDigest } from './digest.ts'
+import type { EnvelopeStore, StoreQuery, StoredEnvelope } from './types.ts'
+
+export type SyncMode = 'full' | 'normal'
+
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:`. The parent folder is created. */
+  path: string
+  /**
+   * `full` (default): every commit fsyncs the WAL, so an acknowledged envelope survives a
+   * process kill AND a power loss or kernel crash. `normal`: the WAL is fsynced only at
+   * checkpoints; a commit is still written to the OS before it returns, so it survives
+   * kill -9 but the last commits may be lost if the machine itself goes down.
+   */
+  sync?: SyncMode
+}
+
+// Sender timestamps are uint64 but SQLite integers are int64. Storing ts − 2^63 maps
+// [0, 2^64) onto [−2^63, 2^63) keeping the order, so every value a client can send is
+// stored exactly and sorts correctly (node-go's Postgres bigint wraps the top half).
+const OFFSET = 1n << 63n
+const toDb = (ts: bigint) => ts - OFFSET
+const fromDb = (v: bigint) => v + OFFSET
+
+interface Row {
+  topic: string
+  sender_ts: bigint
+  digest: Buffer
+  payload: Buffer
+}
+
+export class SqliteEnvelopeStore implements EnvelopeStore {
+  readonly path: string
+  private readonly db: Database.Database
+  private readonly insertStatement: Database.Statement
+  private readonly countStatement: Database.Statement
+  private readonly insertMany: (envelopes: readonly Envelope[]) => number
+  private readonly queryStatements = new Map<string, Database.Statement>()
+
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path
+    if (options.path !== ':memory:' && options.path !== '') mkdirSync(dirname(options.path), { recursive: true })
+    this.db = new Database(options.path)
+    // WAL: readers never block the writer and a commit is one sequential append.
+    // Durability: see SqliteStoreOptions.sync. FULL is the default because "acknowledged"
+    // should mean "on disk", as Postgres's synchronous_commit=on does for node-go.
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma(`synchronous = ${options.sync === 'normal' ? 'NORMAL' : 'FULL'}`)
+    this.db.pragma('busy_timeout = 5000')
+    // A rowid table (payloads reach 1 MiB, too big for a WITHOUT ROWID b-tree) with a unique
+    // index on (topic, sender_ts, digest): the dedup key of node-go (its primary key
+    // (senderTimestamp, id) with id covering the topic) and an index that serves the query
+    // order in both directions for a topic.
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS envelopes (
+        topic TEXT NOT NULL,
+        sender_ts INTEGER NOT NULL,
+        digest BLOB NOT NULL,
+        receiver_ts INTEGER NOT NULL,
+        payload BLOB NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS envelopes_topic_time_digest ON envelopes (topic, sender_ts, digest);
+    `)
+    this.insertStatement = this.db.prepare(
+      'INSERT OR IGNORE INTO envelopes (topic, sender_ts, digest, receiver_ts, payload) VALUES (?, ?, ?, ?, ?)',
+    )
+    this.countStatement = this.db.prepare('SELECT COUNT(*) AS n FROM envelopes').pluck()
+    this.insertMany = this.db.transaction((envelopes: readonly Envelope[]) => {
+      const receivedNs = BigInt(Date.now()) * 1_000_000n
+      let inserted = 0
+      for (const e of envelopes) {
+        const digest = envelopeDigest(e.contentTopic, e.message)
+        inserted += this.insertStatement.run(e.contentTopic, toDb(e.timestampNs), digest, receivedNs, e.message).changes
+      }
+      return inserted
+    })
+  }
+
+  async insert(envelopes: readonly Envelope[]): Promise<number> {
+    if (envelopes.length === 0) return 0
+    return this.insertMany(envelopes)
+  }
+
+  async query(q: StoreQuery): Promise<StoredEnvelope[]> {
+    if (q.topics.length === 0 || q.limit <= 0) return []
+    const hasStart = q.startTimeNs !== undefined && q.startTimeNs !== 0n
+    const hasEnd = q.endTimeNs !== undefined && q.endTimeNs !== 0n
+    // Cursor semantics of node-go (spec §13.4): no digest → ignored; time 0 → digest only.
+    const cursor = q.cursor && q.cursor.digest.length > 0 ? q.cursor : undefined
+    const cursorKind = !cursor ? 'none' : cursor.senderTimeNs === 0n ? 'digest' : 'full'
+    const statement = this.queryStatement(q.topics.length, hasStart, hasEnd, cursorKind, q.ascending)
+    const params: unknown[] = [...q.topics]
+    if (hasStart) params.push(toDb(q.startTimeNs!))
+    if (hasEnd) params.push(toDb(q.endTimeNs!))
+    if (cursorKind === 'full') params.push(toDb(cursor!.senderTimeNs), cursor!.digest)
+    if (cursorKind === 'digest') params.push(cursor!.digest)
+    params.push(q.limit)
+    const rows = statement.all(...params) as Row[]
+    return rows.map((r) => ({
+      contentTopic: r.topic,
+      timestampNs: fromDb(r.sender_ts),
+      message: new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
+      digest: new Uint8Array(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength),
+    }))
+  }
+
+  async count(): Promise<number> {
+    return Number(this.countStatement.get())
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close()
+  }
+
+  /** Raw handle for benchmarks and tests (e.g. to measure the SQLite ceiling). */
+  get database(): Database.Database {
+    return this.db
+  }
+
+  private queryStatement(topicCount: number, hasStart: boolean, hasEnd: boolean, cursor: 'none' | 'digest' | 'full', ascending: boolean) {
+    const key = `${topicCount}|${hasStart}|${hasEnd}|${cursor}|${ascending}`
+    let statement = this.queryStatements.get(key)
+    if (statement) return statement
+    const cmp = ascending ? '>' : '<'
+    const dir = ascending ? 'ASC' : 'DESC'
+    const where = [topicCount === 1 ? 'topic = ?' : `topic IN (${Array(topicCount).fill('?').join(', ')})`]
+    if (hasStart) where.push('sender_ts >= ?')
+    if (hasEnd) where.push('sender_ts <= ?')
+    if (cursor === 'full') where.push(`(sender_ts, digest) ${cmp} (?, ?)`)
+    if (cursor === 'digest') where.push(`digest ${cmp} ?`)
+    const sql = `SELECT topic, sender_ts, digest, payload FROM envelopes WHERE ${where.join(' AND ')} ORDER BY sender_ts ${dir}, digest ${dir} LIMIT ?`
+    statement = this.db.prepare(sql).safeIntegers(true)
+    // Few shapes exist (topic count is bounded by what clients send); cap the cache anyway.
+    if (this.queryStatements.size > 256) this.queryStatements.clear()
+    this.queryStatements.set(key, statement)
+    return statement
+  }
+}
