@@ -1,0 +1,381 @@
+// The message API client (../shared/protocol/xmtp-v2.md §12): publish, query (pages,
+// iterator, all), batch query, and subscriptions (subscription.ts), over the node's
+// HTTP/JSON gateway. Uses only global fetch / AbortController / TextDecoder, so it
+// runs unchanged in an MV3 service worker and in Node; `fetch` can be injected.
+//
+// Requests: JSON bodies from wire.ts; headers X-Client-Version (always),
+// X-App-Version (when set) and, on publish only, `Authorization: Bearer <token>`
+// (§12.6). The token comes from a pluggable authenticator, is cached for just under
+// an hour like xmtp-js, and on UNAUTHENTICATED is refreshed and the publish retried
+// exactly once. Transient failures are retried per retry.ts.
+
+import { UnauthenticatedError } from './errors.ts'
+import { abortReason, normaliseApiUrl, postJson, type FetchFn } from './http.ts'
+import { DEFAULT_RETRY_POLICY, checkRetryPolicy, retryDelay, type RetryPolicy } from './retry.ts'
+import { Subscription, type SubscribeOptions, type SubscriptionTransport } from './subscription.ts'
+import {
+  MAX_BATCH_SIZE,
+  MAX_PAGE_SIZE,
+  checkEnvelope,
+  checkPageSize,
+  checkTopic,
+  checkTopics,
+  normaliseQueryRequest,
+  toDirection,
+  toNs,
+  type DirectionInput,
+} from './validate.ts'
+import {
+  MESSAGE_API,
+  batchQueryRequestToJson,
+  parseBatchQueryResponse,
+  parseQueryResponse,
+  publishRequestToJson,
+  queryRequestToJson,
+  subscribeRequestToJson,
+  WireFormatError,
+  type Envelope,
+  type IndexCursor,
+  type MessageApiMethod,
+  type QueryRequest,
+  type QueryResponse,
+} from './wire.ts'
+import { ResponseFormatError } from './errors.ts'
+import { equalBytes } from '../utils/bytes.ts'
+
+function equalCursor(a: IndexCursor, b: IndexCursor): boolean {
+  return a.senderTimeNs === b.senderTimeNs && equalBytes(a.digest, b.digest)
+}
+
+/** Parley's version; package.json's "version" (a unit test keeps them equal). */
+export const PARLEY_VERSION = '0.1.0'
+export const DEFAULT_CLIENT_VERSION = `parley/${PARLEY_VERSION}`
+
+/** Creates auth tokens for publish (src/protocol/auth). */
+export interface Authenticator {
+  /** A fresh token: standard base64 of an encoded `Token` (§12.6). */
+  createToken(): Promise<string>
+}
+
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
+
+export interface ApiClientOptions {
+  /** Base URL of the node's HTTP gateway, e.g. `http://127.0.0.1:5555`. */
+  apiUrl: string
+  fetch?: FetchFn
+  /** Needed to publish to a node that requires auth. */
+  authenticator?: Authenticator
+  /** X-Client-Version header, `<name>/<version>`. Default `parley/<version>`. */
+  clientVersion?: string
+  /** X-App-Version header, `<app>/<version>`; not sent when unset. */
+  appVersion?: string
+  retry?: Partial<RetryPolicy>
+  /** Per-request timeout for unary calls (body included). Default 30 s; 0 = none. */
+  timeoutMs?: number
+  /** How long a token is reused. Default 1 h − 10 s (the node accepts tokens up to 1 h old). */
+  tokenTtlMs?: number
+  /** Concurrent requests a batchQuery of more than 50 queries may run. Default 3. */
+  batchConcurrency?: number
+  /** Wall clock in ms (injectable for tests). */
+  now?: () => number
+  /** Abortable delay (injectable for tests). */
+  sleep?: Sleep
+  /** Uniform [0, 1) source for backoff jitter (injectable for tests). */
+  random?: () => number
+}
+
+export interface CallOptions {
+  signal?: AbortSignal
+}
+
+export interface QueryParams {
+  contentTopic?: string
+  contentTopics?: string[]
+  /** Inclusive lower bound on the sender timestamp. */
+  startTime?: Date | bigint
+  /** Inclusive upper bound on the sender timestamp. */
+  endTime?: Date | bigint
+  /** Default 'ascending' (sent explicitly; the node's own default is descending). */
+  direction?: DirectionInput
+  /** Rows per request, 1..100. Default 100. */
+  pageSize?: number
+  /** Stop after this many envelopes in total. */
+  limit?: number
+  signal?: AbortSignal
+}
+
+export const defaultSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal))
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(abortReason(signal))
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+
+function checkHeaderValue(value: unknown, label: string): string {
+  if (typeof value !== 'string' || !/^[\x21-\x7e][\x20-\x7e]*$/.test(value) || value.length > 200) {
+    throw new TypeError(`${label} must be a printable ASCII string of at most 200 characters`)
+  }
+  return value
+}
+
+function checkMs(value: unknown, label: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RangeError(`${label} must be a non-negative number of milliseconds`)
+  return value
+}
+
+function checkFunction<T>(value: unknown, label: string): T {
+  if (typeof value !== 'function') throw new TypeError(`${label} must be a function`)
+  return value as T
+}
+
+function wireError(method: string, error: unknown): never {
+  if (error instanceof WireFormatError) {
+    throw new ResponseFormatError(`${method} failed: malformed answer: ${error.message}`, { method, httpStatus: 200, cause: error })
+  }
+  throw error
+}
+
+export class ApiClient {
+  readonly apiUrl: string
+  readonly clientVersion: string
+  readonly appVersion: string | undefined
+  readonly retry: RetryPolicy
+  private readonly fetchFn: FetchFn
+  private readonly authenticator: Authenticator | undefined
+  private readonly timeoutMs: number
+  private readonly tokenTtlMs: number
+  private readonly batchConcurrency: number
+  readonly now: () => number
+  readonly sleep: Sleep
+  readonly random: () => number
+  private token: { value: string; expiresAt: number } | undefined
+  private tokenInFlight: Promise<string> | undefined
+
+  constructor(options: ApiClientOptions) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
+    this.apiUrl = normaliseApiUrl(options.apiUrl)
+    this.fetchFn = options.fetch === undefined ? (input, init) => globalThis.fetch(input, init) : checkFunction<FetchFn>(options.fetch, 'options.fetch')
+    if (options.authenticator !== undefined) {
+      if (typeof options.authenticator?.createToken !== 'function') throw new TypeError('options.authenticator must have a createToken() method')
+      this.authenticator = options.authenticator
+    }
+    this.clientVersion = checkHeaderValue(options.clientVersion ?? DEFAULT_CLIENT_VERSION, 'options.clientVersion')
+    this.appVersion = options.appVersion === undefined ? undefined : checkHeaderValue(options.appVersion, 'options.appVersion')
+    this.retry = checkRetryPolicy(options.retry ?? DEFAULT_RETRY_POLICY, 'options.retry')
+    this.timeoutMs = checkMs(options.timeoutMs ?? 30_000, 'options.timeoutMs')
+    this.tokenTtlMs = checkMs(options.tokenTtlMs ?? 3_590_000, 'options.tokenTtlMs')
+    const concurrency = options.batchConcurrency ?? 3
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw new RangeError('options.batchConcurrency must be an integer in 1..16')
+    this.batchConcurrency = concurrency
+    this.now = options.now === undefined ? Date.now : checkFunction(options.now, 'options.now')
+    this.sleep = options.sleep === undefined ? defaultSleep : checkFunction(options.sleep, 'options.sleep')
+    this.random = options.random === undefined ? Math.random : checkFunction(options.random, 'options.random')
+  }
+
+  // ------------------------------------------------------------ publish
+
+  /**
+   * Publishes envelopes in one request (the node stores them in order; an error stops
+   * the rest, §13.1). An empty list sends nothing.
+   */
+  async publish(envelopes: Envelope[], options: CallOptions = {}): Promise<void> {
+    if (!Array.isArray(envelopes)) throw new TypeError('envelopes must be an array')
+    const checked = envelopes.map((e, i) => checkEnvelope(e, `envelopes[${i}]`))
+    if (checked.length === 0) return
+    await this.call('publish', publishRequestToJson({ envelopes: checked }), { ...options, auth: true })
+  }
+
+  /** Forgets the cached auth token (e.g. after the identity changed). */
+  clearAuthToken(): void {
+    this.token = undefined
+  }
+
+  private async authToken(): Promise<string | undefined> {
+    if (!this.authenticator) return undefined
+    if (this.token && this.now() < this.token.expiresAt) return this.token.value
+    this.tokenInFlight ??= (async () => {
+      try {
+        const value = await this.authenticator!.createToken()
+        if (typeof value !== 'string' || value.length === 0) throw new TypeError('authenticator.createToken() must resolve to a non-empty string')
+        this.token = { value, expiresAt: this.now() + this.tokenTtlMs }
+        return value
+      } finally {
+        this.tokenInFlight = undefined
+      }
+    })()
+    return this.tokenInFlight
+  }
+
+  // ------------------------------------------------------------ queries
+
+  /** One page of a query: exactly one request (plus retries). Paging is made explicit (ascending by default). */
+  async queryPage(request: QueryRequest, options: CallOptions = {}): Promise<QueryResponse> {
+    const checked = normaliseQueryRequest(request, 'request')
+    const json = await this.call('query', queryRequestToJson(checked), options)
+    try {
+      return parseQueryResponse(json)
+    } catch (error) {
+      return wireError('query', error)
+    }
+  }
+
+  /**
+   * Pages of envelopes, following the node's cursors until a page comes back short or
+   * without a cursor, or `limit` envelopes have been yielded. Empty pages are not yielded.
+   */
+  async *queryIterator(params: QueryParams): AsyncGenerator<Envelope[], void, undefined> {
+    const base = this.queryBase(params)
+    const pageSize = params.pageSize === undefined ? MAX_PAGE_SIZE : checkPageSize(params.pageSize, 'params.pageSize')
+    let remaining = Infinity
+    if (params.limit !== undefined) {
+      if (!Number.isInteger(params.limit) || params.limit < 1) throw new RangeError('params.limit must be a positive integer')
+      remaining = params.limit
+    }
+    let cursor: IndexCursor | undefined
+    while (remaining > 0) {
+      const asked = Math.min(pageSize, remaining)
+      const request: QueryRequest = { ...base, pagingInfo: { limit: asked, direction: base.pagingInfo!.direction, ...(cursor ? { cursor } : {}) } }
+      const page = await this.queryPage(request, params.signal ? { signal: params.signal } : {})
+      const envelopes = page.envelopes.length > remaining ? page.envelopes.slice(0, remaining) : page.envelopes
+      remaining -= envelopes.length
+      if (envelopes.length > 0) yield envelopes
+      const next = page.pagingInfo?.cursor
+      if (!next || page.envelopes.length < asked) return
+      if (cursor && equalCursor(cursor, next)) {
+        throw new ResponseFormatError('query failed: the node returned the same cursor twice', { method: 'query', httpStatus: 200 })
+      }
+      cursor = next
+    }
+  }
+
+  /** Every envelope the query matches (up to `limit`), in the query's order. */
+  async query(params: QueryParams): Promise<Envelope[]> {
+    const out: Envelope[] = []
+    for await (const page of this.queryIterator(params)) out.push(...page)
+    return out
+  }
+
+  private queryBase(params: QueryParams): QueryRequest {
+    if (typeof params !== 'object' || params === null) throw new TypeError('params must be an object')
+    let topics: string[]
+    if (params.contentTopics !== undefined) {
+      if (params.contentTopic !== undefined) throw new TypeError('params must have contentTopic or contentTopics, not both')
+      topics = checkTopics(params.contentTopics, 'params.contentTopics')
+    } else {
+      topics = [checkTopic(params.contentTopic, 'params.contentTopic')]
+    }
+    const request: QueryRequest = {
+      contentTopics: topics,
+      pagingInfo: { limit: MAX_PAGE_SIZE, direction: toDirection(params.direction, 'params.direction') },
+    }
+    if (params.startTime !== undefined) request.startTimeNs = toNs(params.startTime, 'params.startTime')
+    if (params.endTime !== undefined) request.endTimeNs = toNs(params.endTime, 'params.endTime')
+    if (request.startTimeNs !== undefined && request.endTimeNs !== undefined && request.startTimeNs > request.endTimeNs) {
+      throw new RangeError('params.startTime must not be after params.endTime')
+    }
+    return request
+  }
+
+  /**
+   * One page for each request, in request order. Requests are sent 50 to a call (the
+   * node's limit, §13.5), at most `batchConcurrency` calls at a time.
+   */
+  async batchQuery(requests: QueryRequest[], options: CallOptions = {}): Promise<QueryResponse[]> {
+    if (!Array.isArray(requests)) throw new TypeError('requests must be an array')
+    const checked = requests.map((r, i) => normaliseQueryRequest(r, `requests[${i}]`))
+    const chunks: QueryRequest[][] = []
+    for (let i = 0; i < checked.length; i += MAX_BATCH_SIZE) chunks.push(checked.slice(i, i + MAX_BATCH_SIZE))
+    const results: QueryResponse[][] = new Array(chunks.length)
+    let next = 0
+    const worker = async () => {
+      while (next < chunks.length) {
+        const index = next++
+        const chunk = chunks[index]!
+        const json = await this.call('batchQuery', batchQueryRequestToJson({ requests: chunk }), options)
+        let parsed: QueryResponse[]
+        try {
+          parsed = parseBatchQueryResponse(json).responses
+        } catch (error) {
+          return wireError('batchQuery', error)
+        }
+        if (parsed.length !== chunk.length) {
+          throw new ResponseFormatError(`batchQuery failed: asked ${chunk.length} queries, got ${parsed.length} responses`, { method: 'batchQuery', httpStatus: 200 })
+        }
+        results[index] = parsed
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(this.batchConcurrency, chunks.length) }, worker))
+    return results.flat()
+  }
+
+  // ------------------------------------------------------------ subscriptions
+
+  /**
+   * Subscribes to `topics`. When the promise resolves the subscribe request is on its
+   * way and the registration race is covered by gap-fill (see subscription.ts).
+   */
+  async subscribe(topics: string[], options: SubscribeOptions = {}): Promise<Subscription> {
+    const checked = checkTopics(topics, 'topics')
+    const transport: SubscriptionTransport = {
+      open: (contentTopics, signal) =>
+        this.fetchFn(this.apiUrl + MESSAGE_API.subscribe.path, {
+          method: 'POST',
+          body: JSON.stringify(subscribeRequestToJson({ contentTopics })),
+          headers: this.headers(undefined),
+          signal,
+        }),
+      query: (params) => this.query(params),
+      now: this.now,
+      sleep: this.sleep,
+      random: this.random,
+    }
+    const subscription = new Subscription(transport, checked, options)
+    subscription.start()
+    return subscription
+  }
+
+  // ------------------------------------------------------------ plumbing
+
+  private headers(token: string | undefined): Record<string, string> {
+    const headers: Record<string, string> = { 'X-Client-Version': this.clientVersion }
+    if (this.appVersion !== undefined) headers['X-App-Version'] = this.appVersion
+    if (token !== undefined) headers.Authorization = `Bearer ${token}`
+    return headers
+  }
+
+  /** One unary call with retries; on publish, one token refresh after UNAUTHENTICATED. */
+  private async call(method: MessageApiMethod, body: unknown, options: CallOptions & { auth?: boolean }): Promise<unknown> {
+    const url = this.apiUrl + MESSAGE_API[method].path
+    let refreshed = false
+    for (let attempt = 0; ; ) {
+      if (options.signal?.aborted) throw abortReason(options.signal)
+      const token = options.auth ? await this.authToken() : undefined
+      try {
+        return await postJson(
+          this.fetchFn,
+          url,
+          body,
+          { method, headers: this.headers(token), timeoutMs: this.timeoutMs, ...(options.signal ? { signal: options.signal } : {}), ...(token ? { secret: token } : {}) },
+          this.now,
+        )
+      } catch (error) {
+        if (error instanceof UnauthenticatedError && token !== undefined && !refreshed) {
+          refreshed = true
+          if (this.token?.value === token) this.token = undefined
+          continue
+        }
+        const delay = retryDelay(error, attempt, this.retry, this.random)
+        if (delay === undefined) throw error
+        attempt++
+        await this.sleep(delay, options.signal)
+      }
+    }
+  }
+}

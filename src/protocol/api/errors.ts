@@ -1,0 +1,134 @@
+// Typed errors of the message API client (../shared/protocol/xmtp-v2.md §12.5).
+// Callers branch on the class (or on `code`), never on message text. Messages carry
+// the method name and the server's own words, never a token or key material: the
+// only secret the client handles is the auth token, and `redact` strips it from any
+// text that came back from the server before it goes into an error.
+
+/** gRPC status codes as the gateway reports them in `{code, message, details}`. */
+export const GrpcCode = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
+} as const
+
+export interface ApiErrorInit {
+  /** gRPC status code (GrpcCode). */
+  code: number
+  /** HTTP status of the answer; 0 when no answer arrived. */
+  httpStatus: number
+  /** Message API method that failed (publish, query, …). */
+  method?: string
+  details?: unknown[]
+  cause?: unknown
+}
+
+/** Base class: the node answered with an error, or no usable answer arrived. */
+export class ApiError extends Error {
+  readonly code: number
+  readonly httpStatus: number
+  readonly method: string | undefined
+  readonly details: unknown[]
+  constructor(message: string, init: ApiErrorInit) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause })
+    this.name = new.target.name
+    this.code = init.code
+    this.httpStatus = init.httpStatus
+    this.method = init.method
+    this.details = init.details ?? []
+  }
+}
+
+/** RESOURCE_EXHAUSTED / HTTP 429. `retryAfterMs` comes from the Retry-After header when sent. */
+export class RateLimitedError extends ApiError {
+  readonly retryAfterMs: number | undefined
+  constructor(message: string, init: ApiErrorInit & { retryAfterMs?: number }) {
+    super(message, init)
+    this.retryAfterMs = init.retryAfterMs
+  }
+}
+
+/** UNAUTHENTICATED / HTTP 401: missing, invalid or expired auth token. */
+export class UnauthenticatedError extends ApiError {}
+
+/** INVALID_ARGUMENT / HTTP 400: the node rejected the request (topic too long, limit too high, …). */
+export class InvalidRequestError extends ApiError {}
+
+/** PERMISSION_DENIED / HTTP 403: e.g. publishing to another wallet's contact or privatestore topic. */
+export class PermissionDeniedError extends ApiError {}
+
+/** No answer: connection refused or reset, DNS failure, timeout, or the body was cut off. */
+export class NetworkError extends ApiError {
+  constructor(message: string, init: Omit<ApiErrorInit, 'code' | 'httpStatus'> & { httpStatus?: number }) {
+    super(message, { ...init, code: GrpcCode.UNAVAILABLE, httpStatus: init.httpStatus ?? 0 })
+  }
+}
+
+/** The server answered, but not with the JSON shape the message API defines. */
+export class ResponseFormatError extends ApiError {
+  constructor(message: string, init: Omit<ApiErrorInit, 'code'>) {
+    super(message, { ...init, code: GrpcCode.UNKNOWN })
+  }
+}
+
+// grpc-gateway's HTTP status for each code (§12.5), used when a body carries no code.
+const HTTP_TO_CODE: Record<number, number> = {
+  400: GrpcCode.INVALID_ARGUMENT,
+  401: GrpcCode.UNAUTHENTICATED,
+  403: GrpcCode.PERMISSION_DENIED,
+  404: GrpcCode.NOT_FOUND,
+  409: GrpcCode.ABORTED,
+  429: GrpcCode.RESOURCE_EXHAUSTED,
+  499: GrpcCode.CANCELLED,
+  500: GrpcCode.INTERNAL,
+  501: GrpcCode.UNIMPLEMENTED,
+  503: GrpcCode.UNAVAILABLE,
+  504: GrpcCode.DEADLINE_EXCEEDED,
+}
+
+export function codeForHttpStatus(status: number): number {
+  return HTTP_TO_CODE[status] ?? (status >= 500 ? GrpcCode.UNAVAILABLE : GrpcCode.UNKNOWN)
+}
+
+const MAX_SERVER_TEXT = 300
+
+/** Removes `secret` (when given) from server-supplied text and bounds its length. */
+export function redact(text: string, secret?: string): string {
+  let out = secret && secret.length >= 8 ? text.split(secret).join('[redacted]') : text
+  // Anything shaped like a bearer credential is dropped too, whoever's it is.
+  out = out.replace(/Bearer\s+\S+/gi, 'Bearer [redacted]')
+  return out.length > MAX_SERVER_TEXT ? out.slice(0, MAX_SERVER_TEXT) + '…' : out
+}
+
+/**
+ * The typed error for an error answer: the class follows the gRPC code from the body
+ * (or the HTTP status when the body has none).
+ */
+export function apiErrorFor(init: ApiErrorInit & { serverMessage: string; retryAfterMs?: number }): ApiError {
+  const text = `${init.method ?? 'request'} failed: ${init.serverMessage || `HTTP ${init.httpStatus}`} (code ${init.code}, HTTP ${init.httpStatus})`
+  switch (init.code) {
+    case GrpcCode.RESOURCE_EXHAUSTED:
+      return new RateLimitedError(text, init)
+    case GrpcCode.UNAUTHENTICATED:
+      return new UnauthenticatedError(text, init)
+    case GrpcCode.INVALID_ARGUMENT:
+      return new InvalidRequestError(text, init)
+    case GrpcCode.PERMISSION_DENIED:
+      return new PermissionDeniedError(text, init)
+    default:
+      return new ApiError(text, init)
+  }
+}

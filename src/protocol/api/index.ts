@@ -1,0 +1,22 @@
+// The message API client: publish, query, batch query and resilient subscriptions
+// over the XMTP node's HTTP/JSON gateway (../shared/protocol/xmtp-v2.md §12).
+export { ApiClient, DEFAULT_CLIENT_VERSION, PARLEY_VERSION, defaultSleep } from './client.ts'
+export type { ApiClientOptions, Authenticator, CallOptions, QueryParams, Sleep } from './client.ts'
+export { Subscription, DEFAULT_RECONNECT_POLICY } from './subscription.ts'
+export type { ConnectionLostEvent, ReconnectEvent, ReconnectPolicy, SubscribeOptions, SubscriptionStatus } from './subscription.ts'
+export {
+  ApiError,
+  GrpcCode,
+  InvalidRequestError,
+  NetworkError,
+  PermissionDeniedError,
+  RateLimitedError,
+  ResponseFormatError,
+  UnauthenticatedError,
+} from './errors.ts'
+export { DEFAULT_RETRY_POLICY } from './retry.ts'
+export type { RetryPolicy } from './retry.ts'
+export type { FetchFn } from './http.ts'
+export { MAX_BATCH_SIZE, MAX_MESSAGE_BYTES, MAX_PAGE_SIZE, MAX_TOPIC_LENGTH } from './validate.ts'
+export { SortDirection } from './wire.ts'
+export type { Envelope, IndexCursor, PagingInfo, QueryRequest, QueryResponse } from './wire.ts'
