@@ -1,0 +1,95 @@
+// Chromium e2e: loads dist/chrome into Debian's Chromium (headless, fresh profile) with
+// Playwright and checks the four worlds: service worker, popup, MAIN-world provider, relay.
+// Usage: npm run e2e  (builds dist/chrome first). Exits non-zero on any failure.
+import { chromium } from 'playwright-core'
+import { mkdtemp, mkdir, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  assert,
+  assertEqual,
+  createReporter,
+  OUTPUT_DIR,
+  readManifest,
+  ROOT,
+  runProviderChecks,
+  startDappServer,
+} from './harness.mjs'
+
+const DIST = join(ROOT, 'dist', 'chrome')
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const SCREENSHOT = join(OUTPUT_DIR, 'popup-chromium.png')
+
+const report = createReporter('chromium e2e')
+let context
+let profile
+let server
+
+try {
+  if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`${DIST} is not built: run npm run build:chrome`)
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`)
+  const manifest = await readManifest(DIST)
+
+  await report.check('manifest: module service worker, no web-accessible chunks', () => {
+    assertEqual(manifest.background, { service_worker: 'service-worker-loader.js', type: 'module' }, 'background')
+    assertEqual(manifest.web_accessible_resources, undefined, 'web_accessible_resources')
+    const main = manifest.content_scripts.find((script) => script.world === 'MAIN')
+    assert(main && main.run_at === 'document_start', 'no document_start MAIN-world content script')
+  })
+
+  profile = await mkdtemp(join(tmpdir(), 'parley-e2e-chromium-'))
+  server = await startDappServer()
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      `--disable-extensions-except=${DIST}`,
+      `--load-extension=${DIST}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+
+  let extensionId
+  await report.check('background service worker starts', async () => {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 5000 }))
+    const url = new URL(worker.url())
+    assertEqual(url.pathname, '/service-worker-loader.js', 'worker script')
+    extensionId = url.host
+    assertEqual(await worker.evaluate(() => chrome.runtime.getManifest().version), manifest.version, 'version in worker')
+  })
+
+  await report.check('popup renders and shows the background status from ping', async () => {
+    assert(extensionId, 'no extension id (service worker did not start)')
+    const popup = await context.newPage()
+    await popup.setViewportSize({ width: 360, height: 480 })
+    await popup.goto(`chrome-extension://${extensionId}/src/popup/index.html`)
+    const status = popup.locator('[data-testid="background-status"][data-state="online"]')
+    await status.waitFor({ timeout: 4000 })
+    const text = await status.textContent()
+    assert(text?.startsWith(`Background online · v${manifest.version}`), `status text: ${text}`)
+    assertEqual(await popup.locator('h1').textContent(), 'Parley', 'header')
+    assert((await popup.getByText('No conversations yet').count()) === 1, 'empty state missing')
+    await mkdir(OUTPUT_DIR, { recursive: true })
+    await popup.screenshot({ path: SCREENSHOT })
+    await popup.close()
+  })
+
+  const page = await context.newPage()
+  await page.goto(server.url)
+  await runProviderChecks(report, (fn, arg) => page.evaluate(fn, arg), manifest.version)
+} catch (error) {
+  report.fail('chromium e2e setup', error)
+} finally {
+  await context?.close().catch(() => {})
+  await server?.close()
+  if (profile) await rm(profile, { recursive: true, force: true })
+}
+
+process.exitCode = report.finish()
