@@ -1,0 +1,102 @@
+// Public key bundles (identity key + pre-key) in both wire forms (spec §2.1,
+// §3.3–§3.5). Verification returns the wallet address the bundle speaks for.
+import { xmtp } from '../../gen/proto.js'
+import { equalBytes } from '../utils/bytes.ts'
+import {
+  legacyIdentityKeyAddress,
+  legacyKeyFromSigned,
+  signedIdentityKeyAddress,
+  signedKeyFromLegacy,
+  verifyLegacyPreKey,
+  verifySignedPreKey,
+  type LegacyPublicKey,
+  type SignedPublicKey,
+} from './public-keys.ts'
+import { KeyBundleError } from './errors.ts'
+
+const pb = xmtp.message_contents
+
+export type LegacyPublicKeyBundle = xmtp.message_contents.PublicKeyBundle.$Properties
+export type SignedPublicKeyBundle = xmtp.message_contents.SignedPublicKeyBundle.$Properties
+
+/** A bundle whose two keys are known to be present. */
+export interface CompleteLegacyBundle {
+  identityKey: LegacyPublicKey
+  preKey: LegacyPublicKey
+}
+export interface CompleteSignedBundle {
+  identityKey: SignedPublicKey
+  preKey: SignedPublicKey
+}
+
+export function requireLegacyBundle(bundle: LegacyPublicKeyBundle | null | undefined, label = 'bundle'): CompleteLegacyBundle {
+  if (!bundle?.identityKey || !bundle.preKey) throw new KeyBundleError('malformed', `${label} needs an identity key and a pre-key`)
+  return { identityKey: bundle.identityKey, preKey: bundle.preKey }
+}
+
+export function requireSignedBundle(bundle: SignedPublicKeyBundle | null | undefined, label = 'bundle'): CompleteSignedBundle {
+  if (!bundle?.identityKey || !bundle.preKey) throw new KeyBundleError('malformed', `${label} needs an identity key and a pre-key`)
+  return { identityKey: bundle.identityKey, preKey: bundle.preKey }
+}
+
+/** True when the value looks like a SignedPublicKeyBundle (keys carry key_bytes) rather than a legacy one. */
+export function isSignedBundle(bundle: LegacyPublicKeyBundle | SignedPublicKeyBundle): bundle is SignedPublicKeyBundle {
+  const identity = bundle.identityKey as { keyBytes?: unknown } | null | undefined
+  return identity != null && identity.keyBytes instanceof Uint8Array
+}
+
+/**
+ * Verifies a legacy bundle: the pre-key is signed by the identity key and the
+ * identity key's wallet signature recovers. Returns the EIP-55 wallet address.
+ */
+export function verifyLegacyBundle(bundle: LegacyPublicKeyBundle | null | undefined): string {
+  const { identityKey, preKey } = requireLegacyBundle(bundle)
+  if (!verifyLegacyPreKey(preKey, identityKey)) throw new KeyBundleError('bad-pre-key-signature', 'pre-key is not signed by the identity key')
+  return legacyIdentityKeyAddress(identityKey)
+}
+
+/** Same as verifyLegacyBundle for the signed form (identity signature must be wallet_ecdsa_compact). */
+export function verifySignedBundle(bundle: SignedPublicKeyBundle | null | undefined): string {
+  const { identityKey, preKey } = requireSignedBundle(bundle)
+  if (!verifySignedPreKey(preKey, identityKey)) throw new KeyBundleError('bad-pre-key-signature', 'pre-key is not signed by the identity key')
+  return signedIdentityKeyAddress(identityKey)
+}
+
+/** Verifies either form. */
+export function verifyPublicKeyBundle(bundle: LegacyPublicKeyBundle | SignedPublicKeyBundle): string {
+  return isSignedBundle(bundle) ? verifySignedBundle(bundle) : verifyLegacyBundle(bundle as LegacyPublicKeyBundle)
+}
+
+/** Legacy → signed, as xmtp-js derives its V2 bundle (§3.5). */
+export function signedBundleFromLegacy(bundle: LegacyPublicKeyBundle): CompleteSignedBundle {
+  const { identityKey, preKey } = requireLegacyBundle(bundle)
+  return { identityKey: signedKeyFromLegacy(identityKey, 'identity'), preKey: signedKeyFromLegacy(preKey, 'preKey') }
+}
+
+/** Signed → legacy; only legacy-origin keys convert (KeyBundleError 'not-legacy' otherwise). */
+export function legacyBundleFromSigned(bundle: SignedPublicKeyBundle): CompleteLegacyBundle {
+  const { identityKey, preKey } = requireSignedBundle(bundle)
+  return { identityKey: legacyKeyFromSigned(identityKey, 'identity'), preKey: legacyKeyFromSigned(preKey, 'preKey') }
+}
+
+export function encodeLegacyBundle(bundle: LegacyPublicKeyBundle): Uint8Array {
+  return pb.PublicKeyBundle.encode(bundle).finish()
+}
+
+export function encodeSignedBundle(bundle: SignedPublicKeyBundle): Uint8Array {
+  return pb.SignedPublicKeyBundle.encode(bundle).finish()
+}
+
+/** Equality of keys and signatures (compares encodings). */
+export function legacyBundlesEqual(a: LegacyPublicKeyBundle, b: LegacyPublicKeyBundle): boolean {
+  return equalBytes(encodeLegacyBundle(a), encodeLegacyBundle(b))
+}
+
+export function signedBundlesEqual(a: SignedPublicKeyBundle, b: SignedPublicKeyBundle): boolean {
+  return equalBytes(encodeSignedBundle(a), encodeSignedBundle(b))
+}
+
+/** True iff the bundle's pre-key is signed by its identity key (no wallet check). */
+export function verifyLegacyPreKeyOf(bundle: CompleteLegacyBundle): boolean {
+  return verifyLegacyPreKey(bundle.preKey, bundle.identityKey)
+}
