@@ -113,18 +113,17 @@ export const requestInPage = (args) =>
     (error) => ({ ok: false, code: error.code, message: error.message, name: error.name }),
   )
 
-export const readEarlyState = async () => ({
-  atParse: window.__atParse,
-  earlyPing: await window.__earlyPing,
-})
+export const readParseTimeState = () => window.__atParse ?? null
+export const awaitParseTimePing = () => window.__earlyPing ?? null
 
 /**
  * The provider checks every browser runs against the served dapp page. `evaluate(fn, arg)`
  * runs fn in the page and returns its result.
  */
-export async function runProviderChecks(report, evaluate, manifestVersion) {
-  await report.check('window.xmtp exists when the first inline <head> script runs', async () => {
-    const { atParse } = await evaluate(readEarlyState)
+export async function runProviderChecks(report, evaluate, manifestVersion, timeoutMs = 3000) {
+  const check = (name, fn) => report.check(name, fn, timeoutMs)
+  await check('window.xmtp exists when the first inline <head> script runs', async () => {
+    const atParse = await evaluate(readParseTimeState)
     assert(atParse, 'the head script did not run')
     assert(atParse.hasProvider, 'window.xmtp was not defined at parse time')
     assert(atParse.isParley, 'window.xmtp is not Parley')
@@ -132,31 +131,31 @@ export async function runProviderChecks(report, evaluate, manifestVersion) {
     assertEqual(atParse.bodyExists, false, 'body exists at parse time')
   })
 
-  await report.check('ping sent at parse time is answered by the background', async () => {
-    const { earlyPing } = await evaluate(readEarlyState)
+  await check('ping sent at parse time is answered by the background', async () => {
+    const earlyPing = await evaluate(awaitParseTimePing)
     assert(earlyPing?.ok, `ping failed: ${JSON.stringify(earlyPing)}`)
     assertEqual(earlyPing.result.pong, true, 'pong')
     assertEqual(earlyPing.result.version, manifestVersion, 'version')
     assert(typeof earlyPing.result.startedAt === 'number', 'startedAt is not a number')
   })
 
-  await report.check('ping through window.xmtp round-trips page → content → background', async () => {
+  await check('ping through window.xmtp round-trips page → content → background', async () => {
     const outcome = await evaluate(requestInPage, { method: 'ping', params: [] })
     assert(outcome.ok, `ping failed: ${JSON.stringify(outcome)}`)
     assertEqual(outcome.result.version, manifestVersion, 'version')
   })
 
-  await report.check('connect fired exactly once across several answers', async () => {
+  await check('connect fired exactly once across several answers', async () => {
     await evaluate(requestInPage, { method: 'ping' })
     assertEqual(await evaluate(() => window.__connects), 1, 'connect events')
   })
 
-  await report.check('unknown method is rejected with 4200', async () => {
+  await check('unknown method is rejected with 4200', async () => {
     const outcome = await evaluate(requestInPage, { method: 'eth_sendTransaction', params: [] })
     assertEqual([outcome.ok, outcome.code, outcome.name], [false, 4200, 'ProviderRpcError'], 'outcome')
   })
 
-  await report.check('malformed requests are rejected with -32600', async () => {
+  await check('malformed requests are rejected with -32600', async () => {
     const outcomes = await evaluate(async () => {
       const attempt = (args) =>
         Promise.resolve()
