@@ -40,21 +40,8 @@ async function main(): Promise<void> {
     maxBodyBytes: config.maxBodyBytes,
   })
 
-  let url: string
-  try {
-    url = await node.listen(config.port, config.host)
-  } catch (err) {
-    logger.fatal({ err, port: config.port, host: config.host }, 'cannot listen')
-    await store.close()
-    process.exit(1)
-  }
-  logger.info(
-    { url, db: config.db, sync: config.sync, auth: config.auth, rateLimits: config.rateLimits ?? 'off', envelopes: await store.count() },
-    'node started',
-  )
-  process.stdout.write(`${LISTENING_LINE}${url}\n`)
-  if (!config.auth) logger.warn('publish authentication is OFF (--no-auth): anyone can publish to any topic')
-
+  // Signal handlers go in before the listening line is printed: whoever reads that line may
+  // signal at once.
   let stopping = false
   const stop = (signal: string) => {
     if (stopping) return
@@ -73,6 +60,21 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+
+  let url: string
+  try {
+    url = await node.listen(config.port, config.host)
+  } catch (err) {
+    logger.fatal({ err, port: config.port, host: config.host }, 'cannot listen')
+    await store.close()
+    process.exit(1)
+  }
+  logger.info(
+    { url, db: config.db, sync: config.sync, auth: config.auth, rateLimits: config.rateLimits ?? 'off', envelopes: await store.count() },
+    'node started',
+  )
+  process.stdout.write(`${LISTENING_LINE}${url}\n`)
+  if (!config.auth) logger.warn('publish authentication is OFF (--no-auth): anyone can publish to any topic')
 }
 
 main().catch((err) => {
