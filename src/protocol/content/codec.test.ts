@@ -41,7 +41,17 @@ describe('ContentCodecRegistry', () => {
   it('rejects things that are not codecs', () => {
     const registry = new ContentCodecRegistry()
     expect(() => registry.register({} as never)).toThrow(TypeError)
-    expect(() => registry.register({ ...new TextCodec(), contentType: 'xmtp.org/text:1.0' } as never)).toThrow(/ContentTypeId/)
+    const text = new TextCodec()
+    const withStringType = {
+      contentType: 'xmtp.org/text:1.0',
+      encode: text.encode,
+      decode: text.decode,
+      fallback: text.fallback,
+      shouldPush: text.shouldPush,
+    }
+    expect(() => registry.register(withStringType as never)).toThrow(/codec.contentType must be a ContentTypeId/)
+    expect(() => registry.register({ ...withStringType, contentType: { authorityId: 'a', typeId: '' } } as never)).toThrow(TypeError)
+    expect(registry.codecs()).toHaveLength(0)
     expect(() => registry.codecFor(null as never)).toThrow(TypeError)
   })
 

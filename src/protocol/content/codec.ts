@@ -1,6 +1,6 @@
 // The codec framework (§10.1): a codec turns one content type's values into EncodedContent
 // fields and back; a registry finds the codec for a received type.
-import { ContentTypeId, type ContentTypeIdFields } from './content-type-id.ts'
+import { ContentTypeId, toContentTypeId, type ContentTypeIdFields } from './content-type-id.ts'
 
 /** Compression algorithms of `EncodedContent.compression` (§2.6, §10.3). */
 export enum Compression {
@@ -38,20 +38,22 @@ export interface ContentCodec<T> {
   shouldPush(content: T): boolean
 }
 
-function checkCodec(codec: unknown): ContentCodec<unknown> {
+function checkCodec(codec: unknown): { codec: ContentCodec<unknown>; type: ContentTypeId } {
   const c = codec as Partial<ContentCodec<unknown>> | null
   if (
     typeof c !== 'object' ||
     c === null ||
-    !(c.contentType instanceof ContentTypeId) ||
     typeof c.encode !== 'function' ||
     typeof c.decode !== 'function' ||
     typeof c.fallback !== 'function' ||
     typeof c.shouldPush !== 'function'
   ) {
-    throw new TypeError('codec must have a ContentTypeId contentType and encode, decode, fallback, shouldPush methods')
+    throw new TypeError('codec must have a contentType and encode, decode, fallback, shouldPush methods')
   }
-  return c as ContentCodec<unknown>
+  // Plain {authorityId, typeId, versionMajor, versionMinor} objects are accepted too, so codecs
+  // written against the xmtp-js interfaces (e.g. @xmtp/content-type-*) can be registered as is.
+  const type = toContentTypeId(c.contentType as ContentTypeIdFields, 'codec.contentType')
+  return { codec: c as ContentCodec<unknown>, type }
 }
 
 /**
@@ -60,14 +62,16 @@ function checkCodec(codec: unknown): ContentCodec<unknown> {
  */
 export class ContentCodecRegistry implements CodecRegistry {
   readonly #codecs = new Map<string, ContentCodec<unknown>>()
+  readonly #majors = new Map<string, number>()
 
   constructor(codecs: Iterable<ContentCodec<any>> = []) {
     for (const codec of codecs) this.register(codec)
   }
 
   register(codec: ContentCodec<any>): this {
-    const checked = checkCodec(codec)
-    this.#codecs.set(checked.contentType.key, checked)
+    const { codec: checked, type } = checkCodec(codec)
+    this.#codecs.set(type.key, checked)
+    this.#majors.set(type.key, type.versionMajor)
     return this
   }
 
@@ -77,8 +81,9 @@ export class ContentCodecRegistry implements CodecRegistry {
    */
   codecFor(contentType: ContentTypeIdFields): ContentCodec<unknown> | undefined {
     if (typeof contentType !== 'object' || contentType === null) throw new TypeError('contentType must be a ContentTypeId')
-    const codec = this.#codecs.get(`${contentType.authorityId}/${contentType.typeId}`)
-    if (!codec || contentType.versionMajor > codec.contentType.versionMajor) return undefined
+    const key = `${contentType.authorityId}/${contentType.typeId}`
+    const codec = this.#codecs.get(key)
+    if (!codec || contentType.versionMajor > (this.#majors.get(key) ?? 0)) return undefined
     return codec
   }
 

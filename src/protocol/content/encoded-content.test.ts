@@ -14,7 +14,7 @@ import {
   MalformedContentError,
   UnknownContentTypeError,
 } from './errors.ts'
-import { referenceContentClient, refProto } from './test-support/xmtp-reference.ts'
+import { referenceContentClient, refProto, refReaction } from './test-support/xmtp-reference.ts'
 
 const registry = createDefaultRegistry()
 const reference = referenceContentClient()
@@ -159,6 +159,16 @@ describe('encodeContent / decodeContent', () => {
       content: new TextEncoder().encode('plain text, not deflate'),
     }).finish()
     await expect(decodeContent(notDeflate, registry)).rejects.toBeInstanceOf(MalformedContentError)
+  })
+
+  it('accepts codecs written against the xmtp-js interfaces (e.g. @xmtp/content-type-reaction)', async () => {
+    const appRegistry = new ContentCodecRegistry([new refReaction.ReactionCodec()])
+    const reaction: Reaction = { reference: 'ee'.repeat(32), action: 'removed', schema: 'shortcode', content: ':+1:' }
+    const bytes = await encodeContent(reaction, { contentType: ContentTypeReaction }, appRegistry)
+    expect(bytes).toEqual(await encodeContent(reaction, { contentType: ContentTypeReaction }, registry))
+    const decoded = await decodeContent(bytes, appRegistry)
+    expect(decoded.content).toMatchObject(reaction)
+    expect(decoded.fallback).toBe('Removed \u201c:+1:\u201d from an earlier message')
   })
 
   it('refuses to encode without a codec, and checks its arguments', async () => {

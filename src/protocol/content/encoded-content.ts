@@ -23,7 +23,7 @@ function checkRegistry(registry: unknown): CodecRegistry {
  */
 export function encodedContentToBytes(encoded: EncodedContentFields & Partial<EncodedContent>): Uint8Array {
   const message: xmtp.message_contents.EncodedContent.$Properties = {
-    type: encoded.type.toProto(),
+    type: toContentTypeId(encoded.type, 'encoded.type').toProto(),
     parameters: { ...encoded.parameters },
     content: encoded.content,
   }
@@ -105,7 +105,14 @@ export async function prepareContent(
   const codec = registry.codecFor(contentType)
   if (!codec) throw new UnknownContentTypeError(contentType)
   const fields = codec.encode(content, registry)
-  const encoded: EncodedContent = { type: fields.type, parameters: fields.parameters, content: fields.content }
+  if (typeof fields !== 'object' || fields === null || !(fields.content instanceof Uint8Array)) {
+    throw new TypeError(`codec for ${contentType.toString()} returned no content bytes`)
+  }
+  const encoded: EncodedContent = {
+    type: toContentTypeId(fields.type, 'encoded.type'),
+    parameters: fields.parameters ?? {},
+    content: fields.content,
+  }
   const fallback = codec.fallback(content)
   if (fallback !== undefined && fallback !== '') encoded.fallback = fallback
   if (options.compression !== undefined && encoded.content.length >= MIN_COMPRESSIBLE_BYTES) {

@@ -43,7 +43,7 @@ function encodePart(part: CompositePart, registry: CodecRegistry): PartProto {
   if (!codec) throw new UnknownContentTypeError(type)
   const fields = codec.encode(part.content, registry)
   return {
-    part: { type: fields.type.toProto(), parameters: { ...fields.parameters }, content: fields.content },
+    part: { type: toContentTypeId(fields.type, 'composite part type').toProto(), parameters: { ...fields.parameters }, content: fields.content },
   }
 }
 
