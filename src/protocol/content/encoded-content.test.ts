@@ -137,7 +137,7 @@ describe('encodeContent / decodeContent', () => {
       type: ContentTypeText.toProto(),
       parameters: { encoding: 'UTF-8' },
       compression: Compression.COMPRESSION_DEFLATE,
-      content: deflateSync(new Uint8Array(32 * 1024 * 1024)),
+      content: deflateSync(new Uint8Array(11 * 1024 * 1024)),
     }).finish()
     await expect(decodeContent(bomb, registry)).rejects.toBeInstanceOf(DecompressedSizeError)
   })
