@@ -377,3 +377,14 @@ describe('batchQuery', () => {
     expect(server!.requests).toHaveLength(0)
   })
 })
+
+describe('error classes', () => {
+  it('treats code 8 with HTTP 413 (body too large) as a plain, non-retried ApiError', async () => {
+    const { client, sleeps } = await setup((_, res) => reply(res, 413, { code: 8, message: 'request body too large', details: [] }))
+    const error = await client.publish([env(1)]).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error).not.toBeInstanceOf(RateLimitedError)
+    expect(sleeps).toEqual([])
+    expect(server!.requests).toHaveLength(1)
+  })
+})

@@ -119,6 +119,9 @@ export function redact(text: string, secret?: string): string {
  */
 export function apiErrorFor(init: ApiErrorInit & { serverMessage: string; retryAfterMs?: number }): ApiError {
   const text = `${init.method ?? 'request'} failed: ${init.serverMessage || `HTTP ${init.httpStatus}`} (code ${init.code}, HTTP ${init.httpStatus})`
+  // RESOURCE_EXHAUSTED is also how a node refuses an oversized body (HTTP 413): that is
+  // the request's fault, not a rate limit, and waiting would not help.
+  if (init.code === GrpcCode.RESOURCE_EXHAUSTED && init.httpStatus === 413) return new ApiError(text, init)
   switch (init.code) {
     case GrpcCode.RESOURCE_EXHAUSTED:
       return new RateLimitedError(text, init)
