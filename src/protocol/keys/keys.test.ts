@@ -11,6 +11,7 @@ import { consentProofText, createIdentityText, enableIdentityText } from './sign
 import { PrivateKeySigner, type Signer } from './signer.ts'
 import { PrivateKeyBundleV1 } from './private-bundle.ts'
 import {
+  encodeLegacyBundle,
   encodeSignedBundle,
   legacyBundleFromSigned,
   legacyBundlesEqual,
@@ -71,7 +72,7 @@ describe('§15.1 vector bundles', () => {
       expect(verifyPublicKeyBundle(signed)).toBe(b.walletAddress)
       expect(legacyBundlesEqual(legacyBundleFromSigned(signed), legacy)).toBe(true)
       // xmtp-js derives the same signed bundle bytes.
-      const theirs = xmtpjs.SignedPublicKeyBundle.fromLegacyBundle(new xmtpjs.PublicKeyBundle(legacy))
+      const theirs = xmtpjs.SignedPublicKeyBundle.fromLegacyBundle(xmtpjs.PublicKeyBundle.fromBytes(encodeLegacyBundle(legacy)))
       expect(toHex(theirs.toBytes())).toBe(toHex(encodeSignedBundle(signed)))
     }
   })
@@ -82,7 +83,7 @@ describe('§15.1 vector bundles', () => {
     expect(sender.length).toBe(195)
     expect(toHex(sender)).toBe(toHex(recipient))
     const theirAlice = new xmtpjs.PrivateKeyBundleV1(pb.PrivateKeyBundle.decode(fromHex(ALICE_BUNDLE_HEX)).v1)
-    const theirs: Uint8Array = await theirAlice.sharedSecret(new xmtpjs.PublicKeyBundle(bob.getPublicKeyBundle()), theirAlice.getCurrentPreKey().publicKey, false)
+    const theirs: Uint8Array = await theirAlice.sharedSecret(xmtpjs.PublicKeyBundle.fromBytes(encodeLegacyBundle(bob.getPublicKeyBundle())), theirAlice.getCurrentPreKey().publicKey, false)
     expect(toHex(theirs)).toBe(toHex(sender))
     // The role swap matters: the sender order differs from the recipient order.
     const wrongRole = alice.sharedSecret(bob.getPublicKeyBundle(), alice.currentPreKey.publicKey.secp256k1Uncompressed!.bytes!, true)
