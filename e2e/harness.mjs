@@ -150,6 +150,16 @@ export async function runProviderChecks(report, evaluate, manifestVersion, timeo
     assertEqual(await evaluate(() => window.__connects), 1, 'connect events')
   })
 
+  await check('a page script cannot replace window.xmtp or its request()', async () => {
+    const outcome = await evaluate(() => {
+      const before = window.xmtp
+      try { window.xmtp = { fake: true } } catch {}
+      try { window.xmtp.request = () => 'hijacked' } catch {}
+      return { same: window.xmtp === before, requestIntact: window.xmtp.request.toString().indexOf('hijacked') === -1 }
+    })
+    assertEqual(outcome, { same: true, requestIntact: true }, 'provider after tampering')
+  })
+
   await check('unknown method is rejected with 4200', async () => {
     const outcome = await evaluate(requestInPage, { method: 'eth_sendTransaction', params: [] })
     assertEqual([outcome.ok, outcome.code, outcome.name], [false, 4200, 'ProviderRpcError'], 'outcome')

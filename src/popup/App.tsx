@@ -43,10 +43,12 @@ export function App({ client }: { client: RpcClient }) {
       <main class="conversations">
         <h2>Conversations</h2>
         <div class="empty" data-testid="conversations-empty">
-          <svg viewBox="0 0 64 64" width="56" height="56" aria-hidden="true">
-            <rect x="6" y="10" width="40" height="28" rx="10" class="bubble-back" />
-            <path d="M18 44 h30 a10 10 0 0 0 10 -10 v-8 a10 10 0 0 0 -10 -10 h-20" class="bubble-line" />
-            <path d="M16 38 l-4 12 l12 -8" class="bubble-back" />
+          <svg viewBox="0 0 72 64" width="72" height="64" aria-hidden="true">
+            <path class="bubble-back" d="M14 6h30a10 10 0 0 1 10 10v14a10 10 0 0 1-10 10H26l-10 8v-8h-2A10 10 0 0 1 4 30V16A10 10 0 0 1 14 6z" />
+            <path class="bubble-front" d="M34 22h24a10 10 0 0 1 10 10v10a10 10 0 0 1-10 10h-1v8l-10-8H34a10 10 0 0 1-10-10V32a10 10 0 0 1 10-10z" />
+            <circle class="bubble-dot" cx="38" cy="37" r="2.5" />
+            <circle class="bubble-dot" cx="46" cy="37" r="2.5" />
+            <circle class="bubble-dot" cx="54" cy="37" r="2.5" />
           </svg>
           <p class="empty-title">No conversations yet</p>
           <p class="empty-hint">Messages you send and receive with your wallet will show up here.</p>
