@@ -2,7 +2,7 @@
 // Playwright and checks the four worlds: service worker, popup, MAIN-world provider, relay.
 // Usage: npm run e2e  (builds dist/chrome first). Exits non-zero on any failure.
 import { chromium } from 'playwright-core'
-import { mkdtemp, mkdir, rm } from 'node:fs/promises'
+import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -36,6 +36,14 @@ try {
     assertEqual(manifest.web_accessible_resources, undefined, 'web_accessible_resources')
     const main = manifest.content_scripts.find((script) => script.world === 'MAIN')
     assert(main && main.run_at === 'document_start', 'no document_start MAIN-world content script')
+  })
+
+  await report.check('page-world script is self-contained and polyfill-free', async () => {
+    const main = manifest.content_scripts.find((script) => script.world === 'MAIN')
+    const code = await readFile(join(DIST, main.js[0]), 'utf8')
+    for (const banned of ['webextension-polyfill', 'chrome.runtime', 'browser.runtime', 'import(', 'import ']) {
+      assert(!code.includes(banned), `${main.js[0]} contains "${banned}"`)
+    }
   })
 
   profile = await mkdtemp(join(tmpdir(), 'parley-e2e-chromium-'))
