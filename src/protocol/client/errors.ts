@@ -1,0 +1,33 @@
+// Typed errors of the client layer. Callers branch on the class (and `reason`), never
+// on message text. Messages name addresses and topics, never key material.
+
+export type ClientErrorReason =
+  | 'self-message' // newConversation with the client's own address
+  | 'not-on-network' // the peer has no valid contact bundle
+  | 'invalid-address' // not an Ethereum address
+  | 'no-identity' // neither a signer nor privateKeyOverride was given
+  | 'identity-mismatch' // privateKeyOverride belongs to another wallet than the signer
+  | 'closed' // the client was closed
+
+export class ClientError extends Error {
+  override readonly name = 'ClientError'
+  constructor(
+    readonly reason: ClientErrorReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** A message or invitation envelope that could not be opened (undecryptable, forged, malformed). */
+export class EnvelopeSkippedError extends Error {
+  override readonly name = 'EnvelopeSkippedError'
+  constructor(
+    readonly contentTopic: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
