@@ -40,6 +40,7 @@ import {
 } from './errors.ts'
 import { errorFromResponse } from './http.ts'
 import { readLines } from './ndjson.ts'
+import { RecentIds, ResumePoints } from './resume.ts'
 import { backoffDelay } from './retry.ts'
 import { MAX_BATCH_SIZE, checkTopics } from './validate.ts'
 import { WireFormatError, parseErrorBody, parseStreamLine, type Envelope } from './wire.ts'
@@ -104,19 +105,6 @@ export interface SubscriptionTransport {
   random(): number
 }
 
-/** Bounded set of recent keys; the oldest is forgotten first. */
-class RecentIds {
-  private readonly keys = new Set<string>()
-  constructor(private readonly capacity: number) {}
-  /** Adds `key`; false when it was already there. */
-  add(key: string): boolean {
-    if (this.keys.has(key)) return false
-    this.keys.add(key)
-    if (this.keys.size > this.capacity) this.keys.delete(this.keys.values().next().value!)
-    return true
-  }
-}
-
 function checkNonNegative(value: unknown, label: string): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new RangeError(`${label} must be a non-negative number`)
   return value
@@ -130,9 +118,7 @@ type Restart = 'topics' | 'manual'
 export class Subscription implements AsyncIterableIterator<Envelope> {
   private topics: string[]
   private topicSet: Set<string>
-  private readonly startNs: bigint
-  private readonly resumeFromNs = new Map<string, bigint>()
-  private readonly seenMaxNs = new Map<string, bigint>()
+  private readonly resume: ResumePoints
   private readonly recent: RecentIds
   private readonly queue: Envelope[] = []
   private waiter: { resolve: (r: IteratorResult<Envelope>) => void; reject: (e: unknown) => void } | undefined
@@ -172,7 +158,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
       if (callbacks[key] !== undefined && typeof callbacks[key] !== 'function') throw new TypeError(`options.${key} must be a function`)
     }
     this.lastActivityAt = transport.now()
-    this.startNs = BigInt(Math.floor(transport.now())) * NS_PER_MS
+    this.resume = new ResumePoints(this.nowNs())
   }
 
   private isClosed(): boolean {
@@ -245,14 +231,9 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
     const next = [...new Set(checkTopics(topics, 'topics'))]
     if (this.state === 'closed') throw new Error('the subscription is closed')
     if (next.length === this.topics.length && next.every((t) => this.topicSet.has(t))) return
-    const nowNs = BigInt(Math.floor(this.transport.now())) * NS_PER_MS
-    for (const t of next) if (!this.topicSet.has(t)) this.resumeFromNs.set(t, nowNs)
-    for (const t of this.topics) {
-      if (!next.includes(t)) {
-        this.resumeFromNs.delete(t)
-        this.seenMaxNs.delete(t)
-      }
-    }
+    const nowNs = this.nowNs()
+    for (const t of next) if (!this.topicSet.has(t)) this.resume.add(t, nowNs)
+    for (const t of this.topics) if (!next.includes(t)) this.resume.remove(t)
     this.topics = next
     this.topicSet = new Set(next)
     this.interrupt('topics')
@@ -275,8 +256,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
   private deliver(envelope: Envelope): boolean {
     if (this.state === 'closed' || !this.topicSet.has(envelope.contentTopic)) return false
     if (!this.recent.add(envelope.contentTopic + '\n' + toHex(sha256(envelope.message)))) return false
-    const seen = this.seenMaxNs.get(envelope.contentTopic)
-    if (seen === undefined || envelope.timestampNs > seen) this.seenMaxNs.set(envelope.contentTopic, envelope.timestampNs)
+    this.resume.saw(envelope.contentTopic, envelope.timestampNs)
     const waiter = this.waiter
     if (waiter) {
       this.waiter = undefined
@@ -347,7 +327,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
       }
       controller.abort()
       await Promise.allSettled([stream, fill])
-      if (filled) this.commitResumePoints()
+      if (filled) this.resume.commit(this.nowNs())
       if (this.isClosed()) return
 
       const restart = this.restart
@@ -406,15 +386,8 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
   private async fillGap(topics: string[], signal: AbortSignal): Promise<number> {
     if (!this.options.gapFill) return 0
     const skewNs = BigInt(Math.floor(this.options.skewMs)) * NS_PER_MS
-    // Topics that share a resume point (typically all the quiet ones) share a query.
-    const groups = new Map<bigint, string[]>()
-    for (const topic of topics) {
-      const resume = this.resumeFromNs.get(topic) ?? this.startNs
-      const from = resume > skewNs ? resume - skewNs : 0n
-      const group = groups.get(from) ?? []
-      group.push(topic)
-      groups.set(from, group)
-    }
+    // Topics that share a start (typically all the quiet ones) share a query.
+    const groups = this.resume.fillGroups(topics, skewNs)
     let found = 0
     for (const [from, group] of groups) {
       for (let i = 0; i < group.length; i += MAX_BATCH_SIZE) {
@@ -426,13 +399,8 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
     return found
   }
 
-  private commitResumePoints(): void {
-    const nowNs = BigInt(Math.floor(this.transport.now())) * NS_PER_MS
-    for (const [topic, seen] of this.seenMaxNs) {
-      const point = seen < nowNs ? seen : nowNs
-      const current = this.resumeFromNs.get(topic) ?? this.startNs
-      if (point > current && this.topicSet.has(topic)) this.resumeFromNs.set(topic, point)
-    }
+  private nowNs(): bigint {
+    return BigInt(Math.floor(this.transport.now())) * NS_PER_MS
   }
 }
 
