@@ -92,6 +92,23 @@ try {
   const page = await context.newPage()
   await page.goto(server.url)
   await runProviderChecks(report, (fn, arg) => page.evaluate(fn, arg), manifest.version)
+
+  await report.check('a stopped service worker is woken by a page request and answers', async () => {
+    const ping = () => page.evaluate(() => window.xmtp.request({ method: 'ping' }))
+    const before = await ping()
+    const cdp = await context.newCDPSession(page)
+    const stopped = new Promise((resolve) => {
+      cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+        if (versions.some((v) => v.scriptURL.includes(extensionId) && v.runningStatus === 'stopped')) resolve()
+      })
+    })
+    await cdp.send('ServiceWorker.enable')
+    await cdp.send('ServiceWorker.stopAllWorkers')
+    await stopped
+    const after = await ping()
+    assert(after.startedAt > before.startedAt, `startedAt did not change (${before.startedAt} → ${after.startedAt})`)
+    await cdp.detach()
+  })
 } catch (error) {
   report.fail('chromium e2e setup', error)
 } finally {
