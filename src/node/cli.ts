@@ -1,10 +1,11 @@
 // `npm run node -- --port 5555 --db ./data/parley-node.db`: runs the node until SIGINT/SIGTERM.
 
 import pino from 'pino'
-import { verifyAuthToken } from '../protocol/auth/index.ts'
+import { AUTH_TOKEN_MAX_AGE_NS, verifyAuthTokenDetailed } from '../protocol/auth/index.ts'
 import { ConfigError, LISTENING_LINE, parseNodeArgs, USAGE } from './config.ts'
 import { XmtpNode } from './server.ts'
 import { SqliteEnvelopeStore } from './store/sqlite.ts'
+import { cachingVerifier } from './tokenCache.ts'
 
 
 async function main(): Promise<void> {
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const node = new XmtpNode({
     store,
     logger,
-    verifyToken: config.auth ? verifyAuthToken : undefined,
+    verifyToken: config.auth ? cachingVerifier(verifyAuthTokenDetailed, { maxAgeNs: AUTH_TOKEN_MAX_AGE_NS }) : undefined,
     rateLimits: config.rateLimits,
     trustProxy: config.trustProxy,
     maxBodyBytes: config.maxBodyBytes,

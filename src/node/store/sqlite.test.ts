@@ -81,6 +81,36 @@ describe('SqliteEnvelopeStore', () => {
     expect(await store.count()).toBe(0)
   })
 
+  it('commits concurrent inserts together but keeps each one atomic', async () => {
+    store = new SqliteEnvelopeStore({ path: ':memory:' })
+    const bad = { contentTopic: 't', timestampNs: 1n << 64n, message: enc.encode('overflow') }
+    const results = await Promise.allSettled([
+      store.insert([env('t', 1, 'a')]),
+      store.insert([env('t', 2, 'b'), bad]),
+      store.insert([env('t', 3, 'c'), env('t', 1, 'a')]),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(results[2]).toEqual({ status: 'fulfilled', value: 1 }) // the duplicate of 'a' is ignored
+    expect(texts(await store.query(q({})))).toEqual(['a', 'c'])
+  })
+
+  it('commits accepted inserts on close instead of dropping them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-store-'))
+    try {
+      const path = join(dir, 'node.db')
+      store = new SqliteEnvelopeStore({ path })
+      const pending = store.insert([env('t', 1, 'last words')])
+      await store.close()
+      expect(await pending).toBe(1)
+      store = new SqliteEnvelopeStore({ path })
+      expect(await store.count()).toBe(1)
+      await store.close()
+      await expect(store.insert([env('t', 2, 'too late')])).rejects.toThrow(/closed/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('persists to a file and reopens it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-store-'))
     try {

@@ -28,6 +28,13 @@ const OFFSET = 1n << 63n
 const toDb = (ts: bigint) => ts - OFFSET
 const fromDb = (v: bigint) => v + OFFSET
 
+interface PendingInsert {
+  envelopes: readonly Envelope[]
+  resolve(inserted: number): void
+  reject(error: unknown): void
+  outcome?: { inserted: number } | { error: unknown }
+}
+
 interface Row {
   topic: string
   sender_ts: bigint
@@ -41,6 +48,9 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   private readonly insertStatement: Database.Statement
   private readonly countStatement: Database.Statement
   private readonly insertMany: (envelopes: readonly Envelope[]) => number
+  private readonly commitGroup: (group: PendingInsert[]) => void
+  private pending: PendingInsert[] = []
+  private flushScheduled = false
   private readonly queryStatements = new Map<string, Database.Statement>()
 
   constructor(options: SqliteStoreOptions) {
@@ -80,11 +90,50 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       }
       return inserted
     })
+    // Group commit: every insert() that arrives in the same event-loop turn shares one
+    // transaction and so one WAL fsync, which is what a publish costs with sync=full (~4 ms
+    // on a VM disk). Each request stays atomic inside its own SAVEPOINT (better-sqlite3 nests
+    // transactions that way), so one failing request does not fail its neighbours, and every
+    // promise resolves only after the shared COMMIT has returned, i.e. once durable.
+    this.commitGroup = this.db.transaction((group: PendingInsert[]) => {
+      for (const item of group) {
+        try {
+          item.outcome = { inserted: this.insertMany(item.envelopes) }
+        } catch (error) {
+          item.outcome = { error }
+        }
+      }
+    })
   }
 
-  async insert(envelopes: readonly Envelope[]): Promise<number> {
-    if (envelopes.length === 0) return 0
-    return this.insertMany(envelopes)
+  insert(envelopes: readonly Envelope[]): Promise<number> {
+    if (envelopes.length === 0) return Promise.resolve(0)
+    return new Promise((resolve, reject) => {
+      this.pending.push({ envelopes, resolve, reject })
+      if (!this.flushScheduled) {
+        this.flushScheduled = true
+        setImmediate(() => this.flush())
+      }
+    })
+  }
+
+  private flush(): void {
+    this.flushScheduled = false
+    const group = this.pending
+    this.pending = []
+    if (group.length === 0) return
+    try {
+      if (!this.db.open) throw new Error('the envelope store is closed')
+      this.commitGroup(group)
+    } catch (error) {
+      for (const item of group) item.reject(error)
+      return
+    }
+    for (const item of group) {
+      const outcome = item.outcome!
+      if ('error' in outcome) item.reject(outcome.error)
+      else item.resolve(outcome.inserted)
+    }
   }
 
   async query(q: StoreQuery): Promise<StoredEnvelope[]> {
@@ -115,6 +164,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   }
 
   async close(): Promise<void> {
+    this.flush() // inserts already accepted are committed, not dropped
     if (this.db.open) this.db.close()
   }
 
