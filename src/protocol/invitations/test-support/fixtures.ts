@@ -47,3 +47,18 @@ export async function theirKeystore(ours: PrivateKeyBundleV1) {
 export function theirSignedBundle(ours: PrivateKeyBundleV1) {
   return xmtpjs.SignedPublicKeyBundle.fromBytes(xmtp.message_contents.SignedPublicKeyBundle.encode(ours.getSignedPublicKeyBundle()).finish())
 }
+
+/**
+ * An xmtp-js ConversationV2 driven by a keystore, with the smallest client
+ * object its createMessage/decodeMessage paths touch (content is passed
+ * through undecoded so only the V2 message layer is compared).
+ */
+export function theirConversation(ours: PrivateKeyBundleV1, keystore: unknown, topic: string, peerAddress: string) {
+  const client = {
+    address: ours.walletAddress,
+    keystore,
+    signedPublicKeyBundle: theirSignedBundle(ours),
+    decodeContent: async (payload: Uint8Array) => ({ content: payload, contentType: undefined }),
+  }
+  return new xmtpjs.ConversationV2(client, topic, peerAddress, new Date(), undefined, undefined)
+}
