@@ -259,6 +259,40 @@ describe('Subscription over a streaming fetch', () => {
     expect(sub.contentTopics).toEqual([A, B])
   })
 
+  it('reconnect() drops the connection and subscribes again at once, with a gap fill', async () => {
+    const { sub, node } = await subscribe([A])
+    const first = await node.stream(1)
+    await new Promise((r) => setTimeout(r, 40))
+    node.store.push(env(1))
+    sub.reconnect()
+    await first.closed
+    await node.stream(2)
+    expect(await take(sub, 1)).toEqual([env(1)])
+    expect(sub.status).toBe('live')
+  })
+
+  it('aborting the signal option closes the subscription', async () => {
+    const controller = new AbortController()
+    const { sub, node } = await subscribe([A], { signal: controller.signal })
+    const first = await node.stream(1)
+    const pending = sub.next()
+    controller.abort()
+    expect(await pending).toEqual({ value: undefined, done: true })
+    await first.closed
+    expect(sub.status).toBe('closed')
+    expect(() => sub.updateTopics([B])).toThrow(/closed/)
+  })
+
+  it('answers next() calls made before earlier ones settled, in order', async () => {
+    const { sub, node } = await subscribe([A])
+    const first = await node.stream(1)
+    const a = sub.next()
+    const b = sub.next()
+    first.res.write(streamLine(env(1)) + streamLine(env(2)))
+    expect(await a).toEqual({ value: env(1), done: false })
+    expect(await b).toEqual({ value: env(2), done: false })
+  })
+
   it('drops envelopes for topics it is not subscribed to', async () => {
     const { sub, node } = await subscribe([A])
     const first = await node.stream(1)

@@ -121,7 +121,8 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
   private readonly resume: ResumePoints
   private readonly recent: RecentIds
   private readonly queue: Envelope[] = []
-  private waiter: { resolve: (r: IteratorResult<Envelope>) => void; reject: (e: unknown) => void } | undefined
+  /** Pending next() calls, oldest first (callers may ask again before an answer). */
+  private readonly waiters: { resolve: (r: IteratorResult<Envelope>) => void; reject: (e: unknown) => void }[] = []
   private failure: { error: unknown } | undefined
   private state: SubscriptionStatus = 'connecting'
   private connection: AbortController | undefined
@@ -201,9 +202,8 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
       if (error !== undefined) return Promise.reject(error)
     }
     if (this.state === 'closed') return Promise.resolve({ value: undefined, done: true })
-    if (this.waiter) return Promise.reject(new Error('Subscription.next() called again before the previous call settled'))
     return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject }
+      this.waiters.push({ resolve, reject })
     })
   }
 
@@ -219,9 +219,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
       this.setStatus('closed')
       this.connection?.abort()
       this.wake?.abort()
-      const waiter = this.waiter
-      this.waiter = undefined
-      waiter?.resolve({ value: undefined, done: true })
+      for (const waiter of this.waiters.splice(0)) waiter.resolve({ value: undefined, done: true })
     }
     await this.running
   }
@@ -257,9 +255,8 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
     if (this.state === 'closed' || !this.topicSet.has(envelope.contentTopic)) return false
     if (!this.recent.add(envelope.contentTopic + '\n' + toHex(sha256(envelope.message)))) return false
     this.resume.saw(envelope.contentTopic, envelope.timestampNs)
-    const waiter = this.waiter
+    const waiter = this.waiters.shift()
     if (waiter) {
-      this.waiter = undefined
       waiter.resolve({ value: envelope, done: false })
     } else {
       this.queue.push(envelope)
@@ -271,10 +268,13 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
     if (this.state === 'closed') return
     this.setStatus('closed')
     this.connection?.abort()
-    const waiter = this.waiter
-    this.waiter = undefined
-    if (waiter) waiter.reject(error)
-    else this.failure = { error }
+    const [first, ...rest] = this.waiters.splice(0)
+    if (first) {
+      first.reject(error)
+      for (const waiter of rest) waiter.resolve({ value: undefined, done: true })
+    } else {
+      this.failure = { error }
+    }
   }
 
   private setStatus(status: SubscriptionStatus): void {
