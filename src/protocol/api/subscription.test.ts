@@ -131,6 +131,16 @@ describe('Subscription over a streaming fetch', () => {
     expect(sub.status).toBe('live')
   })
 
+  it('starts the first gap fill at `since` when given (catch-up after a worker restart)', async () => {
+    const since = new Date(NOW_MS - 3_600_000)
+    const { sub, node } = await subscribe([A], { since, skewMs: 0 })
+    const old = { ...env(1), timestampNs: BigInt(NOW_MS - 1_800_000) * 1_000_000n }
+    node.store.push(old)
+    expect(await take(sub, 1)).toEqual([old])
+    expect(node.queries[0]!.body.startTimeNs).toBe(String(BigInt(since.getTime()) * 1_000_000n))
+    await expect(new ApiClient({ apiUrl: node.server.url }).subscribe([A], { since: 5 as never })).rejects.toThrow('options.since must be a Date or a bigint of nanoseconds')
+  })
+
   it('reconnects after a drop, fills the gap by query, and delivers each envelope once', async () => {
     const lost: ConnectionLostEvent[] = []
     const reconnected: ReconnectEvent[] = []

@@ -42,7 +42,7 @@ import { errorFromResponse } from './http.ts'
 import { readLines } from './ndjson.ts'
 import { RecentIds, ResumePoints } from './resume.ts'
 import { backoffDelay } from './retry.ts'
-import { MAX_BATCH_SIZE, checkTopics } from './validate.ts'
+import { MAX_BATCH_SIZE, checkTopics, toNs } from './validate.ts'
 import { WireFormatError, parseErrorBody, parseStreamLine, type Envelope } from './wire.ts'
 import type { QueryParams, Sleep } from './client.ts'
 
@@ -80,6 +80,11 @@ export const DEFAULT_RECONNECT_POLICY: Readonly<ReconnectPolicy> = Object.freeze
 export interface SubscribeOptions {
   /** Aborting it closes the subscription. */
   signal?: AbortSignal
+  /**
+   * Where the first gap fill starts (minus `skewMs`): e.g. the last sync time a service
+   * worker persisted before it was stopped. Default: the moment subscribe() was called.
+   */
+  since?: Date | bigint
   /** Query for missed envelopes after every (re)connect. Default true. */
   gapFill?: boolean
   /** Gap fills start this far before the resume point (sender clocks differ). Default 10 s. */
@@ -159,7 +164,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
       if (callbacks[key] !== undefined && typeof callbacks[key] !== 'function') throw new TypeError(`options.${key} must be a function`)
     }
     this.lastActivityAt = transport.now()
-    this.resume = new ResumePoints(this.nowNs())
+    this.resume = new ResumePoints(callbacks.since === undefined ? this.nowNs() : toNs(callbacks.since, 'options.since'))
   }
 
   private isClosed(): boolean {
