@@ -136,6 +136,11 @@ export class XmtpNode {
       this.logger.debug({ method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...logFields }, 'request')
     })
     try {
+      if (this.closing) {
+        // A kept-alive connection may still carry a request after shutdown began.
+        res.setHeader('Connection', 'close')
+        throw new ApiError(GrpcCode.UNAVAILABLE, 'the node is shutting down')
+      }
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return sendPreflight(res)
       if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return await this.health(req, res)
       const method = ROUTES.get(path)
@@ -163,7 +168,7 @@ export class XmtpNode {
 
   private async health(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await sendJson(req, res, 200, {
-      status: this.closing ? 'stopping' : 'ok',
+      status: 'ok',
       envelopes: await this.services.store.count(),
       subscriptions: this.services.dispatcher.subscriptionCount,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),

@@ -52,7 +52,9 @@ describe('SqliteEnvelopeStore', () => {
 
   it('ignores duplicates (same topic, timestamp and message) and counts only new rows', async () => {
     store = new SqliteEnvelopeStore({ path: ':memory:' })
+    expect(await store.count()).toBe(0)
     expect(await store.insert([env('t', 1, 'a'), env('t', 1, 'a')])).toBe(1)
+    expect(await store.count()).toBe(1)
     expect(await store.insert([env('t', 1, 'a'), env('t', 2, 'a'), env('u', 1, 'a')])).toBe(2)
     expect(await store.count()).toBe(3)
   })

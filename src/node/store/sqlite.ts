@@ -50,6 +50,8 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   private readonly insertMany: (envelopes: readonly Envelope[]) => number
   private readonly commitGroup: (group: PendingInsert[]) => void
   private pending: PendingInsert[] = []
+  /** Row count, read once and then kept up to date by inserts (COUNT(*) scans an index). */
+  private rowCount: number | undefined
   private flushScheduled = false
   private readonly queryStatements = new Map<string, Database.Statement>()
 
@@ -132,7 +134,10 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     for (const item of group) {
       const outcome = item.outcome!
       if ('error' in outcome) item.reject(outcome.error)
-      else item.resolve(outcome.inserted)
+      else {
+        if (this.rowCount !== undefined) this.rowCount += outcome.inserted
+        item.resolve(outcome.inserted)
+      }
     }
   }
 
@@ -160,7 +165,8 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   }
 
   async count(): Promise<number> {
-    return Number(this.countStatement.get())
+    this.rowCount ??= Number(this.countStatement.get())
+    return this.rowCount
   }
 
   async close(): Promise<void> {
