@@ -16,7 +16,7 @@ describe('RecentIds', () => {
 })
 
 describe('ResumePoints', () => {
-  it('starts every topic at the subscription start, and added topics when they were added', () => {
+  it('starts every topic at the subscription start unless given its own start', () => {
     const points = new ResumePoints(1000n)
     points.add('late', 5000n)
     expect(points.from('early')).toBe(1000n)

@@ -40,9 +40,9 @@ export class ResumePoints {
     if (seen === undefined || timestampNs > seen) this.seenMaxNs.set(topic, timestampNs)
   }
 
-  /** Topics added later start from when they were added. */
-  add(topic: string, nowNs: bigint): void {
-    this.resumeFromNs.set(topic, nowNs)
+  /** Sets where `topic` starts (a topic added later with an explicit start). */
+  add(topic: string, fromNs: bigint): void {
+    this.resumeFromNs.set(topic, fromNs)
   }
 
   remove(topic: string): void {

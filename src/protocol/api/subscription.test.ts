@@ -263,6 +263,9 @@ describe('Subscription over a streaming fetch', () => {
     expect(second.request.body).toEqual({ contentTopics: [A, B] })
     second.res.write(streamLine(env(1, B)))
     expect(await take(sub, 1)).toEqual([env(1, B)])
+    // The added topic's fill started at the subscription start (minus skew).
+    await new Promise((r) => setTimeout(r, 60))
+    expect(node.queries.some((q) => q.body.contentTopics.includes(B) && q.body.startTimeNs === String(BigInt(NOW_MS - 5_000) * 1_000_000n))).toBe(true)
     sub.updateTopics([B, A]) // same set: nothing happens
     await new Promise((r) => setTimeout(r, 30))
     expect(node.streams).toHaveLength(2)
@@ -301,6 +304,17 @@ describe('Subscription over a streaming fetch', () => {
     first.res.write(streamLine(env(1)) + streamLine(env(2)))
     expect(await a).toEqual({ value: env(1), done: false })
     expect(await b).toEqual({ value: env(2), done: false })
+  })
+
+  it('updateTopics can start an added topic at a given time', async () => {
+    const { sub, node } = await subscribe([A])
+    await node.stream(1)
+    sub.updateTopics([A, B], { since: BigInt(NOW_MS - 60_000) * 1_000_000n })
+    await node.stream(2)
+    await new Promise((r) => setTimeout(r, 60))
+    const fromB = node.queries.filter((q) => q.body.contentTopics.includes(B)).map((q) => q.body.startTimeNs)
+    expect(fromB).toEqual([String(BigInt(NOW_MS - 65_000) * 1_000_000n)])
+    expect(() => sub.updateTopics([A], { since: 'yesterday' as never })).toThrow(/options.since/)
   })
 
   it('drops envelopes for topics it is not subscribed to', async () => {

@@ -229,13 +229,19 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
     await this.running
   }
 
-  /** Replaces the topic set: aborts the current request and subscribes again at once. */
-  updateTopics(topics: string[]): void {
+  /**
+   * Replaces the topic set: aborts the current request and subscribes again at once.
+   * An added topic's gap fill starts at `options.since`, by default where the
+   * subscription started, so a conversation found mid-stream (from an invite) yields
+   * every message sent to it since then.
+   */
+  updateTopics(topics: string[], options: { since?: Date | bigint } = {}): void {
     const next = [...new Set(checkTopics(topics, 'topics'))]
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
+    const since = options.since === undefined ? undefined : toNs(options.since, 'options.since')
     if (this.state === 'closed') throw new Error('the subscription is closed')
     if (next.length === this.topics.length && next.every((t) => this.topicSet.has(t))) return
-    const nowNs = this.nowNs()
-    for (const t of next) if (!this.topicSet.has(t)) this.resume.add(t, nowNs)
+    for (const t of next) if (!this.topicSet.has(t) && since !== undefined) this.resume.add(t, since)
     for (const t of this.topics) if (!next.includes(t)) this.resume.remove(t)
     this.topics = next
     this.topicSet = new Set(next)
