@@ -10,8 +10,9 @@ export const xmtpJs = require('@xmtp/xmtp-js') as {
   Client: any
   SortDirection: Record<string, string>
   Compression: Record<string, number>
-  ContentTypeText: any
 }
+export const refText = require('@xmtp/content-type-text') as { ContentTypeText: any }
+export const refPrimitives = require('@xmtp/content-type-primitives') as { ContentTypeId: new (fields: any) => any }
 export const refReaction = require('@xmtp/content-type-reaction') as { ContentTypeReaction: any; ReactionCodec: new () => any }
 export const refReply = require('@xmtp/content-type-reply') as { ContentTypeReply: any; ReplyCodec: new () => any }
 export const refReadReceipt = require('@xmtp/content-type-read-receipt') as { ContentTypeReadReceipt: any; ReadReceiptCodec: new () => any }

@@ -1,0 +1,61 @@
+// A V1 conversation (spec §7): one per address pair on the dm- topic, messages
+// encrypted with the 3DH secret of the two legacy bundles. The first message this
+// client sends to a peer in a session also goes to both intro topics, which is how
+// the peer (and our other devices) discover the conversation.
+import type { Envelope } from '../api/index.ts'
+import { assertMessageV1Topic, decodeMessageV1, decryptMessageV1, encodeMessageV1, messageV1Topics } from '../messages/v1.ts'
+import { ClientError } from './errors.ts'
+import type { Client } from './client.ts'
+import { Conversation, type OpenedMessage, type SealedMessage } from './conversation.ts'
+import type { ConversationRecord } from './conversation-index.ts'
+import type { SendOptions } from './types.ts'
+
+const NS_PER_MS = 1_000_000n
+
+export class ConversationV1 extends Conversation {
+  readonly conversationVersion = 'v1' as const
+  readonly #introduced: Set<string>
+
+  /** `introduced`: peers this client already sent an intro to in this session (shared per client). */
+  constructor(client: Client, record: ConversationRecord, introduced: Set<string>) {
+    super(client, record)
+    if (record.version !== 'v1') throw new TypeError('record must be a V1 conversation')
+    this.#introduced = introduced
+  }
+
+  protected async seal(payload: Uint8Array, _shouldPush: boolean, options: SendOptions): Promise<SealedMessage> {
+    const contact = await this.client.directory.get(this.peerAddress)
+    if (!contact) throw new ClientError('not-on-network', `${this.peerAddress} has no XMTP identity on this network`)
+    if (!contact.legacy) throw new ClientError('not-on-network', `${this.peerAddress} has no legacy keys, so V1 messages cannot reach it`)
+    const encoded = await encodeMessageV1({ sender: this.client.keys, recipient: contact.legacy, content: payload })
+    const firstSend = !this.#introduced.has(this.peerAddress)
+    const topics = messageV1Topics({ senderAddress: this.client.address, recipientAddress: this.peerAddress, firstSend, ephemeral: options.ephemeral === true })
+    return {
+      envelopes: topics.map((contentTopic) => ({ contentTopic, timestampNs: encoded.envelopeTimestampNs, message: encoded.bytes })),
+      message: encoded.bytes,
+      sentNs: BigInt(encoded.timestampMs) * NS_PER_MS,
+    }
+  }
+
+  protected override async afterSend(): Promise<void> {
+    this.#introduced.add(this.peerAddress)
+    await super.afterSend()
+  }
+
+  protected async open(envelope: Envelope): Promise<OpenedMessage> {
+    const decoded = decodeMessageV1(envelope.message)
+    // Checked against the dm topic even for the intro copy of a first message.
+    assertMessageV1Topic(decoded, this.topic)
+    const contentBytes = await decryptMessageV1(decoded, this.client.keys)
+    return {
+      senderAddress: decoded.senderAddress,
+      recipientAddress: decoded.recipientAddress,
+      sentNs: BigInt(decoded.timestampMs) * NS_PER_MS,
+      contentBytes,
+    }
+  }
+
+  protected override contentTopicOf(): string {
+    return this.topic
+  }
+}

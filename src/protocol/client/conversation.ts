@@ -1,0 +1,198 @@
+// The part of a conversation shared by V1 and V2: content encoding, sending, paging
+// through history and streaming. The version-specific classes only seal and open
+// Message bytes (conversation-v1.ts, conversation-v2.ts).
+import { SortDirection, type Envelope } from '../api/index.ts'
+import { ContentTypeText, decodeContent, prepareContent, type ContentTypeId } from '../content/index.ts'
+import { messageId } from '../messages/v2.ts'
+import { AsyncStream } from './async-stream.ts'
+import type { Client } from './client.ts'
+import type { ConversationRecord, ConversationVersion, InvitationContext } from './conversation-index.ts'
+import { EnvelopeSkippedError } from './errors.ts'
+import type { ConversationLike, DecodedMessage, ListMessagesOptions, SendOptions } from './types.ts'
+
+/** What a version-specific class makes of a Message envelope it opened. */
+export interface OpenedMessage {
+  senderAddress: string
+  recipientAddress?: string
+  sentNs: bigint
+  /** Decrypted EncodedContent bytes. */
+  contentBytes: Uint8Array
+}
+
+/** What sealing produced: the envelopes to publish (same Message bytes) and the sent time. */
+export interface SealedMessage {
+  envelopes: Envelope[]
+  message: Uint8Array
+  sentNs: bigint
+}
+
+export function nsToDate(ns: bigint): Date {
+  return new Date(Number(ns / 1_000_000n))
+}
+
+/** Receives envelopes that could not be opened; the client counts them and keeps going. */
+export type SkipReporter = (error: EnvelopeSkippedError) => void
+
+export abstract class Conversation implements ConversationLike {
+  abstract readonly conversationVersion: ConversationVersion
+  readonly topic: string
+  readonly peerAddress: string
+  readonly createdAt: Date
+  readonly context: InvitationContext | undefined
+  protected readonly client: Client
+
+  constructor(client: Client, record: ConversationRecord) {
+    this.client = client
+    this.topic = record.topic
+    this.peerAddress = record.peerAddress
+    this.createdAt = nsToDate(record.createdNs)
+    this.context = record.context ? { conversationId: record.context.conversationId, metadata: { ...record.context.metadata } } : undefined
+  }
+
+  get clientAddress(): string {
+    return this.client.address
+  }
+
+  /** Consent state of the peer ('allowed' | 'denied' | 'unknown'). */
+  get consentState() {
+    return this.client.contacts.consentState(this.peerAddress)
+  }
+
+  allow(): Promise<void> {
+    return this.client.contacts.allow([this.peerAddress])
+  }
+
+  deny(): Promise<void> {
+    return this.client.contacts.deny([this.peerAddress])
+  }
+
+  /** Seals encoded content into Message bytes and the envelopes that carry them. */
+  protected abstract seal(payload: Uint8Array, shouldPush: boolean, options: SendOptions): Promise<SealedMessage>
+
+  /** Opens one envelope of this conversation; throws when it is not a valid message here. */
+  protected abstract open(envelope: Envelope): Promise<OpenedMessage>
+
+  /**
+   * Encodes, seals and publishes `content`; resolves to the message as the peer will
+   * decode it (same ID). Text is the default content type.
+   */
+  async send(content: unknown, options: SendOptions = {}): Promise<DecodedMessage> {
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
+    const contentType = options.contentType ?? ContentTypeText
+    const prepared = await prepareContent(
+      content,
+      { contentType, ...(options.compression !== undefined ? { compression: options.compression } : {}) },
+      this.client.registry,
+    )
+    const sealed = await this.seal(prepared.payload, prepared.shouldPush, options)
+    await this.beforePublish()
+    await this.client.api.publish(sealed.envelopes)
+    await this.afterSend()
+    return this.decoded(
+      { senderAddress: this.client.address, recipientAddress: this.peerAddress, sentNs: sealed.sentNs, contentBytes: prepared.payload },
+      messageId(sealed.message),
+      this.topic,
+    )
+  }
+
+  /** Hook for the first-send extras (V1 intro topics). */
+  protected async beforePublish(): Promise<void> {}
+
+  /** Sending into a conversation whose peer has no consent state allows the peer (§11). */
+  protected async afterSend(): Promise<void> {
+    await this.client.contacts.ensureLoaded()
+    if (this.client.contacts.consentState(this.peerAddress) === 'unknown') await this.client.contacts.allow([this.peerAddress])
+  }
+
+  /** Messages in this conversation, ascending by default, paging past 100 as needed. Undecodable envelopes are skipped. */
+  async messages(options: ListMessagesOptions = {}): Promise<DecodedMessage[]> {
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
+    const direction = options.direction ?? SortDirection.SORT_DIRECTION_ASCENDING
+    if (direction !== SortDirection.SORT_DIRECTION_ASCENDING && direction !== SortDirection.SORT_DIRECTION_DESCENDING) {
+      throw new RangeError('options.direction must be SORT_DIRECTION_ASCENDING or SORT_DIRECTION_DESCENDING')
+    }
+    if (options.startTime !== undefined && !(options.startTime instanceof Date)) throw new TypeError('options.startTime must be a Date')
+    if (options.endTime !== undefined && !(options.endTime instanceof Date)) throw new TypeError('options.endTime must be a Date')
+    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) throw new RangeError('options.limit must be a positive integer')
+    const out: DecodedMessage[] = []
+    const pages = this.client.api.queryIterator({
+      contentTopic: this.topic,
+      direction,
+      ...(options.startTime ? { startTime: options.startTime } : {}),
+      ...(options.endTime ? { endTime: options.endTime } : {}),
+      ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    })
+    for await (const page of pages) {
+      const decoded = await Promise.all(page.map((envelope) => this.decodeEnvelope(envelope)))
+      for (const message of decoded) {
+        if (!message) continue
+        out.push(message)
+        if (options.limit !== undefined && out.length >= options.limit) return out
+      }
+    }
+    return out
+  }
+
+  /** New messages as they arrive; subscribed when the promise resolves; end it with `return()`. */
+  async streamMessages(): Promise<AsyncStream<DecodedMessage>> {
+    const subscription = await this.client.api.subscribe([this.topic])
+    const stream = new AsyncStream<DecodedMessage>(() => subscription.close())
+    void (async () => {
+      try {
+        for await (const envelope of subscription) {
+          const message = await this.decodeEnvelope(envelope)
+          if (message) stream.push(message)
+        }
+        await stream.return()
+      } catch (error) {
+        stream.fail(error)
+      }
+    })()
+    return stream
+  }
+
+  /** The contentTopic a decoded message reports (V1 reports the dm topic for intro copies). */
+  protected contentTopicOf(envelope: Envelope): string {
+    return envelope.contentTopic
+  }
+
+  /** Decodes one envelope, or reports it as skipped and returns undefined. Never throws. */
+  async decodeEnvelope(envelope: Envelope): Promise<DecodedMessage | undefined> {
+    try {
+      const opened = await this.open(envelope)
+      return await this.decoded(opened, messageId(envelope.message), this.contentTopicOf(envelope))
+    } catch (cause) {
+      this.client.conversations.reportSkipped(
+        new EnvelopeSkippedError(envelope.contentTopic, `message on ${envelope.contentTopic} could not be opened: ${describe(cause)}`, { cause }),
+      )
+      return undefined
+    }
+  }
+
+  private async decoded(opened: OpenedMessage, id: string, contentTopic: string): Promise<DecodedMessage> {
+    const content = await decodeContent(opened.contentBytes, this.client.registry)
+    const message: DecodedMessage = {
+      id,
+      messageVersion: this.conversationVersion,
+      senderAddress: opened.senderAddress,
+      sent: nsToDate(opened.sentNs),
+      content: content.content,
+      contentType: content.contentType as ContentTypeId,
+      contentTopic,
+      conversation: this,
+      contentBytes: opened.contentBytes,
+    }
+    if (opened.recipientAddress !== undefined) message.recipientAddress = opened.recipientAddress
+    if (content.fallback !== undefined) {
+      message.fallback = content.fallback
+      message.contentFallback = content.fallback
+    }
+    if (content.error) message.error = content.error
+    return message
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  return String(error)
+}

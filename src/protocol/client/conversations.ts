@@ -1,0 +1,337 @@
+// client.conversations: listing (V1 intro + V2 invite topics, incremental, merged),
+// starting conversations, and streams of new conversations and of all messages.
+//
+// Listing reads both own topics in ONE batch query (then pages on where a page came
+// back full), from the previous run's start minus a skew window. Every envelope is
+// opened on its own: a bad invite or undecryptable intro is counted and skipped,
+// never hides the rest. Results merge into a ConversationIndex (first invite per
+// topic wins, earliest intro per peer) mirrored per record into Persistence.
+import { SortDirection, type Envelope, type QueryRequest, type QueryResponse } from '../api/index.ts'
+import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
+import { SharedSecretCache } from '../invitations/shared-secrets.ts'
+import { deriveConversation } from '../invitations/deterministic.ts'
+import { openInvitation, sealInvitation } from '../invitations/sealed.ts'
+import { introTopic, inviteTopic, isValidTopic } from '../topics.ts'
+import { AsyncStream } from './async-stream.ts'
+import type { Client } from './client.ts'
+import type { Conversation } from './conversation.ts'
+import {
+  ConversationIndex,
+  conversationKey,
+  decodeRecord,
+  decodeWatermark,
+  encodeRecord,
+  encodeWatermark,
+  listingStartNs,
+  type ConversationRecord,
+  type InvitationContext,
+} from './conversation-index.ts'
+import { ConversationV2 } from './conversation-v2.ts'
+import { ClientError, EnvelopeSkippedError } from './errors.ts'
+import { nowNs } from './identity.ts'
+import { SingleFlight } from './single-flight.ts'
+import { V1Listing } from './v1-listing.ts'
+import type { DecodedMessage } from './types.ts'
+
+const RECORD_PREFIX = 'conversation/'
+const WATERMARK_V1 = 'watermark/intro'
+const WATERMARK_V2 = 'watermark/invite'
+const PAGE = 100
+
+function checkContext(context: unknown): InvitationContext | undefined {
+  if (context === undefined || context === null) return undefined
+  if (typeof context !== 'object') throw new TypeError('context must be an object')
+  const { conversationId, metadata } = context as Partial<InvitationContext>
+  if (typeof conversationId !== 'string') throw new TypeError('context.conversationId must be a string')
+  const meta: Record<string, string> = {}
+  if (metadata !== undefined && metadata !== null) {
+    if (typeof metadata !== 'object') throw new TypeError('context.metadata must be an object of strings')
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== 'string') throw new TypeError(`context.metadata.${k} must be a string`)
+      meta[k] = v
+    }
+  }
+  return { conversationId, metadata: meta }
+}
+
+export class Conversations {
+  readonly #client: Client
+  readonly #index = new ConversationIndex()
+  readonly #objects = new Map<string, Conversation>()
+  readonly #flight = new SingleFlight<Conversation>()
+  readonly #streams = new Set<AsyncStream<unknown>>()
+  /** 3DH secrets per peer bundle; holds key-derived material, cleared on close. */
+  readonly secrets = new SharedSecretCache()
+  readonly v1: V1Listing
+  #lastRunNs: { v1: bigint | undefined; v2: bigint | undefined } = { v1: undefined, v2: undefined }
+  #skipped = 0
+  #onSkipped: ((error: EnvelopeSkippedError) => void) | undefined
+
+  constructor(client: Client) {
+    this.#client = client
+    this.v1 = new V1Listing(client)
+  }
+
+  // ---------------------------------------------------------------- skipped envelopes
+
+  /** Envelopes skipped so far because they could not be opened (undecryptable, forged, malformed). */
+  get skippedCount(): number {
+    return this.#skipped
+  }
+
+  /** Called with each skipped envelope's error (for diagnostics; never key material). */
+  onSkipped(listener: ((error: EnvelopeSkippedError) => void) | undefined): void {
+    if (listener !== undefined && typeof listener !== 'function') throw new TypeError('listener must be a function')
+    this.#onSkipped = listener
+  }
+
+  reportSkipped(error: EnvelopeSkippedError): void {
+    this.#skipped++
+    try {
+      this.#onSkipped?.(error)
+    } catch {
+      // A failing listener must not break a listing or a stream.
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** Loads remembered conversations and watermarks (called by Client.create). */
+  async load(): Promise<void> {
+    const persistence = this.#client.persistence
+    for (const key of await persistence.keys(RECORD_PREFIX)) {
+      const bytes = await persistence.getItem(key)
+      if (!bytes) continue
+      try {
+        this.#index.add(decodeRecord(bytes))
+      } catch {
+        await persistence.deleteItem(key) // a corrupt record is re-learnt from the network
+      }
+    }
+    this.#lastRunNs = {
+      v1: decodeWatermark(await persistence.getItem(WATERMARK_V1)),
+      v2: decodeWatermark(await persistence.getItem(WATERMARK_V2)),
+    }
+  }
+
+  /** Merges records; persists and returns the conversations that are new or changed. */
+  async #merge(records: ConversationRecord[]): Promise<Conversation[]> {
+    const changed: Conversation[] = []
+    for (const record of records) {
+      const outcome = this.#index.add(record)
+      if (outcome === 'ignored') continue
+      if (outcome === 'replaced') this.#objects.delete(record.topic)
+      await this.#client.persistence.setItem(RECORD_PREFIX + record.topic, encodeRecord(record))
+      changed.push(this.#object(this.#index.get(record.topic)!))
+    }
+    return changed
+  }
+
+  #object(record: ConversationRecord): Conversation {
+    let conversation = this.#objects.get(record.topic)
+    if (!conversation) {
+      conversation = record.version === 'v2' ? new ConversationV2(this.#client, record) : this.v1.conversation(record)
+      this.#objects.set(record.topic, conversation)
+    }
+    return conversation
+  }
+
+  /** The known conversation on `topic`, if any. */
+  get(topic: string): Conversation | undefined {
+    const record = this.#index.get(topic)
+    return record ? this.#object(record) : undefined
+  }
+
+  /** Conversations known without asking the network, oldest first. */
+  listFromCache(): Conversation[] {
+    return this.#index.list().map((r) => this.#object(r))
+  }
+
+  // ---------------------------------------------------------------- listing
+
+  /** Every V1 and V2 conversation, oldest first (incremental after the first run). */
+  async list(): Promise<Conversation[]> {
+    const startedNs = nowNs()
+    const me = this.#client.address
+    const requests: QueryRequest[] = [this.#listingRequest(introTopic(me), this.#lastRunNs.v1), this.#listingRequest(inviteTopic(me), this.#lastRunNs.v2)]
+    const firstPages = await this.#client.api.batchQuery(requests)
+    const [intros, invites] = await Promise.all(requests.map((request, i) => this.#restOfQuery(request, firstPages[i]!)))
+    await this.#merge(await this.#openInvites(invites!))
+    await this.#merge(await this.v1.fromIntros(intros!, this.#index))
+    this.#lastRunNs = { v1: startedNs, v2: startedNs }
+    await this.#client.persistence.setItem(WATERMARK_V1, encodeWatermark(startedNs))
+    await this.#client.persistence.setItem(WATERMARK_V2, encodeWatermark(startedNs))
+    return this.listFromCache()
+  }
+
+  #listingRequest(topic: string, lastRunNs: bigint | undefined): QueryRequest {
+    const start = listingStartNs(lastRunNs)
+    return {
+      contentTopics: [topic],
+      ...(start !== undefined ? { startTimeNs: start } : {}),
+      pagingInfo: { limit: PAGE, direction: SortDirection.SORT_DIRECTION_ASCENDING },
+    }
+  }
+
+  /** Follows cursors after a batch page that came back full. */
+  async #restOfQuery(request: QueryRequest, first: QueryResponse): Promise<Envelope[]> {
+    const out = [...first.envelopes]
+    let page = first
+    while (page.envelopes.length >= PAGE && page.pagingInfo?.cursor) {
+      page = await this.#client.api.queryPage({ ...request, pagingInfo: { ...request.pagingInfo!, cursor: page.pagingInfo.cursor } })
+      out.push(...page.envelopes)
+    }
+    return out
+  }
+
+  /** Opens invitations in order; each failure is reported and skipped. */
+  async #openInvites(envelopes: Envelope[]): Promise<ConversationRecord[]> {
+    const opened = await Promise.all(envelopes.map((envelope) => this.#openInvite(envelope)))
+    return opened.filter((r): r is ConversationRecord => r !== undefined)
+  }
+
+  async #openInvite(envelope: Envelope): Promise<ConversationRecord | undefined> {
+    try {
+      const invitation = await openInvitation(this.#client.keys, envelope, { secrets: this.secrets })
+      if (!isValidTopic(invitation.topic)) throw new TypeError('invitation names an invalid topic')
+      const record: ConversationRecord = {
+        version: 'v2',
+        topic: invitation.topic,
+        peerAddress: invitation.peerAddress,
+        createdNs: invitation.createdNs,
+        keyMaterial: invitation.keyMaterial,
+      }
+      if (invitation.context) record.context = { conversationId: invitation.context.conversationId, metadata: { ...invitation.context.metadata } }
+      return record
+    } catch (cause) {
+      this.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, 'an invitation could not be opened', { cause }))
+      return undefined
+    }
+  }
+
+  // ---------------------------------------------------------------- starting conversations
+
+  /**
+   * The conversation with `peerAddress` (and `context.conversationId`, if given): an existing
+   * one when known, else a new V2 invitation — or V1 when the peer's newest contact is a
+   * legacy bundle and no context is given. Concurrent calls share one invitation.
+   */
+  async newConversation(peerAddress: string, context?: InvitationContext): Promise<Conversation> {
+    if (!isAddress(peerAddress)) throw new ClientError('invalid-address', 'peerAddress must be an Ethereum address')
+    const peer = toChecksumAddress(peerAddress)
+    if (peer === this.#client.address) throw new ClientError('self-message', 'cannot start a conversation with yourself')
+    const ctx = checkContext(context)
+    return this.#flight.run(conversationKey(peer, ctx?.conversationId), () => this.#startConversation(peer, ctx))
+  }
+
+  async #startConversation(peer: string, context: InvitationContext | undefined): Promise<Conversation> {
+    const existing = this.#index.findV2(peer, context?.conversationId)
+    if (existing) return this.#object(existing)
+    const contact = await this.#client.directory.get(peer)
+    if (!contact) throw new ClientError('not-on-network', `${peer} has no XMTP identity on this network`)
+    if (!context) {
+      const v1 = this.#index.findV1(peer)
+      if (v1) return this.#object(v1)
+      if (contact.newestIsLegacy) return this.v1.start(peer, contact)
+    }
+    const derived = deriveConversation(this.#client.keys, contact.signed, { conversationId: context?.conversationId, secrets: this.secrets })
+    const known = this.#index.get(derived.topic)
+    if (known) return this.#object(known)
+    const sealed = await sealInvitation({
+      sender: this.#client.keys,
+      recipient: contact.signed,
+      invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial, ...(context ? { context } : {}) },
+      secrets: this.secrets,
+    })
+    await this.#client.api.publish(sealed.envelopes)
+    const record: ConversationRecord = { version: 'v2', topic: derived.topic, peerAddress: peer, createdNs: sealed.createdNs, keyMaterial: derived.keyMaterial }
+    if (context) record.context = context
+    await this.#merge([record])
+    // §8.3 step 6: inviting someone allows them, for every client of this wallet.
+    await this.#client.contacts.ensureLoaded()
+    if (!this.#client.contacts.isAllowed(peer)) await this.#client.contacts.allow([peer])
+    return this.#object(this.#index.get(derived.topic)!)
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  /** New conversations (invites and first V1 messages) as they arrive; end with `return()`. */
+  async stream(): Promise<AsyncStream<Conversation>> {
+    const me = this.#client.address
+    const subscription = await this.#client.api.subscribe([inviteTopic(me), introTopic(me)])
+    const stream = this.#track(new AsyncStream<Conversation>(() => subscription.close()))
+    void (async () => {
+      try {
+        for await (const envelope of subscription) {
+          for (const conversation of await this.#conversationsFrom(envelope)) stream.push(conversation)
+        }
+        await stream.return()
+      } catch (error) {
+        stream.fail(error)
+      }
+    })()
+    return stream
+  }
+
+  /** New conversations found in an invite or intro envelope (already merged). */
+  async #conversationsFrom(envelope: Envelope): Promise<Conversation[]> {
+    if (envelope.contentTopic === inviteTopic(this.#client.address)) {
+      const record = await this.#openInvite(envelope)
+      return record ? this.#merge([record]) : []
+    }
+    return this.#merge(await this.v1.fromIntros([envelope], this.#index))
+  }
+
+  /**
+   * Messages of every conversation as they arrive, including conversations started after
+   * the stream (it also watches the invite and intro topics). No duplicates: a V1 first
+   * message arrives on the intro and dm topics but is yielded once.
+   */
+  async streamAllMessages(): Promise<AsyncStream<DecodedMessage>> {
+    const me = this.#client.address
+    const ownTopics = [inviteTopic(me), introTopic(me)]
+    const conversationTopics = () => [...ownTopics, ...this.#index.list().map((r) => r.topic)]
+    const subscription = await this.#client.api.subscribe(conversationTopics())
+    const stream = this.#track(new AsyncStream<DecodedMessage>(() => subscription.close()))
+    const seen = new Set<string>()
+    void (async () => {
+      try {
+        for await (const envelope of subscription) {
+          if (envelope.contentTopic === ownTopics[0]) {
+            if ((await this.#conversationsFrom(envelope)).length > 0) subscription.updateTopics(conversationTopics())
+            continue
+          }
+          let conversation: Conversation | undefined
+          if (envelope.contentTopic === ownTopics[1]) {
+            if ((await this.#conversationsFrom(envelope)).length > 0) subscription.updateTopics(conversationTopics())
+            const topic = this.v1.dmTopicOf(envelope)
+            conversation = topic === undefined ? undefined : this.get(topic)
+          } else conversation = this.get(envelope.contentTopic)
+          if (!conversation) continue
+          const message = await conversation.decodeEnvelope(envelope)
+          if (!message || seen.has(message.id)) continue
+          seen.add(message.id)
+          if (seen.size > 10_000) seen.delete(seen.values().next().value!)
+          stream.push(message)
+        }
+        await stream.return()
+      } catch (error) {
+        stream.fail(error)
+      }
+    })()
+    return stream
+  }
+
+  #track<T>(stream: AsyncStream<T>): AsyncStream<T> {
+    this.#streams.add(stream as AsyncStream<unknown>)
+    return stream
+  }
+
+  /** Ends every stream opened through this object and forgets cached secrets. */
+  async closeStreams(): Promise<void> {
+    const streams = [...this.#streams]
+    this.#streams.clear()
+    await Promise.all(streams.map((s) => s.return()))
+    this.secrets.clear()
+  }
+}

@@ -1,0 +1,33 @@
+// The public API of Parley's XMTP library. Names and shapes follow xmtp-js 13, so apps
+// (and our interop tests) can use the two side by side.
+export { Client, type ClientOptions, type NetworkOptions, type PublicKeyBundleView } from './client/client.ts'
+export { Conversations } from './client/conversations.ts'
+export { Conversation, type OpenedMessage } from './client/conversation.ts'
+export { ConversationV2 } from './client/conversation-v2.ts'
+export { ConsentContacts, type ConsentState, type PreferencesAction } from './client/consent-contacts.ts'
+export { AsyncStream } from './client/async-stream.ts'
+export { ClientError, EnvelopeSkippedError, type ClientErrorReason } from './client/errors.ts'
+export { InMemoryPersistence, NamespacedPersistence, type Persistence } from './client/persistence.ts'
+export { toSigner, type SignerLike } from './client/signer-adapter.ts'
+export type { DecodedMessage, ListMessagesOptions, SendOptions, ConversationLike, ConversationVersion, InvitationContext } from './client/types.ts'
+export { type Signer, PrivateKeySigner } from './keys/index.ts'
+export { SortDirection } from './api/index.ts'
+export { ApiError, NetworkError, RateLimitedError, UnauthenticatedError, PermissionDeniedError, InvalidRequestError } from './api/index.ts'
+export {
+  Compression,
+  ContentTypeId,
+  ContentTypeText,
+  ContentTypeReaction,
+  ContentTypeReply,
+  ContentTypeReadReceipt,
+  ContentTypeAttachment,
+  ContentTypeRemoteAttachment,
+  ContentTypeComposite,
+  ContentTypeTransactionReference,
+  type ContentCodec,
+  type Reaction,
+  type Reply,
+  type ReadReceipt,
+  type Attachment,
+  type RemoteAttachment,
+} from './content/index.ts'
