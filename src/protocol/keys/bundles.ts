@@ -1,7 +1,7 @@
 // Public key bundles (identity key + pre-key) in both wire forms (spec §2.1,
 // §3.3–§3.5). Verification returns the wallet address the bundle speaks for.
 import { xmtp } from '../../gen/proto.js'
-import { equalBytes } from '../utils/bytes.ts'
+import { equalBytes, toHex } from '../utils/bytes.ts'
 import {
   legacyIdentityKeyAddress,
   legacyKeyFromSigned,
@@ -15,6 +15,36 @@ import {
 import { KeyBundleError } from './errors.ts'
 
 const pb = xmtp.message_contents
+
+// Verification is a pure function of the encoded bytes, and the same few bundles
+// come back with every message of a conversation, so successful results are
+// memoised (bounded, least-recently-used first out). Failures are never cached.
+const MEMO_LIMIT = 512
+const verifiedAddress = new Map<string, string>()
+const verifiedPreKey = new Set<string>()
+
+function remember<K>(store: Map<K, string> | Set<K>, key: K, value?: string): void {
+  if (store.size >= MEMO_LIMIT) store.delete(store.keys().next().value as K)
+  if (store instanceof Map) store.set(key, value!)
+  else store.add(key)
+}
+
+function recall(store: Map<string, string>, key: string): string | undefined {
+  const value = store.get(key)
+  if (value !== undefined) {
+    store.delete(key)
+    store.set(key, value)
+  }
+  return value
+}
+
+function legacyMemoKey(bundle: CompleteLegacyBundle): string {
+  return 'L' + toHex(pb.PublicKeyBundle.encode({ identityKey: bundle.identityKey, preKey: bundle.preKey }).finish())
+}
+
+function signedMemoKey(bundle: CompleteSignedBundle): string {
+  return 'S' + toHex(pb.SignedPublicKeyBundle.encode({ identityKey: bundle.identityKey, preKey: bundle.preKey }).finish())
+}
 
 export type LegacyPublicKeyBundle = xmtp.message_contents.PublicKeyBundle.$Properties
 export type SignedPublicKeyBundle = xmtp.message_contents.SignedPublicKeyBundle.$Properties
@@ -50,16 +80,42 @@ export function isSignedBundle(bundle: LegacyPublicKeyBundle | SignedPublicKeyBu
  * identity key's wallet signature recovers. Returns the EIP-55 wallet address.
  */
 export function verifyLegacyBundle(bundle: LegacyPublicKeyBundle | null | undefined): string {
-  const { identityKey, preKey } = requireLegacyBundle(bundle)
-  if (!verifyLegacyPreKey(preKey, identityKey)) throw new KeyBundleError('bad-pre-key-signature', 'pre-key is not signed by the identity key')
-  return legacyIdentityKeyAddress(identityKey)
+  const complete = requireLegacyBundle(bundle)
+  const key = legacyMemoKey(complete)
+  const known = recall(verifiedAddress, key)
+  if (known !== undefined) return known
+  if (!legacyPreKeyValid(complete, key)) throw new KeyBundleError('bad-pre-key-signature', 'pre-key is not signed by the identity key')
+  const address = legacyIdentityKeyAddress(complete.identityKey)
+  remember(verifiedAddress, key, address)
+  return address
 }
 
 /** Same as verifyLegacyBundle for the signed form (identity signature must be wallet_ecdsa_compact). */
 export function verifySignedBundle(bundle: SignedPublicKeyBundle | null | undefined): string {
-  const { identityKey, preKey } = requireSignedBundle(bundle)
-  if (!verifySignedPreKey(preKey, identityKey)) throw new KeyBundleError('bad-pre-key-signature', 'pre-key is not signed by the identity key')
-  return signedIdentityKeyAddress(identityKey)
+  const complete = requireSignedBundle(bundle)
+  const key = signedMemoKey(complete)
+  const known = recall(verifiedAddress, key)
+  if (known !== undefined) return known
+  if (!signedPreKeyValid(complete, key)) throw new KeyBundleError('bad-pre-key-signature', 'pre-key is not signed by the identity key')
+  const address = signedIdentityKeyAddress(complete.identityKey)
+  remember(verifiedAddress, key, address)
+  return address
+}
+
+/** True iff the pre-key is signed by the identity key (no wallet check); memoised. */
+export function legacyPreKeyValid(bundle: CompleteLegacyBundle, memoKey = legacyMemoKey(bundle)): boolean {
+  if (verifiedPreKey.has(memoKey) || verifiedAddress.has(memoKey)) return true
+  if (!verifyLegacyPreKey(bundle.preKey, bundle.identityKey)) return false
+  remember(verifiedPreKey, memoKey)
+  return true
+}
+
+/** Signed-form twin of legacyPreKeyValid. */
+export function signedPreKeyValid(bundle: CompleteSignedBundle, memoKey = signedMemoKey(bundle)): boolean {
+  if (verifiedPreKey.has(memoKey) || verifiedAddress.has(memoKey)) return true
+  if (!verifySignedPreKey(bundle.preKey, bundle.identityKey)) return false
+  remember(verifiedPreKey, memoKey)
+  return true
 }
 
 /** Verifies either form. */
@@ -98,5 +154,5 @@ export function signedBundlesEqual(a: SignedPublicKeyBundle, b: SignedPublicKeyB
 
 /** True iff the bundle's pre-key is signed by its identity key (no wallet check). */
 export function verifyLegacyPreKeyOf(bundle: CompleteLegacyBundle): boolean {
-  return verifyLegacyPreKey(bundle.preKey, bundle.identityKey)
+  return legacyPreKeyValid(bundle)
 }

@@ -35,6 +35,8 @@ export {
   verifySignedBundle,
   verifyPublicKeyBundle,
   verifyLegacyPreKeyOf,
+  legacyPreKeyValid,
+  signedPreKeyValid,
   signedBundleFromLegacy,
   legacyBundleFromSigned,
   encodeLegacyBundle,

@@ -171,6 +171,21 @@ describe('negative paths', () => {
     expect(() => me.sharedSecret(a, a.preKey.secp256k1Uncompressed!.bytes!, false)).toThrow(expect.objectContaining({ reason: 'no-matching-pre-key' }))
   })
 
+  it('memoised verification never turns a failure into a success', () => {
+    const a = alice().getPublicKeyBundle()
+    const b = bob().getPublicKeyBundle()
+    expect(verifyLegacyBundle(a)).toBe(alice().walletAddress)
+    expect(verifyLegacyBundle(a)).toBe(alice().walletAddress) // served from the memo
+    const forgedPreKey = pb.PublicKey.create({ ...a.preKey, signature: b.preKey.signature })
+    for (let i = 0; i < 2; i++) {
+      expect(() => verifyLegacyBundle({ identityKey: a.identityKey, preKey: forgedPreKey })).toThrow(expect.objectContaining({ reason: 'bad-pre-key-signature' }))
+    }
+    const signed = alice().getSignedPublicKeyBundle()
+    expect(verifySignedBundle(signed)).toBe(alice().walletAddress)
+    const otherSig = bob().getSignedPublicKeyBundle().preKey.signature
+    expect(() => verifySignedBundle({ identityKey: signed.identityKey, preKey: { keyBytes: signed.preKey.keyBytes, signature: otherSig } })).toThrow(KeyBundleError)
+  })
+
   it('signed identity keys must use the wallet arm; non-legacy keys do not convert back', () => {
     const signed = alice().getSignedPublicKeyBundle()
     const wrongArm = { ...signed, identityKey: { ...signed.identityKey, signature: { ecdsaCompact: signed.identityKey.signature!.walletEcdsaCompact } } }

@@ -21,13 +21,14 @@ import {
   requireLegacyBundle,
   requireSignedBundle,
   signedBundleFromLegacy,
-  verifyLegacyPreKeyOf,
+  legacyPreKeyValid,
+  signedPreKeyValid,
   type CompleteLegacyBundle,
   type CompleteSignedBundle,
   type LegacyPublicKeyBundle,
   type SignedPublicKeyBundle,
 } from './bundles.ts'
-import { verifyLegacyPreKey, verifySignedPreKey } from './public-keys.ts'
+import { verifyLegacyPreKey } from './public-keys.ts'
 import { createIdentityText } from './signature-texts.ts'
 import { threeDh } from './three-dh.ts'
 import { KeyBundleError } from './errors.ts'
@@ -186,12 +187,12 @@ export class PrivateKeyBundleV1 {
     let peerPreKey: Uint8Array
     if (isSignedBundle(peer)) {
       const { identityKey, preKey } = requireSignedBundle(peer, 'peer bundle')
-      if (!verifySignedPreKey(preKey, identityKey)) throw new KeyBundleError('bad-pre-key-signature', 'peer pre-key signature invalid')
+      if (!signedPreKeyValid({ identityKey, preKey })) throw new KeyBundleError('bad-pre-key-signature', 'peer pre-key signature invalid')
       peerIdentityKey = decodeUnsignedKey(identityKey.keyBytes).point
       peerPreKey = decodeUnsignedKey(preKey.keyBytes).point
     } else {
       const { identityKey, preKey } = requireLegacyBundle(peer as LegacyPublicKeyBundle, 'peer bundle')
-      if (!verifyLegacyPreKeyOf({ identityKey, preKey })) throw new KeyBundleError('bad-pre-key-signature', 'peer pre-key signature invalid')
+      if (!legacyPreKeyValid({ identityKey, preKey })) throw new KeyBundleError('bad-pre-key-signature', 'peer pre-key signature invalid')
       peerIdentityKey = legacyPublicKeyPoint(identityKey)
       peerPreKey = legacyPublicKeyPoint(preKey)
     }
