@@ -188,6 +188,12 @@ describe('Subscription over a streaming fetch', () => {
     expect(reconnected).toEqual([{ attempt: 1, gapFilled: 2 }])
     expect(statuses).toEqual(['live', 'reconnecting', 'live'])
     expect(node.streams).toHaveLength(2)
+    // A topic change is not a reconnect after a loss: no callbacks.
+    sub.updateTopics([A])
+    await node.stream(3)
+    await new Promise((r) => setTimeout(r, 60))
+    expect(reconnected).toHaveLength(1)
+    expect(lost).toHaveLength(1)
   })
 
   it('never lets a sender clock in the future push the resume point past the local clock', async () => {

@@ -322,10 +322,14 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
       const fill = (async () => {
         await Promise.race([sawLine, this.transport.sleep(this.options.registrationGraceMs, controller.signal)])
         const found = await this.fillGap(topics, controller.signal)
-        filled = true
+        // An interrupted fill proves nothing: the resume points must not move.
         if (controller.signal.aborted) return
+        filled = true
         this.setStatus('live')
-        if (afterDrop) this.notify(() => this.callbacks.onReconnect?.({ attempt: failures, gapFilled: found }))
+        if (afterDrop) {
+          afterDrop = false
+          this.notify(() => this.callbacks.onReconnect?.({ attempt: failures, gapFilled: found }))
+        }
       })()
       let error: unknown
       try {
