@@ -20,7 +20,7 @@ import {
   verifyPublicKeyBundle,
   verifySignedBundle,
 } from './bundles.ts'
-import { legacyKeyFromSigned, legacyUnsignedKeyBytes, signedKeyFromLegacy } from './public-keys.ts'
+import { legacyIdentityKeyAddress, legacyKeyFromSigned, legacyUnsignedKeyBytes, signedIdentityKeyAddress, signedKeyFromLegacy, verifyLegacyPreKey } from './public-keys.ts'
 import { threeDh } from './three-dh.ts'
 
 const xmtpjs = createRequire(import.meta.url)('@xmtp/xmtp-js')
@@ -203,6 +203,9 @@ describe('negative paths', () => {
     const noPreKeys = { identityKey: proto.identityKey, preKeys: [] }
     expect(() => PrivateKeyBundleV1.fromProto(noPreKeys)).toThrow(KeyBundleError)
     expect(() => verifyLegacyBundle({ identityKey: proto.identityKey!.publicKey })).toThrow(expect.objectContaining({ reason: 'malformed' }))
+    expect(() => verifyLegacyPreKey(null as never, proto.identityKey!.publicKey!)).toThrow('preKey must be a PublicKey')
+    expect(() => legacyIdentityKeyAddress(undefined as never)).toThrow(TypeError)
+    expect(() => signedIdentityKeyAddress(null as never)).toThrow(TypeError)
     const shortKey = pb.PublicKey.create({ timestamp: Long.fromNumber(1, true), secp256k1Uncompressed: { bytes: new Uint8Array(33) } })
     expect(() => legacyUnsignedKeyBytes(shortKey)).toThrow(KeyBundleError)
   })

@@ -45,6 +45,7 @@ export function legacyPublicKeyPoint(key: LegacyPublicKey | null | undefined, la
  * and the pre-key signature cover, and it equals an UnsignedPublicKey encoding.
  */
 export function legacyUnsignedKeyBytes(key: LegacyPublicKey): Uint8Array {
+  if (key === null || typeof key !== 'object') throw new TypeError('key must be a PublicKey')
   const point = legacyPublicKeyPoint(key)
   const timestamp = toUnsignedLong(key.timestamp)
   const unsigned: xmtp.message_contents.PublicKey.$Properties = { secp256k1Uncompressed: { bytes: point } }
@@ -74,6 +75,7 @@ export function signatureToProto(signature: RecoverableSignature, arm: Signature
 
 /** Wallet address that authorised a legacy identity key (either oneof arm accepted, §3.3). */
 export function legacyIdentityKeyAddress(identityKey: LegacyPublicKey): string {
+  if (identityKey === null || typeof identityKey !== 'object') throw new TypeError('identityKey must be a PublicKey')
   const text = createIdentityText(legacyUnsignedKeyBytes(identityKey))
   const signature = signatureFromProto(identityKey.signature, ['ecdsaCompact', 'walletEcdsaCompact'], 'identity key wallet signature')
   try {
@@ -85,6 +87,7 @@ export function legacyIdentityKeyAddress(identityKey: LegacyPublicKey): string {
 
 /** True iff a legacy pre-key carries a valid identity-key signature over SHA-256 of its canonical unsigned bytes. */
 export function verifyLegacyPreKey(preKey: LegacyPublicKey, identityKey: LegacyPublicKey): boolean {
+  if (preKey === null || typeof preKey !== 'object') throw new TypeError('preKey must be a PublicKey')
   const signature = signatureFromProto(preKey.signature, ['ecdsaCompact'], 'pre-key signature')
   return verifyDigest(signature.bytes, sha256(legacyUnsignedKeyBytes(preKey)), legacyPublicKeyPoint(identityKey, 'identity key'))
 }
@@ -110,6 +113,7 @@ export function decodeUnsignedKey(keyBytes: Uint8Array | null | undefined): Unsi
 
 /** Wallet address that signed a SignedPublicKey identity key; requires the wallet_ecdsa_compact arm (§3.5). */
 export function signedIdentityKeyAddress(identityKey: SignedPublicKey): string {
+  if (identityKey === null || typeof identityKey !== 'object') throw new TypeError('identityKey must be a SignedPublicKey')
   decodeUnsignedKey(identityKey.keyBytes)
   const signature = signatureFromProto(identityKey.signature, ['walletEcdsaCompact'], 'identity key wallet signature')
   try {
@@ -121,6 +125,8 @@ export function signedIdentityKeyAddress(identityKey: SignedPublicKey): string {
 
 /** True iff a signed pre-key carries a valid identity-key signature over SHA-256(key_bytes). */
 export function verifySignedPreKey(preKey: SignedPublicKey, identityKey: SignedPublicKey): boolean {
+  if (preKey === null || typeof preKey !== 'object') throw new TypeError('preKey must be a SignedPublicKey')
+  if (identityKey === null || typeof identityKey !== 'object') throw new TypeError('identityKey must be a SignedPublicKey')
   decodeUnsignedKey(preKey.keyBytes)
   const signature = signatureFromProto(preKey.signature, ['ecdsaCompact'], 'pre-key signature')
   return verifyDigest(signature.bytes, sha256(preKey.keyBytes!), decodeUnsignedKey(identityKey.keyBytes).point)
