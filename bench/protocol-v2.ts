@@ -1,0 +1,206 @@
+// V2 crypto benchmark: decrypting V2 messages and opening sealed invitations,
+// ours (src/protocol) against @xmtp/xmtp-js 13 in the same run, on the same
+// inputs. Inputs are produced by xmtp-js itself (keystore.createInvite,
+// ConversationV2.createMessage), so both sides read the reference's bytes.
+//
+//   npx tsx bench/protocol-v2.ts            (or: npm run bench -- protocol-v2)
+//   BENCH_MESSAGES=1000 BENCH_INVITES=1000 BENCH_PEERS=50 BENCH_RUNS=3
+//
+// Workloads (all as the invitee "Bob", content decoding excluded on both sides):
+//  - messages: one conversation, senders alternating between the two members.
+//    xmtp-js: the conversation.messages() path (processEnvelope per envelope,
+//    then one keystore.decryptV2 batch and per-message signature checks).
+//  - invites, distinct peers: every invite from a different identity (a first
+//    listing after install); nothing can be reused between invites.
+//  - invites, BENCH_PEERS peers: each peer has several conversations with Bob
+//    (different conversation ids), the shape of a long-lived account.
+//    xmtp-js: keystore.saveInvites with all envelopes (its listing path).
+// Every run starts cold for us: the verified-bundle memo and the shared-secret
+// cache are cleared first, so the figures include the first-sight costs.
+import { createRequire } from 'node:module'
+import Long from 'long'
+import { xmtp } from '../src/gen/proto.js'
+import { generatePrivateKey } from '../src/protocol/crypto/secp256k1.ts'
+import { PrivateKeyBundleV1 } from '../src/protocol/keys/private-bundle.ts'
+import { PrivateKeySigner } from '../src/protocol/keys/signer.ts'
+import { utf8 } from '../src/protocol/utils/bytes.ts'
+import { SharedSecretCache, clearVerifiedBundleCache, deriveConversation, inviteTopic, openInvitation, sealInvitation } from '../src/protocol/invitations/index.ts'
+import { decodeMessageV2, type ConversationSecret } from '../src/protocol/messages/v2.ts'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const xmtpjs: any = createRequire(import.meta.url)('@xmtp/xmtp-js')
+const pb = xmtp.message_contents
+const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback)
+const MESSAGES = num('BENCH_MESSAGES', 1_000)
+const INVITES = num('BENCH_INVITES', 1_000)
+const PEERS = num('BENCH_PEERS', 50)
+const RUNS = num('BENCH_RUNS', 3)
+
+const log = (line: string) => console.error(line)
+
+async function identity(): Promise<PrivateKeyBundleV1> {
+  return PrivateKeyBundleV1.generate(new PrivateKeySigner(generatePrivateKey()))
+}
+function theirBundle(ours: PrivateKeyBundleV1) {
+  return new xmtpjs.PrivateKeyBundleV1(pb.PrivateKeyBundle.decode(ours.encode()).v1)
+}
+async function theirKeystore(ours: PrivateKeyBundleV1) {
+  return xmtpjs.InMemoryKeystore.create(theirBundle(ours), xmtpjs.InMemoryPersistence.create())
+}
+function theirSignedBundle(ours: PrivateKeyBundleV1) {
+  return xmtpjs.SignedPublicKeyBundle.fromBytes(pb.SignedPublicKeyBundle.encode(ours.getSignedPublicKeyBundle()).finish())
+}
+function theirConversation(ours: PrivateKeyBundleV1, keystore: unknown, topic: string, peerAddress: string) {
+  const client = {
+    address: ours.walletAddress,
+    keystore,
+    signedPublicKeyBundle: theirSignedBundle(ours),
+    decodeContent: async (payload: Uint8Array) => ({ content: payload, contentType: undefined }),
+  }
+  return new xmtpjs.ConversationV2(client, topic, peerAddress, new Date(), undefined, undefined)
+}
+const toLong = (ns: bigint) => Long.fromString(ns.toString(), true)
+
+async function time(fn: () => Promise<void>): Promise<number> {
+  const start = performance.now()
+  await fn()
+  return performance.now() - start
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/**
+ * Each implementation gets an untimed warm-up (JIT) on a tenth of the input,
+ * then RUNS timed runs, alternating between implementations so that load from
+ * other processes on this shared machine hits both alike. Returns medians.
+ */
+async function compare(impls: Record<string, (input: 'warmup' | 'full') => Promise<void>>): Promise<Record<string, number>> {
+  for (const run of Object.values(impls)) await run('warmup')
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(impls).map((k) => [k, []]))
+  for (let i = 0; i < RUNS; i++) {
+    for (const [name, run] of Object.entries(impls)) samples[name]!.push(await time(() => run('full')))
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]))
+}
+const part = <T>(items: T[], input: 'warmup' | 'full') => (input === 'full' ? items : items.slice(0, Math.max(1, Math.ceil(items.length / 10))))
+
+interface Row {
+  workload: string
+  ours: number
+  theirs: number
+}
+const rows: Row[] = []
+
+// ---------------------------------------------------------------- messages
+async function benchMessages(bob: PrivateKeyBundleV1) {
+  const alice = await identity()
+  const derived = deriveConversation(bob, alice.getSignedPublicKeyBundle(), { conversationId: 'bench' })
+  const conversation: ConversationSecret = { topic: derived.topic, keyMaterial: derived.keyMaterial }
+  const sealed = await sealInvitation({ sender: alice, recipient: bob.getSignedPublicKeyBundle(), invitation: conversation })
+  const keystores = new Map<PrivateKeyBundleV1, any>() // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const who of [alice, bob]) {
+    const keystore = await theirKeystore(who)
+    await keystore.saveInvites({ requests: [{ payload: sealed.payload, timestampNs: toLong(sealed.createdNs), contentTopic: inviteTopic(who.walletAddress) }] })
+    keystores.set(who, keystore)
+  }
+  const senders = [theirConversation(alice, keystores.get(alice), conversation.topic, bob.walletAddress), theirConversation(bob, keystores.get(bob), conversation.topic, alice.walletAddress)]
+  const content = pb.EncodedContent.encode({ type: { authorityId: 'xmtp.org', typeId: 'text', versionMajor: 1 }, content: utf8('gm, this is a benchmark message of ordinary chat length.') }).finish()
+  log(`messages: producing ${MESSAGES} with xmtp-js…`)
+  const envelopes: { contentTopic: string; message: Uint8Array; timestampNs: string }[] = []
+  const base = Date.now() - MESSAGES
+  for (let i = 0; i < MESSAGES; i++) {
+    const msg = await senders[i % 2]!.createMessage(content, true, new Date(base + i))
+    envelopes.push({ contentTopic: conversation.topic, message: msg.toBytes(), timestampNs: (BigInt(base + i) * 1_000_000n).toString() })
+  }
+  const members = [alice.walletAddress, bob.walletAddress]
+  const reader = theirConversation(bob, keystores.get(bob), conversation.topic, alice.walletAddress)
+
+  // sanity: both sides agree on every message
+  const ourIds = await Promise.all(envelopes.slice(0, 10).map(async (e) => (await decodeMessageV2({ conversation, members, bytes: e.message })).id))
+  const theirProcessed = await Promise.all(envelopes.slice(0, 10).map((e) => reader.processEnvelope(e)))
+  const theirDecoded = await reader.decryptBatch(theirProcessed, true)
+  if (theirDecoded.map((m: { id: string }) => m.id).join() !== ourIds.join()) throw new Error('ours and xmtp-js disagree on message ids')
+
+  const { ours, oursNoMemo, theirs } = await compare({
+    ours: async (input) => {
+      clearVerifiedBundleCache()
+      for (const e of part(envelopes, input)) await decodeMessageV2({ conversation, members, bytes: e.message })
+    },
+    oursNoMemo: async (input) => {
+      for (const e of part(envelopes, input)) {
+        clearVerifiedBundleCache()
+        await decodeMessageV2({ conversation, members, bytes: e.message })
+      }
+    },
+    theirs: async (input) => {
+      const batch = part(envelopes, input)
+      const processed = await Promise.all(batch.map((e) => reader.processEnvelope(e)))
+      const decoded = await reader.decryptBatch(processed, true)
+      if (decoded.length !== batch.length) throw new Error('xmtp-js dropped messages')
+    },
+  })
+  rows.push({ workload: `decrypt ${MESSAGES} V2 messages (1 conversation)`, ours: ours!, theirs: theirs! })
+  rows.push({ workload: `  same, ours with the bundle memo cleared before every message`, ours: oursNoMemo!, theirs: theirs! })
+}
+
+// ---------------------------------------------------------------- invitations
+async function invitesFrom(bob: PrivateKeyBundleV1, peers: PrivateKeyBundleV1[], count: number) {
+  const bobSigned = theirSignedBundle(bob)
+  const keystores = await Promise.all(peers.map(theirKeystore))
+  const envelopes: { payload: Uint8Array; timestampNs: bigint }[] = []
+  let ns = BigInt(Date.now() - count) * 1_000_000n
+  for (let i = 0; i < count; i++) {
+    const p = i % peers.length
+    ns += 1_000_000n
+    const response = await keystores[p].createInvite({
+      recipient: bobSigned,
+      createdNs: toLong(ns),
+      context: { conversationId: `bench/${Math.floor(i / peers.length)}`, metadata: {} },
+      consentProof: undefined,
+    })
+    envelopes.push({ payload: response.payload, timestampNs: ns })
+  }
+  return envelopes
+}
+
+async function benchInvites(bob: PrivateKeyBundleV1, label: string, peerCount: number) {
+  log(`invites (${label}): creating ${peerCount} identities and ${INVITES} invitations with xmtp-js…`)
+  const peers: PrivateKeyBundleV1[] = []
+  for (let i = 0; i < peerCount; i++) peers.push(await identity())
+  const envelopes = await invitesFrom(bob, peers, INVITES)
+  const requests = envelopes.map((e) => ({ payload: e.payload, timestampNs: toLong(e.timestampNs), contentTopic: inviteTopic(bob.walletAddress) }))
+
+  // sanity: same topics on both sides
+  const keystore = await theirKeystore(bob)
+  const check = await keystore.saveInvites({ requests: requests.slice(0, 5) })
+  const ourTopics = await Promise.all(envelopes.slice(0, 5).map(async (e) => (await openInvitation(bob, { timestampNs: e.timestampNs, message: e.payload })).topic))
+  if (check.responses.map((r: { result: { conversation: { topic: string } } }) => r.result.conversation.topic).join() !== ourTopics.join()) {
+    throw new Error('ours and xmtp-js disagree on invitation topics')
+  }
+
+  const { ours, theirs } = await compare({
+    ours: async (input) => {
+      clearVerifiedBundleCache()
+      const secrets = new SharedSecretCache(4096)
+      for (const e of part(envelopes, input)) await openInvitation(bob, { timestampNs: e.timestampNs, message: e.payload }, { secrets })
+      secrets.clear()
+    },
+    theirs: async (input) => {
+      const fresh = await theirKeystore(bob)
+      const { responses } = await fresh.saveInvites({ requests: part(requests, input) })
+      if (responses.some((r: { error?: unknown }) => r.error)) throw new Error('xmtp-js failed to open an invite')
+    },
+  })
+  rows.push({ workload: `open ${INVITES} sealed invitations, ${label}`, ours: ours!, theirs: theirs! })
+}
+
+const bob = await identity()
+await benchMessages(bob)
+await benchInvites(bob, `${INVITES} distinct peers`, INVITES)
+await benchInvites(bob, `${PEERS} peers`, PEERS)
+
+const fmt = (ms: number) => ms.toFixed(0).padStart(8)
+console.log(`\nV2 crypto, ours vs @xmtp/xmtp-js 13.0.4 (median of ${RUNS} runs after a warm-up; Node ${process.versions.node})\n`)
+console.log('| workload | ours (ms) | xmtp-js (ms) | ours/xmtp-js |')
+console.log('|---|---:|---:|---:|')
+for (const r of rows) console.log(`| ${r.workload} | ${fmt(r.ours)} | ${fmt(r.theirs)} | ${(r.ours / r.theirs).toFixed(2)}× |`)
