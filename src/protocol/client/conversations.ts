@@ -59,6 +59,7 @@ export class Conversations {
   readonly #index = new ConversationIndex()
   readonly #objects = new Map<string, Conversation>()
   readonly #flight = new SingleFlight<Conversation>()
+  readonly #listing = new SingleFlight<Conversation[]>()
   readonly #streams = new Set<AsyncStream<unknown>>()
   /** 3DH secrets per peer bundle; holds key-derived material, cleared on close. */
   readonly secrets = new SharedSecretCache()
@@ -149,8 +150,12 @@ export class Conversations {
 
   // ---------------------------------------------------------------- listing
 
-  /** Every V1 and V2 conversation, oldest first (incremental after the first run). */
-  async list(): Promise<Conversation[]> {
+  /** Every V1 and V2 conversation, oldest first (incremental after the first run; concurrent calls share one run). */
+  list(): Promise<Conversation[]> {
+    return this.#listing.run('list', () => this.#list())
+  }
+
+  async #list(): Promise<Conversation[]> {
     const startedNs = nowNs()
     const me = this.#client.address
     const requests: QueryRequest[] = [this.#listingRequest(introTopic(me), this.#lastRunNs.v1), this.#listingRequest(inviteTopic(me), this.#lastRunNs.v2)]
@@ -323,6 +328,7 @@ export class Conversations {
   }
 
   #track<T>(stream: AsyncStream<T>): AsyncStream<T> {
+    for (const s of this.#streams) if (s.closed) this.#streams.delete(s)
     this.#streams.add(stream as AsyncStream<unknown>)
     return stream
   }
