@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     rateLimits: config.rateLimits,
     trustProxy: config.trustProxy,
     maxBodyBytes: config.maxBodyBytes,
+    streamBufferBytes: config.streamBufferBytes,
   })
 
   // Signal handlers go in before the listening line is printed: whoever reads that line may

@@ -16,7 +16,7 @@ describe('parseNodeArgs', () => {
 
   it('reads every flag', () => {
     const { config } = parseNodeArgs(
-      ['--port', '1', '--host', '0.0.0.0', '--db', ':memory:', '--sync', 'normal', '--no-auth', '--rate-default', '10/20', '--rate-publish', '1.5/3', '--trust-proxy', '--max-body-bytes', '4096', '--log-level', 'debug'],
+      ['--port', '1', '--host', '0.0.0.0', '--db', ':memory:', '--sync', 'normal', '--no-auth', '--rate-default', '10/20', '--rate-publish', '1.5/3', '--trust-proxy', '--max-body-bytes', '4096', '--stream-buffer-bytes', '65536', '--log-level', 'debug'],
       {},
     )
     expect(config).toEqual({
@@ -28,6 +28,7 @@ describe('parseNodeArgs', () => {
       rateLimits: { default: { perMinute: 10, burst: 20 }, publish: { perMinute: 1.5, burst: 3 } },
       trustProxy: true,
       maxBodyBytes: 4096,
+      streamBufferBytes: 65536,
       logLevel: 'debug',
     })
     expect(parseNodeArgs(['--no-rate-limits'], {}).config.rateLimits).toBeUndefined()

@@ -1,7 +1,7 @@
 // Node configuration and its command line.
 
 import { parseArgs } from 'node:util'
-import { DEFAULT_MAX_BODY_BYTES } from './limits.ts'
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_STREAM_BUFFER_BYTES } from './limits.ts'
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.ts'
 import type { SyncMode } from './store/sqlite.ts'
 
@@ -17,6 +17,7 @@ export interface NodeConfig {
   /** Use the first X-Forwarded-For entry as the client IP (only behind a trusted proxy). */
   trustProxy: boolean
   maxBodyBytes: number
+  streamBufferBytes: number
   logLevel: string
 }
 
@@ -42,6 +43,7 @@ Options:
   --no-rate-limits           turn rate limiting off
   --trust-proxy              take the client IP from X-Forwarded-For (only behind your own proxy)
   --max-body-bytes <n>       largest request body (default: ${DEFAULT_MAX_BODY_BYTES}, the gRPC limit in base64 JSON)
+  --stream-buffer-bytes <n>  backlog of a slow subscriber before its envelopes are dropped (default: ${DEFAULT_STREAM_BUFFER_BYTES})
   --log-level <level>        fatal, error, warn, info (default), debug (one line per request), trace
   -h, --help                 show this help
 `
@@ -87,6 +89,7 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
         'no-rate-limits': { type: 'boolean' },
         'trust-proxy': { type: 'boolean' },
         'max-body-bytes': { type: 'string' },
+        'stream-buffer-bytes': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -115,8 +118,11 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
         publish: v['rate-publish'] ? rate(v['rate-publish'], '--rate-publish') : DEFAULT_RATE_LIMITS.publish,
       }
   const maxBodyBytes = v['max-body-bytes'] ? integer(v['max-body-bytes'], '--max-body-bytes', 1024, 2 ** 31) : DEFAULT_MAX_BODY_BYTES
+  const streamBufferBytes = v['stream-buffer-bytes']
+    ? integer(v['stream-buffer-bytes'], '--stream-buffer-bytes', 1024, 2 ** 31)
+    : DEFAULT_STREAM_BUFFER_BYTES
   return {
     help: v.help === true,
-    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, logLevel },
+    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, logLevel },
   }
 }

@@ -1,6 +1,7 @@
 // One handler per message API method, keyed by the shared method table (wire.ts MESSAGE_API).
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Logger } from 'pino'
 import {
   batchQueryResponseToJson,
   parseBatchQueryRequest,
@@ -33,8 +34,9 @@ export interface NodeServices {
   limiters: { default: TokenBucketLimiter; publish: TokenBucketLimiter } | undefined
   /** Open streams, so shutdown can end them. */
   streams: Set<ServerResponse>
-  /** Envelopes a slow subscriber may have queued before further ones are dropped. */
-  streamBufferEnvelopes: number
+  /** Bytes a slow subscriber may have waiting in its stream before envelopes are dropped. */
+  streamBufferBytes: number
+  logger: Logger
   nowNs(): bigint
 }
 
@@ -130,29 +132,24 @@ const batchQuery: Handler = async (services, ctx) => {
 /** Streams `{"result": Envelope}\n` lines until the client goes or the node shuts down. */
 function openStream(services: NodeServices, ctx: RequestContext, topics: string[] | 'all'): void {
   const { req, res } = ctx
-  let pending: string[] = []
   let dropped = 0
   const write = (envelope: Envelope) => {
     const line = streamLine(envelope)
-    if (res.writableNeedDrain) {
-      // Slow reader: queue a bounded number, then drop (node-go drops too, §13.6).
-      if (pending.length < services.streamBufferEnvelopes) pending.push(line)
-      else dropped++
+    // A reader that does not keep up gets its envelopes dropped once its backlog passes the
+    // bound (node-go drops too, §13.6), so one stalled client cannot eat the node's memory.
+    // Whole lines only: the stream stays valid newline-delimited JSON.
+    if (res.writableLength > 0 && res.writableLength + line.length > services.streamBufferBytes) {
+      if (dropped++ === 0) services.logger.warn({ clientIp: ctx.clientIp }, 'slow subscriber: dropping envelopes')
       return
     }
     res.write(line)
   }
-  res.on('drain', () => {
-    const queued = pending
-    pending = []
-    for (const line of queued) res.write(line)
-  })
   const subscription = services.dispatcher.subscribe(topics, write)
   services.streams.add(res)
   const close = () => {
     subscription.close()
     services.streams.delete(res)
-    if (dropped > 0) ctx.logFields.dropped = dropped
+    if (dropped > 0) services.logger.warn({ clientIp: ctx.clientIp, dropped }, 'slow subscriber closed; envelopes were dropped')
   }
   res.on('close', close)
   req.on('close', () => {

@@ -15,3 +15,8 @@ export const MAX_GRPC_MESSAGE_BYTES = 52_428_800
  * limit needs this many bytes of JSON (plus some room for field names).
  */
 export const DEFAULT_MAX_BODY_BYTES = Math.ceil((MAX_GRPC_MESSAGE_BYTES * 4) / 3) + 65_536
+/**
+ * Backlog of one subscriber stream before envelopes for it are dropped: room for a burst of
+ * ~20 maximum-size envelopes (1.4 MB of JSON each) beyond what the socket already holds.
+ */
+export const DEFAULT_STREAM_BUFFER_BYTES = 32 * 1024 * 1024

@@ -1,6 +1,7 @@
 // The node as a process: CLI, rate limits, body cap and shutdown.
 
 import { spawnSync } from 'node:child_process'
+import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openStream, post } from './testing/http.ts'
@@ -117,6 +118,46 @@ describe('request body cap', () => {
     const small = await post(`${node.url}/message/v1/publish`, { envelopes: [envelope(T, 1)] })
     expect(small.status).toBe(200)
     expect((await post(`${node.url}/message/v1/query`, { contentTopics: [T] })).body.envelopes).toHaveLength(1)
+  })
+})
+
+describe('slow subscribers', () => {
+  it('drops whole envelopes for a stalled reader while others get everything', async () => {
+    node = await startNode({ auth: false, rateLimits: false, args: ['--stream-buffer-bytes', '262144'] })
+    const { port } = node
+    // A subscriber that stops reading: a raw socket, paused.
+    const body = JSON.stringify({ contentTopics: [T] })
+    const stalled = connect(port, '127.0.0.1')
+    await new Promise((resolve) => stalled.once('connect', resolve))
+    stalled.write(`POST /message/v1/subscribe HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
+    let received = ''
+    stalled.setEncoding('utf8').on('data', (d) => (received += d))
+    const healthy = await openStream(`${node.url}/message/v1/subscribe`, { contentTopics: [T] })
+    while ((await (await fetch(`${node.url}/healthz`)).json()).subscriptions < 2) await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 50))
+    stalled.pause()
+
+    const message = Buffer.alloc(100_000, 1).toString('base64')
+    const total = 300
+    for (let i = 1; i <= total; i++) {
+      expect((await post(`${node.url}/message/v1/publish`, { envelopes: [{ contentTopic: T, timestampNs: String(i), message }] })).status).toBe(200)
+    }
+    const lines = await healthy.next(total, 30_000)
+    expect(lines.map((l) => l.result.timestampNs)).toEqual(Array.from({ length: total }, (_, i) => String(i + 1)))
+    healthy.close()
+
+    stalled.resume()
+    await new Promise((r) => setTimeout(r, 1_000))
+    stalled.destroy()
+    // Strip the HTTP head and chunk framing, keep the JSON lines.
+    const payload = received.slice(received.indexOf('\r\n\r\n') + 4)
+    const jsonLines = payload.split('\r\n').filter((part) => part.startsWith('{"result"')).join('').split('\n').filter(Boolean)
+    const delivered = jsonLines.map((line) => JSON.parse(line).result.timestampNs as string)
+    expect(delivered.length).toBeGreaterThan(0)
+    expect(delivered.length).toBeLessThan(total)
+    // What arrived is in order and whole.
+    expect(delivered.map(Number)).toEqual([...delivered.map(Number)].sort((a, b) => a - b))
+    expect(node.output()).toContain('slow subscriber')
   })
 })
 

@@ -11,7 +11,7 @@ import { ApiError, GrpcCode } from './errors.ts'
 import { HANDLERS, type NodeServices, type RequestContext } from './handlers.ts'
 import { parseJsonBody, readBody } from './http/body.ts'
 import { sendError, sendJson, sendPreflight, toApiError } from './http/respond.ts'
-import { DEFAULT_MAX_BODY_BYTES } from './limits.ts'
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_STREAM_BUFFER_BYTES } from './limits.ts'
 import { TokenBucketLimiter, type RateLimits } from './rateLimit.ts'
 import { EnvelopeSink } from './sink.ts'
 import type { EnvelopeStore } from './store/types.ts'
@@ -24,7 +24,8 @@ export interface NodeOptions {
   rateLimits?: RateLimits | undefined
   trustProxy?: boolean
   maxBodyBytes?: number
-  streamBufferEnvelopes?: number
+  /** Backlog bound of one subscriber stream (default 32 MiB). */
+  streamBufferBytes?: number
   nowNs?: () => bigint
 }
 
@@ -56,7 +57,8 @@ export class XmtpNode {
         publish: new TokenBucketLimiter('PUB', limits.publish),
       },
       streams: new Set(),
-      streamBufferEnvelopes: options.streamBufferEnvelopes ?? 1024,
+      streamBufferBytes: options.streamBufferBytes ?? DEFAULT_STREAM_BUFFER_BYTES,
+      logger: options.logger,
       nowNs: options.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n),
     }
     this.logger = options.logger

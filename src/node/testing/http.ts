@@ -36,46 +36,45 @@ export async function openStream(url: string, body: unknown): Promise<OpenStream
   if (response.status !== 200) throw new Error(`stream answered ${response.status}: ${await response.text()}`)
   const reader = response.body!.getReader()
   const decoder = new TextDecoder()
-  let raw = ''
-  let consumed = 0
+  const chunks: string[] = []
+  const lines: string[] = []
+  let partial = ''
+  let finished = false
   let wake: (() => void) | undefined
   const ended = (async () => {
     try {
       for (;;) {
         const { done, value } = await reader.read()
         if (done) break
-        raw += decoder.decode(value, { stream: true })
+        const text = decoder.decode(value, { stream: true })
+        chunks.push(text)
+        const parts = (partial + text).split('\n')
+        partial = parts.pop()!
+        lines.push(...parts)
         wake?.()
       }
     } catch {
       // aborted
     }
+    finished = true
     wake?.()
   })()
-  let finished = false
-  void ended.then(() => (finished = true))
   return {
-    raw: () => raw,
+    raw: () => chunks.join(''),
     ended,
     close: () => controller.abort(),
     async next(n = 1, timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs
-      for (;;) {
-        const lines = raw.slice(consumed).split('\n')
-        const complete = lines.slice(0, -1)
-        if (complete.length >= n) {
-          const taken = complete.slice(0, n)
-          consumed += taken.reduce((sum, l) => sum + l.length + 1, 0)
-          return taken.map((l) => JSON.parse(l))
-        }
-        if (finished) throw new Error(`stream ended after ${complete.length} of ${n} lines`)
+      while (lines.length < n) {
+        if (finished) throw new Error(`stream ended after ${lines.length} of ${n} lines`)
         const left = deadline - Date.now()
-        if (left <= 0) throw new Error(`timed out waiting for ${n} stream lines (have ${complete.length})`)
+        if (left <= 0) throw new Error(`timed out waiting for ${n} stream lines (have ${lines.length})`)
         await new Promise<void>((resolve) => {
           wake = resolve
           setTimeout(resolve, Math.min(left, 100))
         })
       }
+      return lines.splice(0, n).map((l) => JSON.parse(l))
     },
   }
 }
