@@ -1,7 +1,9 @@
 // Streams and consent between Parley and xmtp-js 13 through a real node (auth on).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startNode, type NodeProcess } from '../../src/node/testing/nodeProcess.ts'
+import Long from 'long'
 import { Client, type DecodedMessage } from '../../src/protocol/index.ts'
+import { createConsentProof } from '../../src/protocol/invitations/invitation.ts'
 import { collectUntil, nextWithin, quietFor } from '../helpers/streams.ts'
 import { newWallet, type TestWallet } from '../helpers/wallets.ts'
 import { createReferenceClient } from '../helpers/xmtp-js.ts'
@@ -112,6 +114,30 @@ describe('consent', () => {
     expect(mine.contacts.consentState(b)).toBe('allowed')
     await stream.return()
     await expect(mine.contacts.allow(['nope'])).rejects.toThrow(TypeError)
+  })
+
+  it('an invitation carrying a consent proof signed by our wallet allows the inviter; a forged proof does not', async () => {
+    const wallet = newWallet()
+    const mine = await Client.create(wallet, { apiUrl: node.url })
+    const inviterWallet = newWallet()
+    const inviter = await createReferenceClient(inviterWallet, node.url)
+    const proof = await createConsentProof(wallet, inviterWallet.address)
+    const payload = { signature: proof.signature, timestamp: Long.fromNumber(proof.timestampMs, true), payloadVersion: proof.payloadVersion }
+    await inviter.conversations.newConversation(wallet.address, { conversationId: 'proof', metadata: {} }, payload)
+    const forgerWallet = newWallet()
+    const forger = await createReferenceClient(forgerWallet, node.url)
+    const forged = await createConsentProof(forgerWallet, forgerWallet.address) // not signed by our wallet
+    await forger.conversations.newConversation(wallet.address, undefined, {
+      signature: forged.signature,
+      timestamp: Long.fromNumber(forged.timestampMs, true),
+      payloadVersion: forged.payloadVersion,
+    })
+    expect(await mine.conversations.list()).toHaveLength(2)
+    expect(mine.contacts.consentState(inviterWallet.address)).toBe('allowed')
+    expect(mine.contacts.consentState(forgerWallet.address)).toBe('unknown')
+    const other = await Client.create(wallet, { apiUrl: node.url })
+    await other.contacts.refreshConsentList()
+    expect(other.contacts.consentState(inviterWallet.address)).toBe('allowed')
   })
 
   it('starting a conversation allows the peer for every client of the wallet', async () => {

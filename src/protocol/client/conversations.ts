@@ -11,6 +11,7 @@ import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
 import { SharedSecretCache } from '../invitations/shared-secrets.ts'
 import { deriveConversation } from '../invitations/deterministic.ts'
 import { openInvitation, sealInvitation } from '../invitations/sealed.ts'
+import { verifyConsentProof } from '../invitations/invitation.ts'
 import { introTopic, inviteTopic, isValidTopic } from '../topics.ts'
 import { AsyncStream } from './async-stream.ts'
 import type { Client } from './client.ts'
@@ -66,6 +67,8 @@ export class Conversations {
   readonly v1: V1Listing
   #lastRunNs: { v1: bigint | undefined; v2: bigint | undefined } = { v1: undefined, v2: undefined }
   #skipped = 0
+  /** Inviters whose invitation carried a valid consent proof (§8.5), to allow after merging. */
+  readonly #provenInviters = new Set<string>()
   #onSkipped: ((error: EnvelopeSkippedError) => void) | undefined
 
   constructor(client: Client) {
@@ -163,6 +166,7 @@ export class Conversations {
     const [intros, invites] = await Promise.all(requests.map((request, i) => this.#restOfQuery(request, firstPages[i]!)))
     await this.#merge(await this.#openInvites(invites!))
     await this.#merge(await this.v1.fromIntros(intros!, this.#index))
+    await this.#applyConsentProofs()
     this.#lastRunNs = { v1: startedNs, v2: startedNs }
     await this.#client.persistence.setItem(WATERMARK_V1, encodeWatermark(startedNs))
     await this.#client.persistence.setItem(WATERMARK_V2, encodeWatermark(startedNs))
@@ -176,6 +180,19 @@ export class Conversations {
       ...(start !== undefined ? { startTimeNs: start } : {}),
       pagingInfo: { limit: PAGE, direction: SortDirection.SORT_DIRECTION_ASCENDING },
     }
+  }
+
+  /**
+   * §8.5: an invitation whose consent proof the recipient's own wallet signed allows the
+   * inviter, unless this wallet already decided about them.
+   */
+  async #applyConsentProofs(): Promise<void> {
+    if (this.#provenInviters.size === 0) return
+    const inviters = [...this.#provenInviters]
+    this.#provenInviters.clear()
+    await this.#client.contacts.ensureLoaded()
+    const undecided = inviters.filter((a) => this.#client.contacts.consentState(a) === 'unknown')
+    if (undecided.length > 0) await this.#client.contacts.allow(undecided)
   }
 
   /** Follows cursors after a batch page that came back full. */
@@ -207,6 +224,13 @@ export class Conversations {
         keyMaterial: invitation.keyMaterial,
       }
       if (invitation.context) record.context = { conversationId: invitation.context.conversationId, metadata: { ...invitation.context.metadata } }
+      if (
+        invitation.role === 'recipient' &&
+        invitation.consentProof &&
+        verifyConsentProof(invitation.consentProof, { inviterAddress: invitation.peerAddress, recipientAddress: this.#client.address })
+      ) {
+        this.#provenInviters.add(invitation.peerAddress)
+      }
       return record
     } catch (cause) {
       this.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, 'an invitation could not be opened', { cause }))
@@ -282,7 +306,10 @@ export class Conversations {
   async #conversationsFrom(envelope: Envelope): Promise<Conversation[]> {
     if (envelope.contentTopic === inviteTopic(this.#client.address)) {
       const record = await this.#openInvite(envelope)
-      return record ? this.#merge([record]) : []
+      if (!record) return []
+      const merged = await this.#merge([record])
+      await this.#applyConsentProofs()
+      return merged
     }
     return this.#merge(await this.v1.fromIntros([envelope], this.#index))
   }
