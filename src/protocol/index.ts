@@ -1,9 +1,17 @@
 // The public API of Parley's XMTP library. Names and shapes follow xmtp-js 13, so apps
-// (and our interop tests) can use the two side by side.
+// (and our interop tests) can use the two side by side:
+//
+//   const client = await Client.create(wallet, { apiUrl: 'http://127.0.0.1:5555' })
+//   const convo = await client.conversations.newConversation(peerAddress)
+//   await convo.send('gm')
+//   for (const message of await convo.messages()) console.log(message.senderAddress, message.content)
+//   const stream = await client.conversations.streamAllMessages()
+//   for await (const message of stream) { ... }   // stream.return() ends it
 export { Client, type ClientOptions, type NetworkOptions, type PublicKeyBundleView } from './client/client.ts'
 export { Conversations } from './client/conversations.ts'
 export { Conversation, type OpenedMessage } from './client/conversation.ts'
 export { ConversationV2 } from './client/conversation-v2.ts'
+export { ConversationV1 } from './client/conversation-v1.ts'
 export { ConsentContacts, type ConsentState, type PreferencesAction } from './client/consent-contacts.ts'
 export { AsyncStream } from './client/async-stream.ts'
 export { ClientError, EnvelopeSkippedError, type ClientErrorReason } from './client/errors.ts'

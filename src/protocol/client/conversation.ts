@@ -120,7 +120,8 @@ export abstract class Conversation implements ConversationLike {
       direction,
       ...(options.startTime ? { startTime: options.startTime } : {}),
       ...(options.endTime ? { endTime: options.endTime } : {}),
-      ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+      // A small limit needs no 100-row pages (skipped envelopes may cost an extra page).
+      ...(options.pageSize ? { pageSize: options.pageSize } : options.limit !== undefined ? { pageSize: Math.min(100, options.limit) } : {}),
     })
     for await (const page of pages) {
       const decoded = await Promise.all(page.map((envelope) => this.decodeEnvelope(envelope)))
@@ -133,7 +134,11 @@ export abstract class Conversation implements ConversationLike {
     return out
   }
 
-  /** New messages as they arrive; subscribed when the promise resolves; end it with `return()`. */
+  /**
+   * New messages as they arrive; subscribed when the promise resolves; end it with `return()`.
+   * After every (re)connect the subscription fills gaps from a few seconds before its start,
+   * so a message sent just before the stream began may also arrive: dedupe by `id`.
+   */
   async streamMessages(): Promise<AsyncStream<DecodedMessage>> {
     const subscription = await this.client.api.subscribe([this.topic])
     const stream = new AsyncStream<DecodedMessage>(() => subscription.close())
