@@ -58,6 +58,27 @@ describe('CLI', () => {
   })
 })
 
+describe('startup failures', () => {
+  it('exits 1 with a clear log line when the database file is not a database', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const dir = mkdtempSync(join(tmpdir(), 'parley-bad-db-'))
+    try {
+      const db = join(dir, 'garbage.db')
+      writeFileSync(db, 'this is not an SQLite file, just text that is long enough to be read as a header')
+      await expect(startNode({ db })).rejects.toThrow(/code 1[\s\S]*cannot open the database/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('exits 1 when the port is taken', async () => {
+    node = await startNode({ auth: false })
+    await expect(startNode({ args: ['--port', String(node.port)] })).rejects.toThrow(/code 1[\s\S]*cannot listen/)
+  })
+})
+
 describe('rate limits', () => {
   it('answers 429 code 8 with Retry-After once a client exhausts its bucket', async () => {
     node = await startNode({ auth: false, rateLimits: { default: { perMinute: 60, burst: 3 }, publish: { perMinute: 6, burst: 2 } } })

@@ -133,6 +133,8 @@ export class XmtpNode {
     const started = process.hrtime.bigint()
     const path = (req.url ?? '/').split('?')[0]!
     const logFields: Record<string, unknown> = {}
+    const clientVersion = req.headers['x-client-version']
+    if (clientVersion) logFields.client = clientVersion
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       this.logger.debug({ method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...logFields }, 'request')
