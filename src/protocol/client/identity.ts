@@ -6,6 +6,7 @@ import { createAuthToken } from '../auth/index.ts'
 import { toChecksumAddress } from '../crypto/ethereum.ts'
 import { PrivateKeyBundleV1, decryptPrivateKeyBundle, encryptPrivateKeyBundle, type Signer } from '../keys/index.ts'
 import { privateStoreTopic } from '../topics.ts'
+import { ClientError } from './errors.ts'
 
 /** Nanoseconds now (ms precision), as the envelope timestamps of xmtp-js. */
 export function nowNs(): bigint {
@@ -52,6 +53,11 @@ export async function loadOrCreateIdentity(api: ApiClient, auth: IdentityAuthent
   const [stored] = await api.query({ contentTopic: topic, direction: 'descending', pageSize: 1, limit: 1 })
   if (stored) {
     const opened = await decryptPrivateKeyBundle(stored.message, signer)
+    // A wallet that answers for one address but signs with another key must not adopt a foreign identity.
+    if (opened.bundle.walletAddress !== address) {
+      opened.bundle.destroy()
+      throw new ClientError('identity-mismatch', 'the stored identity belongs to a different wallet than the signer reports')
+    }
     auth.setKeys(opened.bundle)
     if (opened.needsReStore) await storeIdentity(api, opened.bundle, signer)
     return { keys: opened.bundle, created: false }
