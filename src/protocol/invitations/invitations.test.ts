@@ -183,6 +183,19 @@ describe('sealing and opening (§8.3, §8.4)', () => {
     expect(toHex(opened.aes256GcmHkdfSha256.keyMaterial)).toBe(toHex(atDave.keyMaterial))
   })
 
+  it('recognises our own bundle by meaning, not encoding (identity signature in the other oneof arm)', async () => {
+    const sender = alice.getSignedPublicKeyBundle()
+    // a legacy-style encoder (the Flutter SDK quirk, §3.3) puts the wallet signature in ecdsa_compact
+    sender.identityKey.signature = { ecdsaCompact: sender.identityKey.signature!.walletEcdsaCompact! }
+    const headerBytes = pb.SealedInvitationHeaderV1.encode({ sender, recipient: bob.getSignedPublicKeyBundle(), createdNs: Long.fromString(CREATED_NS.toString(), true) }).finish()
+    expect(toHex(headerBytes)).not.toContain(toHex(pb.SignedPublicKey.encode(alice.getSignedPublicKeyBundle().identityKey).finish()))
+    const secret = invitationSecret(alice, alice.currentPreKey, verifySignedBundle(bob.getSignedPublicKeyBundle()), false)
+    const ciphertext = await encrypt(encodeInvitation(inviteFor(alice, bob)), secret, headerBytes)
+    const opened = await openInvitation(alice, { timestampNs: CREATED_NS, message: pb.SealedInvitation.encode({ v1: { headerBytes, ciphertext } }).finish() })
+    expect(opened.role).toBe('sender')
+    expect(opened.peerAddress).toBe(BOB_ADDRESS)
+  })
+
   it('a shared-secret cache gives identical results for both roles and computes each pairing once', async () => {
     const cache = new SharedSecretCache()
     const fromAlice = await sealInvitation({ sender: alice, recipient: bob.getSignedPublicKeyBundle(), invitation: inviteFor(alice, bob), createdNs: CREATED_NS, secrets: cache })

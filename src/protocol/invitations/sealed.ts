@@ -17,6 +17,7 @@ import { equalBytes } from '../utils/bytes.ts'
 import type { PrivateKeyBundleV1, PrivateKeyPair } from '../keys/private-bundle.ts'
 import type { SignedPublicKeyBundle } from '../keys/bundles.ts'
 import { KeyBundleError } from '../keys/errors.ts'
+import { decodeUnsignedKey, signatureFromProto, type SignedPublicKey } from '../keys/public-keys.ts'
 import type { Envelope } from '../api/wire.ts'
 import { verifySignedBundle, type VerifiedBundle } from './verified-bundle.ts'
 import { invitationSecret, type SharedSecretCache } from './shared-secrets.ts'
@@ -158,6 +159,23 @@ function verifyHeaderBundle(bundle: SignedPublicKeyBundle, label: string): Verif
   }
 }
 
+/**
+ * Key and signature equality, compared by meaning rather than by encoding (as
+ * xmtp-js does): another encoder may write a zero recovery id explicitly.
+ */
+function sameSignedKey(a: SignedPublicKey, b: SignedPublicKey): boolean {
+  try {
+    const arms = ['walletEcdsaCompact', 'ecdsaCompact'] as const
+    const sa = signatureFromProto(a.signature, arms, 'signature')
+    const sb = signatureFromProto(b.signature, arms, 'signature')
+    const ka = decodeUnsignedKey(a.keyBytes)
+    const kb = decodeUnsignedKey(b.keyBytes)
+    return equalBytes(ka.point, kb.point) && ka.createdNs.equals(kb.createdNs) && equalBytes(sa.bytes, sb.bytes) && sa.recovery === sb.recovery
+  } catch {
+    return false
+  }
+}
+
 function findOwnPreKey(keys: PrivateKeyBundleV1, point: Uint8Array): PrivateKeyPair {
   try {
     return keys.findPreKey(point)
@@ -166,8 +184,13 @@ function findOwnPreKey(keys: PrivateKeyBundleV1, point: Uint8Array): PrivateKeyP
   }
 }
 
-function preKeyPoint(bundle: SignedPublicKeyBundle, label: string): Uint8Array {
-  return verifyHeaderBundle(bundle, label).preKey
+/** Our own pre-key as named in the header: no signature check needed, it must be one we hold. */
+function ownPreKeyPoint(bundle: SignedPublicKeyBundle, label: string): Uint8Array {
+  try {
+    return decodeUnsignedKey(bundle.preKey?.keyBytes).point
+  } catch (cause) {
+    throw new InvalidInvitationError('malformed', `${label} has no usable pre-key`, { cause })
+  }
 }
 
 /**
@@ -188,9 +211,8 @@ export async function openInvitation(
   const { headerBytes, ciphertext, createdNs, ...header } = decodeSealed(envelope.message)
   if (createdNs !== envelope.timestampNs) throw new InvalidInvitationError('timestamp-mismatch', 'envelope timestamp differs from the header created_ns')
 
-  const own = keys.getSignedPublicKeyBundle()
-  const ownIdentity = pb.SignedPublicKey.encode(own.identityKey).finish()
-  const sameIdentity = (bundle: SignedPublicKeyBundle) => !!bundle.identityKey && equalBytes(pb.SignedPublicKey.encode(bundle.identityKey).finish(), ownIdentity)
+  const own = keys.getSignedPublicKeyBundle().identityKey
+  const sameIdentity = (bundle: SignedPublicKeyBundle) => !!bundle.identityKey && sameSignedKey(bundle.identityKey, own)
 
   let role: OpenedInvitation['role']
   let peer: VerifiedBundle
@@ -198,11 +220,11 @@ export async function openInvitation(
   if (sameIdentity(header.sender)) {
     role = 'sender'
     peer = verifyHeaderBundle(header.recipient, 'recipient bundle')
-    myPreKey = findOwnPreKey(keys, preKeyPoint(header.sender, 'sender bundle'))
+    myPreKey = findOwnPreKey(keys, ownPreKeyPoint(header.sender, 'sender bundle'))
   } else if (sameIdentity(header.recipient)) {
     role = 'recipient'
     peer = verifyHeaderBundle(header.sender, 'sender bundle')
-    myPreKey = findOwnPreKey(keys, preKeyPoint(header.recipient, 'recipient bundle'))
+    myPreKey = findOwnPreKey(keys, ownPreKeyPoint(header.recipient, 'recipient bundle'))
   } else {
     throw new InvalidInvitationError('not-addressed-to-us', 'neither header bundle carries our identity key')
   }

@@ -11,6 +11,7 @@ import { toHex } from '../utils/bytes.ts'
 import { decodeUnsignedKey, signedIdentityKeyAddress, verifySignedPreKey } from '../keys/public-keys.ts'
 import { requireSignedBundle, type CompleteSignedBundle, type SignedPublicKeyBundle } from '../keys/bundles.ts'
 import { KeyBundleError } from '../keys/errors.ts'
+import { clearPreKeyTables } from './pre-key-verifier.ts'
 
 const pb = xmtp.message_contents
 
@@ -63,7 +64,8 @@ export function verifySignedBundle(bundle: SignedPublicKeyBundle, label = 'bundl
   return verified
 }
 
-/** Empties the verification memo (tests, benchmarks measuring cold paths). */
+/** Empties the verification memo and the pre-key tables (tests, benchmarks measuring cold paths). */
 export function clearVerifiedBundleCache(): void {
   cache.clear()
+  clearPreKeyTables()
 }

@@ -13,13 +13,14 @@ import { xmtp } from '../../gen/proto.js'
 import { decrypt, encrypt } from '../crypto/ciphertext.ts'
 import { hkdfSha256, hmacSha256, sha256 } from '../crypto/hashes.ts'
 import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
-import { signDigest, verifyDigest } from '../crypto/secp256k1.ts'
+import { signDigest } from '../crypto/secp256k1.ts'
 import { concatBytes, equalBytes, toHex, utf8 } from '../utils/bytes.ts'
 import { signatureFromProto, signatureToProto } from '../keys/public-keys.ts'
 import { KeyBundleError } from '../keys/errors.ts'
 import type { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
 import type { Envelope } from '../api/wire.ts'
 import { verifySignedBundle, type VerifiedBundle } from '../invitations/verified-bundle.ts'
+import { verifyPreKeySignature } from '../invitations/pre-key-verifier.ts'
 
 const pb = xmtp.message_contents
 const NS_PER_MS = 1_000_000n
@@ -281,7 +282,7 @@ export async function decodeMessageV2(input: DecodeMessageV2Input): Promise<Deco
   } catch (cause) {
     throw new InvalidMessageError('invalid-signature', 'content signature is missing or malformed', { cause })
   }
-  if (!verifyDigest(signature.bytes, sha256(concatBytes(headerBytes, payload)), senderBundle.preKey)) {
+  if (!verifyPreKeySignature(senderBundle.fingerprint, senderBundle.preKey, signature.bytes, sha256(concatBytes(headerBytes, payload)))) {
     throw new InvalidMessageError('invalid-signature', 'content signature does not verify with the sender pre-key')
   }
   if (!allowed.has(senderBundle.walletAddress)) throw new ForgedSenderError(senderBundle.walletAddress)
