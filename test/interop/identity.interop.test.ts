@@ -70,6 +70,18 @@ describe('identity interop (Parley ⇄ xmtp-js 13)', () => {
       true,
     ])
     expect(await parley.canMessage(stranger)).toBe(false)
+    // Several peers' contacts are read in one batch query (DESC, 5 per topic, as xmtp-js).
+    const paths: string[] = []
+    let batch: any // eslint-disable-line @typescript-eslint/no-explicit-any
+    const recording = async (input: string, init: RequestInit) => {
+      paths.push(new URL(input).pathname)
+      if (input.endsWith('/batch-query')) batch = JSON.parse(String(init.body))
+      return fetch(input, init)
+    }
+    const peers = [jsWallet.address, stranger, newWallet().address]
+    expect(await Client.canMessage(peers, { apiUrl: node.url, fetch: recording })).toEqual([true, false, false])
+    expect(paths).toEqual(['/message/v1/batch-query'])
+    expect(batch.requests.map((r: any) => [r.pagingInfo.limit, r.pagingInfo.direction])).toEqual(Array(3).fill([5, 'SORT_DIRECTION_DESCENDING'])) // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(await parley.canMessage('0x1234')).toBe(false)
   })
 
