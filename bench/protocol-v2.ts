@@ -24,7 +24,8 @@ import { generatePrivateKey } from '../src/protocol/crypto/secp256k1.ts'
 import { PrivateKeyBundleV1 } from '../src/protocol/keys/private-bundle.ts'
 import { PrivateKeySigner } from '../src/protocol/keys/signer.ts'
 import { utf8 } from '../src/protocol/utils/bytes.ts'
-import { SharedSecretCache, clearVerifiedBundleCache, deriveConversation, inviteTopic, openInvitation, sealInvitation } from '../src/protocol/invitations/index.ts'
+import { SharedSecretCache, clearVerifiedBundleCache, deriveConversation, openInvitation, sealInvitation } from '../src/protocol/invitations/index.ts'
+import { inviteTopic } from '../src/protocol/topics.ts'
 import { decodeMessageV2, type ConversationSecret } from '../src/protocol/messages/v2.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

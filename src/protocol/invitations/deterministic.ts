@@ -5,6 +5,7 @@ import { hkdfSha256, hmacSha256 } from '../crypto/hashes.ts'
 import { toChecksumAddress } from '../crypto/ethereum.ts'
 import { zeroize } from '../crypto/random.ts'
 import { toHex, utf8 } from '../utils/bytes.ts'
+import { conversationTopic } from '../topics.ts'
 import type { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
 import type { SignedPublicKeyBundle } from '../keys/bundles.ts'
 import { verifySignedBundle } from './verified-bundle.ts'
@@ -19,12 +20,6 @@ export interface ConversationKeys {
   topic: string
   /** 32-byte InvitationV1 key material. */
   keyMaterial: Uint8Array
-}
-
-/** Full V2 conversation topic for a suffix. */
-export function conversationTopic(suffix: string): string {
-  if (typeof suffix !== 'string' || suffix.length === 0) throw new TypeError('suffix must be a non-empty string')
-  return `/xmtp/0/m-${suffix}/proto`
 }
 
 /** The role used for the derivation's 3DH: recipient iff my checksummed address sorts first (§8.2 step 1). */

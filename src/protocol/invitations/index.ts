@@ -5,7 +5,6 @@ export { SharedSecretCache, invitationSecret } from './shared-secrets.ts'
 export {
   INVITATION_SALT,
   KEY_MATERIAL_LENGTH,
-  conversationTopic,
   derivationIsRecipient,
   deriveConversationKeys,
   deriveConversation,
@@ -25,7 +24,6 @@ export {
   type ConsentProof,
 } from './invitation.ts'
 export {
-  inviteTopic,
   nowNs,
   sealInvitation,
   openInvitation,

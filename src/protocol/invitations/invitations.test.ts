@@ -10,6 +10,7 @@ import { concatBytes, fromHex, toHex } from '../utils/bytes.ts'
 import { generatePrivateKey } from '../crypto/secp256k1.ts'
 import { PrivateKeySigner } from '../keys/signer.ts'
 import type { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
+import { contactTopic, inviteTopic } from '../topics.ts'
 import {
   ALICE_ADDRESS,
   BOB_ADDRESS,
@@ -33,7 +34,6 @@ import {
   derivationIsRecipient,
   encodeConsentProof,
   encodeInvitation,
-  inviteTopic,
   invitationSecret,
   openInvitation,
   sealInvitation,
@@ -283,6 +283,8 @@ describe('bad invitations are typed errors', () => {
       [{ topic: VECTOR_TOPIC, aes256GcmHkdfSha256: { keyMaterial: new Uint8Array(16) } }, 'short key'],
       [{ topic: '', aes256GcmHkdfSha256: { keyMaterial: new Uint8Array(32) } }, 'empty topic'],
       [{ topic: VECTOR_TOPIC }, 'no encryption arm'],
+      [{ topic: contactTopic(BOB_ADDRESS), aes256GcmHkdfSha256: { keyMaterial: new Uint8Array(32) } }, 'not a V2 conversation topic'],
+      [{ topic: '/xmtp/0/m-a b/proto', aes256GcmHkdfSha256: { keyMaterial: new Uint8Array(32) } }, 'unprintable topic'],
     ] as const) {
       const ciphertext = await encrypt(pb.InvitationV1.encode(content).finish(), secret, headerBytes)
       const message = pb.SealedInvitation.encode({ v1: { headerBytes, ciphertext } }).finish()

@@ -11,7 +11,6 @@
 import Long from 'long'
 import { xmtp } from '../../gen/proto.js'
 import { decrypt, encrypt, type Ciphertext } from '../crypto/ciphertext.ts'
-import { toChecksumAddress } from '../crypto/ethereum.ts'
 import { zeroize } from '../crypto/random.ts'
 import { equalBytes } from '../utils/bytes.ts'
 import type { PrivateKeyBundleV1, PrivateKeyPair } from '../keys/private-bundle.ts'
@@ -19,6 +18,7 @@ import type { SignedPublicKeyBundle } from '../keys/bundles.ts'
 import { KeyBundleError } from '../keys/errors.ts'
 import { decodeUnsignedKey, signatureFromProto, type SignedPublicKey } from '../keys/public-keys.ts'
 import type { Envelope } from '../api/wire.ts'
+import { inviteTopic, isValidTopic, topicCategory } from '../topics.ts'
 import { verifySignedBundle, type VerifiedBundle } from './verified-bundle.ts'
 import { invitationSecret, type SharedSecretCache } from './shared-secrets.ts'
 import { decodeInvitation, encodeInvitation, type Invitation } from './invitation.ts'
@@ -27,11 +27,6 @@ import { InvalidInvitationError } from './errors.ts'
 const pb = xmtp.message_contents
 const NS_PER_MS = 1_000_000n
 const UINT64_MAX = (1n << 64n) - 1n
-
-/** `/xmtp/0/invite-<EIP-55 address>/proto` (§1). */
-export function inviteTopic(address: string): string {
-  return `/xmtp/0/invite-${toChecksumAddress(address)}/proto`
-}
 
 /** xmtp-js stamps invitations with ms precision (ms × 10^6, §3.6). */
 export function nowNs(): bigint {
@@ -237,6 +232,10 @@ export async function openInvitation(
     zeroize(secret)
   }
   const invitation = decodeInvitation(plaintext)
+  // Stricter than xmtp-js (printable only): the topic we will subscribe and publish to must be a V2 conversation topic.
+  if (!isValidTopic(invitation.topic) || topicCategory(invitation.topic) !== 'm') {
+    throw new InvalidInvitationError('invalid-content', 'invitation topic is not a V2 conversation topic')
+  }
   return {
     ...invitation,
     role,

@@ -11,7 +11,8 @@ import { signDigest } from '../crypto/secp256k1.ts'
 import { concatBytes, toHex, utf8 } from '../utils/bytes.ts'
 import { signatureToProto } from '../keys/public-keys.ts'
 import type { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
-import { deriveConversation, inviteTopic, sealInvitation } from '../invitations/index.ts'
+import { deriveConversation, sealInvitation } from '../invitations/index.ts'
+import { inviteTopic } from '../topics.ts'
 import { newIdentity, theirConversation, theirKeystore, vectorAlice, vectorBob } from '../invitations/test-support/fixtures.ts'
 import {
   ForgedSenderError,

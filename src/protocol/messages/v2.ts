@@ -19,6 +19,7 @@ import { signatureFromProto, signatureToProto } from '../keys/public-keys.ts'
 import { KeyBundleError } from '../keys/errors.ts'
 import type { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
 import type { Envelope } from '../api/wire.ts'
+import { toEphemeralTopic, topicCategory } from '../topics.ts'
 import { verifySignedBundle, type VerifiedBundle } from '../invitations/verified-bundle.ts'
 import { verifyPreKeySignature } from '../invitations/pre-key-verifier.ts'
 
@@ -156,8 +157,8 @@ export interface EncodedMessageV2 {
 
 /** The ephemeral twin of a V2 topic: `/xmtp/0/m-…` → `/xmtp/0/mE-…` (§1). */
 export function ephemeralTopic(topic: string): string {
-  if (typeof topic !== 'string' || !topic.startsWith('/xmtp/0/m-')) throw new TypeError('topic must be a V2 conversation topic /xmtp/0/m-…')
-  return topic.replace('/xmtp/0/m', '/xmtp/0/mE')
+  if (topicCategory(topic) !== 'm') throw new TypeError('topic must be a V2 conversation topic /xmtp/0/m-…')
+  return toEphemeralTopic(topic)
 }
 
 export async function encodeMessageV2(input: EncodeMessageV2Input): Promise<EncodedMessageV2> {
