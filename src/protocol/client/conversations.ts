@@ -8,11 +8,9 @@
 // topic wins, earliest intro per peer) mirrored per record into Persistence.
 import { SortDirection, type Envelope, type QueryRequest, type QueryResponse } from '../api/index.ts'
 import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
-import { SharedSecretCache } from '../invitations/shared-secrets.ts'
 import { deriveConversation } from '../invitations/deterministic.ts'
-import { openInvitation, sealInvitation } from '../invitations/sealed.ts'
-import { verifyConsentProof } from '../invitations/invitation.ts'
-import { introTopic, inviteTopic, isValidTopic } from '../topics.ts'
+import { sealInvitation } from '../invitations/sealed.ts'
+import { introTopic, inviteTopic } from '../topics.ts'
 import { AsyncStream } from './async-stream.ts'
 import type { Client } from './client.ts'
 import type { Conversation } from './conversation.ts'
@@ -32,6 +30,7 @@ import { ClientError, EnvelopeSkippedError } from './errors.ts'
 import { nowNs } from './identity.ts'
 import { SingleFlight } from './single-flight.ts'
 import { V1Listing } from './v1-listing.ts'
+import { V2Listing } from './v2-listing.ts'
 import type { DecodedMessage } from './types.ts'
 
 const RECORD_PREFIX = 'conversation/'
@@ -62,18 +61,16 @@ export class Conversations {
   readonly #flight = new SingleFlight<Conversation>()
   readonly #listing = new SingleFlight<Conversation[]>()
   readonly #streams = new Set<AsyncStream<unknown>>()
-  /** 3DH secrets per peer bundle; holds key-derived material, cleared on close. */
-  readonly secrets = new SharedSecretCache()
   readonly v1: V1Listing
+  readonly v2: V2Listing
   #lastRunNs: { v1: bigint | undefined; v2: bigint | undefined } = { v1: undefined, v2: undefined }
   #skipped = 0
-  /** Inviters whose invitation carried a valid consent proof (§8.5), to allow after merging. */
-  readonly #provenInviters = new Set<string>()
   #onSkipped: ((error: EnvelopeSkippedError) => void) | undefined
 
   constructor(client: Client) {
     this.#client = client
     this.v1 = new V1Listing(client)
+    this.v2 = new V2Listing(client)
   }
 
   // ---------------------------------------------------------------- skipped envelopes
@@ -164,9 +161,9 @@ export class Conversations {
     const requests: QueryRequest[] = [this.#listingRequest(introTopic(me), this.#lastRunNs.v1), this.#listingRequest(inviteTopic(me), this.#lastRunNs.v2)]
     const firstPages = await this.#client.api.batchQuery(requests)
     const [intros, invites] = await Promise.all(requests.map((request, i) => this.#restOfQuery(request, firstPages[i]!)))
-    await this.#merge(await this.#openInvites(invites!))
+    await this.#merge(await this.v2.fromInvites(invites!))
     await this.#merge(await this.v1.fromIntros(intros!, this.#index))
-    await this.#applyConsentProofs()
+    await this.v2.applyConsentProofs()
     this.#lastRunNs = { v1: startedNs, v2: startedNs }
     await this.#client.persistence.setItem(WATERMARK_V1, encodeWatermark(startedNs))
     await this.#client.persistence.setItem(WATERMARK_V2, encodeWatermark(startedNs))
@@ -182,19 +179,6 @@ export class Conversations {
     }
   }
 
-  /**
-   * §8.5: an invitation whose consent proof the recipient's own wallet signed allows the
-   * inviter, unless this wallet already decided about them.
-   */
-  async #applyConsentProofs(): Promise<void> {
-    if (this.#provenInviters.size === 0) return
-    const inviters = [...this.#provenInviters]
-    this.#provenInviters.clear()
-    await this.#client.contacts.ensureLoaded()
-    const undecided = inviters.filter((a) => this.#client.contacts.consentState(a) === 'unknown')
-    if (undecided.length > 0) await this.#client.contacts.allow(undecided)
-  }
-
   /** Follows cursors after a batch page that came back full. */
   async #restOfQuery(request: QueryRequest, first: QueryResponse): Promise<Envelope[]> {
     const out = [...first.envelopes]
@@ -204,38 +188,6 @@ export class Conversations {
       out.push(...page.envelopes)
     }
     return out
-  }
-
-  /** Opens invitations in order; each failure is reported and skipped. */
-  async #openInvites(envelopes: Envelope[]): Promise<ConversationRecord[]> {
-    const opened = await Promise.all(envelopes.map((envelope) => this.#openInvite(envelope)))
-    return opened.filter((r): r is ConversationRecord => r !== undefined)
-  }
-
-  async #openInvite(envelope: Envelope): Promise<ConversationRecord | undefined> {
-    try {
-      const invitation = await openInvitation(this.#client.keys, envelope, { secrets: this.secrets })
-      if (!isValidTopic(invitation.topic)) throw new TypeError('invitation names an invalid topic')
-      const record: ConversationRecord = {
-        version: 'v2',
-        topic: invitation.topic,
-        peerAddress: invitation.peerAddress,
-        createdNs: invitation.createdNs,
-        keyMaterial: invitation.keyMaterial,
-      }
-      if (invitation.context) record.context = { conversationId: invitation.context.conversationId, metadata: { ...invitation.context.metadata } }
-      if (
-        invitation.role === 'recipient' &&
-        invitation.consentProof &&
-        verifyConsentProof(invitation.consentProof, { inviterAddress: invitation.peerAddress, recipientAddress: this.#client.address })
-      ) {
-        this.#provenInviters.add(invitation.peerAddress)
-      }
-      return record
-    } catch (cause) {
-      this.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, 'an invitation could not be opened', { cause }))
-      return undefined
-    }
   }
 
   // ---------------------------------------------------------------- starting conversations
@@ -263,14 +215,14 @@ export class Conversations {
       if (v1) return this.#object(v1)
       if (contact.newestIsLegacy) return this.v1.start(peer, contact)
     }
-    const derived = deriveConversation(this.#client.keys, contact.signed, { conversationId: context?.conversationId, secrets: this.secrets })
+    const derived = deriveConversation(this.#client.keys, contact.signed, { conversationId: context?.conversationId, secrets: this.v2.secrets })
     const known = this.#index.get(derived.topic)
     if (known) return this.#object(known)
     const sealed = await sealInvitation({
       sender: this.#client.keys,
       recipient: contact.signed,
       invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial, ...(context ? { context } : {}) },
-      secrets: this.secrets,
+      secrets: this.v2.secrets,
     })
     await this.#client.api.publish(sealed.envelopes)
     const record: ConversationRecord = { version: 'v2', topic: derived.topic, peerAddress: peer, createdNs: sealed.createdNs, keyMaterial: derived.keyMaterial }
@@ -305,10 +257,10 @@ export class Conversations {
   /** New conversations found in an invite or intro envelope (already merged). */
   async #conversationsFrom(envelope: Envelope): Promise<Conversation[]> {
     if (envelope.contentTopic === inviteTopic(this.#client.address)) {
-      const record = await this.#openInvite(envelope)
+      const record = await this.v2.fromInvite(envelope)
       if (!record) return []
       const merged = await this.#merge([record])
-      await this.#applyConsentProofs()
+      await this.v2.applyConsentProofs()
       return merged
     }
     return this.#merge(await this.v1.fromIntros([envelope], this.#index))
@@ -365,6 +317,6 @@ export class Conversations {
     const streams = [...this.#streams]
     this.#streams.clear()
     await Promise.all(streams.map((s) => s.return()))
-    this.secrets.clear()
+    this.v2.secrets.clear()
   }
 }

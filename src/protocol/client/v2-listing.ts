@@ -1,0 +1,66 @@
+// V2 conversations from the invite topic (spec §8.4, §8.5): each sealed invitation is
+// opened on its own (a failure is reported and skipped, never thrown); an invitation
+// whose consent proof our own wallet signed marks the inviter for an automatic allow.
+import type { Envelope } from '../api/index.ts'
+import { verifyConsentProof } from '../invitations/invitation.ts'
+import { openInvitation } from '../invitations/sealed.ts'
+import { SharedSecretCache } from '../invitations/shared-secrets.ts'
+import { isValidTopic } from '../topics.ts'
+import type { Client } from './client.ts'
+import type { ConversationRecord } from './conversation-index.ts'
+import { EnvelopeSkippedError } from './errors.ts'
+
+export class V2Listing {
+  readonly #client: Client
+  /** 3DH secrets per peer bundle (shared with sealing); key-derived material, cleared on close. */
+  readonly secrets = new SharedSecretCache()
+  /** Inviters whose invitation carried a valid consent proof (§8.5), not yet acted on. */
+  readonly #provenInviters = new Set<string>()
+
+  constructor(client: Client) {
+    this.#client = client
+  }
+
+  /** Records of the invitations that open, in envelope order (the index keeps the first per topic). */
+  async fromInvites(envelopes: Envelope[]): Promise<ConversationRecord[]> {
+    const opened = await Promise.all(envelopes.map((envelope) => this.fromInvite(envelope)))
+    return opened.filter((r): r is ConversationRecord => r !== undefined)
+  }
+
+  async fromInvite(envelope: Envelope): Promise<ConversationRecord | undefined> {
+    try {
+      const invitation = await openInvitation(this.#client.keys, envelope, { secrets: this.secrets })
+      if (!isValidTopic(invitation.topic)) throw new TypeError('invitation names an invalid topic')
+      const record: ConversationRecord = {
+        version: 'v2',
+        topic: invitation.topic,
+        peerAddress: invitation.peerAddress,
+        createdNs: invitation.createdNs,
+        keyMaterial: invitation.keyMaterial,
+      }
+      if (invitation.context) record.context = { conversationId: invitation.context.conversationId, metadata: { ...invitation.context.metadata } }
+      if (
+        invitation.role === 'recipient' &&
+        invitation.consentProof &&
+        verifyConsentProof(invitation.consentProof, { inviterAddress: invitation.peerAddress, recipientAddress: this.#client.address })
+      ) {
+        this.#provenInviters.add(invitation.peerAddress)
+      }
+      return record
+    } catch (cause) {
+      this.#client.conversations.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, 'an invitation could not be opened', { cause }))
+      return undefined
+    }
+  }
+
+  /** Allows the proven inviters this wallet has not decided about yet (§8.5). */
+  async applyConsentProofs(): Promise<void> {
+    if (this.#provenInviters.size === 0) return
+    const inviters = [...this.#provenInviters]
+    this.#provenInviters.clear()
+    const contacts = this.#client.contacts
+    await contacts.ensureLoaded()
+    const undecided = inviters.filter((a) => contacts.consentState(a) === 'unknown')
+    if (undecided.length > 0) await contacts.allow(undecided)
+  }
+}
