@@ -40,6 +40,26 @@ describe('streams', () => {
     expect(await stream.next()).toEqual({ value: undefined, done: true })
   })
 
+  it('ephemeral messages reach live streams on both sides and are never stored', async () => {
+    const convo = await parley.conversations.newConversation(jsWallet.address, { conversationId: 'ephemeral', metadata: {} })
+    const jsConvo = await js.conversations.newConversation(parleyWallet.address, { conversationId: 'ephemeral', metadata: {} })
+    expect(convo.ephemeralTopic).toBe(jsConvo.ephemeralTopic)
+    const ours = await convo.streamEphemeral()
+    const theirs = await jsConvo.streamEphemeral()
+    await new Promise((r) => setTimeout(r, 500)) // no gap fill for ephemeral topics: let both subscriptions register
+    await jsConvo.send('typing…', { ephemeral: true })
+    const received = await nextWithin(ours)
+    expect([received.content, received.senderAddress, received.contentTopic]).toEqual(['typing…', jsWallet.address, convo.ephemeralTopic])
+    const sent = await convo.send('also typing', { ephemeral: true })
+    expect(sent.contentTopic).toBe(convo.ephemeralTopic)
+    // xmtp-js's stream also yields its own ephemeral message first.
+    const jsSeen = await collectUntil(theirs as AsyncIterator<any>, (seen) => seen.some((m) => m.content === 'also typing'))
+    expect(jsSeen.find((m) => m.content === 'also typing').id).toBe(sent.id)
+    expect(await convo.messages()).toEqual([])
+    await ours.return()
+    await theirs.return()
+  })
+
   it('conversations.stream yields a conversation xmtp-js starts after the stream began', async () => {
     const stream = await parley.conversations.stream()
     const peer = newWallet()

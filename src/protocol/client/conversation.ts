@@ -4,6 +4,7 @@
 import { SortDirection, type Envelope } from '../api/index.ts'
 import { ContentTypeText, decodeContent, prepareContent, type ContentTypeId } from '../content/index.ts'
 import { messageId } from '../messages/v2.ts'
+import { toEphemeralTopic } from '../topics.ts'
 import { AsyncStream } from './async-stream.ts'
 import type { Client } from './client.ts'
 import type { ConversationRecord, ConversationVersion, InvitationContext } from './conversation-index.ts'
@@ -91,7 +92,7 @@ export abstract class Conversation implements ConversationLike {
     return this.decoded(
       { senderAddress: this.client.address, recipientAddress: this.peerAddress, sentNs: sealed.sentNs, contentBytes: prepared.payload },
       messageId(sealed.message),
-      this.topic,
+      sealed.envelopes[sealed.envelopes.length - 1]!.contentTopic, // the dm/m- (or ephemeral) topic
     )
   }
 
@@ -140,7 +141,21 @@ export abstract class Conversation implements ConversationLike {
    * so a message sent just before the stream began may also arrive: dedupe by `id`.
    */
   async streamMessages(): Promise<AsyncStream<DecodedMessage>> {
-    const subscription = await this.client.api.subscribe([this.topic])
+    return this.#stream(this.topic, true)
+  }
+
+  /** The conversation's ephemeral topic (mE- / dmE-): relayed live, never stored by the node. */
+  get ephemeralTopic(): string {
+    return toEphemeralTopic(this.topic)
+  }
+
+  /** Ephemeral messages (sent with `{ ephemeral: true }`) as they arrive; there is no history to fill gaps from. */
+  async streamEphemeral(): Promise<AsyncStream<DecodedMessage>> {
+    return this.#stream(this.ephemeralTopic, false)
+  }
+
+  async #stream(topic: string, gapFill: boolean): Promise<AsyncStream<DecodedMessage>> {
+    const subscription = await this.client.api.subscribe([topic], { gapFill })
     const stream = new AsyncStream<DecodedMessage>(() => subscription.close())
     void (async () => {
       try {
@@ -155,6 +170,7 @@ export abstract class Conversation implements ConversationLike {
     })()
     return stream
   }
+
 
   /** The contentTopic a decoded message reports (V1 reports the dm topic for intro copies). */
   protected contentTopicOf(envelope: Envelope): string {

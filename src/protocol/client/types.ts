@@ -11,7 +11,7 @@ export interface SendOptions {
   contentType?: ContentTypeId | ContentTypeIdFields
   /** Nothing is compressed unless asked (xmtp-js 13 peers inflate at most 1000 bytes, §10.3). */
   compression?: Compression
-  /** V2 only: publish to the ephemeral mE- topic (not stored by the node). */
+  /** Publish to the ephemeral topic (mE- / dmE-): relayed to live streams, never stored. */
   ephemeral?: boolean
 }
 
