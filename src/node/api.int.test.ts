@@ -236,6 +236,20 @@ describe('streams', () => {
     stream.close()
   })
 
+  it('forgets a subscription when its client goes away', async () => {
+    const subscriptions = async () => (await (await fetch(`${node.url}/healthz`)).json()).subscriptions as number
+    const settle = async (count: number) => {
+      const deadline = Date.now() + 5_000
+      while ((await subscriptions()) !== count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+      expect(await subscriptions()).toBe(count)
+    }
+    await settle(0) // streams of earlier tests were closed by their clients
+    const streams = await Promise.all([openStream(api('subscribe'), { contentTopics: [topic()] }), openStream(api('subscribe-all'), {})])
+    expect(await subscriptions()).toBe(2)
+    for (const stream of streams) stream.close()
+    await settle(0)
+  })
+
   it('rejects a subscribe without topics', async () => {
     const response = await post(api('subscribe'), { contentTopics: [] })
     expect(response).toMatchObject({ status: 400, body: { code: 3, message: 'content topics required' } })
