@@ -40,6 +40,16 @@ describe('streams', () => {
     expect(await stream.next()).toEqual({ value: undefined, done: true })
   })
 
+  it('client.close() ends every stream the client opened', async () => {
+    const wallet = newWallet()
+    const client = await Client.create(wallet, { apiUrl: node.url })
+    const convo = await client.conversations.newConversation(jsWallet.address)
+    const streams = [await convo.streamMessages(), await client.conversations.stream(), await client.conversations.streamAllMessages(), await client.contacts.streamConsentList()]
+    const pending = streams.map((s) => s.next())
+    await client.close()
+    expect(await Promise.all(pending)).toEqual(streams.map(() => ({ value: undefined, done: true })))
+  })
+
   it('ephemeral messages reach live streams on both sides and are never stored', async () => {
     const convo = await parley.conversations.newConversation(jsWallet.address, { conversationId: 'ephemeral', metadata: {} })
     const jsConvo = await js.conversations.newConversation(parleyWallet.address, { conversationId: 'ephemeral', metadata: {} })

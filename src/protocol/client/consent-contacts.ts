@@ -69,7 +69,7 @@ export class ConsentContacts {
   /** Live consent changes (from any client of this wallet), applied as they arrive; end with `return()`. */
   async streamConsentList(): Promise<AsyncStream<PreferencesAction>> {
     const subscription = await this.#client.api.subscribe([this.topic])
-    const stream = new AsyncStream<PreferencesAction>(() => subscription.close())
+    const stream = this.#client.conversations.track(new AsyncStream<PreferencesAction>(() => subscription.close()))
     void (async () => {
       try {
         for await (const envelope of subscription) {

@@ -156,7 +156,7 @@ export abstract class Conversation implements ConversationLike {
 
   async #stream(topic: string, gapFill: boolean): Promise<AsyncStream<DecodedMessage>> {
     const subscription = await this.client.api.subscribe([topic], { gapFill })
-    const stream = new AsyncStream<DecodedMessage>(() => subscription.close())
+    const stream = this.client.conversations.track(new AsyncStream<DecodedMessage>(() => subscription.close()))
     void (async () => {
       try {
         for await (const envelope of subscription) {

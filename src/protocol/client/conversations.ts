@@ -240,7 +240,7 @@ export class Conversations {
   async stream(): Promise<AsyncStream<Conversation>> {
     const me = this.#client.address
     const subscription = await this.#client.api.subscribe([inviteTopic(me), introTopic(me)])
-    const stream = this.#track(new AsyncStream<Conversation>(() => subscription.close()))
+    const stream = this.track(new AsyncStream<Conversation>(() => subscription.close()))
     void (async () => {
       try {
         for await (const envelope of subscription) {
@@ -276,7 +276,7 @@ export class Conversations {
     const ownTopics = [inviteTopic(me), introTopic(me)]
     const conversationTopics = () => [...ownTopics, ...this.#index.list().map((r) => r.topic)]
     const subscription = await this.#client.api.subscribe(conversationTopics())
-    const stream = this.#track(new AsyncStream<DecodedMessage>(() => subscription.close()))
+    const stream = this.track(new AsyncStream<DecodedMessage>(() => subscription.close()))
     const seen = new Set<string>()
     void (async () => {
       try {
@@ -306,7 +306,8 @@ export class Conversations {
     return stream
   }
 
-  #track<T>(stream: AsyncStream<T>): AsyncStream<T> {
+  /** Registers a stream so client.close() ends it. */
+  track<T>(stream: AsyncStream<T>): AsyncStream<T> {
     for (const s of this.#streams) if (s.closed) this.#streams.delete(s)
     this.#streams.add(stream as AsyncStream<unknown>)
     return stream
