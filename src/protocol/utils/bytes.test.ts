@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { concatBytes, equalBytes, fromBase64, fromHex, fromUtf8, toBase64, toHex, utf8 } from './bytes.ts'
+import { concatBytes, equalBytes, fromBase64, fromBase64Portable, fromHex, fromUtf8, toBase64, toBase64Portable, toHex, utf8 } from './bytes.ts'
 
 describe('bytes', () => {
   it('hex round trip, with and without 0x', () => {
@@ -19,6 +19,21 @@ describe('bytes', () => {
     expect(fromBase64('-_8')).toEqual(fromBase64('+/8='))
     expect(() => fromBase64('ab$c', 'message')).toThrow('message is not valid base64')
     expect(() => fromBase64('a')).toThrow(TypeError)
+  })
+
+  it('the Buffer fast path and the portable codec agree, including on rejects', () => {
+    for (let n = 0; n < 70; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 73 + n) & 0xff)
+      const encoded = toBase64(bytes)
+      expect(toBase64Portable(bytes)).toBe(encoded)
+      expect(fromBase64Portable(encoded)).toEqual(fromBase64(encoded))
+      expect(fromBase64(encoded.replace(/\+/g, '-').replace(/\//g, '_'))).toEqual(bytes)
+    }
+    for (const bad of ['ab$c', 'a', 'abcde', 'ab==c', 'Zg===', ' Zg==']) {
+      expect(() => fromBase64(bad), bad).toThrow(TypeError)
+      expect(() => fromBase64Portable(bad), bad).toThrow(TypeError)
+    }
+    expect(fromBase64('Zg==').constructor).toBe(Uint8Array)
   })
 
   it('concat and constant-shape equality', () => {

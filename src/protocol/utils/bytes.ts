@@ -58,8 +58,18 @@ for (let i = 0; i < B64.length; i++) B64_LOOKUP[B64.charCodeAt(i)] = i
 B64_LOOKUP['-'.charCodeAt(0)] = 62
 B64_LOOKUP['_'.charCodeAt(0)] = 63
 
+// In Node (the XMTP node, tests, benchmarks) Buffer's native codec is several times
+// faster than the portable one; the service worker has no Buffer and uses the portable path.
+const NodeBuffer = (globalThis as { Buffer?: typeof import('node:buffer').Buffer }).Buffer
+
 /** Standard base64 with '=' padding (what the XMTP HTTP API and its clients expect). */
 export function toBase64(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+  return toBase64Portable(bytes)
+}
+
+/** The Buffer-free encoder (exported for tests). */
+export function toBase64Portable(bytes: Uint8Array): string {
   let out = ''
   let i = 0
   for (; i + 2 < bytes.length; i += 3) {
@@ -82,6 +92,20 @@ export function toBase64(bytes: Uint8Array): string {
  * Throws a labelled TypeError on any other character or an impossible length.
  */
 export function fromBase64(text: string, label = 'base64'): Uint8Array {
+  if (typeof text !== 'string') throw new TypeError(`${label} must be a base64 string`)
+  if (NodeBuffer) {
+    // Buffer's decoder silently skips bad characters, so the alphabet and length are checked first.
+    if (!BASE64_SHAPE.test(text) || text.replace(/=+$/, '').length % 4 === 1) throw new TypeError(`${label} is not valid base64`)
+    const decoded = NodeBuffer.from(text, 'base64')
+    return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.byteLength)
+  }
+  return fromBase64Portable(text, label)
+}
+
+const BASE64_SHAPE = /^[A-Za-z0-9+/_-]*={0,2}$/
+
+/** The Buffer-free decoder (exported for tests). */
+export function fromBase64Portable(text: string, label = 'base64'): Uint8Array {
   if (typeof text !== 'string') throw new TypeError(`${label} must be a base64 string`)
   let body = text
   while (body.endsWith('=')) body = body.slice(0, -1)
