@@ -6,8 +6,10 @@
 // parties' invite topics with envelope timestamp = created_ns.
 // Open: check the timestamp rule, find which side we are, verify the other
 // bundle, recompute the 3DH in our role and decrypt. Authenticity comes from
-// the 3DH: only holders of the header bundles' private keys can produce a
-// ciphertext that opens.
+// the 3DH: only the two parties named in the header can produce a ciphertext
+// that opens. Either of them can, though: the secret is symmetric, so `role`
+// says which slot holds our bundle, not who really sealed it. Consent logic
+// must not treat role 'sender' as proof that we invited the peer.
 import Long from 'long'
 import { xmtp } from '../../gen/proto.js'
 import { decrypt, encrypt, type Ciphertext } from '../crypto/ciphertext.ts'
