@@ -32,4 +32,5 @@ export {
   WEBCRYPTO_THRESHOLD,
 } from './ciphertext.ts'
 export { randomBytes, zeroize } from './random.ts'
+export { clearPeerPoints, peerPointStats } from './peer-points.ts'
 export { DecryptionError, CiphertextFormatError, SignatureError } from './errors.ts'

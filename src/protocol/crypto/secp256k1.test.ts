@@ -6,6 +6,7 @@ import { hkdfSha256, hmacSha256, keccak256, sha256 } from './hashes.ts'
 import { ecdh, generatePrivateKey, getPublicKey, recoverPublicKey, signDigest, verifyDigest } from './secp256k1.ts'
 import { hashPersonalMessage, publicKeyToAddress } from './ethereum.ts'
 import { SignatureError } from './errors.ts'
+import { clearPeerPoints, peerPointStats, PEER_POINT_CACHE_LIMIT, PEER_POINT_PROMOTE_AFTER } from './peer-points.ts'
 
 const N = secp256k1.Point.CURVE().n
 
@@ -82,5 +83,43 @@ describe('secp256k1', () => {
     expect(() => ecdh(privateKey, offCurve)).toThrow(RangeError)
     expect(() => recoverPublicKey(new Uint8Array(32), { bytes: new Uint8Array(64), recovery: 0 })).toThrow(SignatureError)
     expect(() => recoverPublicKey(new Uint8Array(32), { bytes: new Uint8Array(64), recovery: 2 as never })).toThrow(RangeError)
+  })
+})
+
+describe('ecdh with cached peer points', () => {
+  it('matches noble getSharedSecret before and after a peer point is promoted to a table', () => {
+    clearPeerPoints()
+    const peer = generatePrivateKey()
+    const peerPublic = getPublicKey(peer)
+    for (let i = 0; i < PEER_POINT_PROMOTE_AFTER + 3; i++) {
+      const mine = generatePrivateKey()
+      expect(toHex(ecdh(mine, peerPublic))).toBe(toHex(secp256k1.getSharedSecret(mine, peerPublic, false)))
+    }
+    expect(peerPointStats()).toEqual({ points: 1, tables: 1 })
+  })
+
+  it('keys the cache by content: a caller mutating its buffer afterwards changes nothing', () => {
+    clearPeerPoints()
+    const mine = generatePrivateKey()
+    const peerPublic = getPublicKey(generatePrivateKey())
+    const buffer = new Uint8Array(peerPublic)
+    const first = ecdh(mine, buffer)
+    buffer.set(getPublicKey(generatePrivateKey()))
+    expect(toHex(ecdh(mine, peerPublic))).toBe(toHex(first))
+    expect(toHex(ecdh(mine, buffer))).toBe(toHex(secp256k1.getSharedSecret(mine, buffer, false)))
+  })
+
+  it('never caches a failure and stays bounded', () => {
+    clearPeerPoints()
+    const mine = generatePrivateKey()
+    const offCurve = getPublicKey(generatePrivateKey())
+    offCurve[64] = offCurve[64]! ^ 1
+    for (let i = 0; i < 3; i++) expect(() => ecdh(mine, offCurve)).toThrow('publicKey is not an uncompressed secp256k1 point')
+    const compressedPrefix = getPublicKey(generatePrivateKey())
+    compressedPrefix[0] = 2
+    expect(() => ecdh(mine, compressedPrefix)).toThrow(RangeError)
+    expect(peerPointStats().points).toBe(0)
+    for (let i = 0; i < PEER_POINT_CACHE_LIMIT + 5; i++) ecdh(mine, getPublicKey(generatePrivateKey()))
+    expect(peerPointStats().points).toBe(PEER_POINT_CACHE_LIMIT)
   })
 })

@@ -5,6 +5,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { concatBytes } from '../utils/bytes.ts'
 import { randomBytes, zeroize } from './random.ts'
 import { SignatureError } from './errors.ts'
+import { peerPoint } from './peer-points.ts'
 
 /** A compact ECDSA signature: r‖s (64 bytes, big-endian) and a recovery id. */
 export interface RecoverableSignature {
@@ -38,11 +39,6 @@ export function isValidPublicKey(publicKey: Uint8Array): boolean {
 function assertPrivateKey(privateKey: unknown, label: string): asserts privateKey is Uint8Array {
   assertLength(privateKey, PRIVATE_KEY_LENGTH, label)
   if (!secp256k1.utils.isValidSecretKey(privateKey)) throw new RangeError(`${label} is not a valid secp256k1 scalar`)
-}
-
-function assertPublicKey(publicKey: unknown, label: string): asserts publicKey is Uint8Array {
-  assertLength(publicKey, PUBLIC_KEY_LENGTH, label)
-  if (!isValidPublicKey(publicKey)) throw new RangeError(`${label} is not an uncompressed secp256k1 point`)
 }
 
 /** A fresh random private key (32-byte scalar in [1, n-1]). */
@@ -97,9 +93,21 @@ export function recoverPublicKey(digest: Uint8Array, signature: RecoverableSigna
   }
 }
 
-/** ECDH: the full 65-byte uncompressed shared point (§4.1), not its X coordinate. */
+/**
+ * ECDH: the full 65-byte uncompressed shared point (§4.1), not its X coordinate.
+ * Same result as noble's getSharedSecret(privateKey, publicKey, false); the peer
+ * point comes from a small cache so repeat peers multiply faster (peer-points.ts).
+ */
 export function ecdh(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   assertPrivateKey(privateKey, 'privateKey')
-  assertPublicKey(publicKey, 'publicKey')
-  return secp256k1.getSharedSecret(privateKey, publicKey, false)
+  assertLength(publicKey, PUBLIC_KEY_LENGTH, 'publicKey')
+  const notAPoint = () => new RangeError('publicKey is not an uncompressed secp256k1 point')
+  if (publicKey[0] !== 4) throw notAPoint()
+  let point
+  try {
+    point = peerPoint(publicKey)
+  } catch {
+    throw notAPoint()
+  }
+  return point.multiply(secp256k1.Point.Fn.fromBytes(privateKey)).toBytes(false)
 }
