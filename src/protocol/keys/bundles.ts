@@ -90,6 +90,16 @@ export function verifyLegacyBundle(bundle: LegacyPublicKeyBundle | null | undefi
   return address
 }
 
+/**
+ * Records a verification result the caller established itself, so the next
+ * verifyLegacyBundle of the same bundle is a memo hit. Used by
+ * PrivateKeyBundleV1.generate, which signs the pre-key and recovers the
+ * wallet address of a brand-new identity anyway; not for peer bundles.
+ */
+export function rememberVerifiedLegacyBundle(bundle: CompleteLegacyBundle, walletAddress: string): void {
+  remember(verifiedAddress, legacyMemoKey(bundle), walletAddress)
+}
+
 /** Same as verifyLegacyBundle for the signed form (identity signature must be wallet_ecdsa_compact). */
 export function verifySignedBundle(bundle: SignedPublicKeyBundle | null | undefined): string {
   const complete = requireSignedBundle(bundle)

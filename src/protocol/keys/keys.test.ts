@@ -126,6 +126,13 @@ describe('identity creation', () => {
     expect(verifySignedBundle(decoded.getSignedPublicKeyBundle())).toBe(wallet.address)
   })
 
+  it("a new identity's seeded wallet address and bundle memo agree with independent checks", async () => {
+    const fresh = await PrivateKeyBundleV1.generate(wallet)
+    expect(fresh.walletAddress).toBe(legacyIdentityKeyAddress(fresh.identityKey.publicKey))
+    expect(verifyLegacyPreKey(fresh.currentPreKey.publicKey, fresh.identityKey.publicKey)).toBe(true)
+    expect(PrivateKeyBundleV1.decode(fresh.encode()).walletAddress).toBe(wallet.address)
+  })
+
   it('refuses a wallet whose signature does not recover to its address', async () => {
     const liar: Signer = { getAddress: async () => '0x0000000000000000000000000000000000000001', signMessage: (m) => wallet.signMessage(m) }
     await expect(PrivateKeyBundleV1.generate(liar)).rejects.toMatchObject({ name: 'KeyBundleError', reason: 'bad-wallet-signature' })

@@ -23,6 +23,7 @@ import {
   signedBundleFromLegacy,
   legacyPreKeyValid,
   signedPreKeyValid,
+  rememberVerifiedLegacyBundle,
   type CompleteLegacyBundle,
   type CompleteSignedBundle,
   type LegacyPublicKeyBundle,
@@ -92,7 +93,11 @@ export class PrivateKeyBundleV1 {
     const text = createIdentityText(legacyUnsignedKeyBytes(identityPublic))
     const walletSignature = parseWalletSignature(await signer.signMessage(text))
     const expected = toChecksumAddress(await signer.getAddress())
-    if (recoverWalletAddress(text, walletSignature) !== expected) {
+    // The one recovery of a new identity: it guards against a wallet that signed
+    // with another account (the identity would be lost), and its result seeds
+    // walletAddress and the bundle memo below so nothing recovers it again.
+    const walletAddress = recoverWalletAddress(text, walletSignature)
+    if (walletAddress !== expected) {
       zeroize(identityPrivate)
       throw new KeyBundleError('bad-wallet-signature', 'wallet signature does not recover to the signer address')
     }
@@ -101,7 +106,10 @@ export class PrivateKeyBundleV1 {
     const preKeyPrivate = generatePrivateKey()
     const preKeyPublic = newUnsignedKey(preKeyPrivate, nowMs)
     preKeyPublic.signature = signatureToProto(signDigest(sha256(legacyUnsignedKeyBytes(preKeyPublic)), identityPrivate), 'ecdsaCompact')
-    return new PrivateKeyBundleV1(identityKey, [{ privateKey: preKeyPrivate, publicKey: pb.PublicKey.create(preKeyPublic) }])
+    const bundle = new PrivateKeyBundleV1(identityKey, [{ privateKey: preKeyPrivate, publicKey: pb.PublicKey.create(preKeyPublic) }])
+    bundle.#walletAddress = walletAddress
+    rememberVerifiedLegacyBundle(bundle.getPublicKeyBundle(), walletAddress)
+    return bundle
   }
 
   /** From a decoded `PrivateKeyBundleV1` proto; checks key pairs and the pre-key signatures. */
