@@ -22,12 +22,12 @@ import type { Envelope } from '../api/wire.ts'
 import { toEphemeralTopic, topicCategory } from '../topics.ts'
 import { verifySignedBundle, type VerifiedBundle } from '../invitations/verified-bundle.ts'
 import { verifyPreKeySignature } from '../invitations/pre-key-verifier.ts'
+import { KEY_MATERIAL_LENGTH } from '../invitations/deterministic.ts'
 
 const pb = xmtp.message_contents
 const NS_PER_MS = 1_000_000n
 const UINT64_MAX = (1n << 64n) - 1n
 const EMPTY = new Uint8Array(0)
-export const KEY_MATERIAL_LENGTH = 32
 /** Length of one sender-HMAC period: 30 days (§9 step 6). */
 export const HMAC_PERIOD_MS = 30 * 24 * 60 * 60 * 1000
 
