@@ -20,7 +20,7 @@ if [ "${1:-}" = "--browsers" ]; then
       echo "==> installing ${missing[*]} with apt-get"
       export DEBIAN_FRONTEND=noninteractive
       apt-get update -qq
-      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+      apt-get install -y -qq "${missing[@]}" >/dev/null
     else
       echo "error: the browser tests need: ${missing[*]} (install them with: sudo apt-get install -y ${missing[*]})" >&2
       exit 1

@@ -5,7 +5,13 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh
 echo "==> building the extension (dist/chrome, dist/firefox)"
-npm run --silent build >/dev/null
+log=$(mktemp)
+if ! npm run --silent build >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "error: the extension build failed (output above)" >&2
+  exit 1
+fi
+rm -f "$log"
 
 cat <<TXT
 

@@ -1,27 +1,9 @@
 // gRPC status codes and the HTTP statuses the grpc-gateway maps them to (spec §12.5).
 // Every error the node answers with is an ApiError, written as `{code, message, details}`.
 
-export const GrpcCode = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const
+import { GrpcCode } from '../protocol/api/wire.ts'
 
-export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode]
+export { GrpcCode }
 
 /** grpc-gateway v2 `HTTPStatusFromCode`. */
 const HTTP_STATUS: Record<GrpcCode, number> = {

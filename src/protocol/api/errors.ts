@@ -4,26 +4,9 @@
 // only secret the client handles is the auth token, and `redact` strips it from any
 // text that came back from the server before it goes into an error.
 
-/** gRPC status codes as the gateway reports them in `{code, message, details}`. */
-export const GrpcCode = {
-  OK: 0,
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  NOT_FOUND: 5,
-  ALREADY_EXISTS: 6,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  OUT_OF_RANGE: 11,
-  UNIMPLEMENTED: 12,
-  INTERNAL: 13,
-  UNAVAILABLE: 14,
-  DATA_LOSS: 15,
-  UNAUTHENTICATED: 16,
-} as const
+import { GrpcCode } from './wire.ts'
+
+export { GrpcCode }
 
 export interface ApiErrorInit {
   /** gRPC status code (GrpcCode). */

@@ -296,6 +296,29 @@ export function parseBatchQueryResponse(value: unknown, path = 'response'): Batc
   return { responses: array(field(obj, 'responses'), `${path}.responses`).map((r, i) => parseQueryResponse(r, `${path}.responses[${i}]`)) }
 }
 
+/** gRPC status codes, as error bodies carry them in `code` (§12.5). */
+export const GrpcCode = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
+} as const
+
+export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode]
+
 /** A gRPC-style error body: `{code, message, details}` (§12.5). */
 export interface ApiErrorBody {
   code: number
