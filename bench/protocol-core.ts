@@ -20,7 +20,8 @@
 import { createRequire } from 'node:module'
 import { xmtp } from '../src/gen/proto.js'
 import { utf8 } from '../src/protocol/utils/bytes.ts'
-import { generatePrivateKey } from '../src/protocol/crypto/secp256k1.ts'
+import { ecdh, generatePrivateKey, getPublicKey, recoverPublicKey, signDigest, verifyDigest } from '../src/protocol/crypto/secp256k1.ts'
+import { sha256 } from '../src/protocol/crypto/hashes.ts'
 import { PrivateKeySigner } from '../src/protocol/keys/signer.ts'
 import { PrivateKeyBundleV1 } from '../src/protocol/keys/private-bundle.ts'
 import { encodeLegacyBundle, requireLegacyBundle, type CompleteLegacyBundle } from '../src/protocol/keys/bundles.ts'
@@ -30,12 +31,17 @@ import { decodeMessageV1, decryptMessageV1, encodeMessageV1 } from '../src/proto
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const xmtpjs: any = createRequire(import.meta.url)('@xmtp/xmtp-js')
+// The secp256k1 library xmtp-js 13 itself uses (its own dependency, for the primitive rows).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const theirSecp: any = createRequire(createRequire(import.meta.url).resolve('@xmtp/xmtp-js'))('@noble/secp256k1')
 const pb = xmtp.message_contents
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback)
 const ROUNDS = num('BENCH_ROUNDS', 9)
 const SCALE = num('BENCH_SCALE', 1)
 
 interface Case<C> {
+  /** 'protocol': the issue's rows; 'primitive': the secp256k1 operations underneath, to explain them. */
+  section: 'protocol' | 'primitive'
   name: string
   /** Operations per batch. */
   iterations: number
@@ -94,6 +100,7 @@ const repeatMessage = (await encodeMessageV1({ sender: alice, recipient: bob.get
 // ---- cases ------------------------------------------------------------------
 const cases: Case<any>[] = [
   {
+    section: 'protocol',
     name: 'identity creation, as shipped',
     iterations: 20,
     note:
@@ -103,6 +110,7 @@ const cases: Case<any>[] = [
     theirs: () => xmtpjs.PrivateKeyBundleV1.generate(aliceWallet),
   },
   {
+    section: 'protocol',
     name: 'identity creation + wallet address (same work)',
     iterations: 20,
     note:
@@ -112,6 +120,7 @@ const cases: Case<any>[] = [
     theirs: async () => (await xmtpjs.PrivateKeyBundleV1.generate(aliceWallet)).getPublicKeyBundle().walletSignatureAddress(),
   },
   {
+    section: 'protocol',
     name: '3DH, repeat peer',
     iterations: 30,
     note: 'both verify the peer pre-key signature and run three ECDHs; ours memoises the verification and keeps precomputed tables for peer points it keeps seeing',
@@ -119,6 +128,7 @@ const cases: Case<any>[] = [
     theirs: () => theirAlice.sharedSecret(bobPublic, theirAlice.getCurrentPreKey().publicKey, false),
   },
   {
+    section: 'protocol',
     name: '3DH, new peer',
     iterations: 10,
     note: 'same work on both sides: one pre-key verification, three ECDHs on unseen points',
@@ -127,6 +137,7 @@ const cases: Case<any>[] = [
     theirs: (peers: PeerInputs, i) => theirAlice.sharedSecret(peers.theirs[i], theirAlice.getCurrentPreKey().publicKey, false),
   },
   {
+    section: 'protocol',
     name: 'V1 encrypt (160-byte text), repeat peer',
     iterations: 30,
     note: 'ours: verify recipient bundle (memoised) + 3DH + AES-GCM + id; xmtp-js: keystore.encryptV1 (3DH + AES-GCM) + sender address recovery + id',
@@ -134,6 +145,7 @@ const cases: Case<any>[] = [
     theirs: () => xmtpjs.MessageV1.encode(aliceKeystore, content, alicePublic, bobPublic, new Date()),
   },
   {
+    section: 'protocol',
     name: 'V1 encrypt (160-byte text), new peer',
     iterations: 10,
     note: 'one signature verification + one recovery + three ECDHs on each side (ours recovers the recipient, xmtp-js the sender)',
@@ -142,6 +154,7 @@ const cases: Case<any>[] = [
     theirs: (peers: PeerInputs, i) => xmtpjs.MessageV1.encode(aliceKeystore, content, alicePublic, peers.theirs[i], new Date()),
   },
   {
+    section: 'protocol',
     name: 'V1 decode + decrypt, repeat sender',
     iterations: 30,
     note: 'ours: decode, verify both header bundles (memoised), 3DH, AES-GCM; xmtp-js: fromBytes (sender address recovery) + keystore.decryptV1 (3DH, AES-GCM)',
@@ -149,6 +162,7 @@ const cases: Case<any>[] = [
     theirs: async () => (await xmtpjs.MessageV1.fromBytes(repeatMessage)).decrypt(bobKeystore, bobPublic),
   },
   {
+    section: 'protocol',
     name: 'V1 decode + decrypt, new sender',
     iterations: 10,
     note: "one recovery + one verification + three ECDHs on each side (ours' check of Bob's own bundle is a memo hit, as in real use)",
@@ -157,6 +171,7 @@ const cases: Case<any>[] = [
     theirs: async (messages: Uint8Array[], i) => (await xmtpjs.MessageV1.fromBytes(messages[i])).decrypt(bobKeystore, bobPublic),
   },
   {
+    section: 'protocol',
     name: 'auth token creation',
     iterations: 50,
     note: 'both sign keccak256(AuthData) with the identity key; ours re-derives the public key to check the pair, xmtp-js recovers the wallet address every time',
@@ -165,6 +180,71 @@ const cases: Case<any>[] = [
     theirs: async () => (await authenticator.createToken()).toBase64(),
   },
 ]
+
+
+interface PrimitiveInputs {
+  privateKeys: Uint8Array[]
+  publicKeys: Uint8Array[]
+  digests: Uint8Array[]
+  signatures: Array<{ bytes: Uint8Array; recovery: 0 | 1 }>
+}
+/** Fresh keys, digests and signatures per round, so no point or key was seen before. */
+async function primitiveInputs(n: number): Promise<PrimitiveInputs> {
+  const privateKeys = Array.from({ length: n }, generatePrivateKey)
+  const publicKeys = privateKeys.map((k) => getPublicKey(k))
+  const digests = privateKeys.map((k) => sha256(k))
+  const signatures = digests.map((d, i) => signDigest(d, privateKeys[i]!))
+  return { privateKeys, publicKeys, digests, signatures }
+}
+const ownKey = generatePrivateKey()
+const primitiveNote = 'ours: src/protocol/crypto (@noble/curves 2.4); xmtp-js: @noble/secp256k1 1.7.1 as xmtp-js calls it'
+cases.push(
+  {
+    section: 'primitive',
+    name: 'ECDH with an unseen point',
+    iterations: 20,
+    note: primitiveNote + '; noble 2.4 blinds the secret scalar (+128 bits), 1.7.1 does not',
+    prepare: primitiveInputs,
+    ours: (x: PrimitiveInputs, i) => ecdh(ownKey, x.publicKeys[i]!),
+    theirs: (x: PrimitiveInputs, i) => theirSecp.getSharedSecret(ownKey, x.publicKeys[i], false),
+  },
+  {
+    section: 'primitive',
+    name: 'public key from private key',
+    iterations: 40,
+    note: 'noble 2.4: blinded scalar, W=6 table, complete formulas; 1.7.1: W=8 table, Jacobian formulas, no blinding',
+    prepare: primitiveInputs,
+    ours: (x: PrimitiveInputs, i) => getPublicKey(x.privateKeys[i]!),
+    theirs: (x: PrimitiveInputs, i) => theirSecp.getPublicKey(x.privateKeys[i], false),
+  },
+  {
+    section: 'primitive',
+    name: 'ECDSA sign (RFC 6979, recoverable)',
+    iterations: 40,
+    note: primitiveNote + ' (async sign, as xmtp-js does)',
+    prepare: primitiveInputs,
+    ours: (x: PrimitiveInputs, i) => signDigest(x.digests[i]!, x.privateKeys[i]!),
+    theirs: (x: PrimitiveInputs, i) => theirSecp.sign(x.digests[i], x.privateKeys[i], { recovered: true, der: false }),
+  },
+  {
+    section: 'primitive',
+    name: 'ECDSA verify',
+    iterations: 30,
+    note: primitiveNote,
+    prepare: primitiveInputs,
+    ours: (x: PrimitiveInputs, i) => verifyDigest(x.signatures[i]!.bytes, x.digests[i]!, x.publicKeys[i]!),
+    theirs: (x: PrimitiveInputs, i) => theirSecp.verify(x.signatures[i]!.bytes, x.digests[i], x.publicKeys[i]),
+  },
+  {
+    section: 'primitive',
+    name: 'public key recovery',
+    iterations: 30,
+    note: primitiveNote,
+    prepare: primitiveInputs,
+    ours: (x: PrimitiveInputs, i) => recoverPublicKey(x.digests[i]!, x.signatures[i]!),
+    theirs: (x: PrimitiveInputs, i) => theirSecp.recoverPublicKey(x.digests[i], x.signatures[i]!.bytes, x.signatures[i]!.recovery),
+  },
+)
 
 // ---- runner -----------------------------------------------------------------
 const median = (xs: number[]) => {
@@ -216,21 +296,24 @@ for (let round = 0; round <= ROUNDS; round++) {
 const fmt = (x: number, digits = 3) => x.toFixed(digits)
 console.log(`Node ${process.version}, ${new Date().toISOString()}, ${ROUNDS} rounds (+1 warm-up), batch scale ${SCALE}; ${fmt((performance.now() - started) / 1000, 1)} s`)
 console.log('ms = median per operation over all rounds; ratio = xmtp-js ÷ ours (≥ 1.00: not slower); spread = [min–max] of the per-round ratio')
-console.log('')
 const width = Math.max(...cases.map((c) => c.name.length)) + 2
-console.log('operation'.padEnd(width), 'ours ms'.padStart(9), 'xmtp-js ms'.padStart(11), 'ratio'.padStart(7), '  spread'.padEnd(15), 'verdict')
-for (const [index, c] of cases.entries()) {
-  const s = samples[index]!
-  const ratio = median(s.theirs) / median(s.ours)
-  const spread = `[${fmt(Math.min(...s.roundRatios), 2)}–${fmt(Math.max(...s.roundRatios), 2)}]`
-  console.log(
-    c.name.padEnd(width),
-    fmt(median(s.ours)).padStart(9),
-    fmt(median(s.theirs)).padStart(11),
-    `${fmt(ratio, 2)}x`.padStart(7),
-    ` ${spread}`.padEnd(15),
-    ratio >= 1 ? 'not slower' : 'SLOWER than xmtp-js',
-  )
+for (const section of ['protocol', 'primitive'] as const) {
+  console.log('')
+  console.log((section === 'protocol' ? 'operation' : 'secp256k1 primitive').padEnd(width), 'ours ms'.padStart(9), 'xmtp-js ms'.padStart(11), 'ratio'.padStart(7), '  spread'.padEnd(15), 'verdict')
+  for (const [index, c] of cases.entries()) {
+    if (c.section !== section) continue
+    const s = samples[index]!
+    const ratio = median(s.theirs) / median(s.ours)
+    const spread = `[${fmt(Math.min(...s.roundRatios), 2)}–${fmt(Math.max(...s.roundRatios), 2)}]`
+    console.log(
+      c.name.padEnd(width),
+      fmt(median(s.ours)).padStart(9),
+      fmt(median(s.theirs)).padStart(11),
+      `${fmt(ratio, 2)}x`.padStart(7),
+      ` ${spread}`.padEnd(15),
+      ratio >= 1 ? 'not slower' : 'SLOWER than xmtp-js',
+    )
+  }
 }
 console.log('')
 console.log('notes:')
