@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { isEphemeralTopic, isUserPreferencesTopic, isXmtpTopic, restrictedTopicOwner, topicCategory } from './topics.ts'
+import { isEphemeralTopic, isUserPreferencesTopic, isXmtpTopic, restrictedTopicOwner } from './topics.ts'
 
 const A = '0xAbC0000000000000000000000000000000000001'
 
 describe('topics', () => {
-  it('derives the category from the text between /xmtp/0/ and the first dash', () => {
-    expect(topicCategory(`/xmtp/0/contact-${A}/proto`)).toBe('contact')
-    expect(topicCategory('/xmtp/0/mE-abc/proto')).toBe('mE')
-    expect(topicCategory('/xmtp/0/dmE-a-b/proto')).toBe('dmE')
-    expect(topicCategory('/xmtp/0/nodash/proto')).toBeUndefined()
-    expect(topicCategory('/other/0/m-abc/proto')).toBeUndefined()
-  })
-
   it('treats mE- and dmE- as ephemeral only', () => {
     expect(isEphemeralTopic('/xmtp/0/mE-abc/proto')).toBe(true)
     expect(isEphemeralTopic('/xmtp/0/dmE-a-b/proto')).toBe(true)

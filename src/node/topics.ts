@@ -1,23 +1,11 @@
 // What the node needs to know about content topics (spec §1, §13.1, §13.2).
 
+import { isEphemeralTopic, topicCategory } from '../protocol/topics.ts'
+
 const XMTP_PREFIX = '/xmtp/0/'
 
-/**
- * The topic "category": the text between `/xmtp/0/` and the first `-` (`contact`, `m`, `mE`, …),
- * or undefined for topics outside `/xmtp/0/` or without a dash.
- */
-export function topicCategory(topic: string): string | undefined {
-  if (!topic.startsWith(XMTP_PREFIX)) return undefined
-  const rest = topic.slice(XMTP_PREFIX.length)
-  const dash = rest.indexOf('-')
-  return dash > 0 ? rest.slice(0, dash) : undefined
-}
-
-/** Ephemeral topics (`mE-`, `dmE-`) are relayed to subscribers but never stored. */
-export function isEphemeralTopic(topic: string): boolean {
-  const category = topicCategory(topic)
-  return category === 'mE' || category === 'dmE'
-}
+// Categories and ephemerality are the protocol library's (one definition for client and node).
+export { isEphemeralTopic }
 
 /** subscribe-all delivers every envelope under `/xmtp/0/` (spec §13.6). */
 export function isXmtpTopic(topic: string): boolean {
