@@ -20,6 +20,7 @@ export { toSigner, type SignerLike } from './client/signer-adapter.ts'
 export type { DecodedMessage, ListMessagesOptions, SendOptions, ConversationLike, ConversationVersion, InvitationContext } from './client/types.ts'
 export { type Signer, PrivateKeySigner } from './keys/index.ts'
 export { SortDirection } from './api/index.ts'
+export { clearCryptoCaches } from './caches.ts'
 export { ApiError, NetworkError, RateLimitedError, UnauthenticatedError, PermissionDeniedError, InvalidRequestError } from './api/index.ts'
 export {
   Compression,

@@ -3,14 +3,22 @@
 // identity key, and the identity key's wallet signature gives the address.
 //
 // Both checks are elliptic-curve work (~1 ms each here) and their result is a
-// pure function of the bundle's bytes, so results are memoised by encoding in
-// a small LRU. Only public data is cached. A conversation has two members, so
-// after the first message every later one skips both checks.
+// pure function of the bundle's bytes. That result is memoised in one place,
+// the keys layer's verification memo (keys/bundles.ts); this module asks it on
+// every call. What it keeps itself is only the decoded view a verified bundle
+// needs here — its two points, a private copy and the fingerprint — in a small
+// LRU, so later messages of a conversation neither re-verify nor re-decode.
+// Only public data is cached.
 import { xmtp } from '../../gen/proto.js'
 import { toHex } from '../utils/bytes.ts'
-import { decodeUnsignedKey, signedIdentityKeyAddress, verifySignedPreKey } from '../keys/public-keys.ts'
-import { requireSignedBundle, type CompleteSignedBundle, type SignedPublicKeyBundle } from '../keys/bundles.ts'
-import { KeyBundleError } from '../keys/errors.ts'
+import { decodeUnsignedKey } from '../keys/public-keys.ts'
+import {
+  clearBundleVerificationMemo,
+  requireSignedBundle,
+  verifySignedBundleWithFingerprint,
+  type CompleteSignedBundle,
+  type SignedPublicKeyBundle,
+} from '../keys/bundles.ts'
 import { clearPreKeyTables } from './pre-key-verifier.ts'
 
 const pb = xmtp.message_contents
@@ -26,8 +34,9 @@ export interface VerifiedBundle {
   readonly fingerprint: string
 }
 
-const CACHE_LIMIT = 512
-const cache = new Map<string, VerifiedBundle>()
+const VIEW_LIMIT = 512
+/** Decoded views of bundles that verified, by fingerprint (least recently used first). */
+const views = new Map<string, VerifiedBundle>()
 
 /** Encoding fingerprint of a bundle (keys and signatures); equal fingerprints mean equal bundles. */
 export function bundleFingerprint(bundle: SignedPublicKeyBundle): string {
@@ -43,29 +52,35 @@ export function verifySignedBundle(bundle: SignedPublicKeyBundle, label = 'bundl
   const complete = requireSignedBundle(bundle, label)
   const encoded = pb.SignedPublicKeyBundle.encode(complete).finish()
   const fingerprint = toHex(encoded)
-  const hit = cache.get(fingerprint)
-  if (hit) {
+  const view = views.get(fingerprint)
+  if (view) {
+    // The verification result comes from the keys memo (a hit, unless it was cleared or evicted).
+    verifySignedBundleWithFingerprint(complete, fingerprint, `${label} pre-key is not signed by its identity key`)
     // Refresh recency: Map iteration order is insertion order.
-    cache.delete(fingerprint)
-    cache.set(fingerprint, hit)
-    return hit
+    views.delete(fingerprint)
+    views.set(fingerprint, view)
+    return view
   }
+  // Points first: a key that is not a point is 'malformed' before any signature is looked at.
   const identityKey = new Uint8Array(decodeUnsignedKey(complete.identityKey.keyBytes).point)
   const preKey = new Uint8Array(decodeUnsignedKey(complete.preKey.keyBytes).point)
-  if (!verifySignedPreKey(complete.preKey, complete.identityKey)) {
-    throw new KeyBundleError('bad-pre-key-signature', `${label} pre-key is not signed by its identity key`)
-  }
-  const walletAddress = signedIdentityKeyAddress(complete.identityKey)
+  const walletAddress = verifySignedBundleWithFingerprint(complete, fingerprint, `${label} pre-key is not signed by its identity key`)
   // Keep a private copy: decoded protobufs alias the caller's buffer.
   const own = requireSignedBundle(pb.SignedPublicKeyBundle.decode(new Uint8Array(encoded)), label)
   const verified: VerifiedBundle = Object.freeze({ bundle: own, walletAddress, identityKey, preKey, fingerprint })
-  cache.set(fingerprint, verified)
-  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!)
+  views.set(fingerprint, verified)
+  if (views.size > VIEW_LIMIT) views.delete(views.keys().next().value!)
   return verified
 }
 
-/** Empties the verification memo and the pre-key tables (tests, benchmarks measuring cold paths). */
+/**
+ * Empties this module's decoded views, the pre-key tables and the keys layer's
+ * verification memo it relies on, so the next verification is computed afresh
+ * (tests, benchmarks measuring cold paths). clearCryptoCaches (protocol/caches.ts)
+ * also drops the ECDH peer points.
+ */
 export function clearVerifiedBundleCache(): void {
-  cache.clear()
+  views.clear()
   clearPreKeyTables()
+  clearBundleVerificationMemo()
 }

@@ -19,6 +19,8 @@ const pb = xmtp.message_contents
 // Verification is a pure function of the encoded bytes, and the same few bundles
 // come back with every message of a conversation, so successful results are
 // memoised (bounded, least-recently-used first out). Failures are never cached.
+// This is the one memo of bundle verification results: the invitation layer
+// (invitations/verified-bundle.ts) verifies through it too.
 const MEMO_LIMIT = 512
 const verifiedAddress = new Map<string, string>()
 const verifiedPreKey = new Set<string>()
@@ -42,8 +44,22 @@ function legacyMemoKey(bundle: CompleteLegacyBundle): string {
   return 'L' + toHex(pb.PublicKeyBundle.encode({ identityKey: bundle.identityKey, preKey: bundle.preKey }).finish())
 }
 
+/**
+ * Lowercase hex of SignedPublicKeyBundle{identityKey, preKey}: a signed
+ * bundle's identity for equality and for the verification memo.
+ */
+export function signedBundleFingerprint(bundle: CompleteSignedBundle): string {
+  return toHex(pb.SignedPublicKeyBundle.encode({ identityKey: bundle.identityKey, preKey: bundle.preKey }).finish())
+}
+
 function signedMemoKey(bundle: CompleteSignedBundle): string {
-  return 'S' + toHex(pb.SignedPublicKeyBundle.encode({ identityKey: bundle.identityKey, preKey: bundle.preKey }).finish())
+  return 'S' + signedBundleFingerprint(bundle)
+}
+
+/** Forgets every memoised verification (cold-path benchmarks; when keys are locked). */
+export function clearBundleVerificationMemo(): void {
+  verifiedAddress.clear()
+  verifiedPreKey.clear()
 }
 
 export type LegacyPublicKeyBundle = xmtp.message_contents.PublicKeyBundle.$Properties
@@ -103,10 +119,24 @@ export function rememberVerifiedLegacyBundle(bundle: CompleteLegacyBundle, walle
 /** Same as verifyLegacyBundle for the signed form (identity signature must be wallet_ecdsa_compact). */
 export function verifySignedBundle(bundle: SignedPublicKeyBundle | null | undefined): string {
   const complete = requireSignedBundle(bundle)
-  const key = signedMemoKey(complete)
+  return verifySignedBundleWithFingerprint(complete, signedBundleFingerprint(complete))
+}
+
+/**
+ * verifySignedBundle for a caller that already holds the bundle's
+ * signedBundleFingerprint (the invitation layer names bundles by it), so the
+ * bundle is not encoded twice. `fingerprint` must be exactly that value: it is
+ * the memo key. `preKeyMessage` words the 'bad-pre-key-signature' error.
+ */
+export function verifySignedBundleWithFingerprint(
+  complete: CompleteSignedBundle,
+  fingerprint: string,
+  preKeyMessage = 'pre-key is not signed by the identity key',
+): string {
+  const key = 'S' + fingerprint
   const known = recall(verifiedAddress, key)
   if (known !== undefined) return known
-  if (!signedPreKeyValid(complete, key)) throw new KeyBundleError('bad-pre-key-signature', 'pre-key is not signed by the identity key')
+  if (!signedPreKeyValid(complete, key)) throw new KeyBundleError('bad-pre-key-signature', preKeyMessage)
   const address = signedIdentityKeyAddress(complete.identityKey)
   remember(verifiedAddress, key, address)
   return address
