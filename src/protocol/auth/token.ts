@@ -16,6 +16,7 @@ import {
   type LegacyPublicKey,
 } from '../keys/public-keys.ts'
 import { KeyBundleError } from '../keys/errors.ts'
+import { ReasonError } from '../utils/errors.ts'
 
 const api = xmtp.message_api.v1
 
@@ -27,16 +28,7 @@ export const AUTH_TOKEN_CLIENT_TTL_MS = 3_590_000
 export type AuthTokenErrorReason = 'missing' | 'malformed' | 'bad-signature' | 'wallet-mismatch' | 'expired'
 
 /** A token failed node validation. `message` mirrors xmtp-node-go's wording (e.g. "validating token: wallet address mismatch"). */
-export class AuthTokenError extends Error {
-  override readonly name = 'AuthTokenError'
-  constructor(
-    readonly reason: AuthTokenErrorReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
-}
+export class AuthTokenError extends ReasonError<AuthTokenErrorReason> {}
 
 export interface CreateAuthTokenInput {
   /** The identity key's 32-byte private scalar. */

@@ -1,5 +1,6 @@
 // Typed errors of the client layer. Callers branch on the class (and `reason`), never
 // on message text. Messages name addresses and topics, never key material.
+import { ReasonError } from '../utils/errors.ts'
 
 export type ClientErrorReason =
   | 'self-message' // newConversation with the client's own address
@@ -9,16 +10,7 @@ export type ClientErrorReason =
   | 'identity-mismatch' // privateKeyOverride belongs to another wallet than the signer
   | 'closed' // the client was closed
 
-export class ClientError extends Error {
-  override readonly name = 'ClientError'
-  constructor(
-    readonly reason: ClientErrorReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
-}
+export class ClientError extends ReasonError<ClientErrorReason> {}
 
 /** A message or invitation envelope that could not be opened (undecryptable, forged, malformed). */
 export class EnvelopeSkippedError extends Error {

@@ -2,6 +2,7 @@
 // listing, so every failure of openInvitation is one of these (or the crypto
 // layer's DecryptionError / CiphertextFormatError) and callers can skip it.
 // Messages name what failed, never key material.
+import { ReasonError } from '../utils/errors.ts'
 
 export type InvalidInvitationReason =
   | 'malformed' // undecodable SealedInvitation / header / InvitationV1, or no v1 arm
@@ -11,15 +12,6 @@ export type InvalidInvitationReason =
   | 'invalid-content' // empty topic, key material not 32 bytes, no encryption arm
 
 /** A sealed invitation or its decrypted content is unusable. */
-export class InvalidInvitationError extends Error {
-  override readonly name = 'InvalidInvitationError'
-  constructor(
-    readonly reason: InvalidInvitationReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
-}
+export class InvalidInvitationError extends ReasonError<InvalidInvitationReason> {}
 
 export { DecryptionError, CiphertextFormatError } from '../crypto/errors.ts'

@@ -1,4 +1,5 @@
 // Typed errors of the keys layer. Messages describe what failed, never key material.
+import { ReasonError } from '../utils/errors.ts'
 
 export type KeyBundleErrorReason =
   | 'malformed' // missing fields, wrong lengths, undecodable protobuf
@@ -8,16 +9,7 @@ export type KeyBundleErrorReason =
   | 'no-matching-pre-key' // a header names a pre-key this bundle does not hold
 
 /** A public or private key bundle is malformed, or one of its signatures does not hold. */
-export class KeyBundleError extends Error {
-  override readonly name = 'KeyBundleError'
-  constructor(
-    readonly reason: KeyBundleErrorReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
-}
+export class KeyBundleError extends ReasonError<KeyBundleErrorReason> {}
 
 export type PrivateKeyStoreErrorReason =
   | 'malformed' // bytes are neither EncryptedPrivateKeyBundle nor its bare V1
@@ -26,13 +18,4 @@ export type PrivateKeyStoreErrorReason =
   | 'wallet-mismatch' // signature recovers to an address other than the signer's
 
 /** The private key store (privatestore topic payload) could not be built or opened. */
-export class PrivateKeyStoreError extends Error {
-  override readonly name = 'PrivateKeyStoreError'
-  constructor(
-    readonly reason: PrivateKeyStoreErrorReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
-}
+export class PrivateKeyStoreError extends ReasonError<PrivateKeyStoreErrorReason> {}

@@ -18,22 +18,14 @@ import {
 import { legacyPublicKeyPoint } from '../keys/public-keys.ts'
 import { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
 import { dmTopic, introTopic, toEphemeralTopic } from '../topics.ts'
+import { ReasonError } from '../utils/errors.ts'
 
 const pb = xmtp.message_contents
 
 export type MessageV1ErrorReason = 'malformed' | 'invalid-bundle' | 'not-a-participant' | 'topic-mismatch' | 'decryption-failed'
 
 /** A V1 message could not be built, parsed, attributed or decrypted. */
-export class MessageV1Error extends Error {
-  override readonly name = 'MessageV1Error'
-  constructor(
-    readonly reason: MessageV1ErrorReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
-}
+export class MessageV1Error extends ReasonError<MessageV1ErrorReason> {}
 
 /** Message ID = hex SHA-256 of the encoded `Message` bytes exactly as sent (§7, §14.17). */
 export function messageId(messageBytes: Uint8Array): string {

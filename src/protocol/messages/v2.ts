@@ -23,6 +23,7 @@ import { toEphemeralTopic, topicCategory } from '../topics.ts'
 import { verifySignedBundle, type VerifiedBundle } from '../invitations/verified-bundle.ts'
 import { verifyPreKeySignature } from '../invitations/pre-key-verifier.ts'
 import { KEY_MATERIAL_LENGTH } from '../invitations/deterministic.ts'
+import { ReasonError } from '../utils/errors.ts'
 
 const pb = xmtp.message_contents
 const NS_PER_MS = 1_000_000n
@@ -38,16 +39,7 @@ export type InvalidMessageReason =
   | 'invalid-signature' // content signature does not verify with the sender's pre-key
 
 /** A V2 message is unusable: malformed, misdirected or badly signed. */
-export class InvalidMessageError extends Error {
-  override readonly name = 'InvalidMessageError'
-  constructor(
-    readonly reason: InvalidMessageReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
-}
+export class InvalidMessageError extends ReasonError<InvalidMessageReason> {}
 
 /** A validly signed message whose signer is not a member of the conversation. */
 export class ForgedSenderError extends Error {
