@@ -2,8 +2,7 @@
 // conversation through a real node: text (also compressed), reaction, reply, read
 // receipt, attachment, remote attachment; references (message IDs) agree; unknown
 // types decode to an error plus fallback instead of a crash.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startNode, type NodeProcess } from '../../src/node/testing/nodeProcess.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import {
   Client,
   Compression,
@@ -19,8 +18,8 @@ import {
 } from '../../src/protocol/index.ts'
 import { sha256 } from '../../src/protocol/crypto/hashes.ts'
 import { toHex, utf8, fromUtf8 } from '../../src/protocol/utils/bytes.ts'
-import { newWallet, type TestWallet } from '../helpers/wallets.ts'
-import { createReferenceClient, refAttachment, refPrimitives, refReaction, refReadReceipt, refReply, refText, xmtpJs } from '../helpers/xmtp-js.ts'
+import { refAttachment, refPrimitives, refReaction, refReadReceipt, refReply, refText, xmtpJs } from '../helpers/xmtp-js.ts'
+import { useParleyAndXmtpJs } from '../helpers/interop-setup.ts'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 // A custom type, known to xmtp-js and (in one test) to Parley through `codecs`.
@@ -40,26 +39,14 @@ const parleyNumberCodec: ContentCodec<number> = {
   shouldPush: () => false,
 }
 
-let node: NodeProcess
-let parleyWallet: TestWallet
-let jsWallet: TestWallet
-let parley: Client
-let js: any
+const env = useParleyAndXmtpJs()
 let convo: Conversation
 let jsConvo: any
 
 beforeAll(async () => {
-  node = await startNode({ auth: true })
-  parleyWallet = newWallet()
-  jsWallet = newWallet()
-  parley = await Client.create(parleyWallet, { apiUrl: node.url })
-  js = await createReferenceClient(jsWallet, node.url)
-  js.registerCodec(jsNumberCodec)
-  convo = await parley.conversations.newConversation(jsWallet.address, { conversationId: 'content', metadata: {} })
-  jsConvo = await js.conversations.newConversation(parleyWallet.address, { conversationId: 'content', metadata: {} })
-})
-afterAll(async () => {
-  await node?.stop()
+  env.js.registerCodec(jsNumberCodec)
+  convo = await env.parley.conversations.newConversation(env.jsWallet.address, { conversationId: 'content', metadata: {} })
+  jsConvo = await env.js.conversations.newConversation(env.parleyWallet.address, { conversationId: 'content', metadata: {} })
 })
 
 async function lastJsMessage(): Promise<any> {
@@ -170,7 +157,7 @@ describe('xmtp-js → Parley', () => {
     expect(unknown.fallback).toBe('a number: 42')
     expect(unknown.contentType.typeId).toBe('number')
 
-    const withCodec = await Client.create(parleyWallet, { apiUrl: node.url, codecs: [parleyNumberCodec] })
+    const withCodec = await Client.create(env.parleyWallet, { apiUrl: env.node.url, codecs: [parleyNumberCodec] })
     const again = (await withCodec.conversations.list()).find((c) => c.topic === convo.topic)!
     const messages = await again.messages()
     expect(messages.at(-1)!.content).toBe(42)

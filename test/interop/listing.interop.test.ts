@@ -1,8 +1,7 @@
 // Listing behaviour through a real node: one batch query for the intro and invite
 // topics, incremental runs from the last run minus the skew window, persistence across
 // client instances, and isolation of bad invitations and forged messages.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startNode, type NodeProcess } from '../../src/node/testing/nodeProcess.ts'
+import { describe, expect, it } from 'vitest'
 import { Client, InMemoryPersistence } from '../../src/protocol/index.ts'
 import { deriveConversation } from '../../src/protocol/invitations/deterministic.ts'
 import { encodeMessageV2 } from '../../src/protocol/messages/v2.ts'
@@ -10,14 +9,9 @@ import { encodeContent, createDefaultRegistry, ContentTypeText } from '../../src
 import { introTopic, inviteTopic } from '../../src/protocol/topics.ts'
 import { newWallet } from '../helpers/wallets.ts'
 import { createReferenceClient } from '../helpers/xmtp-js.ts'
+import { useNode } from '../helpers/interop-setup.ts'
 
-let node: NodeProcess
-beforeAll(async () => {
-  node = await startNode({ auth: true })
-})
-afterAll(async () => {
-  await node?.stop()
-})
+const env = useNode()
 
 interface Call {
   path: string
@@ -35,9 +29,9 @@ describe('conversation listing', () => {
   it('reads intro and invite topics in one batch query, then incrementally from last run minus 10 s', async () => {
     const calls: Call[] = []
     const wallet = newWallet()
-    const client = await Client.create(wallet, { apiUrl: node.url, fetch: recordingFetch(calls) })
+    const client = await Client.create(wallet, { apiUrl: env.node.url, fetch: recordingFetch(calls) })
     const peer = newWallet()
-    const peerJs = await createReferenceClient(peer, node.url)
+    const peerJs = await createReferenceClient(peer, env.node.url)
     await peerJs.conversations.newConversation(wallet.address, { conversationId: 'one', metadata: {} })
 
     calls.length = 0
@@ -63,14 +57,14 @@ describe('conversation listing', () => {
     const persistence = new InMemoryPersistence()
     const wallet = newWallet()
     const peer = newWallet()
-    const peerJs = await createReferenceClient(peer, node.url)
-    const first = await Client.create(wallet, { apiUrl: node.url, persistence })
+    const peerJs = await createReferenceClient(peer, env.node.url)
+    const first = await Client.create(wallet, { apiUrl: env.node.url, persistence })
     const convo = await first.conversations.newConversation(peer.address, { conversationId: 'kept', metadata: { a: 'b' } })
     const keys = await persistence.keys('')
     expect(keys.some((k) => k.includes(convo.topic))).toBe(true)
 
     const calls: Call[] = []
-    const second = await Client.create(wallet, { apiUrl: node.url, persistence, fetch: recordingFetch(calls) })
+    const second = await Client.create(wallet, { apiUrl: env.node.url, persistence, fetch: recordingFetch(calls) })
     const cached = second.conversations.listFromCache()
     expect(cached.map((c) => [c.topic, c.context])).toEqual([[convo.topic, { conversationId: 'kept', metadata: { a: 'b' } }]])
     await peerJs.conversations.newConversation(wallet.address)
@@ -83,10 +77,10 @@ describe('conversation listing', () => {
 
   it('one bad invitation never hides the others; it is counted as skipped', async () => {
     const wallet = newWallet()
-    const client = await Client.create(wallet, { apiUrl: node.url })
+    const client = await Client.create(wallet, { apiUrl: env.node.url })
     const peer = newWallet()
-    const peerJs = await createReferenceClient(peer, node.url)
-    const attacker = await Client.create(newWallet(), { apiUrl: node.url })
+    const peerJs = await createReferenceClient(peer, env.node.url)
+    const attacker = await Client.create(newWallet(), { apiUrl: env.node.url })
     const now = BigInt(Date.now()) * 1_000_000n
     await attacker.api.publish([
       { contentTopic: inviteTopic(wallet.address), timestampNs: now, message: new Uint8Array([0x0a, 0x02, 0x01, 0x02]) },
@@ -105,14 +99,14 @@ describe('conversation listing', () => {
   it('a V2 message signed by a third party who knows the key material is skipped, not shown', async () => {
     const aWallet = newWallet()
     const bWallet = newWallet()
-    const a = await Client.create(aWallet, { apiUrl: node.url })
-    const b = await Client.create(bWallet, { apiUrl: node.url })
+    const a = await Client.create(aWallet, { apiUrl: env.node.url })
+    const b = await Client.create(bWallet, { apiUrl: env.node.url })
     const convo = await a.conversations.newConversation(bWallet.address, { conversationId: 'guarded', metadata: {} })
     await convo.send('genuine')
     // The third party learns the conversation secret (e.g. a leaked key material) and signs with its own keys.
     const secret = deriveConversation(a.keys, b.keys.getSignedPublicKeyBundle(), { conversationId: 'guarded' })
     expect(secret.topic).toBe(convo.topic)
-    const mallory = await Client.create(newWallet(), { apiUrl: node.url })
+    const mallory = await Client.create(newWallet(), { apiUrl: env.node.url })
     const payload = await encodeContent('forged', { contentType: ContentTypeText }, createDefaultRegistry())
     const forged = await encodeMessageV2({ sender: mallory.keys, conversation: secret, payload, shouldPush: true })
     await mallory.api.publish([forged.envelope()])

@@ -1,49 +1,33 @@
 // Streams and consent between Parley and xmtp-js 13 through a real node (auth on).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startNode, type NodeProcess } from '../../src/node/testing/nodeProcess.ts'
+import { describe, expect, it } from 'vitest'
 import Long from 'long'
 import { Client, type DecodedMessage } from '../../src/protocol/index.ts'
 import { createConsentProof } from '../../src/protocol/invitations/invitation.ts'
 import { collectUntil, nextWithin, quietFor } from '../helpers/streams.ts'
-import { newWallet, type TestWallet } from '../helpers/wallets.ts'
+import { newWallet } from '../helpers/wallets.ts'
 import { createReferenceClient } from '../helpers/xmtp-js.ts'
+import { useParleyAndXmtpJs } from '../helpers/interop-setup.ts'
 
-let node: NodeProcess
-let parleyWallet: TestWallet
-let parley: Client
-let jsWallet: TestWallet
-let js: any // eslint-disable-line @typescript-eslint/no-explicit-any
-
-beforeAll(async () => {
-  node = await startNode({ auth: true })
-  parleyWallet = newWallet()
-  jsWallet = newWallet()
-  parley = await Client.create(parleyWallet, { apiUrl: node.url })
-  js = await createReferenceClient(jsWallet, node.url)
-})
-afterAll(async () => {
-  await parley?.close()
-  await node?.stop()
-})
+const env = useParleyAndXmtpJs()
 
 describe('streams', () => {
   it('conversation.streamMessages sees a message sent after it started, and ends with return()', async () => {
-    const convo = await parley.conversations.newConversation(jsWallet.address, { conversationId: 'stream/1', metadata: {} })
+    const convo = await env.parley.conversations.newConversation(env.jsWallet.address, { conversationId: 'stream/1', metadata: {} })
     const stream = await convo.streamMessages()
-    const jsConvo = await js.conversations.newConversation(parleyWallet.address, { conversationId: 'stream/1', metadata: {} })
+    const jsConvo = await env.js.conversations.newConversation(env.parleyWallet.address, { conversationId: 'stream/1', metadata: {} })
     expect(jsConvo.topic).toBe(convo.topic)
     await jsConvo.send('live one')
     const message = await nextWithin(stream)
     expect(message.content).toBe('live one')
-    expect(message.senderAddress).toBe(jsWallet.address)
+    expect(message.senderAddress).toBe(env.jsWallet.address)
     await stream.return()
     expect(await stream.next()).toEqual({ value: undefined, done: true })
   })
 
   it('client.close() ends every stream the client opened', async () => {
     const wallet = newWallet()
-    const client = await Client.create(wallet, { apiUrl: node.url })
-    const convo = await client.conversations.newConversation(jsWallet.address)
+    const client = await Client.create(wallet, { apiUrl: env.node.url })
+    const convo = await client.conversations.newConversation(env.jsWallet.address)
     const streams = [await convo.streamMessages(), await client.conversations.stream(), await client.conversations.streamAllMessages(), await client.contacts.streamConsentList()]
     const pending = streams.map((s) => s.next())
     await client.close()
@@ -51,15 +35,15 @@ describe('streams', () => {
   })
 
   it('ephemeral messages reach live streams on both sides and are never stored', async () => {
-    const convo = await parley.conversations.newConversation(jsWallet.address, { conversationId: 'ephemeral', metadata: {} })
-    const jsConvo = await js.conversations.newConversation(parleyWallet.address, { conversationId: 'ephemeral', metadata: {} })
+    const convo = await env.parley.conversations.newConversation(env.jsWallet.address, { conversationId: 'ephemeral', metadata: {} })
+    const jsConvo = await env.js.conversations.newConversation(env.parleyWallet.address, { conversationId: 'ephemeral', metadata: {} })
     expect(convo.ephemeralTopic).toBe(jsConvo.ephemeralTopic)
     const ours = await convo.streamEphemeral()
     const theirs = await jsConvo.streamEphemeral()
     await new Promise((r) => setTimeout(r, 500)) // no gap fill for ephemeral topics: let both subscriptions register
     await jsConvo.send('typing…', { ephemeral: true })
     const received = await nextWithin(ours)
-    expect([received.content, received.senderAddress, received.contentTopic]).toEqual(['typing…', jsWallet.address, convo.ephemeralTopic])
+    expect([received.content, received.senderAddress, received.contentTopic]).toEqual(['typing…', env.jsWallet.address, convo.ephemeralTopic])
     const sent = await convo.send('also typing', { ephemeral: true })
     expect(sent.contentTopic).toBe(convo.ephemeralTopic)
     // xmtp-js's stream also yields its own ephemeral message first.
@@ -71,10 +55,10 @@ describe('streams', () => {
   })
 
   it('conversations.stream yields a conversation xmtp-js starts after the stream began', async () => {
-    const stream = await parley.conversations.stream()
+    const stream = await env.parley.conversations.stream()
     const peer = newWallet()
-    const peerJs = await createReferenceClient(peer, node.url)
-    const jsConvo = await peerJs.conversations.newConversation(parleyWallet.address)
+    const peerJs = await createReferenceClient(peer, env.node.url)
+    const jsConvo = await peerJs.conversations.newConversation(env.parleyWallet.address)
     const conversation = await nextWithin(stream)
     expect(conversation.topic).toBe(jsConvo.topic)
     expect(conversation.peerAddress).toBe(peer.address)
@@ -82,13 +66,13 @@ describe('streams', () => {
   })
 
   it('streamAllMessages covers existing and newly started conversations, without duplicates', async () => {
-    const existing = await parley.conversations.newConversation(jsWallet.address, { conversationId: 'all/1', metadata: {} })
-    const stream = await parley.conversations.streamAllMessages()
-    const jsExisting = await js.conversations.newConversation(parleyWallet.address, { conversationId: 'all/1', metadata: {} })
+    const existing = await env.parley.conversations.newConversation(env.jsWallet.address, { conversationId: 'all/1', metadata: {} })
+    const stream = await env.parley.conversations.streamAllMessages()
+    const jsExisting = await env.js.conversations.newConversation(env.parleyWallet.address, { conversationId: 'all/1', metadata: {} })
     await jsExisting.send('to existing')
     const newcomer = newWallet()
-    const newcomerJs = await createReferenceClient(newcomer, node.url)
-    const fresh = await newcomerJs.conversations.newConversation(parleyWallet.address, { conversationId: 'all/new', metadata: {} })
+    const newcomerJs = await createReferenceClient(newcomer, env.node.url)
+    const fresh = await newcomerJs.conversations.newConversation(env.parleyWallet.address, { conversationId: 'all/new', metadata: {} })
     await fresh.send('from a new conversation')
     await existing.send('my own')
     // The stream's gap fill may also replay messages from just before it started (skew
@@ -106,8 +90,8 @@ describe('streams', () => {
   })
 
   it('xmtp-js streams see messages Parley sends', async () => {
-    const convo = await parley.conversations.newConversation(jsWallet.address, { conversationId: 'js-stream', metadata: {} })
-    const jsConvo = await js.conversations.newConversation(parleyWallet.address, { conversationId: 'js-stream', metadata: {} })
+    const convo = await env.parley.conversations.newConversation(env.jsWallet.address, { conversationId: 'js-stream', metadata: {} })
+    const jsConvo = await env.js.conversations.newConversation(env.parleyWallet.address, { conversationId: 'js-stream', metadata: {} })
     const jsStream = await jsConvo.streamMessages()
     await new Promise((r) => setTimeout(r, 300)) // xmtp-js has no gap fill: let its subscription register
     const sent = await convo.send('to the reference stream')
@@ -120,20 +104,20 @@ describe('streams', () => {
 describe('consent', () => {
   it('consent set by Parley is read by xmtp-js with the same wallet, and the reverse', async () => {
     const wallet = newWallet()
-    const mine = await Client.create(wallet, { apiUrl: node.url })
+    const mine = await Client.create(wallet, { apiUrl: env.node.url })
     const a = newWallet().address
     const b = newWallet().address
     expect(mine.contacts.consentState(a)).toBe('unknown')
     await mine.contacts.allow([a])
     await mine.contacts.deny([b])
     expect(mine.contacts.consentState(a)).toBe('allowed')
-    const sameWalletJs = await createReferenceClient(wallet, node.url)
+    const sameWalletJs = await createReferenceClient(wallet, env.node.url)
     await sameWalletJs.contacts.refreshConsentList()
     expect(sameWalletJs.contacts.consentState(a)).toBe('allowed')
     expect(sameWalletJs.contacts.consentState(b)).toBe('denied')
 
     await sameWalletJs.contacts.deny([a])
-    const other = await Client.create(wallet, { apiUrl: node.url })
+    const other = await Client.create(wallet, { apiUrl: env.node.url })
     await other.contacts.refreshConsentList()
     expect(other.contacts.consentState(a)).toBe('denied')
     expect(other.contacts.isDenied(b)).toBe(true)
@@ -148,14 +132,14 @@ describe('consent', () => {
 
   it('an invitation carrying a consent proof signed by our wallet allows the inviter; a forged proof does not', async () => {
     const wallet = newWallet()
-    const mine = await Client.create(wallet, { apiUrl: node.url })
+    const mine = await Client.create(wallet, { apiUrl: env.node.url })
     const inviterWallet = newWallet()
-    const inviter = await createReferenceClient(inviterWallet, node.url)
+    const inviter = await createReferenceClient(inviterWallet, env.node.url)
     const proof = await createConsentProof(wallet, inviterWallet.address)
     const payload = { signature: proof.signature, timestamp: Long.fromNumber(proof.timestampMs, true), payloadVersion: proof.payloadVersion }
     await inviter.conversations.newConversation(wallet.address, { conversationId: 'proof', metadata: {} }, payload)
     const forgerWallet = newWallet()
-    const forger = await createReferenceClient(forgerWallet, node.url)
+    const forger = await createReferenceClient(forgerWallet, env.node.url)
     const forged = await createConsentProof(forgerWallet, forgerWallet.address) // not signed by our wallet
     await forger.conversations.newConversation(wallet.address, undefined, {
       signature: forged.signature,
@@ -165,17 +149,17 @@ describe('consent', () => {
     expect(await mine.conversations.list()).toHaveLength(2)
     expect(mine.contacts.consentState(inviterWallet.address)).toBe('allowed')
     expect(mine.contacts.consentState(forgerWallet.address)).toBe('unknown')
-    const other = await Client.create(wallet, { apiUrl: node.url })
+    const other = await Client.create(wallet, { apiUrl: env.node.url })
     await other.contacts.refreshConsentList()
     expect(other.contacts.consentState(inviterWallet.address)).toBe('allowed')
   })
 
   it('starting a conversation allows the peer for every client of the wallet', async () => {
     const peer = newWallet()
-    await createReferenceClient(peer, node.url)
-    await parley.conversations.newConversation(peer.address)
-    expect(parley.contacts.consentState(peer.address)).toBe('allowed')
-    const sameWalletJs = await createReferenceClient(parleyWallet, node.url)
+    await createReferenceClient(peer, env.node.url)
+    await env.parley.conversations.newConversation(peer.address)
+    expect(env.parley.contacts.consentState(peer.address)).toBe('allowed')
+    const sameWalletJs = await createReferenceClient(env.parleyWallet, env.node.url)
     await sameWalletJs.contacts.refreshConsentList()
     expect(sameWalletJs.contacts.consentState(peer.address)).toBe('allowed')
   })
