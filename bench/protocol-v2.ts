@@ -26,7 +26,8 @@ import { generatePrivateKey } from '../src/protocol/crypto/secp256k1.ts'
 import { PrivateKeyBundleV1 } from '../src/protocol/keys/private-bundle.ts'
 import { PrivateKeySigner } from '../src/protocol/keys/signer.ts'
 import { utf8 } from '../src/protocol/utils/bytes.ts'
-import { SharedSecretCache, clearVerifiedBundleCache, deriveConversation, openInvitation, sealInvitation } from '../src/protocol/invitations/index.ts'
+import { SharedSecretCache, deriveConversation, openInvitation, sealInvitation } from '../src/protocol/invitations/index.ts'
+import { clearCryptoCaches } from '../src/protocol/caches.ts'
 import { inviteTopic } from '../src/protocol/topics.ts'
 import { decodeMessageV2, type ConversationSecret } from '../src/protocol/messages/v2.ts'
 
@@ -148,16 +149,16 @@ async function benchMessages(bob: PrivateKeyBundleV1) {
 
   const { ours, oursNoMemo, theirs } = await compare(envelopes, {
     ours: {
-      begin: () => clearVerifiedBundleCache(),
+      begin: () => clearCryptoCaches(),
       chunk: async (batch) => {
         for (const e of batch) await decodeMessageV2({ conversation, members, bytes: e.message })
       },
     },
     oursNoMemo: {
-      begin: () => clearVerifiedBundleCache(),
+      begin: () => clearCryptoCaches(),
       chunk: async (batch) => {
         for (const e of batch) {
-          clearVerifiedBundleCache()
+          clearCryptoCaches()
           await decodeMessageV2({ conversation, members, bytes: e.message })
         }
       },
@@ -172,7 +173,7 @@ async function benchMessages(bob: PrivateKeyBundleV1) {
     },
   })
   rows.push({ workload: `decrypt ${MESSAGES} V2 messages (1 conversation)`, ours: ours!, theirs: theirs! })
-  rows.push({ workload: `  same, ours with the bundle memo cleared before every message`, ours: oursNoMemo!, theirs: theirs! })
+  rows.push({ workload: `  same, ours with every crypto cache cleared before every message`, ours: oursNoMemo!, theirs: theirs! })
 }
 
 // ---------------------------------------------------------------- invitations
@@ -216,7 +217,7 @@ async function benchInvites(bob: PrivateKeyBundleV1, label: string, peerCount: n
   const { ours, theirs } = await compare(indexed, {
     ours: {
       begin: () => {
-        clearVerifiedBundleCache()
+        clearCryptoCaches()
         secrets.clear()
         secrets = new SharedSecretCache(4096)
       },
