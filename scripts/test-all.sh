@@ -28,10 +28,12 @@ step() {
 
 step "typecheck" npx tsc --noEmit
 step "unit tests" npx vitest run --project unit
+# Built once here; the e2e and lint steps run on this build (their npm scripts rebuild first
+# for use on their own).
 step "build (chrome + firefox)" npm run --silent build
-step "firefox lint (web-ext)" npm run --silent lint:firefox
-step "chromium e2e" npm run --silent e2e
-step "firefox e2e" npm run --silent e2e:firefox
+step "firefox lint (web-ext)" npx web-ext lint --source-dir dist/firefox
+step "chromium e2e" node e2e/run-chromium.mjs
+step "firefox e2e" node e2e/run-firefox.mjs
 step "node tests (real node process over HTTP)" npx vitest run --project node
 step "interop tests (xmtp-js 13 through our node)" npx vitest run --project interop
 
