@@ -28,6 +28,7 @@ step() {
 
 step "typecheck" npx tsc --noEmit
 step "unit tests" npx vitest run --project unit
+step "protocol unit tests on the libsecp256k1 backend" npx vitest run --project unit-libsecp256k1
 # Built once here; the e2e and lint steps run on this build (their npm scripts rebuild first
 # for use on their own).
 step "build (chrome + firefox)" npm run --silent build

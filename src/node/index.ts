@@ -2,6 +2,9 @@
 // Tests that want a real process use ./testing/nodeProcess.ts (startNode) instead.
 
 export { XmtpNode, type NodeOptions } from './server.ts'
+// A host that embeds the node should call this once at start, as the CLI does: token
+// verification then runs on libsecp256k1 (WebAssembly) instead of pure-JS noble.
+export { useLibsecp256k1 } from '../protocol/crypto/libsecp256k1.ts'
 export { SqliteEnvelopeStore, type SqliteStoreOptions, type SyncMode } from './store/sqlite.ts'
 export type { EnvelopeStore, StoreQuery, StoreCursor, StoredEnvelope } from './store/types.ts'
 export { envelopeDigest } from './store/digest.ts'

@@ -194,6 +194,8 @@ describe('shutdown', () => {
     await stream.ended
     expect(code).toBe(0)
     expect(node.output()).toMatch(/"msg":"stopped"/)
+    // the CLI installs the libsecp256k1 backend before it verifies anything
+    expect(node.output()).toMatch(/"secp256k1":"libsecp256k1 \(wasm\)".*"msg":"node started"/)
     expect(stream.raw()).toBe(JSON.stringify({ result: envelope(T, 1) }) + '\n')
     node = undefined
   })

@@ -1,7 +1,7 @@
 // clearCryptoCaches must make the next verification and the next ECDH start
 // cold. The expensive primitives are wrapped (still the real functions) so the
 // test can count how often each cache lets work through.
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { clearCryptoCaches } from './caches.ts'
 import { ecdh, generatePrivateKey, getPublicKey, signDigest, verifyDigest } from './crypto/secp256k1.ts'
@@ -12,6 +12,9 @@ import { PrivateKeyBundleV1 } from './keys/private-bundle.ts'
 import { PrivateKeySigner } from './keys/signer.ts'
 import { verifySignedBundle } from './invitations/verified-bundle.ts'
 import { verifyPreKeySignature } from './invitations/pre-key-verifier.ts'
+import { setSecp256k1Backend } from './crypto/backend.ts'
+import { nobleBackend } from './crypto/noble-backend.ts'
+import { libsecp256k1Backend } from './crypto/libsecp256k1.ts'
 
 vi.mock('./keys/public-keys.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('./keys/public-keys.ts')>()
@@ -77,7 +80,9 @@ describe('clearCryptoCaches', () => {
     expect(verifyLegacyBundle(legacy)).toBe(identity.walletAddress)
   })
 
-  it('drops the pre-key signature tables', () => {
+  it('drops the pre-key signature tables (noble backend)', () => {
+    const previous = setSecp256k1Backend(nobleBackend)
+    onTestFinished(() => void setSecp256k1Backend(previous))
     const key = generatePrivateKey()
     const publicKey = getPublicKey(key)
     const digest = sha256(Uint8Array.of(1, 2, 3))
@@ -91,7 +96,24 @@ describe('clearCryptoCaches', () => {
     expect(plainVerifications()).toBe(2)
   })
 
-  it('drops the ECDH peer points and their tables', () => {
+  it('with the libsecp256k1 backend, pre-key signatures all go to its verify and no table or peer point is kept', () => {
+    const previous = setSecp256k1Backend(libsecp256k1Backend)
+    onTestFinished(() => void setSecp256k1Backend(previous))
+    const key = generatePrivateKey()
+    const publicKey = getPublicKey(key)
+    const digest = sha256(Uint8Array.of(4, 5, 6))
+    const signature = signDigest(digest, key).bytes
+    for (let i = 0; i < 4; i++) expect(verifyPreKeySignature('fp', publicKey, signature, digest)).toBe(true)
+    expect(verifyPreKeySignature('fp', publicKey, signature, sha256(Uint8Array.of(7)))).toBe(false)
+    expect(vi.mocked(verifyDigest).mock.calls.length).toBe(5)
+    const peerPublic = getPublicKey(generatePrivateKey())
+    for (let i = 0; i <= PEER_POINT_PROMOTE_AFTER + 1; i++) ecdh(generatePrivateKey(), peerPublic)
+    expect(peerPointStats()).toEqual({ points: 0, tables: 0 })
+  })
+
+  it('drops the ECDH peer points and their tables (noble backend)', () => {
+    const previous = setSecp256k1Backend(nobleBackend)
+    onTestFinished(() => void setSecp256k1Backend(previous))
     const peerPublic = getPublicKey(generatePrivateKey())
     for (let i = 0; i <= PEER_POINT_PROMOTE_AFTER; i++) ecdh(generatePrivateKey(), peerPublic)
     expect(peerPointStats()).toEqual({ points: 1, tables: 1 })

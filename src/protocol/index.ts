@@ -21,6 +21,9 @@ export type { DecodedMessage, ListMessagesOptions, SendOptions, ConversationLike
 export { type Signer, PrivateKeySigner } from './keys/index.ts'
 export { SortDirection } from './api/index.ts'
 export { clearCryptoCaches } from './caches.ts'
+// The secp256k1 arithmetic is pluggable; Node hosts may install libsecp256k1 from the
+// separate module './crypto/libsecp256k1.ts' (see crypto/backend.ts for why it is opt-in).
+export { setSecp256k1Backend, secp256k1Backend, type Secp256k1Backend } from './crypto/backend.ts'
 export { ApiError, NetworkError, RateLimitedError, UnauthenticatedError, PermissionDeniedError, InvalidRequestError } from './api/index.ts'
 export {
   Compression,

@@ -31,6 +31,7 @@ export {
   decodeCiphertext,
   WEBCRYPTO_THRESHOLD,
 } from './ciphertext.ts'
+export { type Secp256k1Backend, setSecp256k1Backend, secp256k1Backend } from './backend.ts'
 export { randomBytes, zeroize } from './random.ts'
 export { clearPeerPoints, peerPointStats } from './peer-points.ts'
 export { DecryptionError, CiphertextFormatError, SignatureError } from './errors.ts'

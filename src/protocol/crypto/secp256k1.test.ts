@@ -3,10 +3,13 @@ import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { privateKeyToAccount } from 'viem/accounts'
 import { fromHex, toHex, utf8 } from '../utils/bytes.ts'
 import { hkdfSha256, hmacSha256, keccak256, sha256 } from './hashes.ts'
-import { ecdh, generatePrivateKey, getPublicKey, recoverPublicKey, signDigest, verifyDigest } from './secp256k1.ts'
+import { ecdh, generatePrivateKey, getPublicKey, isValidPrivateKey, isValidPublicKey, recoverPublicKey, signDigest, verifyDigest } from './secp256k1.ts'
 import { hashPersonalMessage, publicKeyToAddress } from './ethereum.ts'
 import { SignatureError } from './errors.ts'
 import { clearPeerPoints, peerPointStats, PEER_POINT_CACHE_LIMIT, PEER_POINT_PROMOTE_AFTER } from './peer-points.ts'
+import { secp256k1Backend } from './backend.ts'
+import { nobleBackend } from './noble-backend.ts'
+import { secp256k1Backends, useSecp256k1BackendIn } from './test-support/backends.ts'
 
 const N = secp256k1.Point.CURVE().n
 
@@ -28,8 +31,13 @@ describe('hashes (external vectors)', () => {
   })
 })
 
-describe('secp256k1', () => {
+describe.each(secp256k1Backends.map((backend) => [backend.name, backend] as const))('secp256k1 on the %s backend', (_name, backend) => {
+  useSecp256k1BackendIn(backend)
   const privateKey = fromHex('4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318')
+
+  it('dispatches to this backend', () => {
+    expect(secp256k1Backend()).toBe(backend)
+  })
 
   it('derives 65-byte uncompressed public keys and the matching Ethereum address (viem as external reference)', () => {
     const pub = getPublicKey(privateKey)
@@ -84,9 +92,34 @@ describe('secp256k1', () => {
     expect(() => recoverPublicKey(new Uint8Array(32), { bytes: new Uint8Array(64), recovery: 0 })).toThrow(SignatureError)
     expect(() => recoverPublicKey(new Uint8Array(32), { bytes: new Uint8Array(64), recovery: 2 as never })).toThrow(RangeError)
   })
+
+  it('accepts only the 0x04 encoding of a point (libsecp256k1 alone would also parse hybrid 0x06/0x07 keys)', () => {
+    const pub = getPublicKey(privateKey)
+    const hybrid = new Uint8Array(pub)
+    hybrid[0] = 6 + (pub[64]! & 1)
+    const digest = sha256(utf8('hybrid'))
+    const sig = signDigest(digest, privateKey)
+    expect(isValidPublicKey(pub)).toBe(true)
+    expect(isValidPublicKey(hybrid)).toBe(false)
+    expect(verifyDigest(sig.bytes, digest, pub)).toBe(true)
+    expect(verifyDigest(sig.bytes, digest, hybrid)).toBe(false)
+    expect(() => ecdh(generatePrivateKey(), hybrid)).toThrow('publicKey is not an uncompressed secp256k1 point')
+  })
+
+  it('tells valid private keys from 0, n and beyond', () => {
+    const be32 = (n: bigint) => fromHex(n.toString(16).padStart(64, '0'))
+    expect(isValidPrivateKey(privateKey)).toBe(true)
+    expect(isValidPrivateKey(be32(1n))).toBe(true)
+    expect(isValidPrivateKey(be32(N - 1n))).toBe(true)
+    expect(isValidPrivateKey(be32(0n))).toBe(false)
+    expect(isValidPrivateKey(be32(N))).toBe(false)
+    expect(isValidPrivateKey(new Uint8Array(32).fill(0xff))).toBe(false)
+    expect(() => signDigest(new Uint8Array(32), be32(N))).toThrow('privateKey is not a valid secp256k1 scalar')
+  })
 })
 
-describe('ecdh with cached peer points', () => {
+describe('ecdh with cached peer points (noble backend)', () => {
+  useSecp256k1BackendIn(nobleBackend)
   it('matches noble getSharedSecret before and after a peer point is promoted to a table', () => {
     clearPeerPoints()
     const peer = generatePrivateKey()

@@ -1,11 +1,13 @@
 // secp256k1 as XMTP uses it (spec §3.4, §4.1, §17): externally computed
 // 32-byte digests (never prehashed by the library), low-S RFC 6979 signatures,
 // recovery ids 0/1, and 65-byte uncompressed public keys and DH points.
-import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { concatBytes } from '../utils/bytes.ts'
 import { randomBytes, zeroize } from './random.ts'
 import { SignatureError } from './errors.ts'
-import { peerPoint } from './peer-points.ts'
+import { secp256k1Backend } from './backend.ts'
+
+// The curve arithmetic is done by the installed backend (backend.ts: noble by
+// default, libsecp256k1 where a Node host opts in). This module owns the XMTP
+// rules and the error contract, so every backend fails the same way.
 
 /** A compact ECDSA signature: r‖s (64 bytes, big-endian) and a recovery id. */
 export interface RecoverableSignature {
@@ -23,7 +25,7 @@ function assertLength(value: unknown, length: number, label: string): asserts va
 }
 
 export function isValidPrivateKey(privateKey: Uint8Array): boolean {
-  return privateKey instanceof Uint8Array && privateKey.length === PRIVATE_KEY_LENGTH && secp256k1.utils.isValidSecretKey(privateKey)
+  return privateKey instanceof Uint8Array && privateKey.length === PRIVATE_KEY_LENGTH && secp256k1Backend().isValidPrivateKey(privateKey)
 }
 
 /** Checks a 65-byte uncompressed key lies on the curve. */
@@ -32,20 +34,20 @@ export function isValidPublicKey(publicKey: Uint8Array): boolean {
     publicKey instanceof Uint8Array &&
     publicKey.length === PUBLIC_KEY_LENGTH &&
     publicKey[0] === 4 &&
-    secp256k1.utils.isValidPublicKey(publicKey, false)
+    secp256k1Backend().isValidPublicKey(publicKey)
   )
 }
 
 function assertPrivateKey(privateKey: unknown, label: string): asserts privateKey is Uint8Array {
   assertLength(privateKey, PRIVATE_KEY_LENGTH, label)
-  if (!secp256k1.utils.isValidSecretKey(privateKey)) throw new RangeError(`${label} is not a valid secp256k1 scalar`)
+  if (!secp256k1Backend().isValidPrivateKey(privateKey)) throw new RangeError(`${label} is not a valid secp256k1 scalar`)
 }
 
 /** A fresh random private key (32-byte scalar in [1, n-1]). */
 export function generatePrivateKey(): Uint8Array {
   for (;;) {
     const candidate = randomBytes(PRIVATE_KEY_LENGTH)
-    if (secp256k1.utils.isValidSecretKey(candidate)) return candidate
+    if (secp256k1Backend().isValidPrivateKey(candidate)) return candidate
     zeroize(candidate)
   }
 }
@@ -53,18 +55,17 @@ export function generatePrivateKey(): Uint8Array {
 /** 65-byte uncompressed public key 0x04‖X‖Y. */
 export function getPublicKey(privateKey: Uint8Array): Uint8Array {
   assertPrivateKey(privateKey, 'privateKey')
-  return secp256k1.getPublicKey(privateKey, false)
+  return secp256k1Backend().getPublicKey(privateKey)
 }
 
 /** Deterministic (RFC 6979), low-S signature of a 32-byte digest. */
 export function signDigest(digest: Uint8Array, privateKey: Uint8Array): RecoverableSignature {
   assertLength(digest, DIGEST_LENGTH, 'digest')
   assertPrivateKey(privateKey, 'privateKey')
-  // noble 'recovered' layout is recovery byte FIRST, then r‖s (§17).
-  const recovered = secp256k1.sign(digest, privateKey, { prehash: false, format: 'recovered', lowS: true })
-  const recovery = recovered[0]
+  const { bytes, recovery } = secp256k1Backend().signDigest(digest, privateKey)
+  // 2 and 3 (r ≥ n after reduction) have probability ~2^-128 and no place in the proto.
   if (recovery !== 0 && recovery !== 1) throw new SignatureError('signing produced an unusable recovery id')
-  return { bytes: recovered.slice(1), recovery }
+  return { bytes, recovery }
 }
 
 /** Verifies r‖s over a digest with a 65-byte key; high-S signatures are rejected (as xmtp-js and the node do). */
@@ -72,11 +73,7 @@ export function verifyDigest(signature: Uint8Array, digest: Uint8Array, publicKe
   assertLength(signature, 64, 'signature')
   assertLength(digest, DIGEST_LENGTH, 'digest')
   assertLength(publicKey, PUBLIC_KEY_LENGTH, 'publicKey')
-  try {
-    return secp256k1.verify(signature, digest, publicKey, { prehash: false, lowS: true, format: 'compact' })
-  } catch {
-    return false
-  }
+  return secp256k1Backend().verifyDigest(signature, digest, publicKey)
 }
 
 /** Recovers the signer's 65-byte public key; throws SignatureError when the signature does not recover. */
@@ -86,8 +83,7 @@ export function recoverPublicKey(digest: Uint8Array, signature: RecoverableSigna
   assertLength(signature.bytes, 64, 'signature.bytes')
   if (signature.recovery !== 0 && signature.recovery !== 1) throw new RangeError('signature.recovery must be 0 or 1')
   try {
-    const parsed = secp256k1.Signature.fromBytes(concatBytes(Uint8Array.of(signature.recovery), signature.bytes), 'recovered')
-    return parsed.recoverPublicKey(digest).toBytes(false)
+    return secp256k1Backend().recoverPublicKey(digest, signature.bytes, signature.recovery)
   } catch (cause) {
     throw new SignatureError('signature does not recover to a public key', { cause })
   }
@@ -95,19 +91,18 @@ export function recoverPublicKey(digest: Uint8Array, signature: RecoverableSigna
 
 /**
  * ECDH: the full 65-byte uncompressed shared point (§4.1), not its X coordinate.
- * Same result as noble's getSharedSecret(privateKey, publicKey, false); the peer
- * point comes from a small cache so repeat peers multiply faster (peer-points.ts).
+ * Same result as noble's getSharedSecret(privateKey, publicKey, false) on every
+ * backend (the noble one caches peer points so repeat peers multiply faster:
+ * peer-points.ts).
  */
 export function ecdh(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   assertPrivateKey(privateKey, 'privateKey')
   assertLength(publicKey, PUBLIC_KEY_LENGTH, 'publicKey')
   const notAPoint = () => new RangeError('publicKey is not an uncompressed secp256k1 point')
   if (publicKey[0] !== 4) throw notAPoint()
-  let point
   try {
-    point = peerPoint(publicKey)
+    return secp256k1Backend().ecdh(privateKey, publicKey)
   } catch {
     throw notAPoint()
   }
-  return point.multiply(secp256k1.Point.Fn.fromBytes(privateKey)).toBytes(false)
 }

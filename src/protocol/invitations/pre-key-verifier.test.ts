@@ -9,6 +9,7 @@ import { randomBytes } from '../crypto/random.ts'
 import { sha256 } from '../crypto/hashes.ts'
 import { concatBytes, fromHex } from '../utils/bytes.ts'
 import { clearPreKeyTables, verifyPreKeySignature } from './pre-key-verifier.ts'
+import { secp256k1Backends, useSecp256k1BackendIn } from '../crypto/test-support/backends.ts'
 
 const N = secp256k1.Point.Fn.ORDER
 const be32 = (n: bigint) => fromHex(n.toString(16).padStart(64, '0'))
@@ -30,7 +31,9 @@ function variants(signature: Uint8Array): Uint8Array[] {
   ]
 }
 
-describe('verifyPreKeySignature', () => {
+// On the noble backend the second call per key takes the table path; on libsecp256k1 every call goes to its verify.
+describe.each(secp256k1Backends.map((backend) => [backend.name, backend] as const))('verifyPreKeySignature on the %s backend', (_name, backend) => {
+  useSecp256k1BackendIn(backend)
   it('agrees with verifyDigest on every case, first use and table path alike', () => {
     clearPreKeyTables()
     let accepted = 0

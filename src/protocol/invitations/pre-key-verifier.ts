@@ -11,8 +11,14 @@
 // multiplication is appropriate. The acceptance rules are noble's (and those
 // of xmtp-js / libsecp256k1): r, s in [1, n−1], low-S only, R ≠ ∞,
 // R.x mod n = r. A differential test checks it against verifyDigest.
+//
+// The tables only serve the noble backend. With another backend installed
+// (libsecp256k1: crypto/backend.ts) every signature goes to its verify, which
+// is faster than noble even with a table, and no table is built.
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { verifyDigest } from '../crypto/secp256k1.ts'
+import { secp256k1Backend } from '../crypto/backend.ts'
+import { nobleBackend } from '../crypto/noble-backend.ts'
 import { toHex } from '../utils/bytes.ts'
 
 type Point = InstanceType<typeof secp256k1.Point>
@@ -58,6 +64,7 @@ export function verifyPreKeySignature(fingerprint: string, preKey: Uint8Array, s
   if (typeof fingerprint !== 'string' || fingerprint.length === 0) throw new TypeError('fingerprint must be a non-empty string')
   if (!(signature instanceof Uint8Array) || signature.length !== 64) throw new RangeError('signature must be 64 bytes')
   if (!(digest instanceof Uint8Array) || digest.length !== 32) throw new RangeError('digest must be 32 bytes')
+  if (secp256k1Backend() !== nobleBackend) return verifyDigest(signature, digest, preKey)
   const key = `${fingerprint}:${toHex(preKey)}`
   let entry = entries.get(key)
   if (entry) {
