@@ -18,8 +18,13 @@
 // invitations sealed with sealInvitation + deriveConversation, published in batches;
 // the inviters publish no contacts (listing does not read them).
 //
-// Prints, per scenario, the median of RUNS runs that alternate between the two sides
-// (who goes first alternates too), and the ratio Parley ÷ xmtp-js against the target ≤ 0.5×.
+// Parley runs twice: on the libsecp256k1 (WebAssembly) secp256k1 backend, as a Node
+// host runs it (the verdict), and on the default noble (pure JS) backend, as the
+// extension bundles it today (src/protocol/crypto/backend.ts). The node process runs
+// on libsecp256k1 for every side alike (its CLI installs it).
+//
+// Prints, per scenario, the median of RUNS runs that rotate between the three sides
+// (who goes first rotates too), and the ratios Parley ÷ xmtp-js against the target ≤ 0.5×.
 // Run: npx tsx bench/protocol-client.ts [conversations] [runs]
 import { createRequire } from 'node:module'
 import { startNode } from '../src/node/testing/nodeProcess.ts'
@@ -28,6 +33,11 @@ import { PrivateKeyBundleV1 } from '../src/protocol/keys/index.ts'
 import { randomBytes } from '../src/protocol/crypto/random.ts'
 import { deriveConversation, sealInvitation, SharedSecretCache } from '../src/protocol/invitations/index.ts'
 import type { Envelope } from '../src/protocol/api/index.ts'
+import { setSecp256k1Backend, type Secp256k1Backend } from '../src/protocol/crypto/backend.ts'
+import { nobleBackend } from '../src/protocol/crypto/noble-backend.ts'
+import { libsecp256k1Backend, useLibsecp256k1 } from '../src/protocol/crypto/libsecp256k1.ts'
+
+useLibsecp256k1() // as a Node host runs Parley (setup included); the noble side switches per run
 
 const xmtpjs = createRequire(import.meta.url)('@xmtp/xmtp-js')
 const COUNT = Number(process.argv[2] ?? 1000)
@@ -75,15 +85,20 @@ async function setUp(scenario: Scenario, apiUrl: string): Promise<void> {
   log(`setup: ${scenario.label}: ${scenario.peers} inviter(s), ${COUNT} invitations published in ${(performance.now() - start).toFixed(0)} ms`)
 }
 
-async function parleyColdList(apiUrl: string, keys: Uint8Array): Promise<number> {
-  clearCryptoCaches()
-  const client = await Client.create(null, { apiUrl, privateKeyOverride: keys, skipContactPublishing: true })
-  const start = performance.now()
-  const list = await client.conversations.list()
-  const ms = performance.now() - start
-  if (list.length !== COUNT) throw new Error(`Parley listed ${list.length}, expected ${COUNT}`)
-  await client.close()
-  return ms
+async function parleyColdList(apiUrl: string, keys: Uint8Array, backend: Secp256k1Backend): Promise<number> {
+  const previous = setSecp256k1Backend(backend)
+  try {
+    clearCryptoCaches()
+    const client = await Client.create(null, { apiUrl, privateKeyOverride: keys, skipContactPublishing: true })
+    const start = performance.now()
+    const list = await client.conversations.list()
+    const ms = performance.now() - start
+    if (list.length !== COUNT) throw new Error(`Parley listed ${list.length}, expected ${COUNT}`)
+    await client.close()
+    return ms
+  } finally {
+    setSecp256k1Backend(previous)
+  }
 }
 
 async function xmtpjsColdList(apiUrl: string, keys: Uint8Array): Promise<number> {
@@ -106,44 +121,52 @@ try {
   // Warm-up (JIT, HTTP keep-alive) for both sides, on the mixed scenario: it exercises
   // first-seen and repeat peers alike. Not counted.
   const warm = scenarios[1]!
-  await parleyColdList(node.url, warm.targetKeys!)
+  await parleyColdList(node.url, warm.targetKeys!, libsecp256k1Backend)
+  await parleyColdList(node.url, warm.targetKeys!, nobleBackend)
   await xmtpjsColdList(node.url, warm.targetKeys!)
 
-  const rows: Array<{ label: string; ours: number[]; theirs: number[] }> = []
+  const rows: Array<{ label: string; lib: number[]; noble: number[]; theirs: number[] }> = []
   for (const scenario of scenarios) {
-    const ours: number[] = []
+    const lib: number[] = []
+    const noble: number[] = []
     const theirs: number[] = []
+    const sides = [
+      async () => lib.push(await parleyColdList(node.url, scenario.targetKeys!, libsecp256k1Backend)),
+      async () => noble.push(await parleyColdList(node.url, scenario.targetKeys!, nobleBackend)),
+      async () => theirs.push(await xmtpjsColdList(node.url, scenario.targetKeys!)),
+    ]
     for (let run = 0; run < RUNS; run++) {
-      if (run % 2 === 0) {
-        ours.push(await parleyColdList(node.url, scenario.targetKeys!))
-        theirs.push(await xmtpjsColdList(node.url, scenario.targetKeys!))
-      } else {
-        theirs.push(await xmtpjsColdList(node.url, scenario.targetKeys!))
-        ours.push(await parleyColdList(node.url, scenario.targetKeys!))
-      }
+      for (let k = 0; k < sides.length; k++) await sides[(run + k) % sides.length]!()
     }
-    rows.push({ label: scenario.label, ours, theirs })
+    rows.push({ label: scenario.label, lib, noble, theirs })
     log(`measured: ${scenario.label}`)
   }
 
+  const verdictFor = (ratio: number) =>
+    ratio <= TARGET_RATIO ? 'meets target' : ratio < 1 ? 'misses target (faster than xmtp-js, not by enough)' : 'misses target (slower than xmtp-js)'
   log('')
   log(`cold conversations.list() of V2 conversations, Parley vs xmtp-js 13, same node, same run`)
-  log(`median of ${RUNS} alternating runs per side; Parley's crypto caches cleared before every Parley client`)
+  log(`median of ${RUNS} rotating runs per side; Parley's crypto caches cleared before every Parley client`)
+  log(`Parley (libsecp256k1) = tiny-secp256k1 2.2.4 (wasm), as Node hosts run it: the verdict; Parley (noble) = @noble/curves 2.4 (pure JS), the extension's backend today`)
   const width = Math.max(...rows.map((r) => r.label.length))
-  log(`  ${'scenario'.padEnd(width)}  ${'Parley'.padStart(9)}  ${'xmtp-js 13'.padStart(10)}  ${'ratio'.padStart(6)}  verdict (target ≤ ${TARGET_RATIO}×)`)
+  log(
+    `  ${'scenario'.padEnd(width)}  ${'Parley (libsecp256k1)'.padStart(21)}  ${'Parley (noble)'.padStart(14)}  ${'xmtp-js 13'.padStart(10)}  ${'ratio libsecp'.padStart(13)}  ${'ratio noble'.padStart(11)}  verdict, libsecp256k1 (target ≤ ${TARGET_RATIO}×)`,
+  )
   for (const row of rows) {
-    const a = median(row.ours)
+    const a = median(row.lib)
+    const n = median(row.noble)
     const b = median(row.theirs)
-    const ratio = a / b
-    const verdict = ratio <= TARGET_RATIO ? 'meets target' : ratio < 1 ? 'misses target (faster than xmtp-js, not by enough)' : 'misses target (slower than xmtp-js)'
-    log(`  ${row.label.padEnd(width)}  ${ms(a).padStart(9)}  ${ms(b).padStart(10)}  ${(ratio.toFixed(2) + '×').padStart(6)}  ${verdict}`)
+    log(
+      `  ${row.label.padEnd(width)}  ${ms(a).padStart(21)}  ${ms(n).padStart(14)}  ${ms(b).padStart(10)}  ${((a / b).toFixed(2) + '×').padStart(13)}  ${((n / b).toFixed(2) + '×').padStart(11)}  ${verdictFor(a / b)}`,
+    )
   }
   log('')
   log('runs (ms):')
   for (const row of rows) {
     log(`  ${row.label}`)
-    log(`    Parley     ${row.ours.map((v) => v.toFixed(0)).join(', ')}`)
-    log(`    xmtp-js 13 ${row.theirs.map((v) => v.toFixed(0)).join(', ')}`)
+    log(`    Parley (libsecp256k1) ${row.lib.map((v) => v.toFixed(0)).join(', ')}`)
+    log(`    Parley (noble)        ${row.noble.map((v) => v.toFixed(0)).join(', ')}`)
+    log(`    xmtp-js 13            ${row.theirs.map((v) => v.toFixed(0)).join(', ')}`)
   }
 } finally {
   await node.stop()

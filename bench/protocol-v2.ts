@@ -17,6 +17,14 @@
 //    xmtp-js: keystore.saveInvites (its listing path), one call per chunk.
 // Every run starts cold for us: the verified-bundle memo and the shared-secret
 // cache are cleared first, so the figures include the first-sight costs.
+// Parley runs twice: on the libsecp256k1 (WebAssembly) secp256k1 backend, as a
+// Node host runs it (the verdict), and on the default noble (pure JS) backend,
+// as the extension bundles it today (src/protocol/crypto/backend.ts). The
+// verification memo is shared by the two, so for the invitation rows the noble
+// side opens its own, equally shaped set of invitations from other peers (it
+// must never meet a peer the libsecp256k1 side has just verified); xmtp-js
+// opens the libsecp256k1 side's set. In the message rows both read the same
+// conversation, whose two member bundles each side verifies at its start anyway.
 // The implementations take turns chunk by chunk (BENCH_CHUNK inputs), so the
 // load of other processes on a shared machine falls on both alike.
 import { createRequire } from 'node:module'
@@ -30,6 +38,11 @@ import { SharedSecretCache, deriveConversation, openInvitation, sealInvitation }
 import { clearCryptoCaches } from '../src/protocol/caches.ts'
 import { inviteTopic } from '../src/protocol/topics.ts'
 import { decodeMessageV2, type ConversationSecret } from '../src/protocol/messages/v2.ts'
+import { setSecp256k1Backend } from '../src/protocol/crypto/backend.ts'
+import { nobleBackend } from '../src/protocol/crypto/noble-backend.ts'
+import { useLibsecp256k1 } from '../src/protocol/crypto/libsecp256k1.ts'
+
+useLibsecp256k1() // as a Node host runs Parley; the noble side switches per chunk
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const xmtpjs: any = createRequire(import.meta.url)('@xmtp/xmtp-js')
@@ -74,6 +87,20 @@ async function time(fn: () => Promise<void>): Promise<number> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
+/** Runs one chunk (or begin) with the noble backend installed, then puts libsecp256k1 back. */
+async function onNoble<R>(fn: () => R | Promise<R>): Promise<R> {
+  const previous = setSecp256k1Backend(nobleBackend)
+  try {
+    return await fn()
+  } finally {
+    setSecp256k1Backend(previous)
+  }
+}
+/** The same implementation on the noble backend. */
+function noble<T>(impl: Impl<T>): Impl<T> {
+  return { begin: () => onNoble(() => impl.begin()), chunk: (items) => onNoble(() => impl.chunk(items)) }
+}
+
 /** One implementation under test: `begin` resets its state for a run, `chunk` processes part of the input. */
 interface Impl<T> {
   begin(): Promise<void> | void
@@ -112,7 +139,10 @@ async function compare<T>(items: T[], impls: Record<string, Impl<T>>): Promise<R
 
 interface Row {
   workload: string
-  ours: number
+  /** Parley on libsecp256k1 (wasm) */
+  lib: number
+  /** Parley on noble (pure JS) */
+  noble: number
   theirs: number
 }
 const rows: Row[] = []
@@ -147,22 +177,27 @@ async function benchMessages(bob: PrivateKeyBundleV1) {
   const theirDecoded = await reader.decryptBatch(theirProcessed, true)
   if (theirDecoded.map((m: { id: string }) => m.id).join() !== ourIds.join()) throw new Error('ours and xmtp-js disagree on message ids')
 
-  const { ours, oursNoMemo, theirs } = await compare(envelopes, {
-    ours: {
-      begin: () => clearCryptoCaches(),
-      chunk: async (batch) => {
-        for (const e of batch) await decodeMessageV2({ conversation, members, bytes: e.message })
-      },
+  type Envelope = (typeof envelopes)[number]
+  const ours: Impl<Envelope> = {
+    begin: () => clearCryptoCaches(),
+    chunk: async (batch) => {
+      for (const e of batch) await decodeMessageV2({ conversation, members, bytes: e.message })
     },
-    oursNoMemo: {
-      begin: () => clearCryptoCaches(),
-      chunk: async (batch) => {
-        for (const e of batch) {
-          clearCryptoCaches()
-          await decodeMessageV2({ conversation, members, bytes: e.message })
-        }
-      },
+  }
+  const oursNoMemo: Impl<Envelope> = {
+    begin: () => clearCryptoCaches(),
+    chunk: async (batch) => {
+      for (const e of batch) {
+        clearCryptoCaches()
+        await decodeMessageV2({ conversation, members, bytes: e.message })
+      }
     },
+  }
+  const t = await compare(envelopes, {
+    ours,
+    oursNoble: noble(ours),
+    oursNoMemo,
+    oursNoMemoNoble: noble(oursNoMemo),
     theirs: {
       begin: () => undefined,
       chunk: async (batch) => {
@@ -172,8 +207,8 @@ async function benchMessages(bob: PrivateKeyBundleV1) {
       },
     },
   })
-  rows.push({ workload: `decrypt ${MESSAGES} V2 messages (1 conversation)`, ours: ours!, theirs: theirs! })
-  rows.push({ workload: `  same, ours with every crypto cache cleared before every message`, ours: oursNoMemo!, theirs: theirs! })
+  rows.push({ workload: `decrypt ${MESSAGES} V2 messages (1 conversation)`, lib: t.ours!, noble: t.oursNoble!, theirs: t.theirs! })
+  rows.push({ workload: `  same, ours with every crypto cache cleared before every message`, lib: t.oursNoMemo!, noble: t.oursNoMemoNoble!, theirs: t.theirs! })
 }
 
 // ---------------------------------------------------------------- invitations
@@ -202,6 +237,10 @@ async function benchInvites(bob: PrivateKeyBundleV1, label: string, peerCount: n
   for (let i = 0; i < peerCount; i++) peers.push(await identity())
   const envelopes = await invitesFrom(bob, peers, INVITES)
   const requests = envelopes.map((e) => ({ payload: e.payload, timestampNs: toLong(e.timestampNs), contentTopic: inviteTopic(bob.walletAddress) }))
+  log(`invites (${label}): and another ${peerCount} identities and ${INVITES} invitations for the noble side…`)
+  const noblePeers: PrivateKeyBundleV1[] = []
+  for (let i = 0; i < peerCount; i++) noblePeers.push(await identity())
+  const nobleEnvelopes = await invitesFrom(bob, noblePeers, INVITES)
 
   // sanity: same topics on both sides
   const keystore = await theirKeystore(bob)
@@ -212,9 +251,11 @@ async function benchInvites(bob: PrivateKeyBundleV1, label: string, peerCount: n
   }
 
   let secrets = new SharedSecretCache(4096)
+  let nobleSecrets = new SharedSecretCache(4096)
   let fresh: any // eslint-disable-line @typescript-eslint/no-explicit-any
-  const indexed = envelopes.map((e, i) => ({ ...e, request: requests[i]! }))
-  const { ours, theirs } = await compare(indexed, {
+  // Each item carries the libsecp256k1 side's invitation (also xmtp-js's) and the noble side's.
+  const indexed = envelopes.map((e, i) => ({ ...e, request: requests[i]!, noble: nobleEnvelopes[i]! }))
+  const t = await compare(indexed, {
     ours: {
       begin: () => {
         clearCryptoCaches()
@@ -225,6 +266,16 @@ async function benchInvites(bob: PrivateKeyBundleV1, label: string, peerCount: n
         for (const e of batch) await openInvitation(bob, { timestampNs: e.timestampNs, message: e.payload }, { secrets })
       },
     },
+    oursNoble: noble({
+      begin: () => {
+        clearCryptoCaches()
+        nobleSecrets.clear()
+        nobleSecrets = new SharedSecretCache(4096)
+      },
+      chunk: async (batch) => {
+        for (const { noble: e } of batch) await openInvitation(bob, { timestampNs: e.timestampNs, message: e.payload }, { secrets: nobleSecrets })
+      },
+    }),
     theirs: {
       begin: async () => {
         fresh = await theirKeystore(bob)
@@ -235,7 +286,7 @@ async function benchInvites(bob: PrivateKeyBundleV1, label: string, peerCount: n
       },
     },
   })
-  rows.push({ workload: `open ${INVITES} sealed invitations, ${label}`, ours: ours!, theirs: theirs! })
+  rows.push({ workload: `open ${INVITES} sealed invitations, ${label}`, lib: t.ours!, noble: t.oursNoble!, theirs: t.theirs! })
 }
 
 const bob = await identity()
@@ -244,7 +295,10 @@ await benchInvites(bob, `${INVITES} distinct peers`, INVITES)
 await benchInvites(bob, `${PEERS} peers`, PEERS)
 
 const fmt = (ms: number) => ms.toFixed(0).padStart(8)
-console.log(`\nV2 crypto, ours vs @xmtp/xmtp-js 13.0.4 (median of ${RUNS} runs after a warm-up; Node ${process.versions.node})\n`)
-console.log('| workload | ours (ms) | xmtp-js (ms) | ours/xmtp-js |')
-console.log('|---|---:|---:|---:|')
-for (const r of rows) console.log(`| ${r.workload} | ${fmt(r.ours)} | ${fmt(r.theirs)} | ${(r.ours / r.theirs).toFixed(2)}× |`)
+console.log(`\nV2 crypto, Parley vs @xmtp/xmtp-js 13.0.4 (median of ${RUNS} runs after a warm-up; Node ${process.versions.node})`)
+console.log('Parley (libsecp256k1 wasm) = tiny-secp256k1 2.2.4, as Node hosts run it: the verdict; Parley (noble, pure JS) = @noble/curves 2.4, the default backend the extension bundles today\n')
+console.log('| workload | Parley (libsecp256k1 wasm) ms | Parley (noble, pure JS) ms | xmtp-js 13 ms | libsecp256k1/xmtp-js | noble/xmtp-js |')
+console.log('|---|---:|---:|---:|---:|---:|')
+for (const r of rows) {
+  console.log(`| ${r.workload} | ${fmt(r.lib)} | ${fmt(r.noble)} | ${fmt(r.theirs)} | ${(r.lib / r.theirs).toFixed(2)}× | ${(r.noble / r.theirs).toFixed(2)}× |`)
+}
