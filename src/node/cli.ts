@@ -1,8 +1,8 @@
 // `npm run node -- --port 5555 --db ./data/parley-node.db`: runs the node until SIGINT/SIGTERM.
 
-import pino from 'pino'
 import { AUTH_TOKEN_MAX_AGE_NS, verifyAuthTokenDetailed } from '../protocol/auth/index.ts'
 import { ConfigError, LISTENING_LINE, parseNodeArgs, USAGE } from './config.ts'
+import { createLogger, defaultLogFormat, useColour } from './logging.ts'
 import { XmtpNode } from './server.ts'
 import { SqliteEnvelopeStore } from './store/sqlite.ts'
 import { cachingVerifier } from './tokenCache.ts'
@@ -27,8 +27,8 @@ async function main(): Promise<void> {
   // Auth-token verification (signature checks and key recovery) on libsecp256k1 (WebAssembly)
   // instead of pure-JS noble: same verdicts, several times faster (protocol/crypto/backend.ts).
   useLibsecp256k1()
-  // Synchronous writes: few lines at info level, and none lost when the process exits.
-  const logger = pino({ level: config.logLevel, base: { service: 'parley-node' } }, pino.destination({ fd: 1, sync: true }))
+  const isTTY = process.stdout.isTTY === true
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat ?? defaultLogFormat(isTTY), colour: useColour(isTTY) })
 
   let store: SqliteEnvelopeStore
   try {

@@ -16,7 +16,7 @@ describe('parseNodeArgs', () => {
 
   it('reads every flag', () => {
     const { config } = parseNodeArgs(
-      ['--port', '1', '--host', '0.0.0.0', '--db', ':memory:', '--sync', 'normal', '--no-auth', '--rate-default', '10/20', '--rate-publish', '1.5/3', '--trust-proxy', '--max-body-bytes', '4096', '--stream-buffer-bytes', '65536', '--log-level', 'debug'],
+      ['--port', '1', '--host', '0.0.0.0', '--db', ':memory:', '--sync', 'normal', '--no-auth', '--rate-default', '10/20', '--rate-publish', '1.5/3', '--trust-proxy', '--max-body-bytes', '4096', '--stream-buffer-bytes', '65536', '--log-level', 'debug', '--log-format', 'pretty'],
       {},
     )
     expect(config).toEqual({
@@ -30,7 +30,9 @@ describe('parseNodeArgs', () => {
       maxBodyBytes: 4096,
       streamBufferBytes: 65536,
       logLevel: 'debug',
+      logFormat: 'pretty',
     })
+    expect(parseNodeArgs([], {}).config.logFormat).toBeUndefined() // chosen by the terminal at start
     expect(parseNodeArgs(['--no-rate-limits'], {}).config.rateLimits).toBeUndefined()
     expect(parseNodeArgs(['-h'], {}).help).toBe(true)
   })
@@ -45,6 +47,7 @@ describe('parseNodeArgs', () => {
     [['--rate-default', '0/5'], /positive rate/],
     [['--no-rate-limits', '--rate-default', '1/1'], /cannot be combined/],
     [['--log-level', 'loud'], /--log-level/],
+    [['--log-format', 'xml'], /--log-format must be json or pretty, got "xml"/],
     [['--db', ''], /--db/],
     [['--port'], /port/],
   ])('rejects %j', (argv, message) => {

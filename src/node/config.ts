@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_STREAM_BUFFER_BYTES } from './limits.ts'
+import { LOG_FORMATS, type LogFormat } from './logging.ts'
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.ts'
 import type { SyncMode } from './store/sqlite.ts'
 
@@ -19,6 +20,8 @@ export interface NodeConfig {
   maxBodyBytes: number
   streamBufferBytes: number
   logLevel: string
+  /** Undefined: pretty when stdout is a terminal, JSON otherwise. */
+  logFormat: LogFormat | undefined
 }
 
 /** What the CLI prints, followed by the URL, once it listens; test helpers wait for it. */
@@ -45,6 +48,8 @@ Options:
   --max-body-bytes <n>       largest request body (default: ${DEFAULT_MAX_BODY_BYTES}, the gRPC limit in base64 JSON)
   --stream-buffer-bytes <n>  backlog of a slow subscriber before its envelopes are dropped (default: ${DEFAULT_STREAM_BUFFER_BYTES})
   --log-level <level>        fatal, error, warn, info (default), debug (one line per request), trace
+  --log-format <json|pretty> json: one JSON object per line; pretty: readable lines (default:
+                             pretty when stdout is a terminal, json otherwise; no colour under CI)
   -h, --help                 show this help
 `
 
@@ -91,6 +96,7 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
         'max-body-bytes': { type: 'string' },
         'stream-buffer-bytes': { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -108,6 +114,10 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
   if (sync !== 'full' && sync !== 'normal') throw new ConfigError(`--sync must be full or normal, got "${sync}"`)
   const logLevel = v['log-level'] ?? 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`)
+  const logFormat = v['log-format'] as LogFormat | undefined
+  if (logFormat !== undefined && !LOG_FORMATS.includes(logFormat)) {
+    throw new ConfigError(`--log-format must be ${LOG_FORMATS.join(' or ')}, got "${logFormat}"`)
+  }
   if (v['no-rate-limits'] && (v['rate-default'] || v['rate-publish'])) {
     throw new ConfigError('--no-rate-limits cannot be combined with --rate-default or --rate-publish')
   }
@@ -123,6 +133,6 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
     : DEFAULT_STREAM_BUFFER_BYTES
   return {
     help: v.help === true,
-    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, logLevel },
+    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, logLevel, logFormat },
   }
 }

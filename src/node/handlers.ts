@@ -18,6 +18,7 @@ import { authenticate, authorizeTopics, type TokenVerifier } from './auth.ts'
 import type { Dispatcher } from './dispatcher.ts'
 import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
 import { sendJson, setCorsHeaders } from './http/respond.ts'
+import { topicFields } from './logging.ts'
 import { MAX_BATCH_QUERIES, MAX_MESSAGE_BYTES, MAX_TOPIC_LENGTH } from './limits.ts'
 import { planQuery, runQuery } from './query.ts'
 import type { TokenBucketLimiter } from './rateLimit.ts'
@@ -86,6 +87,7 @@ function checkEnvelopes(envelopes: readonly Envelope[]): void {
 const publish: Handler = async (services, ctx) => {
   const request = parse(parsePublishRequest, ctx.body)
   ctx.logFields.envelopes = request.envelopes.length
+  Object.assign(ctx.logFields, topicFields(request.envelopes.map((e) => e.contentTopic)))
   // The rate limit comes first (node-go checks the token first): a flood of garbage tokens
   // then costs the sender its bucket instead of costing the node signature checks.
   spend(services, 'publish', ctx.clientIp, request.envelopes.length)
@@ -140,10 +142,14 @@ function openStream(services: NodeServices, ctx: RequestContext, topics: string[
     // Whole lines only: the stream stays valid newline-delimited JSON.
     if (res.writableLength > 0 && res.writableLength + line.length > services.streamBufferBytes) {
       if (dropped++ === 0) services.logger.warn({ clientIp: ctx.clientIp }, 'slow subscriber: dropping envelopes')
+      ctx.logFields.dropped = dropped
       return
     }
     res.write(line)
+    ctx.logFields.delivered = (ctx.logFields.delivered as number) + 1
   }
+  ctx.logFields.delivered = 0
+  services.logger.debug({ path: ctx.req.url, clientIp: ctx.clientIp, ...(topics === 'all' ? { topics: 'all' } : topicFields(topics)) }, 'subscription opened')
   const subscription = services.dispatcher.subscribe(topics, write)
   services.streams.add(res)
   const close = () => {
@@ -172,12 +178,13 @@ const subscribe: Handler = async (services, ctx) => {
   if (request.contentTopics.length === 0) throw invalidArgument('content topics required')
   request.contentTopics.forEach((t, i) => checkTopic(t, `contentTopics[${i}]`))
   spend(services, 'default', ctx.clientIp, 1)
-  ctx.logFields.topics = request.contentTopics.length
+  Object.assign(ctx.logFields, topicFields(request.contentTopics))
   openStream(services, ctx, request.contentTopics)
 }
 
 const subscribeAll: Handler = async (services, ctx) => {
   spend(services, 'default', ctx.clientIp, 1)
+  ctx.logFields.topics = 'all'
   openStream(services, ctx, 'all')
 }
 

@@ -135,9 +135,13 @@ export class XmtpNode {
     const logFields: Record<string, unknown> = {}
     const clientVersion = req.headers['x-client-version']
     if (clientVersion) logFields.client = clientVersion
-    res.on('finish', () => {
+    // On 'close', not 'finish': a stream the client aborts never finishes, and its line (how
+    // long it lasted, what it delivered) is the one an operator looks for.
+    res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
-      this.logger.debug({ method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...logFields }, 'request')
+      const aborted = !res.writableFinished
+      const fields = { method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...logFields, ...(aborted && { aborted }) }
+      this.logger.debug(fields, aborted ? 'request ended by the client' : 'request')
     })
     try {
       if (this.closing) {
