@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 // Three layers, each runnable alone:
 //  unit     pure code, no processes, no network (src/**/*.test.ts)
-//  node     a real node process over HTTP (src/**/*.int.test.ts)
+//  node     a real node process over HTTP (src/**/*.int.test.ts), and the start script (scripts/**/*.int.test.ts)
 //  interop  real @xmtp/xmtp-js 13 clients against our node (**/*.interop.test.ts)
 // plus unit-libsecp256k1: the protocol library's unit tests again with the
 // libsecp256k1 (WebAssembly) secp256k1 backend installed, as Node hosts run it.
@@ -34,7 +34,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['src/**/*.int.test.ts'],
+          include: ['src/**/*.int.test.ts', 'scripts/**/*.int.test.ts'],
           environment: 'node',
           setupFiles: ['test/setup/libsecp256k1.ts'],
           testTimeout: 60_000,

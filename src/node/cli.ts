@@ -72,7 +72,15 @@ async function main(): Promise<void> {
   try {
     url = await node.listen(config.port, config.host)
   } catch (err) {
-    logger.fatal({ err, port: config.port, host: config.host }, 'cannot listen')
+    const code = (err as NodeJS.ErrnoException).code
+    const why =
+      code === 'EADDRINUSE'
+        ? `port ${config.port} on ${config.host} is already in use; choose another with --port <n> (or PORT=<n>)`
+        : code === 'EACCES'
+          ? `port ${config.port} needs more privileges than this user has; choose one above 1023`
+          : undefined
+    if (why) logger.fatal({ code, port: config.port, host: config.host }, `cannot listen: ${why}`)
+    else logger.fatal({ err, port: config.port, host: config.host }, 'cannot listen')
     await store.close()
     process.exit(1)
   }

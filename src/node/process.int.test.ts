@@ -75,7 +75,9 @@ describe('startup failures', () => {
 
   it('exits 1 when the port is taken', async () => {
     node = await startNode({ auth: false })
-    await expect(startNode({ args: ['--port', String(node.port)] })).rejects.toThrow(/code 1[\s\S]*cannot listen/)
+    await expect(startNode({ args: ['--port', String(node.port)] })).rejects.toThrow(
+      new RegExp(`code 1[\\s\\S]*cannot listen: port ${node.port} on 127\\.0\\.0\\.1 is already in use; choose another with --port <n> \\(or PORT=<n>\\)`),
+    )
   })
 })
 
