@@ -4,12 +4,15 @@ import { defineConfig } from 'vite'
 import preact from '@preact/preset-vite'
 import { crx } from '@crxjs/vite-plugin'
 import manifest, { buildTarget, ENTRY } from './manifest.config.ts'
+import { preactWithoutInnerHtml } from './scripts/build/preact-without-inner-html.ts'
 
 const target = buildTarget()
 
 export default defineConfig({
   plugins: [
     preact(),
+    // No innerHTML sink in the bundle (Parley never uses dangerouslySetInnerHTML): web-ext lint clean.
+    preactWithoutInnerHtml(),
     crx({
       manifest,
       browser: target,

@@ -10,6 +10,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "==> installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund
 fi
+# npm ci runs it as postinstall; again here for trees installed before it existed (idempotent, fast).
+node --import tsx scripts/build/patch-deps.ts
 
 if [ "${1:-}" = "--browsers" ]; then
   missing=()

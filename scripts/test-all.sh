@@ -26,13 +26,28 @@ step() {
   fi
 }
 
+# A build that warns fails the step: warnings left alone soon hide the one that matters.
+quiet_build() {
+  local out
+  if ! out=$(npm run --silent build 2>&1); then
+    echo "$out"
+    return 1
+  fi
+  if grep -qiE '(^|[^a-z])warn(ing)?s?([^a-z]|$)' <<<"$out"; then
+    echo "$out"
+    echo "error: the build printed warnings (above)"
+    return 1
+  fi
+  echo "$out" | grep -E '^✓ built' || true
+}
+
 step "typecheck" npx tsc --noEmit
 step "unit tests" npx vitest run --project unit
 step "protocol unit tests on the libsecp256k1 backend" npx vitest run --project unit-libsecp256k1
 # Built once here; the e2e and lint steps run on this build (their npm scripts rebuild first
 # for use on their own).
-step "build (chrome + firefox)" npm run --silent build
-step "firefox lint (web-ext)" npx web-ext lint --source-dir dist/firefox
+step "build (chrome + firefox), no warnings" quiet_build
+step "firefox lint (web-ext), no warnings" npx web-ext lint --source-dir dist/firefox --warnings-as-errors
 step "chromium e2e" node e2e/run-chromium.mjs
 step "firefox e2e" node e2e/run-firefox.mjs
 step "node tests (real node process over HTTP)" npx vitest run --project node
