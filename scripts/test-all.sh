@@ -3,6 +3,8 @@
 # Installs what is missing, then runs every layer and stops at the first failing one.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# CI logs are read as plain text: no colour codes from any tool (build, vitest, the node).
+if [ -n "${CI:-}" ] && [ "${CI}" != "false" ]; then export NO_COLOR=1; fi
 
 bash scripts/ensure-deps.sh --browsers || exit 1
 
