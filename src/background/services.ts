@@ -93,3 +93,25 @@ export interface ActiveSession {
   account: AccountView
   data: AccountData
 }
+
+/**
+ * What handler factories receive (src/background/handlers/*): `createWalletHandlers(ctx)`,
+ * `createMessagingHandlers(ctx)`, `createSiteHandlers(ctx)`, `createDappHandlers(ctx)`; the
+ * table in handlers.ts spreads them together, so the compiler checks one handler per method.
+ */
+export interface BackgroundContext {
+  wallet: WalletService
+  /** The active account's session; null while locked or while its XMTP identity is not ready. */
+  activeSession(): ActiveSession | null
+  /** Fires on lock, unlock, account switch and when a session becomes ready. */
+  onSessionChange(listener: (session: ActiveSession | null) => void): () => void
+  /** chrome.storage.local, for modules that keep their own records (sites, approvals, settings). */
+  local: StorageArea
+  /** chrome.storage.session (cleared on browser restart), for state that must survive worker restarts only. */
+  session: StorageArea
+  /** Opens an extension page in a popup window (the approval window); resolves with its window id. */
+  openWindow(path: string, size: { width: number; height: number }): Promise<number>
+  /** Fires when a window opened with openWindow closes (closing an approval window rejects it). */
+  onWindowClosed(listener: (windowId: number) => void): () => void
+  now(): number
+}
