@@ -21,6 +21,7 @@ const STATUS: Record<string, string> = {
 export class ConnectionGuard {
   private readonly byIp = new Map<string, number>()
   private refused = 0
+  private total = 0
 
   constructor(server: Server, private readonly options: ConnectionGuardOptions) {
     // Node refuses (destroys) connections past maxConnections itself.
@@ -47,7 +48,14 @@ export class ConnectionGuard {
     return this.refused
   }
 
+  /** Connections open now (admitted and not yet closed). */
+  get openCount(): number {
+    return this.total
+  }
+
   private admit(socket: Socket): void {
+    this.total++
+    socket.once('close', () => this.total--)
     if (this.options.maxConnectionsPerIp === Infinity) return
     const ip = socket.remoteAddress ?? 'ip_unknown'
     const count = (this.byIp.get(ip) ?? 0) + 1

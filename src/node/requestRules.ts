@@ -18,6 +18,8 @@ import {
 export interface BodyRules {
   maxBytes: number
   guard: JsonGuardLimits
+  /** What the endpoint's limits are, for refusals. */
+  hint: string
 }
 
 /** JSON values an envelope may take (object, three keys, three values, room for extras). */
@@ -28,9 +30,10 @@ const VALUES_BASE = 256
 
 /** The body cap and JSON bounds of one method; no cap exceeds `maxBodyBytes` (--max-body-bytes). */
 export function bodyRules(method: MessageApiMethod, limits: Readonly<NodeLimits>, maxBodyBytes: number): BodyRules {
-  const small = (topics: number, queries: number): BodyRules => ({
+  const small = (topics: number, queries: number, hint: string): BodyRules => ({
     maxBytes: Math.min(maxBodyBytes, BODY_BYTES_BASE + topics * BODY_BYTES_PER_TOPIC + queries * 1024),
-    guard: { maxDepth: MAX_JSON_DEPTH, maxValues: VALUES_BASE + 2 * topics + queries * VALUES_PER_QUERY, maxStringBytes: MAX_OTHER_STRING_BYTES },
+    guard: { maxDepth: MAX_JSON_DEPTH, maxValues: VALUES_BASE + 2 * topics + queries * VALUES_PER_QUERY, maxStringBytes: MAX_OTHER_STRING_BYTES, hint },
+    hint,
   })
   switch (method) {
     case 'publish':
@@ -40,16 +43,18 @@ export function bodyRules(method: MessageApiMethod, limits: Readonly<NodeLimits>
           maxDepth: MAX_JSON_DEPTH,
           maxValues: VALUES_BASE + VALUES_PER_ENVELOPE * limits.maxPublishEnvelopes,
           maxStringBytes: MAX_PUBLISH_STRING_BYTES,
+          hint: `a publish carries at most ${limits.maxPublishEnvelopes} envelopes`,
         },
+        hint: `a publish carries at most ${limits.maxPublishEnvelopes} envelopes`,
       }
     case 'query':
-      return small(limits.maxQueryTopics, 1)
+      return small(limits.maxQueryTopics, 1, `a query names at most ${limits.maxQueryTopics} topics`)
     case 'batchQuery':
-      return small(limits.maxBatchTopics, MAX_BATCH_QUERIES)
+      return small(limits.maxBatchTopics, MAX_BATCH_QUERIES, `a batch names at most ${limits.maxBatchTopics} topics in at most ${MAX_BATCH_QUERIES} queries`)
     case 'subscribe':
-      return small(limits.maxSubscribeTopics, 1)
+      return small(limits.maxSubscribeTopics, 1, `a subscription names at most ${limits.maxSubscribeTopics} topics`)
     case 'subscribeAll':
-      return small(0, 1)
+      return small(0, 1, 'subscribe-all takes an empty request')
   }
 }
 

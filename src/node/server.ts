@@ -46,6 +46,7 @@ export class XmtpNode {
   private readonly maxBodyBytes: number
   private readonly limits: Readonly<NodeLimits>
   private readonly bodyBudget: BodyBudget
+  private readonly connections: ConnectionGuard
   private readonly startedAt = Date.now()
   private inFlight = 0
   private idle: (() => void) | undefined
@@ -97,7 +98,7 @@ export class XmtpNode {
       })
       },
     )
-    new ConnectionGuard(this.server, {
+    this.connections = new ConnectionGuard(this.server, {
       logger: this.logger,
       maxConnections: nodeLimits.maxConnections,
       // Behind a trusted proxy every connection comes from the proxy; it must cap per client.
@@ -185,6 +186,8 @@ export class XmtpNode {
       const rules = bodyRules(method, this.limits, this.maxBodyBytes)
       const raw = await readBody(req, {
         maxBytes: rules.maxBytes,
+        // The publish cap is the operator's --max-body-bytes; say so only for the small ones.
+        hint: method === 'publish' ? undefined : rules.hint,
         guard: rules.guard,
         idleTimeoutMs: this.limits.bodyTimeoutMs,
         budget: this.bodyBudget,
@@ -238,6 +241,8 @@ export class XmtpNode {
       subscribedTopics: this.services.dispatcher.topicRegistrations,
       streamBufferedBytes: this.services.streamBudget.heldBytes,
       bodyBufferedBytes: this.bodyBudget.heldBytes,
+      connections: this.connections.openCount,
+      streams: this.services.streamSlots.open,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
     })
   }

@@ -12,8 +12,8 @@ import { JsonGuard, type JsonGuardLimits } from './jsonGuard.ts'
  * over its receive limit). The real gateway would turn code 8 into 429, which tells clients to
  * retry the same request; 413 says that retrying cannot help.
  */
-export function bodyTooLarge(limit: number): ApiError {
-  return new ApiError(GrpcCode.RESOURCE_EXHAUSTED, `request body is larger than the ${limit}-byte limit`, { status: 413 })
+export function bodyTooLarge(limit: number, hint?: string): ApiError {
+  return new ApiError(GrpcCode.RESOURCE_EXHAUSTED, `request body is larger than the ${limit}-byte limit${hint ? ` (${hint})` : ''}`, { status: 413 })
 }
 
 /** The client closed or reset the connection before its body was complete: not our error. */
@@ -40,6 +40,8 @@ export class BodyBudget {
 
 export interface ReadBodyOptions {
   maxBytes: number
+  /** Said in a 413 (what bounds this endpoint's body). */
+  hint?: string
   /** Longest silence between two chunks. */
   idleTimeoutMs: number
   guard: JsonGuardLimits
@@ -54,7 +56,7 @@ const busy = () =>
 
 export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promise<Buffer> {
   const declared = Number(req.headers['content-length'])
-  if (Number.isFinite(declared) && declared > options.maxBytes) return Promise.reject(bodyTooLarge(options.maxBytes))
+  if (Number.isFinite(declared) && declared > options.maxBytes) return Promise.reject(bodyTooLarge(options.maxBytes, options.hint))
   const guard = new JsonGuard(options.guard)
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -89,7 +91,7 @@ export function readBody(req: IncomingMessage, options: ReadBodyOptions): Promis
       armTimer()
       size += chunk.length
       try {
-        if (size > options.maxBytes) throw bodyTooLarge(options.maxBytes)
+        if (size > options.maxBytes) throw bodyTooLarge(options.maxBytes, options.hint)
         if (options.budget && !options.budget.take(chunk.length)) {
           size -= chunk.length
           throw busy()

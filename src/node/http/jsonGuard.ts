@@ -14,6 +14,8 @@ export interface JsonGuardLimits {
   maxValues: number
   /** Longest string, in bytes of JSON text between its quotes. */
   maxStringBytes: number
+  /** Appended to refusals, e.g. "a query names at most 1000 topics". */
+  hint?: string
 }
 
 const QUOTE = 0x22
@@ -41,7 +43,7 @@ export class JsonGuard {
       if (this.inString) {
         if (this.escaped) {
           this.escaped = false
-          this.stringBytes++
+          if (++this.stringBytes > this.limits.maxStringBytes) throw this.fail(`a string is longer than ${this.limits.maxStringBytes} bytes`)
           i++
           continue
         }
@@ -54,8 +56,10 @@ export class JsonGuard {
         if (this.stringBytes > this.limits.maxStringBytes) throw this.fail(`a string is longer than ${this.limits.maxStringBytes} bytes`)
         i = stop
         if (i >= end) break
-        if (chunk[i] === BACKSLASH) this.escaped = true
-        else this.inString = false
+        if (chunk[i] === BACKSLASH) {
+          this.escaped = true
+          this.stringBytes++
+        } else this.inString = false
         i++
         continue
       }
@@ -90,7 +94,7 @@ export class JsonGuard {
   }
 
   private fail(reason: string): ApiError {
-    return invalidArgument(`request body refused: ${reason}`)
+    return invalidArgument(`request body refused: ${reason}${this.limits.hint ? ` (${this.limits.hint})` : ''}`)
   }
 }
 
