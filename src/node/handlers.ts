@@ -69,17 +69,17 @@ function parse<T>(parser: (value: unknown) => T, value: unknown): T {
 }
 
 /**
- * Takes `cost` tokens of `clientIp`'s bucket (429 with Retry-After when it is short). A cost
- * larger than the whole bucket can never pass, so it gets 413 saying so, not a 429 that
+ * Takes `cost` tokens of `clientIp`'s bucket (429 with Retry-After when it is short). A request
+ * whose whole cost (`requestCost`, some of it maybe paid earlier) is larger than the bucket can never pass, so it gets 413 saying so, not a 429 that
  * invites a retry.
  */
-export function spend(services: NodeServices, kind: LimiterKind, clientIp: string, cost: number): void {
+export function spend(services: NodeServices, kind: LimiterKind, clientIp: string, cost: number, requestCost = cost): void {
   const limiter = services.limiters?.[kind]
   if (!limiter || cost <= 0) return
-  if (cost > limiter.limit.burst) {
+  if (requestCost > limiter.limit.burst) {
     throw new ApiError(
       GrpcCode.RESOURCE_EXHAUSTED,
-      `request costs ${cost} of rate limit ${limiter.name}, more than its whole bucket of ${limiter.limit.burst}: split it into smaller requests`,
+      `request costs ${requestCost} of rate limit ${limiter.name}, more than its whole bucket of ${limiter.limit.burst}: split it into smaller requests`,
       { status: 413 },
     )
   }
@@ -93,7 +93,7 @@ export function spend(services: NodeServices, kind: LimiterKind, clientIp: strin
 function settle(services: NodeServices, ctx: RequestContext, kind: LimiterKind, total: number): void {
   const more = total - ctx.prepaid[kind]
   if (more <= 0) return
-  spend(services, kind, ctx.clientIp, more)
+  spend(services, kind, ctx.clientIp, more, total)
   ctx.prepaid[kind] += more
 }
 

@@ -197,7 +197,7 @@ export class XmtpNode {
             ? (size) => {
                 const owed = publishBytesCost(size) - prepaid.publish
                 if (owed > 0) {
-                  spend(this.services, 'publish', clientIp, owed)
+                  spend(this.services, 'publish', clientIp, owed, owed + prepaid.publish)
                   prepaid.publish += owed
                 }
               }
