@@ -116,6 +116,15 @@ describe('connection floods', () => {
     await expect.poll(async () => (await health()).connections, { timeout: 10_000 }).toBe(1) // only the /healthz request itself
   })
 
+  it('keeps streams open past the request, headers and keep-alive timeouts (they bound receiving a request, not a stream)', async () => {
+    node = await startNode({ auth: false, args: ['--request-timeout-ms', '500', '--headers-timeout-ms', '500', '--keep-alive-timeout-ms', '500', '--body-timeout-ms', '500'] })
+    const stream = await openStream(api('subscribe'), { contentTopics: [T] })
+    await new Promise((r) => setTimeout(r, 2_500))
+    expect((await post(api('publish'), { envelopes: [{ contentTopic: T, timestampNs: '1', message: 'AA==' }] })).status).toBe(200)
+    expect(await stream.next(1)).toEqual([{ result: { contentTopic: T, timestampNs: '1', message: 'AA==' } }])
+    stream.close()
+  })
+
   it('caps open streams per address with a 429 naming the cap; other addresses still subscribe', async () => {
     node = await startNode({ auth: false, args: ['--max-streams-per-ip', '3'] })
     const streams = await Promise.all(Array.from({ length: 3 }, () => openStream(api('subscribe'), { contentTopics: [T] })))
