@@ -3,7 +3,9 @@
 // attacker; and publish → delivery latency with 1, 100 and 1,000 subscribers.
 // (Under bench/lib so bench/run.ts does not run it as a bench of its own.)
 
+import { spawn } from 'node:child_process'
 import { Agent, request } from 'node:http'
+import { fileURLToPath } from 'node:url'
 import { connect, type Socket } from 'node:net'
 import { startNode } from '../../src/node/testing/nodeProcess.ts'
 
@@ -28,26 +30,22 @@ function timed(agent: Agent, url: string, body?: string): Promise<number> {
   })
 }
 
-/** Sends `bytes` of `fill` as one body, as fast as the node takes it; resolves when the node answered or cut it off. */
-function attackOnce(url: string, bytes: number, fill: Buffer): Promise<number> {
-  return new Promise((resolve) => {
-    let sent = 0
-    const req = request(url, { method: 'POST', agent: false, headers: { 'Content-Length': String(bytes) } }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(sent))
-      res.on('error', () => resolve(sent))
-    })
-    req.on('error', () => resolve(sent))
-    const pump = () => {
-      while (sent < bytes && !req.destroyed) {
-        const chunk = fill.subarray(0, Math.min(fill.length, bytes - sent))
-        sent += chunk.length
-        if (!req.write(chunk)) return void req.once('drain', pump)
-      }
-      req.end()
-    }
-    pump()
+/** Starts bench/lib/attacker.ts against `url` in its own process. */
+async function startAttacker(url: string, publishBytes: number, queryBytes: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./attacker.ts', import.meta.url)), url, String(publishBytes), String(queryBytes)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   })
+  let output = ''
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d))
+  while (!output.includes('ready')) await new Promise((r) => setTimeout(r, 20))
+  return {
+    async stop(): Promise<{ attacks: number; bytes: number }> {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+      return JSON.parse(output.split('\n').find((l) => l.startsWith('{'))!)
+    },
+  }
 }
 
 export async function attackLatency(report: Report, options: { samples: number; maxBodyBytes: number }): Promise<void> {
@@ -68,26 +66,14 @@ export async function attackLatency(report: Report, options: { samples: number; 
       return { health, query }
     }
     const calm = await measure()
-    // The attacker: two connections at a time, each a maximal body of `[` (publish takes the
-    // largest body; a query's cap is far smaller), alternating endpoints.
-    const brackets = Buffer.alloc(1024 * 1024, '[')
-    let running = true
-    let attacks = 0
-    let attackBytes = 0
-    const attacker = async (path: string, bytes: number) => {
-      while (running) {
-        attackBytes += await attackOnce(`${node.url}/message/v1/${path}`, bytes, brackets)
-        attacks++
-      }
-    }
+    // The attacker, in its own process: maximal bodies of `[` to publish and query, two at a time.
+    const attacker = await startAttacker(node.url, options.maxBodyBytes, 704 * 1024)
     const started = performance.now()
-    const attackers = [attacker('publish', options.maxBodyBytes), attacker('query', 704 * 1024)]
     const stormy = await measure()
-    running = false
-    await Promise.all(attackers)
+    const { attacks, bytes: attackBytes } = await attacker.stop()
     const seconds = (performance.now() - started) / 1000
     report('/healthz, no attacker', fmt(calm.health), `${options.samples} requests from another address`)
-    report('/healthz, malformed-body attacker', fmt(stormy.health), `${attacks} bodies refused (${Math.round(attacks / seconds)}/s, ${(attackBytes / seconds / 1e6).toFixed(1)} MB/s sent)`)
+    report('/healthz, malformed-body attacker', fmt(stormy.health), `${attacks} bodies refused (${Math.round(attacks / seconds)}/s, ${(attackBytes / seconds / 1e6).toFixed(1)} MB/s offered)`)
     report('100-row query, no attacker', fmt(calm.query))
     report('100-row query, malformed-body attacker', fmt(stormy.query), 'maximal bodies of `[` to publish and query')
   } finally {
