@@ -81,21 +81,22 @@ export class XmtpNode {
     this.server = createServer(
       {
         keepAliveTimeout: nodeLimits.keepAliveTimeoutMs,
-        headersTimeout: nodeLimits.headersTimeoutMs,
+        // Node requires headersTimeout ≤ requestTimeout.
+        headersTimeout: Math.min(nodeLimits.headersTimeoutMs, nodeLimits.requestTimeoutMs),
         requestTimeout: nodeLimits.requestTimeoutMs,
         // How often Node looks for connections past those timeouts (its default is 30 s).
         connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(nodeLimits.headersTimeoutMs / 4))),
       },
       (req, res) => {
-      this.inFlight++
-      res.on('close', () => {
-        if (--this.inFlight === 0) this.idle?.()
-      })
-      this.handle(req, res).catch((err) => {
-        this.logger.error({ err }, 'request handling failed')
-        if (!res.headersSent) res.writeHead(500).end()
-        else res.destroy()
-      })
+        this.inFlight++
+        res.on('close', () => {
+          if (--this.inFlight === 0) this.idle?.()
+        })
+        this.handle(req, res).catch((err) => {
+          this.logger.error({ err }, 'request handling failed')
+          if (!res.headersSent) res.writeHead(500).end()
+          else res.destroy()
+        })
       },
     )
     this.connections = new ConnectionGuard(this.server, {
