@@ -184,7 +184,8 @@ export function decodeRequest(bytes: Uint8Array): CatchUpRequest {
   } catch (err) {
     throw err instanceof FrameError ? err : new FrameError('request is not JSON')
   }
-  if (typeof json !== 'object' || json === null) throw new FrameError('request must be a JSON object')
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FrameError('request must be a JSON object')
+  if (json.kind !== 'topics' && json.kind !== 'envelopes') throw new FrameError('kind must be topics or envelopes')
   const startNs = nanos(json.startNs, 'startNs')
   const endNs = nanos(json.endNs, 'endNs')
   if (json.kind === 'topics') {
