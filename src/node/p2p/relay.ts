@@ -47,6 +47,8 @@ export interface RelayStats {
 interface Pending {
   envelopes: readonly Envelope[]
   authorization: string | undefined
+  /** Holds an owner-only topic: gossiped alone, so a peer that refuses it refuses nothing else. */
+  restricted: boolean
   bytes: number
 }
 
@@ -101,12 +103,13 @@ export class GossipRelay {
   enqueue(envelopes: readonly Envelope[], proof: PublishProof): void {
     if (this.stopped || envelopes.length === 0) return
     // The token goes along only where a peer needs it: owner-only topics.
-    const authorization = envelopes.some((e) => restrictedTopicOwner(e.contentTopic) !== undefined) ? proof.authorization : undefined
+    const restricted = envelopes.some((e) => restrictedTopicOwner(e.contentTopic) !== undefined)
+    const authorization = restricted ? proof.authorization : undefined
     // One client request may hold up to 50 MB: split it into gossip-sized pieces.
     let piece: Envelope[] = []
     let bytes = 0
     const flush = () => {
-      if (piece.length > 0) this.push({ envelopes: piece, authorization, bytes })
+      if (piece.length > 0) this.push({ envelopes: piece, authorization, restricted, bytes })
       piece = []
       bytes = 0
     }
@@ -141,7 +144,7 @@ export class GossipRelay {
     let bytes = first.bytes
     while (this.head < this.queue.length) {
       const next = this.queue[this.head]!
-      if (next.authorization !== first.authorization || bytes + next.bytes > this.limits.mergeBytes) break
+      if (first.restricted || next.restricted || bytes + next.bytes > this.limits.mergeBytes) break
       envelopes.push(...next.envelopes)
       bytes += next.bytes
       this.head++
@@ -152,7 +155,7 @@ export class GossipRelay {
     }
     this.stats.queuedBytes -= bytes
     this.stats.queuedEnvelopes -= envelopes.length
-    return { envelopes, authorization: first.authorization, bytes }
+    return { envelopes, authorization: first.authorization, restricted: first.restricted, bytes }
   }
 
   private async drain(): Promise<void> {
@@ -219,7 +222,14 @@ export class GossipRelay {
   private readonly onMessage = (event: CustomEvent<Message>): void => {
     const message = event.detail
     if (message.topic !== ENVELOPES_TOPIC) return
-    const batch = this.decoded.get(message.data) ?? decodeBatch(message.data)
+    let batch = this.decoded.get(message.data)
+    if (!batch) {
+      try {
+        batch = decodeBatch(message.data)
+      } catch {
+        return // refused by the validator already; nothing to deliver
+      }
+    }
     this.stats.receivedFrames++
     this.stats.receivedEnvelopes += batch.envelopes.length
     this.sink.accept(batch.envelopes, 'peer').catch((err) => this.logger.error({ err }, 'could not store envelopes from a peer'))
