@@ -27,7 +27,7 @@ beforeAll(async () => {
   token = await alice.token()
   ;[b, c] = await Promise.all([startB(), startNetNode({ bootstrap: [a.bareAddress], rateLimits: false })])
   await Promise.all([waitForPeers(a, [b.peerId, c.peerId]), waitForPeers(b, [a.peerId, c.peerId])])
-})
+}, 150_000)
 afterAll(async () => {
   await Promise.all([a, b, c].map((n) => n?.stop()))
   rmSync(dir, { recursive: true, force: true })
@@ -52,7 +52,7 @@ async function load(node: NetNode, label: string, requests: number, onHalf?: () 
   return sent
 }
 
-it('a node killed during a publish load catches up on restart and holds what the others hold', async () => {
+it('a node killed during a publish load catches up on restart and holds what the others hold', { timeout: 300_000 }, async () => {
   const peerIdBefore = b.peerId
   expect(statSync(join(dir, 'b.db.p2p-key')).mode & 0o777).toBe(0o600)
   let killedAt = 0

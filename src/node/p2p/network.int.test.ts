@@ -34,13 +34,13 @@ beforeAll(async () => {
   // B knows A's full address (with peer id, through @libp2p/bootstrap); C only its TCP address.
   ;[b, c] = await Promise.all([startNetNode({ bootstrap: [a.addresses[0]!] }), startNetNode({ bootstrap: [a.bareAddress] })])
   await Promise.all([waitForPeers(a, [b.peerId, c.peerId]), waitForPeers(b, [a.peerId, c.peerId]), waitForPeers(c, [a.peerId, b.peerId])])
-})
+}, 150_000)
 afterAll(async () => {
   await Promise.all([a, b, c].map((n) => n?.stop()))
 })
 
 describe('three nodes', () => {
-  it('publish at A, stream at B, query at C; each node stores the envelope once', async () => {
+  it('publish at A, stream at B, query at C; each node stores the envelope once', { timeout: 120_000 }, async () => {
     const t = topic()
     const stream = await openStream(`${b.url}/message/v1/subscribe`, { contentTopics: [t] })
     expect((await publish(a, [envelope(t, 1_700_000_000_000_000_001n, 'hello network')])).status).toBe(200)
@@ -85,7 +85,7 @@ describe('three nodes', () => {
     } finally {
       await d.stop()
     }
-  })
+  }, 120_000)
 })
 
 describe('a misbehaving peer', () => {
@@ -107,7 +107,7 @@ describe('a misbehaving peer', () => {
     await rogue?.stop()
   })
 
-  it('drops malformed, oversized and unproven gossip; the nodes keep running and relaying', async () => {
+  it('drops malformed, oversized and unproven gossip; the nodes keep running and relaying', { timeout: 120_000 }, async () => {
     const before = (await healthOf(a)).p2p.relay.rejectedFrames as number
     const bobContact = `/xmtp/0/contact-${bob.address}/proto`
     const big = topic()
