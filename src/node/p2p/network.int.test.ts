@@ -15,7 +15,7 @@ import { createIdentity, type TestIdentity } from '../testing/identities.ts'
 import { openStream, post } from '../testing/http.ts'
 import { encodeBatch } from './frames.ts'
 import { ENVELOPES_TOPIC } from './relay.ts'
-import { healthOf, startNetNode, topicContents, waitFor, waitForPeers, type NetNode } from './testing.ts'
+import { healthOf, peersOf, startNetNode, topicContents, waitFor, waitForPeers, type NetNode } from './testing.ts'
 
 let a: NetNode, b: NetNode, c: NetNode
 let alice: TestIdentity
@@ -36,7 +36,8 @@ beforeAll(async () => {
   await Promise.all([waitForPeers(a, [b.peerId, c.peerId]), waitForPeers(b, [a.peerId, c.peerId]), waitForPeers(c, [a.peerId, b.peerId])])
 }, 150_000)
 afterAll(async () => {
-  await Promise.all([a, b, c].map((n) => n?.stop()))
+  // A clean stop (exit 0) also stops libp2p and the relay.
+  expect(await Promise.all([a, b, c].map((n) => n?.stop()))).toEqual([0, 0, 0])
 })
 
 describe('three nodes', () => {
@@ -86,6 +87,16 @@ describe('three nodes', () => {
       await d.stop()
     }
   }, 120_000)
+})
+
+it('--p2p-announce replaces the advertised address', { timeout: 60_000 }, async () => {
+  const lone = await startNetNode({ args: ['--p2p-announce', '/dns4/node.example/tcp/6001'] })
+  try {
+    expect(lone.addresses).toEqual([`/dns4/node.example/tcp/6001/p2p/${lone.peerId}`])
+    expect((await peersOf(lone)).addresses).toEqual(lone.addresses)
+  } finally {
+    await lone.stop()
+  }
 })
 
 describe('a misbehaving peer', () => {
