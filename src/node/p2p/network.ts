@@ -28,6 +28,7 @@ export const CATCHUP_MARGIN_NS = 10n * 60n * 1_000_000_000n
 const KEEP_ALIVE_TAG = 'keep-alive-parley'
 const LONELY_REDIAL_MS = 5_000
 const STATE_WRITE_MS = 5_000
+const SUBSCRIBE_WAIT_MS = 5_000
 
 export interface P2pOptions {
   /** Interface to listen on (an IPv4 or IPv6 address) and TCP port (0 picks one). */
@@ -211,6 +212,9 @@ export class P2pNetwork {
     this.queue = this.queue.then(async () => {
       if (this.stopped) return
       try {
+        // Start once the peer relays with us: what it gossips from then on reaches us live, so
+        // the catch-up below and the live relay leave no gap between them.
+        await this.untilRelaying(id)
         const result = await this.catchUp.from(peer, since)
         this.synced = true
         this.options.logger.info({ ...result, since: String(since) }, 'caught up with a peer')
@@ -220,6 +224,14 @@ export class P2pNetwork {
         this.catchingUp.delete(id)
       }
     })
+  }
+
+  private async untilRelaying(id: string): Promise<void> {
+    const deadline = Date.now() + SUBSCRIBE_WAIT_MS
+    const relaying = () => this.libp2p.services.pubsub.getSubscribers(ENVELOPES_TOPIC).some((p) => p.toString() === id)
+    while (!relaying() && Date.now() < deadline && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 100))
+    // Our own subscription reaches the peer in the same exchange; give it a moment to land.
+    await new Promise((resolve) => setTimeout(resolve, 250))
   }
 
   /** Where the next start's catch-up begins: the last moment we were in sync, minus a margin. */
