@@ -14,6 +14,8 @@ Options:
   --browser[=chromium|firefox]  also open a fresh browser profile with the extension loaded
                                 (Chromium by default; see npm run browser -- --help)
   --no-build                    use the existing build in dist/ instead of building
+  --nodes <n>                   a local peer-to-peer network of n nodes instead of one
+                                (scripts/start-network.sh)
   -h, --help                    show this help
 
 Environment:
@@ -26,11 +28,16 @@ TXT
 # --- options --------------------------------------------------------------------------------
 build=yes
 browser=
+nodes=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --browser) browser=chromium ;;
     --browser=chromium | --browser=firefox) browser="${1#--browser=}" ;;
     --no-build) build= ;;
+    --nodes)
+      nodes="${2:-}"
+      [ -n "$nodes" ] || { echo "error: --nodes needs a count, e.g. --nodes 3" >&2; exit 2; }
+      shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "error: unknown option \"$1\"" >&2; echo >&2; usage >&2; exit 2 ;;
   esac
@@ -45,7 +52,8 @@ log_level="${LOG_LEVEL:-info}"
 
 # --- checks, before the slow part -----------------------------------------------------------
 bash scripts/ensure-deps.sh
-node --import tsx scripts/start/preflight.ts --host "$host" --port "$port" --db "$db" || exit $?
+# (a network checks its own ports: scripts/start-network.sh)
+[ -n "$nodes" ] || node --import tsx scripts/start/preflight.ts --host "$host" --port "$port" --db "$db" || exit $?
 
 # --- the extension --------------------------------------------------------------------------
 if [ -n "$build" ]; then
@@ -78,6 +86,8 @@ cat <<TXT
   Or try it in a fresh browser profile with the extension already loaded: npm run browser
 
 TXT
+# `--nodes <n>`: the network script prints its own nodes' URLs and runs them.
+if [ -n "$nodes" ]; then exec bash scripts/start-network.sh "$nodes"; fi
 if [ "$port" = "0" ]; then
   echo "==> starting the XMTP node on a free port of $host (database: $db_shown; Ctrl+C to stop)"
   echo "    It prints its URL below; enter that URL as the node URL in Parley's settings."
