@@ -79,13 +79,21 @@ describe('node logs', () => {
   const onTerminal = (env: Record<string, string | undefined>, extra = '') =>
     new Promise<string>((resolve, reject) => {
       const command = `${process.execPath} --import tsx ${CLI} --port 0 --db :memory: --no-auth ${extra}`
-      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+      // Its own process group, so a stop reaches `script` and the node under it together.
+      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+      const stop = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, signal)
+        } catch {
+          // already gone
+        }
+      }
       let out = ''
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         out += chunk
-        if (/authentication is OFF[^\n]*\n/.test(out)) child.kill('SIGTERM')
+        if (/authentication is OFF[^\n]*\n/.test(out)) stop('SIGTERM')
       })
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+      const timer = setTimeout(() => stop('SIGKILL'), 30_000)
       child.once('exit', () => {
         clearTimeout(timer)
         if (!out.includes('node started')) reject(new Error(`no start line on the terminal:\n${out}`))
