@@ -1,0 +1,47 @@
+// Says out loud when something is wrong: the worker does not answer, or the node is down (a
+// live worker with a dead node is still "offline" for messages). Nothing shows when all is well.
+import { useAppState, useServices } from '../context.ts'
+import { describeNode, describeWorker } from '../status.ts'
+import { Icon } from './Icon.tsx'
+
+export function HealthBanner() {
+  const { store } = useServices()
+  const worker = useAppState((s) => s.worker)
+  const node = useAppState((s) => s.node)
+  if (worker.state === 'offline') {
+    return (
+      <div class="banner bad" role="alert">
+        <Icon name="alert" size={16} />
+        <span>{describeWorker(worker).detail}</span>
+        <button type="button" class="link-button" onClick={() => void store.refresh()}>
+          Retry
+        </button>
+      </div>
+    )
+  }
+  if (node && !node.reachable) {
+    return (
+      <div class="banner warn" role="status" data-testid="node-offline">
+        <Icon name="alert" size={16} />
+        <span>{describeNode(node).detail}. Messages you send wait until it is back.</span>
+        <button type="button" class="link-button" onClick={() => void store.checkNode()}>
+          Check again
+        </button>
+      </div>
+    )
+  }
+  return null
+}
+
+/** A small dot + label for headers: the node's reachability. */
+export function NodePill() {
+  const node = useAppState((s) => s.node)
+  const line = describeNode(node)
+  return (
+    <span class={`pill tone-${line.tone}`} title={line.detail} data-testid="node-pill">
+      <span class="dot" aria-hidden="true" />
+      <span class="visually-hidden">{line.detail}</span>
+      <span aria-hidden="true">{line.label}</span>
+    </span>
+  )
+}
