@@ -28,16 +28,17 @@ export function useAppState<T>(select: (state: AppState) => T): T {
   const value = select(store.snapshot)
   const last = useRef(value)
   last.current = value
-  useEffect(
-    () =>
-      store.subscribe(() => {
-        const next = selectRef.current(store.snapshot)
-        if (next !== last.current) {
-          last.current = next
-          bump((n) => n + 1)
-        }
-      }),
-    [store],
-  )
+  useEffect(() => {
+    const check = () => {
+      const next = selectRef.current(store.snapshot)
+      if (next !== last.current) {
+        last.current = next
+        bump((n) => n + 1)
+      }
+    }
+    const unsubscribe = store.subscribe(check)
+    check() // the state may have changed between render and this effect
+    return unsubscribe
+  }, [store])
   return value
 }

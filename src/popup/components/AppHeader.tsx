@@ -4,7 +4,7 @@ import { shortAddress } from '../lib/address.ts'
 import { navigate } from '../router.ts'
 import { errorText } from '../store.ts'
 import { Avatar } from './Avatar.tsx'
-import { NodePill } from './HealthBanner.tsx'
+import { NodeDot, NodeStatusText } from './HealthBanner.tsx'
 import { Icon } from './Icon.tsx'
 
 export function AppHeader() {
@@ -25,13 +25,18 @@ export function AppHeader() {
   return (
     <header class="app-header">
       <a class="account-chip" href="#/accounts" aria-label={`Accounts (active: ${account?.label ?? 'none'})`}>
-        {account && <Avatar address={account.address} size={32} />}
+        {account && (
+          <span class="avatar-with-status">
+            <Avatar address={account.address} size={34} />
+            <NodeDot />
+          </span>
+        )}
         <span class="account-text">
           <span class="account-label">{account?.label ?? 'Parley'}</span>
           {account && <span class="account-address mono">{shortAddress(account.address)}</span>}
         </span>
       </a>
-      <NodePill />
+      <NodeStatusText />
       <div class="header-actions">
         <button type="button" class="icon-button" aria-label="New conversation" title="New conversation" onClick={() => navigate({ name: 'new' })}>
           <Icon name="compose" />

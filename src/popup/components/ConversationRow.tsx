@@ -1,6 +1,6 @@
 import type { ConversationView } from '../../extension/views.ts'
-import { useServices } from '../context.ts'
-import { shortAddress } from '../lib/address.ts'
+import { useAppState, useServices } from '../context.ts'
+import { sameAddress, shortAddress } from '../lib/address.ts'
 import { relativeTime } from '../lib/time.ts'
 import { routeHref } from '../router.ts'
 import { Avatar } from './Avatar.tsx'
@@ -9,11 +9,12 @@ import { CopyButton } from './CopyButton.tsx'
 /** One conversation in the list: a link named by the peer's address, preview described. */
 export function ConversationRow({ conversation, selected, preview }: { conversation: ConversationView; selected?: boolean; preview?: string }) {
   const { now } = useServices()
+  const me = useAppState((s) => s.wallet?.accounts.find((a) => a.id === s.wallet?.activeAccountId)?.address ?? '')
   const c = conversation
   const last = c.lastMessage
   const unread = c.unreadCount > 0
   const previewId = `preview-${c.topic.replace(/[^A-Za-z0-9]/g, '')}`
-  const text = preview ?? last?.text ?? 'No messages yet'
+  const text = preview ?? (last ? (sameAddress(last.senderAddress, me) ? `You: ${last.text}` : last.text) : 'No messages yet')
   return (
     <li class={`conversation-row${unread ? ' unread' : ''}${selected ? ' selected' : ''}`}>
       <a

@@ -45,3 +45,22 @@ export function NodePill() {
     </span>
   )
 }
+
+/** The node's reachability as a presence dot on the account's avatar (NodeStatusText names it). */
+export function NodeDot() {
+  const node = useAppState((s) => s.node)
+  const line = describeNode(node)
+  return (
+    <span class={`presence tone-${line.tone}`} title={line.detail} data-testid="node-dot" data-tone={line.tone} aria-hidden="true" />
+  )
+}
+
+/** The node's state for screen readers, outside any link so it is announced on change. */
+export function NodeStatusText() {
+  const node = useAppState((s) => s.node)
+  return (
+    <span class="visually-hidden" role="status" data-testid="node-status-text">
+      {describeNode(node).detail}
+    </span>
+  )
+}

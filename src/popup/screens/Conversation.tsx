@@ -54,6 +54,19 @@ export function Conversation({ topic }: { topic: string }) {
     }
   }, [sections])
 
+  // Images and attachments change the height after render: stay pinned to the newest message.
+  const threadList = useRef<HTMLOListElement>(null)
+  useEffect(() => {
+    const el = scroller.current
+    const list = threadList.current
+    if (!el || !list || typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(() => {
+      if (stickToBottom.current && heightBeforeOlder.current === null) el.scrollTop = el.scrollHeight
+    })
+    observer.observe(list)
+    return () => observer.disconnect()
+  }, [])
+
   const onScroll = () => {
     const el = scroller.current
     if (!el) return
@@ -94,7 +107,7 @@ export function Conversation({ topic }: { topic: string }) {
           <h1 class="peer-name mono" title={conversation?.peerAddress}>
             {conversation ? shortAddress(conversation.peerAddress) : 'Conversation'}
           </h1>
-          {conversation && <span class="peer-sub">{conversation.version === 'v2' ? 'End-to-end encrypted · XMTP' : 'End-to-end encrypted · XMTP v1'}</span>}
+          {conversation && <span class="peer-sub">{conversation.version === 'v2' ? 'Encrypted · XMTP' : 'Encrypted · XMTP v1'}</span>}
         </div>
         {conversation && <CopyButton text={conversation.peerAddress} label={`Copy address ${conversation.peerAddress}`} />}
         {platform.view === 'popup' && (
@@ -117,7 +130,7 @@ export function Conversation({ topic }: { topic: string }) {
           </p>
         )}
         {thread && !thread.loading && count === 0 && !thread.error && <p class="thread-start">No messages yet. Say hello!</p>}
-        <ol class="thread" aria-label="Messages" aria-live="polite" aria-relevant="additions">
+        <ol ref={threadList} class="thread" aria-label="Messages" aria-live="polite" aria-relevant="additions">
           {sections.map((section) => (
             <li key={section.day} class="day">
               <h2 class="day-label">{dayLabel(section.day, now())}</h2>
