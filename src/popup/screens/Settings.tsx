@@ -73,7 +73,7 @@ export function Settings() {
           </p>
         </section>
 
-        {settings && <NodeSetting current={settings.nodeUrl} onSave={async (nodeUrl) => { await update({ nodeUrl }); await store.checkNode() }} />}
+        {settings && <NodeSetting key={settings.nodeUrl} current={settings.nodeUrl} onSave={async (nodeUrl) => { await update({ nodeUrl }); await store.checkNode() }} />}
 
         {settings && (
           <section class="card" aria-labelledby="s-security">

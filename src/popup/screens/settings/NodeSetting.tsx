@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import { Field } from '../../components/Field.tsx'
 import { useServices } from '../../context.ts'
 import { checkNodeUrl } from '../../lib/node-url.ts'
@@ -10,7 +10,6 @@ export function NodeSetting({ current, onSave }: { current: string; onSave: (url
   const [value, setValue] = useState(current)
   const [error, setError] = useState<string | undefined>(undefined)
   const [saved, setSaved] = useState(false)
-  useEffect(() => setValue(current), [current])
   const submit = async (e: Event) => {
     e.preventDefault()
     setSaved(false)
