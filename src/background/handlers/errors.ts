@@ -3,17 +3,7 @@
 // -32602, a locked wallet is 4900. Anything unrecognised is rethrown for the dispatcher, which
 // answers a generic -32603.
 import { ERROR_CODES, ProviderRpcError, providerErrors } from '../../extension/dapp-visible.ts'
-
-export type VaultErrorReason =
-  | 'wrong-password'
-  | 'locked'
-  | 'no-vault'
-  | 'exists'
-  | 'invalid-secret'
-  | 'not-found'
-  | 'last-account'
-  | 'corrupt'
-  | 'duplicate'
+import { MIN_PASSWORD_LENGTH, type VaultErrorReason } from '../vault/index.ts'
 
 const VAULT_MESSAGES: Record<VaultErrorReason, string> = {
   'wrong-password': 'Wrong password. Nothing was changed.',
@@ -25,6 +15,8 @@ const VAULT_MESSAGES: Record<VaultErrorReason, string> = {
   'last-account': 'The last account cannot be removed.',
   corrupt: 'The stored wallet is damaged and cannot be opened. Nothing was changed; restore it from your recovery phrase if this persists.',
   duplicate: 'That account is already in this wallet.',
+  'no-phrase': 'This wallet has no recovery phrase to derive another account from; import a phrase or key instead.',
+  'weak-password': `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`,
 }
 
 export const lockedError = () => new ProviderRpcError(ERROR_CODES.disconnected, VAULT_MESSAGES.locked)

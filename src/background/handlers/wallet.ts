@@ -4,29 +4,31 @@
 // account switch, node URL) bring it in line before answering.
 import type { AccountView, DiagnosticsView, NodeStatusView, WalletStatus } from '../../extension/views.ts'
 import type { HandlerTable } from '../dispatcher.ts'
-import type { WalletService, WalletStatusCore } from '../services.ts'
+import type { Wallet } from '../vault/index.ts'
 import type { Settings } from '../settings.ts'
 import type { SessionManager } from '../session/session-manager.ts'
 import { mapErrors } from './errors.ts'
 
-/** The vault's API (src/background/vault, class Wallet) as these handlers use it. */
-export interface VaultApi extends WalletService {
-  status(): Promise<WalletStatusCore>
-  generatePhrase(): string
-  create(password: string, phrase: string): Promise<unknown>
-  importWallet(password: string, secret: string): Promise<unknown>
-  unlock(password: string): Promise<unknown>
-  lock(): Promise<unknown>
-  changePassword(oldPassword: string, newPassword: string): Promise<unknown>
-  reveal(password: string, accountId: string): Promise<{ kind: 'phrase' | 'privateKey'; secret: string }>
-  addAccount(label?: string): Promise<AccountView>
-  importAccount(password: string, secret: string, label?: string): Promise<AccountView>
-  renameAccount(id: string, label: string): Promise<AccountView>
-  removeAccount(id: string, password: string): Promise<unknown>
-  selectAccount(id: string): Promise<unknown>
-  setAutoLockMinutes(minutes: number): Promise<unknown>
-  touch(): Promise<number | null>
-}
+/** The vault's API as these handlers use it (src/background/vault, class Wallet). */
+export type VaultApi = Pick<
+  Wallet,
+  | 'status'
+  | 'generatePhrase'
+  | 'create'
+  | 'importWallet'
+  | 'unlock'
+  | 'lock'
+  | 'changePassword'
+  | 'reveal'
+  | 'addAccount'
+  | 'importAccount'
+  | 'renameAccount'
+  | 'removeAccount'
+  | 'selectAccount'
+  | 'setAutoLockMinutes'
+  | 'autoLockMinutes'
+  | 'touch'
+>
 
 export interface WalletHandlerDeps {
   vault: VaultApi
@@ -74,13 +76,11 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
     wallet_create: ({ password, phrase }) =>
       mapErrors('wallet_create', async () => {
         await vault.create(password, phrase)
-        await vault.setAutoLockMinutes((await settings.get()).autoLockMinutes)
         return synced()
       }),
     wallet_import: ({ password, secret }) =>
       mapErrors('wallet_import', async () => {
         await vault.importWallet(password, secret)
-        await vault.setAutoLockMinutes((await settings.get()).autoLockMinutes)
         return synced()
       }),
     wallet_unlock: ({ password }) =>
@@ -130,13 +130,14 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
         await vault.selectAccount(accountId)
         return synced()
       }),
-    settings_get: () => settings.get(),
+    settings_get: async () => ({ ...(await settings.get()), autoLockMinutes: await vault.autoLockMinutes() }),
     settings_update: (changes) =>
       mapErrors('settings_update', async () => {
-        const next = await settings.update(changes)
+        // The vault owns the idle minutes (its deadline lives beside its key); settings keeps the rest.
         if (changes.autoLockMinutes !== undefined) await vault.setAutoLockMinutes(changes.autoLockMinutes)
+        const next = await settings.update(changes)
         if (changes.nodeUrl !== undefined) await sessions.sync()
-        return next
+        return { ...next, autoLockMinutes: await vault.autoLockMinutes() }
       }),
     node_status: async () => deps.checkNode((await settings.get()).nodeUrl),
     wallet_touch: () => mapErrors('wallet_touch', async () => ({ autoLockAt: await vault.touch() })),
