@@ -297,18 +297,25 @@ export class Conversations {
     const ownTopics = [inviteTopic(me), introTopic(me)]
     const conversationTopics = () => [...ownTopics, ...this.#index.list().map((r) => r.topic)]
     const subscription = await this.#client.api.subscribe(conversationTopics())
-    const stream = this.track(new AsyncStream<DecodedMessage>(() => subscription.close()))
+    // Conversations learnt elsewhere meanwhile (a listing, newConversation) are watched too.
+    const stopWatching = this.onChange(() => subscription.updateTopics(conversationTopics()))
+    const stream = this.track(
+      new AsyncStream<DecodedMessage>(() => {
+        stopWatching()
+        return subscription.close()
+      }),
+    )
     const seen = new Set<string>()
     void (async () => {
       try {
         for await (const envelope of subscription) {
           if (envelope.contentTopic === ownTopics[0]) {
-            if ((await this.#conversationsFrom(envelope)).length > 0) subscription.updateTopics(conversationTopics())
+            await this.#conversationsFrom(envelope) // merging updates the topics (onChange above)
             continue
           }
           let conversation: Conversation | undefined
           if (envelope.contentTopic === ownTopics[1]) {
-            if ((await this.#conversationsFrom(envelope)).length > 0) subscription.updateTopics(conversationTopics())
+            await this.#conversationsFrom(envelope)
             const topic = this.v1.dmTopicOf(envelope)
             conversation = topic === undefined ? undefined : this.get(topic)
           } else conversation = this.get(envelope.contentTopic)
