@@ -245,6 +245,22 @@ export class AppStore {
     }
   }
 
+  /**
+   * Starts the XMTP session again after an error. Backgrounds without session_retry get the
+   * same effect from re-selecting the active account (the session follows the selection).
+   */
+  async retrySession(): Promise<void> {
+    let status: WalletStatus
+    try {
+      status = await this.rpc.call('session_retry')
+    } catch (error) {
+      const accountId = this.state.wallet?.activeAccountId
+      if (!(error instanceof ProviderRpcError) || !/not available/.test(error.message) || !accountId) throw error
+      status = await this.rpc.call('accounts_select', { accountId })
+    }
+    this.setWallet(status)
+  }
+
   async setConsent(conversation: ConversationView, state: 'allowed' | 'denied'): Promise<void> {
     await this.rpc.call('consent_set', { peerAddress: conversation.peerAddress, state })
     this.upsertConversation({ ...conversation, consent: state })

@@ -8,6 +8,7 @@ export function HealthBanner() {
   const { store } = useServices()
   const worker = useAppState((s) => s.worker)
   const node = useAppState((s) => s.node)
+  const session = useAppState((s) => s.wallet?.session)
   if (worker.state === 'offline') {
     return (
       <div class="banner bad" role="alert">
@@ -27,6 +28,24 @@ export function HealthBanner() {
         <button type="button" class="link-button" onClick={() => void store.checkNode()}>
           Check again
         </button>
+      </div>
+    )
+  }
+  if (session?.state === 'error') {
+    return (
+      <div class="banner bad" role="alert" data-testid="session-error">
+        <Icon name="alert" size={16} />
+        <span>{session.error ?? 'XMTP is not connected.'}</span>
+        <button type="button" class="link-button" onClick={() => void store.retrySession().catch(() => {})}>
+          Try again
+        </button>
+      </div>
+    )
+  }
+  if (session && session.state !== 'ready' && session.state !== 'idle') {
+    return (
+      <div class="banner info" role="status" data-testid="session-progress">
+        <span>{session.step ?? 'Connecting to XMTP…'}</span>
       </div>
     )
   }

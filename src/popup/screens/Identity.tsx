@@ -6,7 +6,7 @@ import { useAppState, useServices } from '../context.ts'
 import { errorText } from '../store.ts'
 
 export function Identity() {
-  const { platform, store } = useServices()
+  const { store } = useServices()
   const session = useAppState((s) => s.wallet?.session)
   const [retryError, setRetryError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -32,7 +32,7 @@ export function Identity() {
               setBusy(true)
               setRetryError(null)
               try {
-                store.setWallet(await platform.rpc.call('session_retry'))
+                await store.retrySession()
               } catch (e) {
                 setRetryError(errorText(e))
               } finally {
