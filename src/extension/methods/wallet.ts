@@ -111,6 +111,8 @@ export const WALLET_METHODS = {
   }),
   /** Checks the configured node now (GET /healthz) and reports what it found. */
   node_status: extensionMethod<undefined, NodeStatusView>(noParams),
+  /** Starts the active account's XMTP session again after it ended in state 'error'. */
+  session_retry: extensionMethod<undefined, WalletStatus>(noParams),
   /** Records activity (the popup calls it on input) so auto-lock counts from the last use. */
   wallet_touch: extensionMethod<undefined, { autoLockAt: number | null }>(noParams),
   /** What the background runs on: the secp256k1 backend (and why it fell back), when it started. */
