@@ -64,7 +64,7 @@ const CLIENT_MESSAGES: Record<string, string> = {
 function domainErrorToRpc(error: unknown, method: string): ProviderRpcError | undefined {
   if (!(error instanceof Error)) return undefined
   const e = error as Error & { reason?: unknown; userFacing?: unknown }
-  if (e.userFacing === true) return providerErrors.invalidParams(method, e.message)
+  if (e.userFacing === true || e.name === 'AccountDataError') return providerErrors.invalidParams(method, e.message)
   if (e.name === 'ClientError') {
     const why = CLIENT_MESSAGES[String(e.reason)]
     if (why) return providerErrors.invalidParams(method, why)

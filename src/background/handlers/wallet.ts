@@ -57,6 +57,7 @@ type WalletMethods =
   | 'settings_get'
   | 'settings_update'
   | 'node_status'
+  | 'session_retry'
   | 'wallet_touch'
   | 'diagnostics_get'
 
@@ -138,6 +139,12 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
         const next = await settings.update(changes)
         if (changes.nodeUrl !== undefined) await sessions.sync()
         return { ...next, autoLockMinutes: await vault.autoLockMinutes() }
+      }),
+    session_retry: () =>
+      mapErrors('session_retry', async () => {
+        sessions.retryNow()
+        await sessions.sync()
+        return status()
       }),
     node_status: async () => deps.checkNode((await settings.get()).nodeUrl),
     wallet_touch: () => mapErrors('wallet_touch', async () => ({ autoLockAt: await vault.touch() })),

@@ -13,22 +13,33 @@ import type { AccountView, SessionView } from '../../extension/views.ts'
 import type { AccountData, ActiveSession, WalletService } from '../services.ts'
 import { IdentityStore } from './identity-store.ts'
 
-export interface OpenDataArgs {
-  client: Client
+export interface OpenStoreArgs {
   account: AccountView
   nodeUrl: string
   /** 32 bytes for the cache's encryption; the data layer copies it, the caller zeroes it. */
   cacheKey: Uint8Array
 }
 
-export interface SessionManagerOptions {
+/** The account's encrypted database, opened before the Client (which keeps its records there). */
+export interface SessionStore {
+  readonly persistence: Persistence
+  close(): void
+}
+
+export interface OpenDataArgs<S extends SessionStore = SessionStore> extends OpenStoreArgs {
+  client: Client
+  /** What openStore returned; AccountData takes it over (and closes it). */
+  store?: S
+}
+
+export interface SessionManagerOptions<S extends SessionStore = SessionStore> {
   wallet: WalletService
   identities: IdentityStore
   nodeUrl(): Promise<string>
-  /** Builds the account's AccountData (src/background/data) over an open client. */
-  openData(args: OpenDataArgs): Promise<AccountData>
-  /** The Client's persistence for this account and node (conversation records, watermarks). */
-  persistenceFor?(args: Omit<OpenDataArgs, 'client'>): Promise<Persistence>
+  /** Opens the account's store (the Client's persistence lives in it); without it the Client keeps records in memory. */
+  openStore?(args: OpenStoreArgs): Promise<S>
+  /** Builds the account's AccountData (src/background/data) over an open client and store. */
+  openData(args: OpenDataArgs<S>): Promise<AccountData>
   /** Client.create, replaceable in tests. */
   createClient?: (signer: PrivateKeySigner | null, options: ClientOptions) => Promise<Client>
   fetch?: ClientOptions['fetch']
@@ -58,14 +69,15 @@ export const cachePurpose = (nodeUrl: string, address: string) => `cache/${nodeU
 /** A sentence a person can act on, never internal text or key material. */
 export function describeSessionError(error: unknown, nodeUrl: string): string {
   if (error instanceof NetworkError) return `Cannot reach the XMTP node at ${nodeUrl}.`
+  if (error instanceof Error && error.message.startsWith('the message cache could not be opened')) return 'The message cache in this browser could not be opened (is the disk full, or is a private window blocking storage?).'
   if (error instanceof ApiError) return `The XMTP node at ${nodeUrl} refused the request (${error.name}).`
   if (error instanceof Error && error.name === 'ClientError') return `Your XMTP identity could not be opened (${(error as Error & { reason?: string }).reason ?? 'client error'}).`
   return 'Your XMTP session could not be started.'
 }
 
-export class SessionManager {
-  readonly #o: SessionManagerOptions
-  readonly #createClient: NonNullable<SessionManagerOptions['createClient']>
+export class SessionManager<S extends SessionStore = SessionStore> {
+  readonly #o: SessionManagerOptions<S>
+  readonly #createClient: NonNullable<SessionManagerOptions<S>['createClient']>
   readonly #listeners = new Set<(session: ActiveSession | null) => void>()
   readonly #viewListeners = new Set<(view: SessionView) => void>()
   #attempt: Attempt | undefined
@@ -74,7 +86,7 @@ export class SessionManager {
   #active: ActiveSession | null = null
   #sync: Promise<void> = Promise.resolve()
 
-  constructor(options: SessionManagerOptions) {
+  constructor(options: SessionManagerOptions<S>) {
     this.#o = options
     this.#createClient = options.createClient ?? ((signer, opts) => Client.create(signer, opts))
   }
@@ -158,6 +170,7 @@ export class SessionManager {
     const { account, nodeUrl } = attempt
     const address = account.address
     let cacheKey: Uint8Array | undefined
+    let store: S | undefined
     try {
       const cached = await this.#o.identities.load(nodeUrl, address)
       this.#setView(cached
@@ -165,12 +178,12 @@ export class SessionManager {
         : { state: 'creating', step: `Creating or restoring your XMTP identity on ${nodeUrl}` })
       started()
       cacheKey = await this.#o.wallet.deriveKey(cachePurpose(nodeUrl, address))
-      const persistence = this.#o.persistenceFor ? await this.#o.persistenceFor({ account, nodeUrl, cacheKey }) : undefined
+      store = this.#o.openStore ? await this.#o.openStore({ account, nodeUrl, cacheKey }) : undefined
       const base: ClientOptions = {
         apiUrl: nodeUrl,
         ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
         ...(this.#o.appVersion ? { appVersion: this.#o.appVersion } : {}),
-        ...(persistence ? { persistence } : {}),
+        ...(store ? { persistence: store.persistence } : {}),
       }
       let client: Client
       if (cached) {
@@ -198,11 +211,12 @@ export class SessionManager {
       }
       if (!this.#current(attempt)) {
         await client.close()
+        store?.close()
         return
       }
       attempt.client = client
       this.#setView({ state: cached ? 'restoring' : 'creating', step: 'Opening your messages' })
-      const data = await this.#o.openData({ client, account, nodeUrl, cacheKey })
+      const data = await this.#o.openData({ client, account, nodeUrl, cacheKey, ...(store ? { store } : {}) })
       if (!this.#current(attempt)) {
         await data.close()
         await client.close()
@@ -214,6 +228,8 @@ export class SessionManager {
       this.#setView({ state: 'ready' })
       for (const listener of this.#listeners) listener(this.#active)
     } catch (error) {
+      // Closing twice is harmless (IDBDatabase.close, key zeroing), so close whatever was opened.
+      store?.close()
       if (!this.#current(attempt)) return
       await attempt.client?.close().catch(() => {})
       attempt.client = undefined
