@@ -88,6 +88,7 @@ export async function onboardCreate(page, password, { screenshots = false } = {}
   if (screenshots) await shot(page, 'onboarding-check')
   await page.getByRole('button', { name: 'Continue' }).click()
   await setPasswords(page, password)
+  await page.locator('button:has-text("Create wallet"):not([disabled])').waitFor()
   if (screenshots) await shot(page, 'onboarding-password')
   await page.getByRole('button', { name: 'Create wallet' }).click()
   return words.join(' ')

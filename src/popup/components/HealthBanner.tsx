@@ -24,7 +24,9 @@ export function HealthBanner() {
     return (
       <div class="banner warn" role="status" data-testid="node-offline">
         <Icon name="alert" size={16} />
-        <span>{describeNode(node).detail}. Messages you send wait until it is back.</span>
+        <span title={describeNode(node).detail}>
+          <strong>Node offline.</strong> {node.error ? `${capitalize(node.error)}. ` : ''}Messages you send wait until it is back.
+        </span>
         <button type="button" class="link-button" onClick={() => void store.checkNode()}>
           Check again
         </button>
@@ -82,4 +84,8 @@ export function NodeStatusText() {
       {describeNode(node).detail}
     </span>
   )
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }

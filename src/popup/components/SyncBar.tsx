@@ -11,7 +11,7 @@ export function SyncBar() {
       <div class="sync-track" role="progressbar" aria-label="Syncing" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct ?? undefined}>
         <span class={pct === null ? 'indeterminate' : ''} style={pct === null ? undefined : { width: `${pct}%` }} />
       </div>
-      <span class="sync-text">{p ? `Syncing ${p.what} · ${p.done} of ${p.total}` : 'Syncing…'}</span>
+      <span class="sync-text">{p ? (p.total > 0 ? `${p.what} · ${p.done} of ${p.total}` : `${p.what}…`) : 'Syncing…'}</span>
     </div>
   )
 }

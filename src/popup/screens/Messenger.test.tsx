@@ -48,7 +48,7 @@ describe('conversations list', () => {
     const fake = demoBackground()
     fake.node = { url: 'http://127.0.0.1:5555', reachable: false, error: 'connection refused', checkedAt: 1 }
     renderApp(fake)
-    expect((await screen.findByTestId('node-offline')).textContent).toContain('Node 127.0.0.1:5555 unreachable: connection refused')
+    expect((await screen.findByTestId('node-offline')).textContent).toContain('Node offline. Connection refused.')
     expect(screen.getByTestId('node-status-text').textContent).toContain('unreachable')
     fake.node = { url: 'http://127.0.0.1:5555', reachable: true, latencyMs: 3, checkedAt: 2 }
     fake.emit({ type: 'node', status: fake.node })
