@@ -56,10 +56,10 @@ export async function shot(page, name, { dark = true } = {}) {
   await mkdir(SCREENSHOTS, { recursive: true })
   const view = (page.viewportSize()?.width ?? 360) > 400 ? 'tab' : 'popup'
   await page.emulateMedia({ colorScheme: 'light' })
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-${view}-light.png`) })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-${view}-light.png`), animations: 'disabled' })
   if (dark) {
     await page.emulateMedia({ colorScheme: 'dark' })
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${view}-dark.png`) })
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${view}-dark.png`), animations: 'disabled' })
     await page.emulateMedia({ colorScheme: 'light' })
   }
 }
