@@ -203,6 +203,25 @@ try {
     await tab.close()
   })
 
+  await step('"Open in tab" opens the conversation in a full tab (ui_openTab) and closes the popup', async () => {
+    const topic = (await rpc(pageA, 'conversations_list', { filter: 'all' })).conversations.find((c) => c.peerAddress === addressB).topic
+    const popup = await openPopup(A, { hash: `#/conversation/${encodeURIComponent(topic)}` })
+    await bubble(popup, 'Replying to your first message').waitFor({ timeout: NETWORK_MS })
+    const opened = A.context.waitForEvent('page', { timeout: 15_000 })
+    const closed = popup.waitForEvent('close', { timeout: 15_000 })
+    await popup.getByRole('button', { name: 'Open in tab', exact: true }).click()
+    const tab = await opened
+    await closed
+    await tab.waitForLoadState()
+    const url = new URL(tab.url())
+    assert(url.searchParams.get('view') === 'tab', `tab url ${tab.url()}`)
+    assert(decodeURIComponent(url.hash) === `#/conversation/${topic}`, `tab hash ${url.hash}`)
+    await tab.setViewportSize({ width: 1100, height: 720 })
+    await bubble(tab, 'Replying to your first message').waitFor({ timeout: NETWORK_MS })
+    await conversationLink(tab, addressB).waitFor()
+    await tab.close()
+  })
+
   await step('lock, a wrong password is refused, the right one unlocks', async () => {
     await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/')
     await pageA.getByRole('button', { name: 'Lock', exact: true }).click()

@@ -61,4 +61,26 @@ describe('AppStore over the background', () => {
     expect(store.snapshot.worker).toEqual({ state: 'offline', reason: 'The background did not answer.' })
     expect(store.snapshot.wallet).toBeNull()
   })
+
+  it('older messages page back with `before` = the oldest loaded message, and stop when there are no more', async () => {
+    const fake = demoBackground()
+    const store = new AppStore(fake)
+    await store.start()
+    await settle()
+    const topic = Object.values(store.snapshot.conversations ?? {}).find((c) => c.peerAddress === PEERS.carol)?.topic as string
+    for (let i = 0; i < 70; i++) fake.addMessage(topic, PEERS.carol, { type: 'text', text: `old ${i}` }, fake.now - 1_000_000 + i)
+    await store.openThread(topic)
+    expect(store.snapshot.threads[topic]?.messages).toHaveLength(30)
+    expect(store.snapshot.threads[topic]?.hasMore).toBe(true)
+    const oldest = store.snapshot.threads[topic]?.messages[0]?.sentAt
+    await store.loadOlder(topic)
+    expect(fake.calls.filter((c) => c.method === 'messages_list').at(-1)?.params).toEqual({ topic, before: oldest, limit: 30 })
+    expect(store.snapshot.threads[topic]?.messages).toHaveLength(60)
+    await store.loadOlder(topic)
+    expect(store.snapshot.threads[topic]?.messages).toHaveLength(71)
+    expect(store.snapshot.threads[topic]?.hasMore).toBe(false)
+    const calls = fake.calls.length
+    await store.loadOlder(topic)
+    expect(fake.calls.length).toBe(calls) // nothing more to ask for
+  })
 })

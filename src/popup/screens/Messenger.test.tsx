@@ -108,6 +108,19 @@ describe('a conversation', () => {
     await waitFor(() => expect((screen.getByText('I will bring the slides.').closest('[data-delivery]') as HTMLElement).dataset.delivery).toBe('pending'))
   })
 
+  it('a picked file is sent as an inline attachment and shows as an image', async () => {
+    const fake = demoBackground()
+    const topic = topicOf(fake, PEERS.bob)
+    renderApp(fake, `#/conversation/${encodeURIComponent(topic)}`)
+    await screen.findByRole('textbox', { name: 'Message' })
+    const input = document.querySelector('input[type="file"]') as HTMLInputElement
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
+    Object.defineProperty(input, 'files', { value: [new File([png], 'dot.png', { type: 'image/png' })] })
+    fireEvent.change(input)
+    await waitFor(() => expect(fake.calls.find((c) => c.method === 'messages_send')?.params).toEqual({ topic, content: { type: 'attachment', filename: 'dot.png', mimeType: 'image/png', dataBase64: btoa(String.fromCharCode(...png)) } }))
+    expect(await screen.findByRole('img', { name: 'dot.png' })).toBeTruthy()
+  })
+
   it('a request is accepted before answering', async () => {
     const fake = demoBackground()
     const topic = topicOf(fake, PEERS.dave)
