@@ -5,6 +5,7 @@ import preact from '@preact/preset-vite'
 import { crx } from '@crxjs/vite-plugin'
 import manifest, { buildTarget, ENTRY } from './manifest.config.ts'
 import { libsecp256k1Inline } from './scripts/vite-libsecp256k1.ts'
+import { noRawHtml } from './scripts/vite-no-raw-html.ts'
 
 const target = buildTarget()
 
@@ -12,6 +13,8 @@ export default defineConfig({
   plugins: [
     // Before crxjs: the worker's libsecp256k1 module is compiled from inline bytes.
     libsecp256k1Inline(),
+    // Preact's dangerouslySetInnerHTML path becomes an error: no innerHTML write in any page.
+    noRawHtml(),
     preact(),
     crx({
       manifest,
