@@ -27,6 +27,6 @@ export function passwordStrength(password: string): Strength {
   if (classes >= 3) score++
   if (classes >= 2 && password.length >= 10) score++
   if (score <= 1) return { level: 2, label: 'Fair', hint: 'Longer is stronger: a few unrelated words work well.' }
-  if (score === 2 || score === 3) return { level: 3, label: 'Good', hint: 'A good password. Longer still is better.' }
-  return { level: 4, label: 'Strong', hint: 'A strong password.' }
+  if (score === 2 || score === 3) return { level: 3, label: 'Good', hint: 'Longer still is better.' }
+  return { level: 4, label: 'Strong', hint: 'Hard to guess.' }
 }
