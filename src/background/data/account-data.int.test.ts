@@ -8,10 +8,11 @@ import { IDBFactory } from 'fake-indexeddb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startNode, type NodeProcess } from '../../node/testing/nodeProcess.ts'
 import { Client, type Conversation } from '../../protocol/index.ts'
-import { newWallet, type TestWallet } from '../../../test/helpers/wallets.ts'
+import { newWallet } from '../../../test/helpers/wallets.ts'
 import type { MessageView } from '../../extension/views.ts'
 import type { AccountData } from '../services.ts'
-import { accountDatabaseName, createAccountData, openAccountDatabase, openAccountStore } from './index.ts'
+import { accountDatabaseName, openAccountDatabase } from './index.ts'
+import { openDevice as openDeviceOn, switchableFetch, TEST_CACHE_KEY as KEY, until, type Device } from './testing/devices.ts'
 import { collectStoredBytes, containsBytes } from './testing/scan.ts'
 
 let node: NodeProcess
@@ -23,68 +24,7 @@ afterAll(async () => {
   await node?.stop()
 })
 
-/** A fetch that can play a node outage (refused connections) or lose the answer to a publish. */
-function switchableFetch() {
-  const state = { down: false, loseNextPublishAnswer: false, rejectPublish: false, publishes: 0 }
-  const fetch = async (input: string, init: RequestInit): Promise<Response> => {
-    if (state.down) throw new TypeError('fetch failed: connect ECONNREFUSED')
-    const isPublish = input.endsWith('/message/v1/publish')
-    if (isPublish && state.rejectPublish) {
-      return new Response(JSON.stringify({ code: 3, message: 'refused by the test' }), { status: 400, headers: { 'content-type': 'application/json' } })
-    }
-    const response = await globalThis.fetch(input, init)
-    if (isPublish) {
-      state.publishes++
-      if (state.loseNextPublishAnswer) {
-        state.loseNextPublishAnswer = false
-        await response.arrayBuffer()
-        throw new TypeError('fetch failed: socket hang up') // stored by the node, answer lost
-      }
-    }
-    return response
-  }
-  return { state, fetch }
-}
-
-interface Device {
-  client: Client
-  data: AccountData
-  close(): Promise<void>
-}
-
-const KEY = new Uint8Array(32).map((_, i) => 200 - i)
-
-async function openDevice(wallet: TestWallet, idb: IDBFactory, fetch?: ReturnType<typeof switchableFetch>['fetch']): Promise<Device> {
-  const databaseName = accountDatabaseName(node.url, wallet.address)
-  const store = await openAccountStore({ indexedDB: idb, databaseName, cacheKey: KEY })
-  const client = await Client.create(wallet, { apiUrl: node.url, persistence: store.persistence, ...(fetch ? { fetch } : {}) })
-  const data = await createAccountData({
-    client,
-    indexedDB: idb,
-    databaseName,
-    cacheKey: KEY,
-    store,
-    outbox: { baseDelayMs: 100, maxDelayMs: 400, maxAttempts: 50 },
-  })
-  return {
-    client,
-    data,
-    close: async () => {
-      await data.close()
-      await client.close()
-    },
-  }
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const openDevice = (...args: Parameters<typeof openDeviceOn> extends [unknown, ...infer R] ? R : never) => openDeviceOn(node.url, ...args)
 
 async function allMessages(data: AccountData, topic: string): Promise<MessageView[]> {
   return (await data.listMessages(topic, { limit: 100 })).messages
@@ -145,20 +85,26 @@ describe('AccountData on a real node', () => {
     expect(await bobConversation.messages()).toHaveLength(2) // the library lists it once too
   })
 
-  it('streams while held, and overlapping poll + stream store each message once', async () => {
+  it('streams while held (a message arrives by the stream alone), and overlapping poll + stream store each message once', async () => {
     const arrived: string[] = []
     const stop = alice.data.onMessages((t, messages) => t === topic && arrived.push(...messages.map((m) => m.id)))
     const release = alice.data.holdStream('test')
-    await until('the stream to open', async () => alice.data.syncStatus().streaming)
-    const live = await bobConversation.send('live from bob')
-    await Promise.all([until('the live message', async () => arrived.includes(live.id)), alice.data.syncNow(), alice.data.syncNow()])
+    await until('the stream to open and its gap fill to finish', async () => alice.data.syncStatus().streaming && alice.data.syncStatus().state === 'idle')
+    const pollsBefore = net.state.polls
+    const byStream = await bobConversation.send('live from bob')
+    await until('the streamed message', async () => arrived.includes(byStream.id))
+    expect(net.state.polls).toBe(pollsBefore) // no poll brought it
+    const overlap = await bobConversation.send('streamed and polled')
+    await Promise.all([until('the overlapping message', async () => arrived.includes(overlap.id)), alice.data.syncNow(), alice.data.syncNow()])
     await alice.data.syncNow()
+    expect(net.state.polls).toBeGreaterThan(pollsBefore) // the passes did poll
     release()
     stop()
-    expect(arrived.filter((id) => id === live.id)).toHaveLength(1)
+    expect(arrived.filter((id) => id === byStream.id)).toHaveLength(1)
+    expect(arrived.filter((id) => id === overlap.id)).toHaveLength(1)
     const listed = await allMessages(alice.data, topic)
     expect(listed.map((m) => m.id)).toEqual([...new Set(listed.map((m) => m.id))])
-    expect(listed).toHaveLength(3)
+    expect(listed).toHaveLength(4)
     await until('the stream to close', async () => !alice.data.syncStatus().streaming)
   })
 
@@ -227,7 +173,12 @@ describe('AccountData on a real node', () => {
   it('after a restart, sync is incremental from the persisted cursors: a new message once, nothing else again', async () => {
     const newer = await bobConversation.send('after the restart')
     const before = (await allMessages(alice.data, topic)).length
+    const from = net.state.queryBodies.length
     await alice.data.syncNow()
+    // The conversation's query starts at its cursor (minus the skew window), not at the beginning.
+    const ours = net.state.queryBodies.slice(from).map((b) => JSON.parse(b)).flatMap((b) => b.requests ?? [b]).filter((r) => r.contentTopics?.includes(topic))
+    expect(ours.length).toBeGreaterThan(0)
+    for (const request of ours) expect(BigInt(request.startTimeNs ?? 0)).toBeGreaterThan(0n)
     const listed = await allMessages(alice.data, topic)
     expect(listed.length).toBe(before + 1)
     expect(listed.at(-1)!.id).toBe(newer.id)

@@ -274,12 +274,7 @@ export class CachedAccountData implements AccountData {
   async #ensureConversations(conversations: Conversation[]): Promise<ConversationState[]> {
     const out: ConversationState[] = []
     for (const c of conversations) {
-      const existing = await this.#cache.getConversation(c.topic)
-      if (existing) {
-        out.push(existing)
-        continue
-      }
-      const state: ConversationState = {
+      const fresh: ConversationState = {
         topic: c.topic,
         peerAddress: c.peerAddress,
         version: c.conversationVersion,
@@ -289,10 +284,11 @@ export class CachedAccountData implements AccountData {
         lastReadAt: 0,
         repliedByMe: false,
       }
-      if (c.context) state.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
-      await this.#cache.putConversation(state)
+      if (c.context) fresh.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
+      // Add-if-absent in one transaction: listings, streams and sends may race here.
+      const { state, added } = await this.#cache.addConversation(fresh)
       out.push(state)
-      this.#emitConversation(this.#view(state))
+      if (added) this.#emitConversation(this.#view(state))
     }
     return out
   }

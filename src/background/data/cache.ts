@@ -71,6 +71,16 @@ export class AccountCache {
     return out
   }
 
+  /** Stores `state` unless the conversation is already cached (one transaction); returns what is cached. */
+  async addConversation(state: ConversationState): Promise<{ state: ConversationState; added: boolean }> {
+    const tx = this.#db.transaction('conversations', 'readwrite')
+    const row = await tx.store.get(this.convId(state.topic))
+    const existing = row ? this.#tryOpenConversation(row) : null
+    if (!existing) await tx.store.put(this.#conversationRow(state))
+    await tx.done
+    return existing ? { state: existing, added: false } : { state, added: true }
+  }
+
   async putConversation(state: ConversationState): Promise<void> {
     await this.#db.put('conversations', this.#conversationRow(state))
   }
