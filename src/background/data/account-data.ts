@@ -7,8 +7,8 @@ import { ClientError, type Client, type Conversation, type DecodedMessage } from
 import { decodeContent, decryptRemoteAttachment, type Attachment, type RemoteAttachment } from '../../protocol/content/index.ts'
 import { fromBase64, toBase64 } from '../../protocol/utils/bytes.ts'
 import type { AccountData } from '../services.ts'
-import { AccountCache, type ConversationState, type StoredMessage, toConversationView } from './cache.ts'
-import type { RecordCipher } from './cipher.ts'
+import { AccountCache, applyMessage, type ConversationState, type StoredMessage, toConversationView } from './cache.ts'
+import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import { encodeInput, searchableText, toStoredMessage } from './content.ts'
 import type { CacheDatabase } from './database.ts'
 import { Outbox, type OutboxPolicy } from './outbox.ts'
@@ -30,7 +30,7 @@ export interface AccountDataParts {
 
 /** A clear, typed error for callers (handlers map `reason` to RPC errors). */
 export class AccountDataError extends Error {
-  readonly reason: 'not-found' | 'not-on-network' | 'invalid' | 'attachment'
+  readonly reason: 'not-found' | 'not-on-network' | 'invalid' | 'attachment' | 'corrupt'
   constructor(reason: AccountDataError['reason'], message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'AccountDataError'
@@ -51,6 +51,7 @@ export class CachedAccountData implements AccountData {
   readonly #messageListeners = new Set<MessagesListener>()
   readonly #conversationListeners = new Set<ConversationListener>()
   readonly #stopWatching: () => void
+  #closed = false
   /** Corrupt records met so far (dropped; the next sync re-learns them). */
   corruptRecords = 0
 
@@ -63,6 +64,10 @@ export class CachedAccountData implements AccountData {
     this.#cache = new AccountCache(parts.db, parts.cipher, (error) => {
       this.corruptRecords++
       parts.onCorruptRecord?.(error.message)
+      // The damaged record was dropped; a pass restores what the network still has.
+      queueMicrotask(() => {
+        if (!this.#closed) void this.#sync.syncNow()
+      })
     })
     this.#outbox = new Outbox(parts.db, parts.cipher, parts.client, { onDelivery: (topic, message) => this.#store(topic, [message]) }, parts.outbox, parts.now)
     this.#sync = new SyncEngine(
@@ -94,7 +99,13 @@ export class CachedAccountData implements AccountData {
   }
 
   async getConversation(topic: string): Promise<ConversationView | null> {
-    const state = await this.#cache.getConversation(topic)
+    let state: ConversationState | null
+    try {
+      state = await this.#cache.getConversation(topic)
+    } catch (error) {
+      if (!(error instanceof CacheRecordError)) throw error
+      throw new AccountDataError('corrupt', 'The cached copy of this conversation was damaged and has been dropped; it is restored from the network by the next sync.', { cause: error })
+    }
     return state ? this.#view(state) : null
   }
 
@@ -260,6 +271,7 @@ export class CachedAccountData implements AccountData {
   }
 
   async close(): Promise<void> {
+    this.#closed = true
     this.#stopWatching()
     await this.#sync.close()
     await this.#outbox.close()
@@ -286,9 +298,14 @@ export class CachedAccountData implements AccountData {
       }
       if (c.context) fresh.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
       // Add-if-absent in one transaction: listings, streams and sends may race here.
-      const { state, added } = await this.#cache.addConversation(fresh)
+      let { state, added } = await this.#cache.addConversation(fresh)
+      if (added) {
+        // A state re-created after its record was lost: the preview comes from cached messages.
+        const newest = (await this.#cache.pageMessages(c.topic, undefined, 1)).messages[0]
+        if (newest) state = (await this.#cache.updateConversation(c.topic, (s) => applyMessage(s, newest.view, this.address, false))) ?? state
+        this.#emitConversation(this.#view(state))
+      }
       out.push(state)
-      if (added) this.#emitConversation(this.#view(state))
     }
     return out
   }

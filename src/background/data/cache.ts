@@ -53,7 +53,16 @@ export class AccountCache {
   async getConversation(topic: string): Promise<ConversationState | null> {
     const id = this.convId(topic)
     const row = await this.#db.get('conversations', id)
-    return row ? this.#openConversation(row) : null
+    if (!row) return null
+    try {
+      return this.#openConversation(row)
+    } catch (error) {
+      if (!(error instanceof CacheRecordError)) throw error
+      // Dropped so the next sync can store a fresh state; the caller gets the error.
+      await this.#db.delete('conversations', id)
+      this.#onCorrupt(error, { topic })
+      throw error
+    }
   }
 
   /** Conversations newest activity first, opening only as many rows as `accept` needs to fill `limit`. */

@@ -11,7 +11,9 @@ import { encryptAttachment, toRemoteAttachment } from '../../protocol/content/in
 import { toBase64 } from '../../protocol/utils/bytes.ts'
 import { newWallet } from '../../../test/helpers/wallets.ts'
 import type { ConversationView } from '../../extension/views.ts'
-import { openDevice, switchableFetch, until, type Device } from './testing/devices.ts'
+import { accountDatabaseName, openAccountDatabase } from './index.ts'
+import { RecordCipher } from './cipher.ts'
+import { openDevice, switchableFetch, TEST_CACHE_KEY, until, type Device } from './testing/devices.ts'
 
 let node: NodeProcess
 beforeAll(async () => {
@@ -101,6 +103,45 @@ describe('AccountData streams and attachments', () => {
     await expect(alice.data.loadAttachment(conversation.topic, sent.id)).rejects.toThrow(/did not match its digest|could not be decrypted/)
     files.delete(url)
     await expect(alice.data.loadAttachment(conversation.topic, sent.id)).rejects.toThrow(/HTTP 404/)
+  })
+
+  it('a corrupt conversation, message or client record after a restart: a clear error, the rest loads, the next sync restores it', async () => {
+    const dave = await Client.create(newWallet(), { apiUrl: node.url })
+    const withDave = await dave.conversations.newConversation(aliceWallet.address)
+    await withDave.send('dave one')
+    await withDave.send('dave two')
+    await dave.close()
+    await alice.data.syncNow()
+    const topics = (await alice.data.listConversations('all')).map((c) => c.topic)
+    expect(topics.length).toBe(2)
+    const damaged = topics[0]!
+    const before = new Map<string, string[]>()
+    for (const topic of topics) before.set(topic, (await alice.data.listMessages(topic, { limit: 100 })).messages.map((m) => m.id))
+    const idb = alice.idb
+    await alice.close()
+
+    const db = await openAccountDatabase(idb as unknown as globalThis.IDBFactory, accountDatabaseName(node.url, aliceWallet.address))
+    const conv = new RecordCipher(TEST_CACHE_KEY).blind('topic', damaged)
+    const conversationRow = (await db.get('conversations', conv))!
+    const messageRow = (await db.getAllFromIndex('messages', 'byConversation'))[0]!
+    const clientRow = (await db.getAll('client'))[0]!
+    for (const [store, row] of [['conversations', conversationRow], ['messages', messageRow], ['client', clientRow]] as const) {
+      row.value[row.value.length - 1]! ^= 0xff
+      await db.put(store, row as never)
+    }
+    db.close()
+
+    alice = await openDevice(node.url, aliceWallet, idb, net.fetch)
+    await expect(alice.data.getConversation(damaged)).rejects.toMatchObject({ name: 'AccountDataError', reason: 'corrupt', message: /damaged/ })
+    expect((await alice.data.listConversations('all')).map((c) => c.topic)).toEqual(topics.filter((t) => t !== damaged))
+    for (const topic of topics) await alice.data.listMessages(topic, { limit: 100 }) // meets the damaged message
+    await alice.data.syncNow()
+    await until('the re-sync after the damage', async () => (await alice.data.listConversations('all')).length === topics.length && alice.data.syncStatus().state === 'idle')
+    for (const topic of topics) {
+      const restored = (await alice.data.listMessages(topic, { limit: 100 })).messages.map((m) => m.id)
+      expect(restored, topic).toEqual(before.get(topic))
+    }
+    expect((await alice.data.getConversation(damaged))?.lastMessage?.id).toBe(before.get(damaged)!.at(-1))
   })
 
   it('errors clearly for an unknown conversation and a peer not on XMTP', async () => {

@@ -34,6 +34,7 @@ export function switchableFetch() {
 }
 
 export interface Device {
+  idb: IDBFactory
   client: Client
   data: AccountData
   close(): Promise<void>
@@ -61,6 +62,7 @@ export async function openDevice(
     ...extra,
   })
   return {
+    idb,
     client,
     data,
     close: async () => {
