@@ -51,6 +51,8 @@ export class CachedAccountData implements AccountData {
   readonly #messageListeners = new Set<MessagesListener>()
   readonly #conversationListeners = new Set<ConversationListener>()
   readonly #stopWatching: () => void
+  /** Topics known to have a cached state (saves a transaction per conversation per pass). */
+  readonly #known = new Set<string>()
   #closed = false
   /** Corrupt records met so far (dropped; the next sync re-learns them). */
   corruptRecords = 0
@@ -63,6 +65,7 @@ export class CachedAccountData implements AccountData {
     this.#fetch = parts.fetch
     this.#cache = new AccountCache(parts.db, parts.cipher, (error) => {
       this.corruptRecords++
+      this.#known.clear() // a dropped conversation state must be added again
       parts.onCorruptRecord?.(error.message)
       // The damaged record was dropped; a pass restores what the network still has.
       queueMicrotask(() => {
@@ -118,7 +121,7 @@ export class CachedAccountData implements AccountData {
       if (error instanceof ClientError && (error.reason === 'invalid-address' || error.reason === 'self-message')) throw new AccountDataError('invalid', error.message, { cause: error })
       throw error
     }
-    const [state] = await this.#ensureConversations([conversation])
+    const [state] = await this.#ensureConversations([conversation], true)
     return this.#view(state!)
   }
 
@@ -283,9 +286,11 @@ export class CachedAccountData implements AccountData {
 
   // ------------------------------------------------------------ internals
 
-  async #ensureConversations(conversations: Conversation[]): Promise<ConversationState[]> {
+  /** Adds a cached state for each conversation that has none; returns the states when `wantStates`. */
+  async #ensureConversations(conversations: Conversation[], wantStates = false): Promise<ConversationState[]> {
     const out: ConversationState[] = []
     for (const c of conversations) {
+      if (this.#known.has(c.topic) && !wantStates) continue
       const fresh: ConversationState = {
         topic: c.topic,
         peerAddress: c.peerAddress,
@@ -305,6 +310,7 @@ export class CachedAccountData implements AccountData {
         if (newest) state = (await this.#cache.updateConversation(c.topic, (s) => applyMessage(s, newest.view, this.address, false))) ?? state
         this.#emitConversation(this.#view(state))
       }
+      this.#known.add(c.topic)
       out.push(state)
     }
     return out
@@ -323,8 +329,9 @@ export class CachedAccountData implements AccountData {
   async #store(topic: string, messages: StoredMessage[]): Promise<void> {
     const changed: MessageView[] = []
     let state: ConversationState | null = null
-    for (const message of messages) {
-      const result = await this.#cache.ingest(topic, message, this.address)
+    const results = await this.#cache.ingestMany(topic, messages, this.address)
+    for (const [i, result] of results.entries()) {
+      const message = messages[i]!
       if (result.outcome === 'duplicate') continue
       if (result.outcome === 'updated' && message.view.delivery === 'sent') await this.#outbox.delivered(message.view.id)
       changed.push(message.view)
