@@ -35,6 +35,8 @@ step "build (chrome + firefox)" npm run --silent build
 step "firefox lint (web-ext)" npx web-ext lint --source-dir dist/firefox
 step "chromium e2e" node e2e/run-chromium.mjs
 step "firefox e2e" node e2e/run-firefox.mjs
+step "background e2e (chromium: worker, real node, xmtp-js 13 peer)" node e2e/background.chromium.mjs
+step "background e2e (firefox: event page, vault + one round trip)" node e2e/background.firefox.mjs
 step "popup e2e (chromium: two profiles, xmtp-js 13, real node)" npx tsx e2e/popup.chromium.mjs
 step "popup e2e (firefox: onboarding, one round trip)" npx tsx e2e/popup.firefox.mjs
 step "node tests (real node process over HTTP)" npx vitest run --project node
