@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     maxBodyBytes: config.maxBodyBytes,
     streamBufferBytes: config.streamBufferBytes,
+    limits: config.limits,
   })
 
   // Signal handlers go in before the listening line is printed: whoever reads that line may

@@ -1,7 +1,7 @@
 // Node configuration and its command line.
 
 import { parseArgs } from 'node:util'
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_STREAM_BUFFER_BYTES } from './limits.ts'
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NODE_LIMITS, DEFAULT_STREAM_BUFFER_BYTES, type NodeLimits } from './limits.ts'
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.ts'
 import type { SyncMode } from './store/sqlite.ts'
 
@@ -18,8 +18,31 @@ export interface NodeConfig {
   trustProxy: boolean
   maxBodyBytes: number
   streamBufferBytes: number
+  /** Limits against hostile clients given on the command line (the rest keep their defaults). */
+  limits: Partial<NodeLimits>
   logLevel: string
 }
+
+/** One flag per operator-settable limit (limits.ts NodeLimits): flag, field, range, help. */
+const LIMIT_FLAGS: [flag: string, field: keyof NodeLimits, min: number, max: number, help: string][] = [
+  ['max-query-topics', 'maxQueryTopics', 1, 10_000, 'topics in one query (and in each query of a batch)'],
+  ['max-batch-topics', 'maxBatchTopics', 1, 50_000, 'topics over all queries of one batch query'],
+  ['max-subscribe-topics', 'maxSubscribeTopics', 1, 1_000_000, 'topics in one subscription'],
+  ['max-subscribed-topics', 'maxSubscribedTopics', 1, 10_000_000, 'topic registrations of all open subscriptions together'],
+  ['max-publish-envelopes', 'maxPublishEnvelopes', 1, 1_000_000, 'envelopes in one publish'],
+  ['max-streams-per-ip', 'maxStreamsPerIp', 1, 1_000_000, 'open streams from one client address'],
+  ['max-streams', 'maxStreams', 1, 10_000_000, 'open streams on the node'],
+  ['max-connections-per-ip', 'maxConnectionsPerIp', 1, 10_000_000, 'TCP connections from one address (off with --trust-proxy)'],
+  ['max-connections', 'maxConnections', 1, 10_000_000, 'TCP connections on the node'],
+  ['total-stream-buffer-bytes', 'totalStreamBufferBytes', 1024, 2 ** 40, 'bytes queued in all streams together'],
+  ['max-buffered-body-bytes', 'maxBufferedBodyBytes', 1024, 2 ** 40, 'request body bytes held at once, all requests'],
+  ['headers-timeout-ms', 'headersTimeoutMs', 100, 3_600_000, 'time to send a request\'s headers'],
+  ['body-timeout-ms', 'bodyTimeoutMs', 100, 3_600_000, 'longest silence inside a request body'],
+  ['request-timeout-ms', 'requestTimeoutMs', 100, 3_600_000, 'time to send a whole request'],
+  ['keep-alive-timeout-ms', 'keepAliveTimeoutMs', 100, 3_600_000, 'idle time of a kept-alive connection'],
+]
+
+const limitUsage = LIMIT_FLAGS.map(([flag, field, , , help]) => `  --${`${flag} <n>`.padEnd(31)} ${help} (default: ${DEFAULT_NODE_LIMITS[field]})\n`).join('')
 
 /** What the CLI prints, followed by the URL, once it listens; test helpers wait for it. */
 export const LISTENING_LINE = 'Parley node listening on '
@@ -46,7 +69,9 @@ Options:
   --stream-buffer-bytes <n>  backlog of a slow subscriber before its envelopes are dropped (default: ${DEFAULT_STREAM_BUFFER_BYTES})
   --log-level <level>        fatal, error, warn, info (default), debug (one line per request), trace
   -h, --help                 show this help
-`
+
+Limits against hostile clients (README: "Limits"):
+${limitUsage}`
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -91,6 +116,7 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
         'max-body-bytes': { type: 'string' },
         'stream-buffer-bytes': { type: 'string' },
         'log-level': { type: 'string' },
+        ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -121,8 +147,13 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
   const streamBufferBytes = v['stream-buffer-bytes']
     ? integer(v['stream-buffer-bytes'], '--stream-buffer-bytes', 1024, 2 ** 31)
     : DEFAULT_STREAM_BUFFER_BYTES
+  const limits: Partial<NodeLimits> = {}
+  for (const [flag, field, min, max] of LIMIT_FLAGS) {
+    const text = (v as Record<string, unknown>)[flag]
+    if (typeof text === 'string') limits[field] = integer(text, `--${flag}`, min, max)
+  }
   return {
     help: v.help === true,
-    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, logLevel },
+    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, limits, logLevel },
   }
 }
