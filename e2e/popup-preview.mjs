@@ -33,6 +33,7 @@ const shots = [
   ['requests', 'list', '#/requests'],
   ['node-down', 'node-down', ''],
   ['conversation', 'list', 'conversation'],
+  ['conversation-short', 'list', 'conversation:0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359'],
   ['new-conversation', 'list', '#/new'],
   ['accounts', 'list', '#/accounts'],
   ['settings', 'list', '#/settings'],
@@ -43,11 +44,12 @@ for (const scheme of ['light', 'dark']) {
     for (const [name, scenario, hash] of shots) {
       if (only && !name.startsWith(only)) continue
       let h = hash
-      if (hash === 'conversation') h = ''
+      const peer = hash === 'conversation' ? '0x8ba1f109551bD432803012645Ac136ddd64DBA72' : hash.startsWith('conversation:') ? hash.slice(13) : null
+      if (peer) h = ''
       await page.goto(`${base}?scenario=${scenario}&view=${view}${h}`)
       await page.waitForTimeout(150)
-      if (hash === 'conversation') {
-        await page.getByRole('link', { name: '0x8ba1f109551bD432803012645Ac136ddd64DBA72' }).click()
+      if (peer) {
+        await page.getByRole('link', { name: peer }).click()
         await page.waitForTimeout(200)
       }
       await page.screenshot({ path: join(out, `${name}-${view}-${scheme}.png`) })
