@@ -3,7 +3,9 @@ import { useAppState } from '../context.ts'
 /** A thin progress line while the background syncs, with what it is doing. */
 export function SyncBar() {
   const sync = useAppState((s) => s.sync)
-  if (!sync || sync.state !== 'syncing') return null
+  const nodeDown = useAppState((s) => s.node?.reachable === false)
+  // With the node down the banner says so; a "syncing" line would only contradict it.
+  if (!sync || sync.state !== 'syncing' || nodeDown) return null
   const p = sync.progress
   const pct = p && p.total > 0 ? Math.min(100, Math.round((p.done / p.total) * 100)) : null
   return (

@@ -36,6 +36,17 @@ describe('conversations list', () => {
     expect(fake.calls.find((c) => c.method === 'messages_search')?.params).toEqual({ query: 'meetup', limit: 50 })
   })
 
+  it('shows sync progress while the background syncs', async () => {
+    const fake = demoBackground()
+    renderApp(fake)
+    await screen.findByRole('link', { name: PEERS.alice })
+    fake.emit({ type: 'sync', status: { state: 'syncing', streaming: false, progress: { done: 3, total: 10, what: 'Opening invitations' } } })
+    expect((await screen.findByTestId('sync-progress')).textContent).toBe('Opening invitations · 3 of 10')
+    expect(screen.getByRole('progressbar', { name: 'Syncing' }).getAttribute('aria-valuenow')).toBe('30')
+    fake.emit({ type: 'sync', status: { state: 'idle', streaming: true } })
+    await waitFor(() => expect(screen.queryByTestId('sync-progress')).toBeNull())
+  })
+
   it('an empty account says what to do', async () => {
     const fake = demoBackground()
     fake.conversations.set(fake.activeAccountId as string, [])
