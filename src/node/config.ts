@@ -1,6 +1,7 @@
 // Node configuration and its command line.
 
 import { parseArgs } from 'node:util'
+import { multiaddr } from '@multiformats/multiaddr'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NODE_LIMITS, DEFAULT_STREAM_BUFFER_BYTES, type NodeLimits } from './limits.ts'
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.ts'
 import type { SyncMode } from './store/sqlite.ts'
@@ -21,6 +22,19 @@ export interface NodeConfig {
   /** Limits against hostile clients given on the command line (the rest keep their defaults). */
   limits: Partial<NodeLimits>
   logLevel: string
+  /** The peer-to-peer network; undefined = off (no --p2p-port). */
+  p2p: P2pConfig | undefined
+}
+
+export interface P2pConfig {
+  /** TCP port for libp2p on --host; 0 picks a free one. */
+  port: number
+  /** Multiaddrs of peers to join through (with or without /p2p/<peer id>). */
+  bootstrap: string[]
+  /** Multiaddrs to advertise instead of the listening address. */
+  announce: string[]
+  /** Peer key file; undefined = a key that lives only as long as the process. */
+  keyPath: string | undefined
 }
 
 /** One flag per operator-settable limit (limits.ts NodeLimits): flag, field, range, help. */
@@ -67,6 +81,12 @@ Options:
   --trust-proxy              take the client IP from X-Forwarded-For (only behind your own proxy)
   --max-body-bytes <n>       largest request body (default: ${DEFAULT_MAX_BODY_BYTES}, the gRPC limit in base64 JSON)
   --stream-buffer-bytes <n>  backlog of a slow subscriber before its envelopes are dropped (default: ${DEFAULT_STREAM_BUFFER_BYTES})
+  --p2p-port <n>             join the peer-to-peer network: libp2p on this TCP port (0 picks one)
+  --bootstrap <multiaddr>    a peer to join through, e.g. /ip4/127.0.0.1/tcp/6001 (repeatable)
+  --p2p-announce <multiaddr> an address to advertise to peers, e.g. /dns4/node.example/tcp/6001
+                             (repeatable; default: the listening address)
+  --p2p-key <file>           the node's peer key, created with mode 0600 if missing
+                             (default: <db>.p2p-key; with --db :memory: a fresh key per run)
   --log-level <level>        fatal, error, warn, info (default), debug (one line per request), trace
   -h, --help                 show this help
 
@@ -117,6 +137,10 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
         'stream-buffer-bytes': { type: 'string' },
         'log-level': { type: 'string' },
         ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
+        'p2p-port': { type: 'string' },
+        bootstrap: { type: 'string', multiple: true },
+        'p2p-announce': { type: 'string', multiple: true },
+        'p2p-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -152,8 +176,38 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
     const text = (v as Record<string, unknown>)[flag]
     if (typeof text === 'string') limits[field] = integer(text, `--${flag}`, min, max)
   }
+  const p2p = parseP2p(v, db)
   return {
     help: v.help === true,
-    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, limits, logLevel },
+    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, limits, logLevel, p2p },
+  }
+}
+
+function parseP2p(
+  v: { 'p2p-port'?: string | undefined; bootstrap?: string[] | undefined; 'p2p-announce'?: string[] | undefined; 'p2p-key'?: string | undefined },
+  db: string,
+): P2pConfig | undefined {
+  const bootstrap = v.bootstrap ?? []
+  const announce = v['p2p-announce'] ?? []
+  if (v['p2p-port'] === undefined) {
+    if (bootstrap.length > 0 || announce.length > 0 || v['p2p-key'] !== undefined) {
+      throw new ConfigError('--bootstrap, --p2p-announce and --p2p-key need --p2p-port')
+    }
+    return undefined
+  }
+  const port = integer(v['p2p-port'], '--p2p-port', 0, 65535)
+  for (const address of bootstrap) checkMultiaddr(address, '--bootstrap')
+  for (const address of announce) checkMultiaddr(address, '--p2p-announce')
+  if (v['p2p-key'] === '') throw new ConfigError('--p2p-key must be a file path')
+  const keyPath = v['p2p-key'] ?? (db === ':memory:' ? undefined : `${db}.p2p-key`)
+  return { port, bootstrap, announce, keyPath }
+}
+
+function checkMultiaddr(address: string, flag: string): void {
+  try {
+    const components = multiaddr(address).getComponents()
+    if (!components.some((c) => c.name === 'tcp')) throw new Error('no /tcp/<port>')
+  } catch (err) {
+    throw new ConfigError(`${flag} must be a TCP multiaddr like /ip4/127.0.0.1/tcp/6001, got "${address}" (${(err as Error).message})`)
   }
 }

@@ -157,7 +157,9 @@ const publish: Handler = async (services, ctx) => {
   }
   checkEnvelopes(request.envelopes)
   // All or nothing: the whole request is validated above and stored in one transaction.
-  ctx.logFields.stored = await services.sink.accept(request.envelopes)
+  // The checked token travels with the envelopes so peers can check owner-only topics too.
+  const proof = services.verifyToken ? { authorization: ctx.req.headers.authorization } : {}
+  ctx.logFields.stored = await services.sink.accept(request.envelopes, 'client', proof)
   await sendJson(ctx.req, ctx.res, 200, {})
 }
 

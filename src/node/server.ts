@@ -34,6 +34,14 @@ export interface NodeOptions {
   nowNs?: () => bigint
 }
 
+/** The peer-to-peer side as the HTTP API sees it (p2p/network.ts implements it). */
+export interface NetworkView {
+  addresses(): string[]
+  peers(): unknown[]
+  peerCount(): number
+  status(): Record<string, unknown>
+}
+
 const ROUTES = new Map<string, MessageApiMethod>(
   (Object.keys(MESSAGE_API) as MessageApiMethod[]).map((method) => [MESSAGE_API[method].path, method]),
 )
@@ -51,6 +59,7 @@ export class XmtpNode {
   private inFlight = 0
   private idle: (() => void) | undefined
   private closing: Promise<void> | undefined
+  private network: NetworkView | undefined
 
   constructor(options: NodeOptions) {
     const nodeLimits: NodeLimits = { ...DEFAULT_NODE_LIMITS, ...options.limits }
@@ -105,6 +114,11 @@ export class XmtpNode {
       // Behind a trusted proxy every connection comes from the proxy; it must cap per client.
       maxConnectionsPerIp: this.trustProxy ? Infinity : nodeLimits.maxConnectionsPerIp,
     })
+  }
+
+  /** Shows the peer-to-peer network in GET /peers and /healthz. */
+  attachNetwork(network: NetworkView): void {
+    this.network = network
   }
 
   get sink(): EnvelopeSink {
@@ -174,6 +188,7 @@ export class XmtpNode {
       }
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return sendPreflight(res)
       if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return await this.health(req, res)
+      if (path === '/peers' && (req.method === 'GET' || req.method === 'HEAD')) return await this.peers(req, res)
       const method = ROUTES.get(path)
       if (!method) throw new ApiError(GrpcCode.NOT_FOUND, `Not Found: no message API method at ${path}`)
       if (req.method !== 'POST') throw new ApiError(GrpcCode.UNIMPLEMENTED, `Method Not Allowed: ${path} takes POST, not ${req.method}`)
@@ -245,6 +260,12 @@ export class XmtpNode {
       connections: this.connections.openCount,
       streams: this.services.streamSlots.open,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      ...(this.network && { peers: this.network.peerCount(), p2p: this.network.status() }),
     })
+  }
+
+  private async peers(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const network = this.network
+    await sendJson(req, res, 200, network ? { p2p: true, addresses: network.addresses(), peers: network.peers() } : { p2p: false, addresses: [], peers: [] })
   }
 }

@@ -58,6 +58,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   private readonly db: Database.Database
   private readonly insertStatement: Database.Statement
   private readonly countStatement: Database.Statement
+  private topicsStatement: Database.Statement | undefined
   private readonly insertMany: (envelopes: readonly Envelope[]) => number
   private readonly commitGroup: (group: PendingInsert[]) => void
   private pending: PendingInsert[] = []
@@ -187,6 +188,14 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   async count(): Promise<number> {
     this.rowCount ??= Number(this.countStatement.get())
     return this.rowCount
+  }
+
+  async listTopics(range: { startTimeNs: bigint; after: string; limit: number }): Promise<string[]> {
+    // The (topic, sender_ts, digest) index answers this: per topic, one seek for sender_ts.
+    this.topicsStatement ??= this.db.prepare(
+      'SELECT DISTINCT topic FROM envelopes WHERE topic > ? AND sender_ts >= ? ORDER BY topic LIMIT ?',
+    ).pluck()
+    return this.topicsStatement.all(range.after, toDb(range.startTimeNs), range.limit) as string[]
   }
 
   async close(): Promise<void> {
