@@ -87,6 +87,17 @@ function Screens() {
 }
 
 function Routed({ route }: { route: Route }) {
+  // A new screen moves focus to its heading (screen readers announce it), unless a field
+  // took focus on purpose (autoFocus).
+  const key = route.name === 'conversation' ? route.topic : route.name
+  useEffect(() => {
+    const active = document.activeElement
+    if (active && active !== document.body && active.matches('input, textarea, select')) return
+    const heading = document.querySelector<HTMLElement>('.split-main h1, .screen h1')
+    if (!heading) return
+    heading.tabIndex = -1
+    heading.focus({ preventScroll: true })
+  }, [key])
   switch (route.name) {
     case 'conversations':
       return <Conversations tab={route.tab} />
