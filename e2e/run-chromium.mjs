@@ -73,17 +73,14 @@ try {
     assertEqual(await worker.evaluate(() => chrome.runtime.getManifest().version), manifest.version, 'version in worker')
   })
 
-  await report.check('popup renders and shows the background status from ping', async () => {
+  await report.check('popup renders and opens on onboarding for a fresh profile (wallet_status from the background)', async () => {
     assert(extensionId, 'no extension id (service worker did not start)')
     const popup = await context.newPage()
-    await popup.setViewportSize({ width: 360, height: 480 })
+    await popup.setViewportSize({ width: 360, height: 600 })
     await popup.goto(`chrome-extension://${extensionId}/src/popup/index.html`)
-    const status = popup.locator('[data-testid="background-status"][data-state="online"]')
-    await status.waitFor({ timeout: 4000 })
-    const text = await status.textContent()
-    assert(text?.startsWith(`Background online · v${manifest.version}`), `status text: ${text}`)
+    await popup.getByRole('button', { name: 'Create a new wallet', exact: true }).waitFor({ timeout: 10_000 })
     assertEqual(await popup.locator('h1').textContent(), 'Parley', 'header')
-    assert((await popup.getByText('No conversations yet').count()) === 1, 'empty state missing')
+    assert((await popup.getByRole('button', { name: 'Import a wallet', exact: true }).count()) === 1, 'import button missing')
     await mkdir(OUTPUT_DIR, { recursive: true })
     await popup.screenshot({ path: SCREENSHOT })
     await popup.close()

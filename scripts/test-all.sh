@@ -52,6 +52,10 @@ step "build (chrome + firefox), no warnings" quiet_build
 step "firefox lint (web-ext), no warnings" npx web-ext lint --source-dir dist/firefox --warnings-as-errors
 step "chromium e2e" node e2e/run-chromium.mjs
 step "firefox e2e" node e2e/run-firefox.mjs
+step "background e2e (chromium: worker, real node, xmtp-js 13 peer)" node e2e/background.chromium.mjs
+step "background e2e (firefox: event page, vault + one round trip)" node e2e/background.firefox.mjs
+step "popup e2e (chromium: two profiles, xmtp-js 13, real node)" npx tsx e2e/popup.chromium.mjs
+step "popup e2e (firefox: onboarding, one round trip)" npx tsx e2e/popup.firefox.mjs
 step "node tests (real node process over HTTP)" npx vitest run --project node
 step "interop tests (xmtp-js 13 through our node)" npx vitest run --project interop
 

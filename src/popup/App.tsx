@@ -1,59 +1,137 @@
-import { useCallback, useEffect, useState } from 'preact/hooks'
-import type { RpcClient } from '../extension/rpc-client.ts'
-import { checkBackground, describeStatus, type BackgroundStatus } from './status.ts'
+// Which screen shows: onboarding, unlock, the identity's progress, or the messenger itself
+// (one column in the popup; list and conversation side by side in a wide tab).
+import { useEffect, useState } from 'preact/hooks'
+import { Spinner } from './components/Spinner.tsx'
+import { ServicesContext, useAppState, useServices, type AppServices } from './context.ts'
+import { describeWorker } from './status.ts'
+import { useRoute, type Route } from './router.ts'
+import { Accounts } from './screens/Accounts.tsx'
+import { Conversation } from './screens/Conversation.tsx'
+import { Conversations } from './screens/Conversations.tsx'
+import { Identity } from './screens/Identity.tsx'
+import { NewConversation } from './screens/NewConversation.tsx'
+import { Onboarding } from './screens/onboarding/Onboarding.tsx'
+import { Settings } from './screens/Settings.tsx'
+import { Unlock } from './screens/Unlock.tsx'
+import { EmptyState } from './components/EmptyState.tsx'
 
-const PILL_LABEL: Record<BackgroundStatus['state'], string> = {
-  checking: 'Checking',
-  online: 'Online',
-  offline: 'Offline',
+export function App({ services }: { services: AppServices }) {
+  useEffect(() => {
+    void services.store.start()
+    return () => services.store.stop()
+  }, [services])
+  return (
+    <ServicesContext.Provider value={services}>
+      <div class={`app view-${services.platform.view}`}>
+        <Screens />
+      </div>
+    </ServicesContext.Provider>
+  )
 }
 
-export function App({ client }: { client: RpcClient }) {
-  const [status, setStatus] = useState<BackgroundStatus>({ state: 'checking' })
+function Screens() {
+  const { store, platform } = useServices()
+  const wallet = useAppState((s) => s.wallet)
+  const worker = useAppState((s) => s.worker)
+  const [onboarded, setOnboarded] = useState(false)
+  const route = useRoute()
 
-  const refresh = useCallback(() => {
-    setStatus({ state: 'checking' })
-    void checkBackground(client).then(setStatus)
-  }, [client])
+  // Activity keeps auto-lock from firing while the person is using Parley.
+  useEffect(() => {
+    if (!wallet || wallet.locked) return
+    let last = 0
+    const touch = () => {
+      const t = Date.now()
+      if (t - last < 30_000) return
+      last = t
+      platform.rpc.call('wallet_touch').catch(() => {})
+    }
+    touch()
+    window.addEventListener('keydown', touch)
+    window.addEventListener('pointerdown', touch)
+    return () => {
+      window.removeEventListener('keydown', touch)
+      window.removeEventListener('pointerdown', touch)
+    }
+  }, [wallet?.locked, platform])
 
-  useEffect(refresh, [refresh])
+  if (!wallet) {
+    if (worker.state === 'offline') {
+      return (
+        <main class="screen onboarding">
+          <div class="hero">
+            <span class="hero-badge bad" aria-hidden="true">!</span>
+            <h1>Parley is not answering</h1>
+            <p class="lead" role="alert">
+              {describeWorker(worker).detail}
+            </p>
+          </div>
+          <div class="actions">
+            <button type="button" class="button primary" onClick={() => void store.refresh()}>
+              Retry
+            </button>
+          </div>
+        </main>
+      )
+    }
+    return (
+      <main class="screen center">
+        <Spinner label="Starting Parley" />
+      </main>
+    )
+  }
+  if (!wallet.initialized) return <Onboarding onDone={() => setOnboarded(true)} />
+  if (wallet.locked) return <Unlock />
+  if ((onboarded || wallet.session.state === 'creating') && wallet.session.state !== 'ready') return <Identity />
+  return platform.view === 'tab' ? <TabLayout route={route} /> : <Routed route={route} />
+}
 
+function Routed({ route }: { route: Route }) {
+  // A new screen moves focus to its heading (screen readers announce it), unless a field
+  // took focus on purpose (autoFocus).
+  const key = route.name === 'conversation' ? route.topic : route.name
+  useEffect(() => {
+    const active = document.activeElement
+    if (active && active !== document.body && active.matches('input, textarea, select')) return
+    const heading = document.querySelector<HTMLElement>('.split-main h1, .screen h1')
+    if (!heading) return
+    heading.tabIndex = -1
+    heading.focus({ preventScroll: true })
+  }, [key])
+  switch (route.name) {
+    case 'conversations':
+      return <Conversations tab={route.tab} />
+    case 'conversation':
+      return <Conversation topic={route.topic} />
+    case 'new':
+      return <NewConversation />
+    case 'accounts':
+      return <Accounts />
+    case 'settings':
+      return <Settings />
+  }
+}
+
+/** The full tab: the list stays on the left; the right pane shows the route. */
+function TabLayout({ route }: { route: Route }) {
+  const selected = route.name === 'conversation' ? route.topic : undefined
+  const tab = route.name === 'conversations' ? route.tab : 'messages'
   return (
-    <div class="popup">
-      <header class="header">
-        <img class="logo" src="/icons/icon-48.png" alt="" width={28} height={28} />
-        <h1>Parley</h1>
-        <span class={`pill pill-${status.state}`} data-testid="status-pill">
-          <span class="dot" aria-hidden="true" />
-          {PILL_LABEL[status.state]}
-        </span>
-      </header>
-
-      <section class="status" aria-live="polite">
-        <p data-testid="background-status" data-state={status.state}>
-          {describeStatus(status)}
-        </p>
-        {status.state === 'offline' && (
-          <button type="button" class="retry" onClick={refresh}>
-            Retry
-          </button>
+    <div class="split">
+      <aside class="split-list">
+        <Conversations tab={tab} {...(selected ? { selectedTopic: selected } : {})} />
+      </aside>
+      <section class="split-main">
+        {route.name === 'conversations' ? (
+          <div class="center grow">
+            <EmptyState title="Pick a conversation">
+              <p>Choose one on the left, or start a new one.</p>
+            </EmptyState>
+          </div>
+        ) : (
+          <Routed route={route} />
         )}
       </section>
-
-      <main class="conversations">
-        <h2>Conversations</h2>
-        <div class="empty" data-testid="conversations-empty">
-          <svg viewBox="0 0 72 64" width="72" height="64" aria-hidden="true">
-            <path class="bubble-back" d="M14 6h30a10 10 0 0 1 10 10v14a10 10 0 0 1-10 10H26l-10 8v-8h-2A10 10 0 0 1 4 30V16A10 10 0 0 1 14 6z" />
-            <path class="bubble-front" d="M34 22h24a10 10 0 0 1 10 10v10a10 10 0 0 1-10 10h-1v8l-10-8H34a10 10 0 0 1-10-10V32a10 10 0 0 1 10-10z" />
-            <circle class="bubble-dot" cx="38" cy="37" r="2.5" />
-            <circle class="bubble-dot" cx="46" cy="37" r="2.5" />
-            <circle class="bubble-dot" cx="54" cy="37" r="2.5" />
-          </svg>
-          <p class="empty-title">No conversations yet</p>
-          <p class="empty-hint">Messages you send and receive with your wallet will show up here.</p>
-        </div>
-      </main>
     </div>
   )
 }

@@ -1,9 +1,14 @@
 import { render } from 'preact'
-import browser from 'webextension-polyfill'
-import { createRpcClient } from '../extension/rpc-client.ts'
 import { App } from './App.tsx'
-import './popup.css'
+import { createBrowserPlatform } from './platform/browser.ts'
+import { AppStore } from './store.ts'
+import './styles/base.css'
+import './styles/screens.css'
+import './styles/conversation.css'
 
-const client = createRpcClient((message) => browser.runtime.sendMessage(message))
+const view = new URLSearchParams(location.search).get('view') === 'tab' ? 'tab' : 'popup'
+const platform = createBrowserPlatform(view)
+const services = { platform, store: new AppStore(platform), now: () => Date.now() }
+document.documentElement.dataset.view = view
 const root = document.getElementById('app')
-if (root) render(<App client={client} />, root)
+if (root) render(<App services={services} />, root)

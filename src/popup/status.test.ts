@@ -1,42 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import { providerErrors } from '../extension/dapp-visible.ts'
-import type { RpcClient } from '../extension/rpc-client.ts'
-import { checkBackground, describeStatus } from './status.ts'
+import { describeNode, describeWorker } from './status.ts'
 
-const clientAnswering = (answer: () => Promise<unknown>): RpcClient => ({ call: answer as RpcClient['call'] })
-
-describe('popup background status', () => {
-  it('is online with the version and the measured round trip', async () => {
-    let t = 100
-    const client = clientAnswering(async () => {
-      t += 7
-      return { pong: true, version: '0.1.0', startedAt: 42 }
-    })
-    const status = await checkBackground(client, () => t)
-    expect(status).toEqual({ state: 'online', version: '0.1.0', startedAt: 42, latencyMs: 7 })
-    expect(describeStatus(status)).toBe('Background online · v0.1.0 · 7 ms')
+describe('health lines: worker and node are separate facts', () => {
+  it('a running worker with an unreachable node says the node is offline', () => {
+    expect(describeWorker({ state: 'online', version: '0.1.0' })).toEqual({ tone: 'ok', label: 'Running', detail: 'Background running · v0.1.0' })
+    const node = describeNode({ url: 'http://127.0.0.1:5555', reachable: false, error: 'connection refused', checkedAt: 1 })
+    expect(node.tone).toBe('bad')
+    expect(node.label).toBe('Node offline')
+    expect(node.detail).toBe('Node 127.0.0.1:5555 unreachable: connection refused')
   })
 
-  it('is offline with the error message when the ping fails', async () => {
-    const status = await checkBackground(
-      clientAnswering(async () => {
-        throw providerErrors.disconnected()
-      }),
-    )
-    expect(status.state).toBe('offline')
-    expect(describeStatus(status)).toContain('Parley is not reachable')
+  it('a reachable node shows its latency', () => {
+    expect(describeNode({ url: 'http://127.0.0.1:5555', reachable: true, latencyMs: 12, checkedAt: 1 }).detail).toBe('Node 127.0.0.1:5555 online · 12 ms')
   })
 
-  it('does not show arbitrary exception text', async () => {
-    const status = await checkBackground(
-      clientAnswering(async () => {
-        throw new Error('internal detail')
-      }),
-    )
-    expect(describeStatus(status)).toBe('Background offline: The background did not answer.')
-  })
-
-  it('has a checking state', () => {
-    expect(describeStatus({ state: 'checking' })).toBe('Checking background…')
+  it('an unanswering worker quotes the reason; nothing known yet is pending', () => {
+    expect(describeWorker({ state: 'offline', reason: 'Parley is not reachable.' }).detail).toBe('Background not answering: Parley is not reachable.')
+    expect(describeNode(null).tone).toBe('pending')
+    expect(describeWorker({ state: 'checking' }).tone).toBe('pending')
   })
 })

@@ -1,31 +1,43 @@
-// The popup's view of the background, obtained with the typed `ping` call.
-import { ProviderRpcError } from '../extension/dapp-visible.ts'
-import type { RpcClient } from '../extension/rpc-client.ts'
+// Two different facts, said apart: whether Parley's background worker answers, and whether the
+// XMTP node it talks to is reachable. A live worker says nothing about the node.
+import type { NodeStatusView } from '../extension/views.ts'
+import type { WorkerHealth } from './store.ts'
 
-export type BackgroundStatus =
-  | { state: 'checking' }
-  | { state: 'online'; version: string; latencyMs: number; startedAt: number }
-  | { state: 'offline'; reason: string }
+export type Tone = 'ok' | 'warn' | 'bad' | 'pending'
 
-export async function checkBackground(client: RpcClient, now: () => number = () => performance.now()): Promise<BackgroundStatus> {
-  const sentAt = now()
-  try {
-    const pong = await client.call('ping')
-    return { state: 'online', version: pong.version, startedAt: pong.startedAt, latencyMs: Math.max(0, Math.round(now() - sentAt)) }
-  } catch (error) {
-    const reason = error instanceof ProviderRpcError ? error.message : 'The background did not answer.'
-    return { state: 'offline', reason }
+export interface HealthLine {
+  tone: Tone
+  /** Short, for a pill: "Node online". */
+  label: string
+  /** One sentence with the detail. */
+  detail: string
+}
+
+export function describeWorker(worker: WorkerHealth): HealthLine {
+  switch (worker.state) {
+    case 'checking':
+      return { tone: 'pending', label: 'Starting', detail: 'Checking the background…' }
+    case 'online':
+      return { tone: 'ok', label: 'Running', detail: `Background running · v${worker.version}` }
+    case 'offline':
+      return { tone: 'bad', label: 'Not answering', detail: `Background not answering: ${worker.reason}` }
   }
 }
 
-/** One-line summary for the status card. */
-export function describeStatus(status: BackgroundStatus): string {
-  switch (status.state) {
-    case 'checking':
-      return 'Checking background…'
-    case 'online':
-      return `Background online · v${status.version} · ${status.latencyMs} ms`
-    case 'offline':
-      return `Background offline: ${status.reason}`
+export function describeNode(node: NodeStatusView | null): HealthLine {
+  if (!node) return { tone: 'pending', label: 'Node…', detail: 'Checking the node…' }
+  const host = hostOf(node.url)
+  if (node.reachable) {
+    const latency = node.latencyMs === undefined ? '' : ` · ${node.latencyMs} ms`
+    return { tone: 'ok', label: 'Node online', detail: `Node ${host} online${latency}` }
+  }
+  return { tone: 'bad', label: 'Node offline', detail: `Node ${host} unreachable${node.error ? `: ${node.error}` : ''}` }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return url || '(not set)'
   }
 }

@@ -1,0 +1,69 @@
+// Inline attachments (images previewed, other files downloadable) and remote attachments,
+// which are fetched and decrypted by the background only when the person asks.
+import { useState } from 'preact/hooks'
+import type { MessageContentView } from '../../extension/views.ts'
+import { useServices } from '../context.ts'
+import { errorText } from '../store.ts'
+import { Icon } from './Icon.tsx'
+
+type Inline = { filename: string; mimeType: string; dataBase64: string }
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}
+
+export function InlineAttachment({ file }: { file: Inline }) {
+  const url = `data:${file.mimeType};base64,${file.dataBase64}`
+  if (/^image\/(png|jpe?g|gif|webp|avif)$/i.test(file.mimeType)) {
+    return (
+      <a class="attachment-image" href={url} download={file.filename} title={file.filename}>
+        <img src={url} alt={file.filename} loading="lazy" />
+      </a>
+    )
+  }
+  return (
+    <a class="attachment-file" href={url} download={file.filename}>
+      <Icon name="download" size={16} />
+      <span>{file.filename}</span>
+      <span class="muted small">{formatSize(Math.floor((file.dataBase64.length * 3) / 4))}</span>
+    </a>
+  )
+}
+
+export function RemoteAttachment({ topic, id, content }: { topic: string; id: string; content: Extract<MessageContentView, { type: 'remoteAttachment' }> }) {
+  const { platform } = useServices()
+  const [file, setFile] = useState<Inline | null>(null)
+  const [state, setState] = useState<'idle' | 'loading' | 'error'>('idle')
+  const [error, setError] = useState('')
+  if (file) return <InlineAttachment file={file} />
+  const name = content.filename ?? 'Attachment'
+  return (
+    <div class="attachment-remote">
+      <button
+        type="button"
+        class="attachment-file"
+        disabled={state === 'loading'}
+        onClick={async () => {
+          setState('loading')
+          try {
+            setFile(await platform.rpc.call('attachments_load', { topic, id }))
+          } catch (e) {
+            setError(errorText(e))
+            setState('error')
+          }
+        }}
+      >
+        <Icon name="download" size={16} />
+        <span>{state === 'loading' ? `Loading ${name}…` : `Load ${name}`}</span>
+        {content.contentLength !== undefined && <span class="muted small">{formatSize(content.contentLength)}</span>}
+      </button>
+      {state === 'error' && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,157 @@
+// Settings: the node (with its live status), auto-lock, notifications, connected sites, the
+// recovery phrase behind the password, and locking now.
+import { useEffect, useState } from 'preact/hooks'
+import type { SettingsView, SiteView } from '../../extension/views.ts'
+import { TopBar } from '../components/TopBar.tsx'
+import { useAppState, useServices } from '../context.ts'
+import { shortAddress } from '../lib/address.ts'
+import { describeNode, describeWorker } from '../status.ts'
+import { errorText } from '../store.ts'
+import { NodeSetting } from './settings/NodeSetting.tsx'
+import { RevealSecret } from './settings/RevealSecret.tsx'
+
+const AUTO_LOCK_CHOICES = [
+  [1, '1 minute'],
+  [5, '5 minutes'],
+  [15, '15 minutes'],
+  [60, '1 hour'],
+  [240, '4 hours'],
+  [0, 'Never'],
+] as const
+
+const SCOPE_LABELS: Record<string, string> = {
+  read: 'read its conversations',
+  readAll: 'read all conversations',
+  send: 'send (asks each time)',
+  sendWithoutConfirm: 'send without asking',
+  stream: 'receive new messages',
+}
+
+export function Settings() {
+  const { platform, store } = useServices()
+  const worker = useAppState((s) => s.worker)
+  const node = useAppState((s) => s.node)
+  const [settings, setSettings] = useState<SettingsView | null>(null)
+  const [sites, setSites] = useState<SiteView[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    platform.rpc.call('settings_get').then(setSettings, (e) => setError(errorText(e)))
+    platform.rpc.call('sites_list').then((r) => setSites(r.sites), () => setSites([]))
+    void store.checkNode()
+    // Live status: check the node every few seconds while Settings is open.
+    const t = setInterval(() => void store.checkNode(), 5000)
+    return () => clearInterval(t)
+  }, [platform, store])
+
+  const update = async (patch: Partial<SettingsView>) => {
+    setError(null)
+    try {
+      setSettings(await platform.rpc.call('settings_update', patch))
+    } catch (e) {
+      setError(errorText(e))
+      throw e
+    }
+  }
+
+  const workerLine = describeWorker(worker)
+  const nodeLine = describeNode(node)
+
+  return (
+    <div class="screen settings-screen">
+      <TopBar title={<h1>Settings</h1>} back="#/" />
+      <div class="screen-body">
+        <section class="card" aria-labelledby="s-status">
+          <h2 id="s-status">Status</h2>
+          <p class={`health tone-${workerLine.tone}`} data-testid="worker-status">
+            <span class="dot" aria-hidden="true" />
+            {workerLine.detail}
+          </p>
+          <p class={`health tone-${nodeLine.tone}`} data-testid="node-status">
+            <span class="dot" aria-hidden="true" />
+            {nodeLine.detail}
+          </p>
+        </section>
+
+        {settings && <NodeSetting key={settings.nodeUrl} current={settings.nodeUrl} onSave={async (nodeUrl) => { await update({ nodeUrl }); await store.checkNode() }} />}
+
+        {settings && (
+          <section class="card" aria-labelledby="s-security">
+            <h2 id="s-security">Security</h2>
+            <div class="field">
+              <label for="auto-lock">Auto-lock</label>
+              <select id="auto-lock" value={String(settings.autoLockMinutes)} onChange={(e) => void update({ autoLockMinutes: Number(e.currentTarget.value) }).catch(() => {})}>
+                {AUTO_LOCK_CHOICES.map(([n, label]) => (
+                  <option key={n} value={String(n)}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <label class="switch-row">
+              <span>Notifications for new messages</span>
+              <input type="checkbox" role="switch" checked={settings.notifications} onChange={(e) => void update({ notifications: e.currentTarget.checked }).catch(() => {})} />
+            </label>
+            <button
+              type="button"
+              class="button secondary full"
+              onClick={async () => {
+                try {
+                  store.setWallet(await platform.rpc.call('wallet_lock'))
+                } catch (e) {
+                  setError(errorText(e))
+                }
+              }}
+            >
+              Lock now
+            </button>
+          </section>
+        )}
+
+        <section class="card" aria-labelledby="s-sites">
+          <h2 id="s-sites">Connected sites</h2>
+          {sites === null ? (
+            <p class="muted small">Loading…</p>
+          ) : sites.length === 0 ? (
+            <p class="muted small">No site is connected. Sites ask before they can read or send with your account.</p>
+          ) : (
+            <ul class="site-list">
+              {sites.map((site) => (
+                <li key={`${site.origin}-${site.accountAddress}`} class="site-row">
+                  <div class="site-text">
+                    <span class="site-origin">{site.origin}</span>
+                    <span class="muted small">
+                      <span class="mono">{shortAddress(site.accountAddress)}</span> · may {site.scopes.map((s) => SCOPE_LABELS[s] ?? s).join(', ')}
+                    </span>
+                  </div>
+                  <button
+                    type="button"
+                    class="button secondary small danger"
+                    aria-label={`Revoke ${site.origin}`}
+                    onClick={async () => {
+                      try {
+                        setSites((await platform.rpc.call('sites_revoke', { origin: site.origin })).sites)
+                      } catch (e) {
+                        setError(errorText(e))
+                      }
+                    }}
+                  >
+                    Revoke
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        <RevealSecret />
+
+        {error && (
+          <p class="form-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,48 @@
+import { useState } from 'preact/hooks'
+import { Avatar } from '../components/Avatar.tsx'
+import { Field } from '../components/Field.tsx'
+import { useAppState, useServices } from '../context.ts'
+import { shortAddress } from '../lib/address.ts'
+import { errorText } from '../store.ts'
+
+export function Unlock() {
+  const { platform, store } = useServices()
+  const wallet = useAppState((s) => s.wallet)
+  const [password, setPassword] = useState('')
+  const [error, setError] = useState<string | undefined>(undefined)
+  const [busy, setBusy] = useState(false)
+  const account = wallet?.accounts.find((a) => a.id === wallet.activeAccountId) ?? wallet?.accounts[0]
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    if (password.length === 0 || busy) return
+    setBusy(true)
+    setError(undefined)
+    try {
+      store.setWallet(await platform.rpc.call('wallet_unlock', { password }))
+    } catch (err) {
+      setError(errorText(err))
+      setBusy(false)
+    }
+  }
+  return (
+    <form class="screen onboarding unlock" onSubmit={submit}>
+      <div class="hero">
+        {account ? <Avatar address={account.address} size={64} /> : <img class="hero-logo" src="/icons/icon-128.png" alt="" width={64} height={64} />}
+        <h1>Welcome back</h1>
+        {account && (
+          <p class="lead">
+            {account.label} · <span class="mono">{shortAddress(account.address)}</span>
+          </p>
+        )}
+      </div>
+      <div class="screen-body">
+        <Field label="Password" type="password" autoComplete="current-password" autoFocus value={password} onValue={(v) => { setPassword(v); setError(undefined) }} error={error} />
+      </div>
+      <div class="actions">
+        <button type="submit" class="button primary" disabled={password.length === 0 || busy}>
+          {busy ? 'Unlocking…' : 'Unlock'}
+        </button>
+      </div>
+    </form>
+  )
+}

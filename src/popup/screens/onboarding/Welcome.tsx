@@ -1,0 +1,43 @@
+import { useState } from 'preact/hooks'
+import { errorText } from '../../store.ts'
+
+export function Welcome({ onCreate, onImport }: { onCreate: () => Promise<void>; onImport: () => void }) {
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  return (
+    <main class="screen onboarding welcome">
+      <div class="hero">
+        <img class="hero-logo" src="/icons/icon-128.png" alt="" width={72} height={72} />
+        <h1>Parley</h1>
+        <p class="lead">Message any Ethereum address, end-to-end encrypted on XMTP. Your keys never leave this browser.</p>
+      </div>
+      <div class="actions stack">
+        <button
+          type="button"
+          class="button primary"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true)
+            setError(null)
+            try {
+              await onCreate()
+            } catch (e) {
+              setError(errorText(e))
+              setBusy(false)
+            }
+          }}
+        >
+          Create a new wallet
+        </button>
+        <button type="button" class="button secondary" onClick={onImport}>
+          Import a wallet
+        </button>
+        {error && (
+          <p class="form-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </main>
+  )
+}

@@ -1,0 +1,49 @@
+import { useState } from 'preact/hooks'
+import { Field } from '../../components/Field.tsx'
+import { useAppState, useServices } from '../../context.ts'
+import { errorText } from '../../store.ts'
+
+/** Shows the active account's phrase or key after the password, hidden again on demand. */
+export function RevealSecret() {
+  const { platform } = useServices()
+  const accountId = useAppState((s) => s.wallet?.activeAccountId ?? null)
+  const [password, setPassword] = useState('')
+  const [error, setError] = useState<string | undefined>(undefined)
+  const [secret, setSecret] = useState<{ kind: 'phrase' | 'privateKey'; secret: string } | null>(null)
+  if (!accountId) return null
+  return (
+    <section class="card" aria-labelledby="s-reveal">
+      <h2 id="s-reveal">Recovery phrase</h2>
+      {secret ? (
+        <div class="stack">
+          <p class="muted small">{secret.kind === 'phrase' ? 'Your recovery phrase. Never share it.' : 'This account’s private key. Never share it.'}</p>
+          <p class="secret mono" data-testid="revealed-secret">
+            {secret.secret}
+          </p>
+          <button type="button" class="button secondary small" onClick={() => setSecret(null)}>
+            Hide
+          </button>
+        </div>
+      ) : (
+        <form
+          class="stack"
+          onSubmit={async (e) => {
+            e.preventDefault()
+            setError(undefined)
+            try {
+              setSecret(await platform.rpc.call('wallet_reveal', { password, accountId }))
+              setPassword('')
+            } catch (err) {
+              setError(errorText(err))
+            }
+          }}
+        >
+          <Field label="Password" type="password" autoComplete="current-password" value={password} onValue={(v) => { setPassword(v); setError(undefined) }} error={error} hint="Enter your password to show the phrase." />
+          <button type="submit" class="button secondary small" disabled={password === ''}>
+            Reveal recovery phrase
+          </button>
+        </form>
+      )}
+    </section>
+  )
+}
