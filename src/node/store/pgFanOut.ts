@@ -171,7 +171,7 @@ export class PgFanOut implements StoreFanOut {
         delay = Math.min(delay * 2, 5_000)
         try {
           await this.connect()
-          this.deps.log('info', {}, 'cross-process fan-out: listening again')
+          this.deps.log('warn', {}, 'cross-process fan-out: listening again')
           break
         } catch {
           // still down; back off and try again

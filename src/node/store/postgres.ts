@@ -275,7 +275,8 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
         try {
           await this.pool.query('SELECT 1')
           this.outage = undefined
-          this.logger?.info({ db: this.url, downMs: Date.now() - outage.since }, 'database reachable again')
+          // warn, like the outage line: a log read at warn level must show the outage ended.
+          this.logger?.warn({ db: this.url, downMs: Date.now() - outage.since }, 'database reachable again')
         } catch (err) {
           outage.reason = reasonOf(err)
         }
