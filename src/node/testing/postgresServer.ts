@@ -73,7 +73,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     start,
     stop,
     destroy: async () => {
-      if (running) await stop().catch(() => owner('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined))
+      // Immediate: no shutdown checkpoint for a cluster about to be deleted.
+      if (running) await owner('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined)
       rmSync(dir, { recursive: true, force: true })
     },
   }
