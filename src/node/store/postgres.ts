@@ -5,6 +5,8 @@
 // insert is ONE statement, so it is atomic without an explicit transaction, and with
 // PostgreSQL's default synchronous_commit=on it returns only once the commit is flushed to
 // the WAL on disk: the node answers 200 after that, so an acknowledged envelope is durable.
+// Concurrent requests run on separate pooled connections, and PostgreSQL groups their WAL
+// flushes itself.
 
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
@@ -12,7 +14,7 @@ import type { Envelope } from '../../protocol/api/wire.ts'
 import { envelopeDigest } from './digest.ts'
 import { StoreUnavailableError } from './errors.ts'
 import { migrate } from './migrations.ts'
-import { PgFanOut, CHANNEL } from './pgFanOut.ts'
+import { PgFanOut } from './pgFanOut.ts'
 import type { EnvelopeStore, StoreHealth, StoreQuery, StoredEnvelope } from './types.ts'
 
 export interface StoreLogger {
@@ -74,16 +76,10 @@ interface Row {
 }
 
 const INSERT_SQL = `
-  WITH inserted AS (
-    INSERT INTO envelopes (topic, sender_ts, digest, receiver_ts, payload)
-    SELECT topic, sender_ts, digest, $5::bigint, payload
-      FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[]) AS t(topic, sender_ts, digest, payload)
-    ON CONFLICT DO NOTHING
-    RETURNING 1
-  ), notified AS (
-    SELECT pg_notify($6, notice) FROM unnest($7::text[]) AS n(notice)
-  )
-  SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM notified)::int AS notified`
+  INSERT INTO envelopes (topic, sender_ts, digest, receiver_ts, payload)
+  SELECT topic, sender_ts, digest, $5::bigint, payload
+    FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[]) AS t(topic, sender_ts, digest, payload)
+  ON CONFLICT DO NOTHING`
 
 export class PostgresEnvelopeStore implements EnvelopeStore {
   readonly url: string
@@ -171,13 +167,13 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
       withDigest.map((e) => Buffer.from(e.digest)),
       withDigest.map((e) => Buffer.from(e.message.buffer, e.message.byteOffset, e.message.byteLength)),
       toDb(receivedNs),
-      CHANNEL,
-      // Every envelope of the request is announced, duplicates too: the sink delivers them
-      // all locally (as node-go does), and the other processes do the same.
-      this.fanOut.storedNotices(withDigest),
     ]
-    const { rows } = await this.run(() => this.pool.query<{ inserted: number }>({ name: 'parley-insert', text: INSERT_SQL, values }))
-    return rows[0]!.inserted
+    const result = await this.run(() => this.pool.query({ name: 'parley-insert', text: INSERT_SQL, values }))
+    // Committed: now the other processes may hear of it. Every envelope of the request is
+    // announced, duplicates too: the sink delivers them all locally (as node-go does), and the
+    // other processes do the same.
+    this.fanOut.announceStored(withDigest)
+    return result.rowCount ?? 0
   }
 
   async query(q: StoreQuery): Promise<StoredEnvelope[]> {
