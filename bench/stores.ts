@@ -87,33 +87,45 @@ async function publish(nodes: NodeProcess[], batch: number, count: number): Prom
   return performance.now() - start
 }
 
+const ROUNDS = num('BENCH_ROUNDS', 3)
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+/** Median rate over ROUNDS rounds, the contenders taking turns first so load hits all alike. */
+async function rounds(contenders: Record<string, () => Promise<number>>, count: number): Promise<Record<string, string>> {
+  const names = Object.keys(contenders)
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]))
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse()
+    for (const name of order) times[name]!.push(await contenders[name]!())
+  }
+  return Object.fromEntries(names.map((n) => [n, rate(count, median(times[n]!))]))
+}
+
 async function publishBench() {
   const single = Math.min(PUBLISH, 3_000)
-  const figures: Record<string, Record<Kind, string>> = { single: { sqlite: '', postgres: '' }, batch: { sqlite: '', postgres: '' } }
-  for (const kind of ['sqlite', 'postgres'] as const) {
-    const node = await nodeOn(kind, 'publish')
-    try {
-      figures.single![kind] = rate(single, await publish([node], 1, single))
-      figures.batch![kind] = rate(PUBLISH, await publish([node], BATCH, PUBLISH))
-    } finally {
-      await node.stop()
-    }
+  const [sqlite, postgres] = await Promise.all([nodeOn('sqlite', 'publish'), nodeOn('postgres', 'publish')])
+  try {
+    await publish([sqlite], 1, 200) // warm both up (JIT, connections) before measuring
+    await publish([postgres], 1, 200)
+    const one = await rounds({ sqlite: () => publish([sqlite], 1, single), postgres: () => publish([postgres], 1, single) }, single)
+    report('HTTP publish, 1 envelope/request', one.sqlite!, one.postgres!, `${CONCURRENCY} clients; durable before 200 on both; median of ${ROUNDS}`)
+    const many = await rounds({ sqlite: () => publish([sqlite], BATCH, PUBLISH), postgres: () => publish([postgres], BATCH, PUBLISH) }, PUBLISH)
+    report(`HTTP publish, ${BATCH} envelopes/request`, many.sqlite!, many.postgres!, `${CONCURRENCY} clients; median of ${ROUNDS}`)
+  } finally {
+    await Promise.all([sqlite.stop(), postgres.stop()])
   }
-  report('HTTP publish, 1 envelope/request', figures.single!.sqlite, figures.single!.postgres, `${CONCURRENCY} clients; durable before 200 on both`)
-  report(`HTTP publish, ${BATCH} envelopes/request`, figures.batch!.sqlite, figures.batch!.postgres, `${CONCURRENCY} clients`)
 }
 
 async function twoNodesBench() {
   const url = await createTestDatabase()
-  const one = await nodeOn('postgres', 'one', url)
-  const oneSingle = rate(Math.min(PUBLISH, 3_000), await publish([one], 1, Math.min(PUBLISH, 3_000)))
-  const oneBatch = rate(PUBLISH, await publish([one], BATCH, PUBLISH))
-  const two = await nodeOn('postgres', 'two', url)
+  const [one, two] = await Promise.all([nodeOn('postgres', 'one', url), nodeOn('postgres', 'two', url)])
   try {
-    const twoSingle = rate(Math.min(PUBLISH, 3_000), await publish([one, two], 1, Math.min(PUBLISH, 3_000)))
-    const twoBatch = rate(PUBLISH, await publish([one, two], BATCH, PUBLISH))
-    report('PostgreSQL: 1 envelope/request, one node → two nodes on one database', '', `${oneSingle} → ${twoSingle}`, `${CONCURRENCY} clients split over the nodes; 2 cores shared with the server`)
-    report(`PostgreSQL: ${BATCH} envelopes/request, one node → two nodes on one database`, '', `${oneBatch} → ${twoBatch}`)
+    await publish([one, two], 1, 200)
+    const single = Math.min(PUBLISH, 3_000)
+    const a = await rounds({ one: () => publish([one], 1, single), two: () => publish([one, two], 1, single) }, single)
+    report('PostgreSQL, 1 envelope/request: one node vs two nodes on one database', '', `${a.one} vs ${a.two}`, `${CONCURRENCY} clients split over the nodes; 2 cores shared by nodes, server and clients`)
+    const b = await rounds({ one: () => publish([one], BATCH, PUBLISH), two: () => publish([one, two], BATCH, PUBLISH) }, PUBLISH)
+    report(`PostgreSQL, ${BATCH} envelopes/request: one node vs two nodes on one database`, '', `${b.one} vs ${b.two}`, `median of ${ROUNDS}`)
   } finally {
     await Promise.all([one.stop(), two.stop()])
   }
