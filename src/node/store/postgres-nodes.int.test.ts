@@ -79,7 +79,7 @@ describe('a PostgreSQL restart under publish load', () => {
         try {
           const response = await post(`${node.url}/message/v1/publish`, { envelopes: texts.map((t, i) => envelope(topic, 1_000 + n + i, t)) })
           if (response.status === 200) acknowledged.push(...texts)
-          else if (response.status === 503) unavailable.push(response.body.message)
+          else if (response.status === 503) unavailable.push(`Retry-After ${response.headers.get('retry-after')}: ${response.body.message}`)
           else other.push(`${response.status} ${JSON.stringify(response.body)}`)
         } catch (err) {
           other.push(String(err))
@@ -111,7 +111,7 @@ describe('a PostgreSQL restart under publish load', () => {
       stopping = true
       await Promise.all(clients)
     }
-    expect(unavailable[0]).toMatch(/the message store is unavailable \(.+\); retry shortly/)
+    expect(unavailable[0]).toMatch(/^Retry-After 1: the message store is unavailable \(.+\); retry shortly$/)
     expect(other).toEqual([])
     expect(node.output()).toMatch(/database reachable again/)
     const stored = new Set(await readAll(node.url, topic))

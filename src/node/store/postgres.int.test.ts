@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../testing/postgres.ts'
+import { startPostgresServer } from '../testing/postgresServer.ts'
 import { SchemaTooNewError, StoreUnavailableError } from './errors.ts'
 import { MIGRATIONS, migrate } from './migrations.ts'
 import { PostgresEnvelopeStore, redactUrl } from './postgres.ts'
@@ -90,40 +91,39 @@ describe('PostgresEnvelopeStore fan-out between processes sharing a database', (
 })
 
 describe('PostgresEnvelopeStore errors', () => {
-  it('turns a lost connection into StoreUnavailableError (HTTP 503) and recovers by itself', async () => {
-    const url = await createTestDatabase()
-    const store = await PostgresEnvelopeStore.open({ url })
-    const admin = await PostgresEnvelopeStore.open({ url })
+  it('answers StoreUnavailableError (HTTP 503) while the server is down and recovers by itself', async () => {
+    // A private server, so stopping it does not disturb the other test files.
+    const server = await startPostgresServer()
+    const store = await PostgresEnvelopeStore.open({ url: server.url })
     try {
       await store.insert([env('t', 1, 'before')])
-      // Sever every connection of the first store, as a server restart does.
-      await admin.database.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'parley-node%' AND pid <> pg_backend_pid() AND datname = current_database()")
-      let unavailable: unknown
-      for (let i = 0; i < 50 && !unavailable; i++) {
-        try {
-          await store.insert([env('t', 2 + i, 'during')])
-        } catch (err) {
-          unavailable = err
-        }
-      }
-      expect(unavailable).toBeInstanceOf(StoreUnavailableError)
-      expect((unavailable as StoreUnavailableError).status).toBe(503)
-      expect((unavailable as Error).message).toMatch(/the message store is unavailable \(.+\); retry shortly/)
-      const deadline = Date.now() + 10_000
+      await server.stop()
+      const failure = await store.insert([env('t', 2, 'during')]).then(
+        () => undefined,
+        (err: unknown) => err,
+      )
+      expect(failure).toBeInstanceOf(StoreUnavailableError)
+      expect((failure as StoreUnavailableError).status).toBe(503)
+      expect((failure as Error).message).toMatch(/the message store is unavailable \(.+\); retry shortly/)
+      // While it is known to be down, requests fail at once instead of waiting on connections.
+      await expect(store.query({ topics: ['t'], ascending: true, limit: 10 })).rejects.toBeInstanceOf(StoreUnavailableError)
+      expect(await store.health()).toMatchObject({ kind: 'postgres', available: false, error: expect.any(String) })
+      await server.start()
+      const deadline = Date.now() + 30_000
       for (;;) {
         try {
-          await store.insert([env('t', 100, 'after')])
+          await store.insert([env('t', 3, 'after')])
           break
         } catch (err) {
           if (!(err instanceof StoreUnavailableError) || Date.now() > deadline) throw err
           await new Promise((r) => setTimeout(r, 50))
         }
       }
-      expect(texts(await store.query({ topics: ['t'], ascending: true, limit: 100 }))).toContain('before')
-      expect(texts(await store.query({ topics: ['t'], ascending: true, limit: 100 }))).toContain('after')
+      expect(texts(await store.query({ topics: ['t'], ascending: true, limit: 10 }))).toEqual(['before', 'after'])
       expect((await store.health()).available).toBe(true)
     } finally {
-      await Promise.all([store.close(), admin.close()])
+      await store.close()
+      await server.destroy()
     }
   })
 })
