@@ -6,41 +6,20 @@
 // METHODS is the single RPC table (method name → params, result, who may call it). It drives
 // the background's handler table (src/background/dispatcher.ts requires a handler per entry)
 // and the provider's allow-list (src/inpage/provider.ts only forwards `exposure: 'dapp'`).
-// Methods that touch keys or conversations are added later with `exposure: 'extension'` so
-// that pages can never reach them.
+// The table is assembled from one file per domain in methods/ (wallet, messaging, sites, and the
+// dapp-facing xmtp_* methods); methods that touch keys or conversations are `exposure:
+// 'extension'`, so pages can never reach them. Result shapes are in views.ts.
 //
 // Imported by the page-world script: keep it free of chrome.*, browser.* and DOM.
 import { ERROR_MESSAGES, isRpcErrorPayload, providerErrors, type RpcErrorPayload } from './dapp-visible.ts'
+import { dappMethod, noParams, type MethodSpec, type MethodTable } from './method-spec.ts'
+import { MESSAGING_METHODS } from './methods/messaging.ts'
+import { SITE_METHODS } from './methods/sites.ts'
+import { WALLET_METHODS } from './methods/wallet.ts'
+
+export { dappMethod, extensionMethod, noParams, type Exposure, type MethodSpec, type MethodTable } from './method-spec.ts'
 
 // ───────────────────────────── the RPC table ─────────────────────────────
-
-/** Who may call a method: any web page through window.xmtp, or only Parley's own pages. */
-export type Exposure = 'dapp' | 'extension'
-
-export interface MethodSpec<P, R, E extends Exposure = Exposure> {
-  readonly exposure: E
-  /** Turns raw params into the typed params, or throws a -32602 ProviderRpcError. */
-  readonly parseParams: (raw: unknown, method: string) => P
-  /** Type-only carrier; never set at runtime. */
-  readonly _types?: { params: P; result: R }
-}
-
-/** A method any web page may call through window.xmtp. */
-export function dappMethod<P, R>(parseParams: (raw: unknown, method: string) => P): MethodSpec<P, R, 'dapp'> {
-  return Object.freeze({ exposure: 'dapp', parseParams })
-}
-
-/** A method only Parley's own pages (popup, approval windows) may call. */
-export function extensionMethod<P, R>(parseParams: (raw: unknown, method: string) => P): MethodSpec<P, R, 'extension'> {
-  return Object.freeze({ exposure: 'extension', parseParams })
-}
-
-/** Params parser for methods that take none: absent, [] or {} are all fine. */
-export function noParams(raw: unknown, method: string): undefined {
-  if (raw === undefined) return undefined
-  if (Array.isArray(raw) ? raw.length === 0 : Object.keys(raw as object).length === 0) return undefined
-  throw providerErrors.invalidParams(method, 'this method takes no params')
-}
 
 export interface PingResult {
   pong: true
@@ -50,11 +29,12 @@ export interface PingResult {
   startedAt: number
 }
 
-export type MethodTable = Readonly<Record<string, MethodSpec<unknown, unknown>>>
-
 export const METHODS = {
   /** Liveness check: proves the page → content → background path works. */
   ping: dappMethod<undefined, PingResult>(noParams),
+  ...WALLET_METHODS,
+  ...MESSAGING_METHODS,
+  ...SITE_METHODS,
 } as const satisfies MethodTable
 
 export type ParamsIn<T extends MethodTable, M extends keyof T> = T[M] extends MethodSpec<infer P, unknown> ? P : never

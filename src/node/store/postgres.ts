@@ -220,6 +220,18 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
     })
   }
 
+  /** Peer catch-up (p2p/catchup.ts): topics after `after` with an envelope at or after startTimeNs. */
+  async listTopics(range: { startTimeNs: bigint; after: string; limit: number }): Promise<string[]> {
+    const { rows } = await this.run(() =>
+      this.pool.query<{ topic: string }>({
+        name: 'parley-list-topics',
+        text: 'SELECT DISTINCT topic FROM envelopes WHERE topic > $1 AND sender_ts >= $2::bigint ORDER BY topic LIMIT $3::int',
+        values: [range.after, toDb(range.startTimeNs), range.limit],
+      }),
+    )
+    return rows.map((r) => r.topic)
+  }
+
   async health(): Promise<StoreHealth> {
     if (!this.outage && !this.closed) await this.run(() => this.pool.query('SELECT 1')).catch(() => undefined)
     const health: StoreHealth = { kind: 'postgres', available: !this.outage && !this.closed, schemaVersion: this.schemaVersion }

@@ -123,6 +123,14 @@ export function describeStoreContract(name: string, open: () => Promise<Envelope
       expect(texts(await s.query(q({})))).toEqual(['a', 'c', 'd'])
     })
 
+    it('lists topics holding an envelope at or after a time, sorted, paged after a topic', async () => {
+      const s = await fresh()
+      await s.insert([env('b', 1, 'old'), env('a', 5, 'x'), env('c', 10, 'y'), env('d', 7, 'z'), env('c', 11, 'w')])
+      expect(await s.listTopics!({ startTimeNs: 5n, after: '', limit: 10 })).toEqual(['a', 'c', 'd'])
+      expect(await s.listTopics!({ startTimeNs: 5n, after: 'a', limit: 1 })).toEqual(['c'])
+      expect(await s.listTopics!({ startTimeNs: 0n, after: 'c', limit: 10 })).toEqual(['d'])
+    })
+
     it('refuses inserts once closed', async () => {
       const s = await fresh()
       await s.close()

@@ -1,0 +1,163 @@
+// The plain-JSON shapes that cross from the background to Parley's pages (popup, full tab,
+// approval window) and, for a subset, to dapps. No class instances, no key material: addresses
+// are EIP-55 strings, times are ms since the epoch, message ids are lowercase hex, bytes are
+// base64. The background builds these from its cache; pages only render them.
+//
+// Imported by every world: keep it free of chrome.*, browser.* and DOM.
+
+/** Where an account's key came from. */
+export type AccountKind = 'phrase' | 'privateKey'
+
+export interface AccountView {
+  /** Stable id (never the address, so renaming and re-deriving cannot collide). */
+  id: string
+  label: string
+  /** EIP-55 address. */
+  address: string
+  kind: AccountKind
+  /** Derivation index on the wallet's phrase (m/44'/60'/0'/0/i); absent for imported keys. */
+  index?: number
+}
+
+/** Progress of the active account's XMTP identity (created or restored on first unlock). */
+export interface SessionView {
+  state: 'idle' | 'creating' | 'restoring' | 'ready' | 'error'
+  /** A short human sentence for the current step, e.g. "Publishing your contact bundle". */
+  step?: string
+  /** Set when state is 'error': what went wrong, in words a person can act on. */
+  error?: string
+}
+
+export interface WalletStatus {
+  /** A vault exists (false on first run: show onboarding). */
+  initialized: boolean
+  locked: boolean
+  /** Accounts are listed while locked too (labels and addresses are not secret). */
+  accounts: AccountView[]
+  activeAccountId: string | null
+  session: SessionView
+  /** When the wallet locks itself if nothing happens before (ms since epoch); null when locked or never. */
+  autoLockAt: number | null
+}
+
+export interface SettingsView {
+  /** Base URL of the XMTP node, default http://127.0.0.1:5555. */
+  nodeUrl: string
+  /** Idle minutes before auto-lock; 0 = never. */
+  autoLockMinutes: number
+  /** Global switch for desktop notifications. */
+  notifications: boolean
+}
+
+export interface NodeStatusView {
+  url: string
+  reachable: boolean
+  /** Round trip of the last check, when reachable. */
+  latencyMs?: number
+  /** Why it is not reachable, in words (e.g. "connection refused", "no host permission"). */
+  error?: string
+  checkedAt: number
+}
+
+export type ConsentView = 'allowed' | 'denied' | 'unknown'
+
+export interface ConversationView {
+  topic: string
+  peerAddress: string
+  version: 'v1' | 'v2'
+  createdAt: number
+  /** The invitation context, when the conversation has one (dapps scope reads by conversationId). */
+  context?: { conversationId: string; metadata: Record<string, string> }
+  consent: ConsentView
+  /** The newest message, for the list's preview line. */
+  lastMessage?: MessagePreview
+  unreadCount: number
+  muted: boolean
+}
+
+export interface MessagePreview {
+  id: string
+  senderAddress: string
+  sentAt: number
+  /** One line of text: the text itself, or e.g. "Reacted 👍", "📎 photo.png". */
+  text: string
+}
+
+/** Where a message stands on this device. Received messages are always 'sent'. */
+export type DeliveryState = 'pending' | 'sent' | 'failed'
+
+export type MessageContentView =
+  | { type: 'text'; text: string }
+  | { type: 'reaction'; reference: string; action: 'added' | 'removed'; schema: string; content: string }
+  | { type: 'reply'; reference: string; content: MessageContentView }
+  | { type: 'readReceipt' }
+  | { type: 'attachment'; filename: string; mimeType: string; dataBase64: string }
+  | { type: 'remoteAttachment'; filename?: string; url: string; contentLength?: number }
+  | { type: 'unknown'; contentType: string; fallback?: string }
+
+export interface MessageView {
+  id: string
+  topic: string
+  senderAddress: string
+  sentAt: number
+  content: MessageContentView
+  delivery: DeliveryState
+  /** For 'failed': why, in words. */
+  error?: string
+}
+
+export interface MessagePage {
+  /** Oldest first. */
+  messages: MessageView[]
+  /** More (older) messages exist before the first one. */
+  hasMore: boolean
+}
+
+/** What a page asks to send; the background encodes it with the protocol library's codecs. */
+export type ContentInput =
+  | { type: 'text'; text: string }
+  | { type: 'reaction'; reference: string; action: 'added' | 'removed'; content: string }
+  | { type: 'reply'; reference: string; text: string }
+  | { type: 'attachment'; filename: string; mimeType: string; dataBase64: string }
+  | { type: 'readReceipt' }
+
+export interface SyncStatusView {
+  state: 'idle' | 'syncing' | 'offline' | 'error'
+  /** While syncing: how far along, e.g. invitations opened of those found. */
+  progress?: { done: number; total: number; what: string }
+  lastSyncAt?: number
+  error?: string
+  /** Live stream open right now. */
+  streaming: boolean
+}
+
+export interface SearchHit {
+  conversation: ConversationView
+  /** Absent when the hit is on the peer address. */
+  message?: MessageView
+}
+
+/** A permission scope a site can hold (issue: scoped, revocable, per-origin permissions). */
+export type SiteScope = 'read' | 'readAll' | 'send' | 'sendWithoutConfirm' | 'stream'
+
+export interface SiteView {
+  /** The origin as the browser reported it, e.g. https://app.example. */
+  origin: string
+  /** The account the site is connected to. */
+  accountAddress: string
+  scopes: SiteScope[]
+  connectedAt: number
+}
+
+/** One pending dapp request waiting in an approval window. */
+export interface ApprovalView {
+  id: string
+  origin: string
+  accountAddress: string | null
+  /** What exactly is asked, for the window to render. */
+  kind: 'connect' | 'permissions' | 'send'
+  scopes?: SiteScope[]
+  /** For 'send': the peer and a one-line preview of what would be sent. */
+  send?: { peerAddress: string; preview: string }
+  createdAt: number
+}
