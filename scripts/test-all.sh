@@ -56,8 +56,21 @@ step "background e2e (chromium: worker, real node, xmtp-js 13 peer)" node e2e/ba
 step "background e2e (firefox: event page, vault + one round trip)" node e2e/background.firefox.mjs
 step "popup e2e (chromium: two profiles, xmtp-js 13, real node)" npx tsx e2e/popup.chromium.mjs
 step "popup e2e (firefox: onboarding, one round trip)" npx tsx e2e/popup.firefox.mjs
-step "node tests (real node process over HTTP)" npx vitest run --project node
+# The node layer includes the PostgreSQL store's own tests, so it runs beside a throwaway
+# PostgreSQL (scripts/with-postgres.sh installs Debian's postgresql when missing, initdb's
+# into a temporary folder, pg_ctl on a loopback port, stops it at the end).
+step "node tests (real node process over HTTP)" bash scripts/with-postgres.sh npx vitest run --project node
 step "interop tests (xmtp-js 13 through our node)" npx vitest run --project interop
+# The same node and interop tests with the nodes on PostgreSQL (PARLEY_TEST_STORE=postgres).
+# Selective, to keep CI short: the API semantics and kill -9 durability files, and the interop
+# files that lean on the store hardest (paged and batch queries, both directions with
+# xmtp-js). The full interop suite on PostgreSQL passes too (npm run test:interop:postgres,
+# about 2 minutes here), but would double the interop step.
+step "node tests on PostgreSQL" env PARLEY_TEST_STORE=postgres bash scripts/with-postgres.sh \
+  npx vitest run --project node src/node/api.int.test.ts src/node/durability.int.test.ts
+step "interop tests on PostgreSQL" env PARLEY_TEST_STORE=postgres bash scripts/with-postgres.sh \
+  npx vitest run --project interop src/node/xmtp-js.interop.test.ts src/protocol/api/client.interop.test.ts \
+  test/interop/conversations-v2.interop.test.ts test/interop/listing.interop.test.ts
 
 echo
 echo "steps: $passed passed, $failed failed"

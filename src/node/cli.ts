@@ -1,10 +1,13 @@
 // `npm run node -- --port 5555 --db ./data/parley-node.db`: runs the node until SIGINT/SIGTERM.
+// `--db postgres://…` (or `--store postgres` with PARLEY_DATABASE_URL) runs it on PostgreSQL.
 
 import { AUTH_TOKEN_MAX_AGE_NS, verifyAuthTokenDetailed } from '../protocol/auth/index.ts'
 import { ConfigError, LISTENING_LINE, parseNodeArgs, USAGE } from './config.ts'
 import { createLogger, defaultLogFormat, useColour } from './logging.ts'
 import { XmtpNode } from './server.ts'
+import { PostgresEnvelopeStore, redactUrl } from './store/postgres.ts'
 import { SqliteEnvelopeStore } from './store/sqlite.ts'
+import type { EnvelopeStore } from './store/types.ts'
 import { cachingVerifier } from './tokenCache.ts'
 import { useLibsecp256k1 } from '../protocol/crypto/libsecp256k1.ts'
 import { secp256k1Backend } from '../protocol/crypto/backend.ts'
@@ -32,11 +35,17 @@ async function main(): Promise<void> {
   const isTTY = process.stdout.isTTY === true
   const logger = createLogger({ level: config.logLevel, format: config.logFormat ?? defaultLogFormat(isTTY), colour: useColour(isTTY) })
 
-  let store: SqliteEnvelopeStore
+  // Where the envelopes live, for logs: a PostgreSQL URL without its password.
+  const dbShown = config.store === 'postgres' ? redactUrl(config.databaseUrl!) : config.db
+  let store: EnvelopeStore
   try {
-    store = new SqliteEnvelopeStore({ path: config.db, sync: config.sync })
+    store =
+      config.store === 'postgres'
+        ? await PostgresEnvelopeStore.open({ url: config.databaseUrl!, poolSize: config.poolSize, logger: logger.child({ store: 'postgres' }) })
+        : new SqliteEnvelopeStore({ path: config.db, sync: config.sync })
   } catch (err) {
-    logger.fatal({ err, db: config.db }, 'cannot open the database')
+    logger.fatal({ err: err instanceof Error ? err.message : String(err), db: dbShown }, 'cannot open the database')
+    process.stderr.write(`parley-node: cannot open the database ${dbShown}: ${err instanceof Error ? err.message : String(err)}\n`)
     process.exit(1)
   }
   const node = new XmtpNode({
@@ -103,8 +112,9 @@ async function main(): Promise<void> {
   logger.info(
     {
       url,
-      db: config.db,
-      sync: config.sync,
+      store: config.store,
+      db: dbShown,
+      ...(config.store === 'sqlite' ? { sync: config.sync } : { poolSize: config.poolSize }),
       auth: config.auth,
       rateLimits: config.rateLimits ?? 'off',
       envelopes: await store.count(),

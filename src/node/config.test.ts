@@ -22,7 +22,9 @@ describe('parseNodeArgs', () => {
     expect(config).toEqual({
       port: 1,
       host: '0.0.0.0',
+      store: 'sqlite',
       db: ':memory:',
+      poolSize: 10,
       sync: 'normal',
       auth: false,
       rateLimits: { default: { perMinute: 10, burst: 20 }, publish: { perMinute: 1.5, burst: 3 } },
@@ -76,9 +78,28 @@ describe('parseNodeArgs', () => {
     [['--log-format', 'xml'], /--log-format must be json or pretty, got "xml"/],
     [['--db', ''], /--db/],
     [['--port'], /port/],
+    [['--store', 'mysql'], /--store must be sqlite or postgres/],
+    [['--store', 'postgres'], /needs the database URL in PARLEY_DATABASE_URL/],
+    [['--store', 'postgres', '--db', './x.db'], /takes a postgres:\/\/ URL, not the file/],
+    [['--store', 'sqlite', '--db', 'postgres://h/db'], /cannot use a postgres:\/\/ URL/],
+    [['--db', 'postgres://h/db', '--sync', 'normal'], /--sync applies to SQLite only/],
+    [['--pool-size', '5'], /--pool-size applies to the PostgreSQL store only/],
+    [['--db', 'postgres://h/db', '--pool-size', '0'], /--pool-size must be between 1 and 1000/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseNodeArgs(argv as string[], {})).toThrow(ConfigError)
     expect(() => parseNodeArgs(argv as string[], {})).toThrow(message)
+  })
+
+  it('selects PostgreSQL by a postgres:// --db, or by --store postgres with the URL in PARLEY_DATABASE_URL', () => {
+    expect(parseNodeArgs(['--db', 'postgres://parley@db.internal:5432/parley'], {}).config).toMatchObject({
+      store: 'postgres',
+      databaseUrl: 'postgres://parley@db.internal:5432/parley',
+      poolSize: 10,
+    })
+    const fromEnv = parseNodeArgs(['--store', 'postgres', '--pool-size', '25'], { PARLEY_DATABASE_URL: 'postgresql://u:pw@127.0.0.1/p' }).config
+    expect(fromEnv).toMatchObject({ store: 'postgres', databaseUrl: 'postgresql://u:pw@127.0.0.1/p', poolSize: 25 })
+    // The variable alone does not switch stores: SQLite stays the default.
+    expect(parseNodeArgs([], { PARLEY_DATABASE_URL: 'postgres://h/db' }).config).toMatchObject({ store: 'sqlite', db: DEFAULT_DB })
   })
 
   it('names PORT when the environment value is bad', () => {

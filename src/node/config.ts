@@ -7,11 +7,19 @@ import { LOG_FORMATS, type LogFormat } from './logging.ts'
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.ts'
 import type { SyncMode } from './store/sqlite.ts'
 
+export type StoreKind = 'sqlite' | 'postgres'
+
 export interface NodeConfig {
   port: number
   host: string
-  /** SQLite file path or `:memory:`. */
+  /** Embedded SQLite (default) or PostgreSQL. */
+  store: StoreKind
+  /** SQLite file path or `:memory:` (store sqlite; '' for postgres). */
   db: string
+  /** PostgreSQL URL (store postgres); may hold a password, so never log it unredacted. */
+  databaseUrl?: string
+  /** Pooled PostgreSQL connections per node process. */
+  poolSize: number
   sync: SyncMode
   auth: boolean
   /** Undefined = no rate limits. */
@@ -66,6 +74,9 @@ export const LISTENING_LINE = 'Parley node listening on '
 
 export const DEFAULT_PORT = 5555
 export const DEFAULT_DB = './data/parley-node.db'
+/** Where `--store postgres` reads the database URL, so a password stays out of `ps`. */
+export const DATABASE_URL_ENV = 'PARLEY_DATABASE_URL'
+export const DEFAULT_POOL_SIZE = 10
 
 export const USAGE = `Usage: npm run node -- [options]
 
@@ -74,9 +85,17 @@ Runs a Parley XMTP node: the message API v1 over HTTP (/message/v1/*), as xmtp-j
 Options:
   --port <n>                 port to listen on; 0 picks a free one (default: $PORT or ${DEFAULT_PORT})
   --host <addr>              address to bind (default: 127.0.0.1; 0.0.0.0 for every interface)
-  --db <file | :memory:>     SQLite database (default: ${DEFAULT_DB}; its folder is created)
-  --sync <full | normal>     full (default): every acknowledged publish is fsynced, surviving
-                             power loss; normal: survives a killed process, not a power loss
+  --db <file | :memory: | postgres://user@host:port/db>
+                             SQLite database (default: ${DEFAULT_DB}; its folder is created),
+                             or a PostgreSQL URL, which selects the PostgreSQL store
+  --store <sqlite | postgres>
+                             sqlite (default), or postgres with the URL in $${DATABASE_URL_ENV}
+                             (keeps a password out of the process list)
+  --pool-size <n>            PostgreSQL connections per node process (default: ${DEFAULT_POOL_SIZE})
+  --sync <full | normal>     SQLite only. full (default): every acknowledged publish is fsynced,
+                             surviving power loss; normal: survives a killed process, not a
+                             power loss. PostgreSQL acknowledges after its commit is on disk
+                             (synchronous_commit, on by default)
   --no-auth                  accept publishes without a bearer token (experiments only)
   --rate-default <n/burst>   API calls per minute per client IP and burst (default: ${DEFAULT_RATE_LIMITS.default.perMinute}/${DEFAULT_RATE_LIMITS.default.burst})
   --rate-publish <n/burst>   published envelopes per minute per client IP and burst (default: ${DEFAULT_RATE_LIMITS.publish.perMinute}/${DEFAULT_RATE_LIMITS.publish.burst})
@@ -132,6 +151,8 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
         port: { type: 'string' },
         host: { type: 'string' },
         db: { type: 'string' },
+        store: { type: 'string' },
+        'pool-size': { type: 'string' },
         sync: { type: 'string' },
         'no-auth': { type: 'boolean' },
         'rate-default': { type: 'string' },
@@ -158,10 +179,14 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
   const port = portText === undefined || portText === '' ? DEFAULT_PORT : integer(portText, v.port !== undefined ? '--port' : 'PORT', 0, 65535)
   const host = v.host ?? '127.0.0.1'
   if (host === '') throw new ConfigError('--host must not be empty')
-  const db = v.db ?? DEFAULT_DB
-  if (db === '') throw new ConfigError('--db must be a file path or :memory:')
+  const storage = storeChoice(v.db, v.store, env)
   const sync = v.sync ?? 'full'
   if (sync !== 'full' && sync !== 'normal') throw new ConfigError(`--sync must be full or normal, got "${sync}"`)
+  if (storage.store === 'postgres' && v.sync !== undefined) {
+    throw new ConfigError('--sync applies to SQLite only; PostgreSQL acknowledges once its commit is on disk (synchronous_commit)')
+  }
+  if (storage.store === 'sqlite' && v['pool-size'] !== undefined) throw new ConfigError('--pool-size applies to the PostgreSQL store only')
+  const poolSize = v['pool-size'] ? integer(v['pool-size'], '--pool-size', 1, 1000) : DEFAULT_POOL_SIZE
   const logLevel = v['log-level'] ?? 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`)
   const logFormat = v['log-format'] as LogFormat | undefined
@@ -186,10 +211,10 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
     const text = (v as Record<string, unknown>)[flag]
     if (typeof text === 'string') limits[field] = integer(text, `--${flag}`, min, max)
   }
-  const p2p = parseP2p(v, db)
+  const p2p = parseP2p(v, storage.db === '' ? ':memory:' : storage.db)
   return {
     help: v.help === true,
-    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, limits, logLevel, logFormat, p2p },
+    config: { port, host, ...storage, poolSize, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, limits, logLevel, logFormat, p2p },
   }
 }
 
@@ -220,4 +245,27 @@ function checkMultiaddr(address: string, flag: string): void {
   } catch (err) {
     throw new ConfigError(`${flag} must be a TCP multiaddr like /ip4/127.0.0.1/tcp/6001, got "${address}" (${(err as Error).message})`)
   }
+}
+
+const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//i.test(value)
+
+/** --db and --store (and the URL variable) → which store, with its file or URL. */
+function storeChoice(db: string | undefined, store: string | undefined, env: Record<string, string | undefined>): { store: StoreKind; db: string; databaseUrl?: string } {
+  if (store !== undefined && store !== 'sqlite' && store !== 'postgres') throw new ConfigError(`--store must be sqlite or postgres, got "${store}"`)
+  if (db === '') throw new ConfigError('--db must be a file path, :memory: or a postgres:// URL')
+  const url = db !== undefined && isPostgresUrl(db) ? db : undefined
+  if (store === 'sqlite' && url) throw new ConfigError('--store sqlite cannot use a postgres:// URL as --db')
+  if (store === 'postgres' || url) {
+    if (db !== undefined && !url) throw new ConfigError(`--store postgres takes a postgres:// URL, not the file "${db}"; or leave --db out and set ${DATABASE_URL_ENV}`)
+    const databaseUrl = url ?? env[DATABASE_URL_ENV]
+    if (!databaseUrl) throw new ConfigError(`--store postgres needs the database URL in ${DATABASE_URL_ENV} (or --db postgres://user@host:port/db)`)
+    if (!isPostgresUrl(databaseUrl)) throw new ConfigError(`${DATABASE_URL_ENV} must be a postgres:// URL`)
+    try {
+      new URL(databaseUrl)
+    } catch {
+      throw new ConfigError(`the PostgreSQL URL is not a valid URL (postgres://user[:password]@host:port/database)`)
+    }
+    return { store: 'postgres', db: '', databaseUrl }
+  }
+  return { store: 'sqlite', db: db ?? DEFAULT_DB }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { post } from './testing/http.ts'
 import { startNode } from './testing/nodeProcess.ts'
+import { testStoreKind } from './testing/postgres.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-durability-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -27,9 +28,13 @@ async function readAll(url: string, topic: string): Promise<Set<string>> {
   return seen
 }
 
-describe.each(['full', 'normal'] as const)('kill -9 with --sync %s', (sync) => {
+// On PostgreSQL (PARLEY_TEST_STORE=postgres) --sync does not apply: one run.
+const modes = testStoreKind() === 'postgres' ? (['postgres'] as const) : (['full', 'normal'] as const)
+
+describe.each(modes)('kill -9 of the node (%s)', (mode) => {
+  const sync = mode === 'postgres' ? undefined : mode
   it('loses no acknowledged envelope', async () => {
-    const db = join(dir, `node-${sync}.db`)
+    const db = join(dir, `node-${mode}.db`)
     const node = await startNode({ db, sync, auth: false, rateLimits: false })
     const acknowledged: string[] = []
     let attempted = 0

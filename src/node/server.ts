@@ -254,9 +254,13 @@ export class XmtpNode {
   }
 
   private async health(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    await sendJson(req, res, 200, {
-      status: 'ok',
-      envelopes: await this.services.store.count(),
+    // 503 while the store cannot be reached, so a load balancer sends traffic elsewhere.
+    const store = await this.services.store.health?.()
+    const up = store?.available !== false
+    await sendJson(req, res, up ? 200 : 503, {
+      status: up ? 'ok' : 'unavailable',
+      ...(store ? { store } : {}),
+      envelopes: up ? await this.services.store.count().catch(() => null) : null,
       subscriptions: this.services.dispatcher.subscriptionCount,
       subscribedTopics: this.services.dispatcher.topicRegistrations,
       streamBufferedBytes: this.services.streamBudget.heldBytes,

@@ -21,7 +21,11 @@ export class EnvelopeSink {
   constructor(
     private readonly store: EnvelopeStore,
     private readonly dispatcher: Dispatcher,
-  ) {}
+  ) {
+    // Envelopes other node processes on a shared store accepted reach this process's
+    // subscribers (not the listeners: those other processes already relayed them).
+    store.fanOut?.onRemote((envelopes) => dispatcher.dispatch(envelopes))
+  }
 
   /**
    * Stores the non-ephemeral envelopes in one transaction and, once that is durable, delivers
@@ -31,6 +35,8 @@ export class EnvelopeSink {
   async accept(envelopes: readonly Envelope[], origin = 'client', proof: PublishProof = {}): Promise<number> {
     const durable = envelopes.filter((e) => !isEphemeralTopic(e.contentTopic))
     const stored = durable.length > 0 ? await this.store.insert(durable) : 0
+    // A shared store announces what it stored itself; ephemeral envelopes need telling.
+    if (this.store.fanOut && durable.length < envelopes.length) await this.store.fanOut.announce(envelopes.filter((e) => isEphemeralTopic(e.contentTopic)))
     this.dispatcher.dispatch(envelopes)
     for (const listener of this.listeners) listener(envelopes, origin, proof)
     return stored

@@ -5,7 +5,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Envelope } from '../../protocol/api/wire.ts'
 import { envelopeDigest } from './digest.ts'
-import type { EnvelopeStore, StoreQuery, StoredEnvelope } from './types.ts'
+import type { EnvelopeStore, StoreHealth, StoreQuery, StoredEnvelope } from './types.ts'
 
 export type SyncMode = 'full' | 'normal'
 
@@ -188,6 +188,10 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   async count(): Promise<number> {
     this.rowCount ??= Number(this.countStatement.get())
     return this.rowCount
+  }
+
+  async health(): Promise<StoreHealth> {
+    return this.db.open ? { kind: 'sqlite', available: true } : { kind: 'sqlite', available: false, error: 'closed' }
   }
 
   async listTopics(range: { startTimeNs: bigint; after: string; limit: number }): Promise<string[]> {

@@ -1,5 +1,5 @@
-// The storage boundary of the node. SQLite implements it today; a Postgres store will follow,
-// so everything is async and nothing outside a store knows SQL.
+// The storage boundary of the node: embedded SQLite (sqlite.ts, the default) and PostgreSQL
+// (postgres.ts) implement it, so everything is async and nothing outside a store knows SQL.
 
 import type { Envelope } from '../../protocol/api/wire.ts'
 
@@ -34,7 +34,7 @@ export interface EnvelopeStore {
   insert(envelopes: readonly Envelope[]): Promise<number>
   /** Envelopes ordered by (senderTimestamp, digest) in the asked direction. */
   query(query: StoreQuery): Promise<StoredEnvelope[]>
-  /** Number of stored envelopes. */
+  /** Number of stored envelopes (Postgres: the planner's estimate past a size, see health()). */
   count(): Promise<number>
   /**
    * Topics (sorted, after `after`) holding at least one envelope with a sender timestamp of at
@@ -43,4 +43,33 @@ export interface EnvelopeStore {
    */
   listTopics?(range: { startTimeNs: bigint; after: string; limit: number }): Promise<string[]>
   close(): Promise<void>
+  /** What /healthz reports about the store. */
+  health?(): Promise<StoreHealth>
+  /**
+   * Present when several node processes share the store: what one accepts reaches the
+   * subscribers of the others. Absent for a store only one process can open (SQLite).
+   */
+  readonly fanOut?: StoreFanOut
+}
+
+export interface StoreHealth {
+  kind: 'sqlite' | 'postgres'
+  /** False while the database cannot be reached; requests then get 503. */
+  available: boolean
+  /** Why it is unavailable. */
+  error?: string
+  /** Schema version the store runs on (Postgres). */
+  schemaVersion?: number
+  /** True when count() returned an estimate rather than an exact count. */
+  countIsEstimate?: boolean
+}
+
+export interface StoreFanOut {
+  /**
+   * Hands envelopes that are delivered but not stored (ephemeral topics) to the other
+   * processes. Stored envelopes need no call: insert() announces them itself, on commit.
+   */
+  announce(envelopes: readonly Envelope[]): Promise<void>
+  /** Calls `listener` with envelopes that another process accepted, in their commit order. */
+  onRemote(listener: (envelopes: Envelope[]) => void): () => void
 }

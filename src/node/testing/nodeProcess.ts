@@ -7,14 +7,21 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { LISTENING_LINE } from '../config.ts'
+import { DATABASE_URL_ENV, LISTENING_LINE } from '../config.ts'
+import { createTestDatabase, testStoreKind } from './postgres.ts'
 
 const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url))
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
 export interface StartNodeOptions {
-  /** SQLite file or `:memory:` (default). Reuse a file to restart on the same data. */
+  /**
+   * SQLite file or `:memory:` (default). Reuse a file to restart on the same data. With
+   * PARLEY_TEST_STORE=postgres the node runs on PostgreSQL instead: a fresh database for
+   * `:memory:`, and the same database each time for the same file path.
+   */
   db?: string
+  /** Run on this PostgreSQL database (given to the node in PARLEY_DATABASE_URL), e.g. two nodes on one. */
+  databaseUrl?: string
   /** Publish authentication (default true, as in production). */
   auth?: boolean
   /**
@@ -66,22 +73,31 @@ function flag(limit: { perMinute: number; burst: number }): string {
 }
 
 export function nodeArgs(options: StartNodeOptions = {}): string[] {
-  const args = ['--port', '0', '--host', '127.0.0.1', '--db', options.db ?? ':memory:', '--log-level', options.logLevel ?? 'warn']
+  const store = options.databaseUrl ? ['--store', 'postgres'] : ['--db', options.db ?? ':memory:']
+  const args = ['--port', '0', '--host', '127.0.0.1', ...store, '--log-level', options.logLevel ?? 'warn']
   if (options.auth === false) args.push('--no-auth')
   if (options.rateLimits === false) args.push('--no-rate-limits')
   else if (options.rateLimits) {
     if (options.rateLimits.default) args.push('--rate-default', flag(options.rateLimits.default))
     if (options.rateLimits.publish) args.push('--rate-publish', flag(options.rateLimits.publish))
   }
-  if (options.sync) args.push('--sync', options.sync)
+  if (options.sync && !options.databaseUrl) args.push('--sync', options.sync) // SQLite's setting
   return [...args, ...(options.args ?? [])]
 }
 
-export function startNode(options: StartNodeOptions = {}): Promise<NodeProcess> {
+export async function startNode(options: StartNodeOptions = {}): Promise<NodeProcess> {
+  if (!options.databaseUrl && testStoreKind() === 'postgres') {
+    const db = options.db ?? ':memory:'
+    options = { ...options, databaseUrl: await createTestDatabase(db === ':memory:' ? undefined : db) }
+  }
+  return spawnNode(options)
+}
+
+function spawnNode(options: StartNodeOptions): Promise<NodeProcess> {
   installExitHook()
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...nodeArgs(options)], {
     cwd: ROOT,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...(options.databaseUrl ? { [DATABASE_URL_ENV]: options.databaseUrl } : {}), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.add(child)
