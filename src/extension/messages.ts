@@ -13,6 +13,7 @@
 // Imported by the page-world script: keep it free of chrome.*, browser.* and DOM.
 import { ERROR_MESSAGES, isRpcErrorPayload, providerErrors, type RpcErrorPayload } from './dapp-visible.ts'
 import { dappMethod, noParams, type MethodSpec, type MethodTable } from './method-spec.ts'
+import { DAPP_METHODS } from './methods/dapp.ts'
 import { MESSAGING_METHODS } from './methods/messaging.ts'
 import { SITE_METHODS } from './methods/sites.ts'
 import { WALLET_METHODS } from './methods/wallet.ts'
@@ -35,6 +36,7 @@ export const METHODS = {
   ...WALLET_METHODS,
   ...MESSAGING_METHODS,
   ...SITE_METHODS,
+  ...DAPP_METHODS,
 } as const satisfies MethodTable
 
 export type ParamsIn<T extends MethodTable, M extends keyof T> = T[M] extends MethodSpec<infer P, unknown> ? P : never
