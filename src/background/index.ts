@@ -22,6 +22,10 @@ const extensionBaseUrl = browser.runtime.getURL('')
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   if (!isRuntimeRpcMessage(message)) return undefined // not ours: let other listeners answer
   const origin = (sender as { origin?: string }).origin
-  const caller = classifySender({ id: sender.id, url: sender.url, origin }, browser.runtime.id, extensionBaseUrl)
+  const caller = classifySender(
+    { id: sender.id, url: sender.url, origin, tabId: sender.tab?.id, frameId: sender.frameId },
+    browser.runtime.id,
+    extensionBaseUrl,
+  )
   return dispatch(message, caller)
 })

@@ -105,6 +105,7 @@ export const ERROR_MESSAGES = {
   tooManyApprovals: 'This site already has requests waiting for the user. Wait for an answer first.',
   peerNotOnXmtp: 'That address has not used XMTP yet, so it cannot receive messages.',
   unknownSubscription: 'There is no such subscription.',
+  tooManySubscriptions: 'This page has too many subscriptions open; unsubscribe from some first.',
   noEventChannel: 'This page has no event channel to Parley; listen for "message" before subscribing.',
   subscriptionEnded: 'The subscription ended because the site lost the permission.',
 } as const
@@ -155,6 +156,7 @@ export const providerErrors = {
   rateLimited: () => new ProviderRpcError(ERROR_CODES.limitExceeded, ERROR_MESSAGES.rateLimited),
   tooManyApprovals: () => new ProviderRpcError(ERROR_CODES.limitExceeded, ERROR_MESSAGES.tooManyApprovals),
   peerNotOnXmtp: () => new ProviderRpcError(ERROR_CODES.invalidParams, ERROR_MESSAGES.peerNotOnXmtp),
+  tooManySubscriptions: () => new ProviderRpcError(ERROR_CODES.limitExceeded, ERROR_MESSAGES.tooManySubscriptions),
   unknownSubscription: () => new ProviderRpcError(ERROR_CODES.invalidParams, ERROR_MESSAGES.unknownSubscription),
   noEventChannel: () => new ProviderRpcError(ERROR_CODES.invalidRequest, ERROR_MESSAGES.noEventChannel),
 }

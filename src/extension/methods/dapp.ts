@@ -145,6 +145,8 @@ export type DappPortEvent =
   | ({ type: 'message' } & DappMessageEvent)
   /** A subscription stopped on the background's side (revoke, lock, account switch). */
   | { type: 'subscriptionEnded'; subscriptionId: string }
+  /** For the content script's bookkeeping (it resumes subscriptions after a worker restart). */
+  | { type: 'subscribed'; subscriptionId: string; topics?: string[] }
 
 export function isDappPortEvent(value: unknown): value is DappPortEvent {
   if (typeof value !== 'object' || value === null) return false
@@ -152,5 +154,6 @@ export function isDappPortEvent(value: unknown): value is DappPortEvent {
   if (v.type === 'accountsChanged') return Array.isArray(v.accounts) && v.accounts.every((a) => typeof a === 'string')
   if (v.type === 'message') return typeof v.subscriptionId === 'string' && typeof v.message === 'object' && v.message !== null
   if (v.type === 'subscriptionEnded') return typeof v.subscriptionId === 'string'
+  if (v.type === 'subscribed') return typeof v.subscriptionId === 'string' && (v.topics === undefined || Array.isArray(v.topics))
   return false
 }
