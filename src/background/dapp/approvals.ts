@@ -25,6 +25,8 @@ export interface ApprovalRecord<A = unknown> {
   view: ApprovalView
   action: A
   windowId?: number
+  /** Arrival order (times can tie). */
+  seq: number
 }
 
 export interface ApprovalsOptions<A> {
@@ -49,6 +51,9 @@ export class Approvals<A = unknown> {
   readonly #waiters = new Map<string, Waiter>()
   /** The id whose window is showing (or being opened). */
   #showing: string | null = null
+  #showChain: Promise<void> = Promise.resolve()
+  #lastSeq = 0
+  #admitChain: Promise<unknown> = Promise.resolve()
   #ready: Promise<void>
 
   constructor(options: ApprovalsOptions<A>) {
@@ -70,14 +75,24 @@ export class Approvals<A = unknown> {
    */
   async request(view: Omit<ApprovalView, 'id' | 'createdAt'>, action: A): Promise<unknown> {
     await this.#ready
+    // Admission is serialised, so a burst of requests cannot slip past the per-site cap.
+    const admitted = this.#admitChain.then(() => this.#admit(view, action))
+    this.#admitChain = admitted.catch(() => undefined)
+    const answer = await admitted
+    void this.#showNext()
+    return answer.promise
+  }
+
+  async #admit(view: Omit<ApprovalView, 'id' | 'createdAt'>, action: A): Promise<{ promise: Promise<unknown> }> {
     const pending = await this.#all()
     if (pending.filter((r) => r.view.origin === view.origin).length >= MAX_PENDING_PER_ORIGIN) throw providerErrors.tooManyApprovals()
     const id = this.#newId()
-    const record: ApprovalRecord<A> = { view: { ...view, id, createdAt: this.#now() }, action }
-    const answer = new Promise<unknown>((resolve, reject) => this.#waiters.set(id, { resolve, reject }))
+    const seq = pending.reduce((max, r) => Math.max(max, r.seq ?? 0), this.#lastSeq) + 1
+    this.#lastSeq = seq
+    const record: ApprovalRecord<A> = { view: { ...view, id, createdAt: this.#now() }, action, seq }
+    const promise = new Promise<unknown>((resolve, reject) => this.#waiters.set(id, { resolve, reject }))
     await this.#options.session.set({ [KEY_PREFIX + id]: record })
-    void this.#showNext()
-    return answer
+    return { promise }
   }
 
   async get(id: string): Promise<ApprovalView | null> {
@@ -133,7 +148,14 @@ export class Approvals<A = unknown> {
     else void this.#showNext(true)
   }
 
-  async #showNext(restoring = false): Promise<void> {
+  /** Serialised: two requests arriving together must not both open a window. */
+  #showNext(restoring = false): Promise<void> {
+    const run = this.#showChain.then(() => this.#showNextNow(restoring))
+    this.#showChain = run.catch(() => undefined)
+    return run
+  }
+
+  async #showNextNow(restoring: boolean): Promise<void> {
     if (!restoring) await this.#ready
     if (this.#showing !== null) return
     const next = (await this.#all()).find((r) => r.windowId === undefined)
@@ -160,6 +182,6 @@ export class Approvals<A = unknown> {
     return Object.entries(items)
       .filter(([key]) => key.startsWith(KEY_PREFIX))
       .map(([, value]) => value as ApprovalRecord<A>)
-      .sort((a, b) => a.view.createdAt - b.view.createdAt || a.view.id.localeCompare(b.view.id))
+      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || a.view.createdAt - b.view.createdAt)
   }
 }
