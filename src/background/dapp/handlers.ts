@@ -106,7 +106,10 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
       if (!(await a.session.data.canMessage(peerAddress))) throw providerErrors.peerNotOnXmtp()
       // Claim first: a conversationId of another site is refused before anything is published.
       if (context) await s.permissions.claimConversation(a.origin, a.session.account.address, context.conversationId)
-      const conversation = await a.session.data.newConversation(peerAddress, context)
+      const conversation = await a.session.data.newConversation(
+        peerAddress,
+        context ? { conversationId: context.conversationId, metadata: context.metadata ?? {} } : undefined,
+      )
       return toDappConversation(conversation)
     },
 

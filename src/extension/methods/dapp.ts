@@ -48,7 +48,8 @@ function scopeRequest(raw: unknown, method: string): SiteScope[] {
 
 export interface ConversationContextInput {
   conversationId: string
-  metadata: Record<string, string>
+  /** Optional for the caller; always present after parsing. */
+  metadata?: Record<string, string>
 }
 
 function contextParam(raw: unknown, method: string): ConversationContextInput {
