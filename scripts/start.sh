@@ -24,4 +24,7 @@ Parley is built.
 
 ==> starting the XMTP node on 127.0.0.1:5555 (storage: ${PARLEY_DB:-data/parley-node.db}; Ctrl+C to stop)
 TXT
+# The example dapp (examples/dapp), served beside the node; Ctrl+C stops both (same process group).
+node scripts/serve-example.mjs --port "${EXAMPLE_PORT:-5556}" &
+
 exec npx tsx src/node/cli.ts --host 127.0.0.1 --port "${PORT:-5555}" --db "${PARLEY_DB:-data/parley-node.db}"
