@@ -4,11 +4,14 @@ import { defineConfig } from 'vite'
 import preact from '@preact/preset-vite'
 import { crx } from '@crxjs/vite-plugin'
 import manifest, { buildTarget, ENTRY } from './manifest.config.ts'
+import { libsecp256k1Inline } from './scripts/vite-libsecp256k1.ts'
 
 const target = buildTarget()
 
 export default defineConfig({
   plugins: [
+    // Before crxjs: the worker's libsecp256k1 module is compiled from inline bytes.
+    libsecp256k1Inline(),
     preact(),
     crx({
       manifest,

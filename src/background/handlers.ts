@@ -1,6 +1,6 @@
-// The background's handler table. Scaffold while the wallet, messaging and site handlers are
-// being built in their own modules: every method other than ping answers "not available yet"
-// (a -32603 to the caller). Each domain replaces its entries with real handlers.
+// The background's handler table: ping plus every domain's handlers (wallet, messaging, sites,
+// dapp), spread together so the compiler checks one handler per METHODS entry. A method whose
+// domain is not wired answers "not available yet" (-32603) instead of failing to build.
 import { ProviderRpcError, ERROR_CODES } from '../extension/dapp-visible.ts'
 import { METHODS } from '../extension/messages.ts'
 import type { HandlerTable } from './dispatcher.ts'
@@ -12,7 +12,7 @@ export interface BackgroundState {
   startedAt: number
 }
 
-export function createHandlers(state: BackgroundState): HandlerTable {
+export function createHandlers(state: BackgroundState, domains: Partial<HandlerTable> = {}): HandlerTable {
   const pending = Object.fromEntries(
     Object.keys(METHODS).map((name) => [
       name,
@@ -23,6 +23,7 @@ export function createHandlers(state: BackgroundState): HandlerTable {
   ) as unknown as HandlerTable
   return {
     ...pending,
+    ...domains,
     ping: () => ({ pong: true, version: state.version, startedAt: state.startedAt }),
   }
 }

@@ -1,21 +1,56 @@
 // Background entry: a module service worker in Chrome, a module event page in Firefox.
-// Listeners are registered synchronously at top level so a message that wakes the worker
-// is delivered to them.
+// Listeners are registered synchronously at top level so the event that woke the worker
+// (a message, a port, an alarm, a notification click) is delivered to them; each waits for
+// start-up inside the app (../shared/notes/mv3-worker.md: "handlers should await ready").
 import browser from 'webextension-polyfill'
-import { classifySender, createDispatcher } from './dispatcher.ts'
-import { createHandlers } from './handlers.ts'
-import { isRuntimeRpcMessage, METHODS } from '../extension/messages.ts'
+// Importing this module evaluates tiny-secp256k1, whose WebAssembly the build inlines and
+// compiles synchronously (scripts/vite-libsecp256k1.ts); installCryptoBackend decides.
+import { libsecp256k1Backend } from '../protocol/crypto/libsecp256k1.ts'
+import { installCryptoBackend } from './session/crypto-backend.ts'
+import { createBackground, POLL_ALARM, POLL_PERIOD_MINUTES } from './app.ts'
+import { classifySender } from './dispatcher.ts'
+import { attachDappEventsPort, createDappHandlers, createSiteHandlers, DAPP_EVENTS_PORT } from './dapp/index.ts'
+import { isRuntimeRpcMessage } from '../extension/messages.ts'
+import type { StorageArea } from './services.ts'
 
-const dispatch = createDispatcher(
-  METHODS,
-  createHandlers({ version: browser.runtime.getManifest().version, startedAt: Date.now() }),
-  {
-    onInternalError: (method, error) => {
-      // Only the error's name reaches the log: messages may one day quote secret inputs.
-      console.error(`parley: ${method} failed (${error instanceof Error ? error.name : typeof error})`)
-    },
+const cryptoBackend = installCryptoBackend(() => libsecp256k1Backend)
+
+const windowClosedListeners = new Set<(windowId: number) => void>()
+browser.windows?.onRemoved.addListener((windowId) => windowClosedListeners.forEach((listener) => listener(windowId)))
+
+const background = createBackground({
+  local: browser.storage.local as unknown as StorageArea,
+  session: browser.storage.session as unknown as StorageArea,
+  indexedDB,
+  fetch: (input, init) => fetch(input, init),
+  version: browser.runtime.getManifest().version,
+  cryptoBackend,
+  hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+  setBadge: async (text) => {
+    await browser.action.setBadgeText({ text })
+    if (text) await browser.action.setBadgeBackgroundColor({ color: '#c2410c' })
   },
-)
+  notify: async (id, { title, message }) => {
+    await browser.notifications.create(id, { type: 'basic', iconUrl: browser.runtime.getURL('icons/icon-128.png'), title, message })
+  },
+  openTab: async (path) => {
+    await browser.tabs.create({ url: browser.runtime.getURL(path) })
+  },
+  openWindow: async (path, size) => {
+    const created = await browser.windows.create({ type: 'popup', url: browser.runtime.getURL(path), ...size })
+    return created.id ?? -1
+  },
+  onWindowClosed: (listener) => {
+    windowClosedListeners.add(listener)
+    return () => windowClosedListeners.delete(listener)
+  },
+  keepalivePing: () => browser.runtime.getPlatformInfo(),
+  domains: (ctx) => ({ ...createDappHandlers(ctx), ...createSiteHandlers(ctx) }),
+  onInternalError: (method, error) => {
+    // Only the error's name reaches the log: messages may quote secret inputs.
+    console.error(`parley: ${method} failed (${error instanceof Error ? error.name : typeof error})`)
+  },
+})
 
 const extensionBaseUrl = browser.runtime.getURL('')
 
@@ -27,5 +62,36 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
     browser.runtime.id,
     extensionBaseUrl,
   )
-  return dispatch(message, caller)
+  return background.dispatch(message, caller)
 })
+
+browser.runtime.onConnect.addListener((port) => {
+  // A web page's content script: the dapp events port, tied to the sender's origin and frame.
+  if (port.name === DAPP_EVENTS_PORT) {
+    const sender = port.sender
+    const caller = sender
+      ? classifySender(
+          { id: sender.id, url: sender.url, origin: (sender as { origin?: string }).origin, tabId: sender.tab?.id, frameId: sender.frameId },
+          browser.runtime.id,
+          extensionBaseUrl,
+        )
+      : null
+    void background.ready.then(() => attachDappEventsPort(background.context, port, caller))
+    return
+  }
+  // Only Parley's own pages get the events port.
+  if (port.sender?.id !== browser.runtime.id || !port.sender.url?.startsWith(extensionBaseUrl)) return
+  background.acceptEventsPort(port)
+})
+
+browser.alarms.onAlarm.addListener((alarm) => void background.onAlarm(alarm.name))
+browser.notifications.onClicked.addListener((id) => {
+  void background.onNotificationClicked(id)
+  void browser.notifications.clear(id)
+})
+
+// The polling tick; creating an existing alarm would reschedule it, so only when missing.
+void browser.alarms.get(POLL_ALARM).then((existing) => {
+  if (!existing) return browser.alarms.create(POLL_ALARM, { periodInMinutes: POLL_PERIOD_MINUTES })
+})
+void background.wake()

@@ -20,6 +20,8 @@ import type {
   SyncStatusView,
   WalletStatus,
 } from '../extension/views.ts'
+import type { AccountStore } from './data/index.ts'
+import type { OutboxPolicy } from './data/outbox.ts'
 
 /** The shape of chrome.storage.local / chrome.storage.session that the background uses. */
 export interface StorageArea {
@@ -47,7 +49,8 @@ export type WalletStatusCore = Omit<WalletStatus, 'session'>
 /** One account's messenger data: cache, sync and outbox (src/background/data). */
 export interface AccountData {
   readonly address: string
-  listConversations(filter: ConversationFilter): Promise<ConversationView[]>
+  /** Newest activity first; `limit` opens only as many cached records as it needs. */
+  listConversations(filter: ConversationFilter, options?: { limit?: number }): Promise<ConversationView[]>
   getConversation(topic: string): Promise<ConversationView | null>
   /** Finds or starts a conversation; throws a clear error when the peer is not on XMTP. */
   newConversation(peerAddress: string, context?: { conversationId: string; metadata: Record<string, string> }): Promise<ConversationView>
@@ -86,6 +89,12 @@ export interface AccountDataOptions {
   /** 32 bytes from WalletService.deriveKey for encrypting records at rest; the data layer copies it. */
   cacheKey: Uint8Array
   now?: () => number
+  /** The store already opened for the Client's persistence (openAccountStore); closed with the AccountData. */
+  store?: AccountStore
+  /** Outbox retry policy (tests shorten it). */
+  outbox?: Partial<OutboxPolicy>
+  /** For downloading remote attachments (default: global fetch). */
+  fetch?: (url: string) => Promise<Response>
 }
 
 /** The active account's services for RPC handlers, or null while locked / not ready. */

@@ -49,6 +49,16 @@ export interface SettingsView {
   notifications: boolean
 }
 
+/** What the background runs on (Settings → About, and the e2e backend check). */
+export interface DiagnosticsView {
+  /** The secp256k1 backend of the worker, e.g. "libsecp256k1 (wasm)" or "noble". */
+  cryptoBackend: string
+  /** Why libsecp256k1 is not in use, when it is not. */
+  cryptoFallbackReason?: string
+  /** When this background instance started (ms since epoch). */
+  startedAt: number
+}
+
 export interface NodeStatusView {
   url: string
   reachable: boolean

@@ -10,7 +10,7 @@ import {
   optionalString,
   stringField,
 } from '../params.ts'
-import type { AccountView, NodeStatusView, SettingsView, WalletStatus } from '../views.ts'
+import type { AccountView, DiagnosticsView, NodeStatusView, SettingsView, WalletStatus } from '../views.ts'
 
 /** Longest password accepted (PBKDF2 hashes it anyway; this only bounds the message). */
 const MAX_PASSWORD = 1024
@@ -111,6 +111,10 @@ export const WALLET_METHODS = {
   }),
   /** Checks the configured node now (GET /healthz) and reports what it found. */
   node_status: extensionMethod<undefined, NodeStatusView>(noParams),
+  /** Starts the active account's XMTP session again after it ended in state 'error'. */
+  session_retry: extensionMethod<undefined, WalletStatus>(noParams),
   /** Records activity (the popup calls it on input) so auto-lock counts from the last use. */
   wallet_touch: extensionMethod<undefined, { autoLockAt: number | null }>(noParams),
+  /** What the background runs on: the secp256k1 backend (and why it fell back), when it started. */
+  diagnostics_get: extensionMethod<undefined, DiagnosticsView>(noParams),
 } as const

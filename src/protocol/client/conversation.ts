@@ -31,6 +31,19 @@ export function nsToDate(ns: bigint): Date {
   return new Date(Number(ns / 1_000_000n))
 }
 
+/** A sealed message not yet published (Conversation.prepareMessage). */
+export interface PreparedMessage {
+  /** Lowercase hex SHA-256 of the Message bytes: the ID every reader will see. */
+  id: string
+  /** The conversation's topic. */
+  topic: string
+  /** What to publish: the same Message bytes on each topic (V1 first sends add the intro topics). */
+  envelopes: Envelope[]
+  sentNs: bigint
+  /** The message as the peer will decode it. */
+  message: DecodedMessage
+}
+
 /** Receives envelopes that could not be opened; the client counts them and keeps going. */
 export type SkipReporter = (error: EnvelopeSkippedError) => void
 
@@ -78,6 +91,18 @@ export abstract class Conversation implements ConversationLike {
    * decode it (same ID). Text is the default content type.
    */
   async send(content: unknown, options: SendOptions = {}): Promise<DecodedMessage> {
+    const prepared = await this.prepareMessage(content, options)
+    await this.publishPrepared(prepared)
+    return prepared.message
+  }
+
+  /**
+   * Encodes and seals `content` without publishing it: the result carries the final message
+   * ID and the exact envelopes to publish, so an outbox can show the message at once, keep
+   * the envelopes across restarts and publish them later (again, if unsure) with
+   * `publishPrepared` — the ID never changes because the Message bytes do not.
+   */
+  async prepareMessage(content: unknown, options: SendOptions = {}): Promise<PreparedMessage> {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
     const contentType = options.contentType ?? ContentTypeText
     const prepared = await prepareContent(
@@ -86,14 +111,27 @@ export abstract class Conversation implements ConversationLike {
       this.client.registry,
     )
     const sealed = await this.seal(prepared.payload, prepared.shouldPush, options)
-    await this.beforePublish()
-    await this.client.api.publish(sealed.envelopes)
-    await this.afterSend()
-    return this.decoded(
+    const id = messageId(sealed.message)
+    const message = await this.decoded(
       { senderAddress: this.client.address, recipientAddress: this.peerAddress, sentNs: sealed.sentNs, contentBytes: prepared.payload },
-      messageId(sealed.message),
+      id,
       sealed.envelopes[sealed.envelopes.length - 1]!.contentTopic, // the dm/m- (or ephemeral) topic
     )
+    return { id, topic: this.topic, envelopes: sealed.envelopes, sentNs: sealed.sentNs, message }
+  }
+
+  /**
+   * Publishes what `prepareMessage` sealed (this conversation's envelopes only). Publishing the
+   * same prepared message twice stores the same Message bytes twice; readers see one ID.
+   */
+  async publishPrepared(prepared: Pick<PreparedMessage, 'topic' | 'envelopes'>): Promise<void> {
+    if (typeof prepared !== 'object' || prepared === null || !Array.isArray(prepared.envelopes) || prepared.envelopes.length === 0) {
+      throw new TypeError('prepared must have a non-empty envelopes array')
+    }
+    if (prepared.topic !== this.topic) throw new TypeError('prepared message belongs to another conversation')
+    await this.beforePublish()
+    await this.client.api.publish(prepared.envelopes)
+    await this.afterSend()
   }
 
   /** Hook for the first-send extras (V1 intro topics). */
@@ -116,6 +154,9 @@ export abstract class Conversation implements ConversationLike {
     if (options.endTime !== undefined && !(options.endTime instanceof Date)) throw new TypeError('options.endTime must be a Date')
     if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) throw new RangeError('options.limit must be a positive integer')
     const out: DecodedMessage[] = []
+    // A replay (the same Message bytes stored again under another envelope timestamp) has
+    // the same ID: list each message once, where it first appears in the chosen order.
+    const seen = new Set<string>()
     const pages = this.client.api.queryIterator({
       contentTopic: this.topic,
       direction,
@@ -127,7 +168,8 @@ export abstract class Conversation implements ConversationLike {
     for await (const page of pages) {
       const decoded = await Promise.all(page.map((envelope) => this.decodeEnvelope(envelope)))
       for (const message of decoded) {
-        if (!message) continue
+        if (!message || seen.has(message.id)) continue
+        seen.add(message.id)
         out.push(message)
         if (options.limit !== undefined && out.length >= options.limit) return out
       }
@@ -157,11 +199,15 @@ export abstract class Conversation implements ConversationLike {
   async #stream(topic: string, gapFill: boolean): Promise<AsyncStream<DecodedMessage>> {
     const subscription = await this.client.api.subscribe([topic], { gapFill })
     const stream = this.client.conversations.track(new AsyncStream<DecodedMessage>(() => subscription.close()))
+    const seen = new Set<string>()
     void (async () => {
       try {
         for await (const envelope of subscription) {
           const message = await this.decodeEnvelope(envelope)
-          if (message) stream.push(message)
+          if (!message || seen.has(message.id)) continue
+          seen.add(message.id)
+          if (seen.size > 10_000) seen.delete(seen.values().next().value!)
+          stream.push(message)
         }
         await stream.return()
       } catch (error) {

@@ -66,6 +66,7 @@ export class Conversations {
   #lastRunNs: { v1: bigint | undefined; v2: bigint | undefined } = { v1: undefined, v2: undefined }
   #skipped = 0
   #onSkipped: ((error: EnvelopeSkippedError) => void) | undefined
+  readonly #changeListeners = new Set<(conversations: Conversation[]) => void>()
 
   constructor(client: Client) {
     this.#client = client
@@ -93,6 +94,17 @@ export class Conversations {
     } catch {
       // A failing listener must not break a listing or a stream.
     }
+  }
+
+  /**
+   * Called with the conversations that became known (or changed) whenever a listing, a
+   * stream or newConversation merges records, e.g. an invite seen by streamAllMessages.
+   * Returns a function that removes the listener.
+   */
+  onChange(listener: (conversations: Conversation[]) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function')
+    this.#changeListeners.add(listener)
+    return () => this.#changeListeners.delete(listener)
   }
 
   // ---------------------------------------------------------------- state
@@ -124,6 +136,15 @@ export class Conversations {
       if (outcome === 'replaced') this.#objects.delete(record.topic)
       await this.#client.persistence.setItem(RECORD_PREFIX + record.topic, encodeRecord(record))
       changed.push(this.#object(this.#index.get(record.topic)!))
+    }
+    if (changed.length > 0) {
+      for (const listener of this.#changeListeners) {
+        try {
+          listener(changed)
+        } catch {
+          // A failing listener must not break a listing or a stream.
+        }
+      }
     }
     return changed
   }
@@ -276,18 +297,25 @@ export class Conversations {
     const ownTopics = [inviteTopic(me), introTopic(me)]
     const conversationTopics = () => [...ownTopics, ...this.#index.list().map((r) => r.topic)]
     const subscription = await this.#client.api.subscribe(conversationTopics())
-    const stream = this.track(new AsyncStream<DecodedMessage>(() => subscription.close()))
+    // Conversations learnt elsewhere meanwhile (a listing, newConversation) are watched too.
+    const stopWatching = this.onChange(() => subscription.updateTopics(conversationTopics()))
+    const stream = this.track(
+      new AsyncStream<DecodedMessage>(() => {
+        stopWatching()
+        return subscription.close()
+      }),
+    )
     const seen = new Set<string>()
     void (async () => {
       try {
         for await (const envelope of subscription) {
           if (envelope.contentTopic === ownTopics[0]) {
-            if ((await this.#conversationsFrom(envelope)).length > 0) subscription.updateTopics(conversationTopics())
+            await this.#conversationsFrom(envelope) // merging updates the topics (onChange above)
             continue
           }
           let conversation: Conversation | undefined
           if (envelope.contentTopic === ownTopics[1]) {
-            if ((await this.#conversationsFrom(envelope)).length > 0) subscription.updateTopics(conversationTopics())
+            await this.#conversationsFrom(envelope)
             const topic = this.v1.dmTopicOf(envelope)
             conversation = topic === undefined ? undefined : this.get(topic)
           } else conversation = this.get(envelope.contentTopic)

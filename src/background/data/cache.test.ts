@@ -1,0 +1,160 @@
+// The encrypted cache on fake-indexeddb: sealing per store, reconciling by message id,
+// paging, the lastMessageAt order, the Client's Persistence, and what a corrupt record does.
+import 'fake-indexeddb/auto'
+import { IDBFactory } from 'fake-indexeddb'
+import { describe, expect, it } from 'vitest'
+import type { MessageView } from '../../extension/views.ts'
+import { AccountCache, type ConversationState } from './cache.ts'
+import { CacheRecordError, RecordCipher } from './cipher.ts'
+import { openAccountDatabase, type CacheDatabase } from './database.ts'
+import { EncryptedPersistence } from './persistence.ts'
+import { collectStoredBytes, containsBytes } from './testing/scan.ts'
+
+const ME = '0x1111111111111111111111111111111111111111'
+const PEER = '0x2222222222222222222222222222222222222222'
+const KEY = new Uint8Array(32).map((_, i) => i + 1)
+
+async function open(): Promise<{ db: CacheDatabase; cipher: RecordCipher; cache: AccountCache; corrupt: string[] }> {
+  const db = await openAccountDatabase(new IDBFactory(), 'parley/test/account')
+  const cipher = new RecordCipher(KEY)
+  const corrupt: string[] = []
+  return { db, cipher, cache: new AccountCache(db, cipher, (e) => corrupt.push(e.message)), corrupt }
+}
+
+function conversation(topic: string, createdAt: number, peer = PEER): ConversationState {
+  return { topic, peerAddress: peer, version: 'v2', createdAt, muted: false, unreadCount: 0, lastReadAt: 0, repliedByMe: false }
+}
+
+function message(topic: string, id: string, sentAt: number, text: string, sender = PEER, delivery: MessageView['delivery'] = 'sent'): { view: MessageView } {
+  return { view: { id, topic, senderAddress: sender, sentAt, content: { type: 'text', text }, delivery } }
+}
+
+const id = (n: number) => n.toString(16).padStart(64, '0')
+
+describe('RecordCipher', () => {
+  it('opens what it sealed only for the same store and record key', () => {
+    const cipher = new RecordCipher(KEY)
+    const sealed = cipher.seal('messages', 'a', new TextEncoder().encode('secret text'))
+    expect(new TextDecoder().decode(cipher.open('messages', 'a', sealed))).toBe('secret text')
+    expect(() => cipher.open('messages', 'b', sealed)).toThrow(CacheRecordError)
+    expect(() => cipher.open('outbox', 'a', sealed)).toThrow(/could not be decrypted/)
+    expect(() => new RecordCipher(new Uint8Array(32).fill(9)).open('messages', 'a', sealed)).toThrow(CacheRecordError)
+    expect(() => cipher.open('messages', 'a', new Uint8Array(5))).toThrow(/malformed/)
+    expect(cipher.blind('topic', 't')).toBe(new RecordCipher(KEY).blind('topic', 't'))
+    expect(cipher.blind('topic', 't')).not.toBe(new RecordCipher(new Uint8Array(32).fill(9)).blind('topic', 't'))
+  })
+
+  it('refuses work after close (its keys are zeroed)', () => {
+    const cipher = new RecordCipher(KEY)
+    cipher.close()
+    expect(() => cipher.seal('messages', 'a', new Uint8Array(1))).toThrow(/closed/)
+  })
+})
+
+describe('AccountCache', () => {
+  it('lists conversations newest activity first and stops opening rows at the limit', async () => {
+    const { cache } = await open()
+    for (let i = 0; i < 5; i++) await cache.putConversation(conversation(`/xmtp/0/m-${i}/proto`, 1000 + i))
+    await cache.ingest('/xmtp/0/m-1/proto', message('/xmtp/0/m-1/proto', id(1), 5000, 'newest'), ME)
+    const opened: string[] = []
+    const listed = await cache.listConversations((s) => (opened.push(s.topic), true), 2)
+    expect(listed.map((s) => s.topic)).toEqual(['/xmtp/0/m-1/proto', '/xmtp/0/m-4/proto'])
+    expect(opened).toHaveLength(2)
+    expect(listed[0]!.lastMessage?.text).toBe('newest')
+    expect(listed[0]!.unreadCount).toBe(1)
+  })
+
+  it('reconciles by message id: a duplicate is ignored, pending becomes sent, sent never goes back', async () => {
+    const { cache } = await open()
+    const topic = '/xmtp/0/m-a/proto'
+    await cache.putConversation(conversation(topic, 1))
+    expect((await cache.ingest(topic, message(topic, id(7), 10, 'x', ME, 'pending'), ME)).outcome).toBe('added')
+    expect((await cache.ingest(topic, message(topic, id(7), 10, 'x', ME, 'pending'), ME)).outcome).toBe('duplicate')
+    expect((await cache.ingest(topic, message(topic, id(7), 10, 'x', ME, 'sent'), ME)).outcome).toBe('updated')
+    expect((await cache.ingest(topic, message(topic, id(7), 10, 'x', ME, 'failed'), ME)).outcome).toBe('duplicate')
+    expect((await cache.ingest(topic, message(topic, id(7), 10, 'x', ME, 'sent'), ME)).outcome).toBe('duplicate')
+    const page = await cache.pageMessages(topic, undefined, 10)
+    expect(page.messages.map((m) => [m.view.id, m.view.delivery])).toEqual([[id(7), 'sent']])
+    const state = await cache.getConversation(topic)
+    expect(state?.repliedByMe).toBe(true)
+    expect(state?.unreadCount).toBe(0)
+  })
+
+  it('pages messages oldest first with hasMore, by sent time', async () => {
+    const { cache } = await open()
+    const topic = '/xmtp/0/m-p/proto'
+    await cache.putConversation(conversation(topic, 1))
+    for (let i = 1; i <= 5; i++) await cache.ingest(topic, message(topic, id(i), i * 10, `m${i}`), ME)
+    const newest = await cache.pageMessages(topic, undefined, 2)
+    expect(newest.messages.map((m) => m.view.content)).toEqual([{ type: 'text', text: 'm4' }, { type: 'text', text: 'm5' }])
+    expect(newest.hasMore).toBe(true)
+    const older = await cache.pageMessages(topic, 40, 5)
+    expect(older.messages.map((m) => m.view.sentAt)).toEqual([10, 20, 30])
+    expect(older.hasMore).toBe(false)
+  })
+
+  it('a corrupt conversation or message gives a clear error where asked for, and the rest still loads', async () => {
+    const { db, cache, corrupt } = await open()
+    for (let i = 0; i < 3; i++) await cache.putConversation(conversation(`/xmtp/0/m-${i}/proto`, 100 + i))
+    const topic = '/xmtp/0/m-0/proto'
+    for (let i = 1; i <= 3; i++) await cache.ingest(topic, message(topic, id(i), i, `m${i}`), ME)
+    await cache.setCursor(topic, 123n)
+    // Flip one byte of a conversation row and of a message row.
+    const row = (await db.get('conversations', cache.convId('/xmtp/0/m-1/proto')))!
+    row.value[row.value.length - 1]! ^= 1
+    await db.put('conversations', row)
+    const msg = (await db.get('messages', [cache.convId(topic), id(2)]))!
+    msg.value[20]! ^= 1
+    await db.put('messages', msg)
+
+    await expect(cache.getConversation('/xmtp/0/m-1/proto')).rejects.toThrow(/cached conversations record could not be decrypted/)
+    await expect(cache.getMessage(topic, id(2))).rejects.toThrow(CacheRecordError)
+    const listed = await cache.listConversations(() => true)
+    expect(listed.map((s) => s.topic).sort()).toEqual(['/xmtp/0/m-0/proto', '/xmtp/0/m-2/proto'])
+    const page = await cache.pageMessages(topic, undefined, 10)
+    expect(page.messages.map((m) => m.view.id)).toEqual([id(1), id(3)])
+    expect(corrupt.length).toBeGreaterThanOrEqual(2)
+    // The unreadable message is dropped and its conversation re-synced from the start.
+    expect(await cache.getCursor(topic)).toBeUndefined()
+    expect(await db.get('messages', [cache.convId(topic), id(2)])).toBeUndefined()
+  })
+
+  it('keeps no topic, address or text in the clear', async () => {
+    const { db, cache } = await open()
+    const topic = '/xmtp/0/m-visible-topic/proto'
+    await cache.putConversation(conversation(topic, 1))
+    await cache.ingest(topic, message(topic, id(1), 1, 'the secret plaintext'), ME)
+    await cache.setConsent(PEER, 'allowed')
+    await cache.setCursor(topic, 99n)
+    const stored = await collectStoredBytes(db)
+    for (const needle of ['the secret plaintext', topic, PEER.slice(2), 'visible-topic']) {
+      expect(containsBytes(stored, new TextEncoder().encode(needle)), needle).toBe(false)
+    }
+    expect(containsBytes(stored, KEY)).toBe(false)
+  })
+})
+
+describe('EncryptedPersistence', () => {
+  it('stores per record under blinded keys, lists by prefix, and drops an unreadable row', async () => {
+    const { db, cipher } = await open()
+    const p = new EncryptedPersistence(db, cipher)
+    await p.setItem('0xA/conversation//xmtp/0/m-x/proto', new Uint8Array([1, 2, 3]))
+    await p.setItem('0xA/watermark/invite', new Uint8Array([4]))
+    expect(await p.getItem('0xA/conversation//xmtp/0/m-x/proto')).toEqual(new Uint8Array([1, 2, 3]))
+    expect(await p.keys('0xA/conversation/')).toEqual(['0xA/conversation//xmtp/0/m-x/proto'])
+    // A second instance (a restarted worker) finds the same keys.
+    const again = new EncryptedPersistence(db, new RecordCipher(KEY))
+    expect((await again.keys('0xA/')).sort()).toEqual(['0xA/conversation//xmtp/0/m-x/proto', '0xA/watermark/invite'])
+    const stored = await collectStoredBytes(db)
+    expect(containsBytes(stored, new TextEncoder().encode('m-x'))).toBe(false)
+
+    const row = (await db.get('client', cipher.blind('client', '0xA/watermark/invite')))!
+    row.value[row.value.length - 1]! ^= 1
+    await db.put('client', row)
+    expect(await again.getItem('0xA/watermark/invite')).toBeNull()
+    expect(again.unreadableRows).toBe(1)
+    expect(await again.keys('0xA/')).toEqual(['0xA/conversation//xmtp/0/m-x/proto'])
+    await p.deleteItem('0xA/conversation//xmtp/0/m-x/proto')
+    expect(await p.getItem('0xA/conversation//xmtp/0/m-x/proto')).toBeNull()
+  })
+})

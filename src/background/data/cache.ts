@@ -1,0 +1,319 @@
+// One account's cache over the encrypted IndexedDB: conversation states, messages,
+// per-conversation sync cursors and consent. Every write touches one record (or one
+// message plus its conversation, in one transaction), never a whole store. Reads that
+// meet a record they cannot open skip it, drop it and report it, so one corrupt record
+// never hides the rest; the sync engine re-learns what was dropped.
+import type { ConsentView, ConversationView, MessagePreview, MessageView } from '../../extension/views.ts'
+import { CacheRecordError, type RecordCipher } from './cipher.ts'
+import type { CacheDatabase, ConversationRow, MessageRow } from './database.ts'
+
+/** What the cache keeps per conversation (sealed). */
+export interface ConversationState {
+  topic: string
+  peerAddress: string
+  version: 'v1' | 'v2'
+  createdAt: number
+  context?: { conversationId: string; metadata: Record<string, string> }
+  muted: boolean
+  unreadCount: number
+  /** Messages from the peer sent at or before this are read. */
+  lastReadAt: number
+  lastMessage?: MessagePreview
+  /** We sent a message here (counts as consent, as xmtp-js does). */
+  repliedByMe: boolean
+}
+
+/** A cached message: the view plus, for content the view cannot hold (remote attachments), the EncodedContent. */
+export interface StoredMessage {
+  view: MessageView
+  contentBase64?: string
+}
+
+export type IngestOutcome = 'added' | 'updated' | 'duplicate'
+
+export type CorruptListener = (error: CacheRecordError, where: { topic?: string }) => void
+
+export class AccountCache {
+  readonly #db: CacheDatabase
+  readonly #cipher: RecordCipher
+  readonly #onCorrupt: CorruptListener
+
+  constructor(db: CacheDatabase, cipher: RecordCipher, onCorrupt: CorruptListener = () => {}) {
+    this.#db = db
+    this.#cipher = cipher
+    this.#onCorrupt = onCorrupt
+  }
+
+  convId(topic: string): string {
+    return this.#cipher.blind('topic', topic)
+  }
+
+  // ------------------------------------------------------------ conversations
+
+  async getConversation(topic: string): Promise<ConversationState | null> {
+    const id = this.convId(topic)
+    const row = await this.#db.get('conversations', id)
+    return row ? this.#openConversation(row) : null
+  }
+
+  /** Conversations newest activity first, opening only as many rows as `accept` needs to fill `limit`. */
+  async listConversations(accept: (state: ConversationState) => boolean, limit = Infinity): Promise<ConversationState[]> {
+    const out: ConversationState[] = []
+    const corrupt: ConversationRow[] = []
+    let cursor = await this.#db.transaction('conversations').store.index('lastMessageAt').openCursor(null, 'prev')
+    while (cursor && out.length < limit) {
+      const state = this.#tryOpenConversation(cursor.value)
+      if (state === null) corrupt.push(cursor.value)
+      else if (accept(state)) out.push(state)
+      cursor = await cursor.continue()
+    }
+    for (const row of corrupt) await this.#db.delete('conversations', row.id)
+    return out
+  }
+
+  async putConversation(state: ConversationState): Promise<void> {
+    await this.#db.put('conversations', this.#conversationRow(state))
+  }
+
+  /** Applies `change` to the stored state (read and write in one transaction); null when absent. */
+  async updateConversation(topic: string, change: (state: ConversationState) => ConversationState | null): Promise<ConversationState | null> {
+    const id = this.convId(topic)
+    const tx = this.#db.transaction('conversations', 'readwrite')
+    const row = await tx.store.get(id)
+    const state = row ? this.#tryOpenConversation(row) : null
+    const next = state ? change(state) : null
+    if (next) await tx.store.put(this.#conversationRow(next))
+    await tx.done
+    return next ?? state
+  }
+
+  // ------------------------------------------------------------ messages
+
+  /**
+   * Stores a message unless its id is already there (reconciling by id): a 'sent' copy
+   * replaces a 'pending' or 'failed' one, anything else is a duplicate. The conversation's
+   * preview, unread count and reply flag change in the same transaction.
+   */
+  async ingest(topic: string, message: StoredMessage, me: string): Promise<{ outcome: IngestOutcome; conversation: ConversationState | null }> {
+    const conv = this.convId(topic)
+    const tx = this.#db.transaction(['messages', 'conversations'], 'readwrite')
+    const messages = tx.objectStore('messages')
+    const existingRow = await messages.get([conv, message.view.id])
+    let outcome: IngestOutcome = 'added'
+    if (existingRow) {
+      const existing = this.#tryOpenMessage(existingRow)
+      if (existing && !(existing.view.delivery !== 'sent' && message.view.delivery !== existing.view.delivery)) outcome = 'duplicate'
+      else outcome = existing ? 'updated' : 'added'
+    }
+    let conversation: ConversationState | null = null
+    if (outcome !== 'duplicate') {
+      await messages.put(this.#messageRow(conv, message))
+      const conversations = tx.objectStore('conversations')
+      const row = await conversations.get(conv)
+      const state = row ? this.#tryOpenConversation(row) : null
+      if (state) {
+        conversation = applyMessage(state, message.view, me, outcome === 'added')
+        await conversations.put(this.#conversationRow(conversation))
+      }
+    }
+    await tx.done
+    return { outcome, conversation }
+  }
+
+  async getMessage(topic: string, id: string): Promise<StoredMessage | null> {
+    const row = await this.#db.get('messages', [this.convId(topic), id])
+    if (!row) return null
+    return this.#openMessage(row, topic)
+  }
+
+  /** Newest `limit` messages sent before `before` (ms), returned oldest first; `hasMore` when older ones are cached. */
+  async pageMessages(topic: string, before: number | undefined, limit: number): Promise<{ messages: StoredMessage[]; hasMore: boolean }> {
+    const conv = this.convId(topic)
+    const range = IDBKeyRange.bound([conv, -Infinity], [conv, before ?? Infinity], false, before !== undefined)
+    const out: StoredMessage[] = []
+    let hasMore = false
+    const corrupt: MessageRow[] = []
+    let cursor = await this.#db.transaction('messages').store.index('byConversation').openCursor(range, 'prev')
+    while (cursor) {
+      const stored = this.#tryOpenMessage(cursor.value, topic)
+      if (stored === null) corrupt.push(cursor.value)
+      else if (out.length === limit) {
+        hasMore = true
+        break
+      } else out.push(stored)
+      cursor = await cursor.continue()
+    }
+    if (corrupt.length > 0) await this.#dropMessages(topic, corrupt)
+    return { messages: out.reverse(), hasMore }
+  }
+
+  /** Every cached message, newest first, opened one at a time (for search). */
+  async *allMessages(): AsyncGenerator<{ row: MessageRow; open: () => StoredMessage | null }> {
+    let cursor = await this.#db.transaction('messages').store.index('bySentAt').openCursor(null, 'prev')
+    while (cursor) {
+      const row = cursor.value
+      yield { row, open: () => this.#tryOpenMessage(row) }
+      cursor = await cursor.continue()
+    }
+  }
+
+  // ------------------------------------------------------------ cursors and consent
+
+  /** The time (ns) from which the next sync of `topic` queries, or undefined for all history. */
+  async getCursor(topic: string): Promise<bigint | undefined> {
+    const id = this.convId(topic)
+    const row = await this.#db.get('cursors', id)
+    if (!row) return undefined
+    try {
+      return BigInt(this.#cipher.openJson<{ ns: string }>('cursors', id, row.value).ns)
+    } catch (error) {
+      if (error instanceof CacheRecordError) this.#onCorrupt(error, { topic })
+      await this.#db.delete('cursors', id)
+      return undefined // syncing the whole history again loses nothing: ingest dedupes
+    }
+  }
+
+  async setCursor(topic: string, ns: bigint): Promise<void> {
+    const id = this.convId(topic)
+    await this.#db.put('cursors', { id, value: this.#cipher.sealJson('cursors', id, { ns: ns.toString() }) })
+  }
+
+  async clearCursor(topic: string): Promise<void> {
+    await this.#db.delete('cursors', this.convId(topic))
+  }
+
+  async getConsent(address: string): Promise<ConsentView | undefined> {
+    const id = this.#cipher.blind('address', address.toLowerCase())
+    const row = await this.#db.get('consent', id)
+    if (!row) return undefined
+    try {
+      return this.#cipher.openJson<{ state: ConsentView }>('consent', id, row.value).state
+    } catch {
+      await this.#db.delete('consent', id)
+      return undefined
+    }
+  }
+
+  /** Every cached consent state (address → state); unreadable rows are dropped. */
+  async allConsent(): Promise<Map<string, ConsentView>> {
+    const out = new Map<string, ConsentView>()
+    for (const row of await this.#db.getAll('consent')) {
+      try {
+        const { address, state } = this.#cipher.openJson<{ address: string; state: ConsentView }>('consent', row.id, row.value)
+        out.set(address.toLowerCase(), state)
+      } catch {
+        await this.#db.delete('consent', row.id) // re-learnt from the preferences topic on the next sync
+      }
+    }
+    return out
+  }
+
+  async setConsent(address: string, state: ConsentView): Promise<void> {
+    const id = this.#cipher.blind('address', address.toLowerCase())
+    await this.#db.put('consent', { id, value: this.#cipher.sealJson('consent', id, { address, state }) })
+  }
+
+  // ------------------------------------------------------------ rows
+
+  #conversationRow(state: ConversationState): ConversationRow {
+    const id = this.convId(state.topic)
+    return { id, lastMessageAt: state.lastMessage?.sentAt ?? state.createdAt, value: this.#cipher.sealJson('conversations', id, state) }
+  }
+
+  #messageRow(conv: string, message: StoredMessage): MessageRow {
+    const key = `${conv}/${message.view.id}`
+    return { conv, id: message.view.id, sentAt: message.view.sentAt, value: this.#cipher.sealJson('messages', key, message) }
+  }
+
+  #openConversation(row: ConversationRow): ConversationState {
+    return this.#cipher.openJson<ConversationState>('conversations', row.id, row.value)
+  }
+
+  #tryOpenConversation(row: ConversationRow): ConversationState | null {
+    try {
+      return this.#openConversation(row)
+    } catch (error) {
+      if (!(error instanceof CacheRecordError)) throw error
+      this.#onCorrupt(error, {})
+      return null
+    }
+  }
+
+  #openMessage(row: MessageRow, topic?: string): StoredMessage {
+    const stored = this.#cipher.openJson<StoredMessage>('messages', `${row.conv}/${row.id}`, row.value)
+    if (stored.view.id !== row.id || (topic !== undefined && stored.view.topic !== topic)) {
+      throw new CacheRecordError('messages', 'a cached message record does not match its key')
+    }
+    return stored
+  }
+
+  #tryOpenMessage(row: MessageRow, topic?: string): StoredMessage | null {
+    try {
+      return this.#openMessage(row, topic)
+    } catch (error) {
+      if (!(error instanceof CacheRecordError)) throw error
+      this.#onCorrupt(error, topic === undefined ? {} : { topic })
+      return null
+    }
+  }
+
+  /** Drops unreadable messages and resets the conversation's cursor so the next sync fetches them again. */
+  async #dropMessages(topic: string, rows: MessageRow[]): Promise<void> {
+    const tx = this.#db.transaction(['messages', 'cursors'], 'readwrite')
+    for (const row of rows) await tx.objectStore('messages').delete([row.conv, row.id])
+    await tx.objectStore('cursors').delete(this.convId(topic))
+    await tx.done
+  }
+}
+
+/** The conversation after one new (or newly sent) message. */
+export function applyMessage(state: ConversationState, view: MessageView, me: string, isNew: boolean): ConversationState {
+  const next = { ...state }
+  const fromMe = view.senderAddress.toLowerCase() === me.toLowerCase()
+  if (fromMe) next.repliedByMe = true
+  if (view.content.type !== 'readReceipt' && (!next.lastMessage || view.sentAt >= next.lastMessage.sentAt)) {
+    next.lastMessage = { id: view.id, senderAddress: view.senderAddress, sentAt: view.sentAt, text: previewText(view) }
+  }
+  if (isNew && !fromMe && view.sentAt > next.lastReadAt && view.content.type !== 'readReceipt') next.unreadCount += 1
+  return next
+}
+
+export function previewText(view: MessageView): string {
+  const c = view.content
+  switch (c.type) {
+    case 'text':
+      return oneLine(c.text)
+    case 'reaction':
+      return c.action === 'added' ? `Reacted ${c.content}` : `Removed reaction ${c.content}`
+    case 'reply':
+      return c.content.type === 'text' ? `↩ ${oneLine(c.content.text)}` : '↩ Reply'
+    case 'attachment':
+      return `📎 ${c.filename}`
+    case 'remoteAttachment':
+      return `📎 ${c.filename ?? 'attachment'}`
+    case 'readReceipt':
+      return 'Read'
+    case 'unknown':
+      return c.fallback ? oneLine(c.fallback) : 'Unsupported message'
+  }
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim()
+  return line.length > 140 ? `${line.slice(0, 139)}…` : line
+}
+
+export function toConversationView(state: ConversationState, consent: ConsentView): ConversationView {
+  const view: ConversationView = {
+    topic: state.topic,
+    peerAddress: state.peerAddress,
+    version: state.version,
+    createdAt: state.createdAt,
+    consent,
+    unreadCount: state.unreadCount,
+    muted: state.muted,
+  }
+  if (state.context) view.context = { conversationId: state.context.conversationId, metadata: { ...state.context.metadata } }
+  if (state.lastMessage) view.lastMessage = { ...state.lastMessage }
+  return view
+}

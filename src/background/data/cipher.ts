@@ -1,0 +1,113 @@
+// Encryption at rest for one account's cache. The cache key (32 bytes from the vault,
+// WalletService.deriveKey) never encrypts anything itself: HKDF-SHA256 derives one
+// AES-256-GCM key per store and one HMAC key for the blind index (hashed topics and
+// addresses), so a key used for messages can never open an outbox record, and so on.
+//
+// A sealed value is  version(1) ‖ nonce(12) ‖ ciphertext ‖ tag(16)  with the store name
+// and the record's key bound as associated data: a ciphertext moved to another record
+// or another store fails to open instead of showing the wrong data.
+import { gcm } from '@noble/ciphers/aes.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { hmac } from '@noble/hashes/hmac.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { randomBytes } from '@noble/hashes/utils.js'
+import { toHex } from '../../protocol/utils/bytes.ts'
+
+const VERSION = 1
+const NONCE_BYTES = 12
+const TAG_BYTES = 16
+const SALT = new TextEncoder().encode('parley/cache/v1')
+const encoder = new TextEncoder()
+
+/** The stores whose values are sealed; each has its own key. */
+export type SealedStore = 'conversations' | 'messages' | 'outbox' | 'client' | 'consent' | 'cursors'
+
+const STORES: readonly SealedStore[] = ['conversations', 'messages', 'outbox', 'client', 'consent', 'cursors']
+
+/** A record that cannot be opened: wrong key, tampered or truncated bytes, or a foreign format. */
+export class CacheRecordError extends Error {
+  readonly store: string
+  constructor(store: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'CacheRecordError'
+    this.store = store
+  }
+}
+
+export class RecordCipher {
+  readonly #keys = new Map<SealedStore, Uint8Array>()
+  readonly #indexKey: Uint8Array
+  #closed = false
+
+  /** Copies nothing it does not need: `cacheKey` is only read here; the caller may zero it afterwards. */
+  constructor(cacheKey: Uint8Array) {
+    if (!(cacheKey instanceof Uint8Array) || cacheKey.length !== 32) throw new TypeError('cacheKey must be 32 bytes')
+    for (const store of STORES) this.#keys.set(store, hkdf(sha256, cacheKey, SALT, encoder.encode(`record/${store}`), 32))
+    this.#indexKey = hkdf(sha256, cacheKey, SALT, encoder.encode('blind-index'), 32)
+  }
+
+  /** A stable, keyed hash of an identifier (topic, address) for use as a plain IndexedDB key. */
+  blind(kind: string, value: string): string {
+    this.#check()
+    return toHex(hmac(sha256, this.#indexKey, encoder.encode(`${kind}\u0000${value}`))).slice(0, 40)
+  }
+
+  seal(store: SealedStore, recordKey: string, plaintext: Uint8Array): Uint8Array {
+    this.#check()
+    const nonce = randomBytes(NONCE_BYTES)
+    const sealed = gcm(this.#key(store), nonce, aad(store, recordKey)).encrypt(plaintext)
+    const out = new Uint8Array(1 + NONCE_BYTES + sealed.length)
+    out[0] = VERSION
+    out.set(nonce, 1)
+    out.set(sealed, 1 + NONCE_BYTES)
+    return out
+  }
+
+  /** Throws CacheRecordError (never the key, never the bytes) when the value cannot be opened. */
+  open(store: SealedStore, recordKey: string, value: unknown): Uint8Array {
+    this.#check()
+    if (!(value instanceof Uint8Array) || value.length < 1 + NONCE_BYTES + TAG_BYTES) {
+      throw new CacheRecordError(store, `a cached ${store} record is malformed (not a sealed value)`)
+    }
+    if (value[0] !== VERSION) throw new CacheRecordError(store, `a cached ${store} record has an unknown format version ${value[0]}`)
+    try {
+      return gcm(this.#key(store), value.subarray(1, 1 + NONCE_BYTES), aad(store, recordKey)).decrypt(value.subarray(1 + NONCE_BYTES))
+    } catch (cause) {
+      throw new CacheRecordError(store, `a cached ${store} record could not be decrypted (corrupt, or sealed with another key)`, { cause })
+    }
+  }
+
+  sealJson(store: SealedStore, recordKey: string, value: unknown): Uint8Array {
+    return this.seal(store, recordKey, encoder.encode(JSON.stringify(value)))
+  }
+
+  openJson<T>(store: SealedStore, recordKey: string, value: unknown): T {
+    const bytes = this.open(store, recordKey, value)
+    try {
+      return JSON.parse(new TextDecoder().decode(bytes)) as T
+    } catch (cause) {
+      throw new CacheRecordError(store, `a cached ${store} record decrypted but is not valid JSON`, { cause })
+    }
+  }
+
+  /** Zeroes every derived key; the cipher refuses work afterwards. */
+  close(): void {
+    for (const key of this.#keys.values()) key.fill(0)
+    this.#indexKey.fill(0)
+    this.#closed = true
+  }
+
+  #key(store: SealedStore): Uint8Array {
+    const key = this.#keys.get(store)
+    if (!key) throw new TypeError(`unknown store ${store}`)
+    return key
+  }
+
+  #check(): void {
+    if (this.#closed) throw new Error('the account cache is closed')
+  }
+}
+
+function aad(store: string, recordKey: string): Uint8Array {
+  return encoder.encode(`parley/cache/v1\u0000${store}\u0000${recordKey}`)
+}

@@ -1,0 +1,74 @@
+// The protocol Client's Persistence (conversation records with their key material,
+// listing watermarks) in the account's encrypted IndexedDB: one row per item, written on
+// its own. Keys can name topics, so they are blinded for the row id and sealed in the row;
+// values are sealed with the record's blinded id as associated data.
+import type { Persistence } from '../../protocol/index.ts'
+import type { RecordCipher } from './cipher.ts'
+import type { CacheDatabase } from './database.ts'
+
+export class EncryptedPersistence implements Persistence {
+  readonly #db: CacheDatabase
+  readonly #cipher: RecordCipher
+  /** Row id → key, filled on the first keys() call and kept current by writes. */
+  #keys: Map<string, string> | undefined
+  /** Rows that could not be opened (corrupt, or sealed with another key) and were dropped or skipped. */
+  unreadableRows = 0
+
+  constructor(db: CacheDatabase, cipher: RecordCipher) {
+    this.#db = db
+    this.#cipher = cipher
+  }
+
+  async getItem(key: string): Promise<Uint8Array | null> {
+    const id = this.#id(key)
+    const row = await this.#db.get('client', id)
+    if (!row) return null
+    try {
+      return this.#cipher.open('client', id, row.value)
+    } catch {
+      // A row that cannot be opened is dropped: the client re-learns conversations and
+      // starts its listing over from the network, which loses nothing.
+      this.unreadableRows++
+      await this.deleteItem(key)
+      return null
+    }
+  }
+
+  async setItem(key: string, value: Uint8Array): Promise<void> {
+    if (!(value instanceof Uint8Array)) throw new TypeError('value must be a Uint8Array')
+    const id = this.#id(key)
+    await this.#db.put('client', {
+      id,
+      key: this.#cipher.seal('client', `${id}/key`, new TextEncoder().encode(key)),
+      value: this.#cipher.seal('client', id, value),
+    })
+    this.#keys?.set(id, key)
+  }
+
+  async deleteItem(key: string): Promise<void> {
+    const id = this.#id(key)
+    await this.#db.delete('client', id)
+    this.#keys?.delete(id)
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    if (typeof prefix !== 'string') throw new TypeError('prefix must be a string')
+    if (!this.#keys) {
+      const keys = new Map<string, string>()
+      for (const row of await this.#db.getAll('client')) {
+        try {
+          keys.set(row.id, new TextDecoder().decode(this.#cipher.open('client', `${row.id}/key`, row.key)))
+        } catch {
+          this.unreadableRows++ // skipped: the client re-learns what it cannot read from the network
+        }
+      }
+      this.#keys = keys
+    }
+    return [...this.#keys.values()].filter((k) => k.startsWith(prefix))
+  }
+
+  #id(key: string): string {
+    if (typeof key !== 'string' || key.length === 0) throw new TypeError('key must be a non-empty string')
+    return this.#cipher.blind('client', key)
+  }
+}

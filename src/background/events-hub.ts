@@ -1,0 +1,65 @@
+// The background end of the events port (src/extension/events.ts): Parley's pages connect a
+// runtime Port named EXTENSION_EVENTS_PORT; the hub sends them ExtensionEvents and remembers
+// which conversation each page shows (so notifications skip it). Knows nothing of chrome.*:
+// index.ts hands it the ports.
+import { EXTENSION_EVENTS_PORT, isViewingMessage, type ExtensionEvent } from '../extension/events.ts'
+
+/** The part of runtime.Port the hub uses. */
+export interface EventPort {
+  readonly name: string
+  postMessage(message: unknown): void
+  onMessage: { addListener(listener: (message: unknown) => void): void }
+  onDisconnect: { addListener(listener: () => void): void }
+}
+
+export class EventHub {
+  readonly #ports = new Map<EventPort, { viewing: string | null }>()
+  readonly #presence = new Set<(connected: number) => void>()
+
+  /** Adopts a newly connected page's port; returns false (and ignores it) for other ports. */
+  accept(port: EventPort): boolean {
+    if (port.name !== EXTENSION_EVENTS_PORT) return false
+    this.#ports.set(port, { viewing: null })
+    port.onMessage.addListener((message) => {
+      const entry = this.#ports.get(port)
+      if (entry && isViewingMessage(message)) entry.viewing = message.topic
+    })
+    port.onDisconnect.addListener(() => {
+      if (this.#ports.delete(port)) this.#announce()
+    })
+    this.#announce()
+    return true
+  }
+
+  /** Pages connected right now. */
+  get connected(): number {
+    return this.#ports.size
+  }
+
+  /** Whether some connected page shows this conversation. */
+  isViewing(topic: string): boolean {
+    for (const entry of this.#ports.values()) if (entry.viewing === topic) return true
+    return false
+  }
+
+  broadcast(event: ExtensionEvent): void {
+    for (const port of [...this.#ports.keys()]) {
+      try {
+        port.postMessage(event)
+      } catch {
+        this.#ports.delete(port) // the page went away between disconnect and now
+        this.#announce()
+      }
+    }
+  }
+
+  /** Told the number of connected pages whenever it changes. */
+  onPresence(listener: (connected: number) => void): () => void {
+    this.#presence.add(listener)
+    return () => this.#presence.delete(listener)
+  }
+
+  #announce(): void {
+    for (const listener of this.#presence) listener(this.#ports.size)
+  }
+}

@@ -1,0 +1,81 @@
+// Handlers of the messaging methods (src/extension/methods/messaging.ts) over the active
+// account's AccountData. While the wallet is locked they answer 4900 "locked"; while the XMTP
+// session is still opening (or failing) 4900 with its progress in words.
+import { ERROR_CODES, ProviderRpcError, providerErrors } from '../../extension/dapp-visible.ts'
+import type { SessionView, SyncStatusView } from '../../extension/views.ts'
+import type { HandlerTable } from '../dispatcher.ts'
+import type { AccountData } from '../services.ts'
+import { lockedError, mapErrors } from './errors.ts'
+
+export interface MessagingHandlerDeps {
+  /** The active account's data, or null while locked / not ready. */
+  activeData(): AccountData | null
+  locked(): Promise<boolean>
+  sessionView(): SessionView
+  /** Opens the full-tab view (optionally on one conversation). */
+  openTab(topic?: string): Promise<void>
+}
+
+type MessagingMethods =
+  | 'conversations_list'
+  | 'peers_canMessage'
+  | 'conversations_new'
+  | 'conversations_get'
+  | 'messages_list'
+  | 'messages_send'
+  | 'messages_retry'
+  | 'attachments_load'
+  | 'conversations_markRead'
+  | 'conversations_setMuted'
+  | 'consent_set'
+  | 'messages_search'
+  | 'sync_status'
+  | 'sync_now'
+  | 'ui_openTab'
+
+const NOT_STREAMING: SyncStatusView = { state: 'idle', streaming: false }
+
+export function notReadyError(view: SessionView): ProviderRpcError {
+  const detail = view.state === 'error' ? view.error : view.step
+  return new ProviderRpcError(ERROR_CODES.disconnected, `Your XMTP session is not ready yet${detail ? `: ${detail}` : '.'}`)
+}
+
+export function createMessagingHandlers(deps: MessagingHandlerDeps): Pick<HandlerTable, MessagingMethods> {
+  async function data(): Promise<AccountData> {
+    const active = deps.activeData()
+    if (active) return active
+    if (await deps.locked()) throw lockedError()
+    throw notReadyError(deps.sessionView())
+  }
+  const on = <T>(method: string, body: (d: AccountData) => Promise<T>) => mapErrors(method, async () => body(await data()))
+
+  return {
+    conversations_list: ({ filter }) => on('conversations_list', async (d) => ({ conversations: await d.listConversations(filter) })),
+    peers_canMessage: ({ peerAddress }) => on('peers_canMessage', async (d) => ({ canMessage: await d.canMessage(peerAddress) })),
+    conversations_new: ({ peerAddress }) => on('conversations_new', (d) => d.newConversation(peerAddress)),
+    conversations_get: ({ topic }) =>
+      on('conversations_get', async (d) => {
+        const conversation = await d.getConversation(topic)
+        if (!conversation) throw providerErrors.invalidParams('conversations_get', 'no conversation with that topic in this account')
+        return conversation
+      }),
+    messages_list: ({ topic, before, limit }) => on('messages_list', (d) => d.listMessages(topic, before === undefined ? { limit } : { before, limit })),
+    messages_send: ({ topic, content }) => on('messages_send', (d) => d.send(topic, content)),
+    messages_retry: ({ topic, id }) => on('messages_retry', (d) => d.retry(topic, id)),
+    attachments_load: ({ topic, id }) => on('attachments_load', (d) => d.loadAttachment(topic, id)),
+    conversations_markRead: ({ topic }) => on('conversations_markRead', async (d) => ({ unreadTotal: await d.markRead(topic) })),
+    conversations_setMuted: ({ topic, muted }) => on('conversations_setMuted', (d) => d.setMuted(topic, muted)),
+    consent_set: ({ peerAddress, state }) =>
+      on('consent_set', async (d) => {
+        await d.setConsent(peerAddress, state)
+        return { peerAddress, state }
+      }),
+    messages_search: ({ query, limit }) => on('messages_search', async (d) => ({ hits: await d.search(query, limit) })),
+    sync_status: async () => deps.activeData()?.syncStatus() ?? { ...NOT_STREAMING },
+    sync_now: () => on('sync_now', (d) => d.syncNow()),
+    ui_openTab: async ({ topic }) => {
+      await deps.openTab(topic)
+      return { ok: true as const }
+    },
+  }
+}

@@ -1,0 +1,153 @@
+// Handlers of the wallet methods (src/extension/methods/wallet.ts): the vault, accounts,
+// settings, the node's status and diagnostics. Every answer that carries a WalletStatus
+// includes the XMTP session's progress; changes that affect the session (unlock, lock,
+// account switch, node URL) bring it in line before answering.
+import type { AccountView, DiagnosticsView, NodeStatusView, WalletStatus } from '../../extension/views.ts'
+import type { HandlerTable } from '../dispatcher.ts'
+import type { Wallet } from '../vault/index.ts'
+import type { Settings } from '../settings.ts'
+import type { SessionManager } from '../session/session-manager.ts'
+import { mapErrors } from './errors.ts'
+
+/** The vault's API as these handlers use it (src/background/vault, class Wallet). */
+export type VaultApi = Pick<
+  Wallet,
+  | 'status'
+  | 'generatePhrase'
+  | 'create'
+  | 'importWallet'
+  | 'unlock'
+  | 'lock'
+  | 'changePassword'
+  | 'reveal'
+  | 'addAccount'
+  | 'importAccount'
+  | 'renameAccount'
+  | 'removeAccount'
+  | 'selectAccount'
+  | 'setAutoLockMinutes'
+  | 'autoLockMinutes'
+  | 'touch'
+>
+
+export interface WalletHandlerDeps {
+  vault: VaultApi
+  settings: Settings
+  sessions: SessionManager
+  checkNode(url: string): Promise<NodeStatusView>
+  /** Deletes what Parley stored for an account (cached identity, IndexedDB caches). */
+  forgetAccount(account: AccountView): Promise<void>
+  diagnostics(): DiagnosticsView
+}
+
+type WalletMethods =
+  | 'wallet_status'
+  | 'wallet_generatePhrase'
+  | 'wallet_create'
+  | 'wallet_import'
+  | 'wallet_unlock'
+  | 'wallet_lock'
+  | 'wallet_changePassword'
+  | 'wallet_reveal'
+  | 'accounts_add'
+  | 'accounts_import'
+  | 'accounts_rename'
+  | 'accounts_remove'
+  | 'accounts_select'
+  | 'settings_get'
+  | 'settings_update'
+  | 'node_status'
+  | 'session_retry'
+  | 'wallet_touch'
+  | 'diagnostics_get'
+
+export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable, WalletMethods> {
+  const { vault, settings, sessions } = deps
+
+  const status = async (): Promise<WalletStatus> => ({ ...(await vault.status()), session: sessions.view() })
+  /** After a change: bring the session in line, then answer with the new status. */
+  const synced = async (): Promise<WalletStatus> => {
+    await sessions.sync()
+    return status()
+  }
+
+  return {
+    wallet_status: () => mapErrors('wallet_status', status),
+    wallet_generatePhrase: () => mapErrors('wallet_generatePhrase', () => ({ phrase: vault.generatePhrase() })),
+    wallet_create: ({ password, phrase }) =>
+      mapErrors('wallet_create', async () => {
+        await vault.create(password, phrase)
+        return synced()
+      }),
+    wallet_import: ({ password, secret }) =>
+      mapErrors('wallet_import', async () => {
+        await vault.importWallet(password, secret)
+        return synced()
+      }),
+    wallet_unlock: ({ password }) =>
+      mapErrors('wallet_unlock', async () => {
+        await vault.unlock(password)
+        return synced()
+      }),
+    wallet_lock: () =>
+      mapErrors('wallet_lock', async () => {
+        await vault.lock()
+        return synced()
+      }),
+    wallet_changePassword: ({ oldPassword, newPassword }) =>
+      mapErrors('wallet_changePassword', async () => {
+        await vault.changePassword(oldPassword, newPassword)
+        return { changed: true as const }
+      }),
+    wallet_reveal: ({ password, accountId }) => mapErrors('wallet_reveal', () => vault.reveal(password, accountId)),
+    accounts_add: ({ label }) =>
+      mapErrors('accounts_add', async () => {
+        const account = await vault.addAccount(label)
+        await sessions.sync()
+        return account
+      }),
+    accounts_import: ({ password, secret, label }) =>
+      mapErrors('accounts_import', async () => {
+        const account = await vault.importAccount(password, secret, label)
+        await sessions.sync()
+        return account
+      }),
+    accounts_rename: ({ accountId, label }) =>
+      mapErrors('accounts_rename', async () => {
+        const account = await vault.renameAccount(accountId, label)
+        await sessions.sync()
+        return account
+      }),
+    accounts_remove: ({ accountId, password }) =>
+      mapErrors('accounts_remove', async () => {
+        const account = (await vault.status()).accounts.find((a) => a.id === accountId)
+        await vault.removeAccount(accountId, password)
+        await sessions.sync()
+        if (account) await deps.forgetAccount(account)
+        return status()
+      }),
+    accounts_select: ({ accountId }) =>
+      mapErrors('accounts_select', async () => {
+        await vault.selectAccount(accountId)
+        return synced()
+      }),
+    settings_get: async () => ({ ...(await settings.get()), autoLockMinutes: await vault.autoLockMinutes() }),
+    settings_update: (changes) =>
+      mapErrors('settings_update', async () => {
+        // The vault owns the idle minutes (its deadline lives beside its key); settings keeps the rest.
+        if (changes.autoLockMinutes !== undefined) await vault.setAutoLockMinutes(changes.autoLockMinutes)
+        const next = await settings.update(changes)
+        if (changes.nodeUrl !== undefined) await sessions.sync()
+        return { ...next, autoLockMinutes: await vault.autoLockMinutes() }
+      }),
+    session_retry: () =>
+      mapErrors('session_retry', async () => {
+        sessions.retryNow()
+        await sessions.sync()
+        return status()
+      }),
+    node_status: async () => deps.checkNode((await settings.get()).nodeUrl),
+    wallet_touch: () => mapErrors('wallet_touch', async () => ({ autoLockAt: await vault.touch() })),
+    diagnostics_get: () => deps.diagnostics(),
+  }
+}

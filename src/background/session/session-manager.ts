@@ -1,0 +1,290 @@
+// One XMTP session at a time: the active account's Client (its identity created or restored with
+// the account key as signer, no prompt) and its AccountData (cache, sync, outbox). Follows the
+// wallet (unlock, lock, account switch) and the node URL setting; reports progress as a
+// SessionView; retries with backoff when the node cannot be reached.
+//
+// The identity's key bundle is kept encrypted between starts (identity-store.ts), so a worker
+// restart opens the session without the network; the contact bundles are then checked and
+// published in the background.
+import { Client, PrivateKeySigner, type ClientOptions, type Persistence } from '../../protocol/index.ts'
+import { publishContactsIfNeeded } from '../../protocol/client/contact-directory.ts'
+import { ApiError, NetworkError } from '../../protocol/api/index.ts'
+import type { AccountView, SessionView } from '../../extension/views.ts'
+import type { AccountData, ActiveSession, WalletService } from '../services.ts'
+import { IdentityStore } from './identity-store.ts'
+
+export interface OpenStoreArgs {
+  account: AccountView
+  nodeUrl: string
+  /** 32 bytes for the cache's encryption; the data layer copies it, the caller zeroes it. */
+  cacheKey: Uint8Array
+}
+
+/** The account's encrypted database, opened before the Client (which keeps its records there). */
+export interface SessionStore {
+  readonly persistence: Persistence
+  close(): void
+}
+
+export interface OpenDataArgs<S extends SessionStore = SessionStore> extends OpenStoreArgs {
+  client: Client
+  /** What openStore returned; AccountData takes it over (and closes it). */
+  store?: S
+}
+
+export interface SessionManagerOptions<S extends SessionStore = SessionStore> {
+  wallet: WalletService
+  identities: IdentityStore
+  nodeUrl(): Promise<string>
+  /** Opens the account's store (the Client's persistence lives in it); without it the Client keeps records in memory. */
+  openStore?(args: OpenStoreArgs): Promise<S>
+  /** Builds the account's AccountData (src/background/data) over an open client and store. */
+  openData(args: OpenDataArgs<S>): Promise<AccountData>
+  /** Client.create, replaceable in tests. */
+  createClient?: (signer: PrivateKeySigner | null, options: ClientOptions) => Promise<Client>
+  fetch?: ClientOptions['fetch']
+  appVersion?: string
+  /** Delays between attempts after a failure (the last one repeats). */
+  retryDelaysMs?: number[]
+  setTimer?: (fn: () => void, ms: number) => unknown
+  clearTimer?: (handle: unknown) => void
+}
+
+interface Attempt {
+  key: string
+  account: AccountView
+  nodeUrl: string
+  generation: number
+  failures: number
+  timer?: unknown
+  client?: Client
+  data?: AccountData
+}
+
+const IDLE: SessionView = { state: 'idle' }
+
+/** Purpose strings for WalletService.deriveKey; one key per use, node and account. */
+export const cachePurpose = (nodeUrl: string, address: string) => `cache/${nodeUrl}/${address.toLowerCase()}`
+
+/** A sentence a person can act on, never internal text or key material. */
+export function describeSessionError(error: unknown, nodeUrl: string): string {
+  if (error instanceof NetworkError) return `Cannot reach the XMTP node at ${nodeUrl}.`
+  if (error instanceof ApiError) return `The XMTP node at ${nodeUrl} refused the request (${error.name}).`
+  if (error instanceof Error && error.name === 'ClientError') return `Your XMTP identity could not be opened (${(error as Error & { reason?: string }).reason ?? 'client error'}).`
+  return 'Your XMTP session could not be started.'
+}
+
+export class SessionManager<S extends SessionStore = SessionStore> {
+  readonly #o: SessionManagerOptions<S>
+  readonly #createClient: NonNullable<SessionManagerOptions<S>['createClient']>
+  readonly #listeners = new Set<(session: ActiveSession | null) => void>()
+  readonly #viewListeners = new Set<(view: SessionView) => void>()
+  #attempt: Attempt | undefined
+  #generation = 0
+  #view: SessionView = IDLE
+  #active: ActiveSession | null = null
+  #sync: Promise<void> = Promise.resolve()
+
+  constructor(options: SessionManagerOptions<S>) {
+    this.#o = options
+    this.#createClient = options.createClient ?? ((signer, opts) => Client.create(signer, opts))
+  }
+
+  view(): SessionView {
+    return { ...this.#view }
+  }
+
+  active(): ActiveSession | null {
+    return this.#active
+  }
+
+  onSessionChange(listener: (session: ActiveSession | null) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  onView(listener: (view: SessionView) => void): () => void {
+    this.#viewListeners.add(listener)
+    return () => this.#viewListeners.delete(listener)
+  }
+
+  /**
+   * Brings the session in line with the wallet and the node URL: opens one for the unlocked
+   * active account, closes it on lock or switch. Calls are serialised; resolves when the
+   * change is applied (a session being opened reports progress through onView).
+   */
+  sync(): Promise<void> {
+    const next = this.#sync.then(() => this.#reconcile())
+    this.#sync = next.catch(() => {})
+    return next
+  }
+
+  /** Resolves when the current attempt is ready or has failed once (for handlers that must wait). */
+  async whenSettled(): Promise<SessionView> {
+    await this.#sync
+    if (this.#view.state !== 'creating' && this.#view.state !== 'restoring') return this.view()
+    return new Promise((resolve) => {
+      const off = this.onView((view) => {
+        if (view.state === 'creating' || view.state === 'restoring') return
+        off()
+        resolve(view)
+      })
+    })
+  }
+
+  /** Closes the session (lock); the cache stays on disk. */
+  async close(): Promise<void> {
+    await this.#end()
+    this.#setView(IDLE)
+  }
+
+  async #reconcile(): Promise<void> {
+    const status = await this.#o.wallet.status()
+    const account = status.locked ? undefined : status.accounts.find((a) => a.id === status.activeAccountId)
+    if (!account) {
+      if (this.#attempt) await this.close()
+      return
+    }
+    const nodeUrl = await this.#o.nodeUrl()
+    const key = `${account.id}|${account.address}|${nodeUrl}`
+    if (this.#attempt?.key === key) {
+      if (this.#attempt.account.label !== account.label) this.#attempt.account = account
+      if (this.#active && this.#active.account.label !== account.label) {
+        this.#active = { ...this.#active, account }
+      }
+      return
+    }
+    await this.#end()
+    const attempt: Attempt = { key, account, nodeUrl, generation: ++this.#generation, failures: 0 }
+    this.#attempt = attempt
+    // Returns once the attempt has announced its first step, so callers see its progress.
+    await new Promise<void>((started) => void this.#open(attempt, started))
+  }
+
+  #current(attempt: Attempt): boolean {
+    return this.#attempt === attempt && attempt.generation === this.#generation
+  }
+
+  async #open(attempt: Attempt, started: () => void = () => {}): Promise<void> {
+    const { account, nodeUrl } = attempt
+    const address = account.address
+    let cacheKey: Uint8Array | undefined
+    let store: S | undefined
+    try {
+      const cached = await this.#o.identities.load(nodeUrl, address)
+      this.#setView(cached
+        ? { state: 'restoring', step: 'Opening your XMTP identity' }
+        : { state: 'creating', step: `Creating or restoring your XMTP identity on ${nodeUrl}` })
+      started()
+      cacheKey = await this.#o.wallet.deriveKey(cachePurpose(nodeUrl, address))
+      store = this.#o.openStore ? await this.#o.openStore({ account, nodeUrl, cacheKey }) : undefined
+      const base: ClientOptions = {
+        apiUrl: nodeUrl,
+        ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
+        ...(this.#o.appVersion ? { appVersion: this.#o.appVersion } : {}),
+        ...(store ? { persistence: store.persistence } : {}),
+      }
+      let client: Client
+      if (cached) {
+        try {
+          client = await this.#createClient(null, { ...base, privateKeyOverride: cached, skipContactPublishing: true })
+        } finally {
+          cached.fill(0)
+        }
+        void this.#publishContacts(attempt, client)
+      } else {
+        const privateKey = await this.#o.wallet.privateKeyOf(account.id)
+        const signer = new PrivateKeySigner(privateKey)
+        privateKey.fill(0)
+        try {
+          client = await this.#createClient(signer, base)
+        } finally {
+          signer.destroy()
+        }
+        const bundle = client.keys.encode()
+        try {
+          await this.#o.identities.save(nodeUrl, address, bundle)
+        } finally {
+          bundle.fill(0)
+        }
+      }
+      if (!this.#current(attempt)) {
+        await client.close()
+        store?.close()
+        return
+      }
+      attempt.client = client
+      this.#setView({ state: cached ? 'restoring' : 'creating', step: 'Opening your messages' })
+      const data = await this.#o.openData({ client, account, nodeUrl, cacheKey, ...(store ? { store } : {}) })
+      if (!this.#current(attempt)) {
+        await data.close()
+        await client.close()
+        return
+      }
+      attempt.data = data
+      attempt.failures = 0
+      this.#active = { account: attempt.account, data }
+      this.#setView({ state: 'ready' })
+      for (const listener of this.#listeners) listener(this.#active)
+    } catch (error) {
+      // Closing twice is harmless (IDBDatabase.close, key zeroing), so close whatever was opened.
+      store?.close()
+      if (!this.#current(attempt)) return
+      await attempt.client?.close().catch(() => {})
+      attempt.client = undefined
+      const delays = this.#o.retryDelaysMs ?? [1000, 2000, 5000, 10_000, 30_000]
+      const delay = delays[Math.min(attempt.failures, delays.length - 1)]!
+      attempt.failures++
+      this.#setView({ state: 'error', error: `${describeSessionError(error, nodeUrl)} Trying again in ${Math.round(delay / 1000)} s.` })
+      const setTimer = this.#o.setTimer ?? ((fn, ms) => setTimeout(fn, ms))
+      attempt.timer = setTimer(() => {
+        attempt.timer = undefined
+        if (this.#current(attempt)) void this.#open(attempt)
+      }, delay)
+    } finally {
+      cacheKey?.fill(0)
+      started()
+    }
+  }
+
+  /** Makes sure the node has our contact bundles (a restored session skipped that to open offline). */
+  async #publishContacts(attempt: Attempt, client: Client, tries = 0): Promise<void> {
+    try {
+      await publishContactsIfNeeded(client.api, client.keys)
+    } catch {
+      if (!this.#current(attempt) || tries >= 5) return
+      const setTimer = this.#o.setTimer ?? ((fn, ms) => setTimeout(fn, ms))
+      setTimer(() => void this.#publishContacts(attempt, client, tries + 1), 2000 * 2 ** tries)
+    }
+  }
+
+  /**
+   * Retries a failed attempt now (e.g. the node came back, or the user pressed retry) instead
+   * of waiting for its timer.
+   */
+  retryNow(): void {
+    const attempt = this.#attempt
+    if (!attempt || this.#view.state !== 'error' || attempt.timer === undefined) return
+    ;(this.#o.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>)))(attempt.timer)
+    attempt.timer = undefined
+    void this.#open(attempt)
+  }
+
+  async #end(): Promise<void> {
+    const attempt = this.#attempt
+    this.#attempt = undefined
+    this.#generation++
+    if (!attempt) return
+    if (attempt.timer !== undefined) (this.#o.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>)))(attempt.timer)
+    const hadActive = this.#active !== null
+    this.#active = null
+    if (hadActive) for (const listener of this.#listeners) listener(null)
+    await attempt.data?.close().catch(() => {})
+    await attempt.client?.close().catch(() => {})
+  }
+
+  #setView(view: SessionView): void {
+    this.#view = view
+    for (const listener of this.#viewListeners) listener({ ...view })
+  }
+}

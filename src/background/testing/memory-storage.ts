@@ -1,0 +1,22 @@
+// An in-memory StorageArea with chrome.storage's semantics (values are structured-cloned in and
+// out, get(null) returns everything), for Node tests of the background's modules.
+import type { StorageArea } from '../services.ts'
+
+export class MemoryStorageArea implements StorageArea {
+  readonly items = new Map<string, unknown>()
+
+  async get(keys: string | string[] | null): Promise<Record<string, unknown>> {
+    const names = keys === null ? [...this.items.keys()] : typeof keys === 'string' ? [keys] : keys
+    const out: Record<string, unknown> = {}
+    for (const name of names) if (this.items.has(name)) out[name] = structuredClone(this.items.get(name))
+    return out
+  }
+
+  async set(items: Record<string, unknown>): Promise<void> {
+    for (const [name, value] of Object.entries(items)) this.items.set(name, structuredClone(value))
+  }
+
+  async remove(keys: string | string[]): Promise<void> {
+    for (const name of typeof keys === 'string' ? [keys] : keys) this.items.delete(name)
+  }
+}

@@ -1,0 +1,522 @@
+// The wallet: an encrypted vault of recovery phrases and private keys, the accounts derived from
+// them, and the lock. Storage areas are passed in (chrome.storage.local / .session in the
+// extension, in-memory maps in tests), so the same code runs in the worker and in Node.
+//
+// Key hierarchy. A random 32-byte master key encrypts every secret record; the password only
+// wraps the master key (vault.header). So changing the password rewrites one record in one
+// storage write: until that write lands the old password opens the vault, after it the new one
+// does, and a worker killed in between loses nothing. Purpose keys (the cache's) come from the
+// master key by HKDF and so survive a password change.
+//
+// Lock state. While unlocked the master key is held in memory and the KEK (derived from the
+// password, never the password itself) sits in storage.session, so a restarted worker resumes
+// without asking again until the auto-lock deadline. Locking zeroes the key and wipes the session.
+import type { AccountView } from '../../extension/views.ts'
+import type { StorageArea, WalletService, WalletStatusCore } from '../services.ts'
+import { fromHex, fromUtf8, toHex, utf8 } from '../../protocol/utils/bytes.ts'
+import { deriveKek, MIN_PBKDF2_ITERATIONS, newKdfParams, open, purposeKey, randomBytes, seal, type KdfParams } from './crypto.ts'
+import { VaultError } from './errors.ts'
+import {
+  ACCOUNTS_KEY,
+  AUTOLOCK_KEY,
+  encodeHeader,
+  encodeSealed,
+  encodeUnlocked,
+  HEADER_KEY,
+  parseAccounts,
+  parseHeader,
+  parseSecretRecord,
+  parseUnlocked,
+  secretKey,
+  UNLOCKED_KEY,
+  type AccountRecord,
+  type AccountsRecord,
+  type VaultHeader,
+} from './records.ts'
+import { addressOfKey, newPhrase, parseSecret, phraseAccountKey, privateKeyHex, type Secret } from './secrets.ts'
+
+export interface WalletOptions {
+  local: StorageArea
+  session: StorageArea
+  now?: () => number
+  /** PBKDF2 rounds for new and re-wrapped vaults (default and floor in production: 900,000). */
+  iterations?: number
+}
+
+export const DEFAULT_AUTOLOCK_MINUTES = 15
+export const MIN_PASSWORD_LENGTH = 8
+const DEADLINE_KEY = 'vault.deadline'
+const MAX_LABEL = 64
+
+type Listener = (status: WalletStatusCore) => void
+
+function newId(): string {
+  return toHex(randomBytes(8))
+}
+
+function view(a: AccountRecord): AccountView {
+  const v: AccountView = { id: a.id, label: a.label, address: a.address, kind: a.kind }
+  if (a.index !== undefined) v.index = a.index
+  return v
+}
+
+function checkLabel(label: string): string {
+  const trimmed = label.trim()
+  if (trimmed.length === 0 || trimmed.length > MAX_LABEL) throw new VaultError('invalid-secret', `An account name must be 1 to ${MAX_LABEL} characters.`)
+  return trimmed
+}
+
+function encodeSecret(secret: Secret): Uint8Array {
+  return utf8(JSON.stringify(secret.kind === 'phrase' ? { kind: 'phrase', phrase: secret.phrase } : { kind: 'privateKey', privateKey: toHex(secret.privateKey) }))
+}
+
+function decodeSecret(bytes: Uint8Array, id: string): Secret {
+  try {
+    const v = JSON.parse(fromUtf8(bytes)) as Record<string, unknown>
+    if (v.kind === 'phrase' && typeof v.phrase === 'string') return { kind: 'phrase', phrase: v.phrase }
+    if (v.kind === 'privateKey' && typeof v.privateKey === 'string') return { kind: 'privateKey', privateKey: fromHex(v.privateKey) }
+  } catch {
+    // fall through
+  } finally {
+    bytes.fill(0)
+  }
+  throw new VaultError('corrupt', `The wallet's stored data is damaged (${secretKey(id)}).`)
+}
+
+export class Wallet implements WalletService {
+  readonly #local: StorageArea
+  readonly #session: StorageArea
+  readonly #now: () => number
+  readonly #iterations: number
+  readonly #listeners = new Set<Listener>()
+  #master: Uint8Array | null = null
+  /** This instance's auto-lock deadline (mirrored in storage.session for the next worker). */
+  #deadlineAt: number | null = null
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(options: WalletOptions) {
+    if (!options || typeof options.local?.get !== 'function' || typeof options.session?.get !== 'function') {
+      throw new TypeError('Wallet needs { local, session } storage areas')
+    }
+    this.#local = options.local
+    this.#session = options.session
+    this.#now = options.now ?? Date.now
+    this.#iterations = options.iterations ?? MIN_PBKDF2_ITERATIONS
+    if (!Number.isInteger(this.#iterations) || this.#iterations < 1) throw new RangeError('iterations must be a positive whole number')
+  }
+
+  get locked(): boolean {
+    return this.#master === null
+  }
+
+  /** Runs mutations one at a time, so two clicks cannot interleave their writes. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn)
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
+
+  onChange(listener: Listener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  async #emit(): Promise<void> {
+    if (this.#listeners.size === 0) return
+    const status = await this.status()
+    for (const l of this.#listeners) l(status)
+  }
+
+  // ── reading ──
+
+  async #header(): Promise<VaultHeader | null> {
+    const { [HEADER_KEY]: raw } = await this.#local.get(HEADER_KEY)
+    return raw === undefined ? null : parseHeader(raw)
+  }
+
+  async #requireHeader(): Promise<VaultHeader> {
+    const header = await this.#header()
+    if (!header) throw new VaultError('no-vault', 'There is no wallet yet: create or import one first.')
+    return header
+  }
+
+  async #accounts(): Promise<AccountsRecord> {
+    const { [ACCOUNTS_KEY]: raw } = await this.#local.get(ACCOUNTS_KEY)
+    if (raw === undefined) return { accounts: [], activeAccountId: null, nextIndex: {}, primarySecretId: null }
+    return parseAccounts(raw)
+  }
+
+  #requireMaster(): Uint8Array {
+    if (!this.#master) throw new VaultError('locked', 'The wallet is locked: unlock it with your password.')
+    return this.#master
+  }
+
+  async #account(id: string): Promise<{ record: AccountsRecord; account: AccountRecord }> {
+    const record = await this.#accounts()
+    const account = record.accounts.find((a) => a.id === id)
+    if (!account) throw new VaultError('not-found', 'There is no such account in this wallet.')
+    return { record, account }
+  }
+
+  async #openSecret(master: Uint8Array, id: string): Promise<Secret> {
+    const key = secretKey(id)
+    const { [key]: raw } = await this.#local.get(key)
+    if (raw === undefined) throw new VaultError('corrupt', `The wallet's stored data is damaged (${key} is missing).`)
+    const plain = await open(master, parseSecretRecord(raw, id), key)
+    if (!plain) throw new VaultError('corrupt', `The wallet's stored data is damaged (${key} does not decrypt).`)
+    return decodeSecret(plain, id)
+  }
+
+  /** Checks a password against the vault; returns the master key it unwraps (caller zeroes it). */
+  async #masterFromPassword(password: string, header: VaultHeader): Promise<{ master: Uint8Array; kek: Uint8Array }> {
+    const kek = await deriveKek(password, header.kdf)
+    const master = await open(kek, header.wrappedKey, HEADER_KEY)
+    if (!master) {
+      kek.fill(0)
+      throw new VaultError('wrong-password', 'That password is not right.')
+    }
+    return { master, kek }
+  }
+
+  async #deadline(): Promise<number | null> {
+    const { [DEADLINE_KEY]: d } = await this.#session.get(DEADLINE_KEY)
+    return typeof d === 'number' ? d : null
+  }
+
+  async autoLockMinutes(): Promise<number> {
+    const { [AUTOLOCK_KEY]: m } = await this.#local.get(AUTOLOCK_KEY)
+    return typeof m === 'number' && Number.isInteger(m) && m >= 0 ? m : DEFAULT_AUTOLOCK_MINUTES
+  }
+
+  async status(): Promise<WalletStatusCore> {
+    const [header, record] = await Promise.all([this.#local.get(HEADER_KEY), this.#accounts()])
+    const locked = this.#master === null
+    return {
+      initialized: header[HEADER_KEY] !== undefined,
+      locked,
+      accounts: record.accounts.map(view),
+      activeAccountId: record.activeAccountId,
+      autoLockAt: locked ? null : this.#deadlineAt,
+    }
+  }
+
+  generatePhrase(): string {
+    return newPhrase()
+  }
+
+  // ── creating ──
+
+  create(password: string, phrase: string): Promise<void> {
+    return this.#serial(async () => {
+      const secret = parseSecret(phrase)
+      if (secret.kind !== 'phrase') throw new VaultError('invalid-secret', 'A new wallet starts from a recovery phrase; import a private key instead.')
+      await this.#initialize(password, secret)
+    })
+  }
+
+  importWallet(password: string, secret: string): Promise<void> {
+    return this.#serial(() => this.#initialize(password, parseSecret(secret)))
+  }
+
+  async #initialize(password: string, secret: Secret): Promise<void> {
+    if (await this.#header()) throw new VaultError('exists', 'A wallet already exists here: unlock it, or add accounts from Settings.')
+    if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
+      throw new VaultError('weak-password', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
+    }
+    const master = randomBytes(32)
+    const kdf = newKdfParams(this.#iterations)
+    const kek = await deriveKek(password, kdf)
+    const secretId = newId()
+    const key = secret.kind === 'phrase' ? phraseAccountKey(secret.phrase, 0) : new Uint8Array(secret.privateKey)
+    const account: AccountRecord = {
+      id: newId(),
+      label: 'Account 1',
+      address: addressOfKey(key),
+      kind: secret.kind,
+      secretId,
+      ...(secret.kind === 'phrase' ? { index: 0 } : {}),
+    }
+    key.fill(0)
+    const accounts: AccountsRecord = {
+      accounts: [account],
+      activeAccountId: account.id,
+      nextIndex: secret.kind === 'phrase' ? { [secretId]: 1 } : {},
+      primarySecretId: secret.kind === 'phrase' ? secretId : null,
+    }
+    const header: VaultHeader = { version: 1, kdf, wrappedKey: await seal(kek, master, HEADER_KEY) }
+    const sealedSecret = await seal(master, encodeSecret(secret), secretKey(secretId))
+    if (secret.kind === 'privateKey') secret.privateKey.fill(0)
+    // One write: a vault is there completely or not at all.
+    await this.#local.set({ [HEADER_KEY]: encodeHeader(header), [secretKey(secretId)]: encodeSealed(sealedSecret), [ACCOUNTS_KEY]: accounts })
+    await this.#becomeUnlocked(master, kek, kdf)
+  }
+
+  async #becomeUnlocked(master: Uint8Array, kek: Uint8Array, kdf: KdfParams): Promise<void> {
+    this.#master?.fill(0)
+    this.#master = master
+    await this.#session.set({ [UNLOCKED_KEY]: encodeUnlocked({ kek, salt: kdf.salt, deadline: null }) })
+    kek.fill(0)
+    await this.#touchNow()
+    await this.#emit()
+  }
+
+  // ── lock ──
+
+  unlock(password: string): Promise<void> {
+    return this.#serial(async () => {
+      let header = await this.#requireHeader()
+      let { master, kek } = await this.#masterFromPassword(password, header)
+      if (header.kdf.iterations < this.#iterations) {
+        // Raise an older vault's KDF cost to today's: one write, as in changePassword.
+        kek.fill(0)
+        const kdf = newKdfParams(this.#iterations)
+        kek = await deriveKek(password, kdf)
+        header = { version: 1, kdf, wrappedKey: await seal(kek, master, HEADER_KEY) }
+        await this.#local.set({ [HEADER_KEY]: encodeHeader(header) })
+      }
+      await this.#becomeUnlocked(master, kek, header.kdf)
+    })
+  }
+
+  /** On worker start: unlocked again from storage.session, unless the deadline passed. */
+  resume(): Promise<boolean> {
+    return this.#serial(async () => {
+      if (this.#master) return true
+      const { [UNLOCKED_KEY]: raw } = await this.#session.get(UNLOCKED_KEY)
+      const unlocked = parseUnlocked(raw)
+      if (!unlocked) return false
+      const deadline = await this.#deadline()
+      const header = await this.#header()
+      const stale = !header || toHex(header.kdf.salt) !== toHex(unlocked.salt)
+      const master = !stale && (deadline === null || this.#now() < deadline) ? await open(unlocked.kek, header!.wrappedKey, HEADER_KEY) : null
+      unlocked.kek.fill(0)
+      if (!master) {
+        await this.#session.remove([UNLOCKED_KEY, DEADLINE_KEY])
+        return false
+      }
+      this.#master = master
+      this.#deadlineAt = deadline
+      await this.#emit()
+      return true
+    })
+  }
+
+  lock(): Promise<void> {
+    return this.#serial(() => this.#lockNow())
+  }
+
+  async #lockNow(): Promise<void> {
+    const was = this.#master !== null
+    this.#master?.fill(0)
+    this.#master = null
+    this.#deadlineAt = null
+    await this.#session.remove([UNLOCKED_KEY, DEADLINE_KEY])
+    if (was) await this.#emit()
+  }
+
+  async setAutoLockMinutes(minutes: number): Promise<void> {
+    if (!Number.isInteger(minutes) || minutes < 0 || minutes > 7 * 24 * 60) throw new RangeError('autoLockMinutes must be a whole number from 0 to 10080')
+    await this.#local.set({ [AUTOLOCK_KEY]: minutes })
+    if (this.#master) await this.#touchNow()
+  }
+
+  /** Records activity: the auto-lock deadline moves to now + the idle minutes. */
+  touch(): Promise<number | null> {
+    return this.#master ? this.#touchNow() : Promise.resolve(null)
+  }
+
+  async #touchNow(): Promise<number | null> {
+    const minutes = await this.autoLockMinutes()
+    const deadline = minutes === 0 ? null : this.#now() + minutes * 60_000
+    this.#deadlineAt = deadline
+    if (deadline === null) await this.#session.remove(DEADLINE_KEY)
+    else await this.#session.set({ [DEADLINE_KEY]: deadline })
+    return deadline
+  }
+
+  /** Locks when the deadline has passed; true when the wallet is (now) locked. */
+  checkAutoLock(): Promise<boolean> {
+    return this.#serial(async () => {
+      if (!this.#master) return true
+      const deadline = this.#deadlineAt
+      if (deadline !== null && this.#now() >= deadline) {
+        await this.#lockNow()
+        return true
+      }
+      return false
+    })
+  }
+
+  changePassword(oldPassword: string, newPassword: string): Promise<void> {
+    return this.#serial(async () => {
+      const header = await this.#requireHeader()
+      if (typeof newPassword !== 'string' || newPassword.length < MIN_PASSWORD_LENGTH) {
+        throw new VaultError('weak-password', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
+      }
+      const { master, kek: oldKek } = await this.#masterFromPassword(oldPassword, header)
+      oldKek.fill(0)
+      const kdf = newKdfParams(Math.max(this.#iterations, header.kdf.iterations))
+      const kek = await deriveKek(newPassword, kdf)
+      const next: VaultHeader = { version: 1, kdf, wrappedKey: await seal(kek, master, HEADER_KEY) }
+      // The one write that switches passwords (see the header comment).
+      await this.#local.set({ [HEADER_KEY]: encodeHeader(next) })
+      if (this.#master) {
+        await this.#session.set({ [UNLOCKED_KEY]: encodeUnlocked({ kek, salt: kdf.salt, deadline: null }) })
+      }
+      kek.fill(0)
+      master.fill(0)
+    })
+  }
+
+  async reveal(password: string, accountId: string): Promise<{ kind: 'phrase' | 'privateKey'; secret: string }> {
+    const header = await this.#requireHeader()
+    const { account } = await this.#account(accountId)
+    const { master, kek } = await this.#masterFromPassword(password, header)
+    kek.fill(0)
+    try {
+      const secret = await this.#openSecret(master, account.secretId)
+      if (secret.kind === 'phrase') return { kind: 'phrase', secret: secret.phrase }
+      const hex = privateKeyHex(secret.privateKey)
+      secret.privateKey.fill(0)
+      return { kind: 'privateKey', secret: hex }
+    } finally {
+      master.fill(0)
+    }
+  }
+
+  // ── accounts ──
+
+  addAccount(label?: string): Promise<AccountView> {
+    return this.#serial(async () => {
+      const master = this.#requireMaster()
+      const record = await this.#accounts()
+      const secretId = record.primarySecretId
+      if (!secretId) throw new VaultError('no-phrase', 'This wallet has no recovery phrase to derive accounts from; import a phrase or a key instead.')
+      const secret = await this.#openSecret(master, secretId)
+      if (secret.kind !== 'phrase') throw new VaultError('corrupt', `The wallet's stored data is damaged (${secretKey(secretId)}).`)
+      const index = record.nextIndex[secretId] ?? 0
+      const key = phraseAccountKey(secret.phrase, index)
+      const account: AccountRecord = {
+        id: newId(),
+        label: label === undefined ? `Account ${record.accounts.length + 1}` : checkLabel(label),
+        address: addressOfKey(key),
+        kind: 'phrase',
+        secretId,
+        index,
+      }
+      key.fill(0)
+      const next: AccountsRecord = {
+        ...record,
+        accounts: [...record.accounts, account],
+        activeAccountId: account.id,
+        nextIndex: { ...record.nextIndex, [secretId]: index + 1 },
+      }
+      await this.#local.set({ [ACCOUNTS_KEY]: next })
+      await this.#emit()
+      return view(account)
+    })
+  }
+
+  importAccount(password: string, secretText: string, label?: string): Promise<AccountView> {
+    return this.#serial(async () => {
+      const master = this.#requireMaster()
+      const header = await this.#requireHeader()
+      const checked = await this.#masterFromPassword(password, header)
+      checked.master.fill(0)
+      checked.kek.fill(0)
+      const secret = parseSecret(secretText)
+      const record = await this.#accounts()
+      const key = secret.kind === 'phrase' ? phraseAccountKey(secret.phrase, 0) : new Uint8Array(secret.privateKey)
+      const address = addressOfKey(key)
+      key.fill(0)
+      if (record.accounts.some((a) => a.address.toLowerCase() === address.toLowerCase())) {
+        if (secret.kind === 'privateKey') secret.privateKey.fill(0)
+        throw new VaultError('duplicate', 'That account is already in this wallet.')
+      }
+      const secretId = newId()
+      const account: AccountRecord = {
+        id: newId(),
+        label: label === undefined ? `Account ${record.accounts.length + 1}` : checkLabel(label),
+        address,
+        kind: secret.kind,
+        secretId,
+        ...(secret.kind === 'phrase' ? { index: 0 } : {}),
+      }
+      const sealed = await seal(master, encodeSecret(secret), secretKey(secretId))
+      if (secret.kind === 'privateKey') secret.privateKey.fill(0)
+      const next: AccountsRecord = {
+        accounts: [...record.accounts, account],
+        activeAccountId: account.id,
+        nextIndex: secret.kind === 'phrase' ? { ...record.nextIndex, [secretId]: 1 } : record.nextIndex,
+        primarySecretId: record.primarySecretId ?? (secret.kind === 'phrase' ? secretId : null),
+      }
+      await this.#local.set({ [secretKey(secretId)]: encodeSealed(sealed), [ACCOUNTS_KEY]: next })
+      await this.#emit()
+      return view(account)
+    })
+  }
+
+  renameAccount(id: string, label: string): Promise<AccountView> {
+    return this.#serial(async () => {
+      this.#requireMaster()
+      const { record, account } = await this.#account(id)
+      const renamed = { ...account, label: checkLabel(label) }
+      await this.#local.set({ [ACCOUNTS_KEY]: { ...record, accounts: record.accounts.map((a) => (a.id === id ? renamed : a)) } })
+      await this.#emit()
+      return view(renamed)
+    })
+  }
+
+  removeAccount(id: string, password: string): Promise<void> {
+    return this.#serial(async () => {
+      this.#requireMaster()
+      const header = await this.#requireHeader()
+      const { record, account } = await this.#account(id)
+      const checked = await this.#masterFromPassword(password, header)
+      checked.master.fill(0)
+      checked.kek.fill(0)
+      if (record.accounts.length === 1) throw new VaultError('last-account', 'This is the only account: a wallet keeps at least one.')
+      const accounts = record.accounts.filter((a) => a.id !== id)
+      const orphan = !accounts.some((a) => a.secretId === account.secretId)
+      const nextIndex = { ...record.nextIndex }
+      let primarySecretId = record.primarySecretId
+      if (orphan) {
+        delete nextIndex[account.secretId]
+        if (primarySecretId === account.secretId) primarySecretId = accounts.find((a) => a.kind === 'phrase')?.secretId ?? null
+      }
+      const activeAccountId = record.activeAccountId === id ? accounts[0]!.id : record.activeAccountId
+      // Accounts first: a worker killed before the second write leaves an unused sealed secret
+      // behind, never an account without its secret.
+      await this.#local.set({ [ACCOUNTS_KEY]: { accounts, activeAccountId, nextIndex, primarySecretId } })
+      if (orphan) await this.#local.remove(secretKey(account.secretId))
+      await this.#emit()
+    })
+  }
+
+  selectAccount(id: string): Promise<void> {
+    return this.#serial(async () => {
+      const { record } = await this.#account(id)
+      if (record.activeAccountId === id) return
+      await this.#local.set({ [ACCOUNTS_KEY]: { ...record, activeAccountId: id } })
+      await this.#emit()
+    })
+  }
+
+  // ── keys for the rest of the background ──
+
+  async privateKeyOf(accountId: string): Promise<Uint8Array> {
+    const master = this.#requireMaster()
+    const { account } = await this.#account(accountId)
+    const secret = await this.#openSecret(master, account.secretId)
+    const key = secret.kind === 'phrase' ? phraseAccountKey(secret.phrase, account.index ?? 0) : secret.privateKey
+    if (addressOfKey(key).toLowerCase() !== account.address.toLowerCase()) {
+      key.fill(0)
+      throw new VaultError('corrupt', `The wallet's stored data is damaged (${ACCOUNTS_KEY}: an address does not match its key).`)
+    }
+    return key
+  }
+
+  async deriveKey(purpose: string): Promise<Uint8Array> {
+    return purposeKey(this.#requireMaster(), purpose)
+  }
+}
