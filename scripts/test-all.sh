@@ -35,6 +35,7 @@ step "build (chrome + firefox)" npm run --silent build
 step "firefox lint (web-ext)" npx web-ext lint --source-dir dist/firefox
 step "chromium e2e" node e2e/run-chromium.mjs
 step "firefox e2e" node e2e/run-firefox.mjs
+step "background e2e (chromium: worker, real node, xmtp-js 13 peer)" node e2e/background.chromium.mjs
 step "node tests (real node process over HTTP)" npx vitest run --project node
 step "interop tests (xmtp-js 13 through our node)" npx vitest run --project interop
 

@@ -69,6 +69,7 @@ export const cachePurpose = (nodeUrl: string, address: string) => `cache/${nodeU
 /** A sentence a person can act on, never internal text or key material. */
 export function describeSessionError(error: unknown, nodeUrl: string): string {
   if (error instanceof NetworkError) return `Cannot reach the XMTP node at ${nodeUrl}.`
+  if (error instanceof Error && error.message.startsWith('the message cache could not be opened')) return 'The message cache in this browser could not be opened (is the disk full, or is a private window blocking storage?).'
   if (error instanceof ApiError) return `The XMTP node at ${nodeUrl} refused the request (${error.name}).`
   if (error instanceof Error && error.name === 'ClientError') return `Your XMTP identity could not be opened (${(error as Error & { reason?: string }).reason ?? 'client error'}).`
   return 'Your XMTP session could not be started.'
