@@ -37,6 +37,7 @@ step "chromium e2e" node e2e/run-chromium.mjs
 step "firefox e2e" node e2e/run-firefox.mjs
 step "background e2e (chromium: worker, real node, xmtp-js 13 peer)" node e2e/background.chromium.mjs
 step "dapp e2e (chromium: example dapp, approvals, permissions, xmtp-js 13 peer)" node e2e/dapp.chromium.mjs
+step "dapp e2e (firefox: the same scenario)" node e2e/dapp.firefox.mjs
 step "node tests (real node process over HTTP)" npx vitest run --project node
 step "interop tests (xmtp-js 13 through our node)" npx vitest run --project interop
 
