@@ -4,9 +4,10 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createReporter } from './harness.mjs'
+import { assert, assertEqual, createReporter } from './harness.mjs'
+import { startExampleServer } from '../scripts/serve-example.mjs'
 import { launchExtension, startNodeProcess } from './lib/extension-browser.mjs'
-import { RECORDER_SCRIPT, runDappScenario } from './lib/dapp-scenario.mjs'
+import { PASSWORD, RECORDER_SCRIPT, runDappScenario } from './lib/dapp-scenario.mjs'
 
 const report = createReporter('dapp chromium e2e')
 let ext
@@ -48,6 +49,33 @@ try {
     workerMessages: () => worker.evaluate(() => globalThis.__parleyRecord ?? []),
   }
   await runDappScenario({ report, driver, nodeUrl: node.url, label: 'chromium' })
+
+  await report.check('chromium: a pending approval survives a worker stop; approving it afterwards connects the site', async () => {
+    await ext.call('wallet_unlock', { password: PASSWORD })
+    const site = await startExampleServer({ host: '127.0.0.1' })
+    try {
+      const page = await driver.openPage(site.url)
+      const approvalNext = driver.nextApproval()
+      const asked = page.evaluate(() => window.xmtp.request({ method: 'xmtp_requestAccounts' }).then((r) => ({ ok: true, r }), (e) => ({ ok: false, code: e.code })))
+      const approval = await approvalNext
+      await ext.waitFor(() => approval.evaluate(() => document.querySelector('[data-testid="approval"]') !== null), { what: 'the approval to render' })
+      await ext.stopWorker()
+      const outcome = await asked
+      assert(!outcome.ok && outcome.code === 4900, `the waiting request after the stop: ${JSON.stringify(outcome)}`)
+      // The window is still there; answering wakes a new worker, which finds the request in storage.session.
+      assert(await approval.evaluate(() => [...document.querySelectorAll('button')].find((b) => b.textContent === 'Approve')?.click() === undefined), 'no Approve')
+      await approval.closed
+      const accounts = await ext.waitFor(async () => {
+        const answer = await page.evaluate(() => window.xmtp.request({ method: 'xmtp_accounts' }))
+        return answer.length === 1 && answer
+      }, { what: 'the site to be connected after the restart' })
+      const status = await ext.call('wallet_status')
+      assertEqual(accounts, [status.accounts[0].address], 'accounts after the restart')
+      await page.close()
+    } finally {
+      await site.close()
+    }
+  }, 60_000)
 } catch (error) {
   report.fail('dapp chromium e2e setup', error)
 } finally {
