@@ -41,7 +41,8 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
   }
 
   const view = load.view
-  const locked = wallet?.locked ?? false
+  const uninitialized = wallet !== null && !wallet.initialized
+  const locked = !uninitialized && (wallet?.locked ?? false)
   const active = wallet?.accounts.find((a) => a.id === wallet.activeAccountId)
   const account = view.accountAddress ?? active?.address ?? null
 
@@ -106,6 +107,11 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
           Don’t ask again for this site
         </label>
       )}
+      {uninitialized && (
+        <p class="error" role="alert" data-testid="approval-no-wallet">
+          Parley has no wallet yet. Set it up from the toolbar button, then try again from the site.
+        </p>
+      )}
       {locked && (
         <form class="unlock" onSubmit={unlock}>
           <label for="password">Parley is locked. Enter your password to continue.</label>
@@ -116,7 +122,7 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
       )}
       <footer class="actions">
         <button type="button" class="reject" disabled={busy} onClick={() => void answer('reject')}>Reject</button>
-        <button type="button" class="approve" disabled={busy || locked} onClick={() => void answer('approve')}>Approve</button>
+        <button type="button" class="approve" disabled={busy || locked || uninitialized} onClick={() => void answer('approve')}>Approve</button>
       </footer>
     </main>
   )
