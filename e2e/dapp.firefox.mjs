@@ -69,6 +69,21 @@ try {
   const extPage = await findExtensionPage(`${BASE}src/popup/`)
   await approvalPage.evaluate(() => [...document.querySelectorAll('button')].find((b) => b.textContent === 'Reject').click())
   if ((await asked) !== 4001) throw new Error('bootstrap request was not rejected')
+  // Records what the background event page receives from web pages' content scripts: a
+  // listener registered on the background page's runtime from this extension page.
+  const recording = await extPage.evaluate(async () => {
+    const bg = await browser.runtime.getBackgroundPage().catch(() => null)
+    if (!bg) return false
+    window.__parleyRecord = []
+    const fromPage = (sender) => !(sender?.url ?? '').startsWith(browser.runtime.getURL(''))
+    bg.browser.runtime.onMessage.addListener((message, sender) => {
+      if (fromPage(sender)) window.__parleyRecord.push(JSON.stringify(message))
+    })
+    bg.browser.runtime.onConnect.addListener((port) => {
+      if (fromPage(port.sender)) port.onMessage.addListener((m) => window.__parleyRecord.push(JSON.stringify(m)))
+    })
+    return true
+  })
   await bootstrap.close()
   await bootstrapSite.close()
   const rpc = (method, params) =>
@@ -101,9 +116,9 @@ try {
       })()
       return { evaluate: (fn, arg) => page.evaluate(fn, arg), close: () => page.close(), closed }
     },
-    // The event page cannot be instrumented from here; the page-side recorder sees every request
-    // the content script forwards and every answer and event it passes back.
-    workerMessages: async () => [],
+    // Without a background page to listen on, the page-side recorder still sees every request the
+    // content script forwards and every answer and event it passes back.
+    workerMessages: async () => (recording ? extPage.evaluate(() => window.__parleyRecord) : []),
   }
   await runDappScenario({ report, driver, nodeUrl: node.url, label: 'firefox' })
 } catch (error) {

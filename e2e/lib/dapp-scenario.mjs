@@ -278,8 +278,10 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       const v1 = bundle.v1 ?? bundle.v2
       const secrets = [Buffer.from(ACCOUNT_KEY.slice(2), 'hex'), Buffer.from(bundleBytes)]
       for (const key of [v1.identityKey, ...v1.preKeys]) secrets.push(Buffer.from(key.secp256k1.bytes))
-      const crossings = [...(await a.evaluate(record)), ...(await b.evaluate(record)), ...(await driver.workerMessages())]
+      const fromBackground = await driver.workerMessages()
+      const crossings = [...(await a.evaluate(record)), ...(await b.evaluate(record)), ...fromBackground]
       assert(crossings.length > 30, `only ${crossings.length} messages recorded`)
+      console.log(`      (recorded ${crossings.length} crossings, ${fromBackground.length} of them as the background received them)`)
       assert(crossings.some((m) => m.includes('reply from xmtp-js')), 'the recorder missed the message events')
       const all = crossings.join('\n')
       for (const secret of secrets) for (const form of encodings(secret)) assert(!all.includes(form), `key material (${form.slice(0, 12)}…) crossed the bridge`)
