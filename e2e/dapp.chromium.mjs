@@ -1,10 +1,10 @@
 // Dapp e2e in Debian's Chromium: the built extension's real background, a real node process,
 // the example dapp on two 127.0.0.1 origins, and an xmtp-js 13 peer in this process (see
 // e2e/lib/dapp-scenario.mjs for what is checked). Usage: npm run e2e:dapp (builds dist/chrome).
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { assert, assertEqual, createReporter } from './harness.mjs'
+import { assert, assertEqual, createReporter, OUTPUT_DIR } from './harness.mjs'
 import { startExampleServer } from '../scripts/serve-example.mjs'
 import { launchExtension, startNodeProcess } from './lib/extension-browser.mjs'
 import { PASSWORD, RECORDER_SCRIPT, runDappScenario } from './lib/dapp-scenario.mjs'
@@ -44,7 +44,16 @@ try {
       const page = await context.waitForEvent('page', { predicate: (p) => p.url().startsWith(approvalUrl), timeout: 20_000 })
       await page.waitForLoadState('domcontentloaded')
       const closed = new Promise((resolve) => page.once('close', resolve))
-      return { evaluate: (fn, arg) => page.evaluate(fn, arg), close: () => page.close({ runBeforeUnload: false }), closed }
+      return {
+        evaluate: (fn, arg) => page.evaluate(fn, arg),
+        close: () => page.close({ runBeforeUnload: false }),
+        closed,
+        screenshot: async (name) => {
+          await mkdir(OUTPUT_DIR, { recursive: true })
+          await page.setViewportSize({ width: 400, height: 600 })
+          await page.screenshot({ path: join(OUTPUT_DIR, name) })
+        },
+      }
     },
     workerMessages: () => worker.evaluate(() => globalThis.__parleyRecord ?? []),
   }

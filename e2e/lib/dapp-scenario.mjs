@@ -173,6 +173,7 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       assertEqual(facts.account, address, 'account shown')
       assertEqual(facts.buttons, ['Reject', 'Approve'], 'buttons')
       assert(facts.scopes.length === 3, `scopes: ${facts.scopes}`)
+      await approval.screenshot?.('approval-connect.png')
       assert(await approval.evaluate(pressButton, 'Approve'), 'no Approve button')
       await approval.closed
       await poll(() => a.evaluate(text, '#account').then((t) => t === address), { what: 'the dapp to show the account' })
@@ -191,6 +192,7 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       const approval = await approvalNext
       const facts = await poll(() => approval.evaluate(approvalFacts).then((f) => f.kind && f), { what: 'the send approval' })
       assertEqual([facts.kind, facts.preview, facts.origin], ['send', 'hello from the example dapp', originA], 'send approval')
+      await approval.screenshot?.('approval-send.png')
       assert(await approval.evaluate(pressButton, 'Approve'), 'no Approve button')
       await approval.closed
       const received = await poll(async () => {
