@@ -28,11 +28,8 @@
 // Run: npx tsx bench/protocol-client.ts [conversations] [runs]
 import { createRequire } from 'node:module'
 import { startNode } from '../src/node/testing/nodeProcess.ts'
-import { Client, PrivateKeySigner, clearCryptoCaches } from '../src/protocol/index.ts'
-import { PrivateKeyBundleV1 } from '../src/protocol/keys/index.ts'
-import { randomBytes } from '../src/protocol/crypto/random.ts'
-import { deriveConversation, sealInvitation, SharedSecretCache } from '../src/protocol/invitations/index.ts'
-import type { Envelope } from '../src/protocol/api/index.ts'
+import { Client, clearCryptoCaches } from '../src/protocol/index.ts'
+import { inviteMany } from './lib/invitations.ts'
 import { setSecp256k1Backend, type Secp256k1Backend } from '../src/protocol/crypto/backend.ts'
 import { nobleBackend } from '../src/protocol/crypto/noble-backend.ts'
 import { libsecp256k1Backend, useLibsecp256k1 } from '../src/protocol/crypto/libsecp256k1.ts'
@@ -43,7 +40,6 @@ const xmtpjs = createRequire(import.meta.url)('@xmtp/xmtp-js')
 const COUNT = Number(process.argv[2] ?? 1000)
 const RUNS = Number(process.argv[3] ?? 3)
 const TARGET_RATIO = 0.5
-const PUBLISH_BATCH = 100 // envelopes per publish request
 
 interface Scenario {
   label: string
@@ -63,25 +59,7 @@ const log = (line: string) => console.log(line)
 /** A fresh invitee on the network and `scenario.peers` inviters who, between them, invite it COUNT times. */
 async function setUp(scenario: Scenario, apiUrl: string): Promise<void> {
   const start = performance.now()
-  const invitee = await Client.create(new PrivateKeySigner(randomBytes(32)), { apiUrl })
-  const recipient = invitee.keys.getSignedPublicKeyBundle()
-  const inviters: PrivateKeyBundleV1[] = []
-  for (let p = 0; p < scenario.peers; p++) inviters.push(await PrivateKeyBundleV1.generate(new PrivateKeySigner(randomBytes(32))))
-  const secrets = new SharedSecretCache()
-  let batch: Envelope[] = []
-  for (let i = 0; i < COUNT; i++) {
-    const sender = inviters[i % inviters.length]!
-    const context = { conversationId: `bench.parley/${i}`, metadata: {} }
-    const derived = deriveConversation(sender, recipient, { conversationId: context.conversationId, secrets })
-    const sealed = await sealInvitation({ sender, recipient, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial, context }, secrets })
-    batch.push(...sealed.envelopes)
-    if (batch.length >= PUBLISH_BATCH || i === COUNT - 1) {
-      await invitee.api.publish(batch)
-      batch = []
-    }
-  }
-  scenario.targetKeys = invitee.keys.encode()
-  await invitee.close()
+  scenario.targetKeys = (await inviteMany(apiUrl, COUNT, scenario.peers)).keys
   log(`setup: ${scenario.label}: ${scenario.peers} inviter(s), ${COUNT} invitations published in ${(performance.now() - start).toFixed(0)} ms`)
 }
 

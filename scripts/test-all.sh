@@ -36,6 +36,7 @@ step "firefox lint (web-ext)" npx web-ext lint --source-dir dist/firefox
 step "chromium e2e" node e2e/run-chromium.mjs
 step "firefox e2e" node e2e/run-firefox.mjs
 step "background e2e (chromium: worker, real node, xmtp-js 13 peer)" node e2e/background.chromium.mjs
+step "background e2e (firefox: event page, vault + one round trip)" node e2e/background.firefox.mjs
 step "dapp e2e (chromium: example dapp, approvals, permissions, xmtp-js 13 peer)" node e2e/dapp.chromium.mjs
 step "dapp e2e (firefox: the same scenario)" node e2e/dapp.firefox.mjs
 step "node tests (real node process over HTTP)" npx vitest run --project node

@@ -60,6 +60,8 @@ export interface AccountData {
   /** Inserts as pending, returns at once; the outbox publishes and reconciles by message id. */
   send(topic: string, content: ContentInput): Promise<MessageView>
   retry(topic: string, id: string): Promise<MessageView>
+  /** Messages still in the outbox (queued or failed), e.g. to keep the worker alive while it drains. */
+  outboxSize(): Promise<number>
   loadAttachment(topic: string, id: string): Promise<{ filename: string; mimeType: string; dataBase64: string }>
   markRead(topic: string): Promise<number>
   setMuted(topic: string, muted: boolean): Promise<ConversationView>

@@ -7,8 +7,8 @@ import { ClientError, type Client, type Conversation, type DecodedMessage } from
 import { decodeContent, decryptRemoteAttachment, type Attachment, type RemoteAttachment } from '../../protocol/content/index.ts'
 import { fromBase64, toBase64 } from '../../protocol/utils/bytes.ts'
 import type { AccountData } from '../services.ts'
-import { AccountCache, type ConversationState, type StoredMessage, toConversationView } from './cache.ts'
-import type { RecordCipher } from './cipher.ts'
+import { AccountCache, applyMessage, type ConversationState, type StoredMessage, toConversationView } from './cache.ts'
+import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import { encodeInput, searchableText, toStoredMessage } from './content.ts'
 import type { CacheDatabase } from './database.ts'
 import { Outbox, type OutboxPolicy } from './outbox.ts'
@@ -30,7 +30,7 @@ export interface AccountDataParts {
 
 /** A clear, typed error for callers (handlers map `reason` to RPC errors). */
 export class AccountDataError extends Error {
-  readonly reason: 'not-found' | 'not-on-network' | 'invalid' | 'attachment'
+  readonly reason: 'not-found' | 'not-on-network' | 'invalid' | 'attachment' | 'corrupt'
   constructor(reason: AccountDataError['reason'], message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'AccountDataError'
@@ -51,6 +51,9 @@ export class CachedAccountData implements AccountData {
   readonly #messageListeners = new Set<MessagesListener>()
   readonly #conversationListeners = new Set<ConversationListener>()
   readonly #stopWatching: () => void
+  /** Topics known to have a cached state (saves a transaction per conversation per pass). */
+  readonly #known = new Set<string>()
+  #closed = false
   /** Corrupt records met so far (dropped; the next sync re-learns them). */
   corruptRecords = 0
 
@@ -62,7 +65,12 @@ export class CachedAccountData implements AccountData {
     this.#fetch = parts.fetch
     this.#cache = new AccountCache(parts.db, parts.cipher, (error) => {
       this.corruptRecords++
+      this.#known.clear() // a dropped conversation state must be added again
       parts.onCorruptRecord?.(error.message)
+      // The damaged record was dropped; a pass restores what the network still has.
+      queueMicrotask(() => {
+        if (!this.#closed) void this.#sync.syncNow()
+      })
     })
     this.#outbox = new Outbox(parts.db, parts.cipher, parts.client, { onDelivery: (topic, message) => this.#store(topic, [message]) }, parts.outbox, parts.now)
     this.#sync = new SyncEngine(
@@ -94,7 +102,13 @@ export class CachedAccountData implements AccountData {
   }
 
   async getConversation(topic: string): Promise<ConversationView | null> {
-    const state = await this.#cache.getConversation(topic)
+    let state: ConversationState | null
+    try {
+      state = await this.#cache.getConversation(topic)
+    } catch (error) {
+      if (!(error instanceof CacheRecordError)) throw error
+      throw new AccountDataError('corrupt', 'The cached copy of this conversation was damaged and has been dropped; it is restored from the network by the next sync.', { cause: error })
+    }
     return state ? this.#view(state) : null
   }
 
@@ -107,7 +121,7 @@ export class CachedAccountData implements AccountData {
       if (error instanceof ClientError && (error.reason === 'invalid-address' || error.reason === 'self-message')) throw new AccountDataError('invalid', error.message, { cause: error })
       throw error
     }
-    const [state] = await this.#ensureConversations([conversation])
+    const [state] = await this.#ensureConversations([conversation], true)
     return this.#view(state!)
   }
 
@@ -260,6 +274,7 @@ export class CachedAccountData implements AccountData {
   }
 
   async close(): Promise<void> {
+    this.#closed = true
     this.#stopWatching()
     await this.#sync.close()
     await this.#outbox.close()
@@ -271,15 +286,12 @@ export class CachedAccountData implements AccountData {
 
   // ------------------------------------------------------------ internals
 
-  async #ensureConversations(conversations: Conversation[]): Promise<ConversationState[]> {
+  /** Adds a cached state for each conversation that has none; returns the states when `wantStates`. */
+  async #ensureConversations(conversations: Conversation[], wantStates = false): Promise<ConversationState[]> {
     const out: ConversationState[] = []
     for (const c of conversations) {
-      const existing = await this.#cache.getConversation(c.topic)
-      if (existing) {
-        out.push(existing)
-        continue
-      }
-      const state: ConversationState = {
+      if (this.#known.has(c.topic) && !wantStates) continue
+      const fresh: ConversationState = {
         topic: c.topic,
         peerAddress: c.peerAddress,
         version: c.conversationVersion,
@@ -289,10 +301,17 @@ export class CachedAccountData implements AccountData {
         lastReadAt: 0,
         repliedByMe: false,
       }
-      if (c.context) state.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
-      await this.#cache.putConversation(state)
+      if (c.context) fresh.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
+      // Add-if-absent in one transaction: listings, streams and sends may race here.
+      let { state, added } = await this.#cache.addConversation(fresh)
+      if (added) {
+        // A state re-created after its record was lost: the preview comes from cached messages.
+        const newest = (await this.#cache.pageMessages(c.topic, undefined, 1)).messages[0]
+        if (newest) state = (await this.#cache.updateConversation(c.topic, (s) => applyMessage(s, newest.view, this.address, false))) ?? state
+        this.#emitConversation(this.#view(state))
+      }
+      this.#known.add(c.topic)
       out.push(state)
-      this.#emitConversation(this.#view(state))
     }
     return out
   }
@@ -310,8 +329,9 @@ export class CachedAccountData implements AccountData {
   async #store(topic: string, messages: StoredMessage[]): Promise<void> {
     const changed: MessageView[] = []
     let state: ConversationState | null = null
-    for (const message of messages) {
-      const result = await this.#cache.ingest(topic, message, this.address)
+    const results = await this.#cache.ingestMany(topic, messages, this.address)
+    for (const [i, result] of results.entries()) {
+      const message = messages[i]!
       if (result.outcome === 'duplicate') continue
       if (result.outcome === 'updated' && message.view.delivery === 'sent') await this.#outbox.delivered(message.view.id)
       changed.push(message.view)

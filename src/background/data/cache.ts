@@ -53,7 +53,16 @@ export class AccountCache {
   async getConversation(topic: string): Promise<ConversationState | null> {
     const id = this.convId(topic)
     const row = await this.#db.get('conversations', id)
-    return row ? this.#openConversation(row) : null
+    if (!row) return null
+    try {
+      return this.#openConversation(row)
+    } catch (error) {
+      if (!(error instanceof CacheRecordError)) throw error
+      // Dropped so the next sync can store a fresh state; the caller gets the error.
+      await this.#db.delete('conversations', id)
+      this.#onCorrupt(error, { topic })
+      throw error
+    }
   }
 
   /** Conversations newest activity first, opening only as many rows as `accept` needs to fill `limit`. */
@@ -69,6 +78,16 @@ export class AccountCache {
     }
     for (const row of corrupt) await this.#db.delete('conversations', row.id)
     return out
+  }
+
+  /** Stores `state` unless the conversation is already cached (one transaction); returns what is cached. */
+  async addConversation(state: ConversationState): Promise<{ state: ConversationState; added: boolean }> {
+    const tx = this.#db.transaction('conversations', 'readwrite')
+    const row = await tx.store.get(this.convId(state.topic))
+    const existing = row ? this.#tryOpenConversation(row) : null
+    if (!existing) await tx.store.put(this.#conversationRow(state))
+    await tx.done
+    return existing ? { state: existing, added: false } : { state, added: true }
   }
 
   async putConversation(state: ConversationState): Promise<void> {
@@ -90,34 +109,45 @@ export class AccountCache {
   // ------------------------------------------------------------ messages
 
   /**
-   * Stores a message unless its id is already there (reconciling by id): a 'sent' copy
-   * replaces a 'pending' or 'failed' one, anything else is a duplicate. The conversation's
-   * preview, unread count and reply flag change in the same transaction.
+   * Stores messages of one conversation unless their id is already there (reconciling by
+   * id): a 'sent' copy replaces a 'pending' or 'failed' one, anything else is a duplicate.
+   * The conversation's preview, unread count and reply flag change in the same transaction.
    */
   async ingest(topic: string, message: StoredMessage, me: string): Promise<{ outcome: IngestOutcome; conversation: ConversationState | null }> {
+    const [result] = await this.ingestMany(topic, [message], me)
+    return { outcome: result!.outcome, conversation: result!.conversation }
+  }
+
+  /** ingest() for a batch, in one transaction; one outcome per message, in order. */
+  async ingestMany(topic: string, batch: StoredMessage[], me: string): Promise<Array<{ outcome: IngestOutcome; conversation: ConversationState | null }>> {
     const conv = this.convId(topic)
     const tx = this.#db.transaction(['messages', 'conversations'], 'readwrite')
     const messages = tx.objectStore('messages')
-    const existingRow = await messages.get([conv, message.view.id])
-    let outcome: IngestOutcome = 'added'
-    if (existingRow) {
-      const existing = this.#tryOpenMessage(existingRow)
-      if (existing && !(existing.view.delivery !== 'sent' && message.view.delivery !== existing.view.delivery)) outcome = 'duplicate'
-      else outcome = existing ? 'updated' : 'added'
-    }
-    let conversation: ConversationState | null = null
-    if (outcome !== 'duplicate') {
-      await messages.put(this.#messageRow(conv, message))
-      const conversations = tx.objectStore('conversations')
-      const row = await conversations.get(conv)
-      const state = row ? this.#tryOpenConversation(row) : null
-      if (state) {
-        conversation = applyMessage(state, message.view, me, outcome === 'added')
-        await conversations.put(this.#conversationRow(conversation))
+    const conversations = tx.objectStore('conversations')
+    const row = await conversations.get(conv)
+    let state = row ? this.#tryOpenConversation(row) : null
+    let changed = false
+    const results: Array<{ outcome: IngestOutcome; conversation: ConversationState | null }> = []
+    for (const message of batch) {
+      const existingRow = await messages.get([conv, message.view.id])
+      let outcome: IngestOutcome = 'added'
+      if (existingRow) {
+        const existing = this.#tryOpenMessage(existingRow)
+        if (existing && !(existing.view.delivery !== 'sent' && message.view.delivery !== existing.view.delivery)) outcome = 'duplicate'
+        else outcome = existing ? 'updated' : 'added'
       }
+      if (outcome !== 'duplicate') {
+        await messages.put(this.#messageRow(conv, message))
+        if (state) {
+          state = applyMessage(state, message.view, me, outcome === 'added')
+          changed = true
+        }
+      }
+      results.push({ outcome, conversation: state })
     }
+    if (changed && state) await conversations.put(this.#conversationRow(state))
     await tx.done
-    return { outcome, conversation }
+    return results
   }
 
   async getMessage(topic: string, id: string): Promise<StoredMessage | null> {
@@ -173,9 +203,40 @@ export class AccountCache {
     }
   }
 
+  /** getCursor for many topics in one transaction. */
+  async getCursors(topics: string[]): Promise<Array<bigint | undefined>> {
+    const tx = this.#db.transaction('cursors')
+    const rows = await Promise.all(topics.map((t) => tx.store.get(this.convId(t))))
+    await tx.done
+    const out: Array<bigint | undefined> = []
+    for (const [i, row] of rows.entries()) {
+      if (!row) out.push(undefined)
+      else {
+        try {
+          out.push(BigInt(this.#cipher.openJson<{ ns: string }>('cursors', row.id, row.value).ns))
+        } catch (error) {
+          if (error instanceof CacheRecordError) this.#onCorrupt(error, { topic: topics[i]! })
+          await this.#db.delete('cursors', row.id)
+          out.push(undefined)
+        }
+      }
+    }
+    return out
+  }
+
   async setCursor(topic: string, ns: bigint): Promise<void> {
     const id = this.convId(topic)
     await this.#db.put('cursors', { id, value: this.#cipher.sealJson('cursors', id, { ns: ns.toString() }) })
+  }
+
+  /** setCursor for many topics in one transaction. */
+  async setCursors(topics: string[], ns: bigint): Promise<void> {
+    const tx = this.#db.transaction('cursors', 'readwrite')
+    const rows = topics.map((topic) => {
+      const id = this.convId(topic)
+      return { id, value: this.#cipher.sealJson('cursors', id, { ns: ns.toString() }) }
+    })
+    await Promise.all([...rows.map((row) => tx.store.put(row)), tx.done])
   }
 
   async clearCursor(topic: string): Promise<void> {

@@ -166,14 +166,13 @@ export class Outbox {
     entry.attempts += 1
     const transient = isTransient(error)
     if (transient && entry.attempts < this.#policy.maxAttempts) {
-      await this.#put(row.id, entry, this.#now() + backoffDelay(entry.attempts - 1, this.#policy.baseDelayMs, this.#policy.maxDelayMs))
+      await this.#replace(row.id, entry, this.#now() + backoffDelay(entry.attempts - 1, this.#policy.baseDelayMs, this.#policy.maxDelayMs))
       return
     }
     entry.state = 'failed'
     entry.error = transient ? `not delivered after ${entry.attempts} attempts: ${describe(error)}` : `not delivered: ${describe(error)}`
     entry.message = { ...entry.message, view: { ...entry.message.view, delivery: 'failed', error: entry.error } }
-    await this.#put(row.id, entry, Number.MAX_SAFE_INTEGER)
-    await this.#hooks.onDelivery(entry.topic, entry.message)
+    if (await this.#replace(row.id, entry, Number.MAX_SAFE_INTEGER)) await this.#hooks.onDelivery(entry.topic, entry.message)
   }
 
   async #schedule(): Promise<void> {
@@ -182,6 +181,20 @@ export class Outbox {
     if (!next || next.value.nextAttemptAt === Number.MAX_SAFE_INTEGER) return
     const delay = Math.max(0, next.value.nextAttemptAt - this.#now())
     this.#timer = setTimeout(() => this.kick(), delay)
+  }
+
+  /**
+   * Writes the entry back only if it is still there: while an attempt was in flight, sync
+   * or the stream may have seen the message on the node (delivered() removed it).
+   */
+  async #replace(id: string, entry: OutboxEntry, nextAttemptAt: number): Promise<boolean> {
+    const conv = this.#cipher.blind('topic', entry.topic)
+    const value = this.#cipher.sealJson('outbox', id, entry)
+    const tx = this.#db.transaction('outbox', 'readwrite')
+    const present = (await tx.store.getKey(id)) !== undefined
+    if (present) await tx.store.put({ id, conv, nextAttemptAt, value })
+    await tx.done
+    return present
   }
 
   async #put(id: string, entry: OutboxEntry, nextAttemptAt: number): Promise<void> {

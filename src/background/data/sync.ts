@@ -96,16 +96,15 @@ export class SyncEngine {
     for (let i = 0; i < conversations.length; i += MAX_BATCH_SIZE) {
       const chunk = conversations.slice(i, i + MAX_BATCH_SIZE)
       const startedNs = BigInt(this.#now()) * 1_000_000n
-      const requests: QueryRequest[] = await Promise.all(
-        chunk.map(async (c) => {
-          const start = listingStartNs(await this.#cache.getCursor(c.topic))
+      const cursors = await this.#cache.getCursors(chunk.map((c) => c.topic))
+      const requests: QueryRequest[] = chunk.map((c, j) => {
+          const start = listingStartNs(cursors[j])
           return {
             contentTopics: [c.topic],
             ...(start !== undefined ? { startTimeNs: start } : {}),
             pagingInfo: { limit: PAGE, direction: SortDirection.SORT_DIRECTION_ASCENDING },
           }
-        }),
-      )
+        })
       const firstPages = await this.#client.api.batchQuery(requests)
       for (const [j, conversation] of chunk.entries()) {
         const envelopes = await this.#restOfQuery(requests[j]!, firstPages[j]!)
@@ -115,11 +114,11 @@ export class SyncEngine {
           if (message) decoded.push(message)
         }
         if (decoded.length > 0) await this.#hooks.onMessages(conversation.topic, decoded)
-        // Only after the messages are stored: a pass cut short fetches them again.
-        await this.#cache.setCursor(conversation.topic, startedNs)
         done++
         progress()
       }
+      // Only after the chunk's messages are stored: a pass cut short fetches them again.
+      await this.#cache.setCursors(chunk.map((c) => c.topic), startedNs)
     }
   }
 

@@ -171,6 +171,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
     const address = account.address
     let cacheKey: Uint8Array | undefined
     let store: S | undefined
+    let client: Client | undefined
     try {
       const cached = await this.#o.identities.load(nodeUrl, address)
       this.#setView(cached
@@ -185,7 +186,6 @@ export class SessionManager<S extends SessionStore = SessionStore> {
         ...(this.#o.appVersion ? { appVersion: this.#o.appVersion } : {}),
         ...(store ? { persistence: store.persistence } : {}),
       }
-      let client: Client
       if (cached) {
         try {
           client = await this.#createClient(null, { ...base, privateKeyOverride: cached, skipContactPublishing: true })
@@ -230,9 +230,10 @@ export class SessionManager<S extends SessionStore = SessionStore> {
     } catch (error) {
       // Closing twice is harmless (IDBDatabase.close, key zeroing), so close whatever was opened.
       store?.close()
-      if (!this.#current(attempt)) return
-      await attempt.client?.close().catch(() => {})
+      // A client made before the failure (or before a lock made this attempt stale) is closed here.
+      await client?.close().catch(() => {})
       attempt.client = undefined
+      if (!this.#current(attempt)) return
       const delays = this.#o.retryDelaysMs ?? [1000, 2000, 5000, 10_000, 30_000]
       const delay = delays[Math.min(attempt.failures, delays.length - 1)]!
       attempt.failures++

@@ -18,12 +18,11 @@
 // byte-identical whoever computes it), low-S, recovery 0|1, uncompressed
 // points; a unit test cross-checks them on random keys and on bad input.
 //
-// Why the extension does not use libsecp256k1 yet: tiny-secp256k1 instantiates
-// its .wasm synchronously at import (readFileSync in Node), and a service
-// worker would need those bytes bundled and compiled synchronously, plus
-// 'wasm-unsafe-eval' in the extension's content security policy. That wiring
-// belongs to the background-worker issue; until then nothing under
-// src/protocol imports tiny-secp256k1 except libsecp256k1.ts, so bundles that
+// The extension's background runs libsecp256k1 too: tiny-secp256k1 instantiates its .wasm
+// synchronously at import, so the extension build inlines those bytes and compiles them in the
+// worker (scripts/vite-libsecp256k1.ts, with 'wasm-unsafe-eval' in the CSP), and the background
+// installs the backend after a known-answer check (src/background/session/crypto-backend.ts).
+// Nothing under src/protocol imports tiny-secp256k1 except libsecp256k1.ts, so bundles that
 // never import that module stay pure JavaScript.
 import { nobleBackend } from './noble-backend.ts'
 

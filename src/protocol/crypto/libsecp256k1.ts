@@ -1,5 +1,5 @@
 // Opt-in secp256k1 backend: libsecp256k1 compiled to WebAssembly, through
-// tiny-secp256k1 (why, and why the extension does not use it yet: backend.ts).
+// tiny-secp256k1 (why, and how the extension loads it: backend.ts).
 // This is the only module under src/protocol that imports tiny-secp256k1;
 // importing it loads and instantiates the .wasm synchronously.
 //

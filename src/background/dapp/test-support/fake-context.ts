@@ -95,6 +95,7 @@ export class FakeAccountData implements AccountData {
   setConsent = notUsed
   search = notUsed
   unreadTotal = notUsed
+  outboxSize = notUsed
   syncStatus = notUsed as () => never
   syncNow = notUsed
   onConversation = () => () => {}

@@ -1,0 +1,199 @@
+// The extension's background worker, measured inside headless Chromium against a real node,
+// next to xmtp-js 13 in Node on the same node in the same run (issue: background benchmark).
+//
+// Rows:
+//  - cold conversation list: N V2 conversations from N distinct inviters. Parley = from the
+//    moment the worker's XMTP session is ready until conversations_list answers all N (the
+//    worker syncs: invitations fetched, opened, cached). xmtp-js = a fresh Client's
+//    conversations.list() in Node (median of RUNS).
+//  - the same list after a worker restart (stopped through the DevTools protocol): time from
+//    the waking request to the first answer holding all N, served from the encrypted cache.
+//  - unlock with the production KDF (PBKDF2-SHA256, 900,000 rounds) in the worker.
+//  - worker wake to ready: stop the worker, send one request, until the session is ready.
+//  - the worker's JS heap with those N conversations (CDP Runtime.getHeapUsage).
+// Targets (not asserted; printed): cold ≤ 0.25× xmtp-js; cached first data ≤ 100 ms and
+// ≤ 0.02× xmtp-js cold; unlock ≤ 1 s.
+// Run: npx tsx bench/extension.ts [conversations] [runs]   (builds dist/chrome first)
+import { createRequire } from 'node:module'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { startNode } from '../src/node/testing/nodeProcess.ts'
+import { useLibsecp256k1 } from '../src/protocol/crypto/libsecp256k1.ts'
+import { toHex } from '../src/protocol/utils/bytes.ts'
+import { inviteMany } from './lib/invitations.ts'
+
+useLibsecp256k1() // the bench's own setup; the worker runs whatever backend it loads
+
+const xmtpjs = createRequire(import.meta.url)('@xmtp/xmtp-js')
+const COUNT = Number(process.argv[2] ?? 1000)
+const RUNS = Number(process.argv[3] ?? 3)
+const ROOT = new URL('..', import.meta.url).pathname
+const DIST = join(ROOT, 'dist', 'chrome')
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const PASSWORD = 'bench password 1'
+
+const log = (line: string) => console.log(line)
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** One RPC from an extension page, exactly as the popup sends it. */
+async function rpc<T = any>(page: Page, method: string, params?: unknown): Promise<T> {
+  const response = await page.evaluate(
+    async ([method, params]) => chrome.runtime.sendMessage({ tag: 'parley/rpc@1', request: params === undefined ? { method } : { method, params } }),
+    [method, params] as const,
+  )
+  if (!response?.ok) throw new Error(`${method}: ${JSON.stringify(response?.error)}`)
+  return response.result as T
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(everyMs)
+  }
+}
+
+const sessionReady = (page: Page) =>
+  until('the XMTP session', async () => {
+    const status = await rpc(page, 'wallet_status')
+    if (status.session.state === 'error') throw new Error(`session error: ${status.session.error}`)
+    return status.session.state === 'ready' ? status : undefined
+  }, 600_000, 50)
+
+async function stopWorker(context: BrowserContext, page: Page, extensionId: string): Promise<void> {
+  const cdp = await context.newCDPSession(page)
+  const stopped = new Promise<void>((resolve) => {
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }: { versions: Array<{ scriptURL: string; runningStatus: string }> }) => {
+      if (versions.some((v) => v.scriptURL.includes(extensionId) && v.runningStatus === 'stopped')) resolve()
+    })
+  })
+  await cdp.send('ServiceWorker.enable')
+  await cdp.send('ServiceWorker.stopAllWorkers')
+  await stopped
+  await cdp.detach()
+}
+
+/** The worker's JS heap, through a browser-level DevTools session attached to its target. */
+async function workerHeap(context: BrowserContext): Promise<{ used: number; total: number } | null> {
+  const browser = context.browser()
+  if (!browser) return null
+  const cdp = await browser.newBrowserCDPSession()
+  try {
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string; url: string }> }
+    const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'))
+    if (!worker) return null
+    const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false })) as { sessionId: string }
+    const answer = new Promise<{ usedSize: number; totalSize: number }>((resolve) => {
+      cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
+        const message = JSON.parse(event.message)
+        if (event.sessionId === sessionId && message.id === 1) resolve(message.result)
+      })
+    })
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) })
+    const heap = await answer
+    return { used: heap.usedSize, total: heap.totalSize }
+  } finally {
+    await cdp.detach().catch(() => {})
+  }
+}
+
+async function xmtpjsColdList(apiUrl: string, keys: Uint8Array): Promise<number> {
+  const client = await xmtpjs.Client.create(null, { env: 'local', apiUrl, privateKeyOverride: keys, skipContactPublishing: true })
+  const start = performance.now()
+  const list = await client.conversations.list()
+  const ms = performance.now() - start
+  if (list.length !== COUNT) throw new Error(`xmtp-js listed ${list.length}, expected ${COUNT}`)
+  await client.close()
+  return ms
+}
+
+log(`building dist/chrome`)
+execFileSync('npm', ['run', '--silent', 'build:chrome'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+
+const node = await startNode({ auth: true, rateLimits: false })
+let context: BrowserContext | undefined
+let profile: string | undefined
+try {
+  const setupStart = performance.now()
+  const invitee = await inviteMany(node.url, COUNT, COUNT)
+  log(`setup: ${COUNT} invitations from ${COUNT} distinct inviters published in ${(performance.now() - setupStart).toFixed(0)} ms`)
+
+  await xmtpjsColdList(node.url, invitee.keys) // warm-up, not counted
+  const theirs: number[] = []
+  for (let run = 0; run < RUNS; run++) theirs.push(await xmtpjsColdList(node.url, invitee.keys))
+  const xmtpjsCold = median(theirs)
+
+  profile = await mkdtemp(join(tmpdir(), 'parley-bench-'))
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  })
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
+  const extensionId = new URL(worker.url()).host
+  const page = await context.newPage()
+  await page.goto(`chrome-extension://${extensionId}/src/popup/index.html`)
+  const backend = await worker.evaluate(() => (globalThis as { __parleySecp256k1Backend?: string }).__parleySecp256k1Backend ?? 'unknown').catch(() => 'unknown')
+
+  await rpc(page, 'settings_update', { nodeUrl: node.url })
+  const importStart = performance.now()
+  await rpc(page, 'wallet_import', { password: PASSWORD, secret: `0x${toHex(invitee.walletKey)}` })
+  const importMs = performance.now() - importStart
+  await sessionReady(page)
+  const coldStart = performance.now()
+  await until('all conversations listed', async () => {
+    const { conversations } = await rpc(page, 'conversations_list', { filter: 'all' })
+    return conversations.length >= COUNT ? conversations.length : undefined
+  }, 900_000, 50)
+  const parleyCold = performance.now() - coldStart
+  const heap = await workerHeap(context)
+
+  // Restart: stop the worker, then one request wakes it; the answer comes from the cache.
+  const cached: number[] = []
+  const wakeToReady: number[] = []
+  for (let run = 0; run < RUNS; run++) {
+    await stopWorker(context, page, extensionId)
+    const t0 = performance.now()
+    const { conversations } = await rpc(page, 'conversations_list', { filter: 'all' })
+    const first = performance.now() - t0
+    if (conversations.length < COUNT) throw new Error(`after restart the first answer had ${conversations.length} of ${COUNT}`)
+    cached.push(first)
+    await stopWorker(context, page, extensionId)
+    const t1 = performance.now()
+    await sessionReady(page)
+    wakeToReady.push(performance.now() - t1)
+  }
+
+  const unlocks: number[] = []
+  for (let run = 0; run < RUNS; run++) {
+    await rpc(page, 'wallet_lock')
+    const t = performance.now()
+    await rpc(page, 'wallet_unlock', { password: PASSWORD })
+    unlocks.push(performance.now() - t)
+  }
+
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(3)}×`
+  const ms = (v: number) => `${v.toFixed(0)} ms`
+  log('')
+  log(`Parley's background worker in headless Chromium (${backend} secp256k1 backend) vs xmtp-js 13 in Node, same node, same run`)
+  log(`${COUNT.toLocaleString('en-US')} V2 conversations from ${COUNT.toLocaleString('en-US')} distinct inviters; medians of ${RUNS}`)
+  log(`  measure                                        Parley        xmtp-js 13    ratio     target`)
+  log(`  cold conversation list                         ${ms(parleyCold).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(parleyCold, xmtpjsCold).padEnd(9)} ≤ 0.25×`)
+  log(`  list after a worker restart (first data)       ${ms(median(cached)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(cached), xmtpjsCold).padEnd(9)} ≤ 100 ms, ≤ 0.02×`)
+  log(`  unlock (PBKDF2-SHA256, 900,000 rounds)         ${ms(median(unlocks)).padEnd(13)} ${''.padEnd(13)} ${''.padEnd(9)} ≤ 1 s`)
+  log(`  worker wake to session ready                   ${ms(median(wakeToReady))}`)
+  log(`  import key → vault written (incl. PBKDF2)      ${ms(importMs)}`)
+  log(`  worker JS heap with ${COUNT} conversations        ${heap ? `${(heap.used / 2 ** 20).toFixed(1)} MiB used of ${(heap.total / 2 ** 20).toFixed(1)} MiB` : 'not available'}`)
+  log('')
+  log(`runs (ms): xmtp-js cold ${theirs.map((v) => v.toFixed(0)).join(', ')}; cached ${cached.map((v) => v.toFixed(0)).join(', ')}; wake→ready ${wakeToReady.map((v) => v.toFixed(0)).join(', ')}; unlock ${unlocks.map((v) => v.toFixed(0)).join(', ')}`)
+} finally {
+  await context?.close().catch(() => {})
+  if (profile) await rm(profile, { recursive: true, force: true })
+  await node.stop()
+}

@@ -1,0 +1,95 @@
+// SessionManager without a network: the Client is a deferred stand-in, so the test controls
+// when identity creation finishes and can lock or switch accounts in the middle.
+import { describe, expect, it } from 'vitest'
+import type { Client } from '../../protocol/index.ts'
+import type { AccountData } from '../services.ts'
+import { FakeWallet } from '../testing/fake-wallet.ts'
+import { MemoryStorageArea } from '../testing/memory-storage.ts'
+import { IdentityStore } from './identity-store.ts'
+import { describeSessionError, SessionManager } from './session-manager.ts'
+import { NetworkError } from '../../protocol/api/index.ts'
+
+function deferred<T>() {
+  let resolve!: (value: T) => void
+  let reject!: (error: unknown) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}
+
+function fakeClient(address: string, closed: string[]): Client {
+  return { address, keys: { encode: () => new Uint8Array([1, 2, 3]) }, close: async () => void closed.push(address) } as unknown as Client
+}
+
+function setup() {
+  const wallet = new FakeWallet()
+  const pending: { address: string; d: ReturnType<typeof deferred<Client>> }[] = []
+  const closedClients: string[] = []
+  const timers: (() => void)[] = []
+  const sessions = new SessionManager({
+    wallet,
+    identities: new IdentityStore(new MemoryStorageArea(), wallet),
+    nodeUrl: async () => 'http://127.0.0.1:5555',
+    createClient: async (signer) => {
+      const d = deferred<Client>()
+      pending.push({ address: signer!.address, d })
+      return d.promise
+    },
+    openData: async ({ client }) => ({ address: client.address, close: async () => {} }) as unknown as AccountData,
+    retryDelaysMs: [1000, 5000],
+    setTimer: (fn) => timers.push(fn),
+    clearTimer: () => {},
+  })
+  return { wallet, sessions, pending, closedClients, timers, fakeClient: (a: string) => fakeClient(a, closedClients) }
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 10))
+async function until(fn: () => boolean, what: string) {
+  for (let i = 0; i < 500; i++) {
+    if (fn()) return
+    await flush()
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+describe('SessionManager', () => {
+  it('discards an identity that finishes after the wallet locked', async () => {
+    const { wallet, sessions, pending, closedClients, fakeClient } = setup()
+    const account = wallet.addAccount()
+    await sessions.sync()
+    expect(sessions.view().state).toBe('creating')
+    wallet.lock()
+    await sessions.sync()
+    expect(sessions.view()).toEqual({ state: 'idle' })
+    pending[0]!.d.resolve(fakeClient(account.address))
+    await until(() => closedClients.length > 0, 'the late client to be closed')
+    expect(sessions.active()).toBeNull()
+    expect(closedClients).toEqual([account.address])
+  })
+
+  it('retries after a failure with growing delays, and a success resets the count', async () => {
+    const { wallet, sessions, pending, timers, fakeClient } = setup()
+    const account = wallet.addAccount()
+    await sessions.sync()
+    await until(() => pending.length === 1, 'the first attempt')
+    pending[0]!.d.reject(new NetworkError('connection refused', { endpoint: '/message/v1/query' } as never))
+    await until(() => sessions.view().state === 'error', 'the error')
+    expect(sessions.view()).toEqual({ state: 'error', error: 'Cannot reach the XMTP node at http://127.0.0.1:5555. Trying again in 1 s.' })
+    timers.shift()!()
+    await until(() => pending.length === 2, 'the second attempt')
+    pending[1]!.d.reject(new NetworkError('connection refused', { endpoint: '/message/v1/query' } as never))
+    await until(() => sessions.view().error?.includes('5 s') === true, 'the second error')
+    sessions.retryNow()
+    await until(() => pending.length === 3, 'the retry')
+    pending[2]!.d.resolve(fakeClient(account.address))
+    await until(() => sessions.view().state === 'ready', 'ready')
+    expect(sessions.view()).toEqual({ state: 'ready' })
+    expect(sessions.active()?.account.id).toBe(account.id)
+  })
+
+  it('never puts internal error text into the view', () => {
+    expect(describeSessionError(new TypeError('secret 0xdeadbeef'), 'http://n')).toBe('Your XMTP session could not be started.')
+  })
+})
