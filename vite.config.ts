@@ -31,5 +31,7 @@ export default defineConfig({
     minify: false,
     sourcemap: false,
     target: 'es2022',
+    // Extension pages not named in the manifest: the dapp approval window.
+    rollupOptions: { input: { approval: 'src/approval/index.html' } },
   },
 })

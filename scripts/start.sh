@@ -86,6 +86,9 @@ cat <<TXT
   Or try it in a fresh browser profile with the extension already loaded: npm run browser
 
 TXT
+# The example dapp (examples/dapp), served beside the node(s); Ctrl+C stops both (same process group).
+node scripts/serve-example.mjs --port "${EXAMPLE_PORT:-5556}" &
+
 # `--nodes <n>`: the network script prints its own nodes' URLs and runs them.
 if [ -n "$nodes" ]; then exec bash scripts/start-network.sh "$nodes"; fi
 if [ "$port" = "0" ]; then

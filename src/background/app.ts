@@ -250,6 +250,7 @@ export function createBackground(platform: Platform): Background {
         activeData: () => sessions.active()?.data ?? null,
         locked: async () => (await vault.status()).locked,
         sessionView: () => sessions.view(),
+        whenSettled: () => sessions.whenSettled(),
         openTab: (topic) => platform.openTab(tabViewPath(topic)),
       }),
       ...(platform.domains?.(context) ?? {}),

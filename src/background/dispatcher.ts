@@ -15,8 +15,22 @@ import {
   type RpcResponse,
 } from '../extension/messages.ts'
 
-/** Who is calling, decided by the background from the message sender, never by the caller. */
-export type Caller = { kind: 'dapp'; origin: string } | { kind: 'extension' }
+/**
+ * Who is calling, decided by the background from the message sender, never by the caller.
+ * `frame` (tab and frame id, from the sender too) ties a dapp call to that page's events port.
+ */
+export type Caller = { kind: 'dapp'; origin: string; frame?: FrameRef } | { kind: 'extension' }
+
+/** The tab and frame a content script runs in, as the browser reported them. */
+export interface FrameRef {
+  tabId: number
+  frameId: number
+}
+
+/** A stable key for one page frame: `<tabId>:<frameId>`. */
+export function frameKeyOf(frame: FrameRef | undefined): string | undefined {
+  return frame === undefined ? undefined : `${frame.tabId}:${frame.frameId}`
+}
 
 export type HandlerFor<T extends MethodTable, M extends keyof T> = (
   params: ParamsIn<T, M>,
@@ -68,6 +82,9 @@ export interface SenderInfo {
   id?: string
   url?: string
   origin?: string
+  /** sender.tab?.id and sender.frameId (content scripts only). */
+  tabId?: number
+  frameId?: number
 }
 
 /**
@@ -87,5 +104,8 @@ export function classifySender(sender: SenderInfo, extensionId: string, extensio
     }
   }
   if (origin === 'null' || origin.length === 0) return null
+  if (typeof sender.tabId === 'number' && typeof sender.frameId === 'number') {
+    return { kind: 'dapp', origin, frame: { tabId: sender.tabId, frameId: sender.frameId } }
+  }
   return { kind: 'dapp', origin }
 }

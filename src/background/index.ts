@@ -9,6 +9,7 @@ import { libsecp256k1Backend } from '../protocol/crypto/libsecp256k1.ts'
 import { installCryptoBackend } from './session/crypto-backend.ts'
 import { createBackground, POLL_ALARM, POLL_PERIOD_MINUTES } from './app.ts'
 import { classifySender } from './dispatcher.ts'
+import { attachDappEventsPort, createDappHandlers, createSiteHandlers, DAPP_EVENTS_PORT } from './dapp/index.ts'
 import { isRuntimeRpcMessage } from '../extension/messages.ts'
 import type { StorageArea } from './services.ts'
 
@@ -44,6 +45,7 @@ const background = createBackground({
     return () => windowClosedListeners.delete(listener)
   },
   keepalivePing: () => browser.runtime.getPlatformInfo(),
+  domains: (ctx) => ({ ...createDappHandlers(ctx), ...createSiteHandlers(ctx) }),
   onInternalError: (method, error) => {
     // Only the error's name reaches the log: messages may quote secret inputs.
     console.error(`parley: ${method} failed (${error instanceof Error ? error.name : typeof error})`)
@@ -55,11 +57,28 @@ const extensionBaseUrl = browser.runtime.getURL('')
 browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
   if (!isRuntimeRpcMessage(message)) return undefined // not ours: let other listeners answer
   const origin = (sender as { origin?: string }).origin
-  const caller = classifySender({ id: sender.id, url: sender.url, origin }, browser.runtime.id, extensionBaseUrl)
+  const caller = classifySender(
+    { id: sender.id, url: sender.url, origin, tabId: sender.tab?.id, frameId: sender.frameId },
+    browser.runtime.id,
+    extensionBaseUrl,
+  )
   return background.dispatch(message, caller)
 })
 
 browser.runtime.onConnect.addListener((port) => {
+  // A web page's content script: the dapp events port, tied to the sender's origin and frame.
+  if (port.name === DAPP_EVENTS_PORT) {
+    const sender = port.sender
+    const caller = sender
+      ? classifySender(
+          { id: sender.id, url: sender.url, origin: (sender as { origin?: string }).origin, tabId: sender.tab?.id, frameId: sender.frameId },
+          browser.runtime.id,
+          extensionBaseUrl,
+        )
+      : null
+    void background.ready.then(() => attachDappEventsPort(background.context, port, caller))
+    return
+  }
   // Only Parley's own pages get the events port.
   if (port.sender?.id !== browser.runtime.id || !port.sender.url?.startsWith(extensionBaseUrl)) return
   background.acceptEventsPort(port)

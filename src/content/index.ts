@@ -2,4 +2,8 @@
 import browser from 'webextension-polyfill'
 import { startRelay } from './relay.ts'
 
-startRelay(window, (message) => browser.runtime.sendMessage(message))
+startRelay(
+  window,
+  (message) => browser.runtime.sendMessage(message),
+  (name) => browser.runtime.connect({ name }),
+)

@@ -1,9 +1,11 @@
 // The content script's only job: carry page requests from window.xmtp to the background and
-// carry the answers back. It checks envelopes (same window, our channel, an id) but not the
+// carry the answers back, and (when the page asks) background events to the page over the
+// dapp events port. It checks envelopes (same window, our channel, an id) but not the
 // request itself: the background validates everything, since pages can skip the provider.
 import { providerErrors } from '../extension/dapp-visible.ts'
 import {
   makeRuntimeRpcMessage,
+  parsePageEventsControl,
   parsePageRequest,
   parseRpcResponse,
   WINDOW_CHANNEL,
@@ -12,17 +14,29 @@ import {
   type RuntimeRpcMessage,
 } from '../extension/messages.ts'
 import { isSameWindowEvent, postToSameWindow, type ChannelEvent, type ChannelWindow } from '../extension/window-channel.ts'
+import { createEventsPortRelay, type ConnectEventsPort, type EventsPortOptions } from './events-port.ts'
 
 /** Sends one message to the background and resolves with its answer (runtime.sendMessage). */
 export type SendToBackground = (message: RuntimeRpcMessage) => Promise<unknown>
 
 /** Starts relaying; returns a function that stops it. */
-export function startRelay(win: ChannelWindow, sendToBackground: SendToBackground): () => void {
+export function startRelay(
+  win: ChannelWindow,
+  sendToBackground: SendToBackground,
+  connectEvents?: ConnectEventsPort,
+  eventOptions?: EventsPortOptions,
+): () => void {
+  const events = connectEvents ? createEventsPortRelay(win, connectEvents, eventOptions) : null
   const onMessage = (event: ChannelEvent): void => {
     if (!isSameWindowEvent(win, event)) return
+    if (parsePageEventsControl(event.data)?.want) {
+      events?.want()
+      return
+    }
     const message = parsePageRequest(event.data)
     if (!message) return
-    void forward(message.request).then((response) => {
+    // Requests wait for an opening events port, so a subscribe finds its port in the background.
+    void (events?.whenReady() ?? Promise.resolve()).then(() => forward(message.request)).then((response) => {
       const answer: PageResponseMessage = { channel: WINDOW_CHANNEL, kind: 'response', id: message.id, response }
       postToSameWindow(win, answer)
     })
@@ -40,5 +54,8 @@ export function startRelay(win: ChannelWindow, sendToBackground: SendToBackgroun
   }
 
   win.addEventListener('message', onMessage)
-  return () => win.removeEventListener('message', onMessage)
+  return () => {
+    win.removeEventListener('message', onMessage)
+    events?.stop()
+  }
 }

@@ -49,3 +49,18 @@ describe('errorFromPayload', () => {
     expect(isRpcErrorPayload('x')).toBe(false)
   })
 })
+
+describe('the dapp surface added for window.xmtp', () => {
+  it('keeps -32005 for rate limits as a known code, so a relay cannot fold it away', () => {
+    expect(ERROR_CODES.limitExceeded).toBe(-32005)
+    expect(errorFromPayload(providerErrors.rateLimited().toJSON()).code).toBe(-32005)
+  })
+
+  it('maps permission failures to 4100 and locked to 4900', () => {
+    expect(providerErrors.notConnected().code).toBe(4100)
+    expect(providerErrors.missingScope('send').message).toContain('"send"')
+    expect(providerErrors.conversationClaimed().code).toBe(4100)
+    expect(providerErrors.locked().code).toBe(4900)
+    expect(providerErrors.peerNotOnXmtp().code).toBe(-32602)
+  })
+})

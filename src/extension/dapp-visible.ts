@@ -17,6 +17,10 @@ export const PROVIDER_EVENTS = {
   connect: 'connect',
   /** The extension became unreachable (e.g. it was updated or disabled); payload is a 4900 error. */
   disconnect: 'disconnect',
+  /** The accounts this site may see changed (connect, account switch, lock, unlock, revoke); payload string[]. */
+  accountsChanged: 'accountsChanged',
+  /** A message arrived on a subscription (xmtp_subscribe); payload DappMessageEvent. */
+  message: 'message',
 } as const
 export type ProviderEventName = (typeof PROVIDER_EVENTS)[keyof typeof PROVIDER_EVENTS]
 
@@ -28,8 +32,46 @@ export const ERROR_CODES = {
   invalidRequest: -32600,
   invalidParams: -32602,
   internal: -32603,
+  /** Too many requests from one site (EIP-1474 "limit exceeded"). */
+  limitExceeded: -32005,
 } as const
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES]
+
+/**
+ * Discovery in the manner of EIP-6963, under Parley's own event names (Parley is not an
+ * Ethereum provider and never answers eth_* discovery): the provider dispatches
+ * ANNOUNCE on window at start and again for every REQUEST a dapp dispatches.
+ */
+export const DISCOVERY_EVENTS = {
+  announce: 'xmtp:announceProvider',
+  request: 'xmtp:requestProvider',
+} as const
+
+/** Reverse-DNS id of the provider (EIP-6963 `rdns`). */
+export const PROVIDER_RDNS = 'org.parley-messenger'
+
+/** Parley's mark as an SVG data URI (EIP-6963 wants a data URI, at least 96×96 when raster). */
+export const PROVIDER_ICON =
+  'data:image/svg+xml;base64,' +
+  'PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA5NiA5NiI+PHJlY3Qgd2lkdGg9Ijk2IiBoZWlnaHQ9Ijk2IiByeD0iMjAiIGZpbGw9IiM0ZjQ2ZTUiLz48cGF0aCBkPSJNMjQgMzBoNDhhNiA2IDAgMCAxIDYgNnYyNGE2IDYgMCAwIDEtNiA2SDQ0TDMwIDc2VjY2aC02YTYgNiAwIDAgMS02LTZWMzZhNiA2IDAgMCAxIDYtNnoiIGZpbGw9IiNmZmYiLz48L3N2Zz4='
+
+/** What a discovery announcement carries next to the provider (frozen by the provider). */
+export interface ProviderInfo {
+  /** Random per page load (UUIDv4), as EIP-6963 asks. */
+  uuid: string
+  name: string
+  icon: string
+  rdns: string
+}
+
+/** Names of the permission scopes a site can hold, as EIP-2255 parentCapability strings. */
+export const SCOPE_DESCRIPTIONS = {
+  read: 'See the conversations this site started',
+  readAll: 'See all your conversations',
+  send: 'Send messages, asking you each time',
+  sendWithoutConfirm: 'Send messages without asking each time',
+  stream: 'Receive new messages while the site is open',
+} as const
 
 const KNOWN_CODES: ReadonlySet<number> = new Set(Object.values(ERROR_CODES))
 
@@ -53,6 +95,19 @@ export const ERROR_MESSAGES = {
   invalidResponse: 'Parley received a malformed answer from the extension.',
   listenerNotFunction: 'The listener must be a function.',
   eventNotString: 'The event name must be a non-empty string.',
+  notConnected: 'This site is not connected to Parley. Call xmtp_requestAccounts first.',
+  missingScope: (scope: string) => `This site does not have the "${scope}" permission. Ask for it with xmtp_requestPermissions.`,
+  conversationNotAllowed: 'This site may not use that conversation.',
+  conversationClaimed: 'That conversationId belongs to another site.',
+  locked: 'Parley is locked. Unlock it from the toolbar and try again.',
+  notReady: 'Parley is still preparing this account. Try again in a moment.',
+  rateLimited: 'Too many requests from this site. Wait a moment and try again.',
+  tooManyApprovals: 'This site already has requests waiting for the user. Wait for an answer first.',
+  peerNotOnXmtp: 'That address has not used XMTP yet, so it cannot receive messages.',
+  unknownSubscription: 'There is no such subscription.',
+  tooManySubscriptions: 'This page has too many subscriptions open; unsubscribe from some first.',
+  noEventChannel: 'This page has no event channel to Parley; listen for "message" before subscribing.',
+  subscriptionEnded: 'The subscription ended because the site lost the permission.',
 } as const
 
 /** The wire form of an error: what crosses postMessage / runtime messaging. */
@@ -92,6 +147,18 @@ export const providerErrors = {
     new ProviderRpcError(ERROR_CODES.invalidParams, ERROR_MESSAGES.invalidParams(method, why)),
   internal: () => new ProviderRpcError(ERROR_CODES.internal, ERROR_MESSAGES.internal),
   invalidResponse: () => new ProviderRpcError(ERROR_CODES.internal, ERROR_MESSAGES.invalidResponse),
+  notConnected: () => new ProviderRpcError(ERROR_CODES.unauthorized, ERROR_MESSAGES.notConnected),
+  missingScope: (scope: string) => new ProviderRpcError(ERROR_CODES.unauthorized, ERROR_MESSAGES.missingScope(scope)),
+  conversationNotAllowed: () => new ProviderRpcError(ERROR_CODES.unauthorized, ERROR_MESSAGES.conversationNotAllowed),
+  conversationClaimed: () => new ProviderRpcError(ERROR_CODES.unauthorized, ERROR_MESSAGES.conversationClaimed),
+  locked: () => new ProviderRpcError(ERROR_CODES.disconnected, ERROR_MESSAGES.locked),
+  notReady: () => new ProviderRpcError(ERROR_CODES.disconnected, ERROR_MESSAGES.notReady),
+  rateLimited: () => new ProviderRpcError(ERROR_CODES.limitExceeded, ERROR_MESSAGES.rateLimited),
+  tooManyApprovals: () => new ProviderRpcError(ERROR_CODES.limitExceeded, ERROR_MESSAGES.tooManyApprovals),
+  peerNotOnXmtp: () => new ProviderRpcError(ERROR_CODES.invalidParams, ERROR_MESSAGES.peerNotOnXmtp),
+  tooManySubscriptions: () => new ProviderRpcError(ERROR_CODES.limitExceeded, ERROR_MESSAGES.tooManySubscriptions),
+  unknownSubscription: () => new ProviderRpcError(ERROR_CODES.invalidParams, ERROR_MESSAGES.unknownSubscription),
+  noEventChannel: () => new ProviderRpcError(ERROR_CODES.invalidRequest, ERROR_MESSAGES.noEventChannel),
 }
 
 /** Shape check for an error payload that arrived over a message channel. */

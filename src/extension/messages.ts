@@ -13,6 +13,7 @@
 // Imported by the page-world script: keep it free of chrome.*, browser.* and DOM.
 import { ERROR_MESSAGES, isRpcErrorPayload, providerErrors, type RpcErrorPayload } from './dapp-visible.ts'
 import { dappMethod, noParams, type MethodSpec, type MethodTable } from './method-spec.ts'
+import { DAPP_METHODS, isDappPortEvent, type DappPortEvent } from './methods/dapp.ts'
 import { MESSAGING_METHODS } from './methods/messaging.ts'
 import { SITE_METHODS } from './methods/sites.ts'
 import { WALLET_METHODS } from './methods/wallet.ts'
@@ -35,6 +36,7 @@ export const METHODS = {
   ...WALLET_METHODS,
   ...MESSAGING_METHODS,
   ...SITE_METHODS,
+  ...DAPP_METHODS,
 } as const satisfies MethodTable
 
 export type ParamsIn<T extends MethodTable, M extends keyof T> = T[M] extends MethodSpec<infer P, unknown> ? P : never
@@ -160,4 +162,37 @@ export function parsePageResponse(value: unknown): PageResponseMessage | null {
   // A well-addressed answer with a broken body still settles its request, as an error.
   const response = parseRpcResponse(v.response) ?? { ok: false, error: providerErrors.invalidResponse().toJSON() }
   return { channel: WINDOW_CHANNEL, kind: 'response', id: v.id as string, response }
+}
+
+// ───────────────────────────── window channel: events (content script → page) ─────────────────────────────
+
+/**
+ * The page asks the content script to open (want: true) or close the dapp events port; the
+ * provider does so when a dapp listens for accountsChanged / message or subscribes.
+ */
+export interface PageEventsControlMessage {
+  channel: typeof WINDOW_CHANNEL
+  kind: 'events'
+  want: boolean
+}
+
+/** An event from the background (DAPP_EVENTS_PORT), passed on to the page. */
+export interface PageEventMessage {
+  channel: typeof WINDOW_CHANNEL
+  kind: 'event'
+  event: DappPortEvent
+}
+
+export function parsePageEventsControl(value: unknown): PageEventsControlMessage | null {
+  if (typeof value !== 'object' || value === null) return null
+  const v = value as Record<string, unknown>
+  if (v.channel !== WINDOW_CHANNEL || v.kind !== 'events' || typeof v.want !== 'boolean') return null
+  return { channel: WINDOW_CHANNEL, kind: 'events', want: v.want }
+}
+
+export function parsePageEvent(value: unknown): PageEventMessage | null {
+  if (typeof value !== 'object' || value === null) return null
+  const v = value as Record<string, unknown>
+  if (v.channel !== WINDOW_CHANNEL || v.kind !== 'event' || !isDappPortEvent(v.event)) return null
+  return { channel: WINDOW_CHANNEL, kind: 'event', event: v.event }
 }

@@ -171,3 +171,29 @@ export interface ApprovalView {
   send?: { peerAddress: string; preview: string }
   createdAt: number
 }
+
+// ───────────────────────────── what dapps see (window.xmtp) ─────────────────────────────
+
+/** A conversation as a dapp sees it: no consent, unread or mute state of the user's inbox. */
+export interface DappConversationView {
+  topic: string
+  peerAddress: string
+  version: 'v1' | 'v2'
+  createdAt: number
+  context?: { conversationId: string; metadata: Record<string, string> }
+}
+
+/** An EIP-2255 permission: `parentCapability` is the scope name, `invoker` the site's origin. */
+export interface DappPermission {
+  invoker: string
+  parentCapability: SiteScope
+  caveats: Array<{ type: 'restrictReturnedAccounts'; value: string[] }>
+  /** When it was granted (ms since epoch). */
+  date: number
+}
+
+/** Payload of a `message` event on window.xmtp. */
+export interface DappMessageEvent {
+  subscriptionId: string
+  message: MessageView
+}

@@ -1,6 +1,7 @@
 // MAIN-world entry (emitted standalone by crxjs, runs at document_start): installs
 // window.xmtp before the page's own scripts run. Deliberately tiny and polyfill-free.
 import { PROVIDER_GLOBAL, PROVIDER_INITIALIZED_EVENT } from '../extension/dapp-visible.ts'
+import { announceProvider } from './discovery.ts'
 import { createProvider } from './provider.ts'
 import { createWindowTransport } from './window-transport.ts'
 
@@ -9,4 +10,5 @@ if (!Object.hasOwn(window, PROVIDER_GLOBAL)) {
   // Not writable or configurable: a page script cannot swap the provider under other scripts.
   Object.defineProperty(window, PROVIDER_GLOBAL, { value: provider, enumerable: true })
   window.dispatchEvent(new Event(PROVIDER_INITIALIZED_EVENT))
+  announceProvider(window, provider)
 }

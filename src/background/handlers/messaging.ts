@@ -12,6 +12,8 @@ export interface MessagingHandlerDeps {
   activeData(): AccountData | null
   locked(): Promise<boolean>
   sessionView(): SessionView
+  /** Resolves when a session being opened is ready or has failed (SessionManager.whenSettled). */
+  whenSettled?(): Promise<unknown>
   /** Opens the full-tab view (optionally on one conversation). */
   openTab(topic?: string): Promise<void>
 }
@@ -33,6 +35,9 @@ type MessagingMethods =
   | 'sync_now'
   | 'ui_openTab'
 
+/** Longest a messaging call waits for a session that is being opened. */
+const SETTLE_WAIT_MS = 15_000
+
 const NOT_STREAMING: SyncStatusView = { state: 'idle', streaming: false }
 
 export function notReadyError(view: SessionView): ProviderRpcError {
@@ -45,6 +50,14 @@ export function createMessagingHandlers(deps: MessagingHandlerDeps): Pick<Handle
     const active = deps.activeData()
     if (active) return active
     if (await deps.locked()) throw lockedError()
+    // A session being opened (a worker start restores it offline from the cache) is waited
+    // for, so the popup's first list paints from the cache instead of seeing an error.
+    const view = deps.sessionView()
+    if (deps.whenSettled && (view.state === 'restoring' || view.state === 'creating')) {
+      await Promise.race([deps.whenSettled(), new Promise((resolve) => setTimeout(resolve, SETTLE_WAIT_MS))])
+      const settled = deps.activeData()
+      if (settled) return settled
+    }
     throw notReadyError(deps.sessionView())
   }
   const on = <T>(method: string, body: (d: AccountData) => Promise<T>) => mapErrors(method, async () => body(await data()))

@@ -1,0 +1,42 @@
+// Serves the example dapp (examples/dapp) on 127.0.0.1 and prints its URL.
+// Usage: node scripts/serve-example.mjs [--port N]   (default 5556; 0 picks a free port)
+// Also importable: startExampleServer({ port, host }) → { url, close } (the e2e tests use it).
+import { createServer } from 'node:http'
+import { readFile } from 'node:fs/promises'
+import { dirname, extname, join, normalize, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'dapp')
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' }
+
+export async function startExampleServer({ port = 0, host = '127.0.0.1' } = {}) {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    const file = normalize(join(ROOT, path === '/' ? 'index.html' : path))
+    if (!file.startsWith(ROOT + sep) || !(extname(file) in TYPES)) return void res.writeHead(404).end('not found')
+    try {
+      const body = await readFile(file)
+      res.writeHead(200, { 'content-type': TYPES[extname(file)], 'cache-control': 'no-store' }).end(body)
+    } catch {
+      res.writeHead(404).end('not found')
+    }
+  })
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, resolve)
+  })
+  const url = `http://${host}:${server.address().port}/`
+  return { url, close: () => new Promise((resolve) => server.close(resolve)) }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const i = process.argv.indexOf('--port')
+  const port = i > 0 ? Number(process.argv[i + 1]) : Number(process.env.EXAMPLE_PORT ?? 5556)
+  try {
+    const { url } = await startExampleServer({ port })
+    console.log(`==> example dapp: ${url}  (open it in the browser with Parley loaded)`)
+  } catch (error) {
+    console.error(`example dapp: could not listen on 127.0.0.1:${port} (${error.code ?? error.message}); set EXAMPLE_PORT to another port`)
+    process.exit(1)
+  }
+}

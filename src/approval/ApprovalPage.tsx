@@ -1,0 +1,129 @@
+import { useEffect, useState } from 'preact/hooks'
+import { ProviderRpcError } from '../extension/dapp-visible.ts'
+import type { RpcClient } from '../extension/rpc-client.ts'
+import type { ApprovalView, WalletStatus } from '../extension/views.ts'
+import { headlineOf, scopeLines } from './describe.ts'
+
+type Load = { state: 'loading' } | { state: 'gone' } | { state: 'ready'; view: ApprovalView } | { state: 'error'; message: string }
+
+function messageOf(error: unknown): string {
+  return error instanceof ProviderRpcError ? error.message : 'Something went wrong. Close this window and try again.'
+}
+
+export function ApprovalPage({ client, id, close }: { client: RpcClient; id: string; close: () => void }) {
+  const [load, setLoad] = useState<Load>({ state: 'loading' })
+  const [wallet, setWallet] = useState<WalletStatus | null>(null)
+  const [password, setPassword] = useState('')
+  const [unlockError, setUnlockError] = useState<string | null>(null)
+  const [remember, setRemember] = useState(false)
+  const [busy, setBusy] = useState(false)
+
+  useEffect(() => {
+    void (async () => {
+      try {
+        const view = id ? await client.call('approvals_get', { id }) : null
+        setLoad(view ? { state: 'ready', view } : { state: 'gone' })
+        setWallet(await client.call('wallet_status'))
+      } catch (error) {
+        setLoad({ state: 'error', message: messageOf(error) })
+      }
+    })()
+  }, [client, id])
+
+  if (load.state === 'loading') return <main class="approval"><p class="muted">Loading…</p></main>
+  if (load.state === 'gone' || load.state === 'error') {
+    return (
+      <main class="approval">
+        <p data-testid="approval-gone">{load.state === 'gone' ? 'This request was already answered.' : load.message}</p>
+        <button type="button" onClick={close}>Close</button>
+      </main>
+    )
+  }
+
+  const view = load.view
+  const uninitialized = wallet !== null && !wallet.initialized
+  const locked = !uninitialized && (wallet?.locked ?? false)
+  const active = wallet?.accounts.find((a) => a.id === wallet.activeAccountId)
+  const account = view.accountAddress ?? active?.address ?? null
+
+  async function unlock(event: Event) {
+    event.preventDefault()
+    setBusy(true)
+    setUnlockError(null)
+    try {
+      setWallet(await client.call('wallet_unlock', { password }))
+      setPassword('')
+    } catch (error) {
+      setUnlockError(messageOf(error))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  async function answer(decision: 'approve' | 'reject') {
+    setBusy(true)
+    try {
+      await client.call('approvals_resolve', remember && decision === 'approve' ? { id, decision, remember: 'sendWithoutConfirm' } : { id, decision })
+    } catch {
+      // Already answered elsewhere, or the request could not be carried out: the site is told.
+    }
+    close()
+  }
+
+  return (
+    <main class="approval" data-testid="approval" data-kind={view.kind}>
+      <header class="approval-header">
+        <img src="/icons/icon-48.png" alt="" width={28} height={28} />
+        <span>Parley</span>
+      </header>
+      <h1>
+        <span class="origin" data-testid="approval-origin">{view.origin}</span>
+        <span class="headline">{headlineOf(view)}</span>
+      </h1>
+      <dl class="facts">
+        <dt>Account</dt>
+        <dd data-testid="approval-account">{account ?? 'Unlock Parley to choose'}</dd>
+        {view.send && (
+          <>
+            <dt>To</dt>
+            <dd data-testid="approval-peer">{view.send.peerAddress}</dd>
+            <dt>Message</dt>
+            <dd class="preview" data-testid="approval-preview">{view.send.preview}</dd>
+          </>
+        )}
+      </dl>
+      {view.scopes && view.scopes.length > 0 && (
+        <section>
+          <h2>It will be able to</h2>
+          <ul class="scopes" data-testid="approval-scopes">
+            {scopeLines(view.scopes).map((line) => <li key={line}>{line}</li>)}
+          </ul>
+          <p class="muted">You can revoke this any time in Parley’s settings.</p>
+        </section>
+      )}
+      {view.kind === 'send' && (
+        <label class="remember">
+          <input type="checkbox" checked={remember} onChange={(e) => setRemember((e.target as HTMLInputElement).checked)} />
+          Don’t ask again for this site
+        </label>
+      )}
+      {uninitialized && (
+        <p class="error" role="alert" data-testid="approval-no-wallet">
+          Parley has no wallet yet. Set it up from the toolbar button, then try again from the site.
+        </p>
+      )}
+      {locked && (
+        <form class="unlock" onSubmit={unlock}>
+          <label for="password">Parley is locked. Enter your password to continue.</label>
+          <input id="password" type="password" autocomplete="current-password" value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />
+          {unlockError && <p class="error" role="alert">{unlockError}</p>}
+          <button type="submit" disabled={busy || password.length === 0}>Unlock</button>
+        </form>
+      )}
+      <footer class="actions">
+        <button type="button" class="reject" disabled={busy} onClick={() => void answer('reject')}>Reject</button>
+        <button type="button" class="approve" disabled={busy || locked || uninitialized} onClick={() => void answer('approve')}>Approve</button>
+      </footer>
+    </main>
+  )
+}

@@ -1,0 +1,187 @@
+// Pending dapp requests that wait for the user, each shown in its own approval window
+// (src/approval/index.html?id=…), one window at a time in arrival order. Every pending request
+// is kept in storage.session with what approving it does, so a worker restart loses none:
+// the restarted worker finds the records, re-opens a window if none is showing, and when the
+// user answers, performs the approved action even though the original caller is gone.
+// Closing a window counts as "Reject".
+import { providerErrors } from '../../extension/dapp-visible.ts'
+import type { ApprovalView } from '../../extension/views.ts'
+import type { StorageArea } from '../services.ts'
+
+const KEY_PREFIX = 'dapp/approval/'
+export const APPROVAL_PAGE = 'src/approval/index.html'
+export const APPROVAL_WINDOW_SIZE = { width: 400, height: 600 }
+/** At most this many requests of one site wait at a time; more get -32005. */
+export const MAX_PENDING_PER_ORIGIN = 3
+
+export interface Decision {
+  approved: boolean
+  /** For send approvals: e.g. 'sendWithoutConfirm' ("don't ask again for this site"). */
+  remember?: string
+}
+
+/** A pending request: the view the window renders plus what approving it does (JSON). */
+export interface ApprovalRecord<A = unknown> {
+  view: ApprovalView
+  action: A
+  windowId?: number
+  /** Arrival order (times can tie). */
+  seq: number
+}
+
+export interface ApprovalsOptions<A> {
+  session: StorageArea
+  openWindow(path: string, size: { width: number; height: number }): Promise<number>
+  onWindowClosed(listener: (windowId: number) => void): () => void
+  /** Carries out an approved action; its result goes to the waiting caller, if one still waits. */
+  perform(record: ApprovalRecord<A>, decision: Decision): Promise<unknown>
+  now?: () => number
+  newId?: () => string
+}
+
+interface Waiter {
+  resolve(value: unknown): void
+  reject(error: unknown): void
+}
+
+export class Approvals<A = unknown> {
+  readonly #options: ApprovalsOptions<A>
+  readonly #now: () => number
+  readonly #newId: () => string
+  readonly #waiters = new Map<string, Waiter>()
+  /** The id whose window is showing (or being opened). */
+  #showing: string | null = null
+  #showChain: Promise<void> = Promise.resolve()
+  #lastSeq = 0
+  #admitChain: Promise<unknown> = Promise.resolve()
+  #ready: Promise<void>
+
+  constructor(options: ApprovalsOptions<A>) {
+    this.#options = options
+    this.#now = options.now ?? Date.now
+    this.#newId = options.newId ?? (() => crypto.randomUUID())
+    options.onWindowClosed((windowId) => void this.#onWindowClosed(windowId))
+    this.#ready = this.#restore()
+  }
+
+  /** Resolves once records of an earlier worker instance are loaded and shown. */
+  get ready(): Promise<void> {
+    return this.#ready
+  }
+
+  /**
+   * Queues a request and resolves with what `perform` returned once the user approves;
+   * rejects with 4001 when the user rejects or closes the window.
+   */
+  async request(view: Omit<ApprovalView, 'id' | 'createdAt'>, action: A): Promise<unknown> {
+    await this.#ready
+    // Admission is serialised, so a burst of requests cannot slip past the per-site cap.
+    const admitted = this.#admitChain.then(() => this.#admit(view, action))
+    this.#admitChain = admitted.catch(() => undefined)
+    const answer = await admitted
+    void this.#showNext()
+    return answer.promise
+  }
+
+  async #admit(view: Omit<ApprovalView, 'id' | 'createdAt'>, action: A): Promise<{ promise: Promise<unknown> }> {
+    const pending = await this.#all()
+    if (pending.filter((r) => r.view.origin === view.origin).length >= MAX_PENDING_PER_ORIGIN) throw providerErrors.tooManyApprovals()
+    const id = this.#newId()
+    const seq = pending.reduce((max, r) => Math.max(max, r.seq ?? 0), this.#lastSeq) + 1
+    this.#lastSeq = seq
+    const record: ApprovalRecord<A> = { view: { ...view, id, createdAt: this.#now() }, action, seq }
+    const promise = new Promise<unknown>((resolve, reject) => this.#waiters.set(id, { resolve, reject }))
+    await this.#options.session.set({ [KEY_PREFIX + id]: record })
+    return { promise }
+  }
+
+  async get(id: string): Promise<ApprovalView | null> {
+    await this.#ready
+    return (await this.#read(id))?.view ?? null
+  }
+
+  async pending(): Promise<ApprovalView[]> {
+    await this.#ready
+    return (await this.#all()).map((r) => r.view)
+  }
+
+  /** The user's answer from the approval window. Unknown ids (already answered) are a -32602. */
+  async resolve(id: string, decision: Decision): Promise<void> {
+    await this.#ready
+    const record = await this.#read(id)
+    if (!record) throw providerErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
+    await this.#options.session.remove(KEY_PREFIX + id)
+    const waiter = this.#waiters.get(id)
+    this.#waiters.delete(id)
+    if (this.#showing === id) this.#showing = null
+    if (decision.approved) {
+      try {
+        const result = await this.#options.perform(record, decision)
+        waiter?.resolve(result)
+      } catch (error) {
+        waiter?.reject(error)
+      }
+    } else {
+      waiter?.reject(providerErrors.userRejectedRequest())
+    }
+    void this.#showNext()
+  }
+
+  /** Rejects every pending request of a site (its permissions were revoked). */
+  async rejectOrigin(origin: string): Promise<void> {
+    for (const record of await this.#all()) {
+      if (record.view.origin === origin) await this.resolve(record.view.id, { approved: false })
+    }
+  }
+
+  async #onWindowClosed(windowId: number): Promise<void> {
+    await this.#ready
+    const record = (await this.#all()).find((r) => r.windowId === windowId)
+    if (record) await this.resolve(record.view.id, { approved: false })
+  }
+
+  async #restore(): Promise<void> {
+    const records = await this.#all()
+    // A window an earlier worker opened may still be showing; its close event still reaches us.
+    const open = records.find((r) => r.windowId !== undefined)
+    if (open) this.#showing = open.view.id
+    else void this.#showNext(true)
+  }
+
+  /** Serialised: two requests arriving together must not both open a window. */
+  #showNext(restoring = false): Promise<void> {
+    const run = this.#showChain.then(() => this.#showNextNow(restoring))
+    this.#showChain = run.catch(() => undefined)
+    return run
+  }
+
+  async #showNextNow(restoring: boolean): Promise<void> {
+    if (!restoring) await this.#ready
+    if (this.#showing !== null) return
+    const next = (await this.#all()).find((r) => r.windowId === undefined)
+    if (!next) return
+    this.#showing = next.view.id
+    try {
+      const windowId = await this.#options.openWindow(`${APPROVAL_PAGE}?id=${encodeURIComponent(next.view.id)}`, APPROVAL_WINDOW_SIZE)
+      const still = await this.#read(next.view.id)
+      if (still) await this.#options.session.set({ [KEY_PREFIX + next.view.id]: { ...still, windowId } })
+    } catch {
+      // No window could be opened: the request cannot be shown, so it counts as rejected.
+      if (this.#showing === next.view.id) this.#showing = null
+      await this.resolve(next.view.id, { approved: false })
+    }
+  }
+
+  async #read(id: string): Promise<ApprovalRecord<A> | null> {
+    const items = await this.#options.session.get(KEY_PREFIX + id)
+    return (items[KEY_PREFIX + id] as ApprovalRecord<A> | undefined) ?? null
+  }
+
+  async #all(): Promise<ApprovalRecord<A>[]> {
+    const items = await this.#options.session.get(null)
+    return Object.entries(items)
+      .filter(([key]) => key.startsWith(KEY_PREFIX))
+      .map(([, value]) => value as ApprovalRecord<A>)
+      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || a.view.createdAt - b.view.createdAt)
+  }
+}

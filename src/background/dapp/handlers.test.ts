@@ -1,0 +1,278 @@
+// The xmtp_* methods and the site/approval methods through the real dispatcher and RPC table,
+// over a fake BackgroundContext (in-memory storage, scripted account data, hand-closed windows).
+import { describe, expect, it } from 'vitest'
+import { makeRuntimeRpcMessage, METHODS, type RpcResponse } from '../../extension/messages.ts'
+import { createDispatcher, type Caller } from '../dispatcher.ts'
+import { createHandlers } from '../handlers.ts'
+import { createDappHandlers, createSiteHandlers } from './handlers.ts'
+import { attachDappEventsPort } from './index.ts'
+import { ALICE, approvalIdOf, BOB, CAROL, conversation, FakeContext, FakePort, message, STRANGER } from './test-support/fake-context.ts'
+
+const SITE_A = 'http://127.0.0.1:4001'
+const SITE_B = 'http://127.0.0.2:4001'
+const dappA: Caller = { kind: 'dapp', origin: SITE_A, frame: { tabId: 1, frameId: 0 } }
+const dappB: Caller = { kind: 'dapp', origin: SITE_B, frame: { tabId: 2, frameId: 0 } }
+const popup: Caller = { kind: 'extension' }
+
+function setup(ctx = new FakeContext(), rateLimit?: { capacity: number; refillPerSecond: number }) {
+  const options = rateLimit ? { rateLimit } : {}
+  const dispatch = createDispatcher(METHODS, {
+    ...createHandlers({ version: '1', startedAt: 0 }),
+    ...createDappHandlers(ctx, options),
+    ...createSiteHandlers(ctx, options),
+  })
+  const call = (caller: Caller, method: string, params?: unknown): Promise<RpcResponse> =>
+    dispatch(makeRuntimeRpcMessage(params === undefined ? { method } : { method, params }), caller)
+  const result = async (caller: Caller, method: string, params?: unknown) => {
+    const response = await call(caller, method, params)
+    if (!response.ok) throw new Error(`${method}: ${response.error.code} ${response.error.message}`)
+    return response.result as any
+  }
+  /** Waits for the next approval window and answers it from the "popup". */
+  const answer = async (decision: 'approve' | 'reject', remember?: string) => {
+    const id = await waitFor(() => (ctx.opened.length > answered ? approvalIdOf(ctx.opened[answered]) : null))
+    answered++
+    const view = await result(popup, 'approvals_get', { id })
+    await result(popup, 'approvals_resolve', remember ? { id, decision, remember } : { id, decision })
+    return view
+  }
+  let answered = 0
+  const connect = async (caller: Caller) => {
+    const pending = result(caller, 'xmtp_requestAccounts')
+    await answer('approve')
+    return pending
+  }
+  return { ctx, call, result, answer, connect }
+}
+
+async function waitFor<T>(probe: () => T | null, tries = 200): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const value = probe()
+    if (value !== null) return value
+    await new Promise((r) => setTimeout(r, 2))
+  }
+  throw new Error('timed out waiting')
+}
+
+describe('connecting', () => {
+  it('asks in an approval window naming origin, account and scopes; approve → accounts', async () => {
+    const { ctx, result, answer } = setup()
+    expect(await result(dappA, 'xmtp_accounts')).toEqual([])
+    const pending = result(dappA, 'xmtp_requestAccounts')
+    const view = await answer('approve')
+    expect(view).toMatchObject({ origin: SITE_A, accountAddress: ALICE, kind: 'connect', scopes: ['read', 'send', 'stream'] })
+    expect(await pending).toEqual([ALICE])
+    expect(ctx.opened[0]).toMatch(/^src\/approval\/index\.html\?id=/)
+    expect(await result(dappA, 'xmtp_accounts')).toEqual([ALICE])
+    const permissions = await result(dappA, 'xmtp_getPermissions')
+    expect(permissions.map((p: any) => p.parentCapability)).toEqual(['read', 'send', 'stream'])
+    expect(permissions[0]).toEqual({ invoker: SITE_A, parentCapability: 'read', caveats: [{ type: 'restrictReturnedAccounts', value: [ALICE] }], date: ctx.clock })
+    // Connected already: no second window.
+    expect(await result(dappA, 'xmtp_requestAccounts')).toEqual([ALICE])
+    expect(ctx.opened).toHaveLength(1)
+    expect(await result(dappB, 'xmtp_accounts')).toEqual([])
+  })
+
+  it('answers 4001 when the user rejects or closes the window, and grants nothing', async () => {
+    const { ctx, call, answer } = setup()
+    const rejected = call(dappA, 'xmtp_requestAccounts')
+    await answer('reject')
+    expect(await rejected).toMatchObject({ ok: false, error: { code: 4001 } })
+    const closed = call(dappA, 'xmtp_requestAccounts')
+    const windowId = await waitFor(() => (ctx.opened.length === 2 ? [...ctx.openWindows.keys()].at(-1)! : null))
+    ctx.closeWindow(windowId)
+    expect(await closed).toMatchObject({ ok: false, error: { code: 4001 } })
+    expect(await call(dappA, 'xmtp_accounts')).toEqual({ ok: true, result: [] })
+  })
+
+  it('shows one window at a time, in order, and caps waiting requests per site', async () => {
+    const { ctx, call, answer } = setup()
+    const first = call(dappA, 'xmtp_requestAccounts')
+    const second = call(dappB, 'xmtp_requestAccounts')
+    await waitFor(() => (ctx.opened.length === 1 ? true : null))
+    await new Promise((r) => setTimeout(r, 20))
+    expect(ctx.opened).toHaveLength(1)
+    expect((await answer('reject')).origin).toBe(SITE_A)
+    expect((await answer('approve')).origin).toBe(SITE_B)
+    expect(await first).toMatchObject({ ok: false, error: { code: 4001 } })
+    expect(await second).toEqual({ ok: true, result: [ALICE] })
+    const flood = [1, 2, 3, 4].map(() => call(dappA, 'xmtp_requestAccounts'))
+    expect(await flood[3]).toMatchObject({ ok: false, error: { code: -32005 } })
+  })
+
+  it('while locked: xmtp_accounts is [], session methods are 4900, connect offers to unlock', async () => {
+    const { ctx, call, result, answer } = setup()
+    await ctx.setLocked(true)
+    expect(await result(dappA, 'xmtp_accounts')).toEqual([])
+    expect(await call(dappA, 'xmtp_listConversations')).toMatchObject({ ok: false, error: { code: 4900 } })
+    const pending = result(dappA, 'xmtp_requestAccounts')
+    const id = await waitFor(() => (ctx.opened.length === 1 ? approvalIdOf(ctx.opened[0]) : null))
+    expect(await result(popup, 'approvals_get', { id })).toMatchObject({ kind: 'connect', accountAddress: null })
+    await ctx.setLocked(false) // the window's unlock form
+    await result(popup, 'approvals_resolve', { id, decision: 'approve' })
+    expect(await pending).toEqual([ALICE])
+    void answer
+  })
+})
+
+describe('reading', () => {
+  it('lists only conversations whose conversationId the site created; readAll lists all', async () => {
+    const { ctx, result, call, connect, answer } = setup()
+    const data = ctx.dataOf(ALICE)
+    data.conversations.set('/xmtp/0/other/proto', conversation('/xmtp/0/other/proto', CAROL, 'elsewhere/1'))
+    data.conversations.set('/xmtp/0/plain/proto', conversation('/xmtp/0/plain/proto', CAROL))
+    await connect(dappA)
+    expect(await result(dappA, 'xmtp_listConversations')).toEqual([])
+    const mine = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'site-a/1', metadata: { k: 'v' } } })
+    expect(mine).toEqual({ topic: mine.topic, peerAddress: BOB, version: 'v2', createdAt: 1000, context: { conversationId: 'site-a/1', metadata: {} } })
+    expect(Object.keys(mine)).not.toContain('unreadCount')
+    expect((await result(dappA, 'xmtp_listConversations')).map((c: any) => c.topic)).toEqual([mine.topic])
+    expect(await result(dappA, 'xmtp_getMessages', { topic: mine.topic })).toMatchObject({ messages: [{ content: { text: 'hi' } }] })
+    expect(await call(dappA, 'xmtp_getMessages', { topic: '/xmtp/0/other/proto' })).toMatchObject({ ok: false, error: { code: 4100 } })
+    expect(await call(dappA, 'xmtp_getMessages', { topic: '/xmtp/0/nope/proto' })).toMatchObject({ ok: false, error: { code: 4100 } })
+
+    const asked = result(dappA, 'xmtp_requestPermissions', [{ readAll: {} }])
+    expect(await answer('approve')).toMatchObject({ kind: 'permissions', scopes: ['readAll'] })
+    expect((await asked).map((p: any) => p.parentCapability)).toEqual(['read', 'send', 'stream', 'readAll'])
+    expect((await result(dappA, 'xmtp_listConversations')).length).toBe(3)
+    await result(dappA, 'xmtp_revokePermissions', [{ readAll: {} }])
+    expect((await result(dappA, 'xmtp_listConversations')).length).toBe(1)
+  })
+
+  it('a second origin cannot read the first one’s conversations, nor claim their conversationId', async () => {
+    const { result, call, connect } = setup()
+    await connect(dappA)
+    await connect(dappB)
+    const mine = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'site-a/1' } })
+    expect(await result(dappB, 'xmtp_listConversations')).toEqual([])
+    expect(await call(dappB, 'xmtp_getMessages', { topic: mine.topic })).toMatchObject({ ok: false, error: { code: 4100 } })
+    expect(await call(dappB, 'xmtp_sendMessage', { topic: mine.topic, content: 'x' })).toMatchObject({ ok: false, error: { code: 4100 } })
+    expect(await call(dappB, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'site-a/1' } })).toMatchObject({
+      ok: false,
+      error: { code: 4100 },
+    })
+  })
+
+  it('refuses peers not on XMTP with -32602, and unconnected sites with 4100', async () => {
+    const { call, connect } = setup()
+    expect(await call(dappA, 'xmtp_canMessage', { peerAddress: BOB })).toMatchObject({ ok: false, error: { code: 4100 } })
+    await connect(dappA)
+    expect(await call(dappA, 'xmtp_canMessage', { peerAddress: BOB })).toEqual({ ok: true, result: true })
+    expect(await call(dappA, 'xmtp_canMessage', { peerAddress: STRANGER })).toEqual({ ok: true, result: false })
+    expect(await call(dappA, 'xmtp_newConversation', { peerAddress: STRANGER })).toMatchObject({ ok: false, error: { code: -32602 } })
+  })
+})
+
+describe('sending', () => {
+  it('confirms each send in a window showing peer and text; "don’t ask again" grants sendWithoutConfirm', async () => {
+    const { ctx, result, call, connect, answer } = setup()
+    await connect(dappA)
+    const conv = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'site-a/1' } })
+    const data = ctx.dataOf(ALICE)
+
+    const rejected = call(dappA, 'xmtp_sendMessage', { topic: conv.topic, content: 'no thanks' })
+    expect(await answer('reject')).toMatchObject({ kind: 'send', send: { peerAddress: BOB, preview: 'no thanks' }, accountAddress: ALICE })
+    expect(await rejected).toMatchObject({ ok: false, error: { code: 4001 } })
+    expect(data.sent).toEqual([])
+
+    const sent = result(dappA, 'xmtp_sendMessage', { topic: conv.topic, content: 'hello bob', contentType: 'xmtp.org/text:1.0' })
+    await answer('approve', 'sendWithoutConfirm')
+    expect(await sent).toMatchObject({ topic: conv.topic, content: { type: 'text', text: 'hello bob' } })
+    const opened = ctx.opened.length
+    await result(dappA, 'xmtp_sendMessage', { peerAddress: CAROL, content: { type: 'text', text: 'no window' } })
+    expect(ctx.opened).toHaveLength(opened)
+    expect(data.sent.map((s) => s.content)).toEqual([{ type: 'text', text: 'hello bob' }, { type: 'text', text: 'no window' }])
+  })
+
+  it('rejects malformed params with -32602 and never reads an origin from them', async () => {
+    const { call, connect } = setup()
+    await connect(dappA)
+    for (const [method, params] of [
+      ['xmtp_sendMessage', { content: 'x' }],
+      ['xmtp_sendMessage', { topic: '/xmtp/0/a/proto', peerAddress: BOB, content: 'x' }],
+      ['xmtp_sendMessage', { peerAddress: BOB, content: '' }],
+      ['xmtp_sendMessage', { peerAddress: BOB, content: 'x', contentType: 'xmtp.org/reaction:1.0' }],
+      ['xmtp_getMessages', { topic: 'not a topic' }],
+      ['xmtp_getMessages', { topic: '/xmtp/0/a/proto', limit: 0 }],
+      ['xmtp_newConversation', { peerAddress: '0x12' }],
+      ['xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 7 } }],
+      ['xmtp_requestPermissions', [{ sudo: {} }]],
+      ['xmtp_requestPermissions', []],
+      ['xmtp_accounts', { origin: SITE_B }],
+      ['xmtp_listConversations', { origin: SITE_B }],
+      ['xmtp_canMessage', { peerAddress: BOB, origin: SITE_B }],
+    ] as const) {
+      expect(await call(dappA, method, params), `${method} ${JSON.stringify(params)}`).toMatchObject({ ok: false, error: { code: -32602 } })
+    }
+  })
+})
+
+describe('revoking and rate limits', () => {
+  it('sites_revoke takes effect at once: 4100, accountsChanged [], subscription ended', async () => {
+    const { ctx, result, call, connect } = setup()
+    const port = new FakePort()
+    attachDappEventsPort(ctx, port, dappA)
+    await connect(dappA)
+    const conv = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'site-a/1' } })
+    const { subscriptionId } = await result(dappA, 'xmtp_subscribe')
+    const data = ctx.dataOf(ALICE)
+    expect(data.holds).toBe(1)
+    data.arrive(conv.topic, message(conv.topic, 'b'.repeat(64), BOB, 'reply'))
+    await waitFor(() => (port.received.some((e: any) => e.type === 'message') ? true : null))
+
+    expect((await result(popup, 'sites_list')).sites).toMatchObject([{ origin: SITE_A, accountAddress: ALICE, scopes: ['read', 'send', 'stream'] }])
+    expect(await result(popup, 'sites_revoke', { origin: SITE_A })).toEqual({ sites: [] })
+    expect(await call(dappA, 'xmtp_listConversations')).toMatchObject({ ok: false, error: { code: 4100 } })
+    await waitFor(() => (port.received.some((e: any) => e.type === 'subscriptionEnded') ? true : null))
+    data.arrive(conv.topic, message(conv.topic, 'c'.repeat(64), BOB, 'after revoke'))
+    await new Promise((r) => setTimeout(r, 20))
+    expect(port.received.filter((e: any) => e.type === 'message').map((e: any) => e.message.content.text)).toEqual(['reply'])
+    expect(port.received.filter((e: any) => e.type === 'accountsChanged').map((e: any) => e.accounts)).toEqual([[], [ALICE], []])
+    expect(port.received).toContainEqual({ type: 'subscriptionEnded', subscriptionId })
+    expect(data.holds).toBe(0)
+  })
+
+  it('answers -32005 past the per-origin burst, other origins unaffected', async () => {
+    const { call } = setup(new FakeContext(), { capacity: 3, refillPerSecond: 0.001 })
+    for (let i = 0; i < 3; i++) expect(await call(dappA, 'xmtp_accounts')).toMatchObject({ ok: true })
+    expect(await call(dappA, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: -32005 } })
+    expect(await call(dappB, 'xmtp_accounts')).toMatchObject({ ok: true })
+  })
+
+  it('refuses dapp methods to callers without a web origin', async () => {
+    const { call } = setup()
+    expect(await call(popup, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })
+  })
+})
+
+describe('worker restart', () => {
+  it('keeps pending approvals in storage.session; a new worker re-opens and performs them', async () => {
+    const first = setup()
+    void first.call(dappA, 'xmtp_requestAccounts')
+    await waitFor(() => (first.ctx.opened.length === 1 ? true : null))
+    // The worker dies before the window opened... and the user closed nothing.
+    const restarted = new FakeContext(first.ctx.local, first.ctx.session)
+    const second = setup(restarted)
+    // Its window survived: the new worker does not open another one.
+    await new Promise((r) => setTimeout(r, 20))
+    expect(restarted.opened).toEqual([])
+    const id = approvalIdOf(first.ctx.opened[0])
+    expect(await second.result(popup, 'approvals_get', { id })).toMatchObject({ origin: SITE_A, kind: 'connect' })
+    await second.result(popup, 'approvals_resolve', { id, decision: 'approve' })
+    expect(await second.result(dappA, 'xmtp_accounts')).toEqual([ALICE])
+  })
+
+  it('re-opens a request whose window had not opened yet', async () => {
+    const ctx = new FakeContext()
+    await ctx.session.set({
+      'dapp/approval/abc': {
+        view: { id: 'abc', origin: SITE_B, accountAddress: ALICE, kind: 'connect', scopes: ['read'], createdAt: 1 },
+        action: { type: 'connect', scopes: ['read'] },
+      },
+    })
+    const { result, answer } = setup(ctx)
+    await result(dappA, 'xmtp_accounts') // any call starts the dapp services
+    expect(await answer('approve')).toMatchObject({ id: 'abc', origin: SITE_B })
+    expect(await result(dappB, 'xmtp_accounts')).toEqual([ALICE])
+  })
+})

@@ -1,0 +1,178 @@
+// The handlers of the xmtp_* methods (createDappHandlers) and of the popup's site and
+// approval methods (createSiteHandlers). The caller's origin always comes from the browser
+// (dispatcher.ts classifySender); every dapp call first passes the per-origin rate limit.
+// Results are plain views: nothing here ever returns a key, a Client or a class instance.
+import { providerErrors } from '../../extension/dapp-visible.ts'
+import { CONNECT_SCOPES, type DAPP_METHODS } from '../../extension/methods/dapp.ts'
+import type { SITE_METHODS } from '../../extension/methods/sites.ts'
+import type { ConversationView, MessagePage, MessageView, SiteScope } from '../../extension/views.ts'
+import { frameKeyOf, type Caller, type HandlerTable } from '../dispatcher.ts'
+import type { BackgroundContext } from '../services.ts'
+import { canSeeConversation, hasScope, previewOf, toDappConversation } from './access.ts'
+import { permissionsOf } from './permissions.ts'
+import { dappServicesFor, sendTo, type DappServiceOptions, type DappServices } from './service.ts'
+
+export type DappHandlers = Pick<HandlerTable, keyof typeof DAPP_METHODS>
+export type SiteHandlers = Pick<HandlerTable, keyof typeof SITE_METHODS>
+
+function originOf(caller: Caller): string {
+  // Parley's own pages have no business here; a dapp method needs a web origin.
+  if (caller.kind !== 'dapp') throw providerErrors.unauthorized()
+  return caller.origin
+}
+
+export function createDappHandlers(ctx: BackgroundContext, options: DappServiceOptions = {}): DappHandlers {
+  const s = dappServicesFor(ctx, options)
+
+  /** Rate limit, then the session and a grant holding every scope asked for. */
+  async function authorise(caller: Caller, ...scopes: SiteScope[]) {
+    const origin = originOf(caller)
+    s.limiter.take(origin)
+    const { session, grant } = await s.requireSession(origin)
+    if (!grant) throw providerErrors.notConnected()
+    for (const scope of scopes) if (!hasScope(grant, scope)) throw providerErrors.missingScope(scope)
+    return { origin, session, grant }
+  }
+
+  /** A conversation the site may use, or 4100 (also when it does not exist: no probing). */
+  async function visibleConversation(a: Awaited<ReturnType<typeof authorise>>, topic: string): Promise<ConversationView> {
+    const conversation = await a.session.data.getConversation(topic)
+    if (!conversation || !canSeeConversation(a.grant, conversation)) throw providerErrors.conversationNotAllowed()
+    return conversation
+  }
+
+  return {
+    async xmtp_requestAccounts(_params, caller) {
+      const origin = originOf(caller)
+      s.limiter.take(origin)
+      const address = await s.activeAddress()
+      if (address !== null && (await s.permissions.get(origin, address))) return [address]
+      // Locked (or no vault yet): the approval window offers to unlock first.
+      return (await s.approvals.request({ origin, accountAddress: address, kind: 'connect', scopes: [...CONNECT_SCOPES] }, {
+        type: 'connect',
+        scopes: [...CONNECT_SCOPES],
+      })) as string[]
+    },
+
+    async xmtp_accounts(_params, caller) {
+      const origin = originOf(caller)
+      s.limiter.take(origin)
+      return s.accountsFor(origin)
+    },
+
+    async xmtp_requestPermissions({ scopes }, caller) {
+      const origin = originOf(caller)
+      s.limiter.take(origin)
+      const address = await s.activeAddress()
+      if (address === null) throw providerErrors.locked()
+      const grant = await s.permissions.get(origin, address)
+      const missing = scopes.filter((scope) => !hasScope(grant, scope))
+      if (missing.length === 0) return permissionsOf(origin, grant)
+      return (await s.approvals.request(
+        { origin, accountAddress: address, kind: 'permissions', scopes: missing },
+        { type: 'permissions', accountAddress: address, scopes: missing },
+      )) as ReturnType<typeof permissionsOf>
+    },
+
+    async xmtp_getPermissions(_params, caller) {
+      const origin = originOf(caller)
+      s.limiter.take(origin)
+      const address = await s.activeAddress()
+      return address === null ? [] : permissionsOf(origin, await s.permissions.get(origin, address))
+    },
+
+    async xmtp_revokePermissions({ scopes }, caller) {
+      const origin = originOf(caller)
+      s.limiter.take(origin)
+      const address = await s.activeAddress()
+      if (address === null) throw providerErrors.locked()
+      await s.permissions.revoke(origin, address, scopes)
+      return null
+    },
+
+    async xmtp_canMessage({ peerAddress }, caller) {
+      const a = await authorise(caller)
+      return a.session.data.canMessage(peerAddress)
+    },
+
+    async xmtp_listConversations(_params, caller) {
+      const a = await authorise(caller, 'read')
+      const all = await a.session.data.listConversations('all')
+      return all.filter((c) => canSeeConversation(a.grant, c)).map(toDappConversation)
+    },
+
+    async xmtp_newConversation({ peerAddress, context }, caller) {
+      const a = await authorise(caller, 'send')
+      if (!(await a.session.data.canMessage(peerAddress))) throw providerErrors.peerNotOnXmtp()
+      // Claim first: a conversationId of another site is refused before anything is published.
+      if (context) await s.permissions.claimConversation(a.origin, a.session.account.address, context.conversationId)
+      const conversation = await a.session.data.newConversation(
+        peerAddress,
+        context ? { conversationId: context.conversationId, metadata: context.metadata ?? {} } : undefined,
+      )
+      return toDappConversation(conversation)
+    },
+
+    async xmtp_getMessages({ topic, limit, before }, caller): Promise<MessagePage> {
+      const a = await authorise(caller, 'read')
+      await visibleConversation(a, topic)
+      return a.session.data.listMessages(topic, before === undefined ? { limit } : { limit, before })
+    },
+
+    async xmtp_sendMessage(params, caller): Promise<MessageView> {
+      const a = await authorise(caller, 'send')
+      const { content, ...target } = params
+      let peerAddress: string
+      if ('topic' in target) {
+        peerAddress = (await visibleConversation(a, target.topic)).peerAddress
+      } else {
+        if (!(await a.session.data.canMessage(target.peerAddress))) throw providerErrors.peerNotOnXmtp()
+        peerAddress = target.peerAddress
+      }
+      if (hasScope(a.grant, 'sendWithoutConfirm')) return sendTo(a.session, target, content)
+      const accountAddress = a.session.account.address
+      return (await s.approvals.request(
+        { origin: a.origin, accountAddress, kind: 'send', send: { peerAddress, preview: previewOf(content) } },
+        { type: 'send', accountAddress, target, content },
+      )) as MessageView
+    },
+
+    async xmtp_subscribe({ topics }, caller) {
+      const a = await authorise(caller, 'stream', 'read')
+      const frameKey = caller.kind === 'dapp' ? frameKeyOf(caller.frame) : undefined
+      return { subscriptionId: await s.hub.subscribe(a.origin, frameKey, topics) }
+    },
+
+    async xmtp_unsubscribe({ subscriptionId }, caller) {
+      const origin = originOf(caller)
+      s.limiter.take(origin)
+      const frameKey = caller.kind === 'dapp' ? frameKeyOf(caller.frame) : undefined
+      return s.hub.unsubscribe(origin, frameKey, subscriptionId)
+    },
+  }
+}
+
+export function createSiteHandlers(ctx: BackgroundContext, options: DappServiceOptions = {}): SiteHandlers {
+  const s: DappServices = dappServicesFor(ctx, options)
+  return {
+    async sites_list() {
+      return { sites: await s.permissions.list() }
+    },
+    async sites_revoke({ origin }) {
+      await s.permissions.revokeSite(origin)
+      await s.approvals.rejectOrigin(origin)
+      await s.hub.refresh(origin)
+      return { sites: await s.permissions.list() }
+    },
+    async approvals_get({ id }) {
+      return s.approvals.get(id)
+    },
+    async approvals_resolve({ id, decision, remember }) {
+      if (remember !== undefined && remember !== 'sendWithoutConfirm') {
+        throw providerErrors.invalidParams('approvals_resolve', 'remember must be "sendWithoutConfirm"')
+      }
+      await s.approvals.resolve(id, remember === undefined ? { approved: decision === 'approve' } : { approved: decision === 'approve', remember })
+      return { ok: true }
+    },
+  }
+}

@@ -1,0 +1,174 @@
+// Per-origin, per-account site permissions in storage.local: which scopes a site holds for
+// which account, when each was granted, and the conversationIds the site created (what `read`
+// covers by default). One storage key per origin (`dapp/site/<origin>`), so a change to one
+// site never rewrites the others. Writes are serialised, so two quick grants cannot lose one.
+import { providerErrors } from '../../extension/dapp-visible.ts'
+import type { DappPermission, SiteScope, SiteView } from '../../extension/views.ts'
+import type { StorageArea } from '../services.ts'
+
+const KEY_PREFIX = 'dapp/site/'
+/** A site may record at most this many conversationIds per account. */
+export const MAX_CONVERSATION_IDS = 1000
+
+export interface SiteGrant {
+  /** The account address as the wallet reports it (EIP-55). */
+  accountAddress: string
+  scopes: SiteScope[]
+  /** scope → when it was granted (ms). */
+  grantedAt: Partial<Record<SiteScope, number>>
+  connectedAt: number
+  conversationIds: string[]
+}
+
+interface SiteRecord {
+  origin: string
+  /** Keyed by lowercased address. */
+  accounts: Record<string, SiteGrant>
+}
+
+const keyOf = (origin: string) => KEY_PREFIX + origin
+const accountKey = (address: string) => address.toLowerCase()
+
+function isSiteRecord(value: unknown): value is SiteRecord {
+  return typeof value === 'object' && value !== null && typeof (value as SiteRecord).origin === 'string' &&
+    typeof (value as SiteRecord).accounts === 'object' && (value as SiteRecord).accounts !== null
+}
+
+export class SitePermissions {
+  readonly #storage: StorageArea
+  readonly #now: () => number
+  readonly #listeners = new Set<(origin: string) => void>()
+  #queue: Promise<unknown> = Promise.resolve()
+
+  constructor(storage: StorageArea, now: () => number = Date.now) {
+    this.#storage = storage
+    this.#now = now
+  }
+
+  /** Called with the origin after every change (grant, revoke, new conversationId). */
+  onChange(listener: (origin: string) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  async get(origin: string, accountAddress: string): Promise<SiteGrant | null> {
+    const record = await this.#read(origin)
+    return record?.accounts[accountKey(accountAddress)] ?? null
+  }
+
+  /** Adds scopes (keeping those held); connects the site to the account if it was not. */
+  grant(origin: string, accountAddress: string, scopes: readonly SiteScope[]): Promise<SiteGrant> {
+    return this.#update(origin, (record) => {
+      const now = this.#now()
+      const key = accountKey(accountAddress)
+      const grant = record.accounts[key] ?? { accountAddress, scopes: [], grantedAt: {}, connectedAt: now, conversationIds: [] }
+      for (const scope of scopes) {
+        if (!grant.scopes.includes(scope)) grant.scopes.push(scope)
+        grant.grantedAt[scope] = grant.grantedAt[scope] ?? now
+      }
+      record.accounts[key] = grant
+      return grant
+    })
+  }
+
+  /** Drops scopes; a site left with none is disconnected from that account (its records go too). */
+  revoke(origin: string, accountAddress: string, scopes: readonly SiteScope[]): Promise<SiteGrant | null> {
+    return this.#update(origin, (record) => {
+      const key = accountKey(accountAddress)
+      const grant = record.accounts[key]
+      if (!grant) return null
+      grant.scopes = grant.scopes.filter((scope) => !scopes.includes(scope))
+      for (const scope of scopes) delete grant.grantedAt[scope]
+      if (grant.scopes.length === 0) {
+        delete record.accounts[key]
+        return null
+      }
+      return grant
+    })
+  }
+
+  /** Forgets the site for every account (Settings → Connected sites → Revoke). */
+  async revokeSite(origin: string): Promise<void> {
+    await this.#serialised(async () => {
+      await this.#storage.remove(keyOf(origin))
+    })
+    this.#emit(origin)
+  }
+
+  /**
+   * Records that the site created a conversation with this conversationId. Another origin that
+   * recorded the same id for this account keeps it: the second site gets 4100, so one site can
+   * never read another's conversations by reusing its id.
+   */
+  async claimConversation(origin: string, accountAddress: string, conversationId: string): Promise<void> {
+    const others = await this.#all()
+    for (const record of others) {
+      if (record.origin === origin) continue
+      if (record.accounts[accountKey(accountAddress)]?.conversationIds.includes(conversationId)) throw providerErrors.conversationClaimed()
+    }
+    await this.#update(origin, (record) => {
+      const grant = record.accounts[accountKey(accountAddress)]
+      if (!grant) throw providerErrors.notConnected()
+      if (grant.conversationIds.includes(conversationId)) return
+      if (grant.conversationIds.length >= MAX_CONVERSATION_IDS) grant.conversationIds.shift()
+      grant.conversationIds.push(conversationId)
+    })
+  }
+
+  /** Every connected site and account, newest connection first. */
+  async list(): Promise<SiteView[]> {
+    const sites: SiteView[] = []
+    for (const record of await this.#all()) {
+      for (const grant of Object.values(record.accounts)) {
+        sites.push({ origin: record.origin, accountAddress: grant.accountAddress, scopes: [...grant.scopes], connectedAt: grant.connectedAt })
+      }
+    }
+    return sites.sort((a, b) => b.connectedAt - a.connectedAt || a.origin.localeCompare(b.origin))
+  }
+
+  async #all(): Promise<SiteRecord[]> {
+    const items = await this.#storage.get(null)
+    return Object.entries(items)
+      .filter(([key, value]) => key.startsWith(KEY_PREFIX) && isSiteRecord(value))
+      .map(([, value]) => value as SiteRecord)
+  }
+
+  async #read(origin: string): Promise<SiteRecord | null> {
+    const items = await this.#storage.get(keyOf(origin))
+    const value = items[keyOf(origin)]
+    return isSiteRecord(value) ? value : null
+  }
+
+  async #update<T>(origin: string, change: (record: SiteRecord) => T): Promise<T> {
+    const result = await this.#serialised(async () => {
+      const record = (await this.#read(origin)) ?? { origin, accounts: {} }
+      const out = change(record)
+      if (Object.keys(record.accounts).length === 0) await this.#storage.remove(keyOf(origin))
+      else await this.#storage.set({ [keyOf(origin)]: record })
+      return out
+    })
+    this.#emit(origin)
+    return result
+  }
+
+  #serialised<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task)
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
+
+  #emit(origin: string): void {
+    for (const listener of [...this.#listeners]) listener(origin)
+  }
+}
+
+/** EIP-2255 view of a grant. */
+export function permissionsOf(origin: string, grant: SiteGrant | null): DappPermission[] {
+  if (!grant) return []
+  return grant.scopes.map((scope) => ({
+    invoker: origin,
+    parentCapability: scope,
+    caveats: [{ type: 'restrictReturnedAccounts', value: [grant.accountAddress] }],
+    date: grant.grantedAt[scope] ?? grant.connectedAt,
+  }))
+}
