@@ -139,7 +139,7 @@ try {
   const extensionId = new URL(worker.url()).host
   const page = await context.newPage()
   await page.goto(`chrome-extension://${extensionId}/src/popup/index.html`)
-  const backend = await worker.evaluate(() => (globalThis as { __parleySecp256k1Backend?: string }).__parleySecp256k1Backend ?? 'unknown').catch(() => 'unknown')
+  const backend = (await rpc<{ cryptoBackend: string }>(page, 'diagnostics_get').catch(() => ({ cryptoBackend: 'unknown' }))).cryptoBackend
 
   await rpc(page, 'settings_update', { nodeUrl: node.url })
   const importStart = performance.now()

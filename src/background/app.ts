@@ -57,6 +57,7 @@ export const POLL_PERIOD_MINUTES = 1
 /** How long after the last message the stream stays open without a page. */
 export const RECENT_FLOW_MS = 3 * 60_000
 const LAST_FLOW_KEY = 'bg.lastFlowAt'
+const BADGE_COALESCE_MS = 300
 
 export interface Background {
   readonly ready: Promise<void>
@@ -172,17 +173,29 @@ export function createBackground(platform: Platform): Background {
       return
     }
     const { data } = session
+    // unreadTotal() scans every cached conversation: at most one scan per BADGE_COALESCE_MS,
+    // however many conversations a first sync reports (one scan per event was O(n²)).
+    let badgeTimer: ReturnType<typeof setTimeout> | undefined
+    const refreshBadge = () => {
+      if (badgeTimer !== undefined) return
+      badgeTimer = setTimeout(() => {
+        badgeTimer = undefined
+        if (sessions.active() !== session) return
+        void data.unreadTotal().then((n) => attention.updateBadge(n)).catch(() => {})
+      }, BADGE_COALESCE_MS)
+    }
+    unsubscribers.push(() => clearTimeout(badgeTimer))
     unsubscribers.push(
       data.onMessages((topic, messages, conversation) => {
         broadcast({ type: 'messages', topic, messages })
         void platform.session.set({ [LAST_FLOW_KEY]: now() })
         holdRecent(session, now() + RECENT_FLOW_MS)
         void attention.onMessages(conversation, messages)
-        void data.unreadTotal().then((n) => attention.updateBadge(n))
+        refreshBadge()
       }),
       data.onConversation((conversation) => {
         broadcast({ type: 'conversation', conversation })
-        void data.unreadTotal().then((n) => attention.updateBadge(n))
+        refreshBadge()
       }),
       data.onSyncStatus((status) => broadcast({ type: 'sync', status })),
     )
@@ -190,7 +203,7 @@ export function createBackground(platform: Platform): Background {
     // Every worker start (and every unlock): fill the gap since the last run, then keep
     // streaming if messages were flowing just before the worker stopped.
     void data.syncNow().catch(() => {})
-    void data.unreadTotal().then((n) => attention.updateBadge(n)).catch(() => {})
+    refreshBadge()
     void platform.session.get(LAST_FLOW_KEY).then((stored) => {
       const last = stored[LAST_FLOW_KEY]
       if (typeof last === 'number' && sessions.active() === session) holdRecent(session, last + RECENT_FLOW_MS)
