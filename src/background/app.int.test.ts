@@ -53,6 +53,7 @@ function startWorker(b: Browser): Background {
     openTab: async (path) => void b.tabs.push(path),
     openWindow: async () => 1,
     onWindowClosed: () => () => {},
+    windowExists: async () => true,
     keepalivePing: async () => undefined,
   })
 }

@@ -39,6 +39,7 @@ export interface Platform {
   openTab(path: string): Promise<void>
   openWindow(path: string, size: { width: number; height: number }): Promise<number>
   onWindowClosed(listener: (windowId: number) => void): () => void
+  windowExists(windowId: number): Promise<boolean>
   /** A cheap extension API call that resets the worker's idle timer. */
   keepalivePing(): Promise<unknown>
   cryptoBackend: { name: string; fallbackReason?: string }
@@ -230,6 +231,7 @@ export function createBackground(platform: Platform): Background {
     session: platform.session,
     openWindow: platform.openWindow,
     onWindowClosed: platform.onWindowClosed,
+    windowExists: platform.windowExists,
     now,
   }
 

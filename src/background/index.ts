@@ -44,6 +44,14 @@ const background = createBackground({
     windowClosedListeners.add(listener)
     return () => windowClosedListeners.delete(listener)
   },
+  windowExists: async (windowId) => {
+    try {
+      await browser.windows.get(windowId)
+      return true
+    } catch {
+      return false
+    }
+  },
   keepalivePing: () => browser.runtime.getPlatformInfo(),
   domains: (ctx) => ({ ...createDappHandlers(ctx), ...createSiteHandlers(ctx) }),
   onInternalError: (method, error) => {

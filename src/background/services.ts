@@ -124,5 +124,7 @@ export interface BackgroundContext {
   openWindow(path: string, size: { width: number; height: number }): Promise<number>
   /** Fires when a window opened with openWindow closes (closing an approval window rejects it). */
   onWindowClosed(listener: (windowId: number) => void): () => void
+  /** Whether a window opened with openWindow is still open (a close while the worker was stopped leaves no event). */
+  windowExists(windowId: number): Promise<boolean>
   now(): number
 }

@@ -33,6 +33,8 @@ export interface ApprovalsOptions<A> {
   session: StorageArea
   openWindow(path: string, size: { width: number; height: number }): Promise<number>
   onWindowClosed(listener: (windowId: number) => void): () => void
+  /** Whether an approval window is still open; absent = assume it is. */
+  windowExists?(windowId: number): Promise<boolean>
   /** Carries out an approved action; its result goes to the waiting caller, if one still waits. */
   perform(record: ApprovalRecord<A>, decision: Decision): Promise<unknown>
   now?: () => number
@@ -143,8 +145,14 @@ export class Approvals<A = unknown> {
   async #restore(): Promise<void> {
     const records = await this.#all()
     // A window an earlier worker opened may still be showing; its close event still reaches us.
+    // If it was closed while no worker ran, no event will come: that counts as a rejection,
+    // or the queue would wait behind a window nobody can see.
     const open = records.find((r) => r.windowId !== undefined)
-    if (open) this.#showing = open.view.id
+    if (open && (await this.#options.windowExists?.(open.windowId!)) === false) {
+      // No caller of an earlier worker can still be waiting: dropping the record rejects it.
+      await this.#options.session.remove(KEY_PREFIX + open.view.id)
+      void this.#showNext(true)
+    } else if (open) this.#showing = open.view.id
     else void this.#showNext(true)
   }
 

@@ -251,7 +251,7 @@ describe('worker restart', () => {
     void first.call(dappA, 'xmtp_requestAccounts')
     await waitFor(() => (first.ctx.opened.length === 1 ? true : null))
     // The worker dies before the window opened... and the user closed nothing.
-    const restarted = new FakeContext(first.ctx.local, first.ctx.session)
+    const restarted = new FakeContext(first.ctx.local, first.ctx.session, first.ctx.openWindows)
     const second = setup(restarted)
     // Its window survived: the new worker does not open another one.
     await new Promise((r) => setTimeout(r, 20))
@@ -260,6 +260,22 @@ describe('worker restart', () => {
     expect(await second.result(popup, 'approvals_get', { id })).toMatchObject({ origin: SITE_A, kind: 'connect' })
     await second.result(popup, 'approvals_resolve', { id, decision: 'approve' })
     expect(await second.result(dappA, 'xmtp_accounts')).toEqual([ALICE])
+  })
+
+  it('a window closed while no worker ran counts as a rejection and does not block the queue', async () => {
+    const first = setup()
+    void first.call(dappA, 'xmtp_requestAccounts')
+    void first.call(dappB, 'xmtp_requestAccounts')
+    await waitFor(() => (first.ctx.opened.length === 1 ? true : null))
+    // The user closes the window while the worker is stopped: no close event reaches anyone.
+    first.ctx.openWindows.clear()
+    const restarted = new FakeContext(first.ctx.local, first.ctx.session, first.ctx.openWindows)
+    const second = setup(restarted)
+    await second.result(dappA, 'xmtp_accounts')
+    await waitFor(() => (restarted.opened.length === 1 ? true : null))
+    // The next request (site B's) is shown; site A's is gone.
+    expect(await second.result(popup, 'approvals_get', { id: approvalIdOf(first.ctx.opened[0]) })).toBeNull()
+    expect(await second.result(popup, 'approvals_get', { id: approvalIdOf(restarted.opened[0]) })).toMatchObject({ origin: SITE_B })
   })
 
   it('re-opens a request whose window had not opened yet', async () => {

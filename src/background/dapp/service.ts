@@ -106,6 +106,7 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     session: ctx.session,
     openWindow: (path, size) => ctx.openWindow(path, size),
     onWindowClosed: (listener) => ctx.onWindowClosed(listener),
+    windowExists: (windowId) => ctx.windowExists(windowId),
     perform,
     now: () => ctx.now(),
   })

@@ -142,7 +142,6 @@ export class FakeWallet implements WalletService {
 export class FakeContext implements BackgroundContext {
   readonly wallet = new FakeWallet()
   readonly data = new Map<string, FakeAccountData>()
-  readonly openWindows = new Map<number, string>()
   readonly opened: string[] = []
   #session: ActiveSession | null = null
   #sessionListeners = new Set<(session: ActiveSession | null) => void>()
@@ -153,6 +152,8 @@ export class FakeContext implements BackgroundContext {
   constructor(
     readonly local: MemoryStorage = new MemoryStorage(),
     readonly session: MemoryStorage = new MemoryStorage(),
+    /** The browser's windows: shared by the contexts of one browser's successive workers. */
+    readonly openWindows = new Map<number, string>(),
   ) {
     this.#session = this.#sessionFor()
   }
@@ -192,7 +193,7 @@ export class FakeContext implements BackgroundContext {
   }
 
   async openWindow(path: string): Promise<number> {
-    const id = this.#nextWindow++
+    const id = Math.max(this.#nextWindow++, ...this.openWindows.keys()) + 1
     this.openWindows.set(id, path)
     this.opened.push(path)
     return id
@@ -200,6 +201,9 @@ export class FakeContext implements BackgroundContext {
   onWindowClosed(listener: (windowId: number) => void): () => void {
     this.#closeListeners.add(listener)
     return () => this.#closeListeners.delete(listener)
+  }
+  async windowExists(id: number): Promise<boolean> {
+    return this.openWindows.has(id)
   }
   /** The user closes a window. */
   closeWindow(id: number): void {
