@@ -4,7 +4,8 @@
 //   A sees the reply without reopening (stream) → a reaction and a reply show on both sides →
 //   the xmtp-js client messages A and A answers → a non-XMTP address and a wrong password show
 //   their errors → lock and unlock → after a browser restart (node stopped) the list shows from
-//   the cache. Each screen is captured into docs/screenshots/ (popup and tab, light and dark).
+//   the cache. Each screen is captured (popup and tab, light and dark) into e2e/output/screenshots/, or
+//   into docs/screenshots/ (what the README shows) with UPDATE_SCREENSHOTS=1.
 // Run: npm run e2e:popup (builds dist/chrome first). Needs tsx: it uses the node test helpers.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'

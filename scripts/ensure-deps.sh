@@ -17,6 +17,8 @@ if [ "${1:-}" = "--browsers" ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  # Emoji in messages and reactions render in screenshots only with a colour emoji font.
+  [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = "0" ]; then
       echo "==> installing ${missing[*]} with apt-get"

@@ -1,6 +1,6 @@
 // Drives Parley's popup in Debian's Chromium for the popup e2e: launches a profile with the built
 // extension, opens the popup page (360×600) or the full tab, calls RPC methods the way the page
-// does, onboards, and captures screenshots (light and dark) into docs/screenshots/.
+// does, onboards, and captures screenshots (light and dark); see SCREENSHOTS for where they go.
 import { chromium } from 'playwright-core'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -8,7 +8,9 @@ import { ROOT } from '../harness.mjs'
 
 export const DIST = join(ROOT, 'dist', 'chrome')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots')
+// The README shows docs/screenshots/: refreshed on purpose (UPDATE_SCREENSHOTS=1 npm run e2e:popup),
+// so an ordinary run (and CI) writes its captures to e2e/output/screenshots/ and leaves the tree clean.
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'e2e', 'output', 'screenshots')
 export const POPUP = { width: 360, height: 600 }
 export const TAB = { width: 1100, height: 720 }
 /** Generous: identity creation and network round trips on a busy 2-core machine. */
