@@ -245,20 +245,14 @@ export class AppStore {
     }
   }
 
-  /**
-   * Starts the XMTP session again after an error. Backgrounds without session_retry get the
-   * same effect from re-selecting the active account (the session follows the selection).
-   */
+  /** Starts the XMTP session again after an error (the identity screen's Retry). */
   async retrySession(): Promise<void> {
-    let status: WalletStatus
-    try {
-      status = await this.rpc.call('session_retry')
-    } catch (error) {
-      const accountId = this.state.wallet?.activeAccountId
-      if (!(error instanceof ProviderRpcError) || !/not available/.test(error.message) || !accountId) throw error
-      status = await this.rpc.call('accounts_select', { accountId })
-    }
-    this.setWallet(status)
+    this.setWallet(await this.rpc.call('session_retry'))
+  }
+
+  /** Mutes or unmutes a conversation: no notification for it while muted. */
+  async setMuted(conversation: ConversationView, muted: boolean): Promise<void> {
+    this.upsertConversation(await this.rpc.call('conversations_setMuted', { topic: conversation.topic, muted }))
   }
 
   async setConsent(conversation: ConversationView, state: 'allowed' | 'denied'): Promise<void> {

@@ -110,6 +110,18 @@ export function Conversation({ topic }: { topic: string }) {
           {conversation && <span class="peer-sub">{conversation.version === 'v2' ? 'Encrypted · XMTP' : 'Encrypted · XMTP v1'}</span>}
         </div>
         {conversation && <CopyButton text={conversation.peerAddress} label={`Copy address ${conversation.peerAddress}`} />}
+        {conversation && (
+          <button
+            type="button"
+            class="icon-button"
+            aria-pressed={conversation.muted}
+            aria-label={conversation.muted ? 'Unmute notifications' : 'Mute notifications'}
+            title={conversation.muted ? 'Muted: no notifications. Click to unmute' : 'Mute notifications'}
+            onClick={() => store.setMuted(conversation, !conversation.muted).catch((e) => setActionError(errorText(e)))}
+          >
+            <Icon name={conversation.muted ? 'bellOff' : 'bell'} />
+          </button>
+        )}
         {platform.view === 'popup' && (
           <button type="button" class="icon-button" aria-label="Open in tab" title="Open in tab" onClick={() => void platform.rpc.call('ui_openTab', { topic }).then(() => platform.closeView())}>
             <Icon name="expand" />

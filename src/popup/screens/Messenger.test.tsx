@@ -132,6 +132,19 @@ describe('a conversation', () => {
     expect(await screen.findByRole('img', { name: 'dot.png' })).toBeTruthy()
   })
 
+  it('mutes and unmutes a conversation from its header', async () => {
+    const fake = demoBackground()
+    const topic = topicOf(fake, PEERS.dave)
+    renderApp(fake, `#/conversation/${encodeURIComponent(topic)}`)
+    fireEvent.click(await screen.findByRole('button', { name: 'Mute notifications' }))
+    await waitFor(() => expect(fake.calls.find((c) => c.method === 'conversations_setMuted')?.params).toEqual({ topic, muted: true }))
+    const unmute = await screen.findByRole('button', { name: 'Unmute notifications' })
+    expect(unmute.getAttribute('aria-pressed')).toBe('true')
+    fireEvent.click(unmute)
+    await waitFor(() => expect(fake.calls.filter((c) => c.method === 'conversations_setMuted').at(-1)?.params).toEqual({ topic, muted: false }))
+    expect(await screen.findByRole('button', { name: 'Mute notifications' })).toBeTruthy()
+  })
+
   it('a request is accepted before answering', async () => {
     const fake = demoBackground()
     const topic = topicOf(fake, PEERS.dave)

@@ -228,6 +228,11 @@ export class FakeBackground implements Platform {
       this.findConversation(topic).unreadCount = 0
       return { unreadTotal: this.listOf(this.requireUnlocked()).reduce((n, c) => n + c.unreadCount, 0) }
     },
+    conversations_setMuted: ({ topic, muted }) => {
+      const c = this.findConversation(topic)
+      c.muted = muted
+      return { ...c }
+    },
     consent_set: ({ peerAddress, state }) => {
       for (const c of this.listOf(this.requireUnlocked())) if (c.peerAddress.toLowerCase() === peerAddress.toLowerCase()) c.consent = state
       return { peerAddress, state }
