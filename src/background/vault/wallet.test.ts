@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { toHex } from '../../protocol/utils/bytes.ts'
-import { MemoryStorageArea } from '../test-support/memory-storage.ts'
+import { MemoryStorageArea } from '../testing/memory-storage.ts'
 import { VaultError, type VaultErrorReason } from './errors.ts'
 import { MIN_PBKDF2_ITERATIONS } from './crypto.ts'
 import { Wallet } from './wallet.ts'
@@ -50,7 +50,7 @@ describe('Wallet', () => {
 
   it('uses 900,000 PBKDF2 rounds by default and stores them with the vault', async () => {
     await new Wallet({ local, session }).create(PASSWORD, PHRASE)
-    const header = JSON.parse(local.items.get('vault.header')!)
+    const header = (local.items.get('vault.header') as any)
     expect(header.kdf).toMatchObject({ name: 'PBKDF2-SHA256', iterations: MIN_PBKDF2_ITERATIONS })
     expect(MIN_PBKDF2_ITERATIONS).toBeGreaterThanOrEqual(900_000)
   })
@@ -175,7 +175,7 @@ describe('Wallet', () => {
     await make(1000).create(PASSWORD, PHRASE)
     const upgraded = make(2000)
     await upgraded.unlock(PASSWORD)
-    expect(JSON.parse(local.items.get('vault.header')!).kdf.iterations).toBe(2000)
+    expect((local.items.get('vault.header') as any).kdf.iterations).toBe(2000)
     await upgraded.lock()
     await make(2000).unlock(PASSWORD)
   })
@@ -232,27 +232,27 @@ describe('Wallet', () => {
     await wallet.create(PASSWORD, PHRASE)
     const id = (await wallet.status()).accounts[0]!.id
     await wallet.lock()
-    const header = local.items.get('vault.header')!
-    local.items.set('vault.header', '{"version":1,"kdf":"garbage"}')
+    const header = local.items.get('vault.header')
+    local.items.set('vault.header', { version: 1, kdf: 'garbage' })
     const error = await rejects(make().unlock(PASSWORD), 'corrupt')
     expect(error.message).toContain('vault.header')
-    expect(local.items.get('vault.header')).toBe('{"version":1,"kdf":"garbage"}')
+    expect(local.items.get('vault.header')).toEqual({ version: 1, kdf: 'garbage' })
     local.items.set('vault.header', header)
 
     // A flipped ciphertext byte in the secret record.
     await wallet.unlock(PASSWORD)
     const secretName = [...local.items.keys()].find((k) => k.startsWith('vault.secret.'))!
-    const sealed = JSON.parse(local.items.get(secretName)!)
+    const sealed = local.items.get(secretName) as { iv: string; ciphertext: string }
     const ct = Buffer.from(sealed.ciphertext, 'base64')
     ct[0]! ^= 1
-    local.items.set(secretName, JSON.stringify({ ...sealed, ciphertext: ct.toString('base64') }))
+    local.items.set(secretName, { ...sealed, ciphertext: ct.toString('base64') })
     await rejects(wallet.privateKeyOf(id), 'corrupt')
 
     // An address that does not belong to the key is caught, not used.
-    local.items.set(secretName, JSON.stringify(sealed))
-    const accounts = JSON.parse(local.items.get('vault.accounts')!)
-    accounts.accounts[0].address = ADDRESSES[1]
-    local.items.set('vault.accounts', JSON.stringify(accounts))
+    local.items.set(secretName, sealed)
+    const accounts = structuredClone(local.items.get('vault.accounts')) as { accounts: Array<{ address: string }> }
+    accounts.accounts[0]!.address = ADDRESSES[1]!
+    local.items.set('vault.accounts', accounts)
     await rejects(wallet.privateKeyOf(id), 'corrupt')
   })
 

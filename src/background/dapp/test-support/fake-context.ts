@@ -5,21 +5,9 @@
 import type { ContentInput, ConversationView, MessageView } from '../../../extension/views.ts'
 import type { AccountData, ActiveSession, BackgroundContext, StorageArea, WalletService, WalletStatusCore } from '../../services.ts'
 
-export class MemoryStorage implements StorageArea {
-  readonly items = new Map<string, unknown>()
-  async get(keys: string | string[] | null): Promise<Record<string, unknown>> {
-    const wanted = keys === null ? [...this.items.keys()] : Array.isArray(keys) ? keys : [keys]
-    const out: Record<string, unknown> = {}
-    for (const key of wanted) if (this.items.has(key)) out[key] = structuredClone(this.items.get(key))
-    return out
-  }
-  async set(items: Record<string, unknown>): Promise<void> {
-    for (const [key, value] of Object.entries(items)) this.items.set(key, structuredClone(value))
-  }
-  async remove(keys: string | string[]): Promise<void> {
-    for (const key of Array.isArray(keys) ? keys : [keys]) this.items.delete(key)
-  }
-}
+/** The background's in-memory storage area, under the name these tests use. */
+export { MemoryStorageArea as MemoryStorage } from '../../testing/memory-storage.ts'
+import { MemoryStorageArea as MemoryStorage } from '../../testing/memory-storage.ts'
 
 export const ALICE = '0x1111111111111111111111111111111111111111'
 export const BOB = '0x2222222222222222222222222222222222222222'
