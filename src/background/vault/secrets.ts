@@ -9,7 +9,8 @@ import { wordlist } from '@scure/bip39/wordlists/english.js'
 import { HDKey } from '@scure/bip32'
 import { publicKeyToAddress } from '../../protocol/crypto/ethereum.ts'
 import { getPublicKey, isValidPrivateKey } from '../../protocol/crypto/secp256k1.ts'
-import { fromHex, toHex } from '../../protocol/utils/bytes.ts'
+import { fromHex, fromUtf8, toHex, utf8 } from '../../protocol/utils/bytes.ts'
+import { secretKey } from './records.ts'
 import { VaultError } from './errors.ts'
 
 export type Secret = { kind: 'phrase'; phrase: string } | { kind: 'privateKey'; privateKey: Uint8Array }
@@ -93,4 +94,23 @@ export function addressOfKey(privateKey: Uint8Array): string {
 /** The private key as 0x-prefixed hex (for "reveal"). */
 export function privateKeyHex(privateKey: Uint8Array): string {
   return `0x${toHex(privateKey)}`
+}
+
+/** A secret as the plaintext of its sealed record (JSON; the key as hex). */
+export function encodeSecret(secret: Secret): Uint8Array {
+  return utf8(JSON.stringify(secret.kind === 'phrase' ? { kind: 'phrase', phrase: secret.phrase } : { kind: 'privateKey', privateKey: toHex(secret.privateKey) }))
+}
+
+/** The inverse of encodeSecret; zeroes the plaintext bytes. A record that does not parse is 'corrupt'. */
+export function decodeSecret(bytes: Uint8Array, id: string): Secret {
+  try {
+    const v = JSON.parse(fromUtf8(bytes)) as Record<string, unknown>
+    if (v.kind === 'phrase' && typeof v.phrase === 'string') return { kind: 'phrase', phrase: v.phrase }
+    if (v.kind === 'privateKey' && typeof v.privateKey === 'string') return { kind: 'privateKey', privateKey: fromHex(v.privateKey) }
+  } catch {
+    // fall through
+  } finally {
+    bytes.fill(0)
+  }
+  throw new VaultError('corrupt', `The wallet's stored data is damaged (${secretKey(id)}).`)
 }

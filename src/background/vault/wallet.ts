@@ -13,7 +13,7 @@
 // without asking again until the auto-lock deadline. Locking zeroes the key and wipes the session.
 import type { AccountView } from '../../extension/views.ts'
 import type { StorageArea, WalletService, WalletStatusCore } from '../services.ts'
-import { fromHex, fromUtf8, toHex, utf8 } from '../../protocol/utils/bytes.ts'
+import { toHex } from '../../protocol/utils/bytes.ts'
 import { deriveKek, MIN_PBKDF2_ITERATIONS, newKdfParams, open, purposeKey, randomBytes, seal, type KdfParams } from './crypto.ts'
 import { VaultError } from './errors.ts'
 import {
@@ -33,7 +33,8 @@ import {
   type AccountsRecord,
   type VaultHeader,
 } from './records.ts'
-import { addressOfKey, newPhrase, parseSecret, phraseAccountKey, privateKeyHex, type Secret } from './secrets.ts'
+import { accountView as view, EMPTY_ACCOUNTS, findAccount, newAccount, newId, withAccount, withActive, withLabel, withoutAccount } from './accounts.ts'
+import { addressOfKey, decodeSecret, encodeSecret, newPhrase, parseSecret, phraseAccountKey, privateKeyHex, type Secret } from './secrets.ts'
 
 export interface WalletOptions {
   local: StorageArea
@@ -46,42 +47,8 @@ export interface WalletOptions {
 export const DEFAULT_AUTOLOCK_MINUTES = 15
 export const MIN_PASSWORD_LENGTH = 8
 const DEADLINE_KEY = 'vault.deadline'
-const MAX_LABEL = 64
 
 type Listener = (status: WalletStatusCore) => void
-
-function newId(): string {
-  return toHex(randomBytes(8))
-}
-
-function view(a: AccountRecord): AccountView {
-  const v: AccountView = { id: a.id, label: a.label, address: a.address, kind: a.kind }
-  if (a.index !== undefined) v.index = a.index
-  return v
-}
-
-function checkLabel(label: string): string {
-  const trimmed = label.trim()
-  if (trimmed.length === 0 || trimmed.length > MAX_LABEL) throw new VaultError('invalid-secret', `An account name must be 1 to ${MAX_LABEL} characters.`)
-  return trimmed
-}
-
-function encodeSecret(secret: Secret): Uint8Array {
-  return utf8(JSON.stringify(secret.kind === 'phrase' ? { kind: 'phrase', phrase: secret.phrase } : { kind: 'privateKey', privateKey: toHex(secret.privateKey) }))
-}
-
-function decodeSecret(bytes: Uint8Array, id: string): Secret {
-  try {
-    const v = JSON.parse(fromUtf8(bytes)) as Record<string, unknown>
-    if (v.kind === 'phrase' && typeof v.phrase === 'string') return { kind: 'phrase', phrase: v.phrase }
-    if (v.kind === 'privateKey' && typeof v.privateKey === 'string') return { kind: 'privateKey', privateKey: fromHex(v.privateKey) }
-  } catch {
-    // fall through
-  } finally {
-    bytes.fill(0)
-  }
-  throw new VaultError('corrupt', `The wallet's stored data is damaged (${secretKey(id)}).`)
-}
 
 export class Wallet implements WalletService {
   readonly #local: StorageArea
@@ -142,7 +109,7 @@ export class Wallet implements WalletService {
 
   async #accounts(): Promise<AccountsRecord> {
     const { [ACCOUNTS_KEY]: raw } = await this.#local.get(ACCOUNTS_KEY)
-    if (raw === undefined) return { accounts: [], activeAccountId: null, nextIndex: {}, primarySecretId: null }
+    if (raw === undefined) return EMPTY_ACCOUNTS
     return parseAccounts(raw)
   }
 
@@ -153,9 +120,7 @@ export class Wallet implements WalletService {
 
   async #account(id: string): Promise<{ record: AccountsRecord; account: AccountRecord }> {
     const record = await this.#accounts()
-    const account = record.accounts.find((a) => a.id === id)
-    if (!account) throw new VaultError('not-found', 'There is no such account in this wallet.')
-    return { record, account }
+    return { record, account: findAccount(record, id) }
   }
 
   async #openSecret(master: Uint8Array, id: string): Promise<Secret> {
@@ -228,21 +193,11 @@ export class Wallet implements WalletService {
     const kek = await deriveKek(password, kdf)
     const secretId = newId()
     const key = secret.kind === 'phrase' ? phraseAccountKey(secret.phrase, 0) : new Uint8Array(secret.privateKey)
-    const account: AccountRecord = {
-      id: newId(),
-      label: 'Account 1',
-      address: addressOfKey(key),
-      kind: secret.kind,
-      secretId,
-      ...(secret.kind === 'phrase' ? { index: 0 } : {}),
-    }
+    const accounts = withAccount(
+      EMPTY_ACCOUNTS,
+      newAccount(EMPTY_ACCOUNTS, { address: addressOfKey(key), kind: secret.kind, secretId, ...(secret.kind === 'phrase' ? { index: 0 } : {}) }),
+    )
     key.fill(0)
-    const accounts: AccountsRecord = {
-      accounts: [account],
-      activeAccountId: account.id,
-      nextIndex: secret.kind === 'phrase' ? { [secretId]: 1 } : {},
-      primarySecretId: secret.kind === 'phrase' ? secretId : null,
-    }
     const header: VaultHeader = { version: 1, kdf, wrappedKey: await seal(kek, master, HEADER_KEY) }
     const sealedSecret = await seal(master, encodeSecret(secret), secretKey(secretId))
     if (secret.kind === 'privateKey') secret.privateKey.fill(0)
@@ -396,22 +351,9 @@ export class Wallet implements WalletService {
       if (secret.kind !== 'phrase') throw new VaultError('corrupt', `The wallet's stored data is damaged (${secretKey(secretId)}).`)
       const index = record.nextIndex[secretId] ?? 0
       const key = phraseAccountKey(secret.phrase, index)
-      const account: AccountRecord = {
-        id: newId(),
-        label: label === undefined ? `Account ${record.accounts.length + 1}` : checkLabel(label),
-        address: addressOfKey(key),
-        kind: 'phrase',
-        secretId,
-        index,
-      }
+      const account = newAccount(record, { address: addressOfKey(key), kind: 'phrase', secretId, index }, label)
       key.fill(0)
-      const next: AccountsRecord = {
-        ...record,
-        accounts: [...record.accounts, account],
-        activeAccountId: account.id,
-        nextIndex: { ...record.nextIndex, [secretId]: index + 1 },
-      }
-      await this.#local.set({ [ACCOUNTS_KEY]: next })
+      await this.#local.set({ [ACCOUNTS_KEY]: withAccount(record, account) })
       await this.#emit()
       return view(account)
     })
@@ -427,29 +369,18 @@ export class Wallet implements WalletService {
       const secret = parseSecret(secretText)
       const record = await this.#accounts()
       const key = secret.kind === 'phrase' ? phraseAccountKey(secret.phrase, 0) : new Uint8Array(secret.privateKey)
-      const address = addressOfKey(key)
-      key.fill(0)
-      if (record.accounts.some((a) => a.address.toLowerCase() === address.toLowerCase())) {
-        if (secret.kind === 'privateKey') secret.privateKey.fill(0)
-        throw new VaultError('duplicate', 'That account is already in this wallet.')
-      }
       const secretId = newId()
-      const account: AccountRecord = {
-        id: newId(),
-        label: label === undefined ? `Account ${record.accounts.length + 1}` : checkLabel(label),
-        address,
-        kind: secret.kind,
-        secretId,
-        ...(secret.kind === 'phrase' ? { index: 0 } : {}),
+      const account = newAccount(record, { address: addressOfKey(key), kind: secret.kind, secretId, ...(secret.kind === 'phrase' ? { index: 0 } : {}) }, label)
+      key.fill(0)
+      let next: AccountsRecord
+      try {
+        next = withAccount(record, account)
+      } catch (error) {
+        if (secret.kind === 'privateKey') secret.privateKey.fill(0)
+        throw error
       }
       const sealed = await seal(master, encodeSecret(secret), secretKey(secretId))
       if (secret.kind === 'privateKey') secret.privateKey.fill(0)
-      const next: AccountsRecord = {
-        accounts: [...record.accounts, account],
-        activeAccountId: account.id,
-        nextIndex: secret.kind === 'phrase' ? { ...record.nextIndex, [secretId]: 1 } : record.nextIndex,
-        primarySecretId: record.primarySecretId ?? (secret.kind === 'phrase' ? secretId : null),
-      }
       await this.#local.set({ [secretKey(secretId)]: encodeSealed(sealed), [ACCOUNTS_KEY]: next })
       await this.#emit()
       return view(account)
@@ -459,11 +390,10 @@ export class Wallet implements WalletService {
   renameAccount(id: string, label: string): Promise<AccountView> {
     return this.#serial(async () => {
       this.#requireMaster()
-      const { record, account } = await this.#account(id)
-      const renamed = { ...account, label: checkLabel(label) }
-      await this.#local.set({ [ACCOUNTS_KEY]: { ...record, accounts: record.accounts.map((a) => (a.id === id ? renamed : a)) } })
+      const { next, account } = withLabel(await this.#accounts(), id, label)
+      await this.#local.set({ [ACCOUNTS_KEY]: next })
       await this.#emit()
-      return view(renamed)
+      return view(account)
     })
   }
 
@@ -475,29 +405,20 @@ export class Wallet implements WalletService {
       const checked = await this.#masterFromPassword(password, header)
       checked.master.fill(0)
       checked.kek.fill(0)
-      if (record.accounts.length === 1) throw new VaultError('last-account', 'This is the only account: a wallet keeps at least one.')
-      const accounts = record.accounts.filter((a) => a.id !== id)
-      const orphan = !accounts.some((a) => a.secretId === account.secretId)
-      const nextIndex = { ...record.nextIndex }
-      let primarySecretId = record.primarySecretId
-      if (orphan) {
-        delete nextIndex[account.secretId]
-        if (primarySecretId === account.secretId) primarySecretId = accounts.find((a) => a.kind === 'phrase')?.secretId ?? null
-      }
-      const activeAccountId = record.activeAccountId === id ? accounts[0]!.id : record.activeAccountId
+      const { next, orphanSecretId } = withoutAccount(record, account.id)
       // Accounts first: a worker killed before the second write leaves an unused sealed secret
       // behind, never an account without its secret.
-      await this.#local.set({ [ACCOUNTS_KEY]: { accounts, activeAccountId, nextIndex, primarySecretId } })
-      if (orphan) await this.#local.remove(secretKey(account.secretId))
+      await this.#local.set({ [ACCOUNTS_KEY]: next })
+      if (orphanSecretId) await this.#local.remove(secretKey(orphanSecretId))
       await this.#emit()
     })
   }
 
   selectAccount(id: string): Promise<void> {
     return this.#serial(async () => {
-      const { record } = await this.#account(id)
-      if (record.activeAccountId === id) return
-      await this.#local.set({ [ACCOUNTS_KEY]: { ...record, activeAccountId: id } })
+      const record = await this.#accounts()
+      if (withActive(record, id).activeAccountId === record.activeAccountId) return
+      await this.#local.set({ [ACCOUNTS_KEY]: withActive(record, id) })
       await this.#emit()
     })
   }
