@@ -374,7 +374,7 @@ export class CachedAccountData implements AccountData {
   }
 }
 
-function matches(filter: ConversationFilter, consent: ConsentView): boolean {
+export function matches(filter: ConversationFilter, consent: ConsentView): boolean {
   if (consent === 'denied') return false
   if (filter === 'messages') return consent === 'allowed'
   if (filter === 'requests') return consent === 'unknown'

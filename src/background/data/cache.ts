@@ -65,16 +65,25 @@ export class AccountCache {
     }
   }
 
-  /** Conversations newest activity first, opening only as many rows as `accept` needs to fill `limit`. */
+  /**
+   * Conversations newest activity first, opening only as many rows as `accept` needs to fill
+   * `limit`. The rows are read in one transaction (getAll on the index), then decrypted after
+   * it, a page at a time with all of a page's decryptions in flight (WebCrypto AES-GCM).
+   */
   async listConversations(accept: (state: ConversationState) => boolean, limit = Infinity): Promise<ConversationState[]> {
+    const rows = (await this.#db.getAllFromIndex('conversations', 'lastMessageAt')).reverse()
     const out: ConversationState[] = []
     const corrupt: ConversationRow[] = []
-    let cursor = await this.#db.transaction('conversations').store.index('lastMessageAt').openCursor(null, 'prev')
-    while (cursor && out.length < limit) {
-      const state = this.#tryOpenConversation(cursor.value)
-      if (state === null) corrupt.push(cursor.value)
-      else if (accept(state)) out.push(state)
-      cursor = await cursor.continue()
+    const page = Number.isFinite(limit) ? Math.max(1, limit) : rows.length
+    for (let i = 0; i < rows.length && out.length < limit; i += page) {
+      const slice = rows.slice(i, i + page)
+      const opened = await this.#cipher.openJsonMany<ConversationState>('conversations', slice.map((row) => ({ recordKey: row.id, value: row.value })))
+      for (const [j, state] of opened.entries()) {
+        if (state instanceof CacheRecordError) {
+          corrupt.push(slice[j]!)
+          this.#onCorrupt(state, {})
+        } else if (out.length < limit && accept(state)) out.push(state)
+      }
     }
     for (const row of corrupt) await this.#db.delete('conversations', row.id)
     return out
