@@ -93,22 +93,23 @@ export class RecordCipher {
   }
 
   /**
-   * openJson for many records of one store at once, through WebCrypto's native AES-GCM (the
-   * same sealed format), all decryptions in flight together. One result per value, in order:
-   * the parsed record or the CacheRecordError it met (never thrown, so one bad record does
-   * not hide the rest). Falls back to openJson where WebCrypto is missing.
+   * open() for many records of one store at once, through WebCrypto's native AES-GCM (the
+   * same sealed format), all decryptions in flight together so the worker's thread is free
+   * meanwhile. One result per value, in order: the plaintext or the CacheRecordError it met
+   * (never thrown, so one bad record does not hide the rest). Falls back to open() where
+   * WebCrypto is missing.
    */
-  async openJsonMany<T>(store: SealedStore, items: Array<{ recordKey: string; value: unknown }>): Promise<Array<T | CacheRecordError>> {
+  async openMany(store: SealedStore, items: Array<{ recordKey: string; value: unknown }>): Promise<Array<Uint8Array | CacheRecordError>> {
     this.#check()
-    const subtle = globalThis.crypto?.subtle
-    const attempt = (recordKey: string, value: unknown): T | CacheRecordError => {
+    const attempt = (recordKey: string, value: unknown): Uint8Array | CacheRecordError => {
       try {
-        return this.openJson<T>(store, recordKey, value)
+        return this.open(store, recordKey, value)
       } catch (error) {
         if (error instanceof CacheRecordError) return error
         throw error
       }
     }
+    const subtle = globalThis.crypto?.subtle
     if (!subtle) return items.map(({ recordKey, value }) => attempt(recordKey, value))
     let key = this.#webKeys.get(store)
     if (!key) {
@@ -116,28 +117,42 @@ export class RecordCipher {
       this.#webKeys.set(store, key)
     }
     const cryptoKey = await key
-    const decoder = new TextDecoder()
     return Promise.all(
-      items.map(async ({ recordKey, value }): Promise<T | CacheRecordError> => {
+      items.map(async ({ recordKey, value }): Promise<Uint8Array | CacheRecordError> => {
         if (!(value instanceof Uint8Array) || value.length < 1 + NONCE_BYTES + TAG_BYTES || value[0] !== VERSION) return attempt(recordKey, value)
-        let bytes: ArrayBuffer
         try {
-          bytes = await subtle.decrypt(
+          const plain = await subtle.decrypt(
             { name: 'AES-GCM', iv: value.slice(1, 1 + NONCE_BYTES) as Uint8Array<ArrayBuffer>, additionalData: aad(store, recordKey), tagLength: TAG_BYTES * 8 },
             cryptoKey,
             value.slice(1 + NONCE_BYTES) as Uint8Array<ArrayBuffer>,
           )
+          if (this.#closed) return new CacheRecordError(store, `the account cache closed while a ${store} record was being read`)
+          return new Uint8Array(plain)
         } catch (cause) {
           return new CacheRecordError(store, `a cached ${store} record could not be decrypted (corrupt, or sealed with another key)`, { cause })
         }
-        if (this.#closed) return new CacheRecordError(store, `the account cache closed while a ${store} record was being read`)
-        try {
-          return JSON.parse(decoder.decode(bytes)) as T
-        } catch (cause) {
-          return new CacheRecordError(store, `a cached ${store} record decrypted but is not valid JSON`, { cause })
-        }
       }),
     )
+  }
+
+  /** open() through WebCrypto (see openMany); throws CacheRecordError like open(). */
+  async openAsync(store: SealedStore, recordKey: string, value: unknown): Promise<Uint8Array> {
+    const [result] = await this.openMany(store, [{ recordKey, value }])
+    if (result instanceof CacheRecordError) throw result
+    return result!
+  }
+
+  /** openJson for many records of one store (see openMany): the parsed record or its CacheRecordError, in order. */
+  async openJsonMany<T>(store: SealedStore, items: Array<{ recordKey: string; value: unknown }>): Promise<Array<T | CacheRecordError>> {
+    const decoder = new TextDecoder()
+    return (await this.openMany(store, items)).map((bytes) => {
+      if (bytes instanceof CacheRecordError) return bytes
+      try {
+        return JSON.parse(decoder.decode(bytes)) as T
+      } catch (cause) {
+        return new CacheRecordError(store, `a cached ${store} record decrypted but is not valid JSON`, { cause })
+      }
+    })
   }
 
   /** Zeroes every derived key (and drops the WebCrypto copies); the cipher refuses work afterwards. */

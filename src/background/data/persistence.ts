@@ -24,7 +24,7 @@ export class EncryptedPersistence implements Persistence {
     const row = await this.#db.get('client', id)
     if (!row) return null
     try {
-      return this.#cipher.open('client', id, row.value)
+      return await this.#cipher.openAsync('client', id, row.value)
     } catch {
       // A row that cannot be opened is dropped: the client re-learns conversations and
       // starts its listing over from the network, which loses nothing.
@@ -55,12 +55,12 @@ export class EncryptedPersistence implements Persistence {
     if (typeof prefix !== 'string') throw new TypeError('prefix must be a string')
     if (!this.#keys) {
       const keys = new Map<string, string>()
-      for (const row of await this.#db.getAll('client')) {
-        try {
-          keys.set(row.id, new TextDecoder().decode(this.#cipher.open('client', `${row.id}/key`, row.key)))
-        } catch {
-          this.unreadableRows++ // skipped: the client re-learns what it cannot read from the network
-        }
+      const rows = await this.#db.getAll('client')
+      const opened = await this.#cipher.openMany('client', rows.map((row) => ({ recordKey: `${row.id}/key`, value: row.key })))
+      const decoder = new TextDecoder()
+      for (const [i, key] of opened.entries()) {
+        if (key instanceof Error) this.unreadableRows++ // skipped: the client re-learns what it cannot read from the network
+        else keys.set(rows[i]!.id, decoder.decode(key))
       }
       this.#keys = keys
     }
