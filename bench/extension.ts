@@ -104,6 +104,32 @@ async function workerHeap(context: BrowserContext): Promise<{ used: number; tota
   }
 }
 
+/**
+ * Sends DevTools commands to the extension's worker (browser-level session, like workerHeap);
+ * used for an optional CPU profile of the cold sync (BENCH_PROFILE=file.cpuprofile).
+ */
+async function workerDevtools(context: BrowserContext): Promise<((method: string, params?: object) => Promise<any>) | null> {
+  const browser = context.browser()
+  if (!browser) return null
+  const cdp = await browser.newBrowserCDPSession()
+  const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string; url: string }> }
+  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'))
+  if (!worker) return null
+  const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false })) as { sessionId: string }
+  const waiting = new Map<number, (result: any) => void>()
+  cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
+    const message = JSON.parse(event.message)
+    if (event.sessionId === sessionId) waiting.get(message.id)?.(message.result)
+  })
+  let next = 1
+  return (method, params = {}) => {
+    const id = next++
+    const answer = new Promise((resolve) => waiting.set(id, resolve))
+    void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
+    return answer
+  }
+}
+
 async function xmtpjsColdList(apiUrl: string, keys: Uint8Array): Promise<number> {
   const client = await xmtpjs.Client.create(null, { env: 'local', apiUrl, privateKeyOverride: keys, skipContactPublishing: true })
   const start = performance.now()
@@ -142,6 +168,13 @@ try {
   await page.goto(`chrome-extension://${extensionId}/src/popup/index.html`)
   const backend = (await rpc<{ cryptoBackend: string }>(page, 'diagnostics_get').catch(() => ({ cryptoBackend: 'unknown' }))).cryptoBackend
 
+  const profileTo = process.env.BENCH_PROFILE
+  const devtools = profileTo ? await workerDevtools(context) : null
+  if (devtools) {
+    await devtools('Profiler.enable')
+    await devtools('Profiler.setSamplingInterval', { interval: 1000 })
+    await devtools('Profiler.start')
+  }
   await rpc(page, 'settings_update', { nodeUrl: node.url })
   const importStart = performance.now()
   await rpc(page, 'wallet_import', { password: PASSWORD, secret: `0x${toHex(invitee.walletKey)}` })
@@ -160,6 +193,12 @@ try {
     return conversations.length >= COUNT ? conversations.length : undefined
   }, 900_000, 50)
   const parleyCold = performance.now() - coldStart
+  if (devtools && profileTo) {
+    const { profile } = await devtools('Profiler.stop')
+    const { writeFile } = await import('node:fs/promises')
+    await writeFile(profileTo, JSON.stringify(profile))
+    log(`worker CPU profile (import → cold list) written to ${profileTo}`)
+  }
   const heap = await workerHeap(context)
 
   // Restart: stop the worker, then one request wakes it; the answer comes from the cache.
