@@ -99,6 +99,33 @@ export class AccountCache {
     return existing ? { state: existing, added: false } : { state, added: true }
   }
 
+  /**
+   * addConversation for many states in ONE transaction (a sync pass adds hundreds at once). A
+   * state that is added while the conversation's messages are cached (its record was lost)
+   * takes its preview from the newest of them. One result per state, in order.
+   */
+  async addConversations(states: ConversationState[], me: string): Promise<Array<{ state: ConversationState; added: boolean }>> {
+    if (states.length === 0) return []
+    const tx = this.#db.transaction(['conversations', 'messages'], 'readwrite')
+    const conversations = tx.objectStore('conversations')
+    const rows = await Promise.all(states.map((state) => conversations.get(this.convId(state.topic))))
+    const byConversation = tx.objectStore('messages').index('byConversation')
+    const results = await Promise.all(
+      states.map(async (fresh, i) => {
+        const existing = rows[i] ? this.#tryOpenConversation(rows[i]!) : null
+        if (existing) return { state: existing, added: false }
+        const conv = this.convId(fresh.topic)
+        const newestRow = (await byConversation.openCursor(IDBKeyRange.bound([conv, -Infinity], [conv, Infinity]), 'prev'))?.value
+        const newest = newestRow ? this.#tryOpenMessage(newestRow, fresh.topic) : null
+        const state = newest ? applyMessage(fresh, newest.view, me, false) : fresh
+        await conversations.put(this.#conversationRow(state))
+        return { state, added: true }
+      }),
+    )
+    await tx.done
+    return results
+  }
+
   async putConversation(state: ConversationState): Promise<void> {
     await this.#db.put('conversations', this.#conversationRow(state))
   }
