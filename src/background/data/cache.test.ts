@@ -164,6 +164,21 @@ describe('AccountCache', () => {
 })
 
 describe('EncryptedPersistence', () => {
+  it('writes and reads many items in one go, sealed, dropping an unreadable one in its place', async () => {
+    const { db, cipher } = await open()
+    const p = new EncryptedPersistence(db, cipher)
+    await p.setItems([['0xA/conversation//xmtp/0/m-1/proto', new Uint8Array([1])], ['0xA/conversation//xmtp/0/m-2/proto', new Uint8Array([2])]])
+    expect(containsBytes(await collectStoredBytes(db), new TextEncoder().encode('m-1'))).toBe(false)
+    const again = new EncryptedPersistence(db, new RecordCipher(KEY))
+    expect((await again.keys('0xA/conversation/')).sort()).toEqual(['0xA/conversation//xmtp/0/m-1/proto', '0xA/conversation//xmtp/0/m-2/proto'])
+    const row = (await db.get('client', cipher.blind('client', '0xA/conversation//xmtp/0/m-2/proto')))!
+    row.value[row.value.length - 1]! ^= 1
+    await db.put('client', row)
+    expect(await again.getItems(['0xA/conversation//xmtp/0/m-1/proto', '0xA/missing', '0xA/conversation//xmtp/0/m-2/proto'])).toEqual([new Uint8Array([1]), null, null])
+    expect(again.unreadableRows).toBe(1)
+    expect(await again.keys('0xA/')).toEqual(['0xA/conversation//xmtp/0/m-1/proto'])
+  })
+
   it('stores per record under blinded keys, lists by prefix, and drops an unreadable row', async () => {
     const { db, cipher } = await open()
     const p = new EncryptedPersistence(db, cipher)
