@@ -23,23 +23,6 @@ describe('AppStore over the background', () => {
     expect(store.snapshot.conversations?.[topic]?.unreadCount).toBe(1)
   })
 
-  it('first paints a page of 50 conversations, then lists them all', async () => {
-    const fake = demoBackground()
-    for (let i = 0; i < 60; i++) fake.addConversation(`0x${(i + 1).toString(16).padStart(12, '0')}${'a'.repeat(28)}`, 'allowed')
-    const limits: unknown[] = []
-    const call = fake.rpc.call.bind(fake.rpc)
-    fake.rpc.call = ((method: string, params?: { limit?: number }) => {
-      if (method === 'conversations_list') limits.push(params?.limit)
-      return call(method as never, params as never)
-    }) as typeof fake.rpc.call
-    const store = new AppStore(fake)
-    await store.start()
-    await settle()
-    await settle()
-    expect(limits).toEqual([50, undefined])
-    expect(Object.keys(store.snapshot.conversations ?? {}).length).toBe(64)
-  })
-
   it("switching accounts drops the other account's conversations and lists the new one's", async () => {
     const fake = demoBackground()
     const store = new AppStore(fake)

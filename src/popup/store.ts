@@ -7,9 +7,6 @@ import type { ContentInput, ConversationView, MessageView, NodeStatusView, SyncS
 import { mergeMessages } from './lib/thread.ts'
 import type { Platform } from './platform/types.ts'
 
-/** How many conversations the first paint asks for before the full list. */
-const FIRST_PAGE = 50
-
 export type WorkerHealth = { state: 'checking' } | { state: 'online'; version: string } | { state: 'offline'; reason: string }
 
 export interface ThreadState {
@@ -164,12 +161,6 @@ export class AppStore {
 
   private async listConversations(): Promise<void> {
     try {
-      if (!this.state.conversations) {
-        // Nothing on screen yet: the newest page first (a waking worker answers it sooner), then the rest.
-        const first = await this.rpc.call('conversations_list', { filter: 'all', limit: FIRST_PAGE })
-        this.set({ conversations: Object.fromEntries(first.conversations.map((c) => [c.topic, c])), conversationsError: undefined })
-        if (first.conversations.length < FIRST_PAGE) return
-      }
       const { conversations } = await this.rpc.call('conversations_list', { filter: 'all' })
       this.set({ conversations: Object.fromEntries(conversations.map((c) => [c.topic, c])), conversationsError: undefined })
     } catch (error) {

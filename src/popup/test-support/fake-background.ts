@@ -198,10 +198,9 @@ export class FakeBackground implements Platform {
     node_status: () => ({ ...this.node, url: this.settings.nodeUrl }),
     sync_status: () => ({ state: 'idle', streaming: true, lastSyncAt: this.now }),
     sync_now: () => ({ state: 'idle', streaming: true, lastSyncAt: this.now }),
-    conversations_list: ({ filter, limit }) => {
+    conversations_list: ({ filter }) => {
       const list = this.listOf(this.requireUnlocked()).filter((c) => c.consent !== 'denied')
-      const listed = filter === 'all' ? list : list.filter((c) => (filter === 'messages' ? c.consent === 'allowed' : c.consent === 'unknown'))
-      return { conversations: limit === undefined ? listed : listed.slice(0, limit) }
+      return { conversations: filter === 'all' ? list : list.filter((c) => (filter === 'messages' ? c.consent === 'allowed' : c.consent === 'unknown')) }
     },
     conversations_get: ({ topic }) => this.findConversation(topic),
     peers_canMessage: ({ peerAddress }) => ({ canMessage: !this.notOnNetwork.has(peerAddress.toLowerCase()) }),
