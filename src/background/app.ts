@@ -10,7 +10,7 @@
 import type { ExtensionEvent } from '../extension/events.ts'
 import { tabViewPath } from '../extension/tab-url.ts'
 import type { DiagnosticsView, SettingsView } from '../extension/views.ts'
-import { accountDatabaseName, createAccountData, openAccountStore, type AccountStore } from './data/index.ts'
+import { accountDatabaseName, createAccountData, listCachedConversations, openAccountStore, type AccountStore } from './data/index.ts'
 import { createDispatcher, type Caller, type Dispatch, type HandlerTable } from './dispatcher.ts'
 import { METHODS } from '../extension/messages.ts'
 import { Attention, topicOfNotification } from './attention.ts'
@@ -266,6 +266,10 @@ export function createBackground(platform: Platform): Background {
         locked: async () => (await vault.status()).locked,
         sessionView: () => sessions.view(),
         whenSettled: () => sessions.whenSettled(),
+        cachedConversations: async (filter, limit) => {
+          const store = await sessions.pendingStore()
+          return store ? listCachedConversations(store, filter, limit === undefined ? {} : { limit }) : null
+        },
         openTab: (topic) => platform.openTab(tabViewPath(topic)),
       }),
       ...(platform.domains?.(context) ?? {}),

@@ -286,12 +286,12 @@ export class CachedAccountData implements AccountData {
 
   // ------------------------------------------------------------ internals
 
-  /** Adds a cached state for each conversation that has none; returns the states when `wantStates`. */
+  /** Adds a cached state for each conversation that has none (one transaction); returns the states when `wantStates`. */
   async #ensureConversations(conversations: Conversation[], wantStates = false): Promise<ConversationState[]> {
-    const out: ConversationState[] = []
-    for (const c of conversations) {
-      if (this.#known.has(c.topic) && !wantStates) continue
-      const fresh: ConversationState = {
+    const seen = new Set<string>()
+    const wanted = conversations.filter((c) => (wantStates || !this.#known.has(c.topic)) && !seen.has(c.topic) && seen.add(c.topic))
+    const fresh = wanted.map((c): ConversationState => {
+      const state: ConversationState = {
         topic: c.topic,
         peerAddress: c.peerAddress,
         version: c.conversationVersion,
@@ -301,19 +301,17 @@ export class CachedAccountData implements AccountData {
         lastReadAt: 0,
         repliedByMe: false,
       }
-      if (c.context) fresh.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
-      // Add-if-absent in one transaction: listings, streams and sends may race here.
-      let { state, added } = await this.#cache.addConversation(fresh)
-      if (added) {
-        // A state re-created after its record was lost: the preview comes from cached messages.
-        const newest = (await this.#cache.pageMessages(c.topic, undefined, 1)).messages[0]
-        if (newest) state = (await this.#cache.updateConversation(c.topic, (s) => applyMessage(s, newest.view, this.address, false))) ?? state
-        this.#emitConversation(this.#view(state))
-      }
-      this.#known.add(c.topic)
-      out.push(state)
+      if (c.context) state.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
+      return state
+    })
+    // Add-if-absent in one transaction: listings, streams and sends may race here. A state
+    // re-created after its record was lost takes its preview from cached messages.
+    const results = await this.#cache.addConversations(fresh, this.address)
+    for (const { state, added } of results) {
+      if (added) this.#emitConversation(this.#view(state))
+      this.#known.add(state.topic)
     }
-    return out
+    return results.map((r) => r.state)
   }
 
   async #ingestDecoded(topic: string, messages: DecodedMessage[]): Promise<void> {
@@ -374,7 +372,7 @@ export class CachedAccountData implements AccountData {
   }
 }
 
-function matches(filter: ConversationFilter, consent: ConsentView): boolean {
+export function matches(filter: ConversationFilter, consent: ConsentView): boolean {
   if (consent === 'denied') return false
   if (filter === 'messages') return consent === 'allowed'
   if (filter === 'requests') return consent === 'unknown'

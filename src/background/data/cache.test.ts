@@ -5,6 +5,7 @@ import { IDBFactory } from 'fake-indexeddb'
 import { describe, expect, it } from 'vitest'
 import type { MessageView } from '../../extension/views.ts'
 import { AccountCache, type ConversationState } from './cache.ts'
+import { listCachedConversations } from './cached-list.ts'
 import { CacheRecordError, RecordCipher } from './cipher.ts'
 import { openAccountDatabase, type CacheDatabase } from './database.ts'
 import { EncryptedPersistence } from './persistence.ts'
@@ -44,6 +45,21 @@ describe('RecordCipher', () => {
     expect(cipher.blind('topic', 't')).not.toBe(new RecordCipher(new Uint8Array(32).fill(9)).blind('topic', 't'))
   })
 
+  it('openJsonMany (WebCrypto) opens what sealJson sealed, and reports each bad record in its place', async () => {
+    const cipher = new RecordCipher(KEY)
+    const good = cipher.sealJson('conversations', 'a', { n: 1 })
+    const moved = cipher.sealJson('conversations', 'b', { n: 2 })
+    const opened = await cipher.openJsonMany<{ n: number }>('conversations', [
+      { recordKey: 'a', value: good },
+      { recordKey: 'x', value: moved },
+      { recordKey: 'c', value: new Uint8Array(3) },
+    ])
+    expect(opened[0]).toEqual({ n: 1 })
+    expect(opened[1]).toBeInstanceOf(CacheRecordError)
+    expect((opened[2] as Error).message).toMatch(/malformed/)
+    expect(await new RecordCipher(new Uint8Array(32).fill(9)).openJsonMany('conversations', [{ recordKey: 'a', value: good }])).toEqual([expect.any(CacheRecordError)])
+  })
+
   it('refuses work after close (its keys are zeroed)', () => {
     const cipher = new RecordCipher(KEY)
     cipher.close()
@@ -62,6 +78,19 @@ describe('AccountCache', () => {
     expect(opened).toHaveLength(2)
     expect(listed[0]!.lastMessage?.text).toBe('newest')
     expect(listed[0]!.unreadCount).toBe(1)
+  })
+
+  it('lists from the store alone (before a Client exists) with cached consent and the filter', async () => {
+    const { db, cipher, cache } = await open()
+    const denied = '0x3333333333333333333333333333333333333333'
+    await cache.putConversation(conversation('/xmtp/0/m-a/proto', 1000))
+    await cache.putConversation(conversation('/xmtp/0/m-b/proto', 2000, denied))
+    await cache.putConversation({ ...conversation('/xmtp/0/m-c/proto', 3000, '0x4444444444444444444444444444444444444444'), repliedByMe: true })
+    await cache.setConsent(denied, 'denied')
+    const all = await listCachedConversations({ db, cipher }, 'all')
+    expect(all.map((c) => [c.topic, c.consent])).toEqual([['/xmtp/0/m-c/proto', 'allowed'], ['/xmtp/0/m-a/proto', 'unknown']])
+    expect((await listCachedConversations({ db, cipher }, 'requests')).map((c) => c.topic)).toEqual(['/xmtp/0/m-a/proto'])
+    expect(await listCachedConversations({ db, cipher }, 'all', { limit: 1 })).toHaveLength(1)
   })
 
   it('reconciles by message id: a duplicate is ignored, pending becomes sent, sent never goes back', async () => {
@@ -135,6 +164,21 @@ describe('AccountCache', () => {
 })
 
 describe('EncryptedPersistence', () => {
+  it('writes and reads many items in one go, sealed, dropping an unreadable one in its place', async () => {
+    const { db, cipher } = await open()
+    const p = new EncryptedPersistence(db, cipher)
+    await p.setItems([['0xA/conversation//xmtp/0/m-1/proto', new Uint8Array([1])], ['0xA/conversation//xmtp/0/m-2/proto', new Uint8Array([2])]])
+    expect(containsBytes(await collectStoredBytes(db), new TextEncoder().encode('m-1'))).toBe(false)
+    const again = new EncryptedPersistence(db, new RecordCipher(KEY))
+    expect((await again.keys('0xA/conversation/')).sort()).toEqual(['0xA/conversation//xmtp/0/m-1/proto', '0xA/conversation//xmtp/0/m-2/proto'])
+    const row = (await db.get('client', cipher.blind('client', '0xA/conversation//xmtp/0/m-2/proto')))!
+    row.value[row.value.length - 1]! ^= 1
+    await db.put('client', row)
+    expect(await again.getItems(['0xA/conversation//xmtp/0/m-1/proto', '0xA/missing', '0xA/conversation//xmtp/0/m-2/proto'])).toEqual([new Uint8Array([1]), null, null])
+    expect(again.unreadableRows).toBe(1)
+    expect(await again.keys('0xA/')).toEqual(['0xA/conversation//xmtp/0/m-1/proto'])
+  })
+
   it('stores per record under blinded keys, lists by prefix, and drops an unreadable row', async () => {
     const { db, cipher } = await open()
     const p = new EncryptedPersistence(db, cipher)

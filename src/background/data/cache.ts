@@ -65,16 +65,25 @@ export class AccountCache {
     }
   }
 
-  /** Conversations newest activity first, opening only as many rows as `accept` needs to fill `limit`. */
+  /**
+   * Conversations newest activity first, opening only as many rows as `accept` needs to fill
+   * `limit`. The rows are read in one transaction (getAll on the index), then decrypted after
+   * it, a page at a time with all of a page's decryptions in flight (WebCrypto AES-GCM).
+   */
   async listConversations(accept: (state: ConversationState) => boolean, limit = Infinity): Promise<ConversationState[]> {
+    const rows = (await this.#db.getAllFromIndex('conversations', 'lastMessageAt')).reverse()
     const out: ConversationState[] = []
     const corrupt: ConversationRow[] = []
-    let cursor = await this.#db.transaction('conversations').store.index('lastMessageAt').openCursor(null, 'prev')
-    while (cursor && out.length < limit) {
-      const state = this.#tryOpenConversation(cursor.value)
-      if (state === null) corrupt.push(cursor.value)
-      else if (accept(state)) out.push(state)
-      cursor = await cursor.continue()
+    const page = Number.isFinite(limit) ? Math.max(1, limit) : rows.length
+    for (let i = 0; i < rows.length && out.length < limit; i += page) {
+      const slice = rows.slice(i, i + page)
+      const opened = await this.#cipher.openJsonMany<ConversationState>('conversations', slice.map((row) => ({ recordKey: row.id, value: row.value })))
+      for (const [j, state] of opened.entries()) {
+        if (state instanceof CacheRecordError) {
+          corrupt.push(slice[j]!)
+          this.#onCorrupt(state, {})
+        } else if (out.length < limit && accept(state)) out.push(state)
+      }
     }
     for (const row of corrupt) await this.#db.delete('conversations', row.id)
     return out
@@ -88,6 +97,33 @@ export class AccountCache {
     if (!existing) await tx.store.put(this.#conversationRow(state))
     await tx.done
     return existing ? { state: existing, added: false } : { state, added: true }
+  }
+
+  /**
+   * addConversation for many states in ONE transaction (a sync pass adds hundreds at once). A
+   * state that is added while the conversation's messages are cached (its record was lost)
+   * takes its preview from the newest of them. One result per state, in order.
+   */
+  async addConversations(states: ConversationState[], me: string): Promise<Array<{ state: ConversationState; added: boolean }>> {
+    if (states.length === 0) return []
+    const tx = this.#db.transaction(['conversations', 'messages'], 'readwrite')
+    const conversations = tx.objectStore('conversations')
+    const rows = await Promise.all(states.map((state) => conversations.get(this.convId(state.topic))))
+    const byConversation = tx.objectStore('messages').index('byConversation')
+    const results = await Promise.all(
+      states.map(async (fresh, i) => {
+        const existing = rows[i] ? this.#tryOpenConversation(rows[i]!) : null
+        if (existing) return { state: existing, added: false }
+        const conv = this.convId(fresh.topic)
+        const newestRow = (await byConversation.openCursor(IDBKeyRange.bound([conv, -Infinity], [conv, Infinity]), 'prev'))?.value
+        const newest = newestRow ? this.#tryOpenMessage(newestRow, fresh.topic) : null
+        const state = newest ? applyMessage(fresh, newest.view, me, false) : fresh
+        await conversations.put(this.#conversationRow(state))
+        return { state, added: true }
+      }),
+    )
+    await tx.done
+    return results
   }
 
   async putConversation(state: ConversationState): Promise<void> {

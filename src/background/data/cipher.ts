@@ -37,6 +37,8 @@ export class CacheRecordError extends Error {
 export class RecordCipher {
   readonly #keys = new Map<SealedStore, Uint8Array>()
   readonly #indexKey: Uint8Array
+  /** The same per-store keys as non-extractable WebCrypto keys, imported on first use (openJsonMany). */
+  readonly #webKeys = new Map<SealedStore, Promise<CryptoKey>>()
   #closed = false
 
   /** Copies nothing it does not need: `cacheKey` is only read here; the caller may zero it afterwards. */
@@ -90,8 +92,72 @@ export class RecordCipher {
     }
   }
 
-  /** Zeroes every derived key; the cipher refuses work afterwards. */
+  /**
+   * open() for many records of one store at once, through WebCrypto's native AES-GCM (the
+   * same sealed format), all decryptions in flight together so the worker's thread is free
+   * meanwhile. One result per value, in order: the plaintext or the CacheRecordError it met
+   * (never thrown, so one bad record does not hide the rest). Falls back to open() where
+   * WebCrypto is missing.
+   */
+  async openMany(store: SealedStore, items: Array<{ recordKey: string; value: unknown }>): Promise<Array<Uint8Array | CacheRecordError>> {
+    this.#check()
+    const attempt = (recordKey: string, value: unknown): Uint8Array | CacheRecordError => {
+      try {
+        return this.open(store, recordKey, value)
+      } catch (error) {
+        if (error instanceof CacheRecordError) return error
+        throw error
+      }
+    }
+    const subtle = globalThis.crypto?.subtle
+    if (!subtle) return items.map(({ recordKey, value }) => attempt(recordKey, value))
+    let key = this.#webKeys.get(store)
+    if (!key) {
+      key = subtle.importKey('raw', this.#key(store) as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['decrypt'])
+      this.#webKeys.set(store, key)
+    }
+    const cryptoKey = await key
+    return Promise.all(
+      items.map(async ({ recordKey, value }): Promise<Uint8Array | CacheRecordError> => {
+        if (!(value instanceof Uint8Array) || value.length < 1 + NONCE_BYTES + TAG_BYTES || value[0] !== VERSION) return attempt(recordKey, value)
+        try {
+          const plain = await subtle.decrypt(
+            { name: 'AES-GCM', iv: value.slice(1, 1 + NONCE_BYTES) as Uint8Array<ArrayBuffer>, additionalData: aad(store, recordKey), tagLength: TAG_BYTES * 8 },
+            cryptoKey,
+            value.slice(1 + NONCE_BYTES) as Uint8Array<ArrayBuffer>,
+          )
+          if (this.#closed) return new CacheRecordError(store, `the account cache closed while a ${store} record was being read`)
+          return new Uint8Array(plain)
+        } catch (cause) {
+          return new CacheRecordError(store, `a cached ${store} record could not be decrypted (corrupt, or sealed with another key)`, { cause })
+        }
+      }),
+    )
+  }
+
+  /** open() through WebCrypto (see openMany); throws CacheRecordError like open(). */
+  async openAsync(store: SealedStore, recordKey: string, value: unknown): Promise<Uint8Array> {
+    const [result] = await this.openMany(store, [{ recordKey, value }])
+    if (result instanceof CacheRecordError) throw result
+    return result!
+  }
+
+  /** openJson for many records of one store (see openMany): the parsed record or its CacheRecordError, in order. */
+  async openJsonMany<T>(store: SealedStore, items: Array<{ recordKey: string; value: unknown }>): Promise<Array<T | CacheRecordError>> {
+    const decoder = new TextDecoder()
+    return (await this.openMany(store, items)).map((bytes) => {
+      if (bytes instanceof CacheRecordError) return bytes
+      try {
+        return JSON.parse(decoder.decode(bytes)) as T
+      } catch (cause) {
+        return new CacheRecordError(store, `a cached ${store} record decrypted but is not valid JSON`, { cause })
+      }
+    })
+  }
+
+  /** Zeroes every derived key (and drops the WebCrypto copies); the cipher refuses work afterwards. */
   close(): void {
+    this.#webKeys.clear()
     for (const key of this.#keys.values()) key.fill(0)
     this.#indexKey.fill(0)
     this.#closed = true
@@ -108,6 +174,6 @@ export class RecordCipher {
   }
 }
 
-function aad(store: string, recordKey: string): Uint8Array {
+function aad(store: string, recordKey: string): Uint8Array<ArrayBuffer> {
   return encoder.encode(`parley/cache/v1\u0000${store}\u0000${recordKey}`)
 }

@@ -16,6 +16,7 @@ import { openAccountDatabase, type CacheDatabase } from './database.ts'
 import { EncryptedPersistence } from './persistence.ts'
 
 export { AccountDataError, CachedAccountData } from './account-data.ts'
+export { listCachedConversations } from './cached-list.ts'
 export { CacheRecordError } from './cipher.ts'
 export { accountDatabaseName, openAccountDatabase, type CacheDatabase } from './database.ts'
 export { EncryptedPersistence } from './persistence.ts'

@@ -24,7 +24,7 @@ export class EncryptedPersistence implements Persistence {
     const row = await this.#db.get('client', id)
     if (!row) return null
     try {
-      return this.#cipher.open('client', id, row.value)
+      return await this.#cipher.openAsync('client', id, row.value)
     } catch {
       // A row that cannot be opened is dropped: the client re-learns conversations and
       // starts its listing over from the network, which loses nothing.
@@ -45,6 +45,38 @@ export class EncryptedPersistence implements Persistence {
     this.#keys?.set(id, key)
   }
 
+  /** getItem for many keys: the rows in one transaction, opened together after it (WebCrypto). */
+  async getItems(keys: string[]): Promise<Array<Uint8Array | null>> {
+    const ids = keys.map((key) => this.#id(key))
+    const tx = this.#db.transaction('client')
+    const rows = await Promise.all(ids.map((id) => tx.store.get(id)))
+    await tx.done
+    const present = rows.flatMap((row, i) => (row ? [{ i, recordKey: ids[i]!, value: row.value }] : []))
+    const opened = await this.#cipher.openMany('client', present)
+    const out: Array<Uint8Array | null> = keys.map(() => null)
+    for (const [j, { i }] of present.entries()) {
+      const value = opened[j]!
+      if (!(value instanceof Error)) out[i] = value
+      else {
+        this.unreadableRows++ // dropped, as getItem does: re-learnt from the network
+        await this.deleteItem(keys[i]!)
+      }
+    }
+    return out
+  }
+
+  /** setItem for many entries in one transaction. */
+  async setItems(entries: Array<[key: string, value: Uint8Array]>): Promise<void> {
+    const rows = entries.map(([key, value]) => {
+      if (!(value instanceof Uint8Array)) throw new TypeError('value must be a Uint8Array')
+      const id = this.#id(key)
+      return { id, key: this.#cipher.seal('client', `${id}/key`, new TextEncoder().encode(key)), value: this.#cipher.seal('client', id, value) }
+    })
+    const tx = this.#db.transaction('client', 'readwrite')
+    await Promise.all([...rows.map((row) => tx.store.put(row)), tx.done])
+    for (const [i, [key]] of entries.entries()) this.#keys?.set(rows[i]!.id, key)
+  }
+
   async deleteItem(key: string): Promise<void> {
     const id = this.#id(key)
     await this.#db.delete('client', id)
@@ -55,12 +87,12 @@ export class EncryptedPersistence implements Persistence {
     if (typeof prefix !== 'string') throw new TypeError('prefix must be a string')
     if (!this.#keys) {
       const keys = new Map<string, string>()
-      for (const row of await this.#db.getAll('client')) {
-        try {
-          keys.set(row.id, new TextDecoder().decode(this.#cipher.open('client', `${row.id}/key`, row.key)))
-        } catch {
-          this.unreadableRows++ // skipped: the client re-learns what it cannot read from the network
-        }
+      const rows = await this.#db.getAll('client')
+      const opened = await this.#cipher.openMany('client', rows.map((row) => ({ recordKey: `${row.id}/key`, value: row.key })))
+      const decoder = new TextDecoder()
+      for (const [i, key] of opened.entries()) {
+        if (key instanceof Error) this.unreadableRows++ // skipped: the client re-learns what it cannot read from the network
+        else keys.set(rows[i]!.id, decoder.decode(key))
       }
       this.#keys = keys
     }

@@ -114,6 +114,31 @@ describe('messaging handlers', () => {
     expect(notReadyError({ state: 'error', error: 'Cannot reach the XMTP node.' }).message).toContain('Cannot reach')
   })
 
+  it('lists from the cache while the session opens, and from the data once it is ready', async () => {
+    const cachedView = { topic: '/xmtp/0/m-c/proto', peerAddress: '0x2222222222222222222222222222222222222222', version: 'v2', createdAt: 1, consent: 'unknown', unreadCount: 0, muted: false } as const
+    const asked: unknown[] = []
+    const early = createMessagingHandlers({
+      activeData: () => null,
+      locked: async () => false,
+      sessionView: () => ({ state: 'restoring', step: 'Opening your XMTP identity' }),
+      cachedConversations: async (filter, limit) => (asked.push([filter, limit]), [cachedView]),
+      openTab: async () => {},
+    })
+    expect(await early.conversations_list({ filter: 'all', limit: 50 }, EXT)).toEqual({ conversations: [cachedView] })
+    expect(asked).toEqual([['all', 50]])
+    const ready = createMessagingHandlers({
+      activeData: () => ({ listConversations: async (_f: unknown, o: unknown) => (asked.push(o), []) }) as unknown as AccountData,
+      locked: async () => false,
+      sessionView: () => ({ state: 'ready' }),
+      cachedConversations: async () => {
+        throw new Error('not used once ready')
+      },
+      openTab: async () => {},
+    })
+    expect(await ready.conversations_list({ filter: 'all' }, EXT)).toEqual({ conversations: [] })
+    expect(asked.at(-1)).toEqual({})
+  })
+
   it('passes data-layer errors on as clear -32602s and unknown topics as such', async () => {
     const data: Partial<AccountData> = {
       getConversation: async () => null,

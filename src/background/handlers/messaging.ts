@@ -2,7 +2,8 @@
 // account's AccountData. While the wallet is locked they answer 4900 "locked"; while the XMTP
 // session is still opening (or failing) 4900 with its progress in words.
 import { ERROR_CODES, ProviderRpcError, providerErrors } from '../../extension/dapp-visible.ts'
-import type { SessionView, SyncStatusView } from '../../extension/views.ts'
+import type { ConversationFilter } from '../../extension/methods/messaging.ts'
+import type { ConversationView, SessionView, SyncStatusView } from '../../extension/views.ts'
 import type { HandlerTable } from '../dispatcher.ts'
 import type { AccountData } from '../services.ts'
 import { lockedError, mapErrors } from './errors.ts'
@@ -14,6 +15,11 @@ export interface MessagingHandlerDeps {
   sessionView(): SessionView
   /** Resolves when a session being opened is ready or has failed (SessionManager.whenSettled). */
   whenSettled?(): Promise<unknown>
+  /**
+   * While the session is being opened: the conversation list from the encrypted cache (the
+   * account store is open, the Client not yet), or null when there is no such store.
+   */
+  cachedConversations?(filter: ConversationFilter, limit?: number): Promise<ConversationView[] | null>
   /** Opens the full-tab view (optionally on one conversation). */
   openTab(topic?: string): Promise<void>
 }
@@ -63,7 +69,14 @@ export function createMessagingHandlers(deps: MessagingHandlerDeps): Pick<Handle
   const on = <T>(method: string, body: (d: AccountData) => Promise<T>) => mapErrors(method, async () => body(await data()))
 
   return {
-    conversations_list: ({ filter }) => on('conversations_list', async (d) => ({ conversations: await d.listConversations(filter) })),
+    conversations_list: ({ filter, limit }) =>
+      mapErrors('conversations_list', async () => {
+        // A worker that is still restoring the session answers from the cache at once.
+        const early = !deps.activeData() && deps.cachedConversations ? await deps.cachedConversations(filter, limit).catch(() => null) : null
+        if (early) return { conversations: early }
+        const d = await data()
+        return { conversations: await d.listConversations(filter, limit === undefined ? {} : { limit }) }
+      }),
     peers_canMessage: ({ peerAddress }) => on('peers_canMessage', async (d) => ({ canMessage: await d.canMessage(peerAddress) })),
     conversations_new: ({ peerAddress }) => on('conversations_new', (d) => d.newConversation(peerAddress)),
     conversations_get: ({ topic }) =>

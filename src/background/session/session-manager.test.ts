@@ -89,6 +89,30 @@ describe('SessionManager', () => {
     expect(sessions.active()?.account.id).toBe(account.id)
   })
 
+  it('offers the open account store while the Client is being made, and not once the session is ready', async () => {
+    const wallet = new FakeWallet()
+    const account = wallet.addAccount()
+    const client = deferred<Client>()
+    const store = { persistence: {} as never, close: () => {} }
+    const sessions = new SessionManager({
+      wallet,
+      identities: new IdentityStore(new MemoryStorageArea(), wallet),
+      nodeUrl: async () => 'http://127.0.0.1:5555',
+      openStore: async () => store,
+      createClient: async () => client.promise,
+      openData: async ({ client: c }) => ({ address: c.address, close: async () => {} }) as unknown as AccountData,
+    })
+    expect(await sessions.pendingStore()).toBeNull() // no attempt yet
+    await sessions.sync()
+    expect(await sessions.pendingStore()).toBe(store)
+    client.resolve(fakeClient(account.address, []))
+    await until(() => sessions.view().state === 'ready', 'ready')
+    expect(await sessions.pendingStore()).toBeNull()
+    wallet.lock()
+    await sessions.sync()
+    expect(await sessions.pendingStore()).toBeNull()
+  })
+
   it('never puts internal error text into the view', () => {
     expect(describeSessionError(new TypeError('secret 0xdeadbeef'), 'http://n')).toBe('Your XMTP session could not be started.')
   })

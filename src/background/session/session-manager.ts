@@ -50,7 +50,7 @@ export interface SessionManagerOptions<S extends SessionStore = SessionStore> {
   clearTimer?: (handle: unknown) => void
 }
 
-interface Attempt {
+interface Attempt<S> {
   key: string
   account: AccountView
   nodeUrl: string
@@ -59,6 +59,8 @@ interface Attempt {
   timer?: unknown
   client?: Client
   data?: AccountData
+  /** Settles once this try has opened its store (with it) or failed before (with undefined). */
+  store?: Promise<S | undefined>
 }
 
 const IDLE: SessionView = { state: 'idle' }
@@ -80,7 +82,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
   readonly #createClient: NonNullable<SessionManagerOptions<S>['createClient']>
   readonly #listeners = new Set<(session: ActiveSession | null) => void>()
   readonly #viewListeners = new Set<(view: SessionView) => void>()
-  #attempt: Attempt | undefined
+  #attempt: Attempt<S> | undefined
   #generation = 0
   #view: SessionView = IDLE
   #active: ActiveSession | null = null
@@ -133,6 +135,19 @@ export class SessionManager<S extends SessionStore = SessionStore> {
     })
   }
 
+  /**
+   * While a session is being opened (no Client yet), the account's store once it is open, so
+   * the cache can be read before the session is ready; null when locked, ready, failed or
+   * without a store. The store stays the session's (never close it).
+   */
+  async pendingStore(): Promise<S | null> {
+    await this.#sync
+    const attempt = this.#attempt
+    if (!attempt?.store || this.#active || (this.#view.state !== 'creating' && this.#view.state !== 'restoring')) return null
+    const store = await attempt.store
+    return store && this.#current(attempt) && !this.#active ? store : null
+  }
+
   /** Closes the session (lock); the cache stays on disk. */
   async close(): Promise<void> {
     await this.#end()
@@ -156,22 +171,24 @@ export class SessionManager<S extends SessionStore = SessionStore> {
       return
     }
     await this.#end()
-    const attempt: Attempt = { key, account, nodeUrl, generation: ++this.#generation, failures: 0 }
+    const attempt: Attempt<S> = { key, account, nodeUrl, generation: ++this.#generation, failures: 0 }
     this.#attempt = attempt
     // Returns once the attempt has announced its first step, so callers see its progress.
     await new Promise<void>((started) => void this.#open(attempt, started))
   }
 
-  #current(attempt: Attempt): boolean {
+  #current(attempt: Attempt<S>): boolean {
     return this.#attempt === attempt && attempt.generation === this.#generation
   }
 
-  async #open(attempt: Attempt, started: () => void = () => {}): Promise<void> {
+  async #open(attempt: Attempt<S>, started: () => void = () => {}): Promise<void> {
     const { account, nodeUrl } = attempt
     const address = account.address
     let cacheKey: Uint8Array | undefined
     let store: S | undefined
     let client: Client | undefined
+    let storeOpened: (store: S | undefined) => void = () => {}
+    attempt.store = new Promise((resolve) => (storeOpened = resolve))
     try {
       const cached = await this.#o.identities.load(nodeUrl, address)
       this.#setView(cached
@@ -180,6 +197,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
       started()
       cacheKey = await this.#o.wallet.deriveKey(cachePurpose(nodeUrl, address))
       store = this.#o.openStore ? await this.#o.openStore({ account, nodeUrl, cacheKey }) : undefined
+      storeOpened(store)
       const base: ClientOptions = {
         apiUrl: nodeUrl,
         ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
@@ -244,13 +262,14 @@ export class SessionManager<S extends SessionStore = SessionStore> {
         if (this.#current(attempt)) void this.#open(attempt)
       }, delay)
     } finally {
+      storeOpened(undefined) // a no-op once the store was announced
       cacheKey?.fill(0)
       started()
     }
   }
 
   /** Makes sure the node has our contact bundles (a restored session skipped that to open offline). */
-  async #publishContacts(attempt: Attempt, client: Client, tries = 0): Promise<void> {
+  async #publishContacts(attempt: Attempt<S>, client: Client, tries = 0): Promise<void> {
     try {
       await publishContactsIfNeeded(client.api, client.keys)
     } catch {

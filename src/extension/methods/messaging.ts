@@ -80,10 +80,13 @@ export const MESSAGING_METHODS = {
    * allowed peers (and ones we wrote to), `requests` = unknown senders, `all` = both; denied
    * peers are never listed.
    */
-  conversations_list: extensionMethod<{ filter: ConversationFilter }, { conversations: ConversationView[] }>((raw, m) => {
+  conversations_list: extensionMethod<{ filter: ConversationFilter; limit?: number }, { conversations: ConversationView[] }>((raw, m) => {
     const f = raw === undefined ? {} : objectParams(raw, m)
-    onlyFields(f, ['filter'], m)
-    return { filter: f.filter === undefined ? 'all' : oneOf(f, 'filter', m, ['messages', 'requests', 'all'] as const) }
+    onlyFields(f, ['filter', 'limit'], m)
+    const filter = f.filter === undefined ? 'all' : oneOf(f, 'filter', m, ['messages', 'requests', 'all'] as const)
+    // Optional first page (newest activity first), e.g. for a popup's first paint.
+    const limit = optionalInteger(f, 'limit', m, 1, 10_000)
+    return limit === undefined ? { filter } : { filter, limit }
   }),
   /** Whether an address has published XMTP keys (checked on the node). */
   peers_canMessage: extensionMethod<{ peerAddress: string }, { canMessage: boolean }>((raw, m) => {

@@ -112,8 +112,10 @@ export class Conversations {
   /** Loads remembered conversations and watermarks (called by Client.create). */
   async load(): Promise<void> {
     const persistence = this.#client.persistence
-    for (const key of await persistence.keys(RECORD_PREFIX)) {
-      const bytes = await persistence.getItem(key)
+    const keys = await persistence.keys(RECORD_PREFIX)
+    const values = persistence.getItems ? await persistence.getItems(keys) : undefined
+    for (const [i, key] of keys.entries()) {
+      const bytes = values ? values[i] : await persistence.getItem(key)
       if (!bytes) continue
       try {
         this.#index.add(decodeRecord(bytes))
@@ -130,13 +132,18 @@ export class Conversations {
   /** Merges records; persists and returns the conversations that are new or changed. */
   async #merge(records: ConversationRecord[]): Promise<Conversation[]> {
     const changed: Conversation[] = []
+    const persistence = this.#client.persistence
+    const writes: Array<[string, Uint8Array]> = []
     for (const record of records) {
       const outcome = this.#index.add(record)
       if (outcome === 'ignored') continue
       if (outcome === 'replaced') this.#objects.delete(record.topic)
-      await this.#client.persistence.setItem(RECORD_PREFIX + record.topic, encodeRecord(record))
+      const entry: [string, Uint8Array] = [RECORD_PREFIX + record.topic, encodeRecord(record)]
+      if (persistence.setItems) writes.push(entry)
+      else await persistence.setItem(...entry)
       changed.push(this.#object(this.#index.get(record.topic)!))
     }
+    if (writes.length > 0) await persistence.setItems!(writes) // a listing's records in one write
     if (changed.length > 0) {
       for (const listener of this.#changeListeners) {
         try {

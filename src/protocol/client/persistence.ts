@@ -9,6 +9,10 @@ export interface Persistence {
   deleteItem(key: string): Promise<void>
   /** Every stored key that starts with `prefix`, in no particular order. */
   keys(prefix: string): Promise<string[]>
+  /** Optional: getItem for many keys at once (e.g. one transaction); one value per key, in order. */
+  getItems?(keys: string[]): Promise<Array<Uint8Array | null>>
+  /** Optional: setItem for many entries at once (e.g. one transaction). */
+  setItems?(entries: Array<[key: string, value: Uint8Array]>): Promise<void>
 }
 
 function checkKey(key: unknown, label = 'key'): string {
