@@ -26,6 +26,7 @@ import { startNode } from '../src/node/testing/nodeProcess.ts'
 import { useLibsecp256k1 } from '../src/protocol/crypto/libsecp256k1.ts'
 import { toHex } from '../src/protocol/utils/bytes.ts'
 import { inviteMany } from './lib/invitations.ts'
+import { chromiumArgs } from '../e2e/harness.mjs'
 
 useLibsecp256k1() // the bench's own setup; the worker runs whatever backend it loads
 
@@ -161,7 +162,7 @@ try {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+    args: chromiumArgs(DIST),
   })
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
   const extensionId = new URL(worker.url()).host

@@ -9,6 +9,22 @@ import { dirname, join } from 'node:path'
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 export const OUTPUT_DIR = join(ROOT, 'e2e', 'output')
 
+/** Chromium's command line for a headless run with one unpacked extension loaded (extension-toolchain.md §2). */
+export function chromiumArgs(extensionDir) {
+  return [
+    // Playwright passes --disable-extensions; this re-enables just ours.
+    `--disable-extensions-except=${extensionDir}`,
+    `--load-extension=${extensionDir}`,
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ]
+}
+
 export function createReporter(label) {
   let passed = 0
   let failed = 0

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import {
   assert,
   assertEqual,
+  chromiumArgs,
   createReporter,
   OUTPUT_DIR,
   readManifest,
@@ -51,17 +52,7 @@ try {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      `--disable-extensions-except=${DIST}`,
-      `--load-extension=${DIST}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: chromiumArgs(DIST),
   })
 
   let extensionId

@@ -4,7 +4,7 @@
 import { chromium } from 'playwright-core'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ROOT } from '../harness.mjs'
+import { chromiumArgs, ROOT } from '../harness.mjs'
 
 export const DIST = join(ROOT, 'dist', 'chrome')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -21,17 +21,7 @@ export async function launchProfile(profileDir) {
     executablePath: CHROMIUM,
     headless: true,
     viewport: POPUP,
-    args: [
-      `--disable-extensions-except=${DIST}`,
-      `--load-extension=${DIST}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: chromiumArgs(DIST),
   })
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }))
   return { context, extensionId: new URL(worker.url()).host }

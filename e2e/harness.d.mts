@@ -1,0 +1,2 @@
+// Types for the parts of harness.mjs that TypeScript callers (the benches) use.
+export declare function chromiumArgs(extensionDir: string): string[]
