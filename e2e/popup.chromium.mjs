@@ -15,7 +15,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { startNode } from '../src/node/testing/nodeProcess.ts'
 import { createReferenceClient } from '../test/helpers/xmtp-js.ts'
 import { newWallet } from '../test/helpers/wallets.ts'
-import { assert, createReporter } from './harness.mjs'
+import { assert, createReporter, OUTPUT_DIR } from './harness.mjs'
 import {
   bubble,
   CHROMIUM,
@@ -246,12 +246,22 @@ try {
     contexts.push(A.context)
     pageA = await openPopup(A)
     const password = pageA.getByLabel('Password', { exact: true })
-    if (await password.isVisible({ timeout: 5000 }).catch(() => false)) {
+    // The popup first shows the unlock screen (the browser restart cleared storage.session) or,
+    // if the worker kept its session, the list: wait for whichever comes (isVisible does not wait).
+    await password.or(conversationLink(pageA, addressB)).first().waitFor({ timeout: NETWORK_MS })
+    if (await password.isVisible()) {
       await shot(pageA, 'unlock')
       await password.fill(PASSWORD_A)
       await pageA.getByRole('button', { name: 'Unlock', exact: true }).click()
     }
-    await conversationLink(pageA, addressB).waitFor({ timeout: NETWORK_MS })
+    await conversationLink(pageA, addressB)
+      .waitFor({ timeout: NETWORK_MS })
+      .catch(async (error) => {
+        // What the person would see: kept for the failure report.
+        await pageA.screenshot({ path: join(OUTPUT_DIR, 'popup-restart-failure.png') }).catch(() => {})
+        console.log(`page text at failure: ${(await pageA.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 400)}`)
+        throw error
+      })
     const preview = (await conversationLink(pageA, addressB).textContent()) ?? ''
     assert(preview.includes('Replying to your first message') || preview.includes('Hey A'), `cached preview: "${preview}"`)
     await pageA.getByTestId('node-offline').waitFor({ timeout: NETWORK_MS })
