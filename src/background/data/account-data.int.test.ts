@@ -8,6 +8,7 @@ import { IDBFactory } from 'fake-indexeddb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startNode, type NodeProcess } from '../../node/testing/nodeProcess.ts'
 import { Client, type Conversation } from '../../protocol/index.ts'
+import { decodeRecord } from '../../protocol/client/conversation-index.ts'
 import { newWallet } from '../../../test/helpers/wallets.ts'
 import type { MessageView } from '../../extension/views.ts'
 import type { AccountData } from '../services.ts'
@@ -216,6 +217,10 @@ describe('AccountData on a real node', () => {
     expect(containsBytes(stored, KEY)).toBe(false)
     expect(containsBytes(stored, alice.client.keys.identityKey.privateKey)).toBe(false)
     for (const preKey of alice.client.keys.preKeys) expect(containsBytes(stored, preKey.privateKey)).toBe(false)
+    // The conversation's V2 key material (bob's client keeps the same record in memory).
+    const record = decodeRecord((await bob.persistence.getItem(`conversation/${topic}`))!)
+    expect(record.keyMaterial?.length).toBe(32)
+    expect(containsBytes(stored, record.keyMaterial!)).toBe(false)
     alice = await openDevice(aliceWallet, idb, net.fetch) // for afterAll
   })
 })

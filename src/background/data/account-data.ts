@@ -80,7 +80,7 @@ export class CachedAccountData implements AccountData {
         onConsent: (states) => this.#applyConsent(states),
         onConversations: async (conversations) => void (await this.#ensureConversations(conversations)),
         onMessages: (topic, messages) => this.#ingestDecoded(topic, messages),
-        onReachable: () => this.#outbox.kick(),
+        onReachable: () => void this.#outbox.wake().catch(() => this.#outbox.kick()),
       },
       parts.now,
     )

@@ -97,6 +97,19 @@ export class Outbox {
     return this.#db.count('outbox')
   }
 
+  /**
+   * The node answered (a sync pass got through): messages waiting out a backoff are due
+   * now instead of minutes later. Failed ones stay failed until retry().
+   */
+  async wake(): Promise<void> {
+    if (this.#closed) return
+    const now = this.#now()
+    const tx = this.#db.transaction('outbox', 'readwrite')
+    const waiting = await tx.store.index('nextAttemptAt').getAll(IDBKeyRange.bound(now, Number.MAX_SAFE_INTEGER, true, true))
+    await Promise.all([...waiting.map((row) => tx.store.put({ ...row, nextAttemptAt: now })), tx.done])
+    this.kick()
+  }
+
   /** Runs a pass now (after the current one, if one is running). */
   kick(): void {
     if (this.#closed) return
