@@ -60,6 +60,7 @@ describe('AccountData on a real node', () => {
     stop()
     expect(status.state).toBe('idle')
     expect(status.lastSyncAt).toBeGreaterThan(0)
+    expect(statuses).toContain('Opening invitations 1/1')
     expect(statuses).toContain('Syncing conversations 1/1')
     const requests = await alice.data.listConversations('requests')
     expect(requests.map((c) => c.topic)).toEqual([topic])
