@@ -205,6 +205,22 @@ describe('AccountData on a real node', () => {
     expect((await alice.data.listConversations('messages')).map((c) => c.topic)).toEqual([topic])
   })
 
+  it('with the node down, a restarted worker (keys held in the background) paints from the cache', async () => {
+    const keys = alice.client.keys.encode()
+    const expected = await allMessages(alice.data, topic)
+    await alice.close()
+    net.state.down = true
+    try {
+      alice = await openDevice(aliceWallet, idb, net.fetch, {}, { privateKeyOverride: keys, skipContactPublishing: true })
+      expect((await alice.data.listConversations('messages')).map((c) => c.topic)).toEqual([topic])
+      expect(await allMessages(alice.data, topic)).toEqual(expected)
+      expect((await alice.data.syncNow()).state).toBe('offline')
+    } finally {
+      net.state.down = false
+    }
+    expect((await alice.data.syncNow()).state).toBe('idle')
+  })
+
   it('keeps no message text, peer address, topic or key bytes in IndexedDB', async () => {
     await alice.close()
     const db = await openAccountDatabase(idb, accountDatabaseName(node.url, aliceWallet.address))
