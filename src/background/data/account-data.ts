@@ -85,7 +85,7 @@ export class CachedAccountData implements AccountData {
       parts.now,
     )
     // Invites seen by the stream, newConversation, listings: cache them as they merge.
-    this.#stopWatching = parts.client.conversations.onChange((conversations) => void this.#ensureConversations(conversations))
+    this.#stopWatching = parts.client.conversations.onChange((conversations) => void this.#ensureConversations(conversations).catch(() => {})) // the next pass retries
   }
 
   /** Loads what the views need in memory (consent) and resumes the outbox. */

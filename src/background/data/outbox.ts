@@ -117,13 +117,18 @@ export class Outbox {
       this.#again = true
       return
     }
-    this.#running = this.#pass().finally(() => {
-      this.#running = undefined
-      if (this.#again) {
-        this.#again = false
-        this.kick()
-      }
-    })
+    this.#running = this.#pass()
+      .catch(() => {
+        // The database failed under us (e.g. closing): try again later rather than lose the entry.
+        if (!this.#closed) this.#timer = setTimeout(() => this.kick(), this.#policy.baseDelayMs)
+      })
+      .finally(() => {
+        this.#running = undefined
+        if (this.#again) {
+          this.#again = false
+          this.kick()
+        }
+      })
   }
 
   /** Resolves when no pass is running (for close and tests). */
