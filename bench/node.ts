@@ -1,12 +1,14 @@
 // Node benchmark: publish throughput over HTTP (single-envelope and batched requests, with the
 // raw better-sqlite3 insert rate as the ceiling, measured in the same run) and query latency
-// on 100-row pages at growing store sizes.
+// on 100-row pages at growing store sizes; then the node under hostile input (issue 14):
+// /healthz and query latency while one client sends maximal malformed bodies, next to the same
+// with no attacker, and publish → delivery latency with 1, 100 and 1,000 subscribers.
 //
 //   npm run bench -- node                      full run (100k and 1M envelopes)
 //   BENCH_QUICK=1 npm run bench -- node        quick run (10k and 50k)
 // Sizes: BENCH_SIZES=100000,1000000  BENCH_PUBLISH=20000  BENCH_BATCH=100  BENCH_PAYLOAD=256
 //        BENCH_QUERIES=2000  BENCH_CONCURRENCY=8
-//        BENCH_ONLY=publish | query
+//        BENCH_ONLY=publish | query | hostile   BENCH_SAMPLES=500 (hostile latency samples)
 
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,6 +18,8 @@ import { envelopeDigest } from '../src/node/store/digest.ts'
 import { SqliteEnvelopeStore } from '../src/node/store/sqlite.ts'
 import { createIdentity } from '../src/node/testing/identities.ts'
 import { startNode } from '../src/node/testing/nodeProcess.ts'
+import { DEFAULT_MAX_BODY_BYTES } from '../src/node/limits.ts'
+import { attackLatency, fanOutLatency } from './lib/hostile.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback)
@@ -28,6 +32,7 @@ const CONCURRENCY = num('BENCH_CONCURRENCY', 8)
 const PER_TOPIC = 1_000
 /** BENCH_ONLY=publish or BENCH_ONLY=query runs one half. */
 const ONLY = process.env.BENCH_ONLY ?? ''
+const SAMPLES = num('BENCH_SAMPLES', quick ? 200 : 500)
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'))
 const rows: string[][] = []
@@ -155,8 +160,12 @@ async function queryLatencies(size: number, dbPath: string) {
 async function main() {
   console.error(`Parley node bench (publish ${PUBLISH}, batch ${BATCH}, payload ${PAYLOAD} B, sizes ${SIZES.join('/')}, ${QUERIES} queries); working in ${dir}`)
   try {
-    if (ONLY !== 'query') await publishBench()
-    if (ONLY !== 'publish') await queryBench()
+    if (ONLY === '' || ONLY === 'publish') await publishBench()
+    if (ONLY === '' || ONLY === 'query') await queryBench()
+    if (ONLY === '' || ONLY === 'hostile') {
+      await attackLatency(report, { samples: SAMPLES, maxBodyBytes: DEFAULT_MAX_BODY_BYTES })
+      await fanOutLatency(report, { subscriberCounts: [1, 100, 1_000], publishes: quick ? 20 : 50 })
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

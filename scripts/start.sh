@@ -3,6 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# `npm start -- --nodes 3`: a local peer-to-peer network instead of one node (start-network.sh).
+nodes=""
+if [ "${1:-}" = "--nodes" ]; then nodes="${2:-}"; [ -n "$nodes" ] || { echo "error: --nodes needs a count, e.g. --nodes 3" >&2; exit 2; }; fi
+
 bash scripts/ensure-deps.sh
 echo "==> building the extension (dist/chrome, dist/firefox)"
 log=$(mktemp)
@@ -24,4 +28,5 @@ Parley is built.
 
 ==> starting the XMTP node on 127.0.0.1:5555 (storage: ${PARLEY_DB:-data/parley-node.db}; Ctrl+C to stop)
 TXT
+if [ -n "$nodes" ]; then exec bash scripts/start-network.sh "$nodes"; fi
 exec npx tsx src/node/cli.ts --host 127.0.0.1 --port "${PORT:-5555}" --db "${PARLEY_DB:-data/parley-node.db}"

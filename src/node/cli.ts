@@ -8,6 +8,8 @@ import { SqliteEnvelopeStore } from './store/sqlite.ts'
 import { cachingVerifier } from './tokenCache.ts'
 import { useLibsecp256k1 } from '../protocol/crypto/libsecp256k1.ts'
 import { secp256k1Backend } from '../protocol/crypto/backend.ts'
+import type { P2pNetwork } from './p2p/network.ts'
+import { startP2p, P2P_LISTENING_LINE } from './p2p/start.ts'
 
 
 async function main(): Promise<void> {
@@ -45,17 +47,20 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     maxBodyBytes: config.maxBodyBytes,
     streamBufferBytes: config.streamBufferBytes,
+    limits: config.limits,
   })
 
   // Signal handlers go in before the listening line is printed: whoever reads that line may
   // signal at once.
   let stopping = false
+  let network: P2pNetwork | undefined
   const stop = (signal: string) => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'stopping: no new connections, ending streams, closing the database')
-    node
-      .close()
+    Promise.resolve(network?.stop())
+      .catch((err) => logger.warn({ err }, 'the p2p network did not stop cleanly'))
+      .then(() => node.close())
       .then(() => {
         logger.info('stopped')
         process.exit(0)
@@ -76,6 +81,17 @@ async function main(): Promise<void> {
     await store.close()
     process.exit(1)
   }
+  if (config.p2p) {
+    try {
+      network = await startP2p(config, config.p2p, node, logger)
+    } catch (err) {
+      logger.fatal({ err, p2pPort: config.p2p.port }, 'cannot start the peer-to-peer network')
+      await node.close()
+      process.exit(1)
+    }
+    node.attachNetwork(network)
+    process.stdout.write(`${P2P_LISTENING_LINE}${network.addresses().join(' ')}\n`)
+  }
   logger.info(
     {
       url,
@@ -85,6 +101,7 @@ async function main(): Promise<void> {
       rateLimits: config.rateLimits ?? 'off',
       envelopes: await store.count(),
       secp256k1: secp256k1Backend().name,
+      p2p: network ? { peerId: network.peerId.toString(), addresses: network.addresses(), bootstrap: config.p2p?.bootstrap } : 'off',
     },
     'node started',
   )

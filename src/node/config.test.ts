@@ -29,10 +29,36 @@ describe('parseNodeArgs', () => {
       trustProxy: true,
       maxBodyBytes: 4096,
       streamBufferBytes: 65536,
+      limits: {},
       logLevel: 'debug',
     })
     expect(parseNodeArgs(['--no-rate-limits'], {}).config.rateLimits).toBeUndefined()
     expect(parseNodeArgs(['-h'], {}).help).toBe(true)
+  })
+
+  it('reads every limit flag into limits, leaving the others to their defaults', () => {
+    const flags = [
+      ['--max-query-topics', 'maxQueryTopics', 7],
+      ['--max-batch-topics', 'maxBatchTopics', 8],
+      ['--max-subscribe-topics', 'maxSubscribeTopics', 9],
+      ['--max-subscribed-topics', 'maxSubscribedTopics', 10],
+      ['--max-publish-envelopes', 'maxPublishEnvelopes', 11],
+      ['--max-streams-per-ip', 'maxStreamsPerIp', 12],
+      ['--max-streams', 'maxStreams', 13],
+      ['--max-connections-per-ip', 'maxConnectionsPerIp', 14],
+      ['--max-connections', 'maxConnections', 15],
+      ['--total-stream-buffer-bytes', 'totalStreamBufferBytes', 2048],
+      ['--max-buffered-body-bytes', 'maxBufferedBodyBytes', 4096],
+      ['--headers-timeout-ms', 'headersTimeoutMs', 1000],
+      ['--body-timeout-ms', 'bodyTimeoutMs', 1100],
+      ['--request-timeout-ms', 'requestTimeoutMs', 1200],
+      ['--keep-alive-timeout-ms', 'keepAliveTimeoutMs', 1300],
+    ] as const
+    const { config } = parseNodeArgs(flags.flatMap(([flag, , n]) => [flag, String(n)]), {})
+    expect(config.limits).toEqual(Object.fromEntries(flags.map(([, field, n]) => [field, n])))
+    expect(parseNodeArgs(['--max-query-topics', '5'], {}).config.limits).toEqual({ maxQueryTopics: 5 })
+    expect(() => parseNodeArgs(['--max-query-topics', '20000'], {})).toThrow(/--max-query-topics must be between 1 and 10000/)
+    expect(() => parseNodeArgs(['--headers-timeout-ms', 'soon'], {})).toThrow(/--headers-timeout-ms must be a whole number/)
   })
 
   it.each([

@@ -1,7 +1,8 @@
 // Node configuration and its command line.
 
 import { parseArgs } from 'node:util'
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_STREAM_BUFFER_BYTES } from './limits.ts'
+import { multiaddr } from '@multiformats/multiaddr'
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NODE_LIMITS, DEFAULT_STREAM_BUFFER_BYTES, type NodeLimits } from './limits.ts'
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.ts'
 import type { SyncMode } from './store/sqlite.ts'
 
@@ -18,8 +19,44 @@ export interface NodeConfig {
   trustProxy: boolean
   maxBodyBytes: number
   streamBufferBytes: number
+  /** Limits against hostile clients given on the command line (the rest keep their defaults). */
+  limits: Partial<NodeLimits>
   logLevel: string
+  /** The peer-to-peer network; undefined = off (no --p2p-port). */
+  p2p: P2pConfig | undefined
 }
+
+export interface P2pConfig {
+  /** TCP port for libp2p on --host; 0 picks a free one. */
+  port: number
+  /** Multiaddrs of peers to join through (with or without /p2p/<peer id>). */
+  bootstrap: string[]
+  /** Multiaddrs to advertise instead of the listening address. */
+  announce: string[]
+  /** Peer key file; undefined = a key that lives only as long as the process. */
+  keyPath: string | undefined
+}
+
+/** One flag per operator-settable limit (limits.ts NodeLimits): flag, field, range, help. */
+const LIMIT_FLAGS: [flag: string, field: keyof NodeLimits, min: number, max: number, help: string][] = [
+  ['max-query-topics', 'maxQueryTopics', 1, 10_000, 'topics in one query (and in each query of a batch)'],
+  ['max-batch-topics', 'maxBatchTopics', 1, 50_000, 'topics over all queries of one batch query'],
+  ['max-subscribe-topics', 'maxSubscribeTopics', 1, 1_000_000, 'topics in one subscription'],
+  ['max-subscribed-topics', 'maxSubscribedTopics', 1, 10_000_000, 'topic registrations of all open subscriptions together'],
+  ['max-publish-envelopes', 'maxPublishEnvelopes', 1, 1_000_000, 'envelopes in one publish'],
+  ['max-streams-per-ip', 'maxStreamsPerIp', 1, 1_000_000, 'open streams from one client address'],
+  ['max-streams', 'maxStreams', 1, 10_000_000, 'open streams on the node'],
+  ['max-connections-per-ip', 'maxConnectionsPerIp', 1, 10_000_000, 'TCP connections from one address (off with --trust-proxy)'],
+  ['max-connections', 'maxConnections', 1, 10_000_000, 'TCP connections on the node'],
+  ['total-stream-buffer-bytes', 'totalStreamBufferBytes', 1024, 2 ** 40, 'bytes queued in all streams together'],
+  ['max-buffered-body-bytes', 'maxBufferedBodyBytes', 1024, 2 ** 40, 'request body bytes held at once, all requests'],
+  ['headers-timeout-ms', 'headersTimeoutMs', 100, 3_600_000, 'time to send a request\'s headers'],
+  ['body-timeout-ms', 'bodyTimeoutMs', 100, 3_600_000, 'longest silence inside a request body'],
+  ['request-timeout-ms', 'requestTimeoutMs', 100, 3_600_000, 'time to send a whole request'],
+  ['keep-alive-timeout-ms', 'keepAliveTimeoutMs', 100, 3_600_000, 'idle time of a kept-alive connection'],
+]
+
+const limitUsage = LIMIT_FLAGS.map(([flag, field, , , help]) => `  --${`${flag} <n>`.padEnd(31)} ${help} (default: ${DEFAULT_NODE_LIMITS[field]})\n`).join('')
 
 /** What the CLI prints, followed by the URL, once it listens; test helpers wait for it. */
 export const LISTENING_LINE = 'Parley node listening on '
@@ -44,9 +81,17 @@ Options:
   --trust-proxy              take the client IP from X-Forwarded-For (only behind your own proxy)
   --max-body-bytes <n>       largest request body (default: ${DEFAULT_MAX_BODY_BYTES}, the gRPC limit in base64 JSON)
   --stream-buffer-bytes <n>  backlog of a slow subscriber before its envelopes are dropped (default: ${DEFAULT_STREAM_BUFFER_BYTES})
+  --p2p-port <n>             join the peer-to-peer network: libp2p on this TCP port (0 picks one)
+  --bootstrap <multiaddr>    a peer to join through, e.g. /ip4/127.0.0.1/tcp/6001 (repeatable)
+  --p2p-announce <multiaddr> an address to advertise to peers, e.g. /dns4/node.example/tcp/6001
+                             (repeatable; default: the listening address)
+  --p2p-key <file>           the node's peer key, created with mode 0600 if missing
+                             (default: <db>.p2p-key; with --db :memory: a fresh key per run)
   --log-level <level>        fatal, error, warn, info (default), debug (one line per request), trace
   -h, --help                 show this help
-`
+
+Limits against hostile clients (README: "Limits"):
+${limitUsage}`
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -91,6 +136,11 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
         'max-body-bytes': { type: 'string' },
         'stream-buffer-bytes': { type: 'string' },
         'log-level': { type: 'string' },
+        ...Object.fromEntries(LIMIT_FLAGS.map(([flag]) => [flag, { type: 'string' as const }])),
+        'p2p-port': { type: 'string' },
+        bootstrap: { type: 'string', multiple: true },
+        'p2p-announce': { type: 'string', multiple: true },
+        'p2p-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -121,8 +171,43 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
   const streamBufferBytes = v['stream-buffer-bytes']
     ? integer(v['stream-buffer-bytes'], '--stream-buffer-bytes', 1024, 2 ** 31)
     : DEFAULT_STREAM_BUFFER_BYTES
+  const limits: Partial<NodeLimits> = {}
+  for (const [flag, field, min, max] of LIMIT_FLAGS) {
+    const text = (v as Record<string, unknown>)[flag]
+    if (typeof text === 'string') limits[field] = integer(text, `--${flag}`, min, max)
+  }
+  const p2p = parseP2p(v, db)
   return {
     help: v.help === true,
-    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, logLevel },
+    config: { port, host, db, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, limits, logLevel, p2p },
+  }
+}
+
+function parseP2p(
+  v: { 'p2p-port'?: string | undefined; bootstrap?: string[] | undefined; 'p2p-announce'?: string[] | undefined; 'p2p-key'?: string | undefined },
+  db: string,
+): P2pConfig | undefined {
+  const bootstrap = v.bootstrap ?? []
+  const announce = v['p2p-announce'] ?? []
+  if (v['p2p-port'] === undefined) {
+    if (bootstrap.length > 0 || announce.length > 0 || v['p2p-key'] !== undefined) {
+      throw new ConfigError('--bootstrap, --p2p-announce and --p2p-key need --p2p-port')
+    }
+    return undefined
+  }
+  const port = integer(v['p2p-port'], '--p2p-port', 0, 65535)
+  for (const address of bootstrap) checkMultiaddr(address, '--bootstrap')
+  for (const address of announce) checkMultiaddr(address, '--p2p-announce')
+  if (v['p2p-key'] === '') throw new ConfigError('--p2p-key must be a file path')
+  const keyPath = v['p2p-key'] ?? (db === ':memory:' ? undefined : `${db}.p2p-key`)
+  return { port, bootstrap, announce, keyPath }
+}
+
+function checkMultiaddr(address: string, flag: string): void {
+  try {
+    const components = multiaddr(address).getComponents()
+    if (!components.some((c) => c.name === 'tcp')) throw new Error('no /tcp/<port>')
+  } catch (err) {
+    throw new ConfigError(`${flag} must be a TCP multiaddr like /ip4/127.0.0.1/tcp/6001, got "${address}" (${(err as Error).message})`)
   }
 }

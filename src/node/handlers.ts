@@ -5,24 +5,26 @@ import type { Logger } from 'pino'
 import {
   batchQueryResponseToJson,
   parseBatchQueryRequest,
+  parseEnvelope,
   parsePublishRequest,
   parseQueryRequest,
   parseSubscribeRequest,
   queryResponseToJson,
-  streamLine,
   WireFormatError,
   type Envelope,
   type MessageApiMethod,
+  type PublishRequest,
 } from '../protocol/api/wire.ts'
 import { authenticate, authorizeTopics, type TokenVerifier } from './auth.ts'
 import type { Dispatcher } from './dispatcher.ts'
 import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
-import { sendJson, setCorsHeaders } from './http/respond.ts'
-import { MAX_BATCH_QUERIES, MAX_MESSAGE_BYTES, MAX_TOPIC_LENGTH } from './limits.ts'
+import { sendJson } from './http/respond.ts'
+import { MAX_BATCH_QUERIES, MAX_MESSAGE_BYTES, MAX_TOPIC_LENGTH, type NodeLimits } from './limits.ts'
 import { planQuery, runQuery } from './query.ts'
 import type { TokenBucketLimiter } from './rateLimit.ts'
 import type { EnvelopeSink } from './sink.ts'
 import type { EnvelopeStore } from './store/types.ts'
+import { openStream, type StreamBudget, type StreamSlots } from './stream.ts'
 
 export interface NodeServices {
   store: EnvelopeStore
@@ -36,9 +38,14 @@ export interface NodeServices {
   streams: Set<ServerResponse>
   /** Bytes a slow subscriber may have waiting in its stream before envelopes are dropped. */
   streamBufferBytes: number
+  streamBudget: StreamBudget
+  streamSlots: StreamSlots
+  limits: Readonly<NodeLimits>
   logger: Logger
   nowNs(): bigint
 }
+
+export type LimiterKind = 'default' | 'publish'
 
 export interface RequestContext {
   req: IncomingMessage
@@ -47,6 +54,8 @@ export interface RequestContext {
   clientIp: string
   /** Where handlers leave facts for the request log line. */
   logFields: Record<string, unknown>
+  /** Tokens the server already took before the body was read (server.ts). */
+  prepaid: Record<LimiterKind, number>
 }
 
 type Handler = (services: NodeServices, ctx: RequestContext) => Promise<void>
@@ -61,13 +70,33 @@ function parse<T>(parser: (value: unknown) => T, value: unknown): T {
   }
 }
 
-function spend(services: NodeServices, kind: 'default' | 'publish', clientIp: string, cost: number): void {
+/**
+ * Takes `cost` tokens of `clientIp`'s bucket (429 with Retry-After when it is short). A request
+ * whose whole cost (`requestCost`, some of it maybe paid earlier) is larger than the bucket can never pass, so it gets 413 saying so, not a 429 that
+ * invites a retry.
+ */
+export function spend(services: NodeServices, kind: LimiterKind, clientIp: string, cost: number, requestCost = cost): void {
   const limiter = services.limiters?.[kind]
   if (!limiter || cost <= 0) return
+  if (requestCost > limiter.limit.burst) {
+    throw new ApiError(
+      GrpcCode.RESOURCE_EXHAUSTED,
+      `request costs ${requestCost} of rate limit ${limiter.name}, more than its whole bucket of ${limiter.limit.burst}: split it into smaller requests`,
+      { status: 413 },
+    )
+  }
   const result = limiter.take(clientIp, cost)
   if (!result.ok) {
     throw new ApiError(GrpcCode.RESOURCE_EXHAUSTED, result.message, { headers: { 'Retry-After': String(result.retryAfterSeconds) } })
   }
+}
+
+/** Spends what `total` costs beyond what the server took up front. */
+function settle(services: NodeServices, ctx: RequestContext, kind: LimiterKind, total: number): void {
+  const more = total - ctx.prepaid[kind]
+  if (more <= 0) return
+  spend(services, kind, ctx.clientIp, more, total)
+  ctx.prepaid[kind] += more
 }
 
 function checkTopic(topic: string, path: string): void {
@@ -83,12 +112,44 @@ function checkEnvelopes(envelopes: readonly Envelope[]): void {
   })
 }
 
+/** Base64 bytes decoded between two event-loop turns while a large publish is parsed. */
+const PARSE_SLICE_BYTES = 4 * 1024 * 1024
+
+/**
+ * parsePublishRequest, one envelope at a time with a turn of the event loop after every few
+ * megabytes of messages: a maximal publish (~50 MB of base64) otherwise decodes in one block
+ * of a quarter second or more. Same result and same errors.
+ */
+async function parsePublish(value: unknown, maxEnvelopes: number): Promise<PublishRequest> {
+  const list = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>).envelopes : undefined
+  // Counted before anything is decoded.
+  if (Array.isArray(list) && list.length > maxEnvelopes) throw tooManyEnvelopes(list.length, maxEnvelopes)
+  if (!Array.isArray(list) || list.length <= 1) return parse(parsePublishRequest, value)
+  const envelopes: Envelope[] = []
+  let sliceBytes = 0
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i] as { message?: unknown } | null
+    envelopes.push(parse((v) => parseEnvelope(v, `request.envelopes[${i}]`), item))
+    sliceBytes += typeof item?.message === 'string' ? item.message.length : 0
+    if (sliceBytes >= PARSE_SLICE_BYTES) {
+      sliceBytes = 0
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+  return { envelopes }
+}
+
+const tooManyEnvelopes = (count: number, max: number) =>
+  new ApiError(GrpcCode.RESOURCE_EXHAUSTED, `cannot exceed ${max} envelopes in a single publish (got ${count}): split it`, { status: 413 })
+
 const publish: Handler = async (services, ctx) => {
-  const request = parse(parsePublishRequest, ctx.body)
-  ctx.logFields.envelopes = request.envelopes.length
+  const request = await parsePublish(ctx.body, services.limits.maxPublishEnvelopes)
+  const count = request.envelopes.length
+  ctx.logFields.envelopes = count
   // The rate limit comes first (node-go checks the token first): a flood of garbage tokens
-  // then costs the sender its bucket instead of costing the node signature checks.
-  spend(services, 'publish', ctx.clientIp, request.envelopes.length)
+  // then costs the sender its bucket instead of costing the node signature checks. An empty
+  // publish costs one token: it still costs the node a request and a token check.
+  settle(services, ctx, 'publish', Math.max(1, count))
   if (services.verifyToken) {
     const wallet = await authenticate(ctx.req.headers.authorization, services.verifyToken, services.nowNs())
     ctx.logFields.wallet = wallet
@@ -96,14 +157,16 @@ const publish: Handler = async (services, ctx) => {
   }
   checkEnvelopes(request.envelopes)
   // All or nothing: the whole request is validated above and stored in one transaction.
-  ctx.logFields.stored = await services.sink.accept(request.envelopes)
+  // The checked token travels with the envelopes so peers can check owner-only topics too.
+  const proof = services.verifyToken ? { authorization: ctx.req.headers.authorization } : {}
+  ctx.logFields.stored = await services.sink.accept(request.envelopes, 'client', proof)
   await sendJson(ctx.req, ctx.res, 200, {})
 }
 
 const query: Handler = async (services, ctx) => {
   const request = parse(parseQueryRequest, ctx.body)
-  spend(services, 'default', ctx.clientIp, 1)
-  const response = await runQuery(services.store, planQuery(request))
+  settle(services, ctx, 'default', 1)
+  const response = await runQuery(services.store, planQuery(request, services.limits.maxQueryTopics))
   ctx.logFields.returned = response.envelopes.length
   await sendJson(ctx.req, ctx.res, 200, queryResponseToJson(response), { gzip: true })
 }
@@ -113,12 +176,15 @@ const batchQuery: Handler = async (services, ctx) => {
   const count = request.requests.length
   ctx.logFields.queries = count
   if (count > MAX_BATCH_QUERIES) throw invalidArgument(`cannot exceed ${MAX_BATCH_QUERIES} requests in single batch (got ${count})`)
-  spend(services, 'default', ctx.clientIp, Math.max(1, count))
+  const topics = request.requests.reduce((sum, q) => sum + q.contentTopics.length, 0)
+  const maxTopics = services.limits.maxBatchTopics
+  if (topics > maxTopics) throw invalidArgument(`cannot exceed ${maxTopics} topics in a single batch, over all its queries (got ${topics})`)
+  settle(services, ctx, 'default', Math.max(1, count))
   // Validate all first so a bad sub-query costs no database work. node-go answers INTERNAL
   // for any failing sub-query; a client mistake gets INVALID_ARGUMENT naming the sub-query.
   const plans = request.requests.map((q, i) => {
     try {
-      return planQuery(q)
+      return planQuery(q, services.limits.maxQueryTopics)
     } catch (err) {
       if (err instanceof ApiError) throw new ApiError(err.code, `requests[${i}]: ${err.message}`)
       throw err
@@ -129,56 +195,37 @@ const batchQuery: Handler = async (services, ctx) => {
   await sendJson(ctx.req, ctx.res, 200, batchQueryResponseToJson({ responses }), { gzip: true })
 }
 
-/** Streams `{"result": Envelope}\n` lines until the client goes or the node shuts down. */
-function openStream(services: NodeServices, ctx: RequestContext, topics: string[] | 'all'): void {
-  const { req, res } = ctx
-  let dropped = 0
-  const write = (envelope: Envelope) => {
-    const line = streamLine(envelope)
-    // A reader that does not keep up gets its envelopes dropped once its backlog passes the
-    // bound (node-go drops too, §13.6), so one stalled client cannot eat the node's memory.
-    // Whole lines only: the stream stays valid newline-delimited JSON.
-    if (res.writableLength > 0 && res.writableLength + line.length > services.streamBufferBytes) {
-      if (dropped++ === 0) services.logger.warn({ clientIp: ctx.clientIp }, 'slow subscriber: dropping envelopes')
-      return
-    }
-    res.write(line)
+function startStream(services: NodeServices, ctx: RequestContext, topics: string[] | 'all'): void {
+  const releaseSlot = services.streamSlots.acquire(ctx.clientIp)
+  try {
+    openStream(services, { req: ctx.req, res: ctx.res, clientIp: ctx.clientIp, releaseSlot }, topics)
+  } catch (err) {
+    releaseSlot()
+    throw err
   }
-  const subscription = services.dispatcher.subscribe(topics, write)
-  services.streams.add(res)
-  const close = () => {
-    subscription.close()
-    services.streams.delete(res)
-    if (dropped > 0) services.logger.warn({ clientIp: ctx.clientIp, dropped }, 'slow subscriber closed; envelopes were dropped')
-  }
-  res.on('close', close)
-  req.on('close', () => {
-    if (!res.writableEnded) res.end()
-  })
-  setCorsHeaders(res)
-  res.setHeader('Content-Type', 'application/json')
-  res.setHeader('Cache-Control', 'no-cache')
-  res.setHeader('X-Accel-Buffering', 'no')
-  // Headers go out now (the gateway waits for the first envelope): the subscription is
-  // registered at this point, so a client may treat the response as "subscribed".
-  res.setHeader('subscribed', 'true')
-  res.writeHead(200)
-  res.flushHeaders()
-  res.socket?.setNoDelay(true)
 }
 
 const subscribe: Handler = async (services, ctx) => {
   const request = parse(parseSubscribeRequest, ctx.body)
-  if (request.contentTopics.length === 0) throw invalidArgument('content topics required')
-  request.contentTopics.forEach((t, i) => checkTopic(t, `contentTopics[${i}]`))
-  spend(services, 'default', ctx.clientIp, 1)
-  ctx.logFields.topics = request.contentTopics.length
-  openStream(services, ctx, request.contentTopics)
+  const topics = request.contentTopics
+  if (topics.length === 0) throw invalidArgument('content topics required')
+  const max = services.limits.maxSubscribeTopics
+  if (topics.length > max) throw invalidArgument(`cannot exceed ${max} topics in a single subscription (got ${topics.length})`)
+  topics.forEach((t, i) => checkTopic(t, `contentTopics[${i}]`))
+  settle(services, ctx, 'default', 1)
+  ctx.logFields.topics = topics.length
+  const registered = services.dispatcher.topicRegistrations
+  if (registered + topics.length > services.limits.maxSubscribedTopics) {
+    throw new ApiError(GrpcCode.RESOURCE_EXHAUSTED, `the node holds its maximum of ${services.limits.maxSubscribedTopics} subscribed topics; retry later`, {
+      headers: { 'Retry-After': '10' },
+    })
+  }
+  startStream(services, ctx, topics)
 }
 
 const subscribeAll: Handler = async (services, ctx) => {
-  spend(services, 'default', ctx.clientIp, 1)
-  openStream(services, ctx, 'all')
+  settle(services, ctx, 'default', 1)
+  startStream(services, ctx, 'all')
 }
 
 export const HANDLERS: Record<MessageApiMethod, Handler> = { publish, query, batchQuery, subscribe, subscribeAll }

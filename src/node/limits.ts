@@ -20,3 +20,82 @@ export const DEFAULT_MAX_BODY_BYTES = Math.ceil((MAX_GRPC_MESSAGE_BYTES * 4) / 3
  * ~20 maximum-size envelopes (1.4 MB of JSON each) beyond what the socket already holds.
  */
 export const DEFAULT_STREAM_BUFFER_BYTES = 32 * 1024 * 1024
+
+// ---- Limits against hostile clients (issue 14). Every one has a CLI flag (config.ts) unless
+// it is a protocol fact above. Defaults sit far above what xmtp-js sends, far below what
+// hurts the node.
+
+/** Topics in one query, and in each sub-query of a batch (xmtp-js sends one per query). */
+export const DEFAULT_MAX_QUERY_TOPICS = 1_000
+/** Topics across all sub-queries of one batch query. */
+export const DEFAULT_MAX_BATCH_TOPICS = 5_000
+/** Topics in one subscription (xmtp-js's streamAllMessages sends every conversation's). */
+export const DEFAULT_MAX_SUBSCRIBE_TOPICS = 10_000
+/** Topic registrations of all open subscriptions together. */
+export const DEFAULT_MAX_SUBSCRIBED_TOPICS = 1_000_000
+/** Envelopes in one publish (the default publish bucket holds 3,000). */
+export const DEFAULT_MAX_PUBLISH_ENVELOPES = 3_000
+/** Open streams (subscribe, subscribe-all) from one client address, and on the whole node. */
+export const DEFAULT_MAX_STREAMS_PER_IP = 100
+export const DEFAULT_MAX_STREAMS = 10_000
+/** TCP connections from one client address, and on the whole node (the process has 20,000 descriptors here). */
+export const DEFAULT_MAX_CONNECTIONS_PER_IP = 256
+export const DEFAULT_MAX_CONNECTIONS = 15_000
+/** Bytes queued in all subscriber streams together (an envelope line shared by many streams counts once). */
+export const DEFAULT_TOTAL_STREAM_BUFFER_BYTES = 512 * 1024 * 1024
+/** Request body bytes being read or parsed at once, over all requests. */
+export const DEFAULT_MAX_BUFFERED_BODY_BYTES = 512 * 1024 * 1024
+/** Time to receive a request's headers; a real client sends them in one packet. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 15_000
+/** Longest silence inside a request body. */
+export const DEFAULT_BODY_TIMEOUT_MS = 15_000
+/** Time to receive a whole request, body included (a 70 MB publish at 1 MB/s fits). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000
+/** How long an idle kept-alive connection stays open. */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000
+/** Nesting depth of a request body's JSON; the deepest message API request needs 6. */
+export const MAX_JSON_DEPTH = 32
+/** Longest JSON string in a publish: a maximal message in base64. */
+export const MAX_PUBLISH_STRING_BYTES = Math.ceil(MAX_MESSAGE_BYTES / 3) * 4 + 8
+/** Longest JSON string in any other request (topics are at most 300 characters). */
+export const MAX_OTHER_STRING_BYTES = 16 * 1024
+/** Body room per topic (a 300-character topic, quoted, with escapes to spare) and per request. */
+export const BODY_BYTES_PER_TOPIC = 640
+export const BODY_BYTES_BASE = 64 * 1024
+
+/** Every limit a node operator can set (config.ts maps each to a flag). */
+export interface NodeLimits {
+  maxQueryTopics: number
+  maxBatchTopics: number
+  maxSubscribeTopics: number
+  maxSubscribedTopics: number
+  maxPublishEnvelopes: number
+  maxStreamsPerIp: number
+  maxStreams: number
+  maxConnectionsPerIp: number
+  maxConnections: number
+  totalStreamBufferBytes: number
+  maxBufferedBodyBytes: number
+  headersTimeoutMs: number
+  bodyTimeoutMs: number
+  requestTimeoutMs: number
+  keepAliveTimeoutMs: number
+}
+
+export const DEFAULT_NODE_LIMITS: Readonly<NodeLimits> = {
+  maxQueryTopics: DEFAULT_MAX_QUERY_TOPICS,
+  maxBatchTopics: DEFAULT_MAX_BATCH_TOPICS,
+  maxSubscribeTopics: DEFAULT_MAX_SUBSCRIBE_TOPICS,
+  maxSubscribedTopics: DEFAULT_MAX_SUBSCRIBED_TOPICS,
+  maxPublishEnvelopes: DEFAULT_MAX_PUBLISH_ENVELOPES,
+  maxStreamsPerIp: DEFAULT_MAX_STREAMS_PER_IP,
+  maxStreams: DEFAULT_MAX_STREAMS,
+  maxConnectionsPerIp: DEFAULT_MAX_CONNECTIONS_PER_IP,
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
+  totalStreamBufferBytes: DEFAULT_TOTAL_STREAM_BUFFER_BYTES,
+  maxBufferedBodyBytes: DEFAULT_MAX_BUFFERED_BODY_BYTES,
+  headersTimeoutMs: DEFAULT_HEADERS_TIMEOUT_MS,
+  bodyTimeoutMs: DEFAULT_BODY_TIMEOUT_MS,
+  requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  keepAliveTimeoutMs: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+}

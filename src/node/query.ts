@@ -2,7 +2,7 @@
 
 import { SortDirection, type QueryRequest, type QueryResponse } from '../protocol/api/wire.ts'
 import { invalidArgument } from './errors.ts'
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_TOPIC_LENGTH, MAX_USER_PREFERENCES_PAGE_SIZE } from './limits.ts'
+import { DEFAULT_MAX_QUERY_TOPICS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_TOPIC_LENGTH, MAX_USER_PREFERENCES_PAGE_SIZE } from './limits.ts'
 import type { EnvelopeStore, StoreQuery } from './store/types.ts'
 import { isUserPreferencesTopic } from './topics.ts'
 
@@ -13,9 +13,12 @@ export interface PlannedQuery {
 }
 
 /** Checks a QueryRequest and turns it into a store query; throws ApiError INVALID_ARGUMENT. */
-export function planQuery(request: QueryRequest): PlannedQuery {
+export function planQuery(request: QueryRequest, maxTopics = DEFAULT_MAX_QUERY_TOPICS): PlannedQuery {
   const topics = request.contentTopics
   if (topics.length === 0) throw invalidArgument('content topics required')
+  // Bounded so no query costs more than a bounded statement (node-go has no such cap; its
+  // Postgres takes 65,535 parameters and SQLite 32,766).
+  if (topics.length > maxTopics) throw invalidArgument(`cannot exceed ${maxTopics} topics in a single query (got ${topics.length})`)
   for (const topic of topics) {
     if (topic.length > MAX_TOPIC_LENGTH) throw invalidArgument(`topic length too big: ${topic.length} characters, at most ${MAX_TOPIC_LENGTH}`)
   }

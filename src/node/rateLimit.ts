@@ -21,7 +21,7 @@ interface Bucket {
 
 export class TokenBucketLimiter {
   readonly name: string
-  private readonly limit: BucketLimit
+  readonly limit: BucketLimit
   private readonly maxKeys: number
   private readonly buckets = new Map<string, Bucket>()
 

@@ -8,13 +8,16 @@ import { MESSAGE_API, type MessageApiMethod } from '../protocol/api/wire.ts'
 import type { TokenVerifier } from './auth.ts'
 import { Dispatcher } from './dispatcher.ts'
 import { ApiError, GrpcCode } from './errors.ts'
-import { HANDLERS, type NodeServices, type RequestContext } from './handlers.ts'
-import { parseJsonBody, readBody } from './http/body.ts'
+import { HANDLERS, spend, type NodeServices, type RequestContext } from './handlers.ts'
+import { BodyBudget, ClientGoneError, parseJsonBody, readBody } from './http/body.ts'
 import { sendError, sendJson, sendPreflight, toApiError } from './http/respond.ts'
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_STREAM_BUFFER_BYTES } from './limits.ts'
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NODE_LIMITS, DEFAULT_STREAM_BUFFER_BYTES, type NodeLimits } from './limits.ts'
 import { TokenBucketLimiter, type RateLimits } from './rateLimit.ts'
+import { admissionCost, bodyRules, publishBytesCost } from './requestRules.ts'
 import { EnvelopeSink } from './sink.ts'
 import type { EnvelopeStore } from './store/types.ts'
+import { StreamBudget, StreamSlots } from './stream.ts'
+import { ConnectionGuard } from './connections.ts'
 
 export interface NodeOptions {
   store: EnvelopeStore
@@ -26,7 +29,17 @@ export interface NodeOptions {
   maxBodyBytes?: number
   /** Backlog bound of one subscriber stream (default 32 MiB). */
   streamBufferBytes?: number
+  /** Limits against hostile clients; each missing one takes its default (limits.ts). */
+  limits?: Partial<NodeLimits>
   nowNs?: () => bigint
+}
+
+/** The peer-to-peer side as the HTTP API sees it (p2p/network.ts implements it). */
+export interface NetworkView {
+  addresses(): string[]
+  peers(): unknown[]
+  peerCount(): number
+  status(): Record<string, unknown>
 }
 
 const ROUTES = new Map<string, MessageApiMethod>(
@@ -39,13 +52,20 @@ export class XmtpNode {
   private readonly logger: Logger
   private readonly trustProxy: boolean
   private readonly maxBodyBytes: number
+  private readonly limits: Readonly<NodeLimits>
+  private readonly bodyBudget: BodyBudget
+  private readonly connections: ConnectionGuard
   private readonly startedAt = Date.now()
   private inFlight = 0
   private idle: (() => void) | undefined
   private closing: Promise<void> | undefined
+  private network: NetworkView | undefined
 
   constructor(options: NodeOptions) {
-    const dispatcher = new Dispatcher()
+    const nodeLimits: NodeLimits = { ...DEFAULT_NODE_LIMITS, ...options.limits }
+    this.limits = nodeLimits
+    this.bodyBudget = new BodyBudget(nodeLimits.maxBufferedBodyBytes)
+    const dispatcher = new Dispatcher({ onDeliveryError: (err) => options.logger.error({ err }, 'stream delivery failed') })
     const limits = options.rateLimits
     this.services = {
       store: options.store,
@@ -58,27 +78,47 @@ export class XmtpNode {
       },
       streams: new Set(),
       streamBufferBytes: options.streamBufferBytes ?? DEFAULT_STREAM_BUFFER_BYTES,
+      streamBudget: new StreamBudget(nodeLimits.totalStreamBufferBytes),
+      streamSlots: new StreamSlots(nodeLimits.maxStreamsPerIp, nodeLimits.maxStreams),
+      limits: nodeLimits,
       logger: options.logger,
       nowNs: options.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n),
     }
     this.logger = options.logger
     this.trustProxy = options.trustProxy ?? false
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-    this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
-      this.inFlight++
-      res.on('close', () => {
-        if (--this.inFlight === 0) this.idle?.()
-      })
-      this.handle(req, res).catch((err) => {
-        this.logger.error({ err }, 'request handling failed')
-        if (!res.headersSent) res.writeHead(500).end()
-        else res.destroy()
-      })
+    this.server = createServer(
+      {
+        keepAliveTimeout: nodeLimits.keepAliveTimeoutMs,
+        // Node requires headersTimeout ≤ requestTimeout.
+        headersTimeout: Math.min(nodeLimits.headersTimeoutMs, nodeLimits.requestTimeoutMs),
+        requestTimeout: nodeLimits.requestTimeoutMs,
+        // How often Node looks for connections past those timeouts (its default is 30 s).
+        connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(nodeLimits.headersTimeoutMs / 4))),
+      },
+      (req, res) => {
+        this.inFlight++
+        res.on('close', () => {
+          if (--this.inFlight === 0) this.idle?.()
+        })
+        this.handle(req, res).catch((err) => {
+          this.logger.error({ err }, 'request handling failed')
+          if (!res.headersSent) res.writeHead(500).end()
+          else res.destroy()
+        })
+      },
+    )
+    this.connections = new ConnectionGuard(this.server, {
+      logger: this.logger,
+      maxConnections: nodeLimits.maxConnections,
+      // Behind a trusted proxy every connection comes from the proxy; it must cap per client.
+      maxConnectionsPerIp: this.trustProxy ? Infinity : nodeLimits.maxConnectionsPerIp,
     })
-    this.server.on('clientError', (err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
-      this.logger.debug({ err: err.message }, 'malformed HTTP')
-    })
+  }
+
+  /** Shows the peer-to-peer network in GET /peers and /healthz. */
+  attachNetwork(network: NetworkView): void {
+    this.network = network
   }
 
   get sink(): EnvelopeSink {
@@ -139,6 +179,7 @@ export class XmtpNode {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       this.logger.debug({ method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...logFields }, 'request')
     })
+    let heldBody = 0
     try {
       if (this.closing) {
         // A kept-alive connection may still carry a request after shutdown began.
@@ -147,13 +188,48 @@ export class XmtpNode {
       }
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return sendPreflight(res)
       if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return await this.health(req, res)
+      if (path === '/peers' && (req.method === 'GET' || req.method === 'HEAD')) return await this.peers(req, res)
       const method = ROUTES.get(path)
       if (!method) throw new ApiError(GrpcCode.NOT_FOUND, `Not Found: no message API method at ${path}`)
       if (req.method !== 'POST') throw new ApiError(GrpcCode.UNIMPLEMENTED, `Method Not Allowed: ${path} takes POST, not ${req.method}`)
-      const body = parseJsonBody(await readBody(req, this.maxBodyBytes))
-      const ctx: RequestContext = { req, res, body, clientIp: this.clientIp(req), logFields }
+      const clientIp = this.clientIp(req)
+      // Charged before a byte of the body is read, so malformed, empty and unauthenticated
+      // requests all pay, and a large body pays for its size before it costs any memory.
+      const prepaid = { default: 0, publish: 0 }
+      const admission = admissionCost(method, req.headers['content-length'])
+      spend(this.services, admission.kind, clientIp, admission.cost)
+      prepaid[admission.kind] = admission.cost
+      const rules = bodyRules(method, this.limits, this.maxBodyBytes)
+      const raw = await readBody(req, {
+        maxBytes: rules.maxBytes,
+        // The publish cap is the operator's --max-body-bytes; say so only for the small ones.
+        hint: method === 'publish' ? undefined : rules.hint,
+        guard: rules.guard,
+        idleTimeoutMs: this.limits.bodyTimeoutMs,
+        budget: this.bodyBudget,
+        // A chunked publish pays as it grows, as a declared length paid above.
+        onProgress:
+          method === 'publish'
+            ? (size) => {
+                const owed = publishBytesCost(size) - prepaid.publish
+                if (owed > 0) {
+                  spend(this.services, 'publish', clientIp, owed, owed + prepaid.publish)
+                  prepaid.publish += owed
+                }
+              }
+            : undefined,
+      })
+      heldBody = raw.length
+      const body = parseJsonBody(raw)
+      const ctx: RequestContext = { req, res, body, clientIp, logFields, prepaid }
       await HANDLERS[method](this.services, ctx)
     } catch (err) {
+      if (err instanceof ClientGoneError) {
+        // Nobody is left to answer; this is the client's doing, not an error of the node.
+        this.logger.debug({ path, reason: err.message }, 'client went away')
+        req.socket.destroy()
+        return
+      }
       const error = toApiError(err)
       if (error.code === GrpcCode.INTERNAL) this.logger.error({ err, path }, 'internal error')
       else logFields.error = error.message
@@ -161,12 +237,15 @@ export class XmtpNode {
         res.destroy()
         return
       }
-      if (error.status === 413) {
-        // Stop the upload: answer, then close the connection instead of reading the rest.
+      if (!req.complete) {
+        // The body was refused part-way (or never read): answer, then close the connection
+        // instead of reading the rest.
         res.setHeader('Connection', 'close')
-        res.on('finish', () => req.destroy())
+        res.on('finish', () => req.socket.destroy())
       }
       await sendError(req, res, error)
+    } finally {
+      this.bodyBudget.give(heldBody)
     }
   }
 
@@ -175,7 +254,18 @@ export class XmtpNode {
       status: 'ok',
       envelopes: await this.services.store.count(),
       subscriptions: this.services.dispatcher.subscriptionCount,
+      subscribedTopics: this.services.dispatcher.topicRegistrations,
+      streamBufferedBytes: this.services.streamBudget.heldBytes,
+      bodyBufferedBytes: this.bodyBudget.heldBytes,
+      connections: this.connections.openCount,
+      streams: this.services.streamSlots.open,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      ...(this.network && { peers: this.network.peerCount(), p2p: this.network.status() }),
     })
+  }
+
+  private async peers(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const network = this.network
+    await sendJson(req, res, 200, network ? { p2p: true, addresses: network.addresses(), peers: network.peers() } : { p2p: false, addresses: [], peers: [] })
   }
 }

@@ -1,5 +1,5 @@
 // The one place an accepted envelope goes: into the store (unless ephemeral), then out to
-// subscribers. The peer-to-peer relay (a later issue) hooks in here: it adds a listener to
+// subscribers. The peer-to-peer relay (p2p/relay.ts) hooks in here: it adds a listener to
 // forward what local clients published, and calls accept() for what peers send.
 
 import type { Envelope } from '../protocol/api/wire.ts'
@@ -7,7 +7,13 @@ import type { Dispatcher } from './dispatcher.ts'
 import type { EnvelopeStore } from './store/types.ts'
 import { isEphemeralTopic } from './topics.ts'
 
-export type AcceptedListener = (envelopes: readonly Envelope[], origin: string) => void
+/** What a client proved when publishing: the relay forwards it for owner-only topics. */
+export interface PublishProof {
+  /** The request's `Authorization` header, when the node checked it. */
+  authorization?: string | undefined
+}
+
+export type AcceptedListener = (envelopes: readonly Envelope[], origin: string, proof: PublishProof) => void
 
 export class EnvelopeSink {
   private readonly listeners = new Set<AcceptedListener>()
@@ -22,11 +28,11 @@ export class EnvelopeSink {
    * all of them (ephemeral and duplicates too, as node-go does) to subscribers and listeners.
    * Returns how many were newly stored.
    */
-  async accept(envelopes: readonly Envelope[], origin = 'client'): Promise<number> {
+  async accept(envelopes: readonly Envelope[], origin = 'client', proof: PublishProof = {}): Promise<number> {
     const durable = envelopes.filter((e) => !isEphemeralTopic(e.contentTopic))
     const stored = durable.length > 0 ? await this.store.insert(durable) : 0
     this.dispatcher.dispatch(envelopes)
-    for (const listener of this.listeners) listener(envelopes, origin)
+    for (const listener of this.listeners) listener(envelopes, origin, proof)
     return stored
   }
 

@@ -21,6 +21,17 @@ export interface SqliteStoreOptions {
   sync?: SyncMode
 }
 
+/** SQLite's default limit on bound parameters (SQLITE_MAX_VARIABLE_NUMBER); 5 more besides topics. */
+const MAX_TOPIC_SLOTS = 16_384
+
+/** IN-list size for `count` topics: the next power of two (1, 2, 4, …). */
+export function topicSlots(count: number): number {
+  if (count > MAX_TOPIC_SLOTS) throw new RangeError(`a query may name at most ${MAX_TOPIC_SLOTS} topics (got ${count})`)
+  let slots = 1
+  while (slots < count) slots *= 2
+  return slots
+}
+
 // Sender timestamps are uint64 but SQLite integers are int64. Storing ts − 2^63 maps
 // [0, 2^64) onto [−2^63, 2^63) keeping the order, so every value a client can send is
 // stored exactly and sorts correctly (node-go's Postgres bigint wraps the top half).
@@ -47,6 +58,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   private readonly db: Database.Database
   private readonly insertStatement: Database.Statement
   private readonly countStatement: Database.Statement
+  private topicsStatement: Database.Statement | undefined
   private readonly insertMany: (envelopes: readonly Envelope[]) => number
   private readonly commitGroup: (group: PendingInsert[]) => void
   private pending: PendingInsert[] = []
@@ -152,8 +164,13 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     // Cursor semantics of node-go (spec §13.4): no digest → ignored; time 0 → digest only.
     const cursor = q.cursor && q.cursor.digest.length > 0 ? q.cursor : undefined
     const cursorKind = !cursor ? 'none' : cursor.senderTimeNs === 0n ? 'digest' : 'full'
-    const statement = this.queryStatement(q.topics.length, hasStart, hasEnd, cursorKind, q.ascending)
+    // The statement's size must not follow the client's topic count: the IN list is padded
+    // (repeating the last topic, which changes nothing) up to the next power of two, so a
+    // handful of shapes serve every query and the statement cache stays small.
+    const slots = topicSlots(q.topics.length)
+    const statement = this.queryStatement(slots, hasStart, hasEnd, cursorKind, q.ascending)
     const params: unknown[] = [...q.topics]
+    while (params.length < slots) params.push(q.topics[q.topics.length - 1])
     if (hasStart) params.push(toDb(q.startTimeNs!))
     if (hasEnd) params.push(toDb(q.endTimeNs!))
     if (cursorKind === 'full') params.push(toDb(cursor!.senderTimeNs), cursor!.digest)
@@ -171,6 +188,14 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   async count(): Promise<number> {
     this.rowCount ??= Number(this.countStatement.get())
     return this.rowCount
+  }
+
+  async listTopics(range: { startTimeNs: bigint; after: string; limit: number }): Promise<string[]> {
+    // The (topic, sender_ts, digest) index answers this: per topic, one seek for sender_ts.
+    this.topicsStatement ??= this.db.prepare(
+      'SELECT DISTINCT topic FROM envelopes WHERE topic > ? AND sender_ts >= ? ORDER BY topic LIMIT ?',
+    ).pluck()
+    return this.topicsStatement.all(range.after, toDb(range.startTimeNs), range.limit) as string[]
   }
 
   async close(): Promise<void> {
@@ -196,7 +221,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     if (cursor === 'digest') where.push(`digest ${cmp} ?`)
     const sql = `SELECT topic, sender_ts, digest, payload FROM envelopes WHERE ${where.join(' AND ')} ORDER BY sender_ts ${dir}, digest ${dir} LIMIT ?`
     statement = this.db.prepare(sql).safeIntegers(true)
-    // Few shapes exist (topic count is bounded by what clients send); cap the cache anyway.
+    // Few shapes exist (topic slots are powers of two, and the node caps topics per query).
     if (this.queryStatements.size > 256) this.queryStatements.clear()
     this.queryStatements.set(key, statement)
     return statement

@@ -36,5 +36,11 @@ export interface EnvelopeStore {
   query(query: StoreQuery): Promise<StoredEnvelope[]>
   /** Number of stored envelopes. */
   count(): Promise<number>
+  /**
+   * Topics (sorted, after `after`) holding at least one envelope with a sender timestamp of at
+   * least `startTimeNs`; at most `limit`. Peer catch-up (p2p/catchup.ts) pages through these;
+   * a store without it can relay but not serve catch-up.
+   */
+  listTopics?(range: { startTimeNs: bigint; after: string; limit: number }): Promise<string[]>
   close(): Promise<void>
 }

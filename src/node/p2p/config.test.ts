@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseNodeArgs } from '../config.ts'
+
+describe('p2p flags', () => {
+  it('are off without --p2p-port', () => {
+    expect(parseNodeArgs([], {}).config.p2p).toBeUndefined()
+  })
+
+  it('read the port, repeated bootstrap and announce addresses, and default the key beside the database', () => {
+    const { config } = parseNodeArgs(
+      ['--db', 'data/n1.db', '--p2p-port', '6001', '--bootstrap', '/ip4/127.0.0.1/tcp/6002', '--bootstrap', '/ip4/127.0.0.1/tcp/6003/p2p/12D3KooWHxHP2ywnzwwdZjTSPq8iuYTv9FzUYiKUMgZaJQitCzh5', '--p2p-announce', '/dns4/node.example/tcp/6001'],
+      {},
+    )
+    expect(config.p2p).toEqual({
+      port: 6001,
+      bootstrap: ['/ip4/127.0.0.1/tcp/6002', '/ip4/127.0.0.1/tcp/6003/p2p/12D3KooWHxHP2ywnzwwdZjTSPq8iuYTv9FzUYiKUMgZaJQitCzh5'],
+      announce: ['/dns4/node.example/tcp/6001'],
+      keyPath: 'data/n1.db.p2p-key',
+    })
+    expect(parseNodeArgs(['--db', ':memory:', '--p2p-port', '0'], {}).config.p2p?.keyPath).toBeUndefined()
+    expect(parseNodeArgs(['--db', ':memory:', '--p2p-port', '0', '--p2p-key', '/k'], {}).config.p2p?.keyPath).toBe('/k')
+  })
+
+  it.each([
+    [['--bootstrap', '/ip4/127.0.0.1/tcp/1'], /need --p2p-port/],
+    [['--p2p-port', 'x'], /--p2p-port must be a whole number/],
+    [['--p2p-port', '1', '--bootstrap', 'localhost:6001'], /--bootstrap must be a TCP multiaddr/],
+    [['--p2p-port', '1', '--bootstrap', '/ip4/127.0.0.1/udp/1'], /--bootstrap must be a TCP multiaddr/],
+    [['--p2p-port', '1', '--p2p-announce', 'nonsense'], /--p2p-announce/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseNodeArgs(argv as string[], {})).toThrow(ConfigError)
+    expect(() => parseNodeArgs(argv as string[], {})).toThrow(message)
+  })
+})

@@ -1,0 +1,225 @@
+// The bytes nodes exchange: one envelope batch format for gossip and for catch-up pages, and
+// JSON catch-up requests. Decoding checks every length against the input and rejects trailing
+// bytes, so a malformed frame from a peer is an error, never a partial read.
+//
+// Envelope batch (big-endian):
+//   u8 version (1) | u8 flags (bit 0: more pages follow) | u16 token length | token (UTF-8)
+//   | u32 envelope count | count × ( u16 topic length | topic | u64 sender time ns
+//   | u32 message length | message )
+// The token is the publisher's `Authorization` value, carried when a batch holds an owner-only
+// topic (contact-, privatestore-) so that every node can check the owner itself.
+
+import type { Envelope } from '../../protocol/api/wire.ts'
+
+export const FRAME_VERSION = 1
+const HEADER = 4
+const ENVELOPE_OVERHEAD = 2 + 8 + 4
+const MAX_TOKEN_BYTES = 0xffff
+
+export interface EnvelopeBatch {
+  envelopes: Envelope[]
+  /** The publisher's Authorization header value, when the batch needs it. */
+  authorization?: string
+  /** Catch-up pages: the responder has more after this page. */
+  more?: boolean
+}
+
+export class FrameError extends Error {
+  override readonly name = 'FrameError'
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+export function encodedBatchSize(envelopes: readonly Envelope[], authorization = ''): number {
+  let size = HEADER + encoder.encode(authorization).length + 4
+  for (const e of envelopes) size += envelopeFrameSize(e)
+  return size
+}
+
+/** Bytes one envelope takes inside a batch. */
+export function envelopeFrameSize(e: Envelope): number {
+  return ENVELOPE_OVERHEAD + encoder.encode(e.contentTopic).length + e.message.length
+}
+
+export function encodeBatch(batch: EnvelopeBatch): Uint8Array {
+  const token = encoder.encode(batch.authorization ?? '')
+  if (token.length > MAX_TOKEN_BYTES) throw new FrameError(`authorization is ${token.length} bytes, at most ${MAX_TOKEN_BYTES}`)
+  const topics = batch.envelopes.map((e) => encoder.encode(e.contentTopic))
+  let size = HEADER + token.length + 4
+  batch.envelopes.forEach((e, i) => {
+    if (topics[i]!.length > 0xffff) throw new FrameError(`envelope ${i}: topic is too long to frame`)
+    size += ENVELOPE_OVERHEAD + topics[i]!.length + e.message.length
+  })
+  const out = new Uint8Array(size)
+  const view = new DataView(out.buffer)
+  out[0] = FRAME_VERSION
+  out[1] = batch.more ? 1 : 0
+  view.setUint16(2, token.length)
+  out.set(token, HEADER)
+  let at = HEADER + token.length
+  view.setUint32(at, batch.envelopes.length)
+  at += 4
+  batch.envelopes.forEach((e, i) => {
+    const topic = topics[i]!
+    view.setUint16(at, topic.length)
+    out.set(topic, at + 2)
+    at += 2 + topic.length
+    view.setBigUint64(at, e.timestampNs)
+    view.setUint32(at + 8, e.message.length)
+    out.set(e.message, at + 12)
+    at += 12 + e.message.length
+  })
+  return out
+}
+
+/** Decodes a batch; the envelopes' messages are copies, independent of `bytes`. */
+export function decodeBatch(bytes: Uint8Array): EnvelopeBatch {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let at = 0
+  const need = (n: number, what: string) => {
+    if (at + n > bytes.length) throw new FrameError(`truncated frame: ${what} needs ${n} bytes at offset ${at} of ${bytes.length}`)
+  }
+  need(HEADER, 'the header')
+  if (bytes[0] !== FRAME_VERSION) throw new FrameError(`unknown frame version ${bytes[0]}`)
+  const flags = bytes[1]!
+  if ((flags & ~1) !== 0) throw new FrameError(`unknown frame flags ${flags}`)
+  const tokenLength = view.getUint16(2)
+  at = HEADER
+  need(tokenLength, 'the authorization')
+  const authorization = decodeText(bytes.subarray(at, at + tokenLength), 'authorization')
+  at += tokenLength
+  need(4, 'the envelope count')
+  const count = view.getUint32(at)
+  at += 4
+  // Each envelope takes at least ENVELOPE_OVERHEAD bytes: a huge count cannot allocate.
+  if (count * ENVELOPE_OVERHEAD > bytes.length - at) throw new FrameError(`frame claims ${count} envelopes in ${bytes.length - at} bytes`)
+  const envelopes: Envelope[] = []
+  for (let i = 0; i < count; i++) {
+    need(2, `envelope ${i} topic length`)
+    const topicLength = view.getUint16(at)
+    at += 2
+    need(topicLength + 12, `envelope ${i}`)
+    const contentTopic = decodeText(bytes.subarray(at, at + topicLength), `envelope ${i} topic`)
+    at += topicLength
+    const timestampNs = view.getBigUint64(at)
+    const messageLength = view.getUint32(at + 8)
+    at += 12
+    need(messageLength, `envelope ${i} message`)
+    envelopes.push({ contentTopic, timestampNs, message: bytes.slice(at, at + messageLength) })
+    at += messageLength
+  }
+  if (at !== bytes.length) throw new FrameError(`${bytes.length - at} trailing bytes after ${count} envelopes`)
+  const batch: EnvelopeBatch = { envelopes }
+  if (authorization !== '') batch.authorization = authorization
+  if (flags & 1) batch.more = true
+  return batch
+}
+
+function decodeText(bytes: Uint8Array, what: string): string {
+  try {
+    return decoder.decode(bytes)
+  } catch {
+    throw new FrameError(`${what} is not valid UTF-8`)
+  }
+}
+
+// ---- catch-up requests (JSON, one per stream) ----
+
+/** Topics holding envelopes whose sender time is in [startNs, endNs], after `after`, sorted. */
+export interface TopicsRequest {
+  kind: 'topics'
+  startNs: bigint
+  endNs: bigint
+  after: string
+  limit: number
+}
+
+/** One page of a topic in [startNs, endNs], ascending, after the cursor (exclusive). */
+export interface EnvelopesRequest {
+  kind: 'envelopes'
+  topic: string
+  startNs: bigint
+  endNs: bigint
+  cursor?: { senderTimeNs: bigint; digest: Uint8Array }
+  limit: number
+}
+
+export type CatchUpRequest = TopicsRequest | EnvelopesRequest
+
+export function encodeRequest(request: CatchUpRequest): Uint8Array {
+  const json =
+    request.kind === 'topics'
+      ? { kind: 'topics', startNs: String(request.startNs), endNs: String(request.endNs), after: request.after, limit: request.limit }
+      : {
+          kind: 'envelopes',
+          topic: request.topic,
+          startNs: String(request.startNs),
+          endNs: String(request.endNs),
+          limit: request.limit,
+          ...(request.cursor && { cursor: { senderTimeNs: String(request.cursor.senderTimeNs), digest: Buffer.from(request.cursor.digest).toString('hex') } }),
+        }
+  return encoder.encode(JSON.stringify(json))
+}
+
+const uint64Text = /^[0-9]{1,20}$/
+
+function nanos(value: unknown, field: string): bigint {
+  if (typeof value !== 'string' || !uint64Text.test(value) || BigInt(value) >= 1n << 64n) throw new FrameError(`${field} must be a uint64 decimal string`)
+  return BigInt(value)
+}
+
+function limit(value: unknown, max: number): number {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) throw new FrameError(`limit must be an integer from 1 to ${max}`)
+  return value as number
+}
+
+export const MAX_TOPICS_PAGE = 1000
+export const MAX_ENVELOPES_PAGE = 100
+
+export function decodeRequest(bytes: Uint8Array): CatchUpRequest {
+  let json: Record<string, unknown>
+  try {
+    json = JSON.parse(decodeText(bytes, 'request'))
+  } catch (err) {
+    throw err instanceof FrameError ? err : new FrameError('request is not JSON')
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FrameError('request must be a JSON object')
+  if (json.kind !== 'topics' && json.kind !== 'envelopes') throw new FrameError('kind must be topics or envelopes')
+  const startNs = nanos(json.startNs, 'startNs')
+  const endNs = nanos(json.endNs, 'endNs')
+  if (json.kind === 'topics') {
+    if (typeof json.after !== 'string') throw new FrameError('after must be a string')
+    return { kind: 'topics', startNs, endNs, after: json.after, limit: limit(json.limit, MAX_TOPICS_PAGE) }
+  }
+  if (json.kind === 'envelopes') {
+    if (typeof json.topic !== 'string' || json.topic === '') throw new FrameError('topic must be a non-empty string')
+    const request: EnvelopesRequest = { kind: 'envelopes', topic: json.topic, startNs, endNs, limit: limit(json.limit, MAX_ENVELOPES_PAGE) }
+    if (json.cursor !== undefined) {
+      const cursor = json.cursor as Record<string, unknown>
+      if (typeof cursor !== 'object' || cursor === null || typeof cursor.digest !== 'string' || !/^([0-9a-f]{2})+$/.test(cursor.digest)) {
+        throw new FrameError('cursor must hold senderTimeNs and a hex digest')
+      }
+      request.cursor = { senderTimeNs: nanos(cursor.senderTimeNs, 'cursor.senderTimeNs'), digest: new Uint8Array(Buffer.from(cursor.digest, 'hex')) }
+    }
+    return request
+  }
+  throw new FrameError('kind must be topics or envelopes')
+}
+
+export function encodeTopics(topics: string[], more: boolean): Uint8Array {
+  return encoder.encode(JSON.stringify({ topics, more }))
+}
+
+export function decodeTopics(bytes: Uint8Array): { topics: string[]; more: boolean } {
+  let json: { topics?: unknown; more?: unknown }
+  try {
+    json = JSON.parse(decodeText(bytes, 'topics answer'))
+  } catch (err) {
+    throw err instanceof FrameError ? err : new FrameError('topics answer is not JSON')
+  }
+  if (!Array.isArray(json?.topics) || !json.topics.every((t) => typeof t === 'string') || typeof json.more !== 'boolean') {
+    throw new FrameError('topics answer must be { topics: string[], more: boolean }')
+  }
+  return { topics: json.topics as string[], more: json.more }
+}
