@@ -8,6 +8,7 @@ import { IDBFactory } from 'fake-indexeddb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startNode, type NodeProcess } from '../../node/testing/nodeProcess.ts'
 import { Client, type Conversation } from '../../protocol/index.ts'
+import { decodeRecord } from '../../protocol/client/conversation-index.ts'
 import { newWallet } from '../../../test/helpers/wallets.ts'
 import type { MessageView } from '../../extension/views.ts'
 import type { AccountData } from '../services.ts'
@@ -59,6 +60,7 @@ describe('AccountData on a real node', () => {
     stop()
     expect(status.state).toBe('idle')
     expect(status.lastSyncAt).toBeGreaterThan(0)
+    expect(statuses).toContain('Opening invitations 1/1')
     expect(statuses).toContain('Syncing conversations 1/1')
     const requests = await alice.data.listConversations('requests')
     expect(requests.map((c) => c.topic)).toEqual([topic])
@@ -203,6 +205,22 @@ describe('AccountData on a real node', () => {
     expect((await alice.data.listConversations('messages')).map((c) => c.topic)).toEqual([topic])
   })
 
+  it('with the node down, a restarted worker (keys held in the background) paints from the cache', async () => {
+    const keys = alice.client.keys.encode()
+    const expected = await allMessages(alice.data, topic)
+    await alice.close()
+    net.state.down = true
+    try {
+      alice = await openDevice(aliceWallet, idb, net.fetch, {}, { privateKeyOverride: keys, skipContactPublishing: true })
+      expect((await alice.data.listConversations('messages')).map((c) => c.topic)).toEqual([topic])
+      expect(await allMessages(alice.data, topic)).toEqual(expected)
+      expect((await alice.data.syncNow()).state).toBe('offline')
+    } finally {
+      net.state.down = false
+    }
+    expect((await alice.data.syncNow()).state).toBe('idle')
+  })
+
   it('keeps no message text, peer address, topic or key bytes in IndexedDB', async () => {
     await alice.close()
     const db = await openAccountDatabase(idb, accountDatabaseName(node.url, aliceWallet.address))
@@ -216,6 +234,10 @@ describe('AccountData on a real node', () => {
     expect(containsBytes(stored, KEY)).toBe(false)
     expect(containsBytes(stored, alice.client.keys.identityKey.privateKey)).toBe(false)
     for (const preKey of alice.client.keys.preKeys) expect(containsBytes(stored, preKey.privateKey)).toBe(false)
+    // The conversation's V2 key material (bob's client keeps the same record in memory).
+    const record = decodeRecord((await bob.persistence.getItem(`conversation/${topic}`))!)
+    expect(record.keyMaterial?.length).toBe(32)
+    expect(containsBytes(stored, record.keyMaterial!)).toBe(false)
     alice = await openDevice(aliceWallet, idb, net.fetch) // for afterAll
   })
 })

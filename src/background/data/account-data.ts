@@ -54,6 +54,8 @@ export class CachedAccountData implements AccountData {
   /** Topics known to have a cached state (saves a transaction per conversation per pass). */
   readonly #known = new Set<string>()
   #closed = false
+  /** The newest state seen per topic, for unreadTotal (filled on its first call). */
+  #latest: Map<string, ConversationState> | undefined
   /** Corrupt records met so far (dropped; the next sync re-learns them). */
   corruptRecords = 0
 
@@ -66,6 +68,7 @@ export class CachedAccountData implements AccountData {
     this.#cache = new AccountCache(parts.db, parts.cipher, (error) => {
       this.corruptRecords++
       this.#known.clear() // a dropped conversation state must be added again
+      this.#latest = undefined
       parts.onCorruptRecord?.(error.message)
       // The damaged record was dropped; a pass restores what the network still has.
       queueMicrotask(() => {
@@ -80,12 +83,12 @@ export class CachedAccountData implements AccountData {
         onConsent: (states) => this.#applyConsent(states),
         onConversations: async (conversations) => void (await this.#ensureConversations(conversations)),
         onMessages: (topic, messages) => this.#ingestDecoded(topic, messages),
-        onReachable: () => this.#outbox.kick(),
+        onReachable: () => void this.#outbox.wake().catch(() => this.#outbox.kick()),
       },
       parts.now,
     )
     // Invites seen by the stream, newConversation, listings: cache them as they merge.
-    this.#stopWatching = parts.client.conversations.onChange((conversations) => void this.#ensureConversations(conversations))
+    this.#stopWatching = parts.client.conversations.onChange((conversations) => void this.#ensureConversations(conversations).catch(() => {})) // the next pass retries
   }
 
   /** Loads what the views need in memory (consent) and resumes the outbox. */
@@ -152,11 +155,16 @@ export class CachedAccountData implements AccountData {
 
   /** Unread messages of allowed, unmuted conversations (what the badge shows). */
   async unreadTotal(): Promise<number> {
+    if (!this.#latest) {
+      // Opened once per worker; every state this object builds a view of keeps it current.
+      const latest = (this.#latest = new Map())
+      await this.#cache.listConversations((s) => {
+        if (!latest.has(s.topic)) latest.set(s.topic, s)
+        return false
+      })
+    }
     let total = 0
-    await this.#cache.listConversations((s) => {
-      if (!s.muted && this.#consentOf(s) === 'allowed') total += s.unreadCount
-      return false
-    })
+    for (const s of this.#latest.values()) if (!s.muted && this.#consentOf(s) === 'allowed') total += s.unreadCount
     return total
   }
 
@@ -364,6 +372,7 @@ export class CachedAccountData implements AccountData {
   }
 
   #view(state: ConversationState): ConversationView {
+    this.#latest?.set(state.topic, state)
     return toConversationView(state, this.#consentOf(state))
   }
 

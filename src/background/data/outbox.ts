@@ -97,6 +97,19 @@ export class Outbox {
     return this.#db.count('outbox')
   }
 
+  /**
+   * The node answered (a sync pass got through): messages waiting out a backoff are due
+   * now instead of minutes later. Failed ones stay failed until retry().
+   */
+  async wake(): Promise<void> {
+    if (this.#closed) return
+    const now = this.#now()
+    const tx = this.#db.transaction('outbox', 'readwrite')
+    const waiting = await tx.store.index('nextAttemptAt').getAll(IDBKeyRange.bound(now, Number.MAX_SAFE_INTEGER, true, true))
+    await Promise.all([...waiting.map((row) => tx.store.put({ ...row, nextAttemptAt: now })), tx.done])
+    this.kick()
+  }
+
   /** Runs a pass now (after the current one, if one is running). */
   kick(): void {
     if (this.#closed) return
@@ -104,13 +117,18 @@ export class Outbox {
       this.#again = true
       return
     }
-    this.#running = this.#pass().finally(() => {
-      this.#running = undefined
-      if (this.#again) {
-        this.#again = false
-        this.kick()
-      }
-    })
+    this.#running = this.#pass()
+      .catch(() => {
+        // The database failed under us (e.g. closing): try again later rather than lose the entry.
+        if (!this.#closed) this.#timer = setTimeout(() => this.kick(), this.#policy.baseDelayMs)
+      })
+      .finally(() => {
+        this.#running = undefined
+        if (this.#again) {
+          this.#again = false
+          this.kick()
+        }
+      })
   }
 
   /** Resolves when no pass is running (for close and tests). */

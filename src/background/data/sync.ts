@@ -70,7 +70,15 @@ export class SyncEngine {
     this.#update({ state: 'syncing', progress: { done: 0, total: 0, what: 'Checking for new conversations' } })
     try {
       await this.#hooks.onConsent(await this.#client.contacts.loadConsentList())
-      const conversations = await this.#client.conversations.list()
+      const stopProgress = this.#client.conversations.onListingProgress(({ done, total }) =>
+        this.#update({ progress: { done, total, what: 'Opening invitations' } }),
+      )
+      let conversations: Conversation[]
+      try {
+        conversations = await this.#client.conversations.list()
+      } finally {
+        stopProgress()
+      }
       await this.#hooks.onConversations(conversations)
       this.#hooks.onReachable()
       await this.syncConversations(conversations, true)

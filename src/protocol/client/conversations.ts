@@ -67,6 +67,7 @@ export class Conversations {
   #skipped = 0
   #onSkipped: ((error: EnvelopeSkippedError) => void) | undefined
   readonly #changeListeners = new Set<(conversations: Conversation[]) => void>()
+  readonly #progressListeners = new Set<(progress: { done: number; total: number }) => void>()
 
   constructor(client: Client) {
     this.#client = client
@@ -105,6 +106,28 @@ export class Conversations {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function')
     this.#changeListeners.add(listener)
     return () => this.#changeListeners.delete(listener)
+  }
+
+  /**
+   * Progress of list(): invitations opened of those found (the slow part of a first
+   * listing), reported about 50 times per listing at most. Returns a remover.
+   */
+  onListingProgress(listener: (progress: { done: number; total: number }) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function')
+    this.#progressListeners.add(listener)
+    return () => this.#progressListeners.delete(listener)
+  }
+
+  #reportProgress(done: number, total: number): void {
+    const step = Math.max(1, Math.floor(total / 50))
+    if (done !== total && done % step !== 0) return
+    for (const listener of this.#progressListeners) {
+      try {
+        listener({ done, total })
+      } catch {
+        // A failing listener must not break a listing.
+      }
+    }
   }
 
   // ---------------------------------------------------------------- state
@@ -189,7 +212,9 @@ export class Conversations {
     const requests: QueryRequest[] = [this.#listingRequest(introTopic(me), this.#lastRunNs.v1), this.#listingRequest(inviteTopic(me), this.#lastRunNs.v2)]
     const firstPages = await this.#client.api.batchQuery(requests)
     const [intros, invites] = await Promise.all(requests.map((request, i) => this.#restOfQuery(request, firstPages[i]!)))
-    await this.#merge(await this.v2.fromInvites(invites!))
+    let opened = 0
+    this.#reportProgress(0, invites!.length)
+    await this.#merge(await this.v2.fromInvites(invites!, () => this.#reportProgress(++opened, invites!.length)))
     await this.#merge(await this.v1.fromIntros(intros!, this.#index))
     await this.v2.applyConsentProofs()
     this.#lastRunNs = { v1: startedNs, v2: startedNs }

@@ -22,8 +22,14 @@ export class V2Listing {
   }
 
   /** Records of the invitations that open, in envelope order (the index keeps the first per topic). */
-  async fromInvites(envelopes: Envelope[]): Promise<ConversationRecord[]> {
-    const opened = await Promise.all(envelopes.map((envelope) => this.fromInvite(envelope)))
+  async fromInvites(envelopes: Envelope[], onOpened?: () => void): Promise<ConversationRecord[]> {
+    const opened = await Promise.all(
+      envelopes.map(async (envelope) => {
+        const record = await this.fromInvite(envelope)
+        onOpened?.()
+        return record
+      }),
+    )
     return opened.filter((r): r is ConversationRecord => r !== undefined)
   }
 

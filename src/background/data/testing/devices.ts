@@ -2,7 +2,7 @@
 // fake-indexeddb factory, a protocol Client over it and the AccountData — plus a fetch
 // that can play a node outage, and a polling wait.
 import type { IDBFactory } from 'fake-indexeddb'
-import { Client } from '../../../protocol/index.ts'
+import { Client, type ClientOptions } from '../../../protocol/index.ts'
 import type { TestWallet } from '../../../../test/helpers/wallets.ts'
 import type { AccountData, AccountDataOptions } from '../../services.ts'
 import { accountDatabaseName, createAccountData, openAccountStore } from '../index.ts'
@@ -48,10 +48,11 @@ export async function openDevice(
   idb: IDBFactory,
   fetch?: ReturnType<typeof switchableFetch>['fetch'],
   extra: Partial<AccountDataOptions> = {},
+  clientOptions: Partial<ClientOptions> = {},
 ): Promise<Device> {
   const databaseName = accountDatabaseName(nodeUrl, wallet.address)
   const store = await openAccountStore({ indexedDB: idb as unknown as globalThis.IDBFactory, databaseName, cacheKey: TEST_CACHE_KEY })
-  const client = await Client.create(wallet, { apiUrl: nodeUrl, persistence: store.persistence, ...(fetch ? { fetch } : {}) })
+  const client = await Client.create(clientOptions.privateKeyOverride ? null : wallet, { ...clientOptions, apiUrl: nodeUrl, persistence: store.persistence, ...(fetch ? { fetch } : {}) })
   const data = await createAccountData({
     client,
     indexedDB: idb as unknown as globalThis.IDBFactory,
