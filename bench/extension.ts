@@ -16,7 +16,6 @@
 // Targets (not asserted; printed): cold ≤ 0.25× xmtp-js; cached first data ≤ 100 ms and
 // ≤ 0.02× xmtp-js cold; unlock ≤ 1 s.
 // Run: npx tsx bench/extension.ts [conversations] [runs]   (builds dist/chrome first)
-import { createRequire } from 'node:module'
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -25,12 +24,11 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { startNode } from '../src/node/testing/nodeProcess.ts'
 import { useLibsecp256k1 } from '../src/protocol/crypto/libsecp256k1.ts'
 import { toHex } from '../src/protocol/utils/bytes.ts'
-import { inviteMany } from './lib/invitations.ts'
+import { inviteMany, xmtpjsColdList as xmtpjsColdListOf } from './lib/invitations.ts'
 import { chromiumArgs } from '../e2e/harness.mjs'
 
 useLibsecp256k1() // the bench's own setup; the worker runs whatever backend it loads
 
-const xmtpjs = createRequire(import.meta.url)('@xmtp/xmtp-js')
 const COUNT = Number(process.argv[2] ?? 1000)
 const RUNS = Number(process.argv[3] ?? 3)
 const ROOT = new URL('..', import.meta.url).pathname
@@ -132,15 +130,7 @@ async function workerDevtools(context: BrowserContext): Promise<((method: string
   }
 }
 
-async function xmtpjsColdList(apiUrl: string, keys: Uint8Array): Promise<number> {
-  const client = await xmtpjs.Client.create(null, { env: 'local', apiUrl, privateKeyOverride: keys, skipContactPublishing: true })
-  const start = performance.now()
-  const list = await client.conversations.list()
-  const ms = performance.now() - start
-  if (list.length !== COUNT) throw new Error(`xmtp-js listed ${list.length}, expected ${COUNT}`)
-  await client.close()
-  return ms
-}
+const xmtpjsColdList = (apiUrl: string, keys: Uint8Array) => xmtpjsColdListOf(apiUrl, keys, COUNT)
 
 log(`building dist/chrome`)
 execFileSync('npm', ['run', '--silent', 'build:chrome'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })

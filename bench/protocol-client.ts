@@ -26,17 +26,15 @@
 // Prints, per scenario, the median of RUNS runs that rotate between the three sides
 // (who goes first rotates too), and the ratios Parley ÷ xmtp-js against the target ≤ 0.5×.
 // Run: npx tsx bench/protocol-client.ts [conversations] [runs]
-import { createRequire } from 'node:module'
 import { startNode } from '../src/node/testing/nodeProcess.ts'
 import { Client, clearCryptoCaches } from '../src/protocol/index.ts'
-import { inviteMany } from './lib/invitations.ts'
+import { inviteMany, xmtpjsColdList as xmtpjsColdListOf } from './lib/invitations.ts'
 import { setSecp256k1Backend, type Secp256k1Backend } from '../src/protocol/crypto/backend.ts'
 import { nobleBackend } from '../src/protocol/crypto/noble-backend.ts'
 import { libsecp256k1Backend, useLibsecp256k1 } from '../src/protocol/crypto/libsecp256k1.ts'
 
 useLibsecp256k1() // as a Node host runs Parley (setup included); the noble side switches per run
 
-const xmtpjs = createRequire(import.meta.url)('@xmtp/xmtp-js')
 const COUNT = Number(process.argv[2] ?? 1000)
 const RUNS = Number(process.argv[3] ?? 3)
 const TARGET_RATIO = 0.5
@@ -79,15 +77,7 @@ async function parleyColdList(apiUrl: string, keys: Uint8Array, backend: Secp256
   }
 }
 
-async function xmtpjsColdList(apiUrl: string, keys: Uint8Array): Promise<number> {
-  const client = await xmtpjs.Client.create(null, { env: 'local', apiUrl, privateKeyOverride: keys, skipContactPublishing: true })
-  const start = performance.now()
-  const list = await client.conversations.list()
-  const ms = performance.now() - start
-  if (list.length !== COUNT) throw new Error(`xmtp-js listed ${list.length}, expected ${COUNT}`)
-  await client.close()
-  return ms
-}
+const xmtpjsColdList = (apiUrl: string, keys: Uint8Array) => xmtpjsColdListOf(apiUrl, keys, COUNT)
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 const ms = (value: number) => `${value.toFixed(0)} ms`

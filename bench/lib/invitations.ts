@@ -7,6 +7,9 @@ import { PrivateKeyBundleV1 } from '../../src/protocol/keys/index.ts'
 import { randomBytes } from '../../src/protocol/crypto/random.ts'
 import { deriveConversation, sealInvitation, SharedSecretCache } from '../../src/protocol/invitations/index.ts'
 import type { Envelope } from '../../src/protocol/api/index.ts'
+import { createRequire } from 'node:module'
+
+const xmtpjs = createRequire(import.meta.url)('@xmtp/xmtp-js')
 
 const PUBLISH_BATCH = 100 // envelopes per publish request
 
@@ -40,4 +43,15 @@ export async function inviteMany(apiUrl: string, count: number, peers: number): 
   const out = { walletKey, keys: invitee.keys.encode(), address: invitee.address }
   await invitee.close()
   return out
+}
+
+/** The baseline both benches compare with: a fresh xmtp-js 13 client's cold conversations.list(), in ms. */
+export async function xmtpjsColdList(apiUrl: string, keys: Uint8Array, expected: number): Promise<number> {
+  const client = await xmtpjs.Client.create(null, { env: 'local', apiUrl, privateKeyOverride: keys, skipContactPublishing: true })
+  const start = performance.now()
+  const list = await client.conversations.list()
+  const ms = performance.now() - start
+  if (list.length !== expected) throw new Error(`xmtp-js listed ${list.length}, expected ${expected}`)
+  await client.close()
+  return ms
 }
