@@ -10,6 +10,11 @@ import { launchExtension, startNodeProcess } from './lib/extension-browser.mjs'
 import { PASSWORD, RECORDER_SCRIPT, runDappScenario } from './lib/dapp-scenario.mjs'
 
 const report = createReporter('dapp chromium e2e')
+const within = (promise, ms, what) => {
+  let timer
+  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)))
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
+}
 let ext
 let node
 let dataDir
@@ -68,12 +73,19 @@ try {
       const asked = page.evaluate(() => window.xmtp.request({ method: 'xmtp_requestAccounts' }).then((r) => ({ ok: true, r }), (e) => ({ ok: false, code: e.code })))
       const approval = await approvalNext
       await ext.waitFor(() => approval.evaluate(() => document.querySelector('[data-testid="approval"]') !== null), { what: 'the approval to render' })
-      await ext.stopWorker()
-      const outcome = await asked
+      // Each wait is bounded and named, so a hang says where it hung.
+      await within(ext.stopWorker(), 15_000, 'the worker to report stopped')
+      const outcome = await within(asked, 15_000, "the site's waiting request to fail after the stop")
       assert(!outcome.ok && outcome.code === 4900, `the waiting request after the stop: ${JSON.stringify(outcome)}`)
       // The window is still there; answering wakes a new worker, which finds the request in storage.session.
-      assert(await approval.evaluate(() => [...document.querySelectorAll('button')].find((b) => b.textContent === 'Approve')?.click() === undefined), 'no Approve')
-      await approval.closed
+      const clicked = await approval.evaluate(() => {
+        const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Approve')
+        if (!button || button.disabled) return `no enabled Approve button; the window shows: ${document.body.innerText}`
+        button.click()
+        return 'clicked'
+      })
+      assertEqual(clicked, 'clicked', 'Approve in the window that outlived the worker')
+      await within(approval.closed, 20_000, 'the approval window to close after Approve')
       const accounts = await ext.waitFor(async () => {
         const answer = await page.evaluate(() => window.xmtp.request({ method: 'xmtp_accounts' }))
         return answer.length === 1 && answer

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createDispatcher } from '../background/dispatcher.ts'
 import { createHandlers } from '../background/handlers.ts'
-import { ProviderRpcError } from './dapp-visible.ts'
+import { ProviderRpcError, providerErrors } from './dapp-visible.ts'
 import { METHODS, RUNTIME_RPC_TAG } from './messages.ts'
-import { createRpcClient } from './rpc-client.ts'
+import { createRpcClient, isUnreachable, retryWhileUnreachable } from './rpc-client.ts'
 
 describe('createRpcClient', () => {
   it('calls the background with a tagged message and returns the typed result', async () => {
@@ -32,5 +32,34 @@ describe('createRpcClient', () => {
     expect(((await gone.call('ping').catch((e: unknown) => e)) as ProviderRpcError).code).toBe(4900)
     const garbled = createRpcClient(async () => 'pong')
     expect(((await garbled.call('ping').catch((e: unknown) => e)) as ProviderRpcError).code).toBe(-32603)
+  })
+
+  it('retries a repeatable call while the background is unreachable, and only then', async () => {
+    let sends = 0
+    const waking = createRpcClient(async (message) => {
+      sends++
+      if (sends < 3) throw new Error('The message port closed before a response was received.')
+      return createDispatcher(METHODS, createHandlers({ version: '1', startedAt: 0 }))(message, { kind: 'extension' })
+    })
+    expect((await retryWhileUnreachable(() => waking.call('ping'), { delayMs: 1 })).version).toBe('1')
+    expect(sends).toBe(3)
+
+    // A 4900 the background itself answers (locked) is not "unreachable": no retry.
+    let lockedSends = 0
+    const locked = createRpcClient(async () => {
+      lockedSends++
+      return { ok: false, error: providerErrors.locked().toJSON() }
+    })
+    const error = await retryWhileUnreachable(() => locked.call('ping'), { delayMs: 1 }).catch((e: unknown) => e)
+    expect((error as ProviderRpcError).code).toBe(4900)
+    expect(isUnreachable(error)).toBe(false)
+    expect(lockedSends).toBe(1)
+
+    // It gives up after the attempts, with the unreachable error.
+    const gone = createRpcClient(async () => {
+      throw new Error('Receiving end does not exist.')
+    })
+    const last = await retryWhileUnreachable(() => gone.call('ping'), { attempts: 2, delayMs: 1 }).catch((e: unknown) => e)
+    expect(isUnreachable(last)).toBe(true)
   })
 })

@@ -1,7 +1,7 @@
 // Typed calls from Parley's own pages (popup, later approval windows) to the background:
 // `await rpc.call('ping')` returns PingResult or throws a ProviderRpcError. The send
 // function is injected (browser.runtime.sendMessage in the popup) so this runs in tests.
-import { errorFromPayload, providerErrors } from './dapp-visible.ts'
+import { ERROR_CODES, ERROR_MESSAGES, errorFromPayload, ProviderRpcError, providerErrors } from './dapp-visible.ts'
 import { makeRuntimeRpcMessage, parseRpcResponse, type MethodName, type ParamsOf, type ResultOf, type RuntimeRpcMessage } from './messages.ts'
 
 export interface RpcClient {
@@ -23,5 +23,29 @@ export function createRpcClient(send: (message: RuntimeRpcMessage) => Promise<un
       if (!response.ok) throw errorFromPayload(response.error)
       return response.result as never
     },
+  }
+}
+
+/**
+ * Whether a call failed because the background could not be reached (the message went out but
+ * no answer came back: the worker stopped mid-call, or the extension was reloaded). Distinct
+ * from 4900 answers the background itself gives (locked, not ready).
+ */
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof ProviderRpcError && error.code === ERROR_CODES.disconnected && error.message === ERROR_MESSAGES.disconnected
+}
+
+/**
+ * Runs a call that is safe to repeat, once more per attempt while the background was
+ * unreachable: the next message wakes a stopped worker, so the retry normally succeeds.
+ */
+export async function retryWhileUnreachable<T>(call: () => Promise<T>, { attempts = 3, delayMs = 150 } = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call()
+    } catch (error) {
+      if (attempt >= attempts || !isUnreachable(error)) throw error
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+    }
   }
 }
