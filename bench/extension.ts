@@ -104,6 +104,15 @@ async function workerHeap(context: BrowserContext): Promise<{ used: number; tota
   }
 }
 
+/** The worker's start-up marks (src/background/boot-marks.ts), ms since it started. */
+async function workerBootMarks(context: BrowserContext): Promise<Array<{ step: string; at: number }>> {
+  const send = await workerDevtools(context)
+  if (!send) return []
+  const expression = `JSON.stringify(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('parley:')).map((m) => ({ step: m.name.slice(7), at: m.startTime })))`
+  const answer = await send('Runtime.evaluate', { expression, returnByValue: true })
+  return answer?.result?.value ? JSON.parse(answer.result.value) : []
+}
+
 /**
  * Sends DevTools commands to the extension's worker (browser-level session, like workerHeap);
  * used for an optional CPU profile of the cold sync (BENCH_PROFILE=file.cpuprofile).
@@ -198,6 +207,7 @@ try {
   const firstPage: number[] = []
   const wakeToReady: number[] = []
   const wakeFloor: number[] = []
+  const bootTimelines: Array<Array<{ step: string; at: number }>> = []
   for (let run = 0; run < RUNS; run++) {
     // The floor under any answer from a stopped worker: starting it (its bundle parsed and
     // run, the vault resumed) and one request that reads nothing.
@@ -210,6 +220,7 @@ try {
     const tp = performance.now()
     const page50 = await rpc(page, 'conversations_list', { filter: 'all', limit: 50 })
     firstPage.push(performance.now() - tp)
+    bootTimelines.push(await workerBootMarks(context))
     if (page50.conversations.length !== Math.min(50, COUNT)) throw new Error(`the first page after restart had ${page50.conversations.length}`)
     await sessionReady(page)
     await stopWorker(context, page, extensionId)
@@ -242,6 +253,9 @@ try {
   log(`  list after a worker restart (first data)       ${ms(median(cached)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(cached), xmtpjsCold).padEnd(9)} ≤ 100 ms, ≤ 0.02×`)
   log(`  any request after a restart (wake floor)     ${ms(median(wakeFloor))}`)
   log(`  first page (50) after a worker restart       ${ms(median(firstPage)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(firstPage), xmtpjsCold).padEnd(9)} (popup's first paint)`)
+  const steps = [...new Set(bootTimelines.flat().map((m) => m.step))]
+  const timeline = steps.map((step) => `${step} ${median(bootTimelines.map((marks) => marks.find((m) => m.step === step)?.at ?? NaN)).toFixed(0)}`)
+  log(`    where a wake's time goes (ms after the worker started; first page run): ${timeline.join(', ')}`)
   log(`  unlock (PBKDF2-SHA256, 900,000 rounds)         ${ms(median(unlocks)).padEnd(13)} ${''.padEnd(13)} ${''.padEnd(9)} ≤ 1 s`)
   log(`  worker wake to session ready                   ${ms(median(wakeToReady))}`)
   log(`  import key → vault written (incl. PBKDF2)      ${ms(importMs)}`)

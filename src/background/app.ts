@@ -25,6 +25,7 @@ import { IdentityStore } from './session/identity-store.ts'
 import { SessionManager } from './session/session-manager.ts'
 import { Settings } from './settings.ts'
 import { Wallet } from './vault/index.ts'
+import { markBoot } from './boot-marks.ts'
 
 export interface Platform {
   local: StorageArea
@@ -279,8 +280,11 @@ export function createBackground(platform: Platform): Background {
 
   const ready = (async () => {
     await vault.resume().catch(() => false)
+    markBoot('vault-resumed')
     await sessions.sync().catch(() => {})
+    markBoot('session-started')
   })()
+  let answered = false
 
   const wake = async () => {
     await ready
@@ -298,7 +302,12 @@ export function createBackground(platform: Platform): Background {
     wake,
     dispatch: async (message: unknown, caller: Caller | null) => {
       await wake()
-      return inner(message, caller)
+      const response = await inner(message, caller)
+      if (!answered) {
+        answered = true
+        markBoot('first-answer')
+      }
+      return response
     },
     acceptEventsPort: (port) => {
       const accepted = hub.accept(port)

@@ -2,6 +2,7 @@
 // Listeners are registered synchronously at top level so the event that woke the worker
 // (a message, a port, an alarm, a notification click) is delivered to them; each waits for
 // start-up inside the app (../shared/notes/mv3-worker.md: "handlers should await ready").
+import { markBoot } from './boot-marks.ts'
 import browser from 'webextension-polyfill'
 // Importing this module evaluates tiny-secp256k1, whose WebAssembly the build inlines and
 // compiles synchronously (scripts/vite-libsecp256k1.ts); installCryptoBackend decides.
@@ -13,6 +14,7 @@ import { attachDappEventsPort, createDappHandlers, createSiteHandlers, DAPP_EVEN
 import { isRuntimeRpcMessage } from '../extension/messages.ts'
 import type { StorageArea } from './services.ts'
 
+markBoot('modules-evaluated')
 const cryptoBackend = installCryptoBackend(() => libsecp256k1Backend)
 
 const windowClosedListeners = new Set<(windowId: number) => void>()
@@ -102,4 +104,5 @@ browser.notifications.onClicked.addListener((id) => {
 void browser.alarms.get(POLL_ALARM).then((existing) => {
   if (!existing) return browser.alarms.create(POLL_ALARM, { periodInMinutes: POLL_PERIOD_MINUTES })
 })
+markBoot('listeners-registered')
 void background.wake()

@@ -60,10 +60,28 @@ describe('RecordCipher', () => {
     expect(await new RecordCipher(new Uint8Array(32).fill(9)).openJsonMany('conversations', [{ recordKey: 'a', value: good }])).toEqual([expect.any(CacheRecordError)])
   })
 
+  it('sealMany (WebCrypto) writes the format open() reads, bound to store and record key, with fresh nonces', async () => {
+    const cipher = new RecordCipher(KEY)
+    const [a, b] = await cipher.sealJsonMany('conversations', [
+      { recordKey: 'a', value: { n: 1 } },
+      { recordKey: 'b', value: { n: 1 } },
+    ])
+    expect(cipher.openJson('conversations', 'a', a)).toEqual({ n: 1 })
+    expect(cipher.openJson('conversations', 'b', b)).toEqual({ n: 1 })
+    expect(() => cipher.open('conversations', 'b', a)).toThrow(CacheRecordError) // moved to another record
+    expect(() => cipher.open('messages', 'a', a)).toThrow(CacheRecordError) // moved to another store
+    expect(a![0]).toBe(1) // the format version
+    expect(Buffer.from(a!.subarray(1, 13)).equals(Buffer.from(b!.subarray(1, 13)))).toBe(false)
+    // And the other way round: what seal() wrote, openMany (WebCrypto) opens.
+    const [opened] = await cipher.openMany('conversations', [{ recordKey: 'a', value: cipher.seal('conversations', 'a', new Uint8Array([7, 8])) }])
+    expect([...(opened as Uint8Array)]).toEqual([7, 8])
+  })
+
   it('refuses work after close (its keys are zeroed)', () => {
     const cipher = new RecordCipher(KEY)
     cipher.close()
     expect(() => cipher.seal('messages', 'a', new Uint8Array(1))).toThrow(/closed/)
+    return expect(cipher.sealMany('messages', [{ recordKey: 'a', plaintext: new Uint8Array(1) }])).rejects.toThrow(/closed/)
   })
 })
 
@@ -91,6 +109,43 @@ describe('AccountCache', () => {
     expect(all.map((c) => [c.topic, c.consent])).toEqual([['/xmtp/0/m-c/proto', 'allowed'], ['/xmtp/0/m-a/proto', 'unknown']])
     expect((await listCachedConversations({ db, cipher }, 'requests')).map((c) => c.topic)).toEqual(['/xmtp/0/m-a/proto'])
     expect(await listCachedConversations({ db, cipher }, 'all', { limit: 1 })).toHaveLength(1)
+  })
+
+  it('addConversations adds the new, keeps what is cached, replaces the unreadable, and previews cached messages', async () => {
+    const { db, cache, corrupt } = await open()
+    const kept = '/xmtp/0/m-kept/proto'
+    const broken = '/xmtp/0/m-broken/proto'
+    const lost = '/xmtp/0/m-lost/proto'
+    await cache.putConversation({ ...conversation(kept, 1), muted: true })
+    await cache.putConversation(conversation(broken, 2))
+    const row = await db.get('conversations', cache.convId(broken))
+    await db.put('conversations', { ...row!, value: row!.value.map((b, i) => (i === 20 ? b ^ 1 : b)) })
+    // A conversation whose record was lost while its messages stayed cached.
+    await cache.putConversation(conversation(lost, 3))
+    await cache.ingest(lost, message(lost, id(1), 50, 'still here'), ME)
+    await db.delete('conversations', cache.convId(lost))
+
+    const results = await cache.addConversations([conversation(kept, 1), conversation(broken, 2), conversation(lost, 3), conversation('/xmtp/0/m-new/proto', 4)], ME)
+    expect(results.map((r) => r.added)).toEqual([false, true, true, true])
+    expect(results[0]!.state.muted).toBe(true) // the cached state, not the one passed in
+    expect(results[2]!.state.lastMessage?.text).toBe('still here')
+    expect(corrupt).toHaveLength(1)
+    const listed = await cache.listConversations(() => true)
+    expect(listed.map((s) => s.topic)).toEqual([lost, '/xmtp/0/m-new/proto', broken, kept])
+    expect(listed.find((s) => s.topic === kept)!.muted).toBe(true)
+    expect(corrupt).toHaveLength(1) // the replaced record opens now
+  })
+
+  it('cursors round-trip in batches; an unreadable one reads as "from the start" and is dropped', async () => {
+    const { db, cache, corrupt } = await open()
+    const topics = ['/xmtp/0/m-1/proto', '/xmtp/0/m-2/proto', '/xmtp/0/m-3/proto']
+    await cache.setCursors(topics.slice(0, 2), 123n)
+    const row = await db.get('cursors', cache.convId(topics[1]!))
+    await db.put('cursors', { ...row!, value: row!.value.slice(0, 20) })
+    expect(await cache.getCursors(topics)).toEqual([123n, undefined, undefined])
+    expect(corrupt).toHaveLength(1)
+    expect(await db.get('cursors', cache.convId(topics[1]!))).toBeUndefined()
+    expect(await cache.getCursor(topics[0]!)).toBe(123n)
   })
 
   it('reconciles by message id: a duplicate is ignored, pending becomes sent, sent never goes back', async () => {

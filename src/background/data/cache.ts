@@ -100,29 +100,57 @@ export class AccountCache {
   }
 
   /**
-   * addConversation for many states in ONE transaction (a sync pass adds hundreds at once). A
-   * state that is added while the conversation's messages are cached (its record was lost)
-   * takes its preview from the newest of them. One result per state, in order.
+   * addConversation for many states (a sync pass adds hundreds at once): one read
+   * transaction, the new rows sealed together outside any transaction (WebCrypto), then one
+   * write transaction that re-checks each row, so a conversation a stream stored meanwhile is
+   * kept, not overwritten. A state that is added while the conversation's messages are cached
+   * (its record was lost) takes its preview from the newest of them. One result per state, in order.
    */
   async addConversations(states: ConversationState[], me: string): Promise<Array<{ state: ConversationState; added: boolean }>> {
     if (states.length === 0) return []
-    const tx = this.#db.transaction(['conversations', 'messages'], 'readwrite')
-    const conversations = tx.objectStore('conversations')
-    const rows = await Promise.all(states.map((state) => conversations.get(this.convId(state.topic))))
-    const byConversation = tx.objectStore('messages').index('byConversation')
-    const results = await Promise.all(
-      states.map(async (fresh, i) => {
-        const existing = rows[i] ? this.#tryOpenConversation(rows[i]!) : null
-        if (existing) return { state: existing, added: false }
-        const conv = this.convId(fresh.topic)
-        const newestRow = (await byConversation.openCursor(IDBKeyRange.bound([conv, -Infinity], [conv, Infinity]), 'prev'))?.value
-        const newest = newestRow ? this.#tryOpenMessage(newestRow, fresh.topic) : null
-        const state = newest ? applyMessage(fresh, newest.view, me, false) : fresh
-        await conversations.put(this.#conversationRow(state))
-        return { state, added: true }
+    const ids = states.map((state) => this.convId(state.topic))
+    const read = this.#db.transaction(['conversations', 'messages'])
+    const byConversation = read.objectStore('messages').index('byConversation')
+    const found = await Promise.all(
+      ids.map(async (id) => {
+        const row = await read.objectStore('conversations').get(id)
+        if (row) return { row }
+        const newest = (await byConversation.openCursor(IDBKeyRange.bound([id, -Infinity], [id, Infinity]), 'prev'))?.value
+        return { newest }
       }),
     )
-    await tx.done
+    await read.done
+    const present = found.flatMap(({ row }, i) => (row ? [{ i, row }] : []))
+    const openedRows = await this.#cipher.openJsonMany<ConversationState>('conversations', present.map(({ row }) => ({ recordKey: row.id, value: row.value })))
+    const existing: Array<ConversationState | null> = states.map(() => null)
+    for (const [j, { i }] of present.entries()) {
+      const opened = openedRows[j]!
+      if (opened instanceof CacheRecordError) this.#onCorrupt(opened, { topic: states[i]!.topic }) // replaced below
+      else existing[i] = opened
+    }
+    const fresh = states.map((state, i) => {
+      if (existing[i]) return null
+      const newestRow = found[i]!.newest
+      const newest = newestRow ? this.#tryOpenMessage(newestRow, state.topic) : null
+      return newest ? applyMessage(state, newest.view, me, false) : state
+    })
+    const toSeal = fresh.flatMap((state, i) => (state ? [{ i, state }] : []))
+    const sealed = await this.#cipher.sealJsonMany('conversations', toSeal.map(({ i, state }) => ({ recordKey: ids[i]!, value: state })))
+    const rowOf = new Map(toSeal.map(({ i, state }, j) => [i, { id: ids[i]!, lastMessageAt: sortKeyOf(state), value: sealed[j]! }]))
+
+    const write = this.#db.transaction('conversations', 'readwrite')
+    const results = await Promise.all(
+      states.map(async (state, i) => {
+        if (existing[i]) return { state: existing[i]!, added: false }
+        // Stored meanwhile (a stream's message, another pass)? Then that record stays.
+        const now = found[i]!.row ? undefined : await write.store.get(ids[i]!)
+        const stored = now ? this.#tryOpenConversation(now) : null
+        if (stored) return { state: stored, added: false }
+        await write.store.put(rowOf.get(i)!)
+        return { state: fresh[i]!, added: true }
+      }),
+    )
+    await write.done
     return results
   }
 
@@ -244,18 +272,21 @@ export class AccountCache {
     const tx = this.#db.transaction('cursors')
     const rows = await Promise.all(topics.map((t) => tx.store.get(this.convId(t))))
     await tx.done
-    const out: Array<bigint | undefined> = []
-    for (const [i, row] of rows.entries()) {
-      if (!row) out.push(undefined)
-      else {
-        try {
-          out.push(BigInt(this.#cipher.openJson<{ ns: string }>('cursors', row.id, row.value).ns))
-        } catch (error) {
-          if (error instanceof CacheRecordError) this.#onCorrupt(error, { topic: topics[i]! })
-          await this.#db.delete('cursors', row.id)
-          out.push(undefined)
-        }
+    const present = rows.flatMap((row, i) => (row ? [{ i, row }] : []))
+    const opened = await this.#cipher.openJsonMany<{ ns: string }>('cursors', present.map(({ row }) => ({ recordKey: row.id, value: row.value })))
+    const out: Array<bigint | undefined> = topics.map(() => undefined)
+    for (const [j, { i, row }] of present.entries()) {
+      const cursor = opened[j]!
+      let ns: bigint | undefined
+      try {
+        if (cursor instanceof CacheRecordError) throw cursor
+        ns = BigInt(cursor.ns)
+      } catch (error) {
+        if (error instanceof CacheRecordError) this.#onCorrupt(error, { topic: topics[i]! })
+        await this.#db.delete('cursors', row.id) // syncing the whole history again loses nothing: ingest dedupes
+        continue
       }
+      out[i] = ns
     }
     return out
   }
@@ -267,12 +298,10 @@ export class AccountCache {
 
   /** setCursor for many topics in one transaction. */
   async setCursors(topics: string[], ns: bigint): Promise<void> {
+    const ids = topics.map((topic) => this.convId(topic))
+    const sealed = await this.#cipher.sealJsonMany('cursors', ids.map((id) => ({ recordKey: id, value: { ns: ns.toString() } })))
     const tx = this.#db.transaction('cursors', 'readwrite')
-    const rows = topics.map((topic) => {
-      const id = this.convId(topic)
-      return { id, value: this.#cipher.sealJson('cursors', id, { ns: ns.toString() }) }
-    })
-    await Promise.all([...rows.map((row) => tx.store.put(row)), tx.done])
+    await Promise.all([...ids.map((id, i) => tx.store.put({ id, value: sealed[i]! })), tx.done])
   }
 
   async clearCursor(topic: string): Promise<void> {
@@ -294,13 +323,12 @@ export class AccountCache {
   /** Every cached consent state (address → state); unreadable rows are dropped. */
   async allConsent(): Promise<Map<string, ConsentView>> {
     const out = new Map<string, ConsentView>()
-    for (const row of await this.#db.getAll('consent')) {
-      try {
-        const { address, state } = this.#cipher.openJson<{ address: string; state: ConsentView }>('consent', row.id, row.value)
-        out.set(address.toLowerCase(), state)
-      } catch {
-        await this.#db.delete('consent', row.id) // re-learnt from the preferences topic on the next sync
-      }
+    const rows = await this.#db.getAll('consent')
+    const opened = await this.#cipher.openJsonMany<{ address: string; state: ConsentView }>('consent', rows.map((row) => ({ recordKey: row.id, value: row.value })))
+    for (const [i, entry] of opened.entries()) {
+      if (entry instanceof CacheRecordError || typeof entry?.address !== 'string') {
+        await this.#db.delete('consent', rows[i]!.id) // re-learnt from the preferences topic on the next sync
+      } else out.set(entry.address.toLowerCase(), entry.state)
     }
     return out
   }
@@ -314,7 +342,7 @@ export class AccountCache {
 
   #conversationRow(state: ConversationState): ConversationRow {
     const id = this.convId(state.topic)
-    return { id, lastMessageAt: state.lastMessage?.sentAt ?? state.createdAt, value: this.#cipher.sealJson('conversations', id, state) }
+    return { id, lastMessageAt: sortKeyOf(state), value: this.#cipher.sealJson('conversations', id, state) }
   }
 
   #messageRow(conv: string, message: StoredMessage): MessageRow {
@@ -361,6 +389,11 @@ export class AccountCache {
     await tx.objectStore('cursors').delete(this.convId(topic))
     await tx.done
   }
+}
+
+/** The conversations index sorts by this: the last message's time, else when it began. */
+function sortKeyOf(state: ConversationState): number {
+  return state.lastMessage?.sentAt ?? state.createdAt
 }
 
 /** The conversation after one new (or newly sent) message. */

@@ -67,11 +67,15 @@ export class EncryptedPersistence implements Persistence {
 
   /** setItem for many entries in one transaction. */
   async setItems(entries: Array<[key: string, value: Uint8Array]>): Promise<void> {
-    const rows = entries.map(([key, value]) => {
-      if (!(value instanceof Uint8Array)) throw new TypeError('value must be a Uint8Array')
-      const id = this.#id(key)
-      return { id, key: this.#cipher.seal('client', `${id}/key`, new TextEncoder().encode(key)), value: this.#cipher.seal('client', id, value) }
-    })
+    for (const [, value] of entries) if (!(value instanceof Uint8Array)) throw new TypeError('value must be a Uint8Array')
+    const ids = entries.map(([key]) => this.#id(key))
+    // Sealed together before the transaction (WebCrypto; awaiting inside it would commit it).
+    const encoder = new TextEncoder()
+    const sealed = await this.#cipher.sealMany('client', [
+      ...entries.map(([key], i) => ({ recordKey: `${ids[i]!}/key`, plaintext: encoder.encode(key) })),
+      ...entries.map(([, value], i) => ({ recordKey: ids[i]!, plaintext: value })),
+    ])
+    const rows = ids.map((id, i) => ({ id, key: sealed[i]!, value: sealed[entries.length + i]! }))
     const tx = this.#db.transaction('client', 'readwrite')
     await Promise.all([...rows.map((row) => tx.store.put(row)), tx.done])
     for (const [i, [key]] of entries.entries()) this.#keys?.set(rows[i]!.id, key)

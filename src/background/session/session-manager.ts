@@ -12,6 +12,7 @@ import { ApiError, NetworkError } from '../../protocol/api/index.ts'
 import type { AccountView, SessionView } from '../../extension/views.ts'
 import type { AccountData, ActiveSession, WalletService } from '../services.ts'
 import { IdentityStore } from './identity-store.ts'
+import { markBoot } from '../boot-marks.ts'
 
 export interface OpenStoreArgs {
   account: AccountView
@@ -197,6 +198,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
       started()
       cacheKey = await this.#o.wallet.deriveKey(cachePurpose(nodeUrl, address))
       store = this.#o.openStore ? await this.#o.openStore({ account, nodeUrl, cacheKey }) : undefined
+      markBoot('store-opened')
       storeOpened(store)
       const base: ClientOptions = {
         apiUrl: nodeUrl,
@@ -233,6 +235,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
         return
       }
       attempt.client = client
+      markBoot('client-created')
       this.#setView({ state: cached ? 'restoring' : 'creating', step: 'Opening your messages' })
       const data = await this.#o.openData({ client, account, nodeUrl, cacheKey, ...(store ? { store } : {}) })
       if (!this.#current(attempt)) {
@@ -244,6 +247,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
       attempt.failures = 0
       this.#active = { account: attempt.account, data }
       this.#setView({ state: 'ready' })
+      markBoot('session-ready')
       for (const listener of this.#listeners) listener(this.#active)
     } catch (error) {
       // Closing twice is harmless (IDBDatabase.close, key zeroing), so close whatever was opened.
