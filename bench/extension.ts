@@ -139,6 +139,38 @@ async function workerDevtools(context: BrowserContext): Promise<((method: string
   }
 }
 
+/**
+ * The floor under every wake: the same Chromium waking an extension whose worker does nothing
+ * but answer (no bundle to load, no vault), measured the same way as Parley's wake rows.
+ */
+async function emptyExtensionWake(runs: number): Promise<number[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-bench-empty-ext-'))
+  const emptyProfile = await mkdtemp(join(tmpdir(), 'parley-bench-empty-profile-'))
+  const { writeFile } = await import('node:fs/promises')
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'empty', version: '1', background: { service_worker: 'worker.js', type: 'module' } }))
+  await writeFile(join(dir, 'worker.js'), 'chrome.runtime.onMessage.addListener((message, sender, reply) => { reply({ ok: true, result: null }) })\n')
+  await writeFile(join(dir, 'page.html'), '<!doctype html><title>empty</title>')
+  const emptyContext = await chromium.launchPersistentContext(emptyProfile, { executablePath: CHROMIUM, headless: true, args: chromiumArgs(dir) })
+  try {
+    const emptyWorker = emptyContext.serviceWorkers()[0] ?? (await emptyContext.waitForEvent('serviceworker'))
+    const id = new URL(emptyWorker.url()).host
+    const emptyPage = await emptyContext.newPage()
+    await emptyPage.goto(`chrome-extension://${id}/page.html`)
+    const times: number[] = []
+    for (let run = 0; run < runs; run++) {
+      await stopWorker(emptyContext, emptyPage, id)
+      const t = performance.now()
+      await rpc(emptyPage, 'ping')
+      times.push(performance.now() - t)
+    }
+    return times
+  } finally {
+    await emptyContext.close().catch(() => {})
+    await rm(dir, { recursive: true, force: true })
+    await rm(emptyProfile, { recursive: true, force: true })
+  }
+}
+
 const xmtpjsColdList = (apiUrl: string, keys: Uint8Array) => xmtpjsColdListOf(apiUrl, keys, COUNT)
 
 log(`building dist/chrome`)
@@ -243,6 +275,8 @@ try {
     unlocks.push(performance.now() - t)
   }
 
+  const emptyWakes = await emptyExtensionWake(Math.max(RUNS, 5))
+
   const ratio = (a: number, b: number) => `${(a / b).toFixed(3)}×`
   const ms = (v: number) => `${v.toFixed(0)} ms`
   log('')
@@ -252,6 +286,7 @@ try {
   log(`  cold conversation list                         ${ms(parleyCold).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(parleyCold, xmtpjsCold).padEnd(9)} ≤ 0.25×`)
   log(`  list after a worker restart (first data)       ${ms(median(cached)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(cached), xmtpjsCold).padEnd(9)} ≤ 100 ms, ≤ 0.02×`)
   log(`  any request after a restart (wake floor)     ${ms(median(wakeFloor))}`)
+  log(`    the same wake of an empty extension's worker (Chromium's own floor): ${ms(median(emptyWakes))}`)
   log(`  first page (50) after a worker restart       ${ms(median(firstPage)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(firstPage), xmtpjsCold).padEnd(9)} (popup's first paint)`)
   const steps = [...new Set(bootTimelines.flat().map((m) => m.step))]
   const timeline = steps.map((step) => `${step} ${median(bootTimelines.map((marks) => marks.find((m) => m.step === step)?.at ?? NaN)).toFixed(0)}`)
@@ -261,7 +296,7 @@ try {
   log(`  import key → vault written (incl. PBKDF2)      ${ms(importMs)}`)
   log(`  worker JS heap with ${COUNT} conversations        ${heap ? `${(heap.used / 2 ** 20).toFixed(1)} MiB used of ${(heap.total / 2 ** 20).toFixed(1)} MiB` : 'not available'}`)
   log('')
-  log(`runs (ms): xmtp-js cold ${theirs.map((v) => v.toFixed(0)).join(', ')}; cached ${cached.map((v) => v.toFixed(0)).join(', ')}; first page ${firstPage.map((v) => v.toFixed(0)).join(', ')}; wake floor ${wakeFloor.map((v) => v.toFixed(0)).join(', ')}; wake→ready ${wakeToReady.map((v) => v.toFixed(0)).join(', ')}; unlock ${unlocks.map((v) => v.toFixed(0)).join(', ')}`)
+  log(`runs (ms): xmtp-js cold ${theirs.map((v) => v.toFixed(0)).join(', ')}; cached ${cached.map((v) => v.toFixed(0)).join(', ')}; first page ${firstPage.map((v) => v.toFixed(0)).join(', ')}; wake floor ${wakeFloor.map((v) => v.toFixed(0)).join(', ')}; empty extension ${emptyWakes.map((v) => v.toFixed(0)).join(', ')}; wake→ready ${wakeToReady.map((v) => v.toFixed(0)).join(', ')}; unlock ${unlocks.map((v) => v.toFixed(0)).join(', ')}`)
 } finally {
   await context?.close().catch(() => {})
   if (profile) await rm(profile, { recursive: true, force: true })

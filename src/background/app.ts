@@ -268,8 +268,7 @@ export function createBackground(platform: Platform): Background {
         sessionView: () => sessions.view(),
         whenSettled: () => sessions.whenSettled(),
         cachedConversations: async (filter, limit) => {
-          const store = await sessions.pendingStore()
-          return store ? listCachedConversations(store, filter, limit === undefined ? {} : { limit }) : null
+          return sessions.readPendingStore((store) => listCachedConversations(store, filter, limit === undefined ? {} : { limit }))
         },
         openTab: (topic) => platform.openTab(tabViewPath(topic)),
       }),

@@ -20,14 +20,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.Token.$Shape): xmtp.message_api.v1.Token & xmtp.message_api.v1.Token.$Shape;
                 static create(properties?: xmtp.message_api.v1.Token.$Properties): xmtp.message_api.v1.Token;
                 static encode(m: xmtp.message_api.v1.Token.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.Token.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.Token & xmtp.message_api.v1.Token.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.Token & xmtp.message_api.v1.Token.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.Token;
-                static toObject(m: xmtp.message_api.v1.Token, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Token {
@@ -56,14 +49,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.AuthData.$Shape): xmtp.message_api.v1.AuthData & xmtp.message_api.v1.AuthData.$Shape;
                 static create(properties?: xmtp.message_api.v1.AuthData.$Properties): xmtp.message_api.v1.AuthData;
                 static encode(m: xmtp.message_api.v1.AuthData.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.AuthData.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.AuthData & xmtp.message_api.v1.AuthData.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.AuthData & xmtp.message_api.v1.AuthData.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.AuthData;
-                static toObject(m: xmtp.message_api.v1.AuthData, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace AuthData {
@@ -92,14 +78,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.IndexCursor.$Shape): xmtp.message_api.v1.IndexCursor & xmtp.message_api.v1.IndexCursor.$Shape;
                 static create(properties?: xmtp.message_api.v1.IndexCursor.$Properties): xmtp.message_api.v1.IndexCursor;
                 static encode(m: xmtp.message_api.v1.IndexCursor.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.IndexCursor.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.IndexCursor & xmtp.message_api.v1.IndexCursor.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.IndexCursor & xmtp.message_api.v1.IndexCursor.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.IndexCursor;
-                static toObject(m: xmtp.message_api.v1.IndexCursor, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace IndexCursor {
@@ -122,14 +101,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.Cursor.$Shape): xmtp.message_api.v1.Cursor & xmtp.message_api.v1.Cursor.$Shape;
                 static create(properties?: xmtp.message_api.v1.Cursor.$Properties): xmtp.message_api.v1.Cursor;
                 static encode(m: xmtp.message_api.v1.Cursor.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.Cursor.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.Cursor & xmtp.message_api.v1.Cursor.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.Cursor & xmtp.message_api.v1.Cursor.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.Cursor;
-                static toObject(m: xmtp.message_api.v1.Cursor, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Cursor {
@@ -158,14 +130,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.PagingInfo.$Shape): xmtp.message_api.v1.PagingInfo & xmtp.message_api.v1.PagingInfo.$Shape;
                 static create(properties?: xmtp.message_api.v1.PagingInfo.$Properties): xmtp.message_api.v1.PagingInfo;
                 static encode(m: xmtp.message_api.v1.PagingInfo.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.PagingInfo.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.PagingInfo & xmtp.message_api.v1.PagingInfo.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.PagingInfo & xmtp.message_api.v1.PagingInfo.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.PagingInfo;
-                static toObject(m: xmtp.message_api.v1.PagingInfo, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace PagingInfo {
@@ -195,14 +160,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.Envelope.$Shape): xmtp.message_api.v1.Envelope & xmtp.message_api.v1.Envelope.$Shape;
                 static create(properties?: xmtp.message_api.v1.Envelope.$Properties): xmtp.message_api.v1.Envelope;
                 static encode(m: xmtp.message_api.v1.Envelope.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.Envelope.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.Envelope & xmtp.message_api.v1.Envelope.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.Envelope & xmtp.message_api.v1.Envelope.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.Envelope;
-                static toObject(m: xmtp.message_api.v1.Envelope, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Envelope {
@@ -225,14 +183,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.PublishRequest.$Shape): xmtp.message_api.v1.PublishRequest & xmtp.message_api.v1.PublishRequest.$Shape;
                 static create(properties?: xmtp.message_api.v1.PublishRequest.$Properties): xmtp.message_api.v1.PublishRequest;
                 static encode(m: xmtp.message_api.v1.PublishRequest.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.PublishRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.PublishRequest & xmtp.message_api.v1.PublishRequest.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.PublishRequest & xmtp.message_api.v1.PublishRequest.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.PublishRequest;
-                static toObject(m: xmtp.message_api.v1.PublishRequest, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace PublishRequest {
@@ -252,14 +203,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.PublishResponse.$Shape): xmtp.message_api.v1.PublishResponse & xmtp.message_api.v1.PublishResponse.$Shape;
                 static create(properties?: xmtp.message_api.v1.PublishResponse.$Properties): xmtp.message_api.v1.PublishResponse;
                 static encode(m: xmtp.message_api.v1.PublishResponse.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.PublishResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.PublishResponse & xmtp.message_api.v1.PublishResponse.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.PublishResponse & xmtp.message_api.v1.PublishResponse.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.PublishResponse;
-                static toObject(m: xmtp.message_api.v1.PublishResponse, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace PublishResponse {
@@ -279,14 +223,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.SubscribeRequest.$Shape): xmtp.message_api.v1.SubscribeRequest & xmtp.message_api.v1.SubscribeRequest.$Shape;
                 static create(properties?: xmtp.message_api.v1.SubscribeRequest.$Properties): xmtp.message_api.v1.SubscribeRequest;
                 static encode(m: xmtp.message_api.v1.SubscribeRequest.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.SubscribeRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.SubscribeRequest & xmtp.message_api.v1.SubscribeRequest.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.SubscribeRequest & xmtp.message_api.v1.SubscribeRequest.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.SubscribeRequest;
-                static toObject(m: xmtp.message_api.v1.SubscribeRequest, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace SubscribeRequest {
@@ -306,14 +243,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.SubscribeAllRequest.$Shape): xmtp.message_api.v1.SubscribeAllRequest & xmtp.message_api.v1.SubscribeAllRequest.$Shape;
                 static create(properties?: xmtp.message_api.v1.SubscribeAllRequest.$Properties): xmtp.message_api.v1.SubscribeAllRequest;
                 static encode(m: xmtp.message_api.v1.SubscribeAllRequest.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.SubscribeAllRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.SubscribeAllRequest & xmtp.message_api.v1.SubscribeAllRequest.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.SubscribeAllRequest & xmtp.message_api.v1.SubscribeAllRequest.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.SubscribeAllRequest;
-                static toObject(m: xmtp.message_api.v1.SubscribeAllRequest, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace SubscribeAllRequest {
@@ -336,14 +266,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.QueryRequest.$Shape): xmtp.message_api.v1.QueryRequest & xmtp.message_api.v1.QueryRequest.$Shape;
                 static create(properties?: xmtp.message_api.v1.QueryRequest.$Properties): xmtp.message_api.v1.QueryRequest;
                 static encode(m: xmtp.message_api.v1.QueryRequest.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.QueryRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.QueryRequest & xmtp.message_api.v1.QueryRequest.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.QueryRequest & xmtp.message_api.v1.QueryRequest.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.QueryRequest;
-                static toObject(m: xmtp.message_api.v1.QueryRequest, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace QueryRequest {
@@ -374,14 +297,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.QueryResponse.$Shape): xmtp.message_api.v1.QueryResponse & xmtp.message_api.v1.QueryResponse.$Shape;
                 static create(properties?: xmtp.message_api.v1.QueryResponse.$Properties): xmtp.message_api.v1.QueryResponse;
                 static encode(m: xmtp.message_api.v1.QueryResponse.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.QueryResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.QueryResponse & xmtp.message_api.v1.QueryResponse.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.QueryResponse & xmtp.message_api.v1.QueryResponse.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.QueryResponse;
-                static toObject(m: xmtp.message_api.v1.QueryResponse, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace QueryResponse {
@@ -407,14 +323,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.BatchQueryRequest.$Shape): xmtp.message_api.v1.BatchQueryRequest & xmtp.message_api.v1.BatchQueryRequest.$Shape;
                 static create(properties?: xmtp.message_api.v1.BatchQueryRequest.$Properties): xmtp.message_api.v1.BatchQueryRequest;
                 static encode(m: xmtp.message_api.v1.BatchQueryRequest.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.BatchQueryRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.BatchQueryRequest & xmtp.message_api.v1.BatchQueryRequest.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.BatchQueryRequest & xmtp.message_api.v1.BatchQueryRequest.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.BatchQueryRequest;
-                static toObject(m: xmtp.message_api.v1.BatchQueryRequest, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace BatchQueryRequest {
@@ -438,14 +347,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_api.v1.BatchQueryResponse.$Shape): xmtp.message_api.v1.BatchQueryResponse & xmtp.message_api.v1.BatchQueryResponse.$Shape;
                 static create(properties?: xmtp.message_api.v1.BatchQueryResponse.$Properties): xmtp.message_api.v1.BatchQueryResponse;
                 static encode(m: xmtp.message_api.v1.BatchQueryResponse.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_api.v1.BatchQueryResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_api.v1.BatchQueryResponse & xmtp.message_api.v1.BatchQueryResponse.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_api.v1.BatchQueryResponse & xmtp.message_api.v1.BatchQueryResponse.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_api.v1.BatchQueryResponse;
-                static toObject(m: xmtp.message_api.v1.BatchQueryResponse, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace BatchQueryResponse {
@@ -475,14 +377,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.UnsignedPublicKey.$Shape): xmtp.message_contents.UnsignedPublicKey & xmtp.message_contents.UnsignedPublicKey.$Shape;
             static create(properties?: xmtp.message_contents.UnsignedPublicKey.$Properties): xmtp.message_contents.UnsignedPublicKey;
             static encode(m: xmtp.message_contents.UnsignedPublicKey.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.UnsignedPublicKey.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.UnsignedPublicKey & xmtp.message_contents.UnsignedPublicKey.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.UnsignedPublicKey & xmtp.message_contents.UnsignedPublicKey.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.UnsignedPublicKey;
-            static toObject(m: xmtp.message_contents.UnsignedPublicKey, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace UnsignedPublicKey {
@@ -510,14 +405,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed.$Shape): xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed & xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed.$Shape;
                 static create(properties?: xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed.$Properties): xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed;
                 static encode(m: xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed & xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed & xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed;
-                static toObject(m: xmtp.message_contents.UnsignedPublicKey.Secp256k1Uncompressed, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Secp256k1Uncompressed {
@@ -540,14 +428,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.SignedPublicKey.$Shape): xmtp.message_contents.SignedPublicKey & xmtp.message_contents.SignedPublicKey.$Shape;
             static create(properties?: xmtp.message_contents.SignedPublicKey.$Properties): xmtp.message_contents.SignedPublicKey;
             static encode(m: xmtp.message_contents.SignedPublicKey.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.SignedPublicKey.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.SignedPublicKey & xmtp.message_contents.SignedPublicKey.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.SignedPublicKey & xmtp.message_contents.SignedPublicKey.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.SignedPublicKey;
-            static toObject(m: xmtp.message_contents.SignedPublicKey, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace SignedPublicKey {
@@ -574,14 +455,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.SignedPublicKeyBundle.$Shape): xmtp.message_contents.SignedPublicKeyBundle & xmtp.message_contents.SignedPublicKeyBundle.$Shape;
             static create(properties?: xmtp.message_contents.SignedPublicKeyBundle.$Properties): xmtp.message_contents.SignedPublicKeyBundle;
             static encode(m: xmtp.message_contents.SignedPublicKeyBundle.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.SignedPublicKeyBundle.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.SignedPublicKeyBundle & xmtp.message_contents.SignedPublicKeyBundle.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.SignedPublicKeyBundle & xmtp.message_contents.SignedPublicKeyBundle.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.SignedPublicKeyBundle;
-            static toObject(m: xmtp.message_contents.SignedPublicKeyBundle, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace SignedPublicKeyBundle {
@@ -610,14 +484,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.PublicKey.$Shape): xmtp.message_contents.PublicKey & xmtp.message_contents.PublicKey.$Shape;
             static create(properties?: xmtp.message_contents.PublicKey.$Properties): xmtp.message_contents.PublicKey;
             static encode(m: xmtp.message_contents.PublicKey.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.PublicKey.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PublicKey & xmtp.message_contents.PublicKey.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PublicKey & xmtp.message_contents.PublicKey.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.PublicKey;
-            static toObject(m: xmtp.message_contents.PublicKey, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace PublicKey {
@@ -647,14 +514,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.PublicKey.Secp256k1Uncompressed.$Shape): xmtp.message_contents.PublicKey.Secp256k1Uncompressed & xmtp.message_contents.PublicKey.Secp256k1Uncompressed.$Shape;
                 static create(properties?: xmtp.message_contents.PublicKey.Secp256k1Uncompressed.$Properties): xmtp.message_contents.PublicKey.Secp256k1Uncompressed;
                 static encode(m: xmtp.message_contents.PublicKey.Secp256k1Uncompressed.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.PublicKey.Secp256k1Uncompressed.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PublicKey.Secp256k1Uncompressed & xmtp.message_contents.PublicKey.Secp256k1Uncompressed.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PublicKey.Secp256k1Uncompressed & xmtp.message_contents.PublicKey.Secp256k1Uncompressed.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.PublicKey.Secp256k1Uncompressed;
-                static toObject(m: xmtp.message_contents.PublicKey.Secp256k1Uncompressed, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Secp256k1Uncompressed {
@@ -677,14 +537,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.PublicKeyBundle.$Shape): xmtp.message_contents.PublicKeyBundle & xmtp.message_contents.PublicKeyBundle.$Shape;
             static create(properties?: xmtp.message_contents.PublicKeyBundle.$Properties): xmtp.message_contents.PublicKeyBundle;
             static encode(m: xmtp.message_contents.PublicKeyBundle.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.PublicKeyBundle.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PublicKeyBundle & xmtp.message_contents.PublicKeyBundle.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PublicKeyBundle & xmtp.message_contents.PublicKeyBundle.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.PublicKeyBundle;
-            static toObject(m: xmtp.message_contents.PublicKeyBundle, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace PublicKeyBundle {
@@ -712,14 +565,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.Signature.$Shape): xmtp.message_contents.Signature & xmtp.message_contents.Signature.$Shape;
             static create(properties?: xmtp.message_contents.Signature.$Properties): xmtp.message_contents.Signature;
             static encode(m: xmtp.message_contents.Signature.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.Signature.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.Signature & xmtp.message_contents.Signature.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.Signature & xmtp.message_contents.Signature.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.Signature;
-            static toObject(m: xmtp.message_contents.Signature, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace Signature {
@@ -748,14 +594,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.Signature.ECDSACompact.$Shape): xmtp.message_contents.Signature.ECDSACompact & xmtp.message_contents.Signature.ECDSACompact.$Shape;
                 static create(properties?: xmtp.message_contents.Signature.ECDSACompact.$Properties): xmtp.message_contents.Signature.ECDSACompact;
                 static encode(m: xmtp.message_contents.Signature.ECDSACompact.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.Signature.ECDSACompact.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.Signature.ECDSACompact & xmtp.message_contents.Signature.ECDSACompact.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.Signature.ECDSACompact & xmtp.message_contents.Signature.ECDSACompact.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.Signature.ECDSACompact;
-                static toObject(m: xmtp.message_contents.Signature.ECDSACompact, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace ECDSACompact {
@@ -778,14 +617,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.Signature.WalletECDSACompact.$Shape): xmtp.message_contents.Signature.WalletECDSACompact & xmtp.message_contents.Signature.WalletECDSACompact.$Shape;
                 static create(properties?: xmtp.message_contents.Signature.WalletECDSACompact.$Properties): xmtp.message_contents.Signature.WalletECDSACompact;
                 static encode(m: xmtp.message_contents.Signature.WalletECDSACompact.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.Signature.WalletECDSACompact.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.Signature.WalletECDSACompact & xmtp.message_contents.Signature.WalletECDSACompact.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.Signature.WalletECDSACompact & xmtp.message_contents.Signature.WalletECDSACompact.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.Signature.WalletECDSACompact;
-                static toObject(m: xmtp.message_contents.Signature.WalletECDSACompact, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace WalletECDSACompact {
@@ -809,14 +641,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.Ciphertext.$Shape): xmtp.message_contents.Ciphertext & xmtp.message_contents.Ciphertext.$Shape;
             static create(properties?: xmtp.message_contents.Ciphertext.$Properties): xmtp.message_contents.Ciphertext;
             static encode(m: xmtp.message_contents.Ciphertext.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.Ciphertext.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.Ciphertext & xmtp.message_contents.Ciphertext.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.Ciphertext & xmtp.message_contents.Ciphertext.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.Ciphertext;
-            static toObject(m: xmtp.message_contents.Ciphertext, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace Ciphertext {
@@ -844,14 +669,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256.$Shape): xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256 & xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256.$Shape;
                 static create(properties?: xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256.$Properties): xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256;
                 static encode(m: xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256 & xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256 & xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256;
-                static toObject(m: xmtp.message_contents.Ciphertext.Aes256gcmHkdfsha256, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Aes256gcmHkdfsha256 {
@@ -876,14 +694,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.SignedEciesCiphertext.$Shape): xmtp.message_contents.SignedEciesCiphertext & xmtp.message_contents.SignedEciesCiphertext.$Shape;
             static create(properties?: xmtp.message_contents.SignedEciesCiphertext.$Properties): xmtp.message_contents.SignedEciesCiphertext;
             static encode(m: xmtp.message_contents.SignedEciesCiphertext.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.SignedEciesCiphertext.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.SignedEciesCiphertext & xmtp.message_contents.SignedEciesCiphertext.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.SignedEciesCiphertext & xmtp.message_contents.SignedEciesCiphertext.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.SignedEciesCiphertext;
-            static toObject(m: xmtp.message_contents.SignedEciesCiphertext, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace SignedEciesCiphertext {
@@ -911,14 +722,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.SignedEciesCiphertext.Ecies.$Shape): xmtp.message_contents.SignedEciesCiphertext.Ecies & xmtp.message_contents.SignedEciesCiphertext.Ecies.$Shape;
                 static create(properties?: xmtp.message_contents.SignedEciesCiphertext.Ecies.$Properties): xmtp.message_contents.SignedEciesCiphertext.Ecies;
                 static encode(m: xmtp.message_contents.SignedEciesCiphertext.Ecies.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.SignedEciesCiphertext.Ecies.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.SignedEciesCiphertext.Ecies & xmtp.message_contents.SignedEciesCiphertext.Ecies.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.SignedEciesCiphertext.Ecies & xmtp.message_contents.SignedEciesCiphertext.Ecies.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.SignedEciesCiphertext.Ecies;
-                static toObject(m: xmtp.message_contents.SignedEciesCiphertext.Ecies, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Ecies {
@@ -943,14 +747,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.Composite.$Shape): xmtp.message_contents.Composite & xmtp.message_contents.Composite.$Shape;
             static create(properties?: xmtp.message_contents.Composite.$Properties): xmtp.message_contents.Composite;
             static encode(m: xmtp.message_contents.Composite.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.Composite.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.Composite & xmtp.message_contents.Composite.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.Composite & xmtp.message_contents.Composite.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.Composite;
-            static toObject(m: xmtp.message_contents.Composite, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace Composite {
@@ -975,14 +772,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.Composite.Part.$Shape): xmtp.message_contents.Composite.Part & xmtp.message_contents.Composite.Part.$Shape;
                 static create(properties?: xmtp.message_contents.Composite.Part.$Properties): xmtp.message_contents.Composite.Part;
                 static encode(m: xmtp.message_contents.Composite.Part.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.Composite.Part.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.Composite.Part & xmtp.message_contents.Composite.Part.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.Composite.Part & xmtp.message_contents.Composite.Part.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.Composite.Part;
-                static toObject(m: xmtp.message_contents.Composite.Part, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Part {
@@ -1015,14 +805,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.ContentTypeId.$Shape): xmtp.message_contents.ContentTypeId & xmtp.message_contents.ContentTypeId.$Shape;
             static create(properties?: xmtp.message_contents.ContentTypeId.$Properties): xmtp.message_contents.ContentTypeId;
             static encode(m: xmtp.message_contents.ContentTypeId.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.ContentTypeId.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.ContentTypeId & xmtp.message_contents.ContentTypeId.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.ContentTypeId & xmtp.message_contents.ContentTypeId.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.ContentTypeId;
-            static toObject(m: xmtp.message_contents.ContentTypeId, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace ContentTypeId {
@@ -1055,14 +838,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.EncodedContent.$Shape): xmtp.message_contents.EncodedContent & xmtp.message_contents.EncodedContent.$Shape;
             static create(properties?: xmtp.message_contents.EncodedContent.$Properties): xmtp.message_contents.EncodedContent;
             static encode(m: xmtp.message_contents.EncodedContent.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.EncodedContent.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.EncodedContent & xmtp.message_contents.EncodedContent.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.EncodedContent & xmtp.message_contents.EncodedContent.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.EncodedContent;
-            static toObject(m: xmtp.message_contents.EncodedContent, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace EncodedContent {
@@ -1089,14 +865,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.SignedContent.$Shape): xmtp.message_contents.SignedContent & xmtp.message_contents.SignedContent.$Shape;
             static create(properties?: xmtp.message_contents.SignedContent.$Properties): xmtp.message_contents.SignedContent;
             static encode(m: xmtp.message_contents.SignedContent.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.SignedContent.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.SignedContent & xmtp.message_contents.SignedContent.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.SignedContent & xmtp.message_contents.SignedContent.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.SignedContent;
-            static toObject(m: xmtp.message_contents.SignedContent, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace SignedContent {
@@ -1124,14 +893,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.ContactBundleV1.$Shape): xmtp.message_contents.ContactBundleV1 & xmtp.message_contents.ContactBundleV1.$Shape;
             static create(properties?: xmtp.message_contents.ContactBundleV1.$Properties): xmtp.message_contents.ContactBundleV1;
             static encode(m: xmtp.message_contents.ContactBundleV1.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.ContactBundleV1.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.ContactBundleV1 & xmtp.message_contents.ContactBundleV1.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.ContactBundleV1 & xmtp.message_contents.ContactBundleV1.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.ContactBundleV1;
-            static toObject(m: xmtp.message_contents.ContactBundleV1, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace ContactBundleV1 {
@@ -1155,14 +917,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.ContactBundleV2.$Shape): xmtp.message_contents.ContactBundleV2 & xmtp.message_contents.ContactBundleV2.$Shape;
             static create(properties?: xmtp.message_contents.ContactBundleV2.$Properties): xmtp.message_contents.ContactBundleV2;
             static encode(m: xmtp.message_contents.ContactBundleV2.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.ContactBundleV2.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.ContactBundleV2 & xmtp.message_contents.ContactBundleV2.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.ContactBundleV2 & xmtp.message_contents.ContactBundleV2.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.ContactBundleV2;
-            static toObject(m: xmtp.message_contents.ContactBundleV2, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace ContactBundleV2 {
@@ -1188,14 +943,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.ContactBundle.$Shape): xmtp.message_contents.ContactBundle & xmtp.message_contents.ContactBundle.$Shape;
             static create(properties?: xmtp.message_contents.ContactBundle.$Properties): xmtp.message_contents.ContactBundle;
             static encode(m: xmtp.message_contents.ContactBundle.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.ContactBundle.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.ContactBundle & xmtp.message_contents.ContactBundle.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.ContactBundle & xmtp.message_contents.ContactBundle.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.ContactBundle;
-            static toObject(m: xmtp.message_contents.ContactBundle, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace ContactBundle {
@@ -1228,14 +976,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.ConversationReference.$Shape): xmtp.message_contents.ConversationReference & xmtp.message_contents.ConversationReference.$Shape;
             static create(properties?: xmtp.message_contents.ConversationReference.$Properties): xmtp.message_contents.ConversationReference;
             static encode(m: xmtp.message_contents.ConversationReference.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.ConversationReference.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.ConversationReference & xmtp.message_contents.ConversationReference.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.ConversationReference & xmtp.message_contents.ConversationReference.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.ConversationReference;
-            static toObject(m: xmtp.message_contents.ConversationReference, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace ConversationReference {
@@ -1264,14 +1005,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.InvitationV1.$Shape): xmtp.message_contents.InvitationV1 & xmtp.message_contents.InvitationV1.$Shape;
             static create(properties?: xmtp.message_contents.InvitationV1.$Properties): xmtp.message_contents.InvitationV1;
             static encode(m: xmtp.message_contents.InvitationV1.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.InvitationV1.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.InvitationV1 & xmtp.message_contents.InvitationV1.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.InvitationV1 & xmtp.message_contents.InvitationV1.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.InvitationV1;
-            static toObject(m: xmtp.message_contents.InvitationV1, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace InvitationV1 {
@@ -1303,14 +1037,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256.$Shape): xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256 & xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256.$Shape;
                 static create(properties?: xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256.$Properties): xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256;
                 static encode(m: xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256 & xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256 & xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256;
-                static toObject(m: xmtp.message_contents.InvitationV1.Aes256gcmHkdfsha256, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Aes256gcmHkdfsha256 {
@@ -1332,14 +1059,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.InvitationV1.Context.$Shape): xmtp.message_contents.InvitationV1.Context & xmtp.message_contents.InvitationV1.Context.$Shape;
                 static create(properties?: xmtp.message_contents.InvitationV1.Context.$Properties): xmtp.message_contents.InvitationV1.Context;
                 static encode(m: xmtp.message_contents.InvitationV1.Context.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.InvitationV1.Context.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.InvitationV1.Context & xmtp.message_contents.InvitationV1.Context.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.InvitationV1.Context & xmtp.message_contents.InvitationV1.Context.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.InvitationV1.Context;
-                static toObject(m: xmtp.message_contents.InvitationV1.Context, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Context {
@@ -1364,14 +1084,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.SealedInvitationHeaderV1.$Shape): xmtp.message_contents.SealedInvitationHeaderV1 & xmtp.message_contents.SealedInvitationHeaderV1.$Shape;
             static create(properties?: xmtp.message_contents.SealedInvitationHeaderV1.$Properties): xmtp.message_contents.SealedInvitationHeaderV1;
             static encode(m: xmtp.message_contents.SealedInvitationHeaderV1.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.SealedInvitationHeaderV1.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.SealedInvitationHeaderV1 & xmtp.message_contents.SealedInvitationHeaderV1.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.SealedInvitationHeaderV1 & xmtp.message_contents.SealedInvitationHeaderV1.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.SealedInvitationHeaderV1;
-            static toObject(m: xmtp.message_contents.SealedInvitationHeaderV1, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace SealedInvitationHeaderV1 {
@@ -1400,14 +1113,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.SealedInvitationV1.$Shape): xmtp.message_contents.SealedInvitationV1 & xmtp.message_contents.SealedInvitationV1.$Shape;
             static create(properties?: xmtp.message_contents.SealedInvitationV1.$Properties): xmtp.message_contents.SealedInvitationV1;
             static encode(m: xmtp.message_contents.SealedInvitationV1.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.SealedInvitationV1.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.SealedInvitationV1 & xmtp.message_contents.SealedInvitationV1.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.SealedInvitationV1 & xmtp.message_contents.SealedInvitationV1.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.SealedInvitationV1;
-            static toObject(m: xmtp.message_contents.SealedInvitationV1, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace SealedInvitationV1 {
@@ -1434,14 +1140,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.SealedInvitation.$Shape): xmtp.message_contents.SealedInvitation & xmtp.message_contents.SealedInvitation.$Shape;
             static create(properties?: xmtp.message_contents.SealedInvitation.$Properties): xmtp.message_contents.SealedInvitation;
             static encode(m: xmtp.message_contents.SealedInvitation.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.SealedInvitation.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.SealedInvitation & xmtp.message_contents.SealedInvitation.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.SealedInvitation & xmtp.message_contents.SealedInvitation.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.SealedInvitation;
-            static toObject(m: xmtp.message_contents.SealedInvitation, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace SealedInvitation {
@@ -1475,14 +1174,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.ConsentProofPayload.$Shape): xmtp.message_contents.ConsentProofPayload & xmtp.message_contents.ConsentProofPayload.$Shape;
             static create(properties?: xmtp.message_contents.ConsentProofPayload.$Properties): xmtp.message_contents.ConsentProofPayload;
             static encode(m: xmtp.message_contents.ConsentProofPayload.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.ConsentProofPayload.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.ConsentProofPayload & xmtp.message_contents.ConsentProofPayload.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.ConsentProofPayload & xmtp.message_contents.ConsentProofPayload.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.ConsentProofPayload;
-            static toObject(m: xmtp.message_contents.ConsentProofPayload, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace ConsentProofPayload {
@@ -1507,14 +1199,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.MessageHeaderV1.$Shape): xmtp.message_contents.MessageHeaderV1 & xmtp.message_contents.MessageHeaderV1.$Shape;
             static create(properties?: xmtp.message_contents.MessageHeaderV1.$Properties): xmtp.message_contents.MessageHeaderV1;
             static encode(m: xmtp.message_contents.MessageHeaderV1.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.MessageHeaderV1.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.MessageHeaderV1 & xmtp.message_contents.MessageHeaderV1.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.MessageHeaderV1 & xmtp.message_contents.MessageHeaderV1.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.MessageHeaderV1;
-            static toObject(m: xmtp.message_contents.MessageHeaderV1, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace MessageHeaderV1 {
@@ -1543,14 +1228,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.MessageV1.$Shape): xmtp.message_contents.MessageV1 & xmtp.message_contents.MessageV1.$Shape;
             static create(properties?: xmtp.message_contents.MessageV1.$Properties): xmtp.message_contents.MessageV1;
             static encode(m: xmtp.message_contents.MessageV1.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.MessageV1.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.MessageV1 & xmtp.message_contents.MessageV1.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.MessageV1 & xmtp.message_contents.MessageV1.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.MessageV1;
-            static toObject(m: xmtp.message_contents.MessageV1, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace MessageV1 {
@@ -1577,14 +1255,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.MessageHeaderV2.$Shape): xmtp.message_contents.MessageHeaderV2 & xmtp.message_contents.MessageHeaderV2.$Shape;
             static create(properties?: xmtp.message_contents.MessageHeaderV2.$Properties): xmtp.message_contents.MessageHeaderV2;
             static encode(m: xmtp.message_contents.MessageHeaderV2.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.MessageHeaderV2.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.MessageHeaderV2 & xmtp.message_contents.MessageHeaderV2.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.MessageHeaderV2 & xmtp.message_contents.MessageHeaderV2.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.MessageHeaderV2;
-            static toObject(m: xmtp.message_contents.MessageHeaderV2, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace MessageHeaderV2 {
@@ -1609,14 +1280,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.MessageV2.$Shape): xmtp.message_contents.MessageV2 & xmtp.message_contents.MessageV2.$Shape;
             static create(properties?: xmtp.message_contents.MessageV2.$Properties): xmtp.message_contents.MessageV2;
             static encode(m: xmtp.message_contents.MessageV2.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.MessageV2.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.MessageV2 & xmtp.message_contents.MessageV2.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.MessageV2 & xmtp.message_contents.MessageV2.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.MessageV2;
-            static toObject(m: xmtp.message_contents.MessageV2, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace MessageV2 {
@@ -1648,14 +1312,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.Message.$Shape): xmtp.message_contents.Message & xmtp.message_contents.Message.$Shape;
             static create(properties?: xmtp.message_contents.Message.$Properties): xmtp.message_contents.Message;
             static encode(m: xmtp.message_contents.Message.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.Message.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.Message & xmtp.message_contents.Message.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.Message & xmtp.message_contents.Message.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.Message;
-            static toObject(m: xmtp.message_contents.Message, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace Message {
@@ -1691,14 +1348,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.DecodedMessage.$Shape): xmtp.message_contents.DecodedMessage & xmtp.message_contents.DecodedMessage.$Shape;
             static create(properties?: xmtp.message_contents.DecodedMessage.$Properties): xmtp.message_contents.DecodedMessage;
             static encode(m: xmtp.message_contents.DecodedMessage.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.DecodedMessage.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.DecodedMessage & xmtp.message_contents.DecodedMessage.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.DecodedMessage & xmtp.message_contents.DecodedMessage.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.DecodedMessage;
-            static toObject(m: xmtp.message_contents.DecodedMessage, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace DecodedMessage {
@@ -1729,14 +1379,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.SignedPrivateKey.$Shape): xmtp.message_contents.SignedPrivateKey & xmtp.message_contents.SignedPrivateKey.$Shape;
             static create(properties?: xmtp.message_contents.SignedPrivateKey.$Properties): xmtp.message_contents.SignedPrivateKey;
             static encode(m: xmtp.message_contents.SignedPrivateKey.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.SignedPrivateKey.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.SignedPrivateKey & xmtp.message_contents.SignedPrivateKey.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.SignedPrivateKey & xmtp.message_contents.SignedPrivateKey.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.SignedPrivateKey;
-            static toObject(m: xmtp.message_contents.SignedPrivateKey, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace SignedPrivateKey {
@@ -1766,14 +1409,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.SignedPrivateKey.Secp256k1.$Shape): xmtp.message_contents.SignedPrivateKey.Secp256k1 & xmtp.message_contents.SignedPrivateKey.Secp256k1.$Shape;
                 static create(properties?: xmtp.message_contents.SignedPrivateKey.Secp256k1.$Properties): xmtp.message_contents.SignedPrivateKey.Secp256k1;
                 static encode(m: xmtp.message_contents.SignedPrivateKey.Secp256k1.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.SignedPrivateKey.Secp256k1.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.SignedPrivateKey.Secp256k1 & xmtp.message_contents.SignedPrivateKey.Secp256k1.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.SignedPrivateKey.Secp256k1 & xmtp.message_contents.SignedPrivateKey.Secp256k1.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.SignedPrivateKey.Secp256k1;
-                static toObject(m: xmtp.message_contents.SignedPrivateKey.Secp256k1, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Secp256k1 {
@@ -1796,14 +1432,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.PrivateKeyBundleV2.$Shape): xmtp.message_contents.PrivateKeyBundleV2 & xmtp.message_contents.PrivateKeyBundleV2.$Shape;
             static create(properties?: xmtp.message_contents.PrivateKeyBundleV2.$Properties): xmtp.message_contents.PrivateKeyBundleV2;
             static encode(m: xmtp.message_contents.PrivateKeyBundleV2.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.PrivateKeyBundleV2.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivateKeyBundleV2 & xmtp.message_contents.PrivateKeyBundleV2.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivateKeyBundleV2 & xmtp.message_contents.PrivateKeyBundleV2.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivateKeyBundleV2;
-            static toObject(m: xmtp.message_contents.PrivateKeyBundleV2, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace PrivateKeyBundleV2 {
@@ -1832,14 +1461,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.PrivateKey.$Shape): xmtp.message_contents.PrivateKey & xmtp.message_contents.PrivateKey.$Shape;
             static create(properties?: xmtp.message_contents.PrivateKey.$Properties): xmtp.message_contents.PrivateKey;
             static encode(m: xmtp.message_contents.PrivateKey.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.PrivateKey.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivateKey & xmtp.message_contents.PrivateKey.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivateKey & xmtp.message_contents.PrivateKey.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivateKey;
-            static toObject(m: xmtp.message_contents.PrivateKey, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace PrivateKey {
@@ -1869,14 +1491,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.PrivateKey.Secp256k1.$Shape): xmtp.message_contents.PrivateKey.Secp256k1 & xmtp.message_contents.PrivateKey.Secp256k1.$Shape;
                 static create(properties?: xmtp.message_contents.PrivateKey.Secp256k1.$Properties): xmtp.message_contents.PrivateKey.Secp256k1;
                 static encode(m: xmtp.message_contents.PrivateKey.Secp256k1.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.PrivateKey.Secp256k1.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivateKey.Secp256k1 & xmtp.message_contents.PrivateKey.Secp256k1.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivateKey.Secp256k1 & xmtp.message_contents.PrivateKey.Secp256k1.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivateKey.Secp256k1;
-                static toObject(m: xmtp.message_contents.PrivateKey.Secp256k1, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace Secp256k1 {
@@ -1899,14 +1514,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.PrivateKeyBundleV1.$Shape): xmtp.message_contents.PrivateKeyBundleV1 & xmtp.message_contents.PrivateKeyBundleV1.$Shape;
             static create(properties?: xmtp.message_contents.PrivateKeyBundleV1.$Properties): xmtp.message_contents.PrivateKeyBundleV1;
             static encode(m: xmtp.message_contents.PrivateKeyBundleV1.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.PrivateKeyBundleV1.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivateKeyBundleV1 & xmtp.message_contents.PrivateKeyBundleV1.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivateKeyBundleV1 & xmtp.message_contents.PrivateKeyBundleV1.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivateKeyBundleV1;
-            static toObject(m: xmtp.message_contents.PrivateKeyBundleV1, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace PrivateKeyBundleV1 {
@@ -1934,14 +1542,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.PrivateKeyBundle.$Shape): xmtp.message_contents.PrivateKeyBundle & xmtp.message_contents.PrivateKeyBundle.$Shape;
             static create(properties?: xmtp.message_contents.PrivateKeyBundle.$Properties): xmtp.message_contents.PrivateKeyBundle;
             static encode(m: xmtp.message_contents.PrivateKeyBundle.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.PrivateKeyBundle.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivateKeyBundle & xmtp.message_contents.PrivateKeyBundle.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivateKeyBundle & xmtp.message_contents.PrivateKeyBundle.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivateKeyBundle;
-            static toObject(m: xmtp.message_contents.PrivateKeyBundle, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace PrivateKeyBundle {
@@ -1971,14 +1572,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.EncryptedPrivateKeyBundleV1.$Shape): xmtp.message_contents.EncryptedPrivateKeyBundleV1 & xmtp.message_contents.EncryptedPrivateKeyBundleV1.$Shape;
             static create(properties?: xmtp.message_contents.EncryptedPrivateKeyBundleV1.$Properties): xmtp.message_contents.EncryptedPrivateKeyBundleV1;
             static encode(m: xmtp.message_contents.EncryptedPrivateKeyBundleV1.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.EncryptedPrivateKeyBundleV1.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.EncryptedPrivateKeyBundleV1 & xmtp.message_contents.EncryptedPrivateKeyBundleV1.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.EncryptedPrivateKeyBundleV1 & xmtp.message_contents.EncryptedPrivateKeyBundleV1.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.EncryptedPrivateKeyBundleV1;
-            static toObject(m: xmtp.message_contents.EncryptedPrivateKeyBundleV1, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace EncryptedPrivateKeyBundleV1 {
@@ -2005,14 +1599,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.EncryptedPrivateKeyBundle.$Shape): xmtp.message_contents.EncryptedPrivateKeyBundle & xmtp.message_contents.EncryptedPrivateKeyBundle.$Shape;
             static create(properties?: xmtp.message_contents.EncryptedPrivateKeyBundle.$Properties): xmtp.message_contents.EncryptedPrivateKeyBundle;
             static encode(m: xmtp.message_contents.EncryptedPrivateKeyBundle.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.EncryptedPrivateKeyBundle.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.EncryptedPrivateKeyBundle & xmtp.message_contents.EncryptedPrivateKeyBundle.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.EncryptedPrivateKeyBundle & xmtp.message_contents.EncryptedPrivateKeyBundle.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.EncryptedPrivateKeyBundle;
-            static toObject(m: xmtp.message_contents.EncryptedPrivateKeyBundle, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace EncryptedPrivateKeyBundle {
@@ -2045,14 +1632,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.PrivatePreferencesAction.$Shape): xmtp.message_contents.PrivatePreferencesAction & xmtp.message_contents.PrivatePreferencesAction.$Shape;
             static create(properties?: xmtp.message_contents.PrivatePreferencesAction.$Properties): xmtp.message_contents.PrivatePreferencesAction;
             static encode(m: xmtp.message_contents.PrivatePreferencesAction.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.PrivatePreferencesAction.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivatePreferencesAction & xmtp.message_contents.PrivatePreferencesAction.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivatePreferencesAction & xmtp.message_contents.PrivatePreferencesAction.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivatePreferencesAction;
-            static toObject(m: xmtp.message_contents.PrivatePreferencesAction, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace PrivatePreferencesAction {
@@ -2088,14 +1668,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.PrivatePreferencesAction.AllowAddress.$Shape): xmtp.message_contents.PrivatePreferencesAction.AllowAddress & xmtp.message_contents.PrivatePreferencesAction.AllowAddress.$Shape;
                 static create(properties?: xmtp.message_contents.PrivatePreferencesAction.AllowAddress.$Properties): xmtp.message_contents.PrivatePreferencesAction.AllowAddress;
                 static encode(m: xmtp.message_contents.PrivatePreferencesAction.AllowAddress.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.PrivatePreferencesAction.AllowAddress.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivatePreferencesAction.AllowAddress & xmtp.message_contents.PrivatePreferencesAction.AllowAddress.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivatePreferencesAction.AllowAddress & xmtp.message_contents.PrivatePreferencesAction.AllowAddress.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivatePreferencesAction.AllowAddress;
-                static toObject(m: xmtp.message_contents.PrivatePreferencesAction.AllowAddress, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace AllowAddress {
@@ -2116,14 +1689,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.PrivatePreferencesAction.DenyAddress.$Shape): xmtp.message_contents.PrivatePreferencesAction.DenyAddress & xmtp.message_contents.PrivatePreferencesAction.DenyAddress.$Shape;
                 static create(properties?: xmtp.message_contents.PrivatePreferencesAction.DenyAddress.$Properties): xmtp.message_contents.PrivatePreferencesAction.DenyAddress;
                 static encode(m: xmtp.message_contents.PrivatePreferencesAction.DenyAddress.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.PrivatePreferencesAction.DenyAddress.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivatePreferencesAction.DenyAddress & xmtp.message_contents.PrivatePreferencesAction.DenyAddress.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivatePreferencesAction.DenyAddress & xmtp.message_contents.PrivatePreferencesAction.DenyAddress.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivatePreferencesAction.DenyAddress;
-                static toObject(m: xmtp.message_contents.PrivatePreferencesAction.DenyAddress, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace DenyAddress {
@@ -2144,14 +1710,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.PrivatePreferencesAction.AllowGroup.$Shape): xmtp.message_contents.PrivatePreferencesAction.AllowGroup & xmtp.message_contents.PrivatePreferencesAction.AllowGroup.$Shape;
                 static create(properties?: xmtp.message_contents.PrivatePreferencesAction.AllowGroup.$Properties): xmtp.message_contents.PrivatePreferencesAction.AllowGroup;
                 static encode(m: xmtp.message_contents.PrivatePreferencesAction.AllowGroup.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.PrivatePreferencesAction.AllowGroup.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivatePreferencesAction.AllowGroup & xmtp.message_contents.PrivatePreferencesAction.AllowGroup.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivatePreferencesAction.AllowGroup & xmtp.message_contents.PrivatePreferencesAction.AllowGroup.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivatePreferencesAction.AllowGroup;
-                static toObject(m: xmtp.message_contents.PrivatePreferencesAction.AllowGroup, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace AllowGroup {
@@ -2172,14 +1731,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.PrivatePreferencesAction.DenyGroup.$Shape): xmtp.message_contents.PrivatePreferencesAction.DenyGroup & xmtp.message_contents.PrivatePreferencesAction.DenyGroup.$Shape;
                 static create(properties?: xmtp.message_contents.PrivatePreferencesAction.DenyGroup.$Properties): xmtp.message_contents.PrivatePreferencesAction.DenyGroup;
                 static encode(m: xmtp.message_contents.PrivatePreferencesAction.DenyGroup.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.PrivatePreferencesAction.DenyGroup.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivatePreferencesAction.DenyGroup & xmtp.message_contents.PrivatePreferencesAction.DenyGroup.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivatePreferencesAction.DenyGroup & xmtp.message_contents.PrivatePreferencesAction.DenyGroup.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivatePreferencesAction.DenyGroup;
-                static toObject(m: xmtp.message_contents.PrivatePreferencesAction.DenyGroup, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace DenyGroup {
@@ -2200,14 +1752,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.PrivatePreferencesAction.AllowInboxId.$Shape): xmtp.message_contents.PrivatePreferencesAction.AllowInboxId & xmtp.message_contents.PrivatePreferencesAction.AllowInboxId.$Shape;
                 static create(properties?: xmtp.message_contents.PrivatePreferencesAction.AllowInboxId.$Properties): xmtp.message_contents.PrivatePreferencesAction.AllowInboxId;
                 static encode(m: xmtp.message_contents.PrivatePreferencesAction.AllowInboxId.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.PrivatePreferencesAction.AllowInboxId.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivatePreferencesAction.AllowInboxId & xmtp.message_contents.PrivatePreferencesAction.AllowInboxId.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivatePreferencesAction.AllowInboxId & xmtp.message_contents.PrivatePreferencesAction.AllowInboxId.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivatePreferencesAction.AllowInboxId;
-                static toObject(m: xmtp.message_contents.PrivatePreferencesAction.AllowInboxId, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace AllowInboxId {
@@ -2228,14 +1773,7 @@ export namespace xmtp {
                 static create(properties: xmtp.message_contents.PrivatePreferencesAction.DenyInboxId.$Shape): xmtp.message_contents.PrivatePreferencesAction.DenyInboxId & xmtp.message_contents.PrivatePreferencesAction.DenyInboxId.$Shape;
                 static create(properties?: xmtp.message_contents.PrivatePreferencesAction.DenyInboxId.$Properties): xmtp.message_contents.PrivatePreferencesAction.DenyInboxId;
                 static encode(m: xmtp.message_contents.PrivatePreferencesAction.DenyInboxId.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-                static encodeDelimited(message: xmtp.message_contents.PrivatePreferencesAction.DenyInboxId.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
                 static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivatePreferencesAction.DenyInboxId & xmtp.message_contents.PrivatePreferencesAction.DenyInboxId.$Shape;
-                static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivatePreferencesAction.DenyInboxId & xmtp.message_contents.PrivatePreferencesAction.DenyInboxId.$Shape;
-                static verify(m: { [k: string]: any }): (string|null);
-                static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivatePreferencesAction.DenyInboxId;
-                static toObject(m: xmtp.message_contents.PrivatePreferencesAction.DenyInboxId, o?: $protobuf.IConversionOptions): { [k: string]: any };
-                toJSON(): { [k: string]: any };
-                static getTypeUrl(prefix?: string): string;
             }
 
             namespace DenyInboxId {
@@ -2258,14 +1796,7 @@ export namespace xmtp {
             static create(properties: xmtp.message_contents.PrivatePreferencesPayload.$Shape): xmtp.message_contents.PrivatePreferencesPayload & xmtp.message_contents.PrivatePreferencesPayload.$Shape;
             static create(properties?: xmtp.message_contents.PrivatePreferencesPayload.$Properties): xmtp.message_contents.PrivatePreferencesPayload;
             static encode(m: xmtp.message_contents.PrivatePreferencesPayload.$Properties, w?: $protobuf.Writer): $protobuf.Writer;
-            static encodeDelimited(message: xmtp.message_contents.PrivatePreferencesPayload.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
             static decode(r: ($protobuf.Reader|Uint8Array), l?: number): xmtp.message_contents.PrivatePreferencesPayload & xmtp.message_contents.PrivatePreferencesPayload.$Shape;
-            static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): xmtp.message_contents.PrivatePreferencesPayload & xmtp.message_contents.PrivatePreferencesPayload.$Shape;
-            static verify(m: { [k: string]: any }): (string|null);
-            static fromObject(d: { [k: string]: any }): xmtp.message_contents.PrivatePreferencesPayload;
-            static toObject(m: xmtp.message_contents.PrivatePreferencesPayload, o?: $protobuf.IConversionOptions): { [k: string]: any };
-            toJSON(): { [k: string]: any };
-            static getTypeUrl(prefix?: string): string;
         }
 
         namespace PrivatePreferencesPayload {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppStore } from './store.ts'
+import { AppStore, FIRST_PAGE } from './store.ts'
 import { demoBackground, PEERS } from './test-support/demo.ts'
 
 const settle = () => new Promise((r) => setTimeout(r, 0))
@@ -21,6 +21,20 @@ describe('AppStore over the background', () => {
     fake.emit({ type: 'messages', topic, messages: [m] }) // a duplicate push changes nothing
     expect(store.snapshot.threads[topic]?.messages.length).toBe(before + 1)
     expect(store.snapshot.conversations?.[topic]?.unreadCount).toBe(1)
+  })
+
+  it('paints a first page of the newest conversations, then lists them all', async () => {
+    const fake = demoBackground()
+    for (let i = 0; i < FIRST_PAGE + 5; i++) fake.addConversation(`0x${(i + 1).toString(16).padStart(4, '0').padEnd(40, 'a')}`)
+    const store = new AppStore(fake)
+    const sizes: number[] = []
+    store.subscribe(() => sizes.push(Object.keys(store.snapshot.conversations ?? {}).length))
+    await store.start()
+    await settle()
+    const lists = fake.calls.filter((c) => c.method === 'conversations_list').map((c) => c.params)
+    expect(lists).toEqual([{ filter: 'all', limit: FIRST_PAGE }, { filter: 'all' }])
+    expect(Object.keys(store.snapshot.conversations ?? {})).toHaveLength(FIRST_PAGE + 5 + 4)
+    expect(sizes).toContain(FIRST_PAGE) // the page was on screen before the rest
   })
 
   it("switching accounts drops the other account's conversations and lists the new one's", async () => {

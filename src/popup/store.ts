@@ -7,6 +7,9 @@ import type { ContentInput, ConversationView, MessageView, NodeStatusView, SyncS
 import { mergeMessages } from './lib/thread.ts'
 import type { Platform } from './platform/types.ts'
 
+/** Conversations asked for first when the list is empty: more than one popup screen holds. */
+export const FIRST_PAGE = 30
+
 export type WorkerHealth = { state: 'checking' } | { state: 'online'; version: string } | { state: 'offline'; reason: string }
 
 export interface ThreadState {
@@ -161,6 +164,13 @@ export class AppStore {
 
   private async listConversations(): Promise<void> {
     try {
+      // The first paint needs one screenful: a page first (a worker that just woke answers it
+      // from its cache at once), then the whole list.
+      if (!this.state.conversations) {
+        const first = await this.rpc.call('conversations_list', { filter: 'all', limit: FIRST_PAGE })
+        if (!this.state.conversations) this.set({ conversations: Object.fromEntries(first.conversations.map((c) => [c.topic, c])), conversationsError: undefined })
+        if (first.conversations.length < FIRST_PAGE) return
+      }
       const { conversations } = await this.rpc.call('conversations_list', { filter: 'all' })
       this.set({ conversations: Object.fromEntries(conversations.map((c) => [c.topic, c])), conversationsError: undefined })
     } catch (error) {

@@ -113,6 +113,44 @@ describe('SessionManager', () => {
     expect(await sessions.pendingStore()).toBeNull()
   })
 
+  it('lets a read of the cache in flight finish before it builds the Client', async () => {
+    const wallet = new FakeWallet()
+    const account = wallet.addAccount()
+    const store = { persistence: {} as never, close: () => {} }
+    const opened = deferred<typeof store>()
+    const events: string[] = []
+    const sessions = new SessionManager({
+      wallet,
+      identities: new IdentityStore(new MemoryStorageArea(), wallet),
+      nodeUrl: async () => 'http://127.0.0.1:5555',
+      openStore: async () => opened.promise,
+      createClient: async () => {
+        events.push('createClient')
+        return fakeClient(account.address, [])
+      },
+      openData: async ({ client: c }) => ({ address: c.address, close: async () => {} }) as unknown as AccountData,
+    })
+    await sessions.sync()
+    const readDone = deferred<string>()
+    // The request that woke the worker: it waits for the store, then reads.
+    const answer = sessions.readPendingStore(async (s) => {
+      expect(s).toBe(store)
+      events.push('read started')
+      const value = await readDone.promise
+      events.push('read done')
+      return value
+    })
+    opened.resolve(store)
+    await until(() => events.includes('read started'), 'the read')
+    await flush()
+    expect(events).toEqual(['read started']) // the Client waits
+    readDone.resolve('first page')
+    expect(await answer).toBe('first page')
+    await until(() => sessions.view().state === 'ready', 'ready')
+    expect(events).toEqual(['read started', 'read done', 'createClient'])
+    expect(await sessions.readPendingStore(async () => 'late')).toBeNull() // ready: no pending store
+  })
+
   it('never puts internal error text into the view', () => {
     expect(describeSessionError(new TypeError('secret 0xdeadbeef'), 'http://n')).toBe('Your XMTP session could not be started.')
   })

@@ -14,6 +14,9 @@ import type { AccountData, ActiveSession, WalletService } from '../services.ts'
 import { IdentityStore } from './identity-store.ts'
 import { markBoot } from '../boot-marks.ts'
 
+/** How long a session restore lets reads of the cache in flight go first (readPendingStore). */
+const READ_PRIORITY_MS = 300
+
 export interface OpenStoreArgs {
   account: AccountView
   nodeUrl: string
@@ -88,6 +91,8 @@ export class SessionManager<S extends SessionStore = SessionStore> {
   #view: SessionView = IDLE
   #active: ActiveSession | null = null
   #sync: Promise<void> = Promise.resolve()
+  /** Reads of the pending store in flight (readPendingStore). */
+  readonly #reads = new Set<Promise<void>>()
 
   constructor(options: SessionManagerOptions<S>) {
     this.#o = options
@@ -149,6 +154,33 @@ export class SessionManager<S extends SessionStore = SessionStore> {
     return store && this.#current(attempt) && !this.#active ? store : null
   }
 
+  /**
+   * Runs `read` on the pending store (see pendingStore); null when there is none. The session
+   * restore waits for reads in flight before it builds the Client (up to READ_PRIORITY_MS):
+   * that is curve work on the worker's one thread, and these reads are what a woken worker
+   * answers the popup's first paint with.
+   */
+  async readPendingStore<T>(read: (store: S) => Promise<T>): Promise<T | null> {
+    let done!: () => void
+    const reading = new Promise<void>((resolve) => (done = resolve))
+    this.#reads.add(reading)
+    try {
+      const store = await this.pendingStore()
+      return store ? await read(store) : null
+    } finally {
+      this.#reads.delete(reading)
+      done()
+    }
+  }
+
+  /** Resolves once the reads of the pending store in flight now are done, or after `capMs`. */
+  #readsSettled(capMs: number): Promise<void> {
+    if (this.#reads.size === 0) return Promise.resolve()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, capMs)))
+    return Promise.race([Promise.all([...this.#reads]).then(() => {}), cap]).finally(() => clearTimeout(timer))
+  }
+
   /** Closes the session (lock); the cache stays on disk. */
   async close(): Promise<void> {
     await this.#end()
@@ -200,6 +232,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
       store = this.#o.openStore ? await this.#o.openStore({ account, nodeUrl, cacheKey }) : undefined
       markBoot('store-opened')
       storeOpened(store)
+      await this.#readsSettled(READ_PRIORITY_MS)
       const base: ClientOptions = {
         apiUrl: nodeUrl,
         ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),

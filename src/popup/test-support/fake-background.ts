@@ -198,9 +198,12 @@ export class FakeBackground implements Platform {
     node_status: () => ({ ...this.node, url: this.settings.nodeUrl }),
     sync_status: () => ({ state: 'idle', streaming: true, lastSyncAt: this.now }),
     sync_now: () => ({ state: 'idle', streaming: true, lastSyncAt: this.now }),
-    conversations_list: ({ filter }) => {
+    conversations_list: ({ filter, limit }) => {
       const list = this.listOf(this.requireUnlocked()).filter((c) => c.consent !== 'denied')
-      return { conversations: filter === 'all' ? list : list.filter((c) => (filter === 'messages' ? c.consent === 'allowed' : c.consent === 'unknown')) }
+      const matching = filter === 'all' ? list : list.filter((c) => (filter === 'messages' ? c.consent === 'allowed' : c.consent === 'unknown'))
+      // Newest activity first, as the background lists them.
+      const ordered = [...matching].sort((a, b) => (b.lastMessage?.sentAt ?? b.createdAt) - (a.lastMessage?.sentAt ?? a.createdAt))
+      return { conversations: limit === undefined ? ordered : ordered.slice(0, limit) }
     },
     conversations_get: ({ topic }) => this.findConversation(topic),
     peers_canMessage: ({ peerAddress }) => ({ canMessage: !this.notOnNetwork.has(peerAddress.toLowerCase()) }),

@@ -211,10 +211,18 @@ export class Conversations {
     const me = this.#client.address
     const requests: QueryRequest[] = [this.#listingRequest(introTopic(me), this.#lastRunNs.v1), this.#listingRequest(inviteTopic(me), this.#lastRunNs.v2)]
     const firstPages = await this.#client.api.batchQuery(requests)
-    const [intros, invites] = await Promise.all(requests.map((request, i) => this.#restOfQuery(request, firstPages[i]!)))
+    // Invitations are opened a page at a time while the next page is fetched: opening is
+    // curve work on this thread, fetching waits on the network, so the two overlap.
+    let found = 0
     let opened = 0
-    this.#reportProgress(0, invites!.length)
-    await this.#merge(await this.v2.fromInvites(invites!, () => this.#reportProgress(++opened, invites!.length)))
+    const openedPages: Array<Promise<ConversationRecord[]>> = []
+    const openPage = (envelopes: Envelope[]) => {
+      found += envelopes.length
+      this.#reportProgress(opened, found)
+      openedPages.push(this.v2.fromInvites(envelopes, () => this.#reportProgress(++opened, found)))
+    }
+    const [intros] = await Promise.all([this.#restOfQuery(requests[0]!, firstPages[0]!), this.#restOfQuery(requests[1]!, firstPages[1]!, openPage)])
+    await this.#merge((await Promise.all(openedPages)).flat())
     await this.#merge(await this.v1.fromIntros(intros!, this.#index))
     await this.v2.applyConsentProofs()
     this.#lastRunNs = { v1: startedNs, v2: startedNs }
@@ -233,12 +241,14 @@ export class Conversations {
   }
 
   /** Follows cursors after a batch page that came back full. */
-  async #restOfQuery(request: QueryRequest, first: QueryResponse): Promise<Envelope[]> {
+  async #restOfQuery(request: QueryRequest, first: QueryResponse, onPage?: (envelopes: Envelope[]) => void): Promise<Envelope[]> {
     const out = [...first.envelopes]
+    onPage?.(first.envelopes)
     let page = first
     while (page.envelopes.length >= PAGE && page.pagingInfo?.cursor) {
       page = await this.#client.api.queryPage({ ...request, pagingInfo: { ...request.pagingInfo!, cursor: page.pagingInfo.cursor } })
       out.push(...page.envelopes)
+      onPage?.(page.envelopes)
     }
     return out
   }

@@ -35,6 +35,28 @@ describe('NamespacedPersistence', () => {
     expect(await inner.keys('')).toHaveLength(2)
   })
 
+  it("forwards batch reads and writes to the inner store's batch methods, prefixed, or falls back item by item", async () => {
+    const inner = new InMemoryPersistence()
+    const batches: string[][] = []
+    const batching = Object.assign(Object.create(inner) as InMemoryPersistence, {
+      getItems: async (keys: string[]) => (batches.push(['get', ...keys]), Promise.all(keys.map((k) => inner.getItem(k)))),
+      setItems: async (entries: Array<[string, Uint8Array]>) => {
+        batches.push(['set', ...entries.map(([k]) => k)])
+        for (const [k, v] of entries) await inner.setItem(k, v)
+      },
+    })
+    const alice = new NamespacedPersistence(batching, '0xAlice')
+    await alice.setItems([['a', new Uint8Array([1])], ['b', new Uint8Array([2])]])
+    expect(await alice.getItems(['b', 'missing', 'a'])).toEqual([new Uint8Array([2]), null, new Uint8Array([1])])
+    expect(batches).toEqual([['set', '0xAlice/a', '0xAlice/b'], ['get', '0xAlice/b', '0xAlice/missing', '0xAlice/a']])
+
+    const plain = new NamespacedPersistence(inner, '0xBob')
+    await plain.setItems([['a', new Uint8Array([3])]])
+    expect(await plain.getItems(['a'])).toEqual([new Uint8Array([3])])
+    expect(await inner.getItem('0xBob/a')).toEqual(new Uint8Array([3]))
+    await expect(plain.setItems([['', new Uint8Array([1])]])).rejects.toThrow(TypeError)
+  })
+
   it('rejects an inner store that lacks methods', () => {
     expect(() => new NamespacedPersistence({} as never, 'x')).toThrow(/getItem, setItem, deleteItem and keys/)
     expect(() => checkPersistence(null)).toThrow(TypeError)

@@ -64,6 +64,22 @@ export class NamespacedPersistence implements Persistence {
     return this.#inner.setItem(this.#prefix + checkKey(key), value)
   }
 
+  /** Forwards to the inner store's batch read when it has one (one transaction there), else item by item. */
+  async getItems(keys: string[]): Promise<Array<Uint8Array | null>> {
+    if (!Array.isArray(keys)) throw new TypeError('keys must be an array')
+    const full = keys.map((key) => this.#prefix + checkKey(key))
+    if (this.#inner.getItems) return this.#inner.getItems(full)
+    return Promise.all(full.map((key) => this.#inner.getItem(key)))
+  }
+
+  /** Forwards to the inner store's batch write when it has one, else item by item. */
+  async setItems(entries: Array<[key: string, value: Uint8Array]>): Promise<void> {
+    if (!Array.isArray(entries)) throw new TypeError('entries must be an array')
+    const full = entries.map(([key, value]): [string, Uint8Array] => [this.#prefix + checkKey(key), value])
+    if (this.#inner.setItems) return this.#inner.setItems(full)
+    for (const [key, value] of full) await this.#inner.setItem(key, value)
+  }
+
   deleteItem(key: string): Promise<void> {
     return this.#inner.deleteItem(this.#prefix + checkKey(key))
   }
