@@ -98,6 +98,14 @@ describe('AccountCache', () => {
     expect(listed[0]!.unreadCount).toBe(1)
   })
 
+  it('a limited list whose newest rows are all filtered out still finds older matches', async () => {
+    const { cache } = await open()
+    for (let i = 0; i < 6; i++) await cache.putConversation(conversation(`/xmtp/0/m-${i}/proto`, 1000 + i))
+    const oldest = await cache.listConversations((s) => s.topic === '/xmtp/0/m-0/proto', 1)
+    expect(oldest.map((s) => s.topic)).toEqual(['/xmtp/0/m-0/proto'])
+    expect((await cache.listConversations(() => true, 3)).map((s) => s.createdAt)).toEqual([1005, 1004, 1003])
+  })
+
   it('lists from the store alone (before a Client exists) with cached consent and the filter', async () => {
     const { db, cipher, cache } = await open()
     const denied = '0x3333333333333333333333333333333333333333'

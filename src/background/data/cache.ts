@@ -67,11 +67,34 @@ export class AccountCache {
 
   /**
    * Conversations newest activity first, opening only as many rows as `accept` needs to fill
-   * `limit`. The rows are read in one transaction (getAll on the index), then decrypted after
-   * it, a page at a time with all of a page's decryptions in flight (WebCrypto AES-GCM).
+   * `limit`. A limited list reads twice `limit` rows with a cursor (the whole index only when
+   * the filter leaves too few); a full list reads every row in one getAll. Rows are decrypted
+   * after their transaction, a page at a time with a page's decryptions in flight (WebCrypto).
    */
   async listConversations(accept: (state: ConversationState) => boolean, limit = Infinity): Promise<ConversationState[]> {
-    const rows = (await this.#db.getAllFromIndex('conversations', 'lastMessageAt')).reverse()
+    // A page needs only its newest rows: read those (and more only if some are filtered out).
+    const rows = Number.isFinite(limit) ? await this.#newestRows(Math.max(1, limit) * 2) : (await this.#db.getAllFromIndex('conversations', 'lastMessageAt')).reverse()
+    if (Number.isFinite(limit) && rows.length === Math.max(1, limit) * 2) {
+      const first = await this.#openRows(rows, accept, limit)
+      if (first.length >= limit) return first
+      return this.listConversations(accept, Infinity).then((all) => all.slice(0, limit))
+    }
+    return this.#openRows(rows, accept, limit)
+  }
+
+  /** The `count` rows of newest activity, newest first, read with a cursor (no full scan). */
+  async #newestRows(count: number): Promise<ConversationRow[]> {
+    const out: ConversationRow[] = []
+    let cursor = await this.#db.transaction('conversations').store.index('lastMessageAt').openCursor(null, 'prev')
+    while (cursor && out.length < count) {
+      out.push(cursor.value)
+      cursor = await cursor.continue()
+    }
+    return out
+  }
+
+  /** Opens `rows` in pages of `limit` until `limit` states are accepted; drops the unreadable. */
+  async #openRows(rows: ConversationRow[], accept: (state: ConversationState) => boolean, limit: number): Promise<ConversationState[]> {
     const out: ConversationState[] = []
     const corrupt: ConversationRow[] = []
     const page = Number.isFinite(limit) ? Math.max(1, limit) : rows.length

@@ -18,6 +18,8 @@ const NONCE_BYTES = 12
 const TAG_BYTES = 16
 const SALT = new TextEncoder().encode('parley/cache/v1')
 const encoder = new TextEncoder()
+/** Blinded ids kept in memory per open cache (topics and addresses of a large account). */
+const BLIND_MEMO_LIMIT = 20_000
 
 /** The stores whose values are sealed; each has its own key. */
 export type SealedStore = 'conversations' | 'messages' | 'outbox' | 'client' | 'consent' | 'cursors'
@@ -39,6 +41,8 @@ export class RecordCipher {
   readonly #indexKey: Uint8Array
   /** The same per-store keys as non-extractable WebCrypto keys, imported on first use (sealMany, openMany). */
   readonly #webKeys = new Map<SealedStore, Promise<CryptoKey>>()
+  /** Recently blinded identifiers (input → id), oldest first; dropped on close. */
+  readonly #blinded = new Map<string, string>()
   #closed = false
 
   /** Copies nothing it does not need: `cacheKey` is only read here; the caller may zero it afterwards. */
@@ -51,7 +55,16 @@ export class RecordCipher {
   /** A stable, keyed hash of an identifier (topic, address) for use as a plain IndexedDB key. */
   blind(kind: string, value: string): string {
     this.#check()
-    return toHex(hmac(sha256, this.#indexKey, encoder.encode(`${kind}\u0000${value}`))).slice(0, 40)
+    const input = `${kind}\u0000${value}`
+    let id = this.#blinded.get(input)
+    if (id === undefined) {
+      id = toHex(hmac(sha256, this.#indexKey, encoder.encode(input))).slice(0, 40)
+      // A sync pass blinds each topic several times (conversation, cursor, client record);
+      // the ids are stored in the clear anyway, so keeping recent ones costs nothing secret.
+      if (this.#blinded.size >= BLIND_MEMO_LIMIT) this.#blinded.delete(this.#blinded.keys().next().value!)
+      this.#blinded.set(input, id)
+    }
+    return id
   }
 
   seal(store: SealedStore, recordKey: string, plaintext: Uint8Array): Uint8Array {
@@ -190,6 +203,7 @@ export class RecordCipher {
   /** Zeroes every derived key (and drops the WebCrypto copies); the cipher refuses work afterwards. */
   close(): void {
     this.#webKeys.clear()
+    this.#blinded.clear()
     for (const key of this.#keys.values()) key.fill(0)
     this.#indexKey.fill(0)
     this.#closed = true
