@@ -198,7 +198,7 @@ try {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
   const extensionId = new URL(worker.url()).host
   const page = await context.newPage()
-  await page.goto(`chrome-extension://${extensionId}/src/popup/index.html`)
+  await page.goto(`chrome-extension://${extensionId}/${process.env.BENCH_PAGE ?? "src/popup/index.html"}`)
   const backend = (await rpc<{ cryptoBackend: string }>(page, 'diagnostics_get').catch(() => ({ cryptoBackend: 'unknown' }))).cryptoBackend
 
   const profileTo = process.env.BENCH_PROFILE

@@ -283,7 +283,7 @@ export function createBackground(platform: Platform): Background {
     await sessions.sync().catch(() => {})
     markBoot('session-started')
   })()
-  let answered = false
+  const answered = new Set<string>()
 
   const wake = async () => {
     await ready
@@ -300,11 +300,21 @@ export function createBackground(platform: Platform): Background {
     keepalive,
     wake,
     dispatch: async (message: unknown, caller: Caller | null) => {
-      await wake()
-      const response = await inner(message, caller)
-      if (!answered) {
-        answered = true
-        markBoot('first-answer')
+      const method = (message as { request?: { method?: unknown } } | null)?.request?.method
+      // A list request that woke the worker is answered from the cache before the session
+      // restore builds its Client (curve work that would hold the one thread).
+      const release = method === 'conversations_list' ? sessions.expectRead() : null
+      let response: Awaited<ReturnType<typeof inner>>
+      try {
+        await wake()
+        response = await inner(message, caller)
+      } finally {
+        release?.()
+      }
+      // The first answer of each method this worker gives, on its start-up timeline.
+      if (typeof method === 'string' && Object.hasOwn(METHODS, method) && !answered.has(method)) {
+        answered.add(method)
+        markBoot(`answered ${method}`)
       }
       return response
     },

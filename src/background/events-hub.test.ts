@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { EXTENSION_EVENTS_PORT } from '../extension/events.ts'
+import type { ConversationView } from '../extension/views.ts'
 import { EventHub, type EventPort } from './events-hub.ts'
+
+const conversation = (n: number, unreadCount = 0): ConversationView => ({
+  topic: `/xmtp/0/m-${n}/proto`,
+  peerAddress: `0x${String(n).padStart(40, '0')}`,
+  version: 'v2',
+  createdAt: n,
+  consent: 'unknown',
+  unreadCount,
+  muted: false,
+})
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0))
 
 function fakePort(name = EXTENSION_EVENTS_PORT) {
   const messageListeners: ((m: unknown) => void)[] = []
@@ -56,5 +68,34 @@ describe('EventHub', () => {
     hub.accept(broken)
     hub.broadcast({ type: 'sync', status: { state: 'idle', streaming: false } })
     expect(hub.connected).toBe(0)
+  })
+
+  it('sends a burst of conversation changes as one event, each topic once with its latest state', async () => {
+    const hub = new EventHub()
+    const page = fakePort()
+    hub.accept(page)
+    for (let n = 1; n <= 300; n++) hub.broadcast({ type: 'conversation', conversation: conversation(n) })
+    hub.broadcast({ type: 'conversation', conversation: conversation(7, 3) }) // changed again in the burst
+    expect(page.sent).toEqual([]) // gathered until the task ends
+    await nextTask()
+    expect(page.sent).toHaveLength(1)
+    const event = page.sent[0] as { type: string; conversations: ConversationView[] }
+    expect(event.type).toBe('conversations')
+    expect(event.conversations).toHaveLength(300)
+    expect(event.conversations.find((c) => c.topic === '/xmtp/0/m-7/proto')?.unreadCount).toBe(3)
+
+    // A lone change stays a plain 'conversation' event.
+    hub.broadcast({ type: 'conversation', conversation: conversation(1, 1) })
+    await nextTask()
+    expect(page.sent[1]).toEqual({ type: 'conversation', conversation: conversation(1, 1) })
+  })
+
+  it('keeps order: another event sends the gathered conversation changes first', () => {
+    const hub = new EventHub()
+    const page = fakePort()
+    hub.accept(page)
+    hub.broadcast({ type: 'conversation', conversation: conversation(1) })
+    hub.broadcast({ type: 'messages', topic: conversation(1).topic, messages: [] })
+    expect(page.sent.map((e) => (e as { type: string }).type)).toEqual(['conversation', 'messages'])
   })
 })

@@ -3,6 +3,7 @@
 // which conversation each page shows (so notifications skip it). Knows nothing of chrome.*:
 // index.ts hands it the ports.
 import { EXTENSION_EVENTS_PORT, isViewingMessage, type ExtensionEvent } from '../extension/events.ts'
+import type { ConversationView } from '../extension/views.ts'
 
 /** The part of runtime.Port the hub uses. */
 export interface EventPort {
@@ -15,6 +16,9 @@ export interface EventPort {
 export class EventHub {
   readonly #ports = new Map<EventPort, { viewing: string | null }>()
   readonly #presence = new Set<(connected: number) => void>()
+  /** Conversation changes gathered for the next send (topic → latest view). */
+  readonly #pending = new Map<string, ConversationView>()
+  #flushTimer: ReturnType<typeof setTimeout> | undefined
 
   /** Adopts a newly connected page's port; returns false (and ignores it) for other ports. */
   accept(port: EventPort): boolean {
@@ -42,7 +46,33 @@ export class EventHub {
     return false
   }
 
+  /**
+   * Sends `event` to every page. Conversation changes are gathered for one task and go out
+   * as one event (each topic once, its latest state): a sync pass changes hundreds in a
+   * burst, and a page that re-rendered its list per change would load the machine for
+   * seconds. Any other event first sends the gathered ones, so pages see changes in order.
+   */
   broadcast(event: ExtensionEvent): void {
+    if (event.type === 'conversation') {
+      if (this.#ports.size === 0) return
+      this.#pending.set(event.conversation.topic, event.conversation)
+      this.#flushTimer ??= setTimeout(() => this.#flush(), 0)
+      return
+    }
+    this.#flush()
+    this.#send(event)
+  }
+
+  #flush(): void {
+    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer)
+    this.#flushTimer = undefined
+    if (this.#pending.size === 0) return
+    const conversations = [...this.#pending.values()]
+    this.#pending.clear()
+    this.#send(conversations.length === 1 ? { type: 'conversation', conversation: conversations[0]! } : { type: 'conversations', conversations })
+  }
+
+  #send(event: ExtensionEvent): void {
     for (const port of [...this.#ports.keys()]) {
       try {
         port.postMessage(event)

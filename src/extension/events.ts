@@ -15,6 +15,8 @@ export type ExtensionEvent =
   | { type: 'wallet'; status: WalletStatus }
   /** A conversation was added or changed (new last message, unread count, consent, mute). */
   | { type: 'conversation'; conversation: ConversationView }
+  /** Several at once (a sync pass adds hundreds): one event, each topic once, latest state. */
+  | { type: 'conversations'; conversations: ConversationView[] }
   /** New or changed messages (arrived, or a pending one became sent / failed). */
   | { type: 'messages'; topic: string; messages: MessageView[] }
   | { type: 'sync'; status: SyncStatusView }
@@ -26,7 +28,7 @@ export type ViewingMessage = { type: 'viewing'; topic: string | null }
 export function isExtensionEvent(value: unknown): value is ExtensionEvent {
   if (typeof value !== 'object' || value === null) return false
   const type = (value as { type?: unknown }).type
-  return type === 'wallet' || type === 'conversation' || type === 'messages' || type === 'sync' || type === 'node'
+  return type === 'wallet' || type === 'conversation' || type === 'conversations' || type === 'messages' || type === 'sync' || type === 'node'
 }
 
 export function isViewingMessage(value: unknown): value is ViewingMessage {

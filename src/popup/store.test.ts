@@ -37,6 +37,20 @@ describe('AppStore over the background', () => {
     expect(sizes).toContain(FIRST_PAGE) // the page was on screen before the rest
   })
 
+  it("applies a batch of conversation changes in one update; a blocked one leaves the list", async () => {
+    const fake = demoBackground()
+    const store = new AppStore(fake)
+    await store.start()
+    await settle()
+    const [first, second] = Object.values(store.snapshot.conversations ?? {})
+    let updates = 0
+    store.subscribe(() => updates++)
+    store.apply({ type: 'conversations', conversations: [{ ...first!, unreadCount: 9 }, { ...second!, consent: 'denied' }] })
+    expect(updates).toBe(1)
+    expect(store.snapshot.conversations?.[first!.topic]?.unreadCount).toBe(9)
+    expect(store.snapshot.conversations?.[second!.topic]).toBeUndefined()
+  })
+
   it("switching accounts drops the other account's conversations and lists the new one's", async () => {
     const fake = demoBackground()
     const store = new AppStore(fake)

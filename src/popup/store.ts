@@ -133,7 +133,10 @@ export class AppStore {
         this.set({ sync: event.status })
         return
       case 'conversation':
-        this.upsertConversation(event.conversation)
+        this.upsertConversations([event.conversation])
+        return
+      case 'conversations':
+        this.upsertConversations(event.conversations)
         return
       case 'messages': {
         const thread = this.state.threads[event.topic]
@@ -145,12 +148,17 @@ export class AppStore {
   }
 
   private upsertConversation(conversation: ConversationView): void {
-    if (conversation.consent === 'denied') {
-      const { [conversation.topic]: _gone, ...rest } = this.state.conversations ?? {}
-      this.set({ conversations: rest })
-      return
+    this.upsertConversations([conversation])
+  }
+
+  /** One state change for any number of conversations; a blocked one leaves the list. */
+  private upsertConversations(changed: ConversationView[]): void {
+    const conversations = { ...(this.state.conversations ?? {}) }
+    for (const conversation of changed) {
+      if (conversation.consent === 'denied') delete conversations[conversation.topic]
+      else conversations[conversation.topic] = conversation
     }
-    this.set({ conversations: { ...(this.state.conversations ?? {}), [conversation.topic]: conversation } })
+    this.set({ conversations })
   }
 
   private listing: Promise<void> | null = null

@@ -151,6 +151,31 @@ describe('SessionManager', () => {
     expect(await sessions.readPendingStore(async () => 'late')).toBeNull() // ready: no pending store
   })
 
+  it('a read announced before the store opens holds the Client back too', async () => {
+    const wallet = new FakeWallet()
+    const account = wallet.addAccount()
+    const store = { persistence: {} as never, close: () => {} }
+    const events: string[] = []
+    const sessions = new SessionManager({
+      wallet,
+      identities: new IdentityStore(new MemoryStorageArea(), wallet),
+      nodeUrl: async () => 'http://127.0.0.1:5555',
+      openStore: async () => store,
+      createClient: async () => {
+        events.push('createClient')
+        return fakeClient(account.address, [])
+      },
+      openData: async ({ client: c }) => ({ address: c.address, close: async () => {} }) as unknown as AccountData,
+    })
+    const release = sessions.expectRead() // the request that woke the worker, still in its start-up checks
+    await sessions.sync()
+    await flush()
+    expect(events).toEqual([])
+    release()
+    await until(() => sessions.view().state === 'ready', 'ready')
+    expect(events).toEqual(['createClient'])
+  })
+
   it('never puts internal error text into the view', () => {
     expect(describeSessionError(new TypeError('secret 0xdeadbeef'), 'http://n')).toBe('Your XMTP session could not be started.')
   })

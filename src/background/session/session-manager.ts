@@ -161,13 +161,25 @@ export class SessionManager<S extends SessionStore = SessionStore> {
    * answers the popup's first paint with.
    */
   async readPendingStore<T>(read: (store: S) => Promise<T>): Promise<T | null> {
-    let done!: () => void
-    const reading = new Promise<void>((resolve) => (done = resolve))
-    this.#reads.add(reading)
+    const release = this.expectRead()
     try {
       const store = await this.pendingStore()
       return store ? await read(store) : null
     } finally {
+      release()
+    }
+  }
+
+  /**
+   * Announces a read of the cache that is on its way (a request that arrived and will read
+   * through readPendingStore once start-up checks are done): the restore waits for it as for
+   * a read in flight. Call the returned function when it is answered.
+   */
+  expectRead(): () => void {
+    let done!: () => void
+    const reading = new Promise<void>((resolve) => (done = resolve))
+    this.#reads.add(reading)
+    return () => {
       this.#reads.delete(reading)
       done()
     }
