@@ -12,13 +12,4 @@ export function markBoot(step: string): void {
   }
 }
 
-/** The marks so far, in ms since this worker started (its time origin). */
-export function bootMarks(): Array<{ step: string; at: number }> {
-  if (typeof performance.getEntriesByType !== 'function') return []
-  return performance
-    .getEntriesByType('mark')
-    .filter((entry) => entry.name.startsWith(PREFIX))
-    .map((entry) => ({ step: entry.name.slice(PREFIX.length), at: Math.round(entry.startTime * 10) / 10 }))
-}
-
 markBoot('script-evaluating')

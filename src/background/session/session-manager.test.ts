@@ -54,6 +54,27 @@ async function until(fn: () => boolean, what: string) {
   throw new Error(`timed out waiting for ${what}`)
 }
 
+const STORE = { persistence: {} as never, close: () => {} }
+
+/** A session manager over one account whose Client creation is recorded in `events`. */
+function restoreWatching(openStore: () => Promise<typeof STORE>) {
+  const wallet = new FakeWallet()
+  const account = wallet.addAccount()
+  const events: string[] = []
+  const sessions = new SessionManager({
+    wallet,
+    identities: new IdentityStore(new MemoryStorageArea(), wallet),
+    nodeUrl: async () => 'http://127.0.0.1:5555',
+    openStore,
+    createClient: async () => {
+      events.push('createClient')
+      return fakeClient(account.address, [])
+    },
+    openData: async ({ client: c }) => ({ address: c.address, close: async () => {} }) as unknown as AccountData,
+  })
+  return { sessions, events }
+}
+
 describe('SessionManager', () => {
   it('discards an identity that finishes after the wallet locked', async () => {
     const { wallet, sessions, pending, closedClients, fakeClient } = setup()
@@ -114,22 +135,9 @@ describe('SessionManager', () => {
   })
 
   it('lets a read of the cache in flight finish before it builds the Client', async () => {
-    const wallet = new FakeWallet()
-    const account = wallet.addAccount()
-    const store = { persistence: {} as never, close: () => {} }
-    const opened = deferred<typeof store>()
-    const events: string[] = []
-    const sessions = new SessionManager({
-      wallet,
-      identities: new IdentityStore(new MemoryStorageArea(), wallet),
-      nodeUrl: async () => 'http://127.0.0.1:5555',
-      openStore: async () => opened.promise,
-      createClient: async () => {
-        events.push('createClient')
-        return fakeClient(account.address, [])
-      },
-      openData: async ({ client: c }) => ({ address: c.address, close: async () => {} }) as unknown as AccountData,
-    })
+    const opened = deferred<typeof STORE>()
+    const { sessions, events } = restoreWatching(() => opened.promise)
+    const store = STORE
     await sessions.sync()
     const readDone = deferred<string>()
     // The request that woke the worker: it waits for the store, then reads.
@@ -152,21 +160,7 @@ describe('SessionManager', () => {
   })
 
   it('a read announced before the store opens holds the Client back too', async () => {
-    const wallet = new FakeWallet()
-    const account = wallet.addAccount()
-    const store = { persistence: {} as never, close: () => {} }
-    const events: string[] = []
-    const sessions = new SessionManager({
-      wallet,
-      identities: new IdentityStore(new MemoryStorageArea(), wallet),
-      nodeUrl: async () => 'http://127.0.0.1:5555',
-      openStore: async () => store,
-      createClient: async () => {
-        events.push('createClient')
-        return fakeClient(account.address, [])
-      },
-      openData: async ({ client: c }) => ({ address: c.address, close: async () => {} }) as unknown as AccountData,
-    })
+    const { sessions, events } = restoreWatching(async () => STORE)
     const release = sessions.expectRead() // the request that woke the worker, still in its start-up checks
     await sessions.sync()
     await flush()
