@@ -15,6 +15,29 @@ const within = (promise, ms, what) => {
   const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)))
   return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
+/** What the browser shows, for a failed check: every page, the worker's state, pending approvals. */
+async function printDiagnostics() {
+  try {
+    console.log(`      worker: ${ext.workerStatus()}`)
+    for (const page of ext.context.pages()) {
+      const shown = await within(page.evaluate(() => document.body?.innerText ?? ''), 2_000, 'page text').catch((e) => `(no text: ${e.message})`)
+      console.log(`      page ${page.url()}: ${JSON.stringify(shown.slice(0, 300))}`)
+    }
+    // Only the approval records: storage.session also holds the vault's derived key.
+    const pending = await within(
+      ext.page.evaluate(async () =>
+        Object.entries(await chrome.storage.session.get(null))
+          .filter(([key]) => key.startsWith('dapp/approval/'))
+          .map(([key, r]) => ({ key, kind: r.view?.kind, origin: r.view?.origin, windowId: r.windowId })),
+      ),
+      5_000,
+      'the pending approvals',
+    ).catch((e) => e.message)
+    console.log(`      pending approvals: ${JSON.stringify(pending)}`)
+  } catch (error) {
+    console.log(`      (diagnostics failed: ${error.message})`)
+  }
+}
 let ext
 let node
 let dataDir
@@ -64,39 +87,64 @@ try {
   }
   await runDappScenario({ report, driver, nodeUrl: node.url, label: 'chromium' })
 
-  await report.check('chromium: a pending approval survives a worker stop; approving it afterwards connects the site', async () => {
-    await ext.call('wallet_unlock', { password: PASSWORD })
+  await report.check('chromium: a pending approval survives a worker stop; approving it afterwards connects the site', async ({ step }) => {
+    // Every step is bounded and named (the check's own timeout says which step it was in), and a
+    // failure prints what the browser showed, so a hang on a loaded CI machine says where it hung.
+    const bounded = (label, promise, ms) => {
+      step(label)
+      return within(promise, ms, label)
+    }
+    await bounded('unlock', ext.call('wallet_unlock', { password: PASSWORD }), 15_000)
     const site = await startExampleServer({ host: '127.0.0.1' })
     try {
-      const page = await driver.openPage(site.url)
+      const page = await bounded('open the site', driver.openPage(site.url), 15_000)
       const approvalNext = driver.nextApproval()
       const asked = page.evaluate(() => window.xmtp.request({ method: 'xmtp_requestAccounts' }).then((r) => ({ ok: true, r }), (e) => ({ ok: false, code: e.code })))
-      const approval = await approvalNext
-      await ext.waitFor(() => approval.evaluate(() => document.querySelector('[data-testid="approval"]') !== null), { what: 'the approval to render' })
-      // Each wait is bounded and named, so a hang says where it hung.
-      await within(ext.stopWorker(), 15_000, 'the worker to report stopped')
-      const outcome = await within(asked, 15_000, "the site's waiting request to fail after the stop")
-      assert(!outcome.ok && outcome.code === 4900, `the waiting request after the stop: ${JSON.stringify(outcome)}`)
-      // The window is still there; answering wakes a new worker, which finds the request in storage.session.
-      const clicked = await approval.evaluate(() => {
-        const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Approve')
-        if (!button || button.disabled) return `no enabled Approve button; the window shows: ${document.body.innerText}`
-        button.click()
-        return 'clicked'
-      })
-      assertEqual(clicked, 'clicked', 'Approve in the window that outlived the worker')
-      await within(approval.closed, 20_000, 'the approval window to close after Approve')
-      const accounts = await ext.waitFor(async () => {
-        const answer = await page.evaluate(() => window.xmtp.request({ method: 'xmtp_accounts' }))
-        return answer.length === 1 && answer
-      }, { what: 'the site to be connected after the restart' })
-      const status = await ext.call('wallet_status')
-      assertEqual(accounts, [status.accounts[0].address], 'accounts after the restart')
+      const approval = await bounded('the approval window to open', approvalNext, 25_000)
+      try {
+        step('the approval to render')
+        await ext.waitFor(() => within(approval.evaluate(() => document.querySelector('[data-testid="approval"]') !== null), 3_000, 'a look at the window'), {
+          what: 'the approval to render',
+        })
+        await bounded('the worker to report stopped', ext.stopWorker(), 15_000)
+        const outcome = await bounded("the site's waiting request to fail after the stop", asked, 15_000)
+        assert(!outcome.ok && outcome.code === 4900, `the waiting request after the stop: ${JSON.stringify(outcome)}`)
+        // The window is still there; answering wakes a new worker, which finds the request in storage.session.
+        step('click Approve')
+        await ext.waitFor(
+          () =>
+            within(
+              approval.evaluate(() => {
+                const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Approve')
+                if (!button || button.disabled) return false
+                button.click()
+                return true
+              }),
+              3_000,
+              'a look at the window',
+            ),
+          { what: 'an enabled Approve button in the window that outlived the worker', timeoutMs: 10_000 },
+        )
+        await bounded('the approval window to close after Approve', approval.closed, 20_000)
+        step('the site to be connected after the restart')
+        const accounts = await ext.waitFor(
+          async () => {
+            const answer = await within(page.evaluate(() => window.xmtp.request({ method: 'xmtp_accounts' })), 5_000, 'xmtp_accounts')
+            return answer.length === 1 && answer
+          },
+          { what: 'the site to be connected after the restart' },
+        )
+        const status = await bounded('wallet_status', ext.call('wallet_status'), 10_000)
+        assertEqual(accounts, [status.accounts[0].address], 'accounts after the restart')
+      } catch (error) {
+        await printDiagnostics()
+        throw error
+      }
       await page.close()
     } finally {
       await site.close()
     }
-  }, 60_000)
+  }, 120_000)
 } catch (error) {
   report.fail('dapp chromium e2e setup', error)
 } finally {

@@ -30,11 +30,19 @@ export function createReporter(label) {
   let failed = 0
   const started = Date.now()
   return {
-    /** Runs one named check; a thrown error or a timeout marks it failed. */
+    /**
+     * Runs one named check; a thrown error or a timeout marks it failed. `fn` gets a
+     * `step(label)` marker: a timeout names the last step reached and how long it had run.
+     */
     async check(name, fn, timeoutMs = 5000) {
       const t0 = Date.now()
+      let at = null
+      const step = (label) => {
+        at = { label, since: Date.now() }
+      }
+      const late = () => `timed out after ${timeoutMs} ms${at ? ` (in step "${at.label}" for ${Date.now() - at.since} ms)` : ''}`
       try {
-        await withTimeout(Promise.resolve().then(fn), timeoutMs, `timed out after ${timeoutMs} ms`)
+        await withTimeout(Promise.resolve().then(() => fn({ step })), timeoutMs, late)
         passed++
         console.log(`PASS  ${name} (${Date.now() - t0} ms)`)
         return true
@@ -63,7 +71,7 @@ export function withTimeout(promise, ms, message) {
   return Promise.race([
     promise,
     new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(message)), ms)
+      timer = setTimeout(() => reject(new Error(typeof message === 'function' ? message() : message)), ms)
     }),
   ]).finally(() => clearTimeout(timer))
 }
