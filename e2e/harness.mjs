@@ -127,7 +127,7 @@ export async function startDappServer() {
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address()
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(resolve)) }
+  return { url: `http://127.0.0.1:${port}/`, close: () => closeServer(server) }
 }
 
 /** Calls window.xmtp.request in the page and returns a plain outcome (functions run in the page). */
@@ -205,4 +205,15 @@ export async function runProviderChecks(report, evaluate, manifestVersion, timeo
     })
     assertEqual(outcomes, [-32600, -32600, -32600, -32600, -32600], 'codes')
   })
+}
+
+/**
+ * Stops the server without waiting on the browser: Chromium keeps idle and preconnected
+ * sockets open, and server.close() alone then waits until Node's headers timeout drops
+ * them (seen: 105 s, which failed a 60 s e2e check).
+ */
+function closeServer(server) {
+  const closed = new Promise((resolve) => server.close(resolve))
+  server.closeAllConnections()
+  return closed
 }

@@ -26,7 +26,7 @@ export async function startExampleServer({ port = 0, host = '127.0.0.1' } = {}) 
     server.listen(port, host, resolve)
   })
   const url = `http://${host}:${server.address().port}/`
-  return { url, close: () => new Promise((resolve) => server.close(resolve)) }
+  return { url, close: () => closeServer(server) }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -39,4 +39,15 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.error(`example dapp: could not listen on 127.0.0.1:${port} (${error.code ?? error.message}); set EXAMPLE_PORT to another port`)
     process.exit(1)
   }
+}
+
+/**
+ * Stops the server without waiting on the browser: Chromium keeps idle and preconnected
+ * sockets open, and server.close() alone then waits until Node's headers timeout drops
+ * them (seen: 105 s, which failed a 60 s e2e check).
+ */
+function closeServer(server) {
+  const closed = new Promise((resolve) => server.close(resolve))
+  server.closeAllConnections()
+  return closed
 }
