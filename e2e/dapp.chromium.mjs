@@ -145,6 +145,70 @@ try {
       await site.close()
     }
   }, 120_000)
+  await report.check('chromium: a worker stopped while its approval window was opening adopts that window; no second one opens', async ({ step }) => {
+    const bounded = (label, promise, ms) => {
+      step(label)
+      return within(promise, ms, label)
+    }
+    const site = await startExampleServer({ host: '127.0.0.1' })
+    try {
+      const page = await bounded('open the site', driver.openPage(site.url), 15_000)
+      const approvalNext = driver.nextApproval()
+      const asked = page.evaluate(() => window.xmtp.request({ method: 'xmtp_requestAccounts' }).then((r) => ({ ok: true, r }), (e) => ({ ok: false, code: e.code })))
+      const approval = await bounded('the approval window to open', approvalNext, 25_000)
+      try {
+        step('the approval to render')
+        await ext.waitFor(() => within(approval.evaluate(() => document.querySelector('[data-testid="approval"]') !== null), 3_000, 'a look at the window'), {
+          what: 'the approval to render',
+        })
+        // What a worker stopped between windows.create and saving the id leaves behind.
+        const key = await bounded(
+          'rewrite the record as "opening"',
+          ext.page.evaluate(async () => {
+            const entries = Object.entries(await chrome.storage.session.get(null)).filter(([k]) => k.startsWith('dapp/approval/'))
+            if (entries.length !== 1) return `expected one pending approval, found ${entries.length}`
+            const [k, { windowId: _, ...rest }] = entries[0]
+            await chrome.storage.session.set({ [k]: { ...rest, opening: true } })
+            return k
+          }),
+          5_000,
+        )
+        assert(key.startsWith('dapp/approval/'), key)
+        await bounded('the worker to report stopped', ext.stopWorker(), 15_000)
+        const outcome = await bounded("the site's waiting request to fail after the stop", asked, 15_000)
+        assertEqual(outcome.code, 4900, 'the waiting request after the stop')
+        step('a new worker to adopt the window')
+        const adopted = await ext.waitFor(
+          () =>
+            within(
+              ext.page.evaluate(async (k) => (await chrome.storage.session.get(k))[k] ?? null, key),
+              5_000,
+              'the record',
+            ).then((r) => r && r.windowId !== undefined && !r.opening && r),
+          { what: 'the record to carry the adopted window id' },
+        )
+        assert(adopted.view.kind === 'connect', `adopted record: ${JSON.stringify(adopted.view)}`)
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        const windows = ext.context.pages().filter((p) => p.url().startsWith(approvalUrl))
+        assertEqual(windows.length, 1, 'approval windows open after the restart')
+        // The adopted window is the request's: closing it rejects the request.
+        await bounded('close the window', approval.close(), 10_000)
+        step('the record to go once the window closed')
+        await ext.waitFor(
+          () => within(ext.page.evaluate(async (k) => (await chrome.storage.session.get(k))[k] === undefined, key), 5_000, 'the record'),
+          { what: 'the request to be rejected by the window closing' },
+        )
+        const accounts = await bounded('xmtp_accounts', page.evaluate(() => window.xmtp.request({ method: 'xmtp_accounts' })), 10_000)
+        assertEqual(accounts, [], 'accounts after closing the adopted window')
+      } catch (error) {
+        await printDiagnostics()
+        throw error
+      }
+      await page.close()
+    } finally {
+      await site.close()
+    }
+  }, 120_000)
 } catch (error) {
   report.fail('dapp chromium e2e setup', error)
 } finally {

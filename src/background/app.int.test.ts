@@ -54,6 +54,7 @@ function startWorker(b: Browser): Background {
     openWindow: async () => 1,
     onWindowClosed: () => () => {},
     windowExists: async () => true,
+    findWindow: async () => null,
     keepalivePing: async () => undefined,
   })
 }

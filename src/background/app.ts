@@ -41,6 +41,7 @@ export interface Platform {
   openWindow(path: string, size: { width: number; height: number }): Promise<number>
   onWindowClosed(listener: (windowId: number) => void): () => void
   windowExists(windowId: number): Promise<boolean>
+  findWindow(path: string): Promise<number | null>
   /** A cheap extension API call that resets the worker's idle timer. */
   keepalivePing(): Promise<unknown>
   cryptoBackend: { name: string; fallbackReason?: string }
@@ -233,6 +234,7 @@ export function createBackground(platform: Platform): Background {
     openWindow: platform.openWindow,
     onWindowClosed: platform.onWindowClosed,
     windowExists: platform.windowExists,
+    findWindow: platform.findWindow,
     now,
   }
 

@@ -54,6 +54,12 @@ const background = createBackground({
       return false
     }
   },
+  findWindow: async (path) => {
+    // runtime.getContexts (Chrome 116+, Firefox 128+) lists the extension's own pages with their windows.
+    const url = browser.runtime.getURL(path)
+    const contexts = await chrome.runtime.getContexts({ contextTypes: ['TAB' as chrome.runtime.ContextType] }).catch(() => [])
+    return contexts.find((c) => c.documentUrl === url && c.windowId >= 0)?.windowId ?? null
+  },
   keepalivePing: () => browser.runtime.getPlatformInfo(),
   domains: (ctx) => ({ ...createDappHandlers(ctx), ...createSiteHandlers(ctx) }),
   onInternalError: (method, error) => {

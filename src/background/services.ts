@@ -126,5 +126,7 @@ export interface BackgroundContext {
   onWindowClosed(listener: (windowId: number) => void): () => void
   /** Whether a window opened with openWindow is still open (a close while the worker was stopped leaves no event). */
   windowExists(windowId: number): Promise<boolean>
+  /** The id of an open window showing this extension page (path with its query), or null. */
+  findWindow(path: string): Promise<number | null>
   now(): number
 }

@@ -11,6 +11,8 @@ import type { StorageArea } from '../services.ts'
 const KEY_PREFIX = 'dapp/approval/'
 export const APPROVAL_PAGE = 'src/approval/index.html'
 export const APPROVAL_WINDOW_SIZE = { width: 400, height: 600 }
+/** The approval window's page for one request. */
+export const approvalPath = (id: string): string => `${APPROVAL_PAGE}?id=${encodeURIComponent(id)}`
 /** At most this many requests of one site wait at a time; more get -32005. */
 export const MAX_PENDING_PER_ORIGIN = 3
 
@@ -25,6 +27,11 @@ export interface ApprovalRecord<A = unknown> {
   view: ApprovalView
   action: A
   windowId?: number
+  /**
+   * Set just before the window is asked for: a worker stopped between windows.create and saving
+   * the id leaves this, and the next worker looks for that window instead of opening a second.
+   */
+  opening?: boolean
   /** Arrival order (times can tie). */
   seq: number
 }
@@ -35,6 +42,8 @@ export interface ApprovalsOptions<A> {
   onWindowClosed(listener: (windowId: number) => void): () => void
   /** Whether an approval window is still open; absent = assume it is. */
   windowExists?(windowId: number): Promise<boolean>
+  /** The id of an open window showing this extension page (path with query), or null; absent = none known. */
+  findWindow?(path: string): Promise<number | null>
   /** Carries out an approved action; its result goes to the waiting caller, if one still waits. */
   perform(record: ApprovalRecord<A>, decision: Decision): Promise<unknown>
   now?: () => number
@@ -144,6 +153,17 @@ export class Approvals<A = unknown> {
 
   async #restore(): Promise<void> {
     const records = await this.#all()
+    // An earlier worker stopped while opening a window: the window may have opened all the
+    // same. Find it by its URL and adopt it; only if it is not there is the request shown anew.
+    for (const record of records.filter((r) => r.opening && r.windowId === undefined)) {
+      const windowId = (await this.#options.findWindow?.(approvalPath(record.view.id))) ?? null
+      const { opening: _, ...rest } = record
+      await this.#options.session.set({ [KEY_PREFIX + record.view.id]: windowId === null ? rest : { ...rest, windowId } })
+    }
+    return this.#restoreShown(await this.#all())
+  }
+
+  async #restoreShown(records: ApprovalRecord<A>[]): Promise<void> {
     // A window an earlier worker opened may still be showing; its close event still reaches us.
     // If it was closed while no worker ran, no event will come: that counts as a rejection,
     // or the queue would wait behind a window nobody can see.
@@ -170,9 +190,19 @@ export class Approvals<A = unknown> {
     if (!next) return
     this.#showing = next.view.id
     try {
-      const windowId = await this.#options.openWindow(`${APPROVAL_PAGE}?id=${encodeURIComponent(next.view.id)}`, APPROVAL_WINDOW_SIZE)
+      const current = await this.#read(next.view.id)
+      if (!current) {
+        // Answered (a site's permissions revoked) before its window opened.
+        this.#showing = null
+        return void this.#showNext()
+      }
+      await this.#options.session.set({ [KEY_PREFIX + next.view.id]: { ...current, opening: true } })
+      const windowId = await this.#options.openWindow(approvalPath(next.view.id), APPROVAL_WINDOW_SIZE)
       const still = await this.#read(next.view.id)
-      if (still) await this.#options.session.set({ [KEY_PREFIX + next.view.id]: { ...still, windowId } })
+      if (still) {
+        const { opening: _, ...rest } = still
+        await this.#options.session.set({ [KEY_PREFIX + next.view.id]: { ...rest, windowId } })
+      }
     } catch {
       // No window could be opened: the request cannot be shown, so it counts as rejected.
       if (this.#showing === next.view.id) this.#showing = null

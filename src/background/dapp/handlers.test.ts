@@ -278,6 +278,47 @@ describe('worker restart', () => {
     expect(await second.result(popup, 'approvals_get', { id: approvalIdOf(restarted.opened[0]) })).toMatchObject({ origin: SITE_B })
   })
 
+  it('a worker stopped after the window opened but before saving its id adopts that window, not a second one', async () => {
+    const ctx = new FakeContext()
+    const path = 'src/approval/index.html?id=abc'
+    const windowId = await ctx.openWindow(path)
+    ctx.opened.length = 0
+    await ctx.session.set({
+      'dapp/approval/abc': {
+        view: { id: 'abc', origin: SITE_B, accountAddress: ALICE, kind: 'connect', scopes: ['read'], createdAt: 1 },
+        action: { type: 'connect', scopes: ['read'] },
+        opening: true,
+        seq: 1,
+      },
+    })
+    const { result } = setup(ctx)
+    await result(dappA, 'xmtp_accounts') // any call starts the dapp services
+    await new Promise((r) => setTimeout(r, 20))
+    expect(ctx.opened).toEqual([])
+    expect((await ctx.session.get('dapp/approval/abc'))['dapp/approval/abc']).toMatchObject({ windowId })
+    expect((await ctx.session.get('dapp/approval/abc'))['dapp/approval/abc']).not.toHaveProperty('opening')
+    // The adopted window is that request's: closing it rejects the request.
+    ctx.closeWindow(windowId)
+    for (let i = 0; i < 100 && (await result(popup, 'approvals_get', { id: 'abc' })) !== null; i++) await new Promise((r) => setTimeout(r, 2))
+    expect(await result(popup, 'approvals_get', { id: 'abc' })).toBeNull()
+    expect(await result(dappB, 'xmtp_accounts')).toEqual([])
+  })
+
+  it('a window being opened is marked first, and the mark is cleared once its id is saved', async () => {
+    const first = setup()
+    const marks: unknown[] = []
+    const set = first.ctx.session.set.bind(first.ctx.session)
+    first.ctx.session.set = async (items) => {
+      for (const value of Object.values(items)) marks.push({ opening: (value as { opening?: boolean }).opening ?? false, windowId: (value as { windowId?: number }).windowId ?? null })
+      return set(items)
+    }
+    void first.call(dappA, 'xmtp_requestAccounts')
+    await waitFor(() => (first.ctx.opened.length === 1 ? true : null))
+    await waitFor(() => (marks.length === 3 ? true : null))
+    const windowId = [...first.ctx.openWindows.keys()].at(-1)
+    expect(marks).toEqual([{ opening: false, windowId: null }, { opening: true, windowId: null }, { opening: false, windowId }])
+  })
+
   it('re-opens a request whose window had not opened yet', async () => {
     const ctx = new FakeContext()
     await ctx.session.set({

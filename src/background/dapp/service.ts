@@ -107,6 +107,7 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     openWindow: (path, size) => ctx.openWindow(path, size),
     onWindowClosed: (listener) => ctx.onWindowClosed(listener),
     windowExists: (windowId) => ctx.windowExists(windowId),
+    findWindow: (path) => ctx.findWindow(path),
     perform,
     now: () => ctx.now(),
   })

@@ -193,6 +193,9 @@ export class FakeContext implements BackgroundContext {
   async windowExists(id: number): Promise<boolean> {
     return this.openWindows.has(id)
   }
+  async findWindow(path: string): Promise<number | null> {
+    return [...this.openWindows].find(([, shown]) => shown === path)?.[0] ?? null
+  }
   /** The user closes a window. */
   closeWindow(id: number): void {
     this.openWindows.delete(id)
