@@ -87,127 +87,114 @@ try {
   }
   await runDappScenario({ report, driver, nodeUrl: node.url, label: 'chromium' })
 
+  // The worker-stop checks: every step is bounded and named (a check's timeout says which step
+  // it was in), and a failure prints what the browser showed, so a hang in CI says where it hung.
+  const boundedSteps = (step) => (label, promise, ms) => {
+    step(label)
+    return within(promise, ms, label)
+  }
+  /** A new site asks to connect; resolves once its approval window shows the request. */
+  async function askToConnect(bounded, step, siteUrl) {
+    const page = await bounded('open the site', driver.openPage(siteUrl), 15_000)
+    const approvalNext = driver.nextApproval()
+    const asked = page.evaluate(() => window.xmtp.request({ method: 'xmtp_requestAccounts' }).then((r) => ({ ok: true, r }), (e) => ({ ok: false, code: e.code })))
+    const approval = await bounded('the approval window to open', approvalNext, 25_000)
+    step('the approval to render')
+    await ext.waitFor(() => within(approval.evaluate(() => document.querySelector('[data-testid="approval"]') !== null), 3_000, 'a look at the window'), {
+      what: 'the approval to render',
+    })
+    return { page, asked, approval }
+  }
+  /** Stops the worker; the site's request that was waiting on it fails with 4900. */
+  async function stopWorkerUnder(bounded, asked) {
+    await bounded('the worker to report stopped', ext.stopWorker(), 15_000)
+    const outcome = await bounded("the site's waiting request to fail after the stop", asked, 15_000)
+    assertEqual(outcome, { ok: false, code: 4900 }, 'the waiting request after the stop')
+  }
+  /** Runs `body` against a fresh example-dapp origin; prints diagnostics if it fails. */
+  async function onFreshSite(body) {
+    const site = await startExampleServer({ host: '127.0.0.1' })
+    try {
+      await body(site.url)
+    } catch (error) {
+      await printDiagnostics()
+      throw error
+    } finally {
+      await site.close()
+    }
+  }
+  const sessionRecord = (key) => within(ext.page.evaluate(async (k) => (await chrome.storage.session.get(k))[k] ?? null, key), 5_000, 'the record')
+
   await report.check('chromium: a pending approval survives a worker stop; approving it afterwards connects the site', async ({ step }) => {
-    // Every step is bounded and named (the check's own timeout says which step it was in), and a
-    // failure prints what the browser showed, so a hang on a loaded CI machine says where it hung.
-    const bounded = (label, promise, ms) => {
-      step(label)
-      return within(promise, ms, label)
-    }
+    const bounded = boundedSteps(step)
     await bounded('unlock', ext.call('wallet_unlock', { password: PASSWORD }), 15_000)
-    const site = await startExampleServer({ host: '127.0.0.1' })
-    try {
-      const page = await bounded('open the site', driver.openPage(site.url), 15_000)
-      const approvalNext = driver.nextApproval()
-      const asked = page.evaluate(() => window.xmtp.request({ method: 'xmtp_requestAccounts' }).then((r) => ({ ok: true, r }), (e) => ({ ok: false, code: e.code })))
-      const approval = await bounded('the approval window to open', approvalNext, 25_000)
-      try {
-        step('the approval to render')
-        await ext.waitFor(() => within(approval.evaluate(() => document.querySelector('[data-testid="approval"]') !== null), 3_000, 'a look at the window'), {
-          what: 'the approval to render',
-        })
-        await bounded('the worker to report stopped', ext.stopWorker(), 15_000)
-        const outcome = await bounded("the site's waiting request to fail after the stop", asked, 15_000)
-        assert(!outcome.ok && outcome.code === 4900, `the waiting request after the stop: ${JSON.stringify(outcome)}`)
-        // The window is still there; answering wakes a new worker, which finds the request in storage.session.
-        step('click Approve')
-        await ext.waitFor(
-          () =>
-            within(
-              approval.evaluate(() => {
-                const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Approve')
-                if (!button || button.disabled) return false
-                button.click()
-                return true
-              }),
-              3_000,
-              'a look at the window',
-            ),
-          { what: 'an enabled Approve button in the window that outlived the worker', timeoutMs: 10_000 },
-        )
-        await bounded('the approval window to close after Approve', approval.closed, 20_000)
-        step('the site to be connected after the restart')
-        const accounts = await ext.waitFor(
-          async () => {
-            const answer = await within(page.evaluate(() => window.xmtp.request({ method: 'xmtp_accounts' })), 5_000, 'xmtp_accounts')
-            return answer.length === 1 && answer
-          },
-          { what: 'the site to be connected after the restart' },
-        )
-        const status = await bounded('wallet_status', ext.call('wallet_status'), 10_000)
-        assertEqual(accounts, [status.accounts[0].address], 'accounts after the restart')
-      } catch (error) {
-        await printDiagnostics()
-        throw error
-      }
+    await onFreshSite(async (siteUrl) => {
+      const { page, asked, approval } = await askToConnect(bounded, step, siteUrl)
+      await stopWorkerUnder(bounded, asked)
+      // The window is still there; answering wakes a new worker, which finds the request in storage.session.
+      step('click Approve')
+      await ext.waitFor(
+        () =>
+          within(
+            approval.evaluate(() => {
+              const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Approve')
+              if (!button || button.disabled) return false
+              button.click()
+              return true
+            }),
+            3_000,
+            'a look at the window',
+          ),
+        { what: 'an enabled Approve button in the window that outlived the worker', timeoutMs: 10_000 },
+      )
+      await bounded('the approval window to close after Approve', approval.closed, 20_000)
+      step('the site to be connected after the restart')
+      const accounts = await ext.waitFor(
+        async () => {
+          const answer = await within(page.evaluate(() => window.xmtp.request({ method: 'xmtp_accounts' })), 5_000, 'xmtp_accounts')
+          return answer.length === 1 && answer
+        },
+        { what: 'the site to be connected after the restart' },
+      )
+      const status = await bounded('wallet_status', ext.call('wallet_status'), 10_000)
+      assertEqual(accounts, [status.accounts[0].address], 'accounts after the restart')
       await page.close()
-    } finally {
-      await site.close()
-    }
+    })
   }, 120_000)
+
   await report.check('chromium: a worker stopped while its approval window was opening adopts that window; no second one opens', async ({ step }) => {
-    const bounded = (label, promise, ms) => {
-      step(label)
-      return within(promise, ms, label)
-    }
-    const site = await startExampleServer({ host: '127.0.0.1' })
-    try {
-      const page = await bounded('open the site', driver.openPage(site.url), 15_000)
-      const approvalNext = driver.nextApproval()
-      const asked = page.evaluate(() => window.xmtp.request({ method: 'xmtp_requestAccounts' }).then((r) => ({ ok: true, r }), (e) => ({ ok: false, code: e.code })))
-      const approval = await bounded('the approval window to open', approvalNext, 25_000)
-      try {
-        step('the approval to render')
-        await ext.waitFor(() => within(approval.evaluate(() => document.querySelector('[data-testid="approval"]') !== null), 3_000, 'a look at the window'), {
-          what: 'the approval to render',
-        })
-        // What a worker stopped between windows.create and saving the id leaves behind.
-        const key = await bounded(
-          'rewrite the record as "opening"',
-          ext.page.evaluate(async () => {
-            const entries = Object.entries(await chrome.storage.session.get(null)).filter(([k]) => k.startsWith('dapp/approval/'))
-            if (entries.length !== 1) return `expected one pending approval, found ${entries.length}`
-            const [k, { windowId: _, ...rest }] = entries[0]
-            await chrome.storage.session.set({ [k]: { ...rest, opening: true } })
-            return k
-          }),
-          5_000,
-        )
-        assert(key.startsWith('dapp/approval/'), key)
-        await bounded('the worker to report stopped', ext.stopWorker(), 15_000)
-        const outcome = await bounded("the site's waiting request to fail after the stop", asked, 15_000)
-        assertEqual(outcome.code, 4900, 'the waiting request after the stop')
-        step('a new worker to adopt the window')
-        const adopted = await ext.waitFor(
-          () =>
-            within(
-              ext.page.evaluate(async (k) => (await chrome.storage.session.get(k))[k] ?? null, key),
-              5_000,
-              'the record',
-            ).then((r) => r && r.windowId !== undefined && !r.opening && r),
-          { what: 'the record to carry the adopted window id' },
-        )
-        assert(adopted.view.kind === 'connect', `adopted record: ${JSON.stringify(adopted.view)}`)
-        await new Promise((resolve) => setTimeout(resolve, 500))
-        const windows = ext.context.pages().filter((p) => p.url().startsWith(approvalUrl))
-        assertEqual(windows.length, 1, 'approval windows open after the restart')
-        // The adopted window is the request's: closing it rejects the request.
-        await bounded('close the window', approval.close(), 10_000)
-        step('the record to go once the window closed')
-        await ext.waitFor(
-          () => within(ext.page.evaluate(async (k) => (await chrome.storage.session.get(k))[k] === undefined, key), 5_000, 'the record'),
-          { what: 'the request to be rejected by the window closing' },
-        )
-        const accounts = await bounded('xmtp_accounts', page.evaluate(() => window.xmtp.request({ method: 'xmtp_accounts' })), 10_000)
-        assertEqual(accounts, [], 'accounts after closing the adopted window')
-      } catch (error) {
-        await printDiagnostics()
-        throw error
-      }
+    const bounded = boundedSteps(step)
+    await onFreshSite(async (siteUrl) => {
+      const { page, asked, approval } = await askToConnect(bounded, step, siteUrl)
+      // What a worker stopped between windows.create and saving the id leaves behind.
+      const key = await bounded(
+        'rewrite the record as "opening"',
+        ext.page.evaluate(async () => {
+          const entries = Object.entries(await chrome.storage.session.get(null)).filter(([k]) => k.startsWith('dapp/approval/'))
+          if (entries.length !== 1) return `expected one pending approval, found ${entries.length}`
+          const [k, { windowId: _, ...rest }] = entries[0]
+          await chrome.storage.session.set({ [k]: { ...rest, opening: true } })
+          return k
+        }),
+        5_000,
+      )
+      assert(key.startsWith('dapp/approval/'), key)
+      await stopWorkerUnder(bounded, asked)
+      step('a new worker to adopt the window')
+      const adopted = await ext.waitFor(() => sessionRecord(key).then((r) => r && r.windowId !== undefined && !r.opening && r), {
+        what: 'the record to carry the adopted window id',
+      })
+      assertEqual(adopted.view.kind, 'connect', 'the adopted request')
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      assertEqual(ext.context.pages().filter((p) => p.url().startsWith(approvalUrl)).length, 1, 'approval windows open after the restart')
+      // The adopted window is the request's: closing it rejects the request.
+      await bounded('close the window', approval.close(), 10_000)
+      step('the record to go once the window closed')
+      await ext.waitFor(() => sessionRecord(key).then((r) => r === null), { what: 'the request to be rejected by the window closing' })
+      const accounts = await bounded('xmtp_accounts', page.evaluate(() => window.xmtp.request({ method: 'xmtp_accounts' })), 10_000)
+      assertEqual(accounts, [], 'accounts after closing the adopted window')
       await page.close()
-    } finally {
-      await site.close()
-    }
+    })
   }, 120_000)
 } catch (error) {
   report.fail('dapp chromium e2e setup', error)
