@@ -76,6 +76,22 @@ export function withTimeout(promise, ms, message) {
   ]).finally(() => clearTimeout(timer))
 }
 
+/** Polls `fn` until it returns a truthy value (thrown errors count as "not yet"); returns it. */
+export async function poll(fn, { timeoutMs = 30_000, intervalMs = 200, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs
+  let last
+  while (Date.now() < deadline) {
+    try {
+      last = await fn()
+      if (last) return last
+    } catch (error) {
+      last = error
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`)
+}
+
 export function assert(condition, message) {
   if (!condition) throw new Error(message)
 }

@@ -10,7 +10,7 @@
 // background message in the worker; at the end none may contain key material in any encoding.
 import { createRequire } from 'node:module'
 import { privateKeyToAccount } from 'viem/accounts'
-import { assert, assertEqual } from '../harness.mjs'
+import { assert, assertEqual, poll } from '../harness.mjs'
 import { startExampleServer } from '../../scripts/serve-example.mjs'
 import { xmtp } from '../../src/gen/proto.js'
 
@@ -22,21 +22,6 @@ export const ACCOUNT_KEY = `0x${'6b'.repeat(31)}02`
 const CONVERSATION_ID = 'parley-e2e/support'
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function poll(fn, { timeoutMs = 30_000, intervalMs = 200, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeoutMs
-  let last
-  while (Date.now() < deadline) {
-    try {
-      last = await fn()
-      if (last) return last
-    } catch (error) {
-      last = error
-    }
-    await sleep(intervalMs)
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`)
-}
 
 function walletOf(privateKey) {
   const account = privateKeyToAccount(privateKey)

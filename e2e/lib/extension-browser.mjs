@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromiumArgs, ROOT } from '../harness.mjs'
+import { chromiumArgs, poll, ROOT } from '../harness.mjs'
 
 export const CHROME_DIST = join(ROOT, 'dist', 'chrome')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -109,20 +109,7 @@ export async function launchExtension({ dist = CHROME_DIST } = {}) {
   }
 
   /** Waits until `fn` (polled) returns a truthy value; returns it. */
-  const waitFor = async (fn, { timeoutMs = 20_000, intervalMs = 250, what = 'condition' } = {}) => {
-    const deadline = Date.now() + timeoutMs
-    let last
-    while (Date.now() < deadline) {
-      try {
-        last = await fn()
-        if (last) return last
-      } catch (error) {
-        last = error
-      }
-      await new Promise((resolve) => setTimeout(resolve, intervalMs))
-    }
-    throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`)
-  }
+  const waitFor = (fn, options = {}) => poll(fn, { timeoutMs: 20_000, intervalMs: 250, ...options })
 
   return {
     context,
