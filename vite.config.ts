@@ -5,14 +5,14 @@ import preact from '@preact/preset-vite'
 import { crx } from '@crxjs/vite-plugin'
 import manifest, { buildTarget, ENTRY } from './manifest.config.ts'
 import { preactWithoutInnerHtml } from './scripts/build/preact-without-inner-html.ts'
-import { libsecp256k1Inline } from './scripts/vite-libsecp256k1.ts'
+import { libsecp256k1Asset } from './scripts/vite-libsecp256k1.ts'
 
 const target = buildTarget()
 
 export default defineConfig({
   plugins: [
-    // Before crxjs: the worker's libsecp256k1 module is compiled from inline bytes.
-    libsecp256k1Inline(),
+    // libsecp256k1's WebAssembly module as a file the worker fetches and compiles at start.
+    libsecp256k1Asset(),
     preact(),
     // No innerHTML sink in the bundle (Parley never uses dangerouslySetInnerHTML): web-ext lint clean.
     preactWithoutInnerHtml(),

@@ -44,7 +44,7 @@ function startWorker(b: Browser): Background {
     indexedDB: b.indexedDB,
     fetch,
     version: '0.0.0-test',
-    cryptoBackend: { name: 'test' },
+    cryptoBackend: { info: () => ({ name: 'test' }), ready: Promise.resolve() },
     iterations: 1000,
     retryDelaysMs: [200],
     hasHostPermission: async () => true,

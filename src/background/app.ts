@@ -44,7 +44,8 @@ export interface Platform {
   findWindow(path: string): Promise<number | null>
   /** A cheap extension API call that resets the worker's idle timer. */
   keepalivePing(): Promise<unknown>
-  cryptoBackend: { name: string; fallbackReason?: string }
+  /** The secp256k1 backend now, and when the WebAssembly one has been installed (or has failed). */
+  cryptoBackend: { info(): { name: string; fallbackReason?: string }; ready: Promise<unknown> }
   now?: () => number
   /** PBKDF2 rounds (tests lower it; production uses the vault's floor). */
   iterations?: number
@@ -94,6 +95,7 @@ export function createBackground(platform: Platform): Background {
     nodeUrl,
     fetch: (input, init) => platform.fetch(input, init),
     appVersion: `parley/${platform.version}`,
+    beforeClient: () => platform.cryptoBackend.ready,
     ...(platform.retryDelaysMs ? { retryDelaysMs: platform.retryDelaysMs } : {}),
     openStore: ({ account, nodeUrl: url, cacheKey }) =>
       openAccountStore({ indexedDB: platform.indexedDB, databaseName: accountDatabaseName(url, account.address), cacheKey }),
@@ -238,11 +240,12 @@ export function createBackground(platform: Platform): Background {
     now,
   }
 
-  const diagnostics = (): DiagnosticsView => ({
-    cryptoBackend: platform.cryptoBackend.name,
-    ...(platform.cryptoBackend.fallbackReason ? { cryptoFallbackReason: platform.cryptoBackend.fallbackReason } : {}),
-    startedAt,
-  })
+  /** Answered once the WebAssembly backend settled, so it names the backend the session uses. */
+  const diagnostics = async (): Promise<DiagnosticsView> => {
+    await platform.cryptoBackend.ready
+    const crypto = platform.cryptoBackend.info()
+    return { cryptoBackend: crypto.name, ...(crypto.fallbackReason ? { cryptoFallbackReason: crypto.fallbackReason } : {}), startedAt }
+  }
 
   const forgetAccount = async (account: { address: string }) => {
     await identities.forget(account.address)

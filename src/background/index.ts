@@ -4,10 +4,8 @@
 // start-up inside the app (../shared/notes/mv3-worker.md: "handlers should await ready").
 import { markBoot } from './boot-marks.ts'
 import browser from 'webextension-polyfill'
-// Importing this module evaluates tiny-secp256k1, whose WebAssembly the build inlines and
-// compiles synchronously (scripts/vite-libsecp256k1.ts); installCryptoBackend decides.
-import { libsecp256k1Backend } from '../protocol/crypto/libsecp256k1.ts'
-import { installCryptoBackend } from './session/crypto-backend.ts'
+import { loadCryptoBackend } from './session/crypto-backend.ts'
+import { LIBSECP256K1_ASSET } from './session/libsecp256k1-asset.ts'
 import { createBackground, POLL_ALARM, POLL_PERIOD_MINUTES } from './app.ts'
 import { classifySender } from './dispatcher.ts'
 import { attachDappEventsPort, createDappHandlers, createSiteHandlers, DAPP_EVENTS_PORT } from './dapp/index.ts'
@@ -15,7 +13,12 @@ import { isRuntimeRpcMessage } from '../extension/messages.ts'
 import type { StorageArea } from './services.ts'
 
 markBoot('modules-evaluated')
-const cryptoBackend = installCryptoBackend(() => libsecp256k1Backend)
+// libsecp256k1 compiles off the wake path; noble serves the first calls (crypto-backend.ts).
+const cryptoBackend = loadCryptoBackend(async () => {
+  const response = await fetch(browser.runtime.getURL(LIBSECP256K1_ASSET))
+  if (!response.ok) throw new Error(`HTTP ${response.status}`)
+  return response.arrayBuffer()
+})
 
 const windowClosedListeners = new Set<(windowId: number) => void>()
 browser.windows?.onRemoved.addListener((windowId) => windowClosedListeners.forEach((listener) => listener(windowId)))

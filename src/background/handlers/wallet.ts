@@ -37,7 +37,7 @@ export interface WalletHandlerDeps {
   checkNode(url: string): Promise<NodeStatusView>
   /** Deletes what Parley stored for an account (cached identity, IndexedDB caches). */
   forgetAccount(account: AccountView): Promise<void>
-  diagnostics(): DiagnosticsView
+  diagnostics(): DiagnosticsView | Promise<DiagnosticsView>
 }
 
 type WalletMethods =

@@ -1,66 +1,60 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import { secp256k1Backend, setSecp256k1Backend } from '../../protocol/crypto/backend.ts'
 import { nobleBackend } from '../../protocol/crypto/noble-backend.ts'
 import { libsecp256k1Backend } from '../../protocol/crypto/libsecp256k1.ts'
-import { installCryptoBackend, selfCheck } from './crypto-backend.ts'
-import { describeWasmError, recordWasmOutcome, wasmOutcome } from './wasm-outcome.ts'
+import { instantiateLibsecp256k1 } from '../../protocol/crypto/libsecp256k1-wasm.ts'
+import { describeError, loadCryptoBackend, selfCheck } from './crypto-backend.ts'
+
+const moduleBytes = () => Promise.resolve(readFileSync(join(createRequire(import.meta.url).resolve('tiny-secp256k1'), '..', '..', 'secp256k1.wasm')))
 
 afterEach(() => {
   setSecp256k1Backend(nobleBackend)
 })
 
-describe('installCryptoBackend', () => {
-  it('installs libsecp256k1 when its module loaded and it passes the known-answer check', () => {
-    const info = installCryptoBackend(() => libsecp256k1Backend, { state: 'loaded' })
-    expect(info).toEqual({ name: 'libsecp256k1 (wasm)' })
-    expect(secp256k1Backend()).toBe(libsecp256k1Backend)
-  })
-
-  it('stays on noble and says why when the module did not compile', () => {
-    let touched = false
-    const info = installCryptoBackend(
-      () => {
-        touched = true
-        return libsecp256k1Backend
-      },
-      { state: 'failed', reason: 'CompileError: Wasm code generation disallowed by embedder' },
-    )
-    expect(touched).toBe(false)
+describe('loadCryptoBackend', () => {
+  it('serves with noble while the module loads, then installs libsecp256k1', async () => {
+    const load = loadCryptoBackend(moduleBytes)
+    expect(load.info()).toEqual({ name: nobleBackend.name })
     expect(secp256k1Backend()).toBe(nobleBackend)
-    expect(info.name).toBe(nobleBackend.name)
-    expect(info.fallbackReason).toContain('Wasm code generation disallowed')
+    expect(await load.ready).toEqual({ name: 'libsecp256k1 (wasm)' })
+    expect(load.info()).toEqual({ name: 'libsecp256k1 (wasm)' })
+    expect(secp256k1Backend().name).toBe('libsecp256k1 (wasm)')
   })
 
-  it('stays on noble when the backend gives a wrong answer', () => {
+  it('stays on noble and says why when the module cannot be fetched', async () => {
+    const load = loadCryptoBackend(() => Promise.reject(new TypeError('Failed to fetch')))
+    expect(await load.ready).toEqual({ name: nobleBackend.name, fallbackReason: 'libsecp256k1 did not load (TypeError: Failed to fetch)' })
+    expect(secp256k1Backend()).toBe(nobleBackend)
+  })
+
+  it('stays on noble when the bytes do not compile (e.g. a CSP without wasm-unsafe-eval)', async () => {
+    const load = loadCryptoBackend(() => Promise.resolve(new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9])))
+    const info = await load.ready
+    expect(info.fallbackReason).toMatch(/^libsecp256k1 did not compile \(CompileError: /)
+    expect(secp256k1Backend()).toBe(nobleBackend)
+  })
+
+  it('stays on noble when the backend gives a wrong answer', async () => {
     const broken = { ...libsecp256k1Backend, getPublicKey: () => new Uint8Array(65) }
-    const info = installCryptoBackend(() => broken, { state: 'not-bundled' })
+    const load = loadCryptoBackend(moduleBytes, async () => broken)
+    expect((await load.ready).fallbackReason).toBe('libsecp256k1 is unusable (Error: known-answer check failed (1·G))')
     expect(secp256k1Backend()).toBe(nobleBackend)
-    expect(info.fallbackReason).toContain('known-answer check failed')
-  })
-
-  it('stays on noble when loading throws', () => {
-    const info = installCryptoBackend(() => {
-      throw new TypeError('no WebAssembly')
-    }, { state: 'not-bundled' })
-    expect(secp256k1Backend()).toBe(nobleBackend)
-    expect(info.fallbackReason).toBe('libsecp256k1 is unusable (TypeError: no WebAssembly)')
   })
 })
 
 describe('selfCheck', () => {
-  it('accepts both real backends', () => {
+  it('accepts the real backends', async () => {
     expect(() => selfCheck(nobleBackend)).not.toThrow()
     expect(() => selfCheck(libsecp256k1Backend)).not.toThrow()
+    const binding = await instantiateLibsecp256k1(await moduleBytes())
+    expect(() => selfCheck(binding)).not.toThrow()
   })
-})
 
-describe('wasm outcome', () => {
-  it('records success and failure with a short reason', () => {
-    expect(wasmOutcome()).toEqual({ state: 'not-bundled' })
-    recordWasmOutcome(new WebAssembly.CompileError('disallowed'))
-    expect(wasmOutcome()).toEqual({ state: 'failed', reason: 'CompileError: disallowed' })
-    recordWasmOutcome(null)
-    expect(wasmOutcome()).toEqual({ state: 'loaded' })
-    expect(describeWasmError('x'.repeat(500))).toHaveLength(200)
+  it('describes errors briefly', () => {
+    expect(describeError('x'.repeat(500))).toHaveLength(200)
+    expect(describeError(new RangeError('bad'))).toBe('RangeError: bad')
   })
 })

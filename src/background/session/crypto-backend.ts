@@ -1,9 +1,13 @@
-// Picks the background's secp256k1 backend at start: libsecp256k1 (WebAssembly, ~6x faster on
-// first-contact operations, which dominate a first sync) when its module compiled in this
-// worker and answers a known-answer check, otherwise @noble/curves (pure JS, always works).
-// Both produce identical bytes (src/protocol/crypto/backend.test.ts), so switching is safe.
+// Picks the background's secp256k1 backend: libsecp256k1 (WebAssembly, ~6x faster on
+// first-contact operations, which dominate a first sync) once its module is fetched, compiled
+// and answers a known-answer check; until then, and for good if any of that fails,
+// @noble/curves (pure JS, always works). Both produce identical bytes
+// (src/protocol/crypto/backend.test.ts), so switching between two calls is safe.
+//
+// The module is compiled asynchronously, off the wake path: compiling its 1.2 MB inside the
+// worker's bundle (as tiny-secp256k1's own loader needs) made every wake about 35 ms slower.
 import { secp256k1Backend, setSecp256k1Backend, type Secp256k1Backend } from '../../protocol/crypto/backend.ts'
-import { wasmOutcome, describeWasmError, type WasmOutcome } from './wasm-outcome.ts'
+import { instantiateLibsecp256k1 } from '../../protocol/crypto/libsecp256k1-wasm.ts'
 
 export interface CryptoBackendInfo {
   /** The backend every secp256k1 operation of this worker runs on. */
@@ -27,21 +31,43 @@ export function selfCheck(backend: Secp256k1Backend): void {
   if (toHex(backend.getPublicKey(ONE)) !== G_HEX) throw new Error('known-answer check failed (1·G)')
 }
 
+/** A short reason without stack or bytes, e.g. "CompileError: WebAssembly.instantiate(): Wasm code generation disallowed". */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 200)
+  return String(error).slice(0, 200)
+}
+
+export interface CryptoBackendLoad {
+  /** What runs now (noble while the module loads). */
+  info(): CryptoBackendInfo
+  /** Settles once the module is installed or has failed; never rejects. */
+  ready: Promise<CryptoBackendInfo>
+}
+
 /**
- * Installs libsecp256k1 when `outcome` says its module compiled and the self-check passes;
- * otherwise leaves the current (noble) backend and says why. `load` returns the backend object
- * (a function so the caller controls when tiny-secp256k1 is touched).
+ * Starts loading libsecp256k1 from `fetchModule` (the module's bytes) and installs it once it
+ * compiled and passed the known-answer check; noble serves meanwhile and after any failure.
+ * `instantiate` is the binding (replaceable in tests).
  */
-export function installCryptoBackend(load: () => Secp256k1Backend, outcome: WasmOutcome = wasmOutcome()): CryptoBackendInfo {
-  if (outcome.state === 'failed') {
-    return { name: secp256k1Backend().name, fallbackReason: `libsecp256k1 did not load (${outcome.reason})` }
-  }
-  try {
-    const backend = load()
-    selfCheck(backend)
-    setSecp256k1Backend(backend)
-    return { name: backend.name }
-  } catch (error) {
-    return { name: secp256k1Backend().name, fallbackReason: `libsecp256k1 is unusable (${describeWasmError(error)})` }
-  }
+export function loadCryptoBackend(
+  fetchModule: () => Promise<BufferSource>,
+  instantiate: (bytes: BufferSource) => Promise<Secp256k1Backend> = instantiateLibsecp256k1,
+): CryptoBackendLoad {
+  let current: CryptoBackendInfo = { name: secp256k1Backend().name }
+  const ready = (async (): Promise<CryptoBackendInfo> => {
+    let stage = 'did not load'
+    try {
+      const bytes = await fetchModule()
+      stage = 'did not compile'
+      const backend = await instantiate(bytes)
+      stage = 'is unusable'
+      selfCheck(backend)
+      setSecp256k1Backend(backend)
+      current = { name: backend.name }
+    } catch (error) {
+      current = { name: secp256k1Backend().name, fallbackReason: `libsecp256k1 ${stage} (${describeError(error)})` }
+    }
+    return current
+  })()
+  return { info: () => current, ready }
 }

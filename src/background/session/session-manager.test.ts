@@ -57,7 +57,7 @@ async function until(fn: () => boolean, what: string) {
 const STORE = { persistence: {} as never, close: () => {} }
 
 /** A session manager over one account whose Client creation is recorded in `events`. */
-function restoreWatching(openStore: () => Promise<typeof STORE>) {
+function restoreWatching(openStore: () => Promise<typeof STORE>, beforeClient?: () => Promise<unknown>) {
   const wallet = new FakeWallet()
   const account = wallet.addAccount()
   const events: string[] = []
@@ -66,6 +66,7 @@ function restoreWatching(openStore: () => Promise<typeof STORE>) {
     identities: new IdentityStore(new MemoryStorageArea(), wallet),
     nodeUrl: async () => 'http://127.0.0.1:5555',
     openStore,
+    ...(beforeClient ? { beforeClient } : {}),
     createClient: async () => {
       events.push('createClient')
       return fakeClient(account.address, [])
@@ -166,6 +167,19 @@ describe('SessionManager', () => {
     await flush()
     expect(events).toEqual([])
     release()
+    await until(() => sessions.view().state === 'ready', 'ready')
+    expect(events).toEqual(['createClient'])
+  })
+
+  it('builds the Client only once beforeClient settled (the worker: the WebAssembly curve backend is in)', async () => {
+    const backendReady = deferred<void>()
+    const { sessions, events } = restoreWatching(async () => STORE, () => backendReady.promise)
+    await sessions.sync()
+    // The cache is already readable meanwhile.
+    expect(await sessions.readPendingStore(async (s) => s)).toBe(STORE)
+    await flush()
+    expect(events).toEqual([])
+    backendReady.resolve()
     await until(() => sessions.view().state === 'ready', 'ready')
     expect(events).toEqual(['createClient'])
   })

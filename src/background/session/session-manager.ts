@@ -48,6 +48,11 @@ export interface SessionManagerOptions<S extends SessionStore = SessionStore> {
   createClient?: (signer: PrivateKeySigner | null, options: ClientOptions) => Promise<Client>
   fetch?: ClientOptions['fetch']
   appVersion?: string
+  /**
+   * Awaited before the Client is built (after the cache is open): the worker passes the
+   * WebAssembly curve backend's load, so the restore's and first sync's curve work runs on it.
+   */
+  beforeClient?: () => Promise<unknown>
   /** Delays between attempts after a failure (the last one repeats). */
   retryDelaysMs?: number[]
   setTimer?: (fn: () => void, ms: number) => unknown
@@ -245,6 +250,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
       markBoot('store-opened')
       storeOpened(store)
       await this.#readsSettled(READ_PRIORITY_MS)
+      if (this.#o.beforeClient) await this.#o.beforeClient()
       const base: ClientOptions = {
         apiUrl: nodeUrl,
         ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),

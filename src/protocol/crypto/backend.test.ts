@@ -8,12 +8,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { concatBytes, fromHex, toHex } from '../utils/bytes.ts'
 import { randomBytes } from './random.ts'
 import { secp256k1Backend, setSecp256k1Backend, type Secp256k1Backend } from './backend.ts'
 import { nobleBackend } from './noble-backend.ts'
 import { libsecp256k1Backend, useLibsecp256k1 } from './libsecp256k1.ts'
+import { instantiateLibsecp256k1 } from './libsecp256k1-wasm.ts'
 import { ecdh, generatePrivateKey, getPublicKey, isValidPrivateKey, isValidPublicKey, recoverPublicKey, signDigest, verifyDigest } from './secp256k1.ts'
 
 const N = secp256k1.Point.Fn.ORDER
@@ -43,11 +45,10 @@ function outcome(backend: Secp256k1Backend, fn: () => unknown): string {
   }
 }
 
-function sameOnBoth(fn: () => unknown): string {
-  const noble = outcome(nobleBackend, fn)
-  expect(outcome(libsecp256k1Backend, fn)).toBe(noble)
-  return noble
-}
+// The same compiled libsecp256k1 twice: through tiny-secp256k1's JavaScript (Node hosts) and
+// through the binding the extension's worker instantiates asynchronously.
+const moduleBytes = readFileSync(join(createRequire(import.meta.url).resolve('tiny-secp256k1'), '..', '..', 'secp256k1.wasm'))
+const asyncBinding = await instantiateLibsecp256k1(moduleBytes)
 
 function signatureVariants(bytes: Uint8Array): Uint8Array[] {
   const r = int(bytes.subarray(0, 32))
@@ -82,6 +83,21 @@ describe('secp256k1 backends agree', () => {
     expect(() => setSecp256k1Backend(null as never)).toThrow(TypeError)
     expect(secp256k1Backend()).toBe(nobleBackend)
   })
+})
+
+describe.each([
+  ['tiny-secp256k1', libsecp256k1Backend],
+  ['the async binding', asyncBinding],
+])('noble and libsecp256k1 through %s agree', (_, other) => {
+  afterEach(() => {
+    setSecp256k1Backend(nobleBackend)
+  })
+
+  function sameOnBoth(fn: () => unknown): string {
+    const noble = outcome(nobleBackend, fn)
+    expect(outcome(other, fn)).toBe(noble)
+    return noble
+  }
 
   it('public keys, signatures (bytes and recovery), recovered keys, ECDH points and verdicts are identical for random and edge inputs', () => {
     const keys = [...edgeKeys, ...Array.from({ length: 60 }, () => generatePrivateKey())]
@@ -89,13 +105,13 @@ describe('secp256k1 backends agree', () => {
     let checked = 0
     for (const [index, privateKey] of keys.entries()) {
       const publicKey = nobleBackend.getPublicKey(privateKey)
-      expect(hex(libsecp256k1Backend.getPublicKey(privateKey))).toBe(hex(publicKey))
-      expect(libsecp256k1Backend.isValidPublicKey(publicKey)).toBe(true)
+      expect(hex(other.getPublicKey(privateKey))).toBe(hex(publicKey))
+      expect(other.isValidPublicKey(publicKey)).toBe(true)
       expect(nobleBackend.isValidPublicKey(publicKey)).toBe(true)
 
       const peer = keys[(index + 1) % keys.length]!
       const peerPublic = nobleBackend.getPublicKey(peer)
-      const shared = libsecp256k1Backend.ecdh(privateKey, peerPublic)
+      const shared = other.ecdh(privateKey, peerPublic)
       expect(shared.length).toBe(65)
       expect(hex(shared)).toBe(hex(nobleBackend.ecdh(privateKey, peerPublic)))
       expect(hex(shared)).toBe(hex(secp256k1.getSharedSecret(privateKey, peerPublic, false)))
@@ -103,12 +119,12 @@ describe('secp256k1 backends agree', () => {
       const digests = index < edgeDigests.length ? [edgeDigests[index]!, randomBytes(32)] : [randomBytes(32)]
       for (const digest of digests) {
         const ours = nobleBackend.signDigest(digest, privateKey)
-        const theirs = libsecp256k1Backend.signDigest(digest, privateKey)
+        const theirs = other.signDigest(digest, privateKey)
         expect(`${hex(theirs.bytes)}/${theirs.recovery}`).toBe(`${hex(ours.bytes)}/${ours.recovery}`)
         expect(int(ours.bytes.subarray(32)) <= N / 2n).toBe(true)
         recoveries[ours.recovery]!++
         const recovery = ours.recovery as 0 | 1
-        expect(hex(libsecp256k1Backend.recoverPublicKey(digest, ours.bytes, recovery))).toBe(hex(publicKey))
+        expect(hex(other.recoverPublicKey(digest, ours.bytes, recovery))).toBe(hex(publicKey))
         expect(hex(nobleBackend.recoverPublicKey(digest, ours.bytes, recovery))).toBe(hex(publicKey))
 
         for (const variant of signatureVariants(ours.bytes)) {
@@ -117,7 +133,7 @@ describe('secp256k1 backends agree', () => {
             [peerPublic, digest],
             [publicKey, randomBytes(32)],
           ] as const) {
-            expect(libsecp256k1Backend.verifyDigest(variant, d, key)).toBe(nobleBackend.verifyDigest(variant, d, key))
+            expect(other.verifyDigest(variant, d, key)).toBe(nobleBackend.verifyDigest(variant, d, key))
             checked++
           }
           // recovery of malformed or high-S signatures: same key, or an error on both
@@ -135,7 +151,7 @@ describe('secp256k1 backends agree', () => {
     const digest = randomBytes(32)
     const { bytes, recovery } = signDigest(digest, privateKey)
     const highS = concatBytes(bytes.subarray(0, 32), be32(N - int(bytes.subarray(32))))
-    for (const backend of [nobleBackend, libsecp256k1Backend]) {
+    for (const backend of [nobleBackend, other]) {
       expect(backend.verifyDigest(bytes, digest, getPublicKey(privateKey))).toBe(true)
       expect(backend.verifyDigest(highS, digest, getPublicKey(privateKey))).toBe(false)
     }
@@ -198,11 +214,11 @@ describe('secp256k1 backends agree', () => {
 })
 
 describe('tiny-secp256k1 stays opt-in', () => {
-  // Hosts opt in at their entry point: the node (src/node) and the extension's worker
-  // (background/index.ts). The library, the popup, the content scripts and the page-world
-  // provider never import it, so their bundles stay pure JavaScript without WebAssembly.
-  const HOST_ENTRIES = new Set([join('background', 'index.ts')])
-  it('outside src/node and the worker entry, no module but crypto/libsecp256k1.ts imports it (or that module)', () => {
+  // Node hosts opt in at their entry point (src/node, the benches). The extension never
+  // imports it: its worker binds the module itself (libsecp256k1-wasm.ts), and the library,
+  // the popup, the content scripts and the page-world provider stay pure JavaScript.
+  const HOST_ENTRIES = new Set<string>()
+  it('outside src/node, no module but crypto/libsecp256k1.ts imports it (or that module)', () => {
     const src = fileURLToPath(new URL('../..', import.meta.url))
     const offenders: string[] = []
     const walk = (dir: string) => {

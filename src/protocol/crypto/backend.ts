@@ -18,10 +18,11 @@
 // byte-identical whoever computes it), low-S, recovery 0|1, uncompressed
 // points; a unit test cross-checks them on random keys and on bad input.
 //
-// The extension's background runs libsecp256k1 too: tiny-secp256k1 instantiates its .wasm
-// synchronously at import, so the extension build inlines those bytes and compiles them in the
-// worker (scripts/vite-libsecp256k1.ts, with 'wasm-unsafe-eval' in the CSP), and the background
-// installs the backend after a known-answer check (src/background/session/crypto-backend.ts).
+// The extension's background runs the same compiled libsecp256k1 without tiny-secp256k1's
+// JavaScript, which compiles the module synchronously at import: libsecp256k1-wasm.ts binds
+// an instance the worker compiles asynchronously from a file of the build
+// (scripts/vite-libsecp256k1.ts, 'wasm-unsafe-eval' in the CSP), and the background installs
+// it after a known-answer check, noble serving until then (src/background/session/crypto-backend.ts).
 // Nothing under src/protocol imports tiny-secp256k1 except libsecp256k1.ts, so bundles that
 // never import that module stay pure JavaScript.
 import { nobleBackend } from './noble-backend.ts'
