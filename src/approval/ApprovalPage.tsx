@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { ProviderRpcError } from '../extension/dapp-visible.ts'
-import { retryWhileUnreachable, type RpcClient } from '../extension/rpc-client.ts'
+import type { RpcClient } from '../extension/rpc-client.ts'
 import type { ApprovalView, WalletStatus } from '../extension/views.ts'
 import { headlineOf, scopeLines } from './describe.ts'
 
@@ -19,18 +19,19 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
   const [busy, setBusy] = useState(false)
 
   useEffect(() => {
-    // Both reads are safe to repeat: if the worker stops while one is in flight (it may, at any
-    // time), the retry wakes it, and the request is still pending in storage.session.
+    // Both reads are repeatable: if the worker stops while one is in flight (it may, at any
+    // time), the client sends it again, which wakes a new worker; the request is still pending
+    // in storage.session.
     void (async () => {
       try {
-        const view = id ? await retryWhileUnreachable(() => client.call('approvals_get', { id })) : null
+        const view = id ? await client.call('approvals_get', { id }) : null
         setLoad(view ? { state: 'ready', view } : { state: 'gone' })
       } catch (error) {
         setLoad({ state: 'error', message: messageOf(error) })
         return
       }
       // Without the status the request still shows; only the account line waits for it.
-      setWallet(await retryWhileUnreachable(() => client.call('wallet_status')).catch(() => null))
+      setWallet(await client.call('wallet_status').catch(() => null))
     })()
   }, [client, id])
 
@@ -67,8 +68,9 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
   async function answer(decision: 'approve' | 'reject') {
     setBusy(true)
     try {
-      // Repeating is safe: an answer the background already took is refused (-32602), not redone.
-      await retryWhileUnreachable(() => client.call('approvals_resolve', remember && decision === 'approve' ? { id, decision, remember: 'sendWithoutConfirm' } : { id, decision }))
+      // Repeatable (the client sends it again after a worker stop): an answer the background
+      // already took is refused (-32602), not redone.
+      await client.call('approvals_resolve', remember && decision === 'approve' ? { id, decision, remember: 'sendWithoutConfirm' } : { id, decision })
     } catch {
       // Already answered elsewhere, or the request could not be carried out: the site is told.
     }

@@ -12,13 +12,13 @@
 //
 // Imported by the page-world script: keep it free of chrome.*, browser.* and DOM.
 import { ERROR_MESSAGES, isRpcErrorPayload, providerErrors, type RpcErrorPayload } from './dapp-visible.ts'
-import { dappMethod, noParams, type MethodSpec, type MethodTable } from './method-spec.ts'
+import { dappMethod, noParams, REPEATABLE, type MethodSpec, type MethodTable } from './method-spec.ts'
 import { DAPP_METHODS, isDappPortEvent, type DappPortEvent } from './methods/dapp.ts'
 import { MESSAGING_METHODS } from './methods/messaging.ts'
 import { SITE_METHODS } from './methods/sites.ts'
 import { WALLET_METHODS } from './methods/wallet.ts'
 
-export { dappMethod, extensionMethod, noParams, type Exposure, type MethodSpec, type MethodTable } from './method-spec.ts'
+export { dappMethod, extensionMethod, noParams, REPEATABLE, type Exposure, type MethodSpec, type MethodTable } from './method-spec.ts'
 
 // ───────────────────────────── the RPC table ─────────────────────────────
 
@@ -32,7 +32,7 @@ export interface PingResult {
 
 export const METHODS = {
   /** Liveness check: proves the page → content → background path works. */
-  ping: dappMethod<undefined, PingResult>(noParams),
+  ping: dappMethod<undefined, PingResult>(noParams, REPEATABLE),
   ...WALLET_METHODS,
   ...MESSAGING_METHODS,
   ...SITE_METHODS,

@@ -3,7 +3,7 @@ import { createDispatcher } from '../background/dispatcher.ts'
 import { createHandlers } from '../background/handlers.ts'
 import { ProviderRpcError, providerErrors } from './dapp-visible.ts'
 import { METHODS, RUNTIME_RPC_TAG } from './messages.ts'
-import { createRpcClient, isUnreachable, retryWhileUnreachable } from './rpc-client.ts'
+import { createRpcClient, isUnreachable } from './rpc-client.ts'
 
 describe('createRpcClient', () => {
   it('calls the background with a tagged message and returns the typed result', async () => {
@@ -34,32 +34,50 @@ describe('createRpcClient', () => {
     expect(((await garbled.call('ping').catch((e: unknown) => e)) as ProviderRpcError).code).toBe(-32603)
   })
 
-  it('retries a repeatable call while the background is unreachable, and only then', async () => {
+  it('sends a repeatable call again while the background is unreachable, and only then', async () => {
+    const dispatch = createDispatcher(METHODS, createHandlers({ version: '1', startedAt: 0 }))
     let sends = 0
-    const waking = createRpcClient(async (message) => {
-      sends++
-      if (sends < 3) throw new Error('The message port closed before a response was received.')
-      return createDispatcher(METHODS, createHandlers({ version: '1', startedAt: 0 }))(message, { kind: 'extension' })
-    })
-    expect((await retryWhileUnreachable(() => waking.call('ping'), { delayMs: 1 })).version).toBe('1')
+    const waking = createRpcClient(
+      async (message) => {
+        sends++
+        if (sends < 3) throw new Error('The message port closed before a response was received.')
+        return dispatch(message, { kind: 'extension' })
+      },
+      { delayMs: 1 },
+    )
+    expect(METHODS.ping.repeatable).toBe(true)
+    expect((await waking.call('ping')).version).toBe('1')
     expect(sends).toBe(3)
+
+    // A method that is not repeatable (a send) is tried once: the caller decides.
+    expect(METHODS.messages_send.repeatable).toBe(false)
+    let sendAttempts = 0
+    const dropping = createRpcClient(async () => {
+      sendAttempts++
+      throw new Error('The message port closed before a response was received.')
+    }, { delayMs: 1 })
+    const dropped = await dropping.call('messages_send', { topic: '/xmtp/0/m-x/proto', content: { type: 'text', text: 'hi' } }).catch((e: unknown) => e)
+    expect(isUnreachable(dropped)).toBe(true)
+    expect(sendAttempts).toBe(1)
 
     // A 4900 the background itself answers (locked) is not "unreachable": no retry.
     let lockedSends = 0
     const locked = createRpcClient(async () => {
       lockedSends++
       return { ok: false, error: providerErrors.locked().toJSON() }
-    })
-    const error = await retryWhileUnreachable(() => locked.call('ping'), { delayMs: 1 }).catch((e: unknown) => e)
+    }, { delayMs: 1 })
+    const error = await locked.call('ping').catch((e: unknown) => e)
     expect((error as ProviderRpcError).code).toBe(4900)
     expect(isUnreachable(error)).toBe(false)
     expect(lockedSends).toBe(1)
 
     // It gives up after the attempts, with the unreachable error.
+    let goneSends = 0
     const gone = createRpcClient(async () => {
+      goneSends++
       throw new Error('Receiving end does not exist.')
-    })
-    const last = await retryWhileUnreachable(() => gone.call('ping'), { attempts: 2, delayMs: 1 }).catch((e: unknown) => e)
-    expect(isUnreachable(last)).toBe(true)
+    }, { attempts: 2, delayMs: 1 })
+    expect(isUnreachable(await gone.call('ping').catch((e: unknown) => e))).toBe(true)
+    expect(goneSends).toBe(2)
   })
 })

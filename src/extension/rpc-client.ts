@@ -2,26 +2,34 @@
 // `await rpc.call('ping')` returns PingResult or throws a ProviderRpcError. The send
 // function is injected (browser.runtime.sendMessage in the popup) so this runs in tests.
 import { ERROR_CODES, ERROR_MESSAGES, errorFromPayload, ProviderRpcError, providerErrors } from './dapp-visible.ts'
-import { makeRuntimeRpcMessage, parseRpcResponse, type MethodName, type ParamsOf, type ResultOf, type RuntimeRpcMessage } from './messages.ts'
+import { makeRuntimeRpcMessage, METHODS, parseRpcResponse, type MethodName, type ParamsOf, type ResultOf, type RuntimeRpcMessage } from './messages.ts'
 
 export interface RpcClient {
   call<M extends MethodName>(method: M, ...params: ParamsOf<M> extends undefined ? [] : [ParamsOf<M>]): Promise<ResultOf<M>>
 }
 
-export function createRpcClient(send: (message: RuntimeRpcMessage) => Promise<unknown>): RpcClient {
+/**
+ * A method the table marks repeatable (a read, or a write whose repeat changes nothing) is sent
+ * again while the background was unreachable: the MV3 worker may stop in the middle of any call,
+ * and the next message wakes a new one. Other methods fail with 4900 and the caller decides.
+ */
+export function createRpcClient(send: (message: RuntimeRpcMessage) => Promise<unknown>, retry: { attempts?: number; delayMs?: number } = {}): RpcClient {
+  const once = async (request: { method: string; params?: unknown }): Promise<never> => {
+    let raw: unknown
+    try {
+      raw = await send(makeRuntimeRpcMessage(request))
+    } catch {
+      throw providerErrors.disconnected()
+    }
+    const response = parseRpcResponse(raw)
+    if (!response) throw providerErrors.invalidResponse()
+    if (!response.ok) throw errorFromPayload(response.error)
+    return response.result as never
+  }
   return {
-    async call(method, ...rest) {
+    call(method, ...rest) {
       const request = rest.length === 0 ? { method } : { method, params: rest[0] }
-      let raw: unknown
-      try {
-        raw = await send(makeRuntimeRpcMessage(request))
-      } catch {
-        throw providerErrors.disconnected()
-      }
-      const response = parseRpcResponse(raw)
-      if (!response) throw providerErrors.invalidResponse()
-      if (!response.ok) throw errorFromPayload(response.error)
-      return response.result as never
+      return METHODS[method]?.repeatable ? retryWhileUnreachable(() => once(request), retry) : once(request)
     },
   }
 }
@@ -39,7 +47,7 @@ export function isUnreachable(error: unknown): boolean {
  * Runs a call that is safe to repeat, once more per attempt while the background was
  * unreachable: the next message wakes a stopped worker, so the retry normally succeeds.
  */
-export async function retryWhileUnreachable<T>(call: () => Promise<T>, { attempts = 3, delayMs = 150 } = {}): Promise<T> {
+async function retryWhileUnreachable<T>(call: () => Promise<T>, { attempts = 3, delayMs = 150 } = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call()

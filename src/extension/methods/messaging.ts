@@ -1,7 +1,7 @@
 // RPC methods of the messenger: conversations, messages, sending, consent, sync and search.
 // All `exposure: 'extension'` (the popup and the full-tab view); dapps have their own,
 // narrower xmtp_* methods in methods/dapp.ts. Results come from the encrypted cache first.
-import { extensionMethod, noParams } from '../method-spec.ts'
+import { extensionMethod, noParams, REPEATABLE } from '../method-spec.ts'
 import { providerErrors } from '../dapp-visible.ts'
 import {
   addressField,
@@ -87,27 +87,27 @@ export const MESSAGING_METHODS = {
     // Optional first page (newest activity first), e.g. for a popup's first paint.
     const limit = optionalInteger(f, 'limit', m, 1, 10_000)
     return limit === undefined ? { filter } : { filter, limit }
-  }),
+  }, REPEATABLE),
   /** Whether an address has published XMTP keys (checked on the node). */
   peers_canMessage: extensionMethod<{ peerAddress: string }, { canMessage: boolean }>((raw, m) => {
     const f = objectParams(raw, m)
     onlyFields(f, ['peerAddress'], m)
     return { peerAddress: addressField(f, 'peerAddress', m) }
-  }),
+  }, REPEATABLE),
   /** Starts (or finds) a conversation; a peer not on XMTP is a -32602 with a clear message. */
   conversations_new: extensionMethod<{ peerAddress: string }, ConversationView>((raw, m) => {
     const f = objectParams(raw, m)
     onlyFields(f, ['peerAddress'], m)
     return { peerAddress: addressField(f, 'peerAddress', m) }
   }),
-  conversations_get: extensionMethod<{ topic: string }, ConversationView>((raw, m) => ({ topic: topicParams(raw, m).topic })),
+  conversations_get: extensionMethod<{ topic: string }, ConversationView>((raw, m) => ({ topic: topicParams(raw, m).topic }), REPEATABLE),
   /** A page of messages, newest page first by default; `before` (ms) pages back in time. */
   messages_list: extensionMethod<{ topic: string; before?: number; limit: number }, MessagePage>((raw, m) => {
     const { fields, topic } = topicParams(raw, m, ['before', 'limit'])
     const before = optionalInteger(fields, 'before', m, 0, Number.MAX_SAFE_INTEGER)
     const limit = optionalInteger(fields, 'limit', m, 1, MAX_PAGE) ?? 50
     return before === undefined ? { topic, limit } : { topic, before, limit }
-  }),
+  }, REPEATABLE),
   /** Shows the message at once as pending and hands it to the durable outbox. */
   messages_send: extensionMethod<{ topic: string; content: ContentInput }, MessageView>((raw, m) => {
     const { fields, topic } = topicParams(raw, m, ['content'])
@@ -122,28 +122,28 @@ export const MESSAGING_METHODS = {
   attachments_load: extensionMethod<{ topic: string; id: string }, { filename: string; mimeType: string; dataBase64: string }>((raw, m) => {
     const { fields, topic } = topicParams(raw, m, ['id'])
     return { topic, id: messageIdField(fields, 'id', m) }
-  }),
+  }, REPEATABLE),
   /** Marks everything in a conversation as read (badge and unread marks follow). */
-  conversations_markRead: extensionMethod<{ topic: string }, { unreadTotal: number }>((raw, m) => ({ topic: topicParams(raw, m).topic })),
+  conversations_markRead: extensionMethod<{ topic: string }, { unreadTotal: number }>((raw, m) => ({ topic: topicParams(raw, m).topic }), REPEATABLE),
   conversations_setMuted: extensionMethod<{ topic: string; muted: boolean }, ConversationView>((raw, m) => {
     const { fields, topic } = topicParams(raw, m, ['muted'])
     return { topic, muted: booleanField(fields, 'muted', m) }
-  }),
+  }, REPEATABLE),
   /** Allow or block a peer; published to the private-preferences topic so other clients agree. */
   consent_set: extensionMethod<{ peerAddress: string; state: 'allowed' | 'denied' }, { peerAddress: string; state: 'allowed' | 'denied' }>((raw, m) => {
     const f = objectParams(raw, m)
     onlyFields(f, ['peerAddress', 'state'], m)
     return { peerAddress: addressField(f, 'peerAddress', m), state: oneOf(f, 'state', m, ['allowed', 'denied'] as const) }
-  }),
+  }, REPEATABLE),
   /** Searches peer addresses and the text of cached messages of the active account. */
   messages_search: extensionMethod<{ query: string; limit: number }, { hits: SearchHit[] }>((raw, m) => {
     const f = objectParams(raw, m)
     onlyFields(f, ['query', 'limit'], m)
     return { query: stringField(f, 'query', m, { max: 200 }), limit: optionalInteger(f, 'limit', m, 1, 200) ?? 50 }
-  }),
-  sync_status: extensionMethod<undefined, SyncStatusView>(noParams),
+  }, REPEATABLE),
+  sync_status: extensionMethod<undefined, SyncStatusView>(noParams, REPEATABLE),
   /** Runs an incremental sync now (also what "pull to refresh" does). */
-  sync_now: extensionMethod<undefined, SyncStatusView>(noParams),
+  sync_now: extensionMethod<undefined, SyncStatusView>(noParams, REPEATABLE),
   /** Opens the full-tab view, optionally on one conversation. */
   ui_openTab: extensionMethod<{ topic?: string }, { ok: true }>((raw, m) => {
     const f = raw === undefined ? {} : objectParams(raw, m)

@@ -1,7 +1,7 @@
 // RPC methods of the wallet: vault, accounts, lock, settings and the node's status.
 // All `exposure: 'extension'`: only Parley's own pages can reach them (a page gets 4200).
 // Handlers: src/background/handlers (the vault lives in src/background/vault).
-import { extensionMethod, noParams } from '../method-spec.ts'
+import { extensionMethod, noParams, REPEATABLE } from '../method-spec.ts'
 import {
   objectParams,
   onlyFields,
@@ -24,7 +24,7 @@ function passwordParams(fields: Record<string, unknown>, name: string, method: s
 
 export const WALLET_METHODS = {
   /** Whether a vault exists, whether it is locked, the accounts, the XMTP session's progress. */
-  wallet_status: extensionMethod<undefined, WalletStatus>(noParams),
+  wallet_status: extensionMethod<undefined, WalletStatus>(noParams, REPEATABLE),
   /** A fresh 12-word BIP-39 phrase for onboarding; nothing is stored until wallet_create. */
   wallet_generatePhrase: extensionMethod<undefined, { phrase: string }>(noParams),
   /** First run: a new vault from a phrase (generated or typed), account 0, unlocked. */
@@ -44,7 +44,7 @@ export const WALLET_METHODS = {
     onlyFields(f, ['password'], m)
     return { password: passwordParams(f, 'password', m) }
   }),
-  wallet_lock: extensionMethod<undefined, WalletStatus>(noParams),
+  wallet_lock: extensionMethod<undefined, WalletStatus>(noParams, REPEATABLE),
   /** Re-encrypts the vault; a worker killed half-way leaves the old or the new vault, never neither. */
   wallet_changePassword: extensionMethod<{ oldPassword: string; newPassword: string }, { changed: true }>((raw, m) => {
     const f = objectParams(raw, m)
@@ -79,7 +79,7 @@ export const WALLET_METHODS = {
     const f = objectParams(raw, m)
     onlyFields(f, ['accountId', 'label'], m)
     return { accountId: stringField(f, 'accountId', m, { max: 64 }), label: stringField(f, 'label', m, { max: MAX_LABEL }) }
-  }),
+  }, REPEATABLE),
   /** Removes an account (its cache too); the password confirms it. The last account cannot go. */
   accounts_remove: extensionMethod<{ accountId: string; password: string }, WalletStatus>((raw, m) => {
     const f = objectParams(raw, m)
@@ -91,8 +91,8 @@ export const WALLET_METHODS = {
     const f = objectParams(raw, m)
     onlyFields(f, ['accountId'], m)
     return { accountId: stringField(f, 'accountId', m, { max: 64 }) }
-  }),
-  settings_get: extensionMethod<undefined, SettingsView>(noParams),
+  }, REPEATABLE),
+  settings_get: extensionMethod<undefined, SettingsView>(noParams, REPEATABLE),
   /**
    * Changes settings. A node on an origin the extension has no host permission for must be
    * granted first by the page (permissions.request needs the user's click, so the popup asks).
@@ -108,13 +108,13 @@ export const WALLET_METHODS = {
     const notifications = optionalBoolean(f, 'notifications', m)
     if (notifications !== undefined) out.notifications = notifications
     return out
-  }),
+  }, REPEATABLE),
   /** Checks the configured node now (GET /healthz) and reports what it found. */
-  node_status: extensionMethod<undefined, NodeStatusView>(noParams),
+  node_status: extensionMethod<undefined, NodeStatusView>(noParams, REPEATABLE),
   /** Starts the active account's XMTP session again after it ended in state 'error'. */
   session_retry: extensionMethod<undefined, WalletStatus>(noParams),
   /** Records activity (the popup calls it on input) so auto-lock counts from the last use. */
-  wallet_touch: extensionMethod<undefined, { autoLockAt: number | null }>(noParams),
+  wallet_touch: extensionMethod<undefined, { autoLockAt: number | null }>(noParams, REPEATABLE),
   /** What the background runs on: the secp256k1 backend (and why it fell back), when it started. */
-  diagnostics_get: extensionMethod<undefined, DiagnosticsView>(noParams),
+  diagnostics_get: extensionMethod<undefined, DiagnosticsView>(noParams, REPEATABLE),
 } as const
