@@ -19,6 +19,7 @@ const cryptoBackend = loadCryptoBackend(async () => {
   if (!response.ok) throw new Error(`HTTP ${response.status}`)
   return response.arrayBuffer()
 })
+void cryptoBackend.ready.then(() => markBoot('curve-backend-settled'))
 
 const windowClosedListeners = new Set<(windowId: number) => void>()
 browser.windows?.onRemoved.addListener((windowId) => windowClosedListeners.forEach((listener) => listener(windowId)))

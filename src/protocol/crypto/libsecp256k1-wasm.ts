@@ -73,13 +73,36 @@ function exportsOf(instance: WebAssembly.Instance): ModuleExports {
 /** The backend over an instantiated module (see LIBSECP256K1_IMPORTS). */
 export function libsecp256k1Binding(instance: WebAssembly.Instance): Secp256k1Backend {
   const wasm = exportsOf(instance)
-  /** A fixed buffer of the module's memory (a fresh view, in case the memory ever grows). */
-  const at = (global: WebAssembly.Global, length: number) => new Uint8Array(wasm.memory.buffer, global.value as number, length)
-  const privateInput = () => at(wasm.PRIVATE_INPUT, 32)
-  const publicInput = () => at(wasm.PUBLIC_KEY_INPUT, POINT)
-  const tweakInput = () => at(wasm.TWEAK_INPUT, 32)
-  const hashInput = () => at(wasm.HASH_INPUT, 32)
-  const signatureInput = () => at(wasm.SIGNATURE_INPUT, 64)
+  // The fixed buffers, as views of the module's memory. The offsets never change; the views
+  // are made again only if the memory grew (which detaches the old ArrayBuffer).
+  const offsets = {
+    privateKey: wasm.PRIVATE_INPUT.value as number,
+    publicKey: wasm.PUBLIC_KEY_INPUT.value as number,
+    tweak: wasm.TWEAK_INPUT.value as number,
+    hash: wasm.HASH_INPUT.value as number,
+    signature: wasm.SIGNATURE_INPUT.value as number,
+  }
+  let buffer: ArrayBuffer | null = null
+  let views: Record<keyof typeof offsets, Uint8Array>
+  const view = (name: keyof typeof offsets): Uint8Array => {
+    if (wasm.memory.buffer !== buffer) {
+      buffer = wasm.memory.buffer
+      const make = (offset: number, length: number) => new Uint8Array(buffer!, offset, length)
+      views = {
+        privateKey: make(offsets.privateKey, 32),
+        publicKey: make(offsets.publicKey, POINT),
+        tweak: make(offsets.tweak, 32),
+        hash: make(offsets.hash, 32),
+        signature: make(offsets.signature, 64),
+      }
+    }
+    return views[name]
+  }
+  const privateInput = () => view('privateKey')
+  const publicInput = () => view('publicKey')
+  const tweakInput = () => view('tweak')
+  const hashInput = () => view('hash')
+  const signatureInput = () => view('signature')
   /** Runs `call` and zeroes the given buffers whatever happens. */
   function scrubbed<T>(buffers: Array<() => Uint8Array>, call: () => T): T {
     try {
