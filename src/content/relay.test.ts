@@ -62,6 +62,44 @@ describe('content relay', () => {
     expect(win.posted).toEqual([])
   })
 
+  it('sends a repeatable request again when the worker stopped under it; never a send or a connect', async () => {
+    const dispatch = createDispatcher(METHODS, createHandlers({ version: '1', startedAt: 0 }))
+    const win = new FakeWindow()
+    const sent: string[] = []
+    let drops = 1
+    startRelay(
+      win,
+      async (message) => {
+        const method = (message.request as { method: string }).method
+        sent.push(method)
+        if (drops > 0) {
+          drops--
+          throw new Error('The message port closed before a response was received.')
+        }
+        return dispatch(message, { kind: 'dapp', origin: win.location.origin })
+      },
+      undefined,
+      undefined,
+      { delayMs: 1 },
+    )
+    const provider = createProvider(createWindowTransport(win))
+    expect(await provider.request({ method: 'ping' })).toMatchObject({ pong: true })
+    expect(sent).toEqual(['ping', 'ping'])
+    // Not repeatable: one try, then 4900 to the page.
+    sent.length = 0
+    drops = 1
+    const error = await provider.request({ method: 'xmtp_requestAccounts' }).catch((e: unknown) => e)
+    expect((error as ProviderRpcError).code).toBe(4900)
+    expect(sent).toEqual(['xmtp_requestAccounts'])
+    // A method name from the page that is not in the table (or is a prototype key) is not repeatable either.
+    sent.length = 0
+    drops = 1
+    win.postMessage({ channel: WINDOW_CHANNEL, kind: 'request', id: 'raw-2', request: { method: '__proto__' } }, win.location.origin)
+    await flush()
+    await flush()
+    expect(sent).toEqual(['__proto__'])
+  })
+
   it('answers 4900 and fires disconnect when the background is gone', async () => {
     let alive = true
     const dispatch = createDispatcher(METHODS, createHandlers({ version: '1', startedAt: 0 }))

@@ -5,6 +5,7 @@
 import { providerErrors } from '../extension/dapp-visible.ts'
 import {
   makeRuntimeRpcMessage,
+  METHODS,
   parsePageEventsControl,
   parsePageRequest,
   parseRpcResponse,
@@ -19,13 +20,28 @@ import { createEventsPortRelay, type ConnectEventsPort, type EventsPortOptions }
 /** Sends one message to the background and resolves with its answer (runtime.sendMessage). */
 export type SendToBackground = (message: RuntimeRpcMessage) => Promise<unknown>
 
+/** How a repeatable request (METHODS[…].repeatable) is sent again after the worker went away. */
+export interface RelayRetry {
+  attempts?: number
+  delayMs?: number
+}
+
+/** Whether the table marks the page's method safe to send again (the method name is untrusted). */
+function isRepeatable(request: unknown): boolean {
+  const method = (request as { method?: unknown } | null)?.method
+  return typeof method === 'string' && Object.hasOwn(METHODS, method) && METHODS[method as keyof typeof METHODS].repeatable
+}
+
 /** Starts relaying; returns a function that stops it. */
 export function startRelay(
   win: ChannelWindow,
   sendToBackground: SendToBackground,
   connectEvents?: ConnectEventsPort,
   eventOptions?: EventsPortOptions,
+  retry: RelayRetry = {},
 ): () => void {
+  const attempts = retry.attempts ?? 3
+  const delayMs = retry.delayMs ?? 150
   const events = connectEvents ? createEventsPortRelay(win, connectEvents, eventOptions) : null
   const onMessage = (event: ChannelEvent): void => {
     if (!isSameWindowEvent(win, event)) return
@@ -43,14 +59,19 @@ export function startRelay(
   }
 
   async function forward(request: unknown): Promise<RpcResponse> {
-    let raw: unknown
-    try {
-      raw = await sendToBackground(makeRuntimeRpcMessage(request))
-    } catch {
-      // The background is gone (extension reloaded, updated or disabled): tell the page plainly.
-      return { ok: false, error: providerErrors.disconnected().toJSON() }
+    // A read (or a write whose repeat changes nothing) lost to a worker stop is sent again:
+    // the next message wakes a new worker. Anything else fails at once, and the page decides.
+    const tries = isRepeatable(request) ? attempts : 1
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const raw = await sendToBackground(makeRuntimeRpcMessage(request))
+        return parseRpcResponse(raw) ?? { ok: false, error: providerErrors.invalidResponse().toJSON() }
+      } catch {
+        // The background is gone (worker stopped mid-call; extension reloaded, updated or disabled).
+        if (attempt >= tries) return { ok: false, error: providerErrors.disconnected().toJSON() }
+        await new Promise((resolve) => setTimeout(resolve, delayMs))
+      }
     }
-    return parseRpcResponse(raw) ?? { ok: false, error: providerErrors.invalidResponse().toJSON() }
   }
 
   win.addEventListener('message', onMessage)

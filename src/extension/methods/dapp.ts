@@ -8,7 +8,7 @@
 //
 // Imported by the page-world script: keep it free of chrome.*, browser.* and DOM.
 import { providerErrors } from '../dapp-visible.ts'
-import { dappMethod, noParams } from '../method-spec.ts'
+import { dappMethod, noParams, REPEATABLE } from '../method-spec.ts'
 import { addressField, objectParams, onlyFields, optionalInteger, optionalString, stringField, topicField, type Fields } from '../params.ts'
 import type { ContentInput, DappConversationView, DappMessageEvent, DappPermission, MessagePage, MessageView, SiteScope } from '../views.ts'
 import { parseContentInput } from './messaging.ts'
@@ -89,19 +89,19 @@ export const DAPP_METHODS = {
   /** Connects the site to the active account (an approval window asks the user). */
   xmtp_requestAccounts: dappMethod<undefined, string[]>(noParams),
   /** The accounts this site may see: [] until connected and while locked. */
-  xmtp_accounts: dappMethod<undefined, string[]>(noParams),
+  xmtp_accounts: dappMethod<undefined, string[]>(noParams, REPEATABLE),
   /** EIP-2255: asks for more scopes (an approval window); resolves with all the site holds. */
   xmtp_requestPermissions: dappMethod<{ scopes: SiteScope[] }, DappPermission[]>((raw, m) => ({ scopes: scopeRequest(raw, m) })),
-  xmtp_getPermissions: dappMethod<undefined, DappPermission[]>(noParams),
+  xmtp_getPermissions: dappMethod<undefined, DappPermission[]>(noParams, REPEATABLE),
   /** Drops scopes at once; dropping every scope disconnects the site. */
   xmtp_revokePermissions: dappMethod<{ scopes: SiteScope[] }, null>((raw, m) => ({ scopes: scopeRequest(raw, m) })),
   xmtp_canMessage: dappMethod<{ peerAddress: string }, boolean>((raw, m) => {
     const f = objectParams(raw, m)
     onlyFields(f, ['peerAddress'], m)
     return { peerAddress: addressField(f, 'peerAddress', m) }
-  }),
+  }, REPEATABLE),
   /** With `read`: the conversations this site started (by context.conversationId); with `readAll`: all. */
-  xmtp_listConversations: dappMethod<undefined, DappConversationView[]>(noParams),
+  xmtp_listConversations: dappMethod<undefined, DappConversationView[]>(noParams, REPEATABLE),
   /** Finds or starts a conversation; with a context, the site may read it under `read`. */
   xmtp_newConversation: dappMethod<{ peerAddress: string; context?: ConversationContextInput }, DappConversationView>((raw, m) => {
     const f = objectParams(raw, m)
@@ -117,7 +117,7 @@ export const DAPP_METHODS = {
     const limit = optionalInteger(f, 'limit', m, 1, MAX_PAGE) ?? 50
     const before = optionalInteger(f, 'before', m, 0, Number.MAX_SAFE_INTEGER)
     return before === undefined ? { topic, limit } : { topic, limit, before }
-  }),
+  }, REPEATABLE),
   /** Each send is confirmed in an approval window unless the site holds `sendWithoutConfirm`. */
   xmtp_sendMessage: dappMethod<DappSendTarget & { content: ContentInput }, MessageView>(sendParams),
   /** Starts `message` events for the conversations this site may read (optionally only `topics`). */
