@@ -3,6 +3,7 @@
 // dapp events port. It checks envelopes (same window, our channel, an id) but not the
 // request itself: the background validates everything, since pages can skip the provider.
 import { providerErrors } from '../extension/dapp-visible.ts'
+import { retrying, type RetryOptions } from '../extension/retry.ts'
 import {
   makeRuntimeRpcMessage,
   METHODS,
@@ -20,12 +21,6 @@ import { createEventsPortRelay, type ConnectEventsPort, type EventsPortOptions }
 /** Sends one message to the background and resolves with its answer (runtime.sendMessage). */
 export type SendToBackground = (message: RuntimeRpcMessage) => Promise<unknown>
 
-/** How a repeatable request (METHODS[…].repeatable) is sent again after the worker went away. */
-export interface RelayRetry {
-  attempts?: number
-  delayMs?: number
-}
-
 /** Whether the table marks the page's method safe to send again (the method name is untrusted). */
 function isRepeatable(request: unknown): boolean {
   const method = (request as { method?: unknown } | null)?.method
@@ -38,10 +33,8 @@ export function startRelay(
   sendToBackground: SendToBackground,
   connectEvents?: ConnectEventsPort,
   eventOptions?: EventsPortOptions,
-  retry: RelayRetry = {},
+  retry: RetryOptions = {},
 ): () => void {
-  const attempts = retry.attempts ?? 3
-  const delayMs = retry.delayMs ?? 150
   const events = connectEvents ? createEventsPortRelay(win, connectEvents, eventOptions) : null
   const onMessage = (event: ChannelEvent): void => {
     if (!isSameWindowEvent(win, event)) return
@@ -61,17 +54,15 @@ export function startRelay(
   async function forward(request: unknown): Promise<RpcResponse> {
     // A read (or a write whose repeat changes nothing) lost to a worker stop is sent again:
     // the next message wakes a new worker. Anything else fails at once, and the page decides.
-    const tries = isRepeatable(request) ? attempts : 1
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const raw = await sendToBackground(makeRuntimeRpcMessage(request))
-        return parseRpcResponse(raw) ?? { ok: false, error: providerErrors.invalidResponse().toJSON() }
-      } catch {
-        // The background is gone (worker stopped mid-call; extension reloaded, updated or disabled).
-        if (attempt >= tries) return { ok: false, error: providerErrors.disconnected().toJSON() }
-        await new Promise((resolve) => setTimeout(resolve, delayMs))
-      }
+    let raw: unknown
+    try {
+      const send = () => sendToBackground(makeRuntimeRpcMessage(request))
+      raw = await (isRepeatable(request) ? retrying(send, () => true, retry) : send())
+    } catch {
+      // The background is gone (worker stopped mid-call; extension reloaded, updated or disabled).
+      return { ok: false, error: providerErrors.disconnected().toJSON() }
     }
+    return parseRpcResponse(raw) ?? { ok: false, error: providerErrors.invalidResponse().toJSON() }
   }
 
   win.addEventListener('message', onMessage)

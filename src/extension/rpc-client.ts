@@ -2,6 +2,7 @@
 // `await rpc.call('ping')` returns PingResult or throws a ProviderRpcError. The send
 // function is injected (browser.runtime.sendMessage in the popup) so this runs in tests.
 import { ERROR_CODES, ERROR_MESSAGES, errorFromPayload, ProviderRpcError, providerErrors } from './dapp-visible.ts'
+import { retrying, type RetryOptions } from './retry.ts'
 import { makeRuntimeRpcMessage, METHODS, parseRpcResponse, type MethodName, type ParamsOf, type ResultOf, type RuntimeRpcMessage } from './messages.ts'
 
 export interface RpcClient {
@@ -13,7 +14,7 @@ export interface RpcClient {
  * again while the background was unreachable: the MV3 worker may stop in the middle of any call,
  * and the next message wakes a new one. Other methods fail with 4900 and the caller decides.
  */
-export function createRpcClient(send: (message: RuntimeRpcMessage) => Promise<unknown>, retry: { attempts?: number; delayMs?: number } = {}): RpcClient {
+export function createRpcClient(send: (message: RuntimeRpcMessage) => Promise<unknown>, retry: RetryOptions = {}): RpcClient {
   const once = async (request: { method: string; params?: unknown }): Promise<never> => {
     let raw: unknown
     try {
@@ -29,7 +30,7 @@ export function createRpcClient(send: (message: RuntimeRpcMessage) => Promise<un
   return {
     call(method, ...rest) {
       const request = rest.length === 0 ? { method } : { method, params: rest[0] }
-      return METHODS[method]?.repeatable ? retryWhileUnreachable(() => once(request), retry) : once(request)
+      return METHODS[method]?.repeatable ? retrying(() => once(request), isUnreachable, retry) : once(request)
     },
   }
 }
@@ -41,19 +42,4 @@ export function createRpcClient(send: (message: RuntimeRpcMessage) => Promise<un
  */
 export function isUnreachable(error: unknown): boolean {
   return error instanceof ProviderRpcError && error.code === ERROR_CODES.disconnected && error.message === ERROR_MESSAGES.disconnected
-}
-
-/**
- * Runs a call that is safe to repeat, once more per attempt while the background was
- * unreachable: the next message wakes a stopped worker, so the retry normally succeeds.
- */
-async function retryWhileUnreachable<T>(call: () => Promise<T>, { attempts = 3, delayMs = 150 } = {}): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call()
-    } catch (error) {
-      if (attempt >= attempts || !isUnreachable(error)) throw error
-      await new Promise((resolve) => setTimeout(resolve, delayMs))
-    }
-  }
 }
