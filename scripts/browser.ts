@@ -262,7 +262,8 @@ function run(options: BrowserOptions): number {
   }
   process.stdout.write(`==> opening ${options.browser} with Parley loaded (a fresh profile, removed when the browser closes)\n`)
   // Chromium's stderr is chatty (D-Bus, GPU probes): kept aside and shown only if it fails.
-  const child = spawn(command.file, command.args, { stdio: chromium ? ['ignore', 'inherit', 'pipe', 'pipe', 'pipe'] : 'inherit' })
+  // Its own process group, so the browser's helper processes can be ended with it.
+  const child = spawn(command.file, command.args, { stdio: chromium ? ['ignore', 'inherit', 'pipe', 'pipe', 'pipe'] : 'inherit', detached: true })
   let stderrTail = ''
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderrTail = (stderrTail + chunk).slice(-4000)))
   if (chromium) {
@@ -273,7 +274,14 @@ function run(options: BrowserOptions): number {
     )
   }
   const cleanUp = () => {
-    if (profile) rmSync(profile, { recursive: true, force: true })
+    // A helper process of the browser (renderer, crash handler) can outlive its exit by a moment
+    // and write into the profile while it is removed: end the group, then remove with retries.
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // the group is gone already
+    }
+    if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
   child.once('exit', (code) => {
