@@ -37,6 +37,12 @@ describe('loadCryptoBackend', () => {
     expect(secp256k1Backend()).toBe(nobleBackend)
   })
 
+  it('does not hold the session behind a load that hangs: ready settles after the bound, on noble', async () => {
+    const load = loadCryptoBackend(() => new Promise<BufferSource>(() => {}), undefined, { waitAtMostMs: 20 })
+    expect(await load.ready).toEqual({ name: nobleBackend.name, fallbackReason: 'libsecp256k1 is still loading after 20 ms' })
+    expect(secp256k1Backend()).toBe(nobleBackend)
+  })
+
   it('stays on noble when the backend gives a wrong answer', async () => {
     const broken = { ...libsecp256k1Backend, getPublicKey: () => new Uint8Array(65) }
     const load = loadCryptoBackend(moduleBytes, async () => broken)

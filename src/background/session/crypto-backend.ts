@@ -52,9 +52,10 @@ export interface CryptoBackendLoad {
 export function loadCryptoBackend(
   fetchModule: () => Promise<BufferSource>,
   instantiate: (bytes: BufferSource) => Promise<Secp256k1Backend> = instantiateLibsecp256k1,
+  { waitAtMostMs = 5000 }: { waitAtMostMs?: number } = {},
 ): CryptoBackendLoad {
   let current: CryptoBackendInfo = { name: secp256k1Backend().name }
-  const ready = (async (): Promise<CryptoBackendInfo> => {
+  const loading = (async (): Promise<CryptoBackendInfo> => {
     let stage = 'did not load'
     try {
       const bytes = await fetchModule()
@@ -69,5 +70,12 @@ export function loadCryptoBackend(
     }
     return current
   })()
+  // The session waits on `ready`: a load that hangs must not hold it. After the bound it goes on
+  // with noble (the load may still finish and switch later; both backends give the same bytes).
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<CryptoBackendInfo>((resolve) => {
+    timer = setTimeout(() => resolve({ ...current, fallbackReason: `libsecp256k1 is still loading after ${waitAtMostMs} ms` }), waitAtMostMs)
+  })
+  const ready = Promise.race([loading, late]).finally(() => clearTimeout(timer))
   return { info: () => current, ready }
 }
