@@ -7,7 +7,8 @@ import { ClientError, type Client, type Conversation, type DecodedMessage } from
 import { decodeContent, decryptRemoteAttachment, type Attachment, type RemoteAttachment } from '../../protocol/content/index.ts'
 import { fromBase64, toBase64 } from '../../protocol/utils/bytes.ts'
 import type { AccountData } from '../services.ts'
-import { AccountCache, applyMessage, type ConversationState, type StoredMessage, toConversationView } from './cache.ts'
+import { AccountCache } from './cache.ts'
+import { applyMessage, type ConversationState, type StoredMessage, toConversationView } from './conversation-state.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import { encodeInput, searchableText, toStoredMessage } from './content.ts'
 import type { CacheDatabase } from './database.ts'
@@ -228,7 +229,7 @@ export class CachedAccountData implements AccountData {
     }
   }
 
-  /** Peer addresses, then the text of cached messages (newest first), opened one at a time. */
+  /** Peer addresses, then the text of cached messages (newest first), opened a page at a time. */
   async search(query: string, limit: number): Promise<SearchHit[]> {
     const needle = query.trim().toLowerCase()
     if (needle.length === 0) return []
@@ -238,12 +239,13 @@ export class CachedAccountData implements AccountData {
       byConv.set(this.#cache.convId(state.topic), this.#view(state))
       if (hits.length < limit && state.peerAddress.toLowerCase().includes(needle)) hits.push({ conversation: this.#view(state) })
     }
-    for await (const { row, open } of this.#cache.allMessages()) {
+    for await (const page of this.#cache.messagePages()) {
+      const rows = page.filter((row) => byConv.get(row.conv)) // not a denied peer's, nor an unknown conversation's
+      for (const [i, stored] of (await this.#cache.openMessages(rows)).entries()) {
+        if (hits.length >= limit) return hits
+        if (stored && searchableText(stored.view.content).toLowerCase().includes(needle)) hits.push({ conversation: byConv.get(rows[i]!.conv)!, message: stored.view })
+      }
       if (hits.length >= limit) break
-      const conversation = byConv.get(row.conv)
-      if (!conversation) continue // denied peer or an unknown conversation
-      const stored = open()
-      if (stored && searchableText(stored.view.content).toLowerCase().includes(needle)) hits.push({ conversation, message: stored.view })
     }
     return hits
   }

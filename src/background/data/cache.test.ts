@@ -2,9 +2,13 @@
 // paging, the lastMessageAt order, the Client's Persistence, and what a corrupt record does.
 import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
+import { gcm as referenceGcm } from '@noble/ciphers/aes.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
 import type { MessageView } from '../../extension/views.ts'
-import { AccountCache, type ConversationState } from './cache.ts'
+import { AccountCache } from './cache.ts'
+import type { ConversationState } from './conversation-state.ts'
 import { listCachedConversations } from './cached-list.ts'
 import { CacheRecordError, RecordCipher } from './cipher.ts'
 import { openAccountDatabase, type CacheDatabase } from './database.ts'
@@ -33,22 +37,31 @@ function message(topic: string, id: string, sentAt: number, text: string, sender
 const id = (n: number) => n.toString(16).padStart(64, '0')
 
 describe('RecordCipher', () => {
-  it('opens what it sealed only for the same store and record key', () => {
+  it('opens what it sealed only for the same store and record key', async () => {
     const cipher = new RecordCipher(KEY)
-    const sealed = cipher.seal('messages', 'a', new TextEncoder().encode('secret text'))
-    expect(new TextDecoder().decode(cipher.open('messages', 'a', sealed))).toBe('secret text')
-    expect(() => cipher.open('messages', 'b', sealed)).toThrow(CacheRecordError)
-    expect(() => cipher.open('outbox', 'a', sealed)).toThrow(/could not be decrypted/)
-    expect(() => new RecordCipher(new Uint8Array(32).fill(9)).open('messages', 'a', sealed)).toThrow(CacheRecordError)
-    expect(() => cipher.open('messages', 'a', new Uint8Array(5))).toThrow(/malformed/)
+    const sealed = await cipher.seal('messages', 'a', new TextEncoder().encode('secret text'))
+    expect(new TextDecoder().decode(await cipher.open('messages', 'a', sealed))).toBe('secret text')
+    await expect(cipher.open('messages', 'b', sealed)).rejects.toThrow(CacheRecordError)
+    await expect(cipher.open('outbox', 'a', sealed)).rejects.toThrow(/could not be decrypted/)
+    await expect(new RecordCipher(new Uint8Array(32).fill(9)).open('messages', 'a', sealed)).rejects.toThrow(CacheRecordError)
+    await expect(cipher.open('messages', 'a', new Uint8Array(5))).rejects.toThrow(/malformed/)
+    await expect(cipher.open('messages', 'a', Uint8Array.of(2, ...sealed.subarray(1)))).rejects.toThrow(/unknown format version 2/)
     expect(cipher.blind('topic', 't')).toBe(new RecordCipher(KEY).blind('topic', 't'))
     expect(cipher.blind('topic', 't')).not.toBe(new RecordCipher(new Uint8Array(32).fill(9)).blind('topic', 't'))
   })
 
+  it('seals plain AES-256-GCM under the HKDF-derived store key with store and record bound as AAD (checked with an independent AES)', async () => {
+    const sealed = await new RecordCipher(KEY).seal('messages', 'a', new TextEncoder().encode('secret text'))
+    const enc = new TextEncoder()
+    const storeKey = hkdf(sha256, KEY, enc.encode('parley/cache/v1'), enc.encode('record/messages'), 32)
+    const opened = referenceGcm(storeKey, sealed.subarray(1, 13), enc.encode('parley/cache/v1\u0000messages\u0000a')).decrypt(sealed.subarray(13))
+    expect(new TextDecoder().decode(opened)).toBe('secret text')
+  })
+
   it('openJsonMany (WebCrypto) opens what sealJson sealed, and reports each bad record in its place', async () => {
     const cipher = new RecordCipher(KEY)
-    const good = cipher.sealJson('conversations', 'a', { n: 1 })
-    const moved = cipher.sealJson('conversations', 'b', { n: 2 })
+    const good = await cipher.sealJson('conversations', 'a', { n: 1 })
+    const moved = await cipher.sealJson('conversations', 'b', { n: 2 })
     const opened = await cipher.openJsonMany<{ n: number }>('conversations', [
       { recordKey: 'a', value: good },
       { recordKey: 'x', value: moved },
@@ -66,21 +79,23 @@ describe('RecordCipher', () => {
       { recordKey: 'a', value: { n: 1 } },
       { recordKey: 'b', value: { n: 1 } },
     ])
-    expect(cipher.openJson('conversations', 'a', a)).toEqual({ n: 1 })
-    expect(cipher.openJson('conversations', 'b', b)).toEqual({ n: 1 })
-    expect(() => cipher.open('conversations', 'b', a)).toThrow(CacheRecordError) // moved to another record
-    expect(() => cipher.open('messages', 'a', a)).toThrow(CacheRecordError) // moved to another store
+    expect(await cipher.openJson('conversations', 'a', a)).toEqual({ n: 1 })
+    expect(await cipher.openJson('conversations', 'b', b)).toEqual({ n: 1 })
+    await expect(cipher.open('conversations', 'b', a)).rejects.toThrow(CacheRecordError) // moved to another record
+    await expect(cipher.open('messages', 'a', a)).rejects.toThrow(CacheRecordError) // moved to another store
     expect(a![0]).toBe(1) // the format version
     expect(Buffer.from(a!.subarray(1, 13)).equals(Buffer.from(b!.subarray(1, 13)))).toBe(false)
-    // And the other way round: what seal() wrote, openMany (WebCrypto) opens.
-    const [opened] = await cipher.openMany('conversations', [{ recordKey: 'a', value: cipher.seal('conversations', 'a', new Uint8Array([7, 8])) }])
+    // And the other way round: what seal() wrote, openMany opens.
+    const [opened] = await cipher.openMany('conversations', [{ recordKey: 'a', value: await cipher.seal('conversations', 'a', new Uint8Array([7, 8])) }])
     expect([...(opened as Uint8Array)]).toEqual([7, 8])
+    await expect(cipher.openJson('conversations', 'c', await cipher.seal('conversations', 'c', Uint8Array.of(0x7b)))).rejects.toThrow(/not valid JSON/)
   })
 
-  it('refuses work after close (its keys are zeroed)', () => {
+  it('refuses work after close (its keys are zeroed)', async () => {
     const cipher = new RecordCipher(KEY)
     cipher.close()
-    expect(() => cipher.seal('messages', 'a', new Uint8Array(1))).toThrow(/closed/)
+    await expect(cipher.seal('messages', 'a', new Uint8Array(1))).rejects.toThrow(/closed/)
+    await expect(cipher.open('messages', 'a', new Uint8Array(40))).rejects.toThrow(/closed/)
     return expect(cipher.sealMany('messages', [{ recordKey: 'a', plaintext: new Uint8Array(1) }])).rejects.toThrow(/closed/)
   })
 })
@@ -170,6 +185,43 @@ describe('AccountCache', () => {
     const state = await cache.getConversation(topic)
     expect(state?.repliedByMe).toBe(true)
     expect(state?.unreadCount).toBe(0)
+  })
+
+  it('writes that overlap lose nothing: concurrent ingests of one conversation, and a mute racing a message', async () => {
+    const { cache } = await open()
+    const topic = '/xmtp/0/m-race/proto'
+    await cache.putConversation(conversation(topic, 1))
+    // A stream and a sync pass store overlapping batches at once; a mute lands meanwhile.
+    const [first, second] = await Promise.all([
+      cache.ingestMany(topic, [1, 2, 3].map((n) => message(topic, id(n), n * 10, `m${n}`)), ME),
+      cache.ingestMany(topic, [3, 4].map((n) => message(topic, id(n), n * 10, `m${n}`)), ME),
+      cache.updateConversation(topic, (s) => ({ ...s, muted: true })),
+    ])
+    const outcomes = [...first!, ...second!].map((r) => r.outcome)
+    expect(outcomes.filter((o) => o === 'added')).toHaveLength(4) // message 3 counted once
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(1)
+    const page = await cache.pageMessages(topic, undefined, 10)
+    expect(page.messages.map((m) => m.view.sentAt)).toEqual([10, 20, 30, 40])
+    const state = (await cache.getConversation(topic))!
+    expect(state.muted).toBe(true)
+    expect(state.unreadCount).toBe(4)
+    expect(state.lastMessage?.text).toBe('m4')
+  })
+
+  it('hands out every message row once across pages, even where many share one sent time', async () => {
+    const { cache } = await open()
+    const topics = ['/xmtp/0/m-s1/proto', '/xmtp/0/m-s2/proto']
+    for (const topic of topics) await cache.putConversation(conversation(topic, 1))
+    // 7 messages at the same time (more than a page) between older and newer ones.
+    const sentAts = [5, 50, 50, 50, 50, 50, 50, 50, 90, 3]
+    for (const [n, sentAt] of sentAts.entries()) await cache.ingest(topics[n % 2]!, message(topics[n % 2]!, id(n + 1), sentAt, `m${n}`), ME)
+    const seen: Array<{ sentAt: number; id: string }> = []
+    for await (const page of cache.messagePages(3)) for (const row of page) seen.push({ sentAt: row.sentAt, id: row.id })
+    expect(seen.map((r) => r.sentAt)).toEqual([...sentAts].sort((a, b) => b - a))
+    expect(new Set(seen.map((r) => r.id)).size).toBe(sentAts.length)
+    const pages: string[][] = []
+    for await (const page of cache.messagePages(4)) pages.push((await cache.openMessages(page)).map((m) => (m!.view.content as { text: string }).text))
+    expect(pages.flat().sort()).toEqual(sentAts.map((_, n) => `m${n}`).sort())
   })
 
   it('pages messages oldest first with hasMore, by sent time', async () => {

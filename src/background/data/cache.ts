@@ -3,31 +3,10 @@
 // message plus its conversation, in one transaction), never a whole store. Reads that
 // meet a record they cannot open skip it, drop it and report it, so one corrupt record
 // never hides the rest; the sync engine re-learns what was dropped.
-import type { ConsentView, ConversationView, MessagePreview, MessageView } from '../../extension/views.ts'
+import type { ConsentView } from '../../extension/views.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import type { CacheDatabase, ConversationRow, MessageRow } from './database.ts'
-
-/** What the cache keeps per conversation (sealed). */
-export interface ConversationState {
-  topic: string
-  peerAddress: string
-  version: 'v1' | 'v2'
-  createdAt: number
-  context?: { conversationId: string; metadata: Record<string, string> }
-  muted: boolean
-  unreadCount: number
-  /** Messages from the peer sent at or before this are read. */
-  lastReadAt: number
-  lastMessage?: MessagePreview
-  /** We sent a message here (counts as consent, as xmtp-js does). */
-  repliedByMe: boolean
-}
-
-/** A cached message: the view plus, for content the view cannot hold (remote attachments), the EncodedContent. */
-export interface StoredMessage {
-  view: MessageView
-  contentBase64?: string
-}
+import { applyMessage, sortKeyOf, type ConversationState, type StoredMessage } from './conversation-state.ts'
 
 export type IngestOutcome = 'added' | 'updated' | 'duplicate'
 
@@ -55,7 +34,7 @@ export class AccountCache {
     const row = await this.#db.get('conversations', id)
     if (!row) return null
     try {
-      return this.#openConversation(row)
+      return await this.#openConversation(row)
     } catch (error) {
       if (!(error instanceof CacheRecordError)) throw error
       // Dropped so the next sync can store a fresh state; the caller gets the error.
@@ -112,14 +91,26 @@ export class AccountCache {
     return out
   }
 
-  /** Stores `state` unless the conversation is already cached (one transaction); returns what is cached. */
+  /** Stores `state` unless the conversation is already cached; returns what is cached. */
   async addConversation(state: ConversationState): Promise<{ state: ConversationState; added: boolean }> {
-    const tx = this.#db.transaction('conversations', 'readwrite')
-    const row = await tx.store.get(this.convId(state.topic))
-    const existing = row ? this.#tryOpenConversation(row) : null
-    if (!existing) await tx.store.put(this.#conversationRow(state))
-    await tx.done
-    return existing ? { state: existing, added: false } : { state, added: true }
+    return this.#addSealed(state, await this.#conversationRow(state), undefined)
+  }
+
+  /**
+   * Writes `row` (sealed from `state`) where the conversation has no readable record: absent,
+   * or holding the unreadable bytes `unreadable` (a corrupt record read earlier, replaced).
+   * A readable record there wins and is returned. Sealing is asynchronous (WebCrypto), so it
+   * happens before the write transaction and the write re-checks what is stored.
+   */
+  async #addSealed(state: ConversationState, row: ConversationRow, unreadable: Uint8Array | undefined): Promise<{ state: ConversationState; added: boolean }> {
+    for (let attempt = 0; ; attempt++) {
+      if (await this.#putIfUnchanged('conversations', row.id, unreadable, row)) return { state, added: true }
+      const current = await this.#db.get('conversations', row.id)
+      const stored = current ? await this.#tryOpenConversation(current) : null
+      if (stored) return { state: stored, added: false }
+      if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error('the conversation record kept changing while it was being written')
+      unreadable = current?.value
+    }
   }
 
   /**
@@ -151,46 +142,59 @@ export class AccountCache {
       if (opened instanceof CacheRecordError) this.#onCorrupt(opened, { topic: states[i]!.topic }) // replaced below
       else existing[i] = opened
     }
-    const fresh = states.map((state, i) => {
-      if (existing[i]) return null
-      const newestRow = found[i]!.newest
-      const newest = newestRow ? this.#tryOpenMessage(newestRow, state.topic) : null
-      return newest ? applyMessage(state, newest.view, me, false) : state
-    })
+    const fresh = await Promise.all(
+      states.map(async (state, i) => {
+        if (existing[i]) return null
+        const newestRow = found[i]!.newest
+        const newest = newestRow ? await this.#tryOpenMessage(newestRow, state.topic) : null
+        return newest ? applyMessage(state, newest.view, me, false) : state
+      }),
+    )
     const toSeal = fresh.flatMap((state, i) => (state ? [{ i, state }] : []))
     const sealed = await this.#cipher.sealJsonMany('conversations', toSeal.map(({ i, state }) => ({ recordKey: ids[i]!, value: state })))
     const rowOf = new Map(toSeal.map(({ i, state }, j) => [i, { id: ids[i]!, lastMessageAt: sortKeyOf(state), value: sealed[j]! }]))
 
     const write = this.#db.transaction('conversations', 'readwrite')
-    const results = await Promise.all(
-      states.map(async (state, i) => {
-        if (existing[i]) return { state: existing[i]!, added: false }
+    const meanwhile = await Promise.all(
+      states.map(async (_state, i) => {
+        if (existing[i]) return undefined
         // Stored meanwhile (a stream's message, another pass)? Then that record stays.
         const now = found[i]!.row ? undefined : await write.store.get(ids[i]!)
-        const stored = now ? this.#tryOpenConversation(now) : null
-        if (stored) return { state: stored, added: false }
-        await write.store.put(rowOf.get(i)!)
-        return { state: fresh[i]!, added: true }
+        if (!now) await write.store.put(rowOf.get(i)!)
+        return now
       }),
     )
     await write.done
-    return results
+    return Promise.all(
+      states.map(async (_state, i) => {
+        if (existing[i]) return { state: existing[i]!, added: false }
+        const now = meanwhile[i]
+        if (!now) return { state: fresh[i]!, added: true }
+        const stored = await this.#tryOpenConversation(now)
+        return stored ? { state: stored, added: false } : this.#addSealed(fresh[i]!, rowOf.get(i)!, now.value)
+      }),
+    )
   }
 
   async putConversation(state: ConversationState): Promise<void> {
-    await this.#db.put('conversations', this.#conversationRow(state))
+    await this.#db.put('conversations', await this.#conversationRow(state))
   }
 
-  /** Applies `change` to the stored state (read and write in one transaction); null when absent. */
+  /**
+   * Applies `change` (called again if the record changed meanwhile, so it must be pure) to
+   * the stored state; null when absent. Read, open, change and seal happen outside any
+   * transaction (WebCrypto is asynchronous); the write lands only on the bytes that were read.
+   */
   async updateConversation(topic: string, change: (state: ConversationState) => ConversationState | null): Promise<ConversationState | null> {
     const id = this.convId(topic)
-    const tx = this.#db.transaction('conversations', 'readwrite')
-    const row = await tx.store.get(id)
-    const state = row ? this.#tryOpenConversation(row) : null
-    const next = state ? change(state) : null
-    if (next) await tx.store.put(this.#conversationRow(next))
-    await tx.done
-    return next ?? state
+    for (let attempt = 0; ; attempt++) {
+      const row = await this.#db.get('conversations', id)
+      const state = row ? await this.#tryOpenConversation(row) : null
+      const next = state ? change(state) : null
+      if (!next) return state
+      if (await this.#putIfUnchanged('conversations', id, row!.value, await this.#conversationRow(next))) return next
+      if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error('the conversation record kept changing while it was being updated')
+    }
   }
 
   // ------------------------------------------------------------ messages
@@ -205,36 +209,67 @@ export class AccountCache {
     return { outcome: result!.outcome, conversation: result!.conversation }
   }
 
-  /** ingest() for a batch, in one transaction; one outcome per message, in order. */
+  /**
+   * ingest() for a batch; one outcome per message, in order. The records are read in one
+   * transaction, opened, decided on and sealed outside it (WebCrypto is asynchronous), then
+   * written in one transaction that first checks that every record read is unchanged; if one
+   * changed meanwhile (a stream and a sync pass ingesting together), the batch starts again.
+   */
   async ingestMany(topic: string, batch: StoredMessage[], me: string): Promise<Array<{ outcome: IngestOutcome; conversation: ConversationState | null }>> {
     const conv = this.convId(topic)
-    const tx = this.#db.transaction(['messages', 'conversations'], 'readwrite')
-    const messages = tx.objectStore('messages')
-    const conversations = tx.objectStore('conversations')
-    const row = await conversations.get(conv)
-    let state = row ? this.#tryOpenConversation(row) : null
-    let changed = false
-    const results: Array<{ outcome: IngestOutcome; conversation: ConversationState | null }> = []
-    for (const message of batch) {
-      const existingRow = await messages.get([conv, message.view.id])
-      let outcome: IngestOutcome = 'added'
-      if (existingRow) {
-        const existing = this.#tryOpenMessage(existingRow)
-        if (existing && !(existing.view.delivery !== 'sent' && message.view.delivery !== existing.view.delivery)) outcome = 'duplicate'
-        else outcome = existing ? 'updated' : 'added'
-      }
-      if (outcome !== 'duplicate') {
-        await messages.put(this.#messageRow(conv, message))
-        if (state) {
-          state = applyMessage(state, message.view, me, outcome === 'added')
-          changed = true
+    const ids = [...new Set(batch.map((message) => message.view.id))]
+    for (let attempt = 0; ; attempt++) {
+      const read = this.#db.transaction(['messages', 'conversations'])
+      const [row, existingRows] = await Promise.all([
+        read.objectStore('conversations').get(conv),
+        Promise.all(ids.map((id) => read.objectStore('messages').get([conv, id]))),
+      ])
+      await read.done
+      let state = row ? await this.#tryOpenConversation(row) : null
+      const opened = await Promise.all(existingRows.map((existingRow) => (existingRow ? this.#tryOpenMessage(existingRow) : null)))
+      // What each id holds as the batch goes: undefined = no record, null = an unreadable one.
+      const held = new Map<string, StoredMessage | null | undefined>(ids.map((id, i) => [id, existingRows[i] ? opened[i] : undefined]))
+      const writes = new Map<string, StoredMessage>()
+      let changed = false
+      const results: Array<{ outcome: IngestOutcome; conversation: ConversationState | null }> = []
+      for (const message of batch) {
+        const existing = held.get(message.view.id)
+        let outcome: IngestOutcome = 'added'
+        if (existing !== undefined) {
+          if (existing && !(existing.view.delivery !== 'sent' && message.view.delivery !== existing.view.delivery)) outcome = 'duplicate'
+          else outcome = existing ? 'updated' : 'added'
         }
+        if (outcome !== 'duplicate') {
+          writes.set(message.view.id, message)
+          held.set(message.view.id, message)
+          if (state) {
+            state = applyMessage(state, message.view, me, outcome === 'added')
+            changed = true
+          }
+        }
+        results.push({ outcome, conversation: state })
       }
-      results.push({ outcome, conversation: state })
+      if (writes.size === 0) return results
+      const messageRows = await this.#messageRows(conv, [...writes.values()])
+      const conversationRow = changed && state ? await this.#conversationRow(state) : undefined
+
+      const write = this.#db.transaction(['messages', 'conversations'], 'readwrite')
+      const [rowNow, messagesNow] = await Promise.all([
+        write.objectStore('conversations').get(conv),
+        Promise.all(ids.map((id) => write.objectStore('messages').get([conv, id]))),
+      ])
+      if (sameBytes(rowNow?.value, row?.value) && messagesNow.every((now, i) => sameBytes(now?.value, existingRows[i]?.value))) {
+        await Promise.all([
+          ...messageRows.map((messageRow) => write.objectStore('messages').put(messageRow)),
+          ...(conversationRow ? [write.objectStore('conversations').put(conversationRow)] : []),
+        ])
+        await write.done
+        return results
+      }
+      write.abort()
+      await write.done.catch(() => {})
+      if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error('the messages being stored kept changing meanwhile')
     }
-    if (changed && state) await conversations.put(this.#conversationRow(state))
-    await tx.done
-    return results
   }
 
   async getMessage(topic: string, id: string): Promise<StoredMessage | null> {
@@ -247,31 +282,52 @@ export class AccountCache {
   async pageMessages(topic: string, before: number | undefined, limit: number): Promise<{ messages: StoredMessage[]; hasMore: boolean }> {
     const conv = this.convId(topic)
     const range = IDBKeyRange.bound([conv, -Infinity], [conv, before ?? Infinity], false, before !== undefined)
-    const out: StoredMessage[] = []
-    let hasMore = false
-    const corrupt: MessageRow[] = []
+    // One more row than the page shows tells whether older ones are cached.
+    const rows: MessageRow[] = []
     let cursor = await this.#db.transaction('messages').store.index('byConversation').openCursor(range, 'prev')
-    while (cursor) {
-      const stored = this.#tryOpenMessage(cursor.value, topic)
-      if (stored === null) corrupt.push(cursor.value)
-      else if (out.length === limit) {
-        hasMore = true
-        break
-      } else out.push(stored)
+    while (cursor && rows.length <= limit) {
+      rows.push(cursor.value)
       cursor = await cursor.continue()
     }
-    if (corrupt.length > 0) await this.#dropMessages(topic, corrupt)
-    return { messages: out.reverse(), hasMore }
+    const opened = await Promise.all(rows.map((row) => this.#tryOpenMessage(row, topic)))
+    const corrupt = rows.filter((_row, i) => opened[i] === null)
+    if (corrupt.length > 0) {
+      // Dropped (each pass drops at least one), then read again: the page stays full.
+      await this.#dropMessages(topic, corrupt)
+      return this.pageMessages(topic, before, limit)
+    }
+    return { messages: (opened as StoredMessage[]).slice(0, limit).reverse(), hasMore: rows.length > limit }
   }
 
-  /** Every cached message, newest first, opened one at a time (for search). */
-  async *allMessages(): AsyncGenerator<{ row: MessageRow; open: () => StoredMessage | null }> {
-    let cursor = await this.#db.transaction('messages').store.index('bySentAt').openCursor(null, 'prev')
-    while (cursor) {
-      const row = cursor.value
-      yield { row, open: () => this.#tryOpenMessage(row) }
-      cursor = await cursor.continue()
+  /**
+   * Every cached message row, newest first, a page of rows per transaction (for search: the
+   * caller opens only the rows it wants, with openMessages). A page resumes below the last
+   * time seen, skipping the rows of that exact time already handed out.
+   */
+  async *messagePages(pageSize = 200): AsyncGenerator<MessageRow[]> {
+    let below: number | undefined
+    let seenAtBelow = new Set<string>()
+    for (;;) {
+      const page: MessageRow[] = []
+      const range = below === undefined ? null : IDBKeyRange.upperBound(below)
+      let cursor = await this.#db.transaction('messages').store.index('bySentAt').openCursor(range, 'prev')
+      while (cursor && page.length < pageSize) {
+        const row = cursor.value
+        if (!(row.sentAt === below && seenAtBelow.has(`${row.conv}/${row.id}`))) page.push(row)
+        cursor = await cursor.continue()
+      }
+      if (page.length === 0) return
+      const last = page[page.length - 1]!.sentAt
+      if (last !== below) seenAtBelow = new Set()
+      for (const row of page) if (row.sentAt === last) seenAtBelow.add(`${row.conv}/${row.id}`)
+      below = last
+      yield page
     }
+  }
+
+  /** Opens message rows together; null for one that cannot be opened (reported). */
+  openMessages(rows: MessageRow[]): Promise<Array<StoredMessage | null>> {
+    return Promise.all(rows.map((row) => this.#tryOpenMessage(row)))
   }
 
   // ------------------------------------------------------------ cursors and consent
@@ -282,7 +338,7 @@ export class AccountCache {
     const row = await this.#db.get('cursors', id)
     if (!row) return undefined
     try {
-      return BigInt(this.#cipher.openJson<{ ns: string }>('cursors', id, row.value).ns)
+      return BigInt((await this.#cipher.openJson<{ ns: string }>('cursors', id, row.value)).ns)
     } catch (error) {
       if (error instanceof CacheRecordError) this.#onCorrupt(error, { topic })
       await this.#db.delete('cursors', id)
@@ -316,7 +372,8 @@ export class AccountCache {
 
   async setCursor(topic: string, ns: bigint): Promise<void> {
     const id = this.convId(topic)
-    await this.#db.put('cursors', { id, value: this.#cipher.sealJson('cursors', id, { ns: ns.toString() }) })
+    const value = await this.#cipher.sealJson('cursors', id, { ns: ns.toString() })
+    await this.#db.put('cursors', { id, value })
   }
 
   /** setCursor for many topics in one transaction. */
@@ -336,7 +393,7 @@ export class AccountCache {
     const row = await this.#db.get('consent', id)
     if (!row) return undefined
     try {
-      return this.#cipher.openJson<{ state: ConsentView }>('consent', id, row.value).state
+      return (await this.#cipher.openJson<{ state: ConsentView }>('consent', id, row.value)).state
     } catch {
       await this.#db.delete('consent', id)
       return undefined
@@ -358,28 +415,43 @@ export class AccountCache {
 
   async setConsent(address: string, state: ConsentView): Promise<void> {
     const id = this.#cipher.blind('address', address.toLowerCase())
-    await this.#db.put('consent', { id, value: this.#cipher.sealJson('consent', id, { address, state }) })
+    const value = await this.#cipher.sealJson('consent', id, { address, state })
+    await this.#db.put('consent', { id, value })
   }
 
   // ------------------------------------------------------------ rows
 
-  #conversationRow(state: ConversationState): ConversationRow {
+  async #conversationRow(state: ConversationState): Promise<ConversationRow> {
     const id = this.convId(state.topic)
-    return { id, lastMessageAt: sortKeyOf(state), value: this.#cipher.sealJson('conversations', id, state) }
+    return { id, lastMessageAt: sortKeyOf(state), value: await this.#cipher.sealJson('conversations', id, state) }
   }
 
-  #messageRow(conv: string, message: StoredMessage): MessageRow {
-    const key = `${conv}/${message.view.id}`
-    return { conv, id: message.view.id, sentAt: message.view.sentAt, value: this.#cipher.sealJson('messages', key, message) }
+  async #messageRows(conv: string, messages: StoredMessage[]): Promise<MessageRow[]> {
+    const sealed = await this.#cipher.sealJsonMany('messages', messages.map((message) => ({ recordKey: `${conv}/${message.view.id}`, value: message })))
+    return messages.map((message, i) => ({ conv, id: message.view.id, sentAt: message.view.sentAt, value: sealed[i]! }))
   }
 
-  #openConversation(row: ConversationRow): ConversationState {
+  /**
+   * Puts `row` only if the record at `key` still holds `expected` (undefined: no record), in
+   * one transaction; false when it changed. Every seal has a fresh nonce, so equal bytes mean
+   * nothing was written in between.
+   */
+  async #putIfUnchanged(store: 'conversations', key: string, expected: Uint8Array | undefined, row: ConversationRow): Promise<boolean> {
+    const tx = this.#db.transaction(store, 'readwrite')
+    const now = await tx.store.get(key)
+    const unchanged = sameBytes(now?.value, expected)
+    if (unchanged) await tx.store.put(row)
+    await tx.done
+    return unchanged
+  }
+
+  #openConversation(row: ConversationRow): Promise<ConversationState> {
     return this.#cipher.openJson<ConversationState>('conversations', row.id, row.value)
   }
 
-  #tryOpenConversation(row: ConversationRow): ConversationState | null {
+  async #tryOpenConversation(row: ConversationRow): Promise<ConversationState | null> {
     try {
-      return this.#openConversation(row)
+      return await this.#openConversation(row)
     } catch (error) {
       if (!(error instanceof CacheRecordError)) throw error
       this.#onCorrupt(error, {})
@@ -387,17 +459,17 @@ export class AccountCache {
     }
   }
 
-  #openMessage(row: MessageRow, topic?: string): StoredMessage {
-    const stored = this.#cipher.openJson<StoredMessage>('messages', `${row.conv}/${row.id}`, row.value)
+  async #openMessage(row: MessageRow, topic?: string): Promise<StoredMessage> {
+    const stored = await this.#cipher.openJson<StoredMessage>('messages', `${row.conv}/${row.id}`, row.value)
     if (stored.view.id !== row.id || (topic !== undefined && stored.view.topic !== topic)) {
       throw new CacheRecordError('messages', 'a cached message record does not match its key')
     }
     return stored
   }
 
-  #tryOpenMessage(row: MessageRow, topic?: string): StoredMessage | null {
+  async #tryOpenMessage(row: MessageRow, topic?: string): Promise<StoredMessage | null> {
     try {
-      return this.#openMessage(row, topic)
+      return await this.#openMessage(row, topic)
     } catch (error) {
       if (!(error instanceof CacheRecordError)) throw error
       this.#onCorrupt(error, topic === undefined ? {} : { topic })
@@ -414,59 +486,13 @@ export class AccountCache {
   }
 }
 
-/** The conversations index sorts by this: the last message's time, else when it began. */
-function sortKeyOf(state: ConversationState): number {
-  return state.lastMessage?.sentAt ?? state.createdAt
+/** Bounds the optimistic write loops: a record rewritten this often meanwhile is a bug, not a race. */
+const MAX_WRITE_ATTEMPTS = 20
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
-/** The conversation after one new (or newly sent) message. */
-export function applyMessage(state: ConversationState, view: MessageView, me: string, isNew: boolean): ConversationState {
-  const next = { ...state }
-  const fromMe = view.senderAddress.toLowerCase() === me.toLowerCase()
-  if (fromMe) next.repliedByMe = true
-  if (view.content.type !== 'readReceipt' && (!next.lastMessage || view.sentAt >= next.lastMessage.sentAt)) {
-    next.lastMessage = { id: view.id, senderAddress: view.senderAddress, sentAt: view.sentAt, text: previewText(view) }
-  }
-  if (isNew && !fromMe && view.sentAt > next.lastReadAt && view.content.type !== 'readReceipt') next.unreadCount += 1
-  return next
-}
-
-export function previewText(view: MessageView): string {
-  const c = view.content
-  switch (c.type) {
-    case 'text':
-      return oneLine(c.text)
-    case 'reaction':
-      return c.action === 'added' ? `Reacted ${c.content}` : `Removed reaction ${c.content}`
-    case 'reply':
-      return c.content.type === 'text' ? `↩ ${oneLine(c.content.text)}` : '↩ Reply'
-    case 'attachment':
-      return `📎 ${c.filename}`
-    case 'remoteAttachment':
-      return `📎 ${c.filename ?? 'attachment'}`
-    case 'readReceipt':
-      return 'Read'
-    case 'unknown':
-      return c.fallback ? oneLine(c.fallback) : 'Unsupported message'
-  }
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length > 140 ? `${line.slice(0, 139)}…` : line
-}
-
-export function toConversationView(state: ConversationState, consent: ConsentView): ConversationView {
-  const view: ConversationView = {
-    topic: state.topic,
-    peerAddress: state.peerAddress,
-    version: state.version,
-    createdAt: state.createdAt,
-    consent,
-    unreadCount: state.unreadCount,
-    muted: state.muted,
-  }
-  if (state.context) view.context = { conversationId: state.context.conversationId, metadata: { ...state.context.metadata } }
-  if (state.lastMessage) view.lastMessage = { ...state.lastMessage }
-  return view
-}

@@ -5,7 +5,8 @@
 import type { ConversationFilter } from '../../extension/methods/messaging.ts'
 import type { ConsentView, ConversationView } from '../../extension/views.ts'
 import { matches } from './account-data.ts'
-import { AccountCache, toConversationView, type ConversationState } from './cache.ts'
+import { AccountCache } from './cache.ts'
+import { toConversationView, type ConversationState } from './conversation-state.ts'
 import type { RecordCipher } from './cipher.ts'
 import type { CacheDatabase } from './database.ts'
 

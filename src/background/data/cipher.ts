@@ -6,7 +6,6 @@
 // A sealed value is  version(1) ‖ nonce(12) ‖ ciphertext ‖ tag(16)  with the store name
 // and the record's key bound as associated data: a ciphertext moved to another record
 // or another store fails to open instead of showing the wrong data.
-import { gcm } from '@noble/ciphers/aes.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -39,7 +38,7 @@ export class CacheRecordError extends Error {
 export class RecordCipher {
   readonly #keys = new Map<SealedStore, Uint8Array>()
   readonly #indexKey: Uint8Array
-  /** The same per-store keys as non-extractable WebCrypto keys, imported on first use (sealMany, openMany). */
+  /** The same per-store keys as non-extractable WebCrypto keys, imported on first use. */
   readonly #webKeys = new Map<SealedStore, Promise<CryptoKey>>()
   /** Recently blinded identifiers (input → id), oldest first; dropped on close. */
   readonly #blinded = new Map<string, string>()
@@ -67,62 +66,46 @@ export class RecordCipher {
     return id
   }
 
-  seal(store: SealedStore, recordKey: string, plaintext: Uint8Array): Uint8Array {
-    this.#check()
-    const nonce = randomBytes(NONCE_BYTES)
-    const sealed = gcm(this.#key(store), nonce, aad(store, recordKey)).encrypt(plaintext)
-    const out = new Uint8Array(1 + NONCE_BYTES + sealed.length)
-    out[0] = VERSION
-    out.set(nonce, 1)
-    out.set(sealed, 1 + NONCE_BYTES)
-    return out
+  /** Seals one value (WebCrypto's AES-GCM under the store's key, a fresh random nonce). */
+  async seal(store: SealedStore, recordKey: string, plaintext: Uint8Array): Promise<Uint8Array> {
+    const [sealed] = await this.sealMany(store, [{ recordKey, plaintext }])
+    return sealed!
   }
 
   /** Throws CacheRecordError (never the key, never the bytes) when the value cannot be opened. */
-  open(store: SealedStore, recordKey: string, value: unknown): Uint8Array {
-    this.#check()
-    if (!(value instanceof Uint8Array) || value.length < 1 + NONCE_BYTES + TAG_BYTES) {
-      throw new CacheRecordError(store, `a cached ${store} record is malformed (not a sealed value)`)
-    }
-    if (value[0] !== VERSION) throw new CacheRecordError(store, `a cached ${store} record has an unknown format version ${value[0]}`)
-    try {
-      return gcm(this.#key(store), value.subarray(1, 1 + NONCE_BYTES), aad(store, recordKey)).decrypt(value.subarray(1 + NONCE_BYTES))
-    } catch (cause) {
-      throw new CacheRecordError(store, `a cached ${store} record could not be decrypted (corrupt, or sealed with another key)`, { cause })
-    }
+  async open(store: SealedStore, recordKey: string, value: unknown): Promise<Uint8Array> {
+    const [result] = await this.openMany(store, [{ recordKey, value }])
+    if (result instanceof CacheRecordError) throw result
+    return result!
   }
 
-  sealJson(store: SealedStore, recordKey: string, value: unknown): Uint8Array {
+  sealJson(store: SealedStore, recordKey: string, value: unknown): Promise<Uint8Array> {
     return this.seal(store, recordKey, encoder.encode(JSON.stringify(value)))
   }
 
-  openJson<T>(store: SealedStore, recordKey: string, value: unknown): T {
-    const bytes = this.open(store, recordKey, value)
-    try {
-      return JSON.parse(new TextDecoder().decode(bytes)) as T
-    } catch (cause) {
-      throw new CacheRecordError(store, `a cached ${store} record decrypted but is not valid JSON`, { cause })
-    }
+  /** The parsed record; throws CacheRecordError when it cannot be opened or is not JSON. */
+  async openJson<T>(store: SealedStore, recordKey: string, value: unknown): Promise<T> {
+    const [result] = await this.openJsonMany<T>(store, [{ recordKey, value }])
+    if (result instanceof CacheRecordError) throw result
+    return result as T
   }
 
   /**
-   * seal() for many records of one store at once, through WebCrypto's native AES-GCM (the
-   * same sealed format, fresh random nonces), all encryptions in flight together. A batch of
-   * a sync pass seals hundreds of records: noble's gcm expands the key and its GHASH tables
-   * on every call, which made sealing the largest cost of a first sync. One sealed value per
-   * item, in order. Falls back to seal() where WebCrypto is missing. Call it before opening
-   * an IndexedDB transaction: awaiting it inside one would let the transaction commit.
+   * Seals many records of one store, all encryptions in flight together (WebCrypto). Every
+   * cache write goes through here: WebCrypto's native AES-GCM keeps no tables in the worker
+   * (noble's pure-JS AES builds ~1.5 MB of them when loaded, ~50 ms of every worker wake)
+   * and the key is imported once per store. Being asynchronous, sealing happens before an
+   * IndexedDB transaction opens (awaiting it inside one would let the transaction commit).
+   * One sealed value per item, in order.
    */
   async sealMany(store: SealedStore, items: Array<{ recordKey: string; plaintext: Uint8Array }>): Promise<Uint8Array[]> {
     this.#check()
-    const subtle = globalThis.crypto?.subtle
-    if (!subtle) return items.map(({ recordKey, plaintext }) => this.seal(store, recordKey, plaintext))
-    const cryptoKey = await this.#webKey(subtle, store)
+    for (const { plaintext } of items) if (!(plaintext instanceof Uint8Array)) throw new TypeError('plaintext must be a Uint8Array')
+    const cryptoKey = await this.#webKey(store)
     return Promise.all(
       items.map(async ({ recordKey, plaintext }) => {
-        if (!(plaintext instanceof Uint8Array)) throw new TypeError('plaintext must be a Uint8Array')
         const nonce = randomBytes(NONCE_BYTES)
-        const sealed = await subtle.encrypt(
+        const sealed = await crypto.subtle.encrypt(
           { name: 'AES-GCM', iv: nonce as Uint8Array<ArrayBuffer>, additionalData: aad(store, recordKey), tagLength: TAG_BYTES * 8 },
           cryptoKey,
           plaintext as Uint8Array<ArrayBuffer>,
@@ -143,30 +126,21 @@ export class RecordCipher {
   }
 
   /**
-   * open() for many records of one store at once, through WebCrypto's native AES-GCM (the
-   * same sealed format), all decryptions in flight together so the worker's thread is free
-   * meanwhile. One result per value, in order: the plaintext or the CacheRecordError it met
-   * (never thrown, so one bad record does not hide the rest). Falls back to open() where
-   * WebCrypto is missing.
+   * Opens many records of one store, all decryptions in flight together so the worker's
+   * thread is free meanwhile. One result per value, in order: the plaintext or the
+   * CacheRecordError it met (never thrown, so one bad record does not hide the rest).
    */
   async openMany(store: SealedStore, items: Array<{ recordKey: string; value: unknown }>): Promise<Array<Uint8Array | CacheRecordError>> {
     this.#check()
-    const attempt = (recordKey: string, value: unknown): Uint8Array | CacheRecordError => {
-      try {
-        return this.open(store, recordKey, value)
-      } catch (error) {
-        if (error instanceof CacheRecordError) return error
-        throw error
-      }
-    }
-    const subtle = globalThis.crypto?.subtle
-    if (!subtle) return items.map(({ recordKey, value }) => attempt(recordKey, value))
-    const cryptoKey = await this.#webKey(subtle, store)
+    const cryptoKey = await this.#webKey(store)
     return Promise.all(
       items.map(async ({ recordKey, value }): Promise<Uint8Array | CacheRecordError> => {
-        if (!(value instanceof Uint8Array) || value.length < 1 + NONCE_BYTES + TAG_BYTES || value[0] !== VERSION) return attempt(recordKey, value)
+        if (!(value instanceof Uint8Array) || value.length < 1 + NONCE_BYTES + TAG_BYTES) {
+          return new CacheRecordError(store, `a cached ${store} record is malformed (not a sealed value)`)
+        }
+        if (value[0] !== VERSION) return new CacheRecordError(store, `a cached ${store} record has an unknown format version ${value[0]}`)
         try {
-          const plain = await subtle.decrypt(
+          const plain = await crypto.subtle.decrypt(
             { name: 'AES-GCM', iv: value.slice(1, 1 + NONCE_BYTES) as Uint8Array<ArrayBuffer>, additionalData: aad(store, recordKey), tagLength: TAG_BYTES * 8 },
             cryptoKey,
             value.slice(1 + NONCE_BYTES) as Uint8Array<ArrayBuffer>,
@@ -178,13 +152,6 @@ export class RecordCipher {
         }
       }),
     )
-  }
-
-  /** open() through WebCrypto (see openMany); throws CacheRecordError like open(). */
-  async openAsync(store: SealedStore, recordKey: string, value: unknown): Promise<Uint8Array> {
-    const [result] = await this.openMany(store, [{ recordKey, value }])
-    if (result instanceof CacheRecordError) throw result
-    return result!
   }
 
   /** openJson for many records of one store (see openMany): the parsed record or its CacheRecordError, in order. */
@@ -210,10 +177,10 @@ export class RecordCipher {
   }
 
   /** The store's key as a non-extractable WebCrypto key, imported once. */
-  #webKey(subtle: SubtleCrypto, store: SealedStore): Promise<CryptoKey> {
+  #webKey(store: SealedStore): Promise<CryptoKey> {
     let key = this.#webKeys.get(store)
     if (!key) {
-      key = subtle.importKey('raw', this.#key(store) as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt', 'decrypt'])
+      key = crypto.subtle.importKey('raw', this.#key(store) as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt', 'decrypt'])
       this.#webKeys.set(store, key)
     }
     return key

@@ -16,7 +16,7 @@ import {
   type Reply,
 } from '../../protocol/index.ts'
 import { fromBase64, toBase64 } from '../../protocol/utils/bytes.ts'
-import type { StoredMessage } from './cache.ts'
+import type { StoredMessage } from './conversation-state.ts'
 
 const XMTP = 'xmtp.org'
 

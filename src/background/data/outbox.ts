@@ -11,7 +11,7 @@ import type { Envelope } from '../../protocol/api/index.ts'
 import { fromBase64, toBase64 } from '../../protocol/utils/bytes.ts'
 import type { RecordCipher } from './cipher.ts'
 import type { CacheDatabase, OutboxRow } from './database.ts'
-import type { StoredMessage } from './cache.ts'
+import type { StoredMessage } from './conversation-state.ts'
 
 export interface OutboxPolicy {
   /** Attempts before a message is marked failed (transient errors only; permanent ones fail at once). Default 8. */
@@ -76,7 +76,7 @@ export class Outbox {
   async retry(id: string): Promise<StoredMessage | null> {
     const row = await this.#db.get('outbox', id)
     if (!row) return null
-    const entry = this.#open(row)
+    const entry = await this.#open(row)
     entry.state = 'queued'
     entry.attempts = 0
     delete entry.error
@@ -158,7 +158,7 @@ export class Outbox {
   async #attempt(row: OutboxRow): Promise<void> {
     let entry: OutboxEntry
     try {
-      entry = this.#open(row)
+      entry = await this.#open(row)
     } catch {
       await this.#db.delete('outbox', row.id) // unreadable: nothing could ever publish it
       return
@@ -207,7 +207,7 @@ export class Outbox {
    */
   async #replace(id: string, entry: OutboxEntry, nextAttemptAt: number): Promise<boolean> {
     const conv = this.#cipher.blind('topic', entry.topic)
-    const value = this.#cipher.sealJson('outbox', id, entry)
+    const value = await this.#cipher.sealJson('outbox', id, entry)
     const tx = this.#db.transaction('outbox', 'readwrite')
     const present = (await tx.store.getKey(id)) !== undefined
     if (present) await tx.store.put({ id, conv, nextAttemptAt, value })
@@ -217,10 +217,11 @@ export class Outbox {
 
   async #put(id: string, entry: OutboxEntry, nextAttemptAt: number): Promise<void> {
     const conv = this.#cipher.blind('topic', entry.topic)
-    await this.#db.put('outbox', { id, conv, nextAttemptAt, value: this.#cipher.sealJson('outbox', id, entry) })
+    const value = await this.#cipher.sealJson('outbox', id, entry)
+    await this.#db.put('outbox', { id, conv, nextAttemptAt, value })
   }
 
-  #open(row: OutboxRow): OutboxEntry {
+  #open(row: OutboxRow): Promise<OutboxEntry> {
     return this.#cipher.openJson<OutboxEntry>('outbox', row.id, row.value)
   }
 }

@@ -24,7 +24,7 @@ export class EncryptedPersistence implements Persistence {
     const row = await this.#db.get('client', id)
     if (!row) return null
     try {
-      return await this.#cipher.openAsync('client', id, row.value)
+      return await this.#cipher.open('client', id, row.value)
     } catch {
       // A row that cannot be opened is dropped: the client re-learns conversations and
       // starts its listing over from the network, which loses nothing.
@@ -37,11 +37,8 @@ export class EncryptedPersistence implements Persistence {
   async setItem(key: string, value: Uint8Array): Promise<void> {
     if (!(value instanceof Uint8Array)) throw new TypeError('value must be a Uint8Array')
     const id = this.#id(key)
-    await this.#db.put('client', {
-      id,
-      key: this.#cipher.seal('client', `${id}/key`, new TextEncoder().encode(key)),
-      value: this.#cipher.seal('client', id, value),
-    })
+    const [sealedKey, sealedValue] = await Promise.all([this.#cipher.seal('client', `${id}/key`, new TextEncoder().encode(key)), this.#cipher.seal('client', id, value)])
+    await this.#db.put('client', { id, key: sealedKey, value: sealedValue })
     this.#keys?.set(id, key)
   }
 

@@ -2,12 +2,12 @@
 // salt, empty info) → AES-256-GCM key; 12-byte random nonce; payload =
 // ciphertext‖16-byte tag; optional AAD (header bytes in V1/V2 messages).
 //
-// Engine choice (measured on this machine, HKDF + encrypt per call): @noble/ciphers
-// is faster for message-sized payloads (100 B: 0.07 ms vs 0.12 ms for WebCrypto;
-// 4 KiB: 0.12 vs 0.19), WebCrypto's native AES is ~4x faster for large ones
-// (1 MiB: 3.5 ms vs 13.8 ms). Both produce identical bytes, so we use noble below
-// WEBCRYPTO_THRESHOLD and WebCrypto (when present) at or above it.
-import { gcm } from '@noble/ciphers/aes.js'
+// AES-GCM runs on WebCrypto (noble's thin async wrapper, which copies the key and
+// clears its copies). Not noble's pure-JS aes.js: that module builds ~1.5 MB of lookup
+// tables when it is loaded, which cost the extension's service worker ~50 ms on every
+// wake, before it could answer anything. WebCrypto exists in every host Parley runs on
+// (Chromium, Firefox, Node 20).
+import { gcm } from '@noble/ciphers/webcrypto.js'
 import { xmtp } from '../../gen/proto.js'
 import { hkdfSha256 } from './hashes.ts'
 import { randomBytes, zeroize } from './random.ts'
@@ -21,7 +21,6 @@ export type Ciphertext = xmtp.message_contents.Ciphertext & {
 export const HKDF_SALT_LENGTH = 32
 export const GCM_NONCE_LENGTH = 12
 export const GCM_TAG_LENGTH = 16
-export const WEBCRYPTO_THRESHOLD = 64 * 1024
 
 const EMPTY = new Uint8Array(0)
 
@@ -29,28 +28,10 @@ function assertBytes(value: unknown, label: string): asserts value is Uint8Array
   if (!(value instanceof Uint8Array)) throw new TypeError(`${label} must be a Uint8Array`)
 }
 
-function subtle(): SubtleCrypto | undefined {
-  return globalThis.crypto?.subtle
-}
-
-async function webCryptoGcm(mode: 'encrypt' | 'decrypt', key: Uint8Array, nonce: Uint8Array, data: Uint8Array, aad?: Uint8Array): Promise<Uint8Array> {
-  const s = subtle()!
-  const cryptoKey = await s.importKey('raw', key as Uint8Array<ArrayBuffer>, { name: 'AES-GCM' }, false, [mode])
-  const params: AesGcmParams = { name: 'AES-GCM', iv: nonce as Uint8Array<ArrayBuffer>, tagLength: 128 }
-  if (aad) params.additionalData = aad as Uint8Array<ArrayBuffer>
-  return new Uint8Array(await s[mode](params, cryptoKey, data as Uint8Array<ArrayBuffer>))
-}
-
 /**
  * Encrypts `plaintext` under `secret` (the HKDF input keying material).
- * `options.engine` forces an implementation (tests and benchmarks); by default it is chosen by size.
  */
-export async function encrypt(
-  plaintext: Uint8Array,
-  secret: Uint8Array,
-  aad?: Uint8Array,
-  options: { engine?: 'noble' | 'webcrypto' } = {},
-): Promise<Ciphertext> {
+export async function encrypt(plaintext: Uint8Array, secret: Uint8Array, aad?: Uint8Array): Promise<Ciphertext> {
   assertBytes(plaintext, 'plaintext')
   assertBytes(secret, 'secret')
   if (secret.length === 0) throw new RangeError('secret must not be empty')
@@ -59,20 +40,11 @@ export async function encrypt(
   const gcmNonce = randomBytes(GCM_NONCE_LENGTH)
   const key = hkdfSha256(secret, hkdfSalt, EMPTY, 32)
   try {
-    const payload =
-      pickEngine(plaintext.length, options.engine) === 'webcrypto'
-        ? await webCryptoGcm('encrypt', key, gcmNonce, plaintext, aad)
-        : gcm(key, gcmNonce, aad).encrypt(plaintext)
+    const payload = await gcm(key, gcmNonce, aad).encrypt(plaintext)
     return xmtp.message_contents.Ciphertext.create({ aes256GcmHkdfSha256: { hkdfSalt, gcmNonce, payload } }) as Ciphertext
   } finally {
     zeroize(key)
   }
-}
-
-function pickEngine(size: number, forced?: 'noble' | 'webcrypto'): 'noble' | 'webcrypto' {
-  if (forced === 'webcrypto' && !subtle()) throw new TypeError('WebCrypto is not available in this environment')
-  if (forced) return forced
-  return size >= WEBCRYPTO_THRESHOLD && subtle() ? 'webcrypto' : 'noble'
 }
 
 /** The validated AES-GCM arm of a Ciphertext; throws CiphertextFormatError on any structural problem. */
@@ -92,7 +64,6 @@ export async function decrypt(
   ciphertext: xmtp.message_contents.Ciphertext.$Properties,
   secret: Uint8Array,
   aad?: Uint8Array,
-  options: { engine?: 'noble' | 'webcrypto' } = {},
 ): Promise<Uint8Array> {
   assertBytes(secret, 'secret')
   if (secret.length === 0) throw new RangeError('secret must not be empty')
@@ -100,8 +71,7 @@ export async function decrypt(
   const { hkdfSalt, gcmNonce, payload } = ciphertextParts(ciphertext)
   const key = hkdfSha256(secret, hkdfSalt, EMPTY, 32)
   try {
-    if (pickEngine(payload.length, options.engine) === 'webcrypto') return await webCryptoGcm('decrypt', key, gcmNonce, payload, aad)
-    return gcm(key, gcmNonce, aad).decrypt(payload)
+    return await gcm(key, gcmNonce, aad).decrypt(payload)
   } catch (cause) {
     throw new DecryptionError(undefined, { cause })
   } finally {

@@ -29,7 +29,6 @@ export {
   ciphertextParts,
   encodeCiphertext,
   decodeCiphertext,
-  WEBCRYPTO_THRESHOLD,
 } from './ciphertext.ts'
 export { type Secp256k1Backend, setSecp256k1Backend, secp256k1Backend } from './backend.ts'
 export { randomBytes, zeroize } from './random.ts'
