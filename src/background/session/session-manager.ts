@@ -239,14 +239,26 @@ export class SessionManager<S extends SessionStore = SessionStore> {
     let client: Client | undefined
     let storeOpened: (store: S | undefined) => void = () => {}
     attempt.store = new Promise((resolve) => (storeOpened = resolve))
+    let cached: Uint8Array | null = null
     try {
-      const cached = await this.#o.identities.load(nodeUrl, address)
+      // The identity is read while the cache opens: a page's first read needs only the cache.
+      const loading = this.#o.identities.load(nodeUrl, address)
+      let opening: Promise<S | undefined> | undefined
+      try {
+        cacheKey = await this.#o.wallet.deriveKey(cachePurpose(nodeUrl, address))
+        opening = this.#o.openStore ? this.#o.openStore({ account, nodeUrl, cacheKey }) : Promise.resolve(undefined)
+        opening.catch(() => {}) // awaited below; not an unhandled rejection meanwhile
+        cached = await loading
+      } catch (error) {
+        void loading.then((bytes) => bytes?.fill(0), () => {})
+        void opening?.then((opened) => opened?.close(), () => {})
+        throw error
+      }
       this.#setView(cached
         ? { state: 'restoring', step: 'Opening your XMTP identity' }
         : { state: 'creating', step: `Creating or restoring your XMTP identity on ${nodeUrl}` })
       started()
-      cacheKey = await this.#o.wallet.deriveKey(cachePurpose(nodeUrl, address))
-      store = this.#o.openStore ? await this.#o.openStore({ account, nodeUrl, cacheKey }) : undefined
+      store = await opening
       markBoot('store-opened')
       storeOpened(store)
       await this.#readsSettled(READ_PRIORITY_MS)
@@ -319,6 +331,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
     } finally {
       storeOpened(undefined) // a no-op once the store was announced
       cacheKey?.fill(0)
+      cached?.fill(0) // zeroed after Client creation already; here also when a step before it failed
       started()
     }
   }
