@@ -27,8 +27,10 @@ export default defineConfig({
   build: {
     outDir: `dist/${target}`,
     emptyOutDir: true,
-    // Extension pages load from disk; keep output readable for store review.
-    minify: false,
+    // Minified: the service worker parses its whole bundle on every wake, and half the
+    // bytes parse in measurably less time (a stopped worker's first answer: ~125 → ~100 ms
+    // median here). Stores review against the source, which this repository is.
+    minify: true,
     sourcemap: false,
     target: 'es2022',
     // Extension pages not named in the manifest: the dapp approval window.
