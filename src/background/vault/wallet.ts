@@ -143,11 +143,6 @@ export class Wallet implements WalletService {
     return { master, kek }
   }
 
-  async #deadline(): Promise<number | null> {
-    const { [DEADLINE_KEY]: d } = await this.#session.get(DEADLINE_KEY)
-    return typeof d === 'number' ? d : null
-  }
-
   async autoLockMinutes(): Promise<number> {
     const { [AUTOLOCK_KEY]: m } = await this.#local.get(AUTOLOCK_KEY)
     return typeof m === 'number' && Number.isInteger(m) && m >= 0 ? m : DEFAULT_AUTOLOCK_MINUTES
@@ -237,11 +232,11 @@ export class Wallet implements WalletService {
   resume(): Promise<boolean> {
     return this.#serial(async () => {
       if (this.#master) return true
-      const { [UNLOCKED_KEY]: raw } = await this.#session.get(UNLOCKED_KEY)
+      // One round trip to each storage area, side by side: this is on every wake's path.
+      const [{ [UNLOCKED_KEY]: raw, [DEADLINE_KEY]: d }, header] = await Promise.all([this.#session.get([UNLOCKED_KEY, DEADLINE_KEY]), this.#header()])
       const unlocked = parseUnlocked(raw)
       if (!unlocked) return false
-      const deadline = await this.#deadline()
-      const header = await this.#header()
+      const deadline = typeof d === 'number' ? d : null
       const stale = !header || toHex(header.kdf.salt) !== toHex(unlocked.salt)
       const master = !stale && (deadline === null || this.#now() < deadline) ? await open(unlocked.kek, header!.wrappedKey, HEADER_KEY) : null
       unlocked.kek.fill(0)
