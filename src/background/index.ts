@@ -14,7 +14,15 @@ import type { StorageArea } from './services.ts'
 
 markBoot('modules-evaluated')
 // libsecp256k1 compiles off the wake path; noble serves the first calls (crypto-backend.ts).
+// The load starts once the vault and session have started and a moment has passed: its
+// compile result and known-answer check run on this one thread, and on a wake they landed
+// between the vault resume and the first answer from the cache. The Client that needs the
+// module is built later anyway (after the cache's reads, session-manager.ts).
+const BACKEND_LOAD_DELAY_MS = 50
+let startedUp: () => void = () => {}
+const afterStartUp = new Promise<void>((resolve) => (startedUp = resolve))
 const cryptoBackend = loadCryptoBackend(async () => {
+  await afterStartUp
   const response = await fetch(browser.runtime.getURL(LIBSECP256K1_ASSET))
   if (!response.ok) throw new Error(`HTTP ${response.status}`)
   return response.arrayBuffer()
@@ -71,6 +79,7 @@ const background = createBackground({
     console.error(`parley: ${method} failed (${error instanceof Error ? error.name : typeof error})`)
   },
 })
+void background.ready.then(() => setTimeout(startedUp, BACKEND_LOAD_DELAY_MS))
 
 const extensionBaseUrl = browser.runtime.getURL('')
 
