@@ -20,8 +20,8 @@ try {
   const manifest = await readManifest(DIST)
   const geckoId = manifest.browser_specific_settings?.gecko?.id
 
-  await report.check('manifest: background.scripts module, gecko id, strict_min_version 140.0', () => {
-    assertEqual(manifest.background, { scripts: ['service-worker-loader.js'], type: 'module' }, 'background')
+  await report.check('manifest: background.scripts (one classic script), gecko id, strict_min_version 140.0', () => {
+    assertEqual(manifest.background, { scripts: ['background.js'] }, 'background')
     assert(typeof geckoId === 'string' && geckoId.includes('@'), `gecko id: ${geckoId}`)
     assertEqual(manifest.browser_specific_settings.gecko.strict_min_version, '140.0', 'strict_min_version')
     assertEqual(manifest.web_accessible_resources, undefined, 'web_accessible_resources')
