@@ -17,8 +17,8 @@
 //  - unlock with the production KDF (PBKDF2-SHA256, 900,000 rounds) in the worker.
 //  - worker wake to ready: stop the worker, send one request, until the session is ready.
 //  - the worker's JS heap with those N conversations (CDP Runtime.getHeapUsage).
-// Targets (not asserted; printed): cold ≤ 0.25× xmtp-js; cached first data ≤ 100 ms and
-// ≤ 0.02× xmtp-js cold; unlock ≤ 1 s.
+// Targets (not asserted; printed): cold ≤ 0.25× xmtp-js; cached first data (the first page
+// the popup paints) ≤ 100 ms and ≤ 0.02× xmtp-js cold; unlock ≤ 1 s.
 // Run: npx tsx bench/extension.ts [conversations] [runs]   (builds dist/chrome first)
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -151,7 +151,7 @@ async function emptyExtensionWake(runs: number): Promise<number[]> {
   const dir = await mkdtemp(join(tmpdir(), 'parley-bench-empty-ext-'))
   const emptyProfile = await mkdtemp(join(tmpdir(), 'parley-bench-empty-profile-'))
   const { writeFile } = await import('node:fs/promises')
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'empty', version: '1', background: { service_worker: 'worker.js', type: 'module' } }))
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'empty', version: '1', background: { service_worker: 'worker.js' } })) // classic, like Parley's
   await writeFile(join(dir, 'worker.js'), 'chrome.runtime.onMessage.addListener((message, sender, reply) => { reply({ ok: true, result: null }) })\n')
   await writeFile(join(dir, 'page.html'), '<!doctype html><title>empty</title>')
   const emptyContext = await chromium.launchPersistentContext(emptyProfile, { executablePath: CHROMIUM, headless: true, args: chromiumArgs(dir) })
@@ -317,10 +317,10 @@ try {
   log(`${COUNT.toLocaleString('en-US')} V2 conversations from ${COUNT.toLocaleString('en-US')} distinct inviters; medians of ${RUNS}`)
   log(`  measure                                        Parley        xmtp-js 13    ratio     target`)
   log(`  cold conversation list                         ${ms(parleyCold).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(parleyCold, xmtpjsCold).padEnd(9)} ≤ 0.25×`)
-  log(`  list after a worker restart (first data)       ${ms(median(cached)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(cached), xmtpjsCold).padEnd(9)} ≤ 100 ms, ≤ 0.02×`)
+  log(`  first page (50) after a worker restart         ${ms(median(firstPage)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(firstPage), xmtpjsCold).padEnd(9)} ≤ 100 ms, ≤ 0.02× (first data: the popup's first paint)`)
+  log(`  whole list (${COUNT}) after a worker restart     ${ms(median(cached)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(cached), xmtpjsCold).padEnd(9)}`)
   log(`  any request after a restart (wake floor)     ${ms(median(wakeFloor))}`)
   log(`    the same wake of an empty extension's worker (Chromium's own floor): ${ms(median(emptyWakes))}`)
-  log(`  first page (50) after a worker restart       ${ms(median(firstPage)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(firstPage), xmtpjsCold).padEnd(9)} (popup's first paint)`)
   log(`  first page (50) once a restarted worker runs  ${ms(median(firstPageRestarted)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(firstPageRestarted), xmtpjsCold).padEnd(9)} (from the cache; session still restoring in ${restoringDuringPage.filter(Boolean).length} of ${restoringDuringPage.length} runs)`)
   /** Each start-up step at its median time over the runs, in order. */
   const timelineOf = (runs: Array<Array<{ step: string; at: number }>>) =>
