@@ -94,7 +94,7 @@ export class CachedAccountData implements AccountData {
 
   /** Loads what the views need in memory (consent) and resumes the outbox. */
   async start(): Promise<void> {
-    for (const [address, state] of await this.#cache.allConsent()) this.#consent.set(address, state)
+    for (const [address, state] of await this.#cache.consent.all()) this.#consent.set(address, state)
     this.#outbox.kick()
   }
 
@@ -173,7 +173,7 @@ export class CachedAccountData implements AccountData {
 
   async listMessages(topic: string, options: { before?: number; limit: number }): Promise<MessagePage> {
     let page = await this.#cache.pageMessages(topic, options.before, options.limit)
-    if (page.messages.length < options.limit && (await this.#cache.getCursor(topic)) === undefined) {
+    if (page.messages.length < options.limit && (await this.#cache.cursors.get(topic)) === undefined) {
       // Never synced (e.g. only seen by the stream so far): fetch its history, then page again.
       const conversation = this.#client.conversations.get(topic)
       if (conversation) {
@@ -359,7 +359,7 @@ export class CachedAccountData implements AccountData {
       const key = address.toLowerCase()
       if (this.#consent.get(key) === state) continue
       this.#consent.set(key, state)
-      await this.#cache.setConsent(key, state)
+      await this.#cache.consent.set(key, state)
       changed.add(key)
     }
     if (changed.size === 0 || this.#conversationListeners.size === 0) return

@@ -127,7 +127,7 @@ describe('AccountCache', () => {
     await cache.putConversation(conversation('/xmtp/0/m-a/proto', 1000))
     await cache.putConversation(conversation('/xmtp/0/m-b/proto', 2000, denied))
     await cache.putConversation({ ...conversation('/xmtp/0/m-c/proto', 3000, '0x4444444444444444444444444444444444444444'), repliedByMe: true })
-    await cache.setConsent(denied, 'denied')
+    await cache.consent.set(denied, 'denied')
     const all = await listCachedConversations({ db, cipher }, 'all')
     expect(all.map((c) => [c.topic, c.consent])).toEqual([['/xmtp/0/m-c/proto', 'allowed'], ['/xmtp/0/m-a/proto', 'unknown']])
     expect((await listCachedConversations({ db, cipher }, 'requests')).map((c) => c.topic)).toEqual(['/xmtp/0/m-a/proto'])
@@ -162,13 +162,13 @@ describe('AccountCache', () => {
   it('cursors round-trip in batches; an unreadable one reads as "from the start" and is dropped', async () => {
     const { db, cache, corrupt } = await open()
     const topics = ['/xmtp/0/m-1/proto', '/xmtp/0/m-2/proto', '/xmtp/0/m-3/proto']
-    await cache.setCursors(topics.slice(0, 2), 123n)
+    await cache.cursors.setMany(topics.slice(0, 2), 123n)
     const row = await db.get('cursors', cache.convId(topics[1]!))
     await db.put('cursors', { ...row!, value: row!.value.slice(0, 20) })
-    expect(await cache.getCursors(topics)).toEqual([123n, undefined, undefined])
+    expect(await cache.cursors.getMany(topics)).toEqual([123n, undefined, undefined])
     expect(corrupt).toHaveLength(1)
     expect(await db.get('cursors', cache.convId(topics[1]!))).toBeUndefined()
-    expect(await cache.getCursor(topics[0]!)).toBe(123n)
+    expect(await cache.cursors.get(topics[0]!)).toBe(123n)
   })
 
   it('reconciles by message id: a duplicate is ignored, pending becomes sent, sent never goes back', async () => {
@@ -242,7 +242,7 @@ describe('AccountCache', () => {
     for (let i = 0; i < 3; i++) await cache.putConversation(conversation(`/xmtp/0/m-${i}/proto`, 100 + i))
     const topic = '/xmtp/0/m-0/proto'
     for (let i = 1; i <= 3; i++) await cache.ingest(topic, message(topic, id(i), i, `m${i}`), ME)
-    await cache.setCursor(topic, 123n)
+    await cache.cursors.setMany([topic], 123n)
     // Flip one byte of a conversation row and of a message row.
     const row = (await db.get('conversations', cache.convId('/xmtp/0/m-1/proto')))!
     row.value[row.value.length - 1]! ^= 1
@@ -259,7 +259,7 @@ describe('AccountCache', () => {
     expect(page.messages.map((m) => m.view.id)).toEqual([id(1), id(3)])
     expect(corrupt.length).toBeGreaterThanOrEqual(2)
     // The unreadable message is dropped and its conversation re-synced from the start.
-    expect(await cache.getCursor(topic)).toBeUndefined()
+    expect(await cache.cursors.get(topic)).toBeUndefined()
     expect(await db.get('messages', [cache.convId(topic), id(2)])).toBeUndefined()
   })
 
@@ -268,8 +268,8 @@ describe('AccountCache', () => {
     const topic = '/xmtp/0/m-visible-topic/proto'
     await cache.putConversation(conversation(topic, 1))
     await cache.ingest(topic, message(topic, id(1), 1, 'the secret plaintext'), ME)
-    await cache.setConsent(PEER, 'allowed')
-    await cache.setCursor(topic, 99n)
+    await cache.consent.set(PEER, 'allowed')
+    await cache.cursors.setMany([topic], 99n)
     const stored = await collectStoredBytes(db)
     for (const needle of ['the secret plaintext', topic, PEER.slice(2), 'visible-topic']) {
       expect(containsBytes(stored, new TextEncoder().encode(needle)), needle).toBe(false)

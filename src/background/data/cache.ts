@@ -1,12 +1,12 @@
-// One account's cache over the encrypted IndexedDB: conversation states, messages,
-// per-conversation sync cursors and consent. Every write touches one record (or one
+// One account's cache over the encrypted IndexedDB: conversation states and messages, plus
+// the sync engine's cursors and consent records (sync-records.ts). Every write touches one record (or one
 // message plus its conversation, in one transaction), never a whole store. Reads that
 // meet a record they cannot open skip it, drop it and report it, so one corrupt record
 // never hides the rest; the sync engine re-learns what was dropped.
-import type { ConsentView } from '../../extension/views.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import type { CacheDatabase, ConversationRow, MessageRow } from './database.ts'
 import { applyMessage, sortKeyOf, type ConversationState, type StoredMessage } from './conversation-state.ts'
+import { ConsentRecords, CursorRecords } from './sync-records.ts'
 
 export type IngestOutcome = 'added' | 'updated' | 'duplicate'
 
@@ -16,11 +16,17 @@ export class AccountCache {
   readonly #db: CacheDatabase
   readonly #cipher: RecordCipher
   readonly #onCorrupt: CorruptListener
+  /** Where each topic's next sync starts. */
+  readonly cursors: CursorRecords
+  /** Consent per peer, as the private-preferences topic last said. */
+  readonly consent: ConsentRecords
 
   constructor(db: CacheDatabase, cipher: RecordCipher, onCorrupt: CorruptListener = () => {}) {
     this.#db = db
     this.#cipher = cipher
     this.#onCorrupt = onCorrupt
+    this.cursors = new CursorRecords(db, cipher, onCorrupt)
+    this.consent = new ConsentRecords(db, cipher)
   }
 
   convId(topic: string): string {
@@ -328,95 +334,6 @@ export class AccountCache {
   /** Opens message rows together; null for one that cannot be opened (reported). */
   openMessages(rows: MessageRow[]): Promise<Array<StoredMessage | null>> {
     return Promise.all(rows.map((row) => this.#tryOpenMessage(row)))
-  }
-
-  // ------------------------------------------------------------ cursors and consent
-
-  /** The time (ns) from which the next sync of `topic` queries, or undefined for all history. */
-  async getCursor(topic: string): Promise<bigint | undefined> {
-    const id = this.convId(topic)
-    const row = await this.#db.get('cursors', id)
-    if (!row) return undefined
-    try {
-      return BigInt((await this.#cipher.openJson<{ ns: string }>('cursors', id, row.value)).ns)
-    } catch (error) {
-      if (error instanceof CacheRecordError) this.#onCorrupt(error, { topic })
-      await this.#db.delete('cursors', id)
-      return undefined // syncing the whole history again loses nothing: ingest dedupes
-    }
-  }
-
-  /** getCursor for many topics in one transaction. */
-  async getCursors(topics: string[]): Promise<Array<bigint | undefined>> {
-    const tx = this.#db.transaction('cursors')
-    const rows = await Promise.all(topics.map((t) => tx.store.get(this.convId(t))))
-    await tx.done
-    const present = rows.flatMap((row, i) => (row ? [{ i, row }] : []))
-    const opened = await this.#cipher.openJsonMany<{ ns: string }>('cursors', present.map(({ row }) => ({ recordKey: row.id, value: row.value })))
-    const out: Array<bigint | undefined> = topics.map(() => undefined)
-    for (const [j, { i, row }] of present.entries()) {
-      const cursor = opened[j]!
-      let ns: bigint | undefined
-      try {
-        if (cursor instanceof CacheRecordError) throw cursor
-        ns = BigInt(cursor.ns)
-      } catch (error) {
-        if (error instanceof CacheRecordError) this.#onCorrupt(error, { topic: topics[i]! })
-        await this.#db.delete('cursors', row.id) // syncing the whole history again loses nothing: ingest dedupes
-        continue
-      }
-      out[i] = ns
-    }
-    return out
-  }
-
-  async setCursor(topic: string, ns: bigint): Promise<void> {
-    const id = this.convId(topic)
-    const value = await this.#cipher.sealJson('cursors', id, { ns: ns.toString() })
-    await this.#db.put('cursors', { id, value })
-  }
-
-  /** setCursor for many topics in one transaction. */
-  async setCursors(topics: string[], ns: bigint): Promise<void> {
-    const ids = topics.map((topic) => this.convId(topic))
-    const sealed = await this.#cipher.sealJsonMany('cursors', ids.map((id) => ({ recordKey: id, value: { ns: ns.toString() } })))
-    const tx = this.#db.transaction('cursors', 'readwrite')
-    await Promise.all([...ids.map((id, i) => tx.store.put({ id, value: sealed[i]! })), tx.done])
-  }
-
-  async clearCursor(topic: string): Promise<void> {
-    await this.#db.delete('cursors', this.convId(topic))
-  }
-
-  async getConsent(address: string): Promise<ConsentView | undefined> {
-    const id = this.#cipher.blind('address', address.toLowerCase())
-    const row = await this.#db.get('consent', id)
-    if (!row) return undefined
-    try {
-      return (await this.#cipher.openJson<{ state: ConsentView }>('consent', id, row.value)).state
-    } catch {
-      await this.#db.delete('consent', id)
-      return undefined
-    }
-  }
-
-  /** Every cached consent state (address → state); unreadable rows are dropped. */
-  async allConsent(): Promise<Map<string, ConsentView>> {
-    const out = new Map<string, ConsentView>()
-    const rows = await this.#db.getAll('consent')
-    const opened = await this.#cipher.openJsonMany<{ address: string; state: ConsentView }>('consent', rows.map((row) => ({ recordKey: row.id, value: row.value })))
-    for (const [i, entry] of opened.entries()) {
-      if (entry instanceof CacheRecordError || typeof entry?.address !== 'string') {
-        await this.#db.delete('consent', rows[i]!.id) // re-learnt from the preferences topic on the next sync
-      } else out.set(entry.address.toLowerCase(), entry.state)
-    }
-    return out
-  }
-
-  async setConsent(address: string, state: ConsentView): Promise<void> {
-    const id = this.#cipher.blind('address', address.toLowerCase())
-    const value = await this.#cipher.sealJson('consent', id, { address, state })
-    await this.#db.put('consent', { id, value })
   }
 
   // ------------------------------------------------------------ rows

@@ -16,7 +16,7 @@ export async function listCachedConversations(
   options: { limit?: number } = {},
 ): Promise<ConversationView[]> {
   const cache = new AccountCache(store.db, store.cipher)
-  const consent = await cache.allConsent()
+  const consent = await cache.consent.all()
   const consentOf = (state: ConversationState): ConsentView => {
     const known = consent.get(state.peerAddress.toLowerCase()) ?? 'unknown'
     return known === 'unknown' && state.repliedByMe ? 'allowed' : known

@@ -104,7 +104,7 @@ export class SyncEngine {
     for (let i = 0; i < conversations.length; i += MAX_BATCH_SIZE) {
       const chunk = conversations.slice(i, i + MAX_BATCH_SIZE)
       const startedNs = BigInt(this.#now()) * 1_000_000n
-      const cursors = await this.#cache.getCursors(chunk.map((c) => c.topic))
+      const cursors = await this.#cache.cursors.getMany(chunk.map((c) => c.topic))
       const requests: QueryRequest[] = chunk.map((c, j) => {
           const start = listingStartNs(cursors[j])
           return {
@@ -126,7 +126,7 @@ export class SyncEngine {
         progress()
       }
       // Only after the chunk's messages are stored: a pass cut short fetches them again.
-      await this.#cache.setCursors(chunk.map((c) => c.topic), startedNs)
+      await this.#cache.cursors.setMany(chunk.map((c) => c.topic), startedNs)
     }
   }
 

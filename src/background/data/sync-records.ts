@@ -1,0 +1,93 @@
+// The sync engine's own records in one account's cache: where each topic's next sync starts
+// (cursors) and the consent states learnt from the private-preferences topic. Both are sealed
+// like every other record (RecordCipher), keyed by blinded ids. An unreadable record is
+// dropped rather than trusted: a lost cursor means syncing the topic's whole history again,
+// which ingest dedupes, and lost consent is re-learnt on the next preferences sync.
+import type { ConsentView } from '../../extension/views.ts'
+import { CacheRecordError, type RecordCipher } from './cipher.ts'
+import type { CacheDatabase } from './database.ts'
+import type { CorruptListener } from './cache.ts'
+
+/** Per-topic sync cursors: the time (ns) from which the next query of a topic starts. */
+export class CursorRecords {
+  readonly #db: CacheDatabase
+  readonly #cipher: RecordCipher
+  readonly #onCorrupt: CorruptListener
+
+  constructor(db: CacheDatabase, cipher: RecordCipher, onCorrupt: CorruptListener) {
+    this.#db = db
+    this.#cipher = cipher
+    this.#onCorrupt = onCorrupt
+  }
+
+  /** The cursor of `topic`, or undefined for all history. */
+  async get(topic: string): Promise<bigint | undefined> {
+    return (await this.getMany([topic]))[0]
+  }
+
+  /** The cursors of many topics, read in one transaction. */
+  async getMany(topics: string[]): Promise<Array<bigint | undefined>> {
+    const tx = this.#db.transaction('cursors')
+    const rows = await Promise.all(topics.map((t) => tx.store.get(this.#id(t))))
+    await tx.done
+    const present = rows.flatMap((row, i) => (row ? [{ i, row }] : []))
+    const opened = await this.#cipher.openJsonMany<{ ns: string }>('cursors', present.map(({ row }) => ({ recordKey: row.id, value: row.value })))
+    const out: Array<bigint | undefined> = topics.map(() => undefined)
+    for (const [j, { i, row }] of present.entries()) {
+      const cursor = opened[j]!
+      let ns: bigint | undefined
+      try {
+        if (cursor instanceof CacheRecordError) throw cursor
+        ns = BigInt(cursor.ns)
+      } catch (error) {
+        if (error instanceof CacheRecordError) this.#onCorrupt(error, { topic: topics[i]! })
+        await this.#db.delete('cursors', row.id)
+        continue
+      }
+      out[i] = ns
+    }
+    return out
+  }
+
+  /** Sets one cursor for many topics (a sync pass that covered them all), in one transaction. */
+  async setMany(topics: string[], ns: bigint): Promise<void> {
+    const ids = topics.map((topic) => this.#id(topic))
+    const sealed = await this.#cipher.sealJsonMany('cursors', ids.map((id) => ({ recordKey: id, value: { ns: ns.toString() } })))
+    const tx = this.#db.transaction('cursors', 'readwrite')
+    await Promise.all([...ids.map((id, i) => tx.store.put({ id, value: sealed[i]! })), tx.done])
+  }
+
+  #id(topic: string): string {
+    return this.#cipher.blind('topic', topic)
+  }
+}
+
+/** Consent per peer address (lower-cased), as the preferences topic last said. */
+export class ConsentRecords {
+  readonly #db: CacheDatabase
+  readonly #cipher: RecordCipher
+
+  constructor(db: CacheDatabase, cipher: RecordCipher) {
+    this.#db = db
+    this.#cipher = cipher
+  }
+
+  /** Every cached consent state (address → state). */
+  async all(): Promise<Map<string, ConsentView>> {
+    const out = new Map<string, ConsentView>()
+    const rows = await this.#db.getAll('consent')
+    const opened = await this.#cipher.openJsonMany<{ address: string; state: ConsentView }>('consent', rows.map((row) => ({ recordKey: row.id, value: row.value })))
+    for (const [i, entry] of opened.entries()) {
+      if (entry instanceof CacheRecordError || typeof entry?.address !== 'string') {
+        await this.#db.delete('consent', rows[i]!.id)
+      } else out.set(entry.address.toLowerCase(), entry.state)
+    }
+    return out
+  }
+
+  async set(address: string, state: ConsentView): Promise<void> {
+    const id = this.#cipher.blind('address', address.toLowerCase())
+    const value = await this.#cipher.sealJson('consent', id, { address, state })
+    await this.#db.put('consent', { id, value })
+  }
+}
