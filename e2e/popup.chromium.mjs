@@ -204,6 +204,42 @@ try {
     await tab.close()
   })
 
+  await step('accounts screen: import a private key, then remove that account, the password confirming each', async () => {
+    await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/accounts')
+    await pageA.getByRole('button', { name: 'Import account', exact: true }).click()
+    const importForm = pageA.getByRole('form', { name: 'Import an account' })
+    const key = generatePrivateKey()
+    const imported = privateKeyToAccount(key).address
+    await importForm.getByLabel('Recovery phrase or private key').fill(key)
+    await importForm.getByLabel('Account name').fill('Imported')
+    await importForm.getByLabel('Wallet password').fill(PASSWORD_A)
+    await shot(pageA, 'accounts-import')
+    await importForm.getByRole('button', { name: 'Import account' }).click()
+    await pageA.getByRole('button', { name: `Switch to Imported (${imported})` }).waitFor({ timeout: NETWORK_MS })
+    let status = await rpc(pageA, 'wallet_status')
+    assert(status.accounts.length === 2 && status.accounts.find((a) => a.id === status.activeAccountId).address === imported, `after import: ${JSON.stringify(status.accounts)}`)
+    await shot(pageA, 'accounts-imported')
+
+    await pageA.getByRole('button', { name: 'Remove Imported', exact: true }).click()
+    const removeForm = pageA.getByRole('form', { name: 'Remove Imported' })
+    await removeForm.getByLabel('Wallet password').fill('not my password')
+    await removeForm.getByRole('button', { name: 'Remove Imported' }).click()
+    await removeForm.getByRole('alert').waitFor({ timeout: NETWORK_MS })
+    assert(/password/i.test((await removeForm.getByRole('alert').textContent()) ?? ''), 'no wrong-password message')
+    await shot(pageA, 'accounts-remove-wrong-password')
+    assert((await rpc(pageA, 'wallet_status')).accounts.length === 2, 'a wrong password removed the account')
+    await removeForm.getByLabel('Wallet password').fill(PASSWORD_A)
+    await removeForm.getByRole('button', { name: 'Remove Imported' }).click()
+    await pageA.getByRole('button', { name: `Switch to Imported (${imported})` }).waitFor({ state: 'detached', timeout: NETWORK_MS })
+    status = await rpc(pageA, 'wallet_status')
+    assert(status.accounts.length === 1 && status.accounts[0].address === addressA, `after remove: ${JSON.stringify(status.accounts)}`)
+    assert(status.activeAccountId === status.accounts[0].id, 'the remaining account is not active')
+    assert((await pageA.getByRole('button', { name: /^Remove / }).count()) === 0, 'the last account offers removal')
+    // The remaining account's conversations are back.
+    await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/')
+    await conversationLink(pageA, addressB).waitFor({ timeout: NETWORK_MS })
+  })
+
   await step('"Open in tab" opens the conversation in a full tab (ui_openTab) and closes the popup', async () => {
     const topic = (await rpc(pageA, 'conversations_list', { filter: 'all' })).conversations.find((c) => c.peerAddress === addressB).topic
     const popup = await openPopup(A, { hash: `#/conversation/${encodeURIComponent(topic)}` })

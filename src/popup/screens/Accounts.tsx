@@ -1,5 +1,5 @@
 // Accounts of the wallet: switch (each keeps its own conversations), add the next one from the
-// phrase, rename.
+// phrase, import another phrase or key, rename, remove (the password confirms the last two).
 import { useState } from 'preact/hooks'
 import type { AccountView } from '../../extension/views.ts'
 import { Avatar } from '../components/Avatar.tsx'
@@ -11,12 +11,13 @@ import { useAppState, useServices } from '../context.ts'
 import { shortAddress } from '../lib/address.ts'
 import { navigate } from '../router.ts'
 import { errorText } from '../store.ts'
+import { ImportAccountForm, RemoveAccountForm } from './AccountForms.tsx'
 
 export function Accounts() {
   const { platform, store } = useServices()
   const wallet = useAppState((s) => s.wallet)
   const [error, setError] = useState<string | null>(null)
-  const [adding, setAdding] = useState(false)
+  const [adding, setAdding] = useState<'next' | 'import' | null>(null)
   const [label, setLabel] = useState('')
   if (!wallet) return null
   const run = async (fn: () => Promise<void>) => {
@@ -49,6 +50,10 @@ export function Accounts() {
                   store.setWallet(await platform.rpc.call('wallet_status'))
                 })
               }
+              // The last account cannot go (the wallet would have nobody to message as).
+              {...(wallet.accounts.length > 1
+                ? { onRemove: async (password: string) => store.setWallet(await platform.rpc.call('accounts_remove', { accountId: a.id, password })) }
+                : {})}
             />
           ))}
         </ul>
@@ -57,7 +62,16 @@ export function Accounts() {
             {error}
           </p>
         )}
-        {adding ? (
+        {adding === 'import' ? (
+          <ImportAccountForm
+            onCancel={() => setAdding(null)}
+            onImport={async (args) => {
+              await platform.rpc.call('accounts_import', args)
+              store.setWallet(await platform.rpc.call('wallet_status'))
+              setAdding(null)
+            }}
+          />
+        ) : adding === 'next' ? (
           <form
             class="card stack"
             onSubmit={(e) => {
@@ -66,14 +80,14 @@ export function Accounts() {
                 const trimmed = label.trim()
                 await platform.rpc.call('accounts_add', trimmed ? { label: trimmed } : {})
                 store.setWallet(await platform.rpc.call('wallet_status'))
-                setAdding(false)
+                setAdding(null)
                 setLabel('')
               })
             }}
           >
             <Field label="Account name" value={label} onValue={setLabel} placeholder="e.g. Work" autoFocus hint="The next account of your recovery phrase." />
             <div class="row-gap end">
-              <button type="button" class="button secondary" onClick={() => setAdding(false)}>
+              <button type="button" class="button secondary" onClick={() => setAdding(null)}>
                 Cancel
               </button>
               <button type="submit" class="button primary">
@@ -82,19 +96,44 @@ export function Accounts() {
             </div>
           </form>
         ) : (
-          <button type="button" class="button secondary full" onClick={() => setAdding(true)}>
-            <Icon name="plus" size={16} /> Add account
-          </button>
+          <div class="stack">
+            <button type="button" class="button secondary full" onClick={() => setAdding('next')}>
+              <Icon name="plus" size={16} /> Add account
+            </button>
+            <button type="button" class="button secondary full" onClick={() => setAdding('import')}>
+              <Icon name="download" size={16} /> Import account
+            </button>
+          </div>
         )}
       </div>
     </div>
   )
 }
 
-function AccountRow({ account, active, onSelect, onRename }: { account: AccountView; active: boolean; onSelect: () => Promise<void>; onRename: (label: string) => Promise<void> }) {
-  const [editing, setEditing] = useState(false)
+function AccountRow({
+  account,
+  active,
+  onSelect,
+  onRename,
+  onRemove,
+}: {
+  account: AccountView
+  active: boolean
+  onSelect: () => Promise<void>
+  onRename: (label: string) => Promise<void>
+  /** Absent when the account cannot be removed (the last one). */
+  onRemove?: (password: string) => Promise<void>
+}) {
+  const [mode, setMode] = useState<'view' | 'rename' | 'remove'>('view')
   const [label, setLabel] = useState(account.label)
-  if (editing) {
+  if (mode === 'remove' && onRemove) {
+    return (
+      <li class="account-row editing">
+        <RemoveAccountForm account={account} onCancel={() => setMode('view')} onRemove={onRemove} />
+      </li>
+    )
+  }
+  if (mode === 'rename') {
     return (
       <li class="account-row editing">
         <form
@@ -102,7 +141,7 @@ function AccountRow({ account, active, onSelect, onRename }: { account: AccountV
           onSubmit={(e) => {
             e.preventDefault()
             if (label.trim() === '') return
-            void onRename(label.trim()).then(() => setEditing(false))
+            void onRename(label.trim()).then(() => setMode('view'))
           }}
         >
           <Field label={`New name for ${account.label}`} value={label} onValue={setLabel} autoFocus />
@@ -126,9 +165,14 @@ function AccountRow({ account, active, onSelect, onRename }: { account: AccountV
         </span>
       </button>
       <CopyButton text={account.address} label={`Copy address ${account.address}`} />
-      <button type="button" class="icon-button small" aria-label={`Rename ${account.label}`} onClick={() => setEditing(true)}>
+      <button type="button" class="icon-button small" aria-label={`Rename ${account.label}`} onClick={() => setMode('rename')}>
         <Icon name="compose" size={14} />
       </button>
+      {onRemove && (
+        <button type="button" class="icon-button small" aria-label={`Remove ${account.label}`} onClick={() => setMode('remove')}>
+          <Icon name="trash" size={14} />
+        </button>
+      )}
     </li>
   )
 }

@@ -232,6 +232,51 @@ describe('settings and accounts', () => {
     expect(fake.activeAccountId).toBe(fake.accounts[1]?.id)
   })
 
+  it('imports another key behind the password: a bad secret is caught before any call, a wrong password keeps the form', async () => {
+    const fake = demoBackground()
+    renderApp(fake, '#/accounts')
+    fireEvent.click(await screen.findByRole('button', { name: 'Import account' }))
+    const form = screen.getByRole('form', { name: 'Import an account' })
+    type(within(form).getByLabelText('Recovery phrase or private key'), 'not a phrase')
+    type(within(form).getByLabelText('Wallet password'), fake.password)
+    fireEvent.click(within(form).getByRole('button', { name: 'Import account' }))
+    expect((await within(form).findByRole('alert')).textContent).toContain('this one has 3')
+    expect(fake.calls.some((c) => c.method === 'accounts_import')).toBe(false)
+
+    const key = `0x${'4c'.repeat(32)}`
+    type(within(form).getByLabelText('Recovery phrase or private key'), key)
+    type(within(form).getByLabelText('Account name'), 'Ledger copy')
+    type(within(form).getByLabelText('Wallet password'), 'not the password')
+    fireEvent.click(within(form).getByRole('button', { name: 'Import account' }))
+    expect((await within(form).findByRole('alert')).textContent).toContain('That password is not right.')
+    expect(fake.accounts).toHaveLength(2)
+
+    type(within(form).getByLabelText('Wallet password'), fake.password)
+    fireEvent.click(within(form).getByRole('button', { name: 'Import account' }))
+    expect(await screen.findByRole('button', { name: /^Switch to Ledger copy/ })).toBeTruthy()
+    expect(screen.queryByRole('form', { name: 'Import an account' })).toBeNull()
+    const call = fake.calls.filter((c) => c.method === 'accounts_import').at(-1)
+    expect(call?.params).toEqual({ secret: key, label: 'Ledger copy', password: fake.password })
+  })
+
+  it('removes an account behind the password, and never the last one', async () => {
+    const fake = demoBackground()
+    renderApp(fake, '#/accounts')
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove Work' }))
+    const form = screen.getByRole('form', { name: 'Remove Work' })
+    type(within(form).getByLabelText('Wallet password'), 'wrong')
+    fireEvent.click(within(form).getByRole('button', { name: 'Remove Work' }))
+    expect((await within(form).findByRole('alert')).textContent).toContain('That password is not right.')
+    expect(fake.accounts.map((a) => a.label)).toEqual(['Personal', 'Work'])
+
+    type(within(form).getByLabelText('Wallet password'), fake.password)
+    fireEvent.click(within(form).getByRole('button', { name: 'Remove Work' }))
+    await waitFor(() => expect(screen.queryByRole('button', { name: /^Switch to Work/ })).toBeNull())
+    expect(fake.accounts.map((a) => a.label)).toEqual(['Personal'])
+    // One account left: nothing offers to remove it.
+    expect(screen.queryByRole('button', { name: 'Remove Personal' })).toBeNull()
+  })
+
   it('Lock locks', async () => {
     const fake = demoBackground()
     renderApp(fake)

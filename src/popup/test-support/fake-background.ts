@@ -186,6 +186,20 @@ export class FakeBackground implements Platform {
       a.label = label
       return a
     },
+    accounts_import: ({ password, secret, label }) => {
+      if (password !== this.password) throw new ProviderRpcError(ERROR_CODES.invalidParams, 'That password is not right.')
+      const account = this.addAccount(label ?? `Account ${this.accounts.length + 1}`, `0x${(this.accounts.length + 7).toString(16).padStart(40, 'd')}`)
+      if (!secret.includes(' ')) account.kind = 'privateKey'
+      this.activeAccountId = account.id
+      return account
+    },
+    accounts_remove: ({ accountId, password }) => {
+      if (password !== this.password) throw new ProviderRpcError(ERROR_CODES.invalidParams, 'That password is not right.')
+      if (this.accounts.length === 1) throw providerErrors.invalidParams('accounts_remove', 'the last account cannot be removed')
+      this.accounts = this.accounts.filter((a) => a.id !== accountId)
+      if (this.activeAccountId === accountId) this.activeAccountId = this.accounts[0]!.id
+      return this.status()
+    },
     accounts_select: ({ accountId }) => {
       this.activeAccountId = accountId
       return this.status()

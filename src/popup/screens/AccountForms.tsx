@@ -1,0 +1,124 @@
+// The two account forms that need the wallet password: importing another phrase or private
+// key into the vault, and removing an account. The background checks the password and the
+// secret again (accounts_import, accounts_remove); these forms only catch a mistyped secret
+// early and say what will happen.
+import { useId, useState } from 'preact/hooks'
+import type { AccountView } from '../../extension/views.ts'
+import { Field } from '../components/Field.tsx'
+import { checkSecretInput } from '../lib/phrase.ts'
+import { errorText } from '../store.ts'
+
+/** Runs `action`, showing its error under the form; the form stays open on failure. */
+function useSubmit(): { busy: boolean; error: string | null; setError: (e: string | null) => void; submit: (action: () => Promise<void>) => Promise<void> } {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const submit = async (action: () => Promise<void>) => {
+    setError(null)
+    setBusy(true)
+    try {
+      await action()
+    } catch (e) {
+      setError(errorText(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return { busy, error, setError, submit }
+}
+
+export function ImportAccountForm({ onImport, onCancel }: { onImport: (args: { secret: string; label?: string; password: string }) => Promise<void>; onCancel: () => void }) {
+  const secretId = useId()
+  const [secret, setSecret] = useState('')
+  const [secretError, setSecretError] = useState<string | null>(null)
+  const [label, setLabel] = useState('')
+  const [password, setPassword] = useState('')
+  const { busy, error, submit } = useSubmit()
+  return (
+    <form
+      class="card stack"
+      aria-label="Import an account"
+      onSubmit={(e) => {
+        e.preventDefault()
+        const check = checkSecretInput(secret)
+        if (!check.ok) {
+          setSecretError(check.message)
+          return
+        }
+        const trimmed = label.trim()
+        void submit(() => onImport({ secret: check.secret, password, ...(trimmed ? { label: trimmed } : {}) }))
+      }}
+    >
+      <div class={`field${secretError ? ' has-error' : ''}`}>
+        <label for={secretId}>Recovery phrase or private key</label>
+        <textarea
+          id={secretId}
+          rows={3}
+          value={secret}
+          autoComplete="off"
+          autoCapitalize="off"
+          spellcheck={false}
+          autoFocus
+          aria-invalid={secretError ? 'true' : undefined}
+          aria-describedby={secretError ? `${secretId}-error` : undefined}
+          onInput={(e) => {
+            setSecret(e.currentTarget.value)
+            setSecretError(null)
+          }}
+        />
+        {secretError && (
+          <p id={`${secretId}-error`} class="field-error" role="alert">
+            {secretError}
+          </p>
+        )}
+      </div>
+      <Field label="Account name" value={label} onValue={setLabel} placeholder="e.g. Hardware wallet" hint="Optional." />
+      <Field label="Wallet password" type="password" autoComplete="current-password" value={password} onValue={setPassword} hint="It encrypts the imported key with the rest of your wallet." />
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="row-gap end">
+        <button type="button" class="button secondary" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="button primary" disabled={busy || secret.trim() === '' || password === ''}>
+          {busy ? 'Importing…' : 'Import account'}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+export function RemoveAccountForm({ account, onRemove, onCancel }: { account: AccountView; onRemove: (password: string) => Promise<void>; onCancel: () => void }) {
+  const [password, setPassword] = useState('')
+  const { busy, error, submit } = useSubmit()
+  return (
+    <form
+      class="stack grow"
+      aria-label={`Remove ${account.label}`}
+      onSubmit={(e) => {
+        e.preventDefault()
+        void submit(() => onRemove(password))
+      }}
+    >
+      <p class="small">
+        Removes <strong>{account.label}</strong> from this wallet and deletes its cached messages in this browser. Its conversations stay on the XMTP network, tied to its address.
+      </p>
+      <Field label="Wallet password" type="password" autoComplete="current-password" value={password} onValue={setPassword} autoFocus />
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="row-gap end">
+        <button type="button" class="button secondary small" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="button danger small" disabled={busy || password === ''}>
+          {busy ? 'Removing…' : `Remove ${account.label}`}
+        </button>
+      </div>
+    </form>
+  )
+}
