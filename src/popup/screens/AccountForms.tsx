@@ -2,14 +2,15 @@
 // key into the vault, and removing an account. The background checks the password and the
 // secret again (accounts_import, accounts_remove); these forms only catch a mistyped secret
 // early and say what will happen.
-import { useId, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import type { AccountView } from '../../extension/views.ts'
 import { Field } from '../components/Field.tsx'
+import { SecretField } from '../components/SecretField.tsx'
 import { checkSecretInput } from '../lib/phrase.ts'
 import { errorText } from '../store.ts'
 
 /** Runs `action`, showing its error under the form; the form stays open on failure. */
-function useSubmit(): { busy: boolean; error: string | null; setError: (e: string | null) => void; submit: (action: () => Promise<void>) => Promise<void> } {
+function useSubmit(): { busy: boolean; error: string | null; submit: (action: () => Promise<void>) => Promise<void> } {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const submit = async (action: () => Promise<void>) => {
@@ -23,11 +24,10 @@ function useSubmit(): { busy: boolean; error: string | null; setError: (e: strin
       setBusy(false)
     }
   }
-  return { busy, error, setError, submit }
+  return { busy, error, submit }
 }
 
 export function ImportAccountForm({ onImport, onCancel }: { onImport: (args: { secret: string; label?: string; password: string }) => Promise<void>; onCancel: () => void }) {
-  const secretId = useId()
   const [secret, setSecret] = useState('')
   const [secretError, setSecretError] = useState<string | null>(null)
   const [label, setLabel] = useState('')
@@ -48,29 +48,16 @@ export function ImportAccountForm({ onImport, onCancel }: { onImport: (args: { s
         void submit(() => onImport({ secret: check.secret, password, ...(trimmed ? { label: trimmed } : {}) }))
       }}
     >
-      <div class={`field${secretError ? ' has-error' : ''}`}>
-        <label for={secretId}>Recovery phrase or private key</label>
-        <textarea
-          id={secretId}
-          rows={3}
-          value={secret}
-          autoComplete="off"
-          autoCapitalize="off"
-          spellcheck={false}
-          autoFocus
-          aria-invalid={secretError ? 'true' : undefined}
-          aria-describedby={secretError ? `${secretId}-error` : undefined}
-          onInput={(e) => {
-            setSecret(e.currentTarget.value)
-            setSecretError(null)
-          }}
-        />
-        {secretError && (
-          <p id={`${secretId}-error`} class="field-error" role="alert">
-            {secretError}
-          </p>
-        )}
-      </div>
+      <SecretField
+        label="Recovery phrase or private key"
+        value={secret}
+        error={secretError}
+        autoFocus
+        onValue={(v) => {
+          setSecret(v)
+          setSecretError(null)
+        }}
+      />
       <Field label="Account name" value={label} onValue={setLabel} placeholder="e.g. Hardware wallet" hint="Optional." />
       <Field label="Wallet password" type="password" autoComplete="current-password" value={password} onValue={setPassword} hint="It encrypts the imported key with the rest of your wallet." />
       {error && (
