@@ -4,8 +4,9 @@
 // Why: an MV3 worker starts from its script on every wake (after ~30 s idle, or a browser
 // stop), and Chromium keeps V8's code cache for a classic service worker's script but
 // compiles a module worker's graph afresh each time. Measured here in headless Chromium
-// (bench/extension.ts), a stopped worker's first answer went from ~115 to ~65 ms: the script
-// starts ~20 ms sooner and the bundle evaluates in ~9 instead of ~33 ms. Nothing in the
+// with the same code, a stopped worker's first answer went from ~128 to ~71 ms (the bench's
+// first page, bench/extension.ts: 135 → 70–84 ms): the script starts ~20 ms sooner and the
+// bundle evaluates in ~9 instead of ~33 ms. Nothing in the
 // worker needs module semantics (no top-level await, no import.meta); the popup and other
 // pages keep their module chunks.
 //
