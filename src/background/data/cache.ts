@@ -1,8 +1,8 @@
 // One account's cache over the encrypted IndexedDB: conversation states and messages, plus
 // the sync engine's cursors and consent records (sync-records.ts). Every write touches one
-// record (or one message plus its conversation, in one transaction), never a whole store. Reads that
-// meet a record they cannot open skip it, drop it and report it, so one corrupt record
-// never hides the rest; the sync engine re-learns what was dropped.
+// record (or one message plus its conversation, in one transaction), never a whole store.
+// Reads that meet a record they cannot open skip it, drop it and report it, so one corrupt
+// record never hides the rest; the sync engine re-learns what was dropped.
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import type { CacheDatabase, ConversationRow, MessageRow } from './database.ts'
 import { applyMessage, sortKeyOf, type ConversationState, type StoredMessage } from './conversation-state.ts'
