@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { ProviderRpcError } from '../extension/dapp-visible.ts'
 import type { RpcClient } from '../extension/rpc-client.ts'
 import type { ApprovalView, WalletStatus } from '../extension/views.ts'
-import { headlineOf, scopeLines } from './describe.ts'
+import { conversationLine, headlineOf, scopeLines } from './describe.ts'
 
 type Load = { state: 'loading' } | { state: 'gone' } | { state: 'ready'; view: ApprovalView } | { state: 'error'; message: string }
 
@@ -94,11 +94,28 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
           <>
             <dt>To</dt>
             <dd data-testid="approval-peer">{view.send.peerAddress}</dd>
-            <dt>Message</dt>
-            <dd class="preview" data-testid="approval-preview">{view.send.preview}</dd>
+            <dt>In</dt>
+            <dd class="conversation" data-testid="approval-conversation">{conversationLine(view.send)}</dd>
           </>
         )}
       </dl>
+      {view.send && (
+        <section aria-labelledby="approval-message-label">
+          <h2 id="approval-message-label">Message</h2>
+          {/* The whole message, never cut: long ones scroll inside the box (focusable for the keyboard). */}
+          <div class="preview" data-testid="approval-preview" tabIndex={0} role="region" aria-labelledby="approval-message-label">
+            {view.send.text}
+          </div>
+          {view.send.attachment && view.send.attachment.mimeType.startsWith('image/') && (
+            <img
+              class="attachment-preview"
+              data-testid="approval-attachment"
+              src={`data:${view.send.attachment.mimeType};base64,${view.send.attachment.dataBase64}`}
+              alt={`Preview of ${view.send.attachment.filename}`}
+            />
+          )}
+        </section>
+      )}
       {view.scopes && view.scopes.length > 0 && (
         <section>
           <h2>It will be able to</h2>

@@ -66,7 +66,7 @@ export interface ProviderInfo {
 
 /** Names of the permission scopes a site can hold, as EIP-2255 parentCapability strings. */
 export const SCOPE_DESCRIPTIONS = {
-  read: 'See the conversations this site started',
+  read: 'See this site’s conversations (those whose conversationId starts with its host name)',
   readAll: 'See all your conversations',
   send: 'Send messages, asking you each time',
   sendWithoutConfirm: 'Send messages without asking each time',
@@ -98,7 +98,8 @@ export const ERROR_MESSAGES = {
   notConnected: 'This site is not connected to Parley. Call xmtp_requestAccounts first.',
   missingScope: (scope: string) => `This site does not have the "${scope}" permission. Ask for it with xmtp_requestPermissions.`,
   conversationNotAllowed: 'This site may not use that conversation.',
-  conversationClaimed: 'That conversationId belongs to another site.',
+  outsideNamespace: (method: string, namespace: string) =>
+    `Invalid params for "${echoMethod(method)}": a site's conversationId must be "${namespace}" or start with "${namespace}/" (its host); other ids need the readAll permission.`,
   locked: 'Parley is locked. Unlock it from the toolbar and try again.',
   notReady: 'Parley is still preparing this account. Try again in a moment.',
   rateLimited: 'Too many requests from this site. Wait a moment and try again.',
@@ -150,7 +151,7 @@ export const providerErrors = {
   notConnected: () => new ProviderRpcError(ERROR_CODES.unauthorized, ERROR_MESSAGES.notConnected),
   missingScope: (scope: string) => new ProviderRpcError(ERROR_CODES.unauthorized, ERROR_MESSAGES.missingScope(scope)),
   conversationNotAllowed: () => new ProviderRpcError(ERROR_CODES.unauthorized, ERROR_MESSAGES.conversationNotAllowed),
-  conversationClaimed: () => new ProviderRpcError(ERROR_CODES.unauthorized, ERROR_MESSAGES.conversationClaimed),
+  outsideNamespace: (method: string, namespace: string) => new ProviderRpcError(ERROR_CODES.invalidParams, ERROR_MESSAGES.outsideNamespace(method, namespace)),
   locked: () => new ProviderRpcError(ERROR_CODES.disconnected, ERROR_MESSAGES.locked),
   notReady: () => new ProviderRpcError(ERROR_CODES.disconnected, ERROR_MESSAGES.notReady),
   rateLimited: () => new ProviderRpcError(ERROR_CODES.limitExceeded, ERROR_MESSAGES.rateLimited),
