@@ -159,6 +159,12 @@ export interface SiteView {
   connectedAt: number
 }
 
+/** A site the user blocked from the approval window ("Block this site"); Settings unblocks it. */
+export interface BlockedSiteView {
+  origin: string
+  blockedAt: number
+}
+
 /** One pending dapp request waiting in an approval window. */
 export interface ApprovalView {
   id: string

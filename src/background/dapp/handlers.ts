@@ -182,12 +182,35 @@ export function createSiteHandlers(ctx: BackgroundContext, options: DappServiceO
       await s.hub.refresh(origin)
       return { sites: await s.permissions.list() }
     },
+    async sites_removeScope({ origin, accountAddress, scope }) {
+      await s.permissions.revoke(origin, accountAddress, [scope])
+      await s.hub.refresh(origin)
+      return { sites: await s.permissions.list() }
+    },
+    async sites_blocked() {
+      return { blocked: await s.guard.blocked() }
+    },
+    async sites_unblock({ origin }) {
+      await s.guard.unblock(origin)
+      return { blocked: await s.guard.blocked() }
+    },
     async approvals_get({ id }) {
       return s.approvals.get(id)
     },
     async approvals_resolve({ id, decision, remember }) {
       if (remember !== undefined && remember !== 'sendWithoutConfirm') {
         throw providerErrors.invalidParams('approvals_resolve', 'remember must be "sendWithoutConfirm"')
+      }
+      if (decision === 'block') {
+        const view = await s.approvals.get(id)
+        if (!view) throw providerErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
+        // Blocked first, so nothing the site asks meanwhile opens a window; then cut off.
+        await s.guard.block(view.origin)
+        await s.approvals.resolve(id, { approved: false }, 'parley')
+        await s.approvals.rejectOrigin(view.origin)
+        await s.permissions.revokeSite(view.origin)
+        await s.hub.refresh(view.origin)
+        return { ok: true }
       }
       await s.approvals.resolve(id, remember === undefined ? { approved: decision === 'approve' } : { approved: decision === 'approve', remember })
       return { ok: true }

@@ -9,6 +9,7 @@ import { Approvals, type ApprovalRecord, type Decision } from './approvals.ts'
 import { DappEventHub } from './event-hub.ts'
 import { permissionsOf, SitePermissions, type SiteGrant } from './permissions.ts'
 import { DEFAULT_DAPP_RATE_LIMIT, OriginRateLimiter, type RateLimitOptions } from './rate-limit.ts'
+import { SiteGuard } from './site-guard.ts'
 
 /** What approving a pending request does (stored with it in storage.session, so plain JSON). */
 export type DappAction =
@@ -27,6 +28,8 @@ export interface DappServices {
   ctx: BackgroundContext
   permissions: SitePermissions
   approvals: Approvals<DappAction>
+  /** Embargoes and blocks: which sites may open an approval window. */
+  guard: SiteGuard
   limiter: OriginRateLimiter
   hub: DappEventHub
   /** The active account's address, or null while locked / before a vault exists. */
@@ -147,7 +150,9 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     }
   }
 
+  const guard = new SiteGuard({ session: ctx.session, local: ctx.local, now: () => ctx.now() })
   const approvals = new Approvals<DappAction>({
+    guard,
     session: ctx.session,
     openWindow: (path, size) => ctx.openWindow(path, size),
     onWindowClosed: (listener) => ctx.onWindowClosed(listener),
@@ -167,6 +172,7 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     ctx,
     permissions,
     approvals,
+    guard,
     limiter: new OriginRateLimiter({ ...DEFAULT_DAPP_RATE_LIMIT, ...options.rateLimit, now: () => ctx.now() }),
     hub,
     activeAddress,
