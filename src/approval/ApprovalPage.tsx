@@ -65,7 +65,7 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
     }
   }
 
-  async function answer(decision: 'approve' | 'reject') {
+  async function answer(decision: 'approve' | 'reject' | 'block') {
     setBusy(true)
     try {
       // Repeatable (the client sends it again after a worker stop): an answer the background
@@ -100,7 +100,7 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
         )}
       </dl>
       {view.send && (
-        <section aria-labelledby="approval-message-label">
+        <section>
           <h2 id="approval-message-label">Message</h2>
           {/* The whole message, never cut: long ones scroll inside the box (focusable for the keyboard). */}
           <div class="preview" data-testid="approval-preview" tabIndex={0} role="region" aria-labelledby="approval-message-label">
@@ -148,6 +148,16 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
         <button type="button" class="reject" disabled={busy} onClick={() => void answer('reject')}>Reject</button>
         <button type="button" class="approve" disabled={busy || locked || uninitialized} onClick={() => void answer('approve')}>Approve</button>
       </footer>
+      <button
+        type="button"
+        class="block-site"
+        disabled={busy}
+        aria-describedby="block-site-hint"
+        onClick={() => void answer('block')}
+      >
+        Block this site
+      </button>
+      <p id="block-site-hint" class="muted">Rejects this and every later request of {view.origin} until you unblock it in Parley’s settings; it is disconnected.</p>
     </main>
   )
 }

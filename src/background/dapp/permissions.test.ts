@@ -28,6 +28,14 @@ describe('SitePermissions', () => {
     expect(changes).toEqual([SITE, SITE, SITE])
   })
 
+  it('sendWithoutConfirm comes with send and goes with it, so the two never contradict', async () => {
+    const permissions = new SitePermissions(new MemoryStorage())
+    expect((await permissions.grant(SITE, ALICE, ['sendWithoutConfirm']))?.scopes).toEqual(['sendWithoutConfirm', 'send'])
+    expect((await permissions.revoke(SITE, ALICE, ['sendWithoutConfirm']))?.scopes).toEqual(['send'])
+    await permissions.grant(SITE, ALICE, ['sendWithoutConfirm', 'read'])
+    expect((await permissions.revoke(SITE, ALICE, ['send']))?.scopes).toEqual(['read'])
+  })
+
   it('gives EIP-2255 permission objects', async () => {
     const permissions = new SitePermissions(new MemoryStorage(), () => 7)
     const grant = await permissions.grant(SITE, ALICE, ['stream'])

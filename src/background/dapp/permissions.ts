@@ -52,8 +52,12 @@ export class SitePermissions {
     return record?.accounts[accountKey(accountAddress)] ?? null
   }
 
-  /** Adds scopes (keeping those held); connects the site to the account if it was not. */
-  grant(origin: string, accountAddress: string, scopes: readonly SiteScope[]): Promise<SiteGrant> {
+  /**
+   * Adds scopes (keeping those held); connects the site to the account if it was not.
+   * `sendWithoutConfirm` brings `send` with it: one never means anything without the other.
+   */
+  grant(origin: string, accountAddress: string, requested: readonly SiteScope[]): Promise<SiteGrant> {
+    const scopes = requested.includes('sendWithoutConfirm') && !requested.includes('send') ? [...requested, 'send' as const] : requested
     return this.#update(origin, (record) => {
       const now = this.#now()
       const key = accountKey(accountAddress)
@@ -67,8 +71,9 @@ export class SitePermissions {
     })
   }
 
-  /** Drops scopes; a site left with none is disconnected from that account (its records go too). */
-  revoke(origin: string, accountAddress: string, scopes: readonly SiteScope[]): Promise<SiteGrant | null> {
+  /** Drops scopes (`send` takes `sendWithoutConfirm` along); a site left with none is disconnected from that account. */
+  revoke(origin: string, accountAddress: string, dropped: readonly SiteScope[]): Promise<SiteGrant | null> {
+    const scopes = dropped.includes('send') && !dropped.includes('sendWithoutConfirm') ? [...dropped, 'sendWithoutConfirm' as const] : dropped
     return this.#update(origin, (record) => {
       const key = accountKey(accountAddress)
       const grant = record.accounts[key]
