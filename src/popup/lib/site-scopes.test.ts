@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { scopeEntries } from './site-scopes.ts'
+import { scopeEntries, siteOf } from './site-scopes.ts'
 
 describe('scopeEntries', () => {
   it('names the stronger of two related scopes only, so the lines never contradict', () => {
@@ -17,5 +17,13 @@ describe('scopeEntries', () => {
   it('after removing the stronger scope the weaker one shows', () => {
     expect(scopeEntries(['read', 'send']).map((e) => e.scope)).toEqual(['read', 'send'])
     expect(scopeEntries([])).toEqual([])
+  })
+})
+
+describe('siteOf', () => {
+  it("names the site by its conversationId's host, and nothing for a personal conversation", () => {
+    expect(siteOf({ context: { conversationId: 'app.example.org/support/1', metadata: {} } })).toBe('app.example.org')
+    expect(siteOf({ context: { conversationId: '127.0.0.1:5556', metadata: {} } })).toBe('127.0.0.1:5556')
+    expect(siteOf({})).toBeNull()
   })
 })

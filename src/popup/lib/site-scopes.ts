@@ -1,7 +1,7 @@
 // How Settings names what a connected site may do: one line per ability, never two that
 // contradict ("send, asking each time" and "send without asking" together). The stronger scope
 // is named when both are held; removing it leaves the weaker one, which is then named.
-import type { SiteScope } from '../../extension/views.ts'
+import type { ConversationView, SiteScope } from '../../extension/views.ts'
 
 export interface ScopeEntry {
   /** What the site may do, in words. */
@@ -19,4 +19,16 @@ export function scopeEntries(scopes: readonly SiteScope[]): ScopeEntry[] {
   else if (held.has('send')) entries.push({ label: 'send, asking you each time', scope: 'send' })
   if (held.has('stream')) entries.push({ label: 'receive new messages while open', scope: 'stream' })
   return entries
+}
+
+/**
+ * The site a conversation belongs to: by XMTP's convention a conversationId starts with the
+ * domain (and port) of the app that started it, so `app.example.org/support` → `app.example.org`.
+ * Null for a personal conversation (no context).
+ */
+export function siteOf(conversation: Pick<ConversationView, 'context'>): string | null {
+  const id = conversation.context?.conversationId
+  if (!id) return null
+  const head = id.split('/', 1)[0]!.trim()
+  return head.length > 0 ? head.slice(0, 80) : id.slice(0, 80)
 }
