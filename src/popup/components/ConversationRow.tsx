@@ -1,7 +1,7 @@
 import type { ConversationView } from '../../extension/views.ts'
 import { useAppState, useServices } from '../context.ts'
 import { sameAddress, shortAddress } from '../lib/address.ts'
-import { siteOf } from '../lib/site-scopes.ts'
+import { viaLabel } from '../lib/site-scopes.ts'
 import { relativeTime } from '../lib/time.ts'
 import { routeHref } from '../router.ts'
 import { Avatar } from './Avatar.tsx'
@@ -15,7 +15,7 @@ export function ConversationRow({ conversation, selected, preview }: { conversat
   const last = c.lastMessage
   const unread = c.unreadCount > 0
   const previewId = `preview-${c.topic.replace(/[^A-Za-z0-9]/g, '')}`
-  const site = siteOf(c)
+  const site = viaLabel(c)
   const text = preview ?? (last ? (sameAddress(last.senderAddress, me) ? `You: ${last.text}` : last.text) : 'No messages yet')
   return (
     <li class={`conversation-row${unread ? ' unread' : ''}${selected ? ' selected' : ''}`}>

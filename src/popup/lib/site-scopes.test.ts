@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { scopeEntries, siteOf } from './site-scopes.ts'
+import { scopeEntries, viaLabel } from './site-scopes.ts'
 
 describe('scopeEntries', () => {
   it('names the stronger of two related scopes only, so the lines never contradict', () => {
@@ -20,10 +20,11 @@ describe('scopeEntries', () => {
   })
 })
 
-describe('siteOf', () => {
-  it("names the site by its conversationId's host, and nothing for a personal conversation", () => {
-    expect(siteOf({ context: { conversationId: 'app.example.org/support/1', metadata: {} } })).toBe('app.example.org')
-    expect(siteOf({ context: { conversationId: '127.0.0.1:5556', metadata: {} } })).toBe('127.0.0.1:5556')
-    expect(siteOf({})).toBeNull()
+describe('viaLabel', () => {
+  it("names a site's conversation by its id (which starts with the site), and nothing for a personal one", () => {
+    expect(viaLabel({ context: { conversationId: 'app.example.org/support', metadata: {} } })).toBe('app.example.org/support')
+    expect(viaLabel({ context: { conversationId: '127.0.0.1:5556', metadata: {} } })).toBe('127.0.0.1:5556')
+    expect(viaLabel({ context: { conversationId: 'a'.repeat(100), metadata: {} } })).toHaveLength(80)
+    expect(viaLabel({})).toBeNull()
   })
 })

@@ -22,13 +22,13 @@ export function scopeEntries(scopes: readonly SiteScope[]): ScopeEntry[] {
 }
 
 /**
- * The site a conversation belongs to: by XMTP's convention a conversationId starts with the
- * domain (and port) of the app that started it, so `app.example.org/support` → `app.example.org`.
+ * What a site's conversation says after "via": its conversationId, which by XMTP's convention
+ * starts with the domain (and port) of the app that started it (`app.example.org`,
+ * `app.example.org/support`), so two conversations with one peer never read alike.
  * Null for a personal conversation (no context).
  */
-export function siteOf(conversation: Pick<ConversationView, 'context'>): string | null {
-  const id = conversation.context?.conversationId
+export function viaLabel(conversation: Pick<ConversationView, 'context'>): string | null {
+  const id = conversation.context?.conversationId.trim()
   if (!id) return null
-  const head = id.split('/', 1)[0]!.trim()
-  return head.length > 0 ? head.slice(0, 80) : id.slice(0, 80)
+  return id.length > 80 ? `${id.slice(0, 79)}…` : id
 }

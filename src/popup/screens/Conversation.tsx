@@ -10,7 +10,7 @@ import { Icon } from '../components/Icon.tsx'
 import { MessageBubble, type BubbleActions } from '../components/MessageBubble.tsx'
 import { Spinner } from '../components/Spinner.tsx'
 import { useAppState, useServices } from '../context.ts'
-import { siteOf } from '../lib/site-scopes.ts'
+import { viaLabel } from '../lib/site-scopes.ts'
 import { shortAddress } from '../lib/address.ts'
 import { buildThread, type BubbleItem } from '../lib/thread.ts'
 import { dayLabel } from '../lib/time.ts'
@@ -110,7 +110,7 @@ export function Conversation({ topic }: { topic: string }) {
           </h1>
           {conversation && (
             <span class="peer-sub">
-              {siteOf(conversation) ? `via ${siteOf(conversation)} · ` : ''}
+              {viaLabel(conversation) ? `via ${viaLabel(conversation)} · ` : ''}
               {conversation.version === 'v2' ? 'Encrypted · XMTP' : 'Encrypted · XMTP v1'}
             </span>
           )}
