@@ -348,6 +348,37 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       }
     }, 120_000)
 
+    await check('"Block this site" in the window: 4001 without a window until unblocked in settings', async () => {
+      const siteD = await startExampleServer({ host: '127.0.0.1' })
+      const originD = new URL(siteD.url).origin
+      const d = await driver.openPage(siteD.url)
+      try {
+        await d.evaluate(discover)
+        let approvalNext = driver.nextApproval()
+        const asked = d.evaluate(request, ['xmtp_requestAccounts'])
+        let approval = await approvalNext
+        await poll(() => approval.evaluate(approvalFacts).then((f) => f.origin === originD), { what: 'the approval for site D' })
+        assert(await approval.evaluate(pressButton, 'Block this site'), 'no Block this site button')
+        assertEqual((await asked).code, 4001, 'the blocked request')
+        await approval.closed
+        const refused = await d.evaluate(request, ['xmtp_requestAccounts'])
+        assertEqual(refused.code, 4001, 'a request after the block')
+        assert(refused.message.includes('blocked'), `answered by the block: ${refused.message}`)
+        assertEqual((await call('sites_blocked')).blocked.map((x) => x.origin), [originD], 'blocked sites in settings')
+        assertEqual((await call('sites_unblock', { origin: originD })).blocked, [], 'after unblock')
+        approvalNext = driver.nextApproval()
+        const again = d.evaluate(request, ['xmtp_requestAccounts'])
+        approval = await approvalNext
+        await poll(() => approval.evaluate(approvalFacts).then((f) => f.origin === originD), { what: 'a window for site D again' })
+        assert(await approval.evaluate(pressButton, 'Reject'), 'no Reject button')
+        assertEqual((await again).code, 4001, 'rejected after the unblock')
+        await approval.closed
+      } finally {
+        await d.close().catch(() => {})
+        await siteD.close()
+      }
+    }, 90_000)
+
     await check('a sandboxed page (opaque origin) is refused', async () => {
       const sandboxed = await startSandboxedServer()
       const page = await driver.openPage(sandboxed.url)

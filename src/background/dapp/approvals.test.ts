@@ -67,8 +67,13 @@ describe('embargo after three rejections or closed windows in a row', () => {
     expect(await h.call(dappA, 'xmtp_requestAccounts')).toMatchObject({ ok: false, error: { code: 4001 } })
     expect(h.ctx.opened).toHaveLength(opened + 1)
     h.ctx.clock += 1
-    const again = h.call(dappA, 'xmtp_requestAccounts')
+    // After the hour the count starts afresh: one more rejection does not embargo the site again.
+    const once = h.call(dappA, 'xmtp_requestAccounts')
     await waitFor(() => (h.ctx.opened.length === opened + 2 ? true : null))
+    await rejectIn(h, SITE_A)
+    expect(await once).toMatchObject({ ok: false, error: { code: 4001 } })
+    const again = h.call(dappA, 'xmtp_requestAccounts')
+    await waitFor(() => (h.ctx.opened.length === opened + 3 ? true : null))
     await h.result(popup, 'approvals_resolve', { id: (await windowOf(h, SITE_A)).id, decision: 'approve' })
     expect(await again).toEqual({ ok: true, result: [ALICE] })
   })
