@@ -304,6 +304,32 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       assertEqual((await a.evaluate(request, ['xmtp_listConversations'])).result.map((c) => c.topic).sort(), [topic, ownTopic].sort(), "A's conversations")
     }, 60_000)
 
+    await check("one approval window per site: its second request waits behind the first; another site's opens beside it", async () => {
+      const readAll = ['xmtp_requestPermissions', [{ readAll: {} }]]
+      const firstA = driver.nextApproval()
+      const a1 = a.evaluate(request, readAll)
+      const windowA = await firstA
+      await poll(() => windowA.evaluate(approvalFacts).then((f) => f.origin === originA), { what: "A's first window" })
+      const a2 = a.evaluate(request, readAll)
+      await sleep(1000)
+      if (driver.approvalWindows) assertEqual(await driver.approvalWindows(), 1, "windows while A's second request waits")
+      const nextB = driver.nextApproval()
+      const b1 = b.evaluate(request, readAll)
+      const windowB = await nextB
+      await poll(() => windowB.evaluate(approvalFacts).then((f) => f.origin === originB), { what: "B's window beside A's" })
+      if (driver.approvalWindows) assertEqual(await driver.approvalWindows(), 2, "windows with B's beside A's")
+      const secondA = driver.nextApproval()
+      assert(await windowA.evaluate(pressButton, 'Reject'), 'no Reject button')
+      assertEqual((await a1).code, 4001, "A's first request")
+      const windowA2 = await secondA
+      await poll(() => windowA2.evaluate(approvalFacts).then((f) => f.origin === originA && f.kind === 'permissions'), { what: "A's second window" })
+      assert(await windowA2.evaluate(pressButton, 'Reject'), 'no Reject button')
+      assertEqual((await a2).code, 4001, "A's second request")
+      assert(await windowB.evaluate(pressButton, 'Reject'), 'no Reject button')
+      assertEqual((await b1).code, 4001, "B's request")
+      await Promise.all([windowA.closed, windowA2.closed, windowB.closed])
+    }, 90_000)
+
     await check('a page that forges an origin field gets nothing more', async () => {
       assertEqual((await b.evaluate(request, ['xmtp_listConversations', { origin: originA }])).code, -32602, 'origin param')
       const answer = await b.evaluate(forged, [originA, 'xmtp_listConversations'])
