@@ -1,6 +1,7 @@
 // The xmtp_* methods and the site/approval methods through the real dispatcher and RPC table,
 // over a fake BackgroundContext (in-memory storage, scripted account data, hand-closed windows).
 import { describe, expect, it } from 'vitest'
+import type { Caller } from '../dispatcher.ts'
 import { attachDappEventsPort } from './index.ts'
 import { dappA, dappB, popup, setup, SITE_A, SITE_B, waitFor } from './test-support/dapp-harness.ts'
 import { ALICE, approvalIdOf, BOB, CAROL, conversation, FakeContext, FakePort, message, STRANGER } from './test-support/fake-context.ts'
@@ -280,6 +281,8 @@ describe('revoking and rate limits', () => {
   it('refuses dapp methods to callers without a web origin', async () => {
     const { call } = setup()
     expect(await call(popup, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })
+    const hostless: Caller = { kind: 'dapp', origin: 'file://', frame: { tabId: 9, frameId: 0 } }
+    expect(await call(hostless, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })
   })
 })
 

@@ -18,6 +18,12 @@ export type SiteHandlers = Pick<HandlerTable, keyof typeof SITE_METHODS>
 function originOf(caller: Caller): string {
   // Parley's own pages have no business here; a dapp method needs a web origin.
   if (caller.kind !== 'dapp') throw providerErrors.unauthorized()
+  // …and a host to name its namespace by (content scripts run on http and https pages only).
+  try {
+    siteNamespace(caller.origin)
+  } catch {
+    throw providerErrors.unauthorized()
+  }
   return caller.origin
 }
 
