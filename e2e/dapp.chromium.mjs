@@ -84,6 +84,17 @@ try {
       }
     },
     workerMessages: () => worker.evaluate(() => globalThis.__parleyRecord ?? []),
+    async popupRowNames() {
+      const page = await context.newPage()
+      try {
+        await page.goto(`${base}src/popup/index.html`)
+        await page.waitForSelector('a.row-link', { timeout: 20_000 })
+        return await page.evaluate(() => [...document.querySelectorAll('a.row-link')].map((a) => a.getAttribute('aria-label')))
+      } finally {
+        await page.close()
+      }
+    },
+    approvalWindows: async () => context.pages().filter((p) => p.url().startsWith(approvalUrl)).length,
   }
   await runDappScenario({ report, driver, nodeUrl: node.url, label: 'chromium' })
 

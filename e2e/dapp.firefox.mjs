@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createReporter, readManifest, ROOT } from './harness.mjs'
+import { createReporter, poll, readManifest, ROOT } from './harness.mjs'
 import { startNodeProcess } from './lib/extension-browser.mjs'
 import { RECORDER_SCRIPT, runDappScenario } from './lib/dapp-scenario.mjs'
 import { startExampleServer } from '../scripts/serve-example.mjs'
@@ -119,6 +119,20 @@ try {
     // Without a background page to listen on, the page-side recorder still sees every request the
     // content script forwards and every answer and event it passes back.
     workerMessages: async () => (recording ? extPage.evaluate(() => window.__parleyRecord) : []),
+    // The popup page this test opened: a fresh load shows the list as it is now. (Reloading it
+    // would lose the recorder above, so the rows come from a second popup page in a new tab.)
+    async popupRowNames() {
+      await extPage.evaluate(() => browser.tabs.create({ url: browser.runtime.getURL('src/popup/index.html#/') }))
+      const page = await findExtensionPage(`${BASE}src/popup/`)
+      try {
+        return await poll(() => page.evaluate(() => {
+          const rows = [...document.querySelectorAll('a.row-link')].map((a) => a.getAttribute('aria-label'))
+          return rows.length > 0 && rows
+        }), { what: 'popup rows', timeoutMs: 20_000 })
+      } finally {
+        await page.close().catch(() => {})
+      }
+    },
   }
   await runDappScenario({ report, driver, nodeUrl: node.url, label: 'firefox' })
 } catch (error) {

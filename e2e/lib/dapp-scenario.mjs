@@ -5,9 +5,12 @@
 //   driver.openPage(url)         → { evaluate(fn, arg), close() }
 //   driver.nextApproval()        → the next approval window as { evaluate(fn, arg), close(), closed }
 //   driver.workerMessages()      → every runtime message the background received so far (JSON strings)
+//   driver.popupRowNames()       → the accessible names of the popup's conversation rows (fresh load)
+//   driver.approvalWindows?()    → how many approval windows are open (where the browser can tell)
 // Every page ↔ content message is recorded in the page (a window listener sees both directions:
 // the content script forwards responses and background events verbatim) and every content →
 // background message in the worker; at the end none may contain key material in any encoding.
+import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
 import { privateKeyToAccount } from 'viem/accounts'
 import { assert, assertEqual, poll } from '../harness.mjs'
@@ -19,7 +22,7 @@ const { Client: XmtpClient } = require('@xmtp/xmtp-js')
 
 export const PASSWORD = 'dapp e2e password, long enough'
 export const ACCOUNT_KEY = `0x${'6b'.repeat(31)}02`
-const CONVERSATION_ID = 'parley-e2e/support'
+const OTHER_KEY = `0x${'7c'.repeat(31)}03`
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -81,12 +84,42 @@ const forged = ([origin, method]) =>
     window.postMessage({ channel: 'parley-xmtp-provider:v1:7c1f4e', kind: 'request', id, origin, sender: { origin }, request: { method, origin } }, location.origin)
   })
 
+/**
+ * A page served with `Content-Security-Policy: sandbox allow-scripts`: its own origin is opaque
+ * while its URL names 127.0.0.1. It asks window.xmtp for its accounts and records the answer.
+ */
+async function startSandboxedServer() {
+  const page = `<!doctype html><html><head><script>
+    window.xmtp.request({ method: 'xmtp_accounts' }).then(
+      () => { window.__sandboxedAnswer = { origin: String(window.origin), code: 'answered' } },
+      (e) => { window.__sandboxedAnswer = { origin: String(window.origin), code: e.code } })
+  </script></head><body>sandboxed</body></html>`
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': 'sandbox allow-scripts' })
+    res.end(page)
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    close: () => {
+      const closed = new Promise((resolve) => server.close(resolve))
+      server.closeAllConnections()
+      return closed
+    },
+  }
+}
+
 // ─── functions that run in the approval window ───
 const approvalFacts = () => ({
   kind: document.querySelector('[data-testid="approval"]')?.dataset.kind ?? null,
   origin: document.querySelector('[data-testid="approval-origin"]')?.textContent ?? null,
   account: document.querySelector('[data-testid="approval-account"]')?.textContent ?? null,
   preview: document.querySelector('[data-testid="approval-preview"]')?.textContent ?? null,
+  conversation: document.querySelector('[data-testid="approval-conversation"]')?.textContent ?? null,
+  previewScrolls: (() => {
+    const box = document.querySelector('[data-testid="approval-preview"]')
+    return box ? getComputedStyle(box).overflowY === 'auto' && box.scrollHeight > box.clientHeight : null
+  })(),
   scopes: [...document.querySelectorAll('[data-testid="approval-scopes"] li')].map((li) => li.textContent),
   buttons: [...document.querySelectorAll('button')].map((b) => b.textContent),
 })
@@ -114,6 +147,9 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
   const siteB = await startExampleServer({ host: '127.0.0.1' })
   const originA = new URL(siteA.url).origin
   const originB = new URL(siteB.url).origin
+  // The namespace rule: site A owns the conversation ids `hostA` and `hostA/…`.
+  const hostA = new URL(siteA.url).host
+  const CONVERSATION_ID = `${hostA}/support`
   let peer
   const pages = []
   try {
@@ -156,7 +192,7 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       assertEqual(facts.kind, 'connect', 'kind')
       assertEqual(facts.origin, originA, 'origin shown')
       assertEqual(facts.account, address, 'account shown')
-      assertEqual(facts.buttons, ['Reject', 'Approve'], 'buttons')
+      assertEqual(facts.buttons, ['Reject', 'Approve', 'Block this site'], 'buttons')
       assert(facts.scopes.length === 3, `scopes: ${facts.scopes}`)
       await approval.screenshot?.('approval-connect.png')
       assert(await approval.evaluate(pressButton, 'Approve'), 'no Approve button')
@@ -177,6 +213,7 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       const approval = await approvalNext
       const facts = await poll(() => approval.evaluate(approvalFacts).then((f) => f.kind && f), { what: 'the send approval' })
       assertEqual([facts.kind, facts.preview, facts.origin], ['send', 'hello from the example dapp', originA], 'send approval')
+      assertEqual(facts.conversation, `This site’s conversation “${CONVERSATION_ID}”`, 'the conversation named')
       await approval.screenshot?.('approval-send.png')
       assert(await approval.evaluate(pressButton, 'Approve'), 'no Approve button')
       await approval.closed
@@ -189,13 +226,50 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       assertEqual(received.topic, topic, 'same topic on both sides')
     }, 90_000)
 
-    await check("the peer's reply arrives live as a message event", async () => {
+    await check("the peer's reply arrives live as one message event, though the page subscribed three times", async () => {
+      // The example dapp subscribed once on connect; twice more here: still one subscription.
+      const ids = new Set()
+      for (let i = 0; i < 2; i++) ids.add((await a.evaluate(request, ['xmtp_subscribe'])).result.subscriptionId)
+      assertEqual(ids.size, 1, 'subscription ids')
       const conversation = (await peer.conversations.list()).find((c) => c.topic === topic)
       await conversation.send('reply from xmtp-js')
       await poll(async () => (await a.evaluate(texts, '#messages li')).some((t) => t.endsWith('reply from xmtp-js')), { what: 'the reply in the dapp', timeoutMs: 45_000 })
-      const messageEvents = (await a.evaluate(events)).message
-      assert(messageEvents.some((e) => e.message.content.text === 'reply from xmtp-js' && e.message.topic === topic && typeof e.subscriptionId === 'string'), 'no message event for the reply')
+      await sleep(1500)
+      const replies = (await a.evaluate(events)).message.filter((e) => e.message.content.text === 'reply from xmtp-js')
+      assertEqual(replies.length, 1, 'message events for the reply')
+      assert(replies[0].message.topic === topic && ids.has(replies[0].subscriptionId), 'the event names the topic and the subscription')
     }, 60_000)
+
+    const LONG = `${'A long message, shown whole. '.repeat(70).slice(0, 1997)}end`
+    let ownTopic
+    await check("send by address with 2,000 characters: shown whole and scrollable, lands in the site's conversation, the reply comes back", async () => {
+      assertEqual(LONG.length, 2000, 'message length')
+      const approvalNext = driver.nextApproval()
+      const sending = a.evaluate(request, ['xmtp_sendMessage', { peerAddress: peer.address, content: LONG }])
+      const approval = await approvalNext
+      const facts = await poll(() => approval.evaluate(approvalFacts).then((f) => f.kind && f), { what: 'the send approval' })
+      assertEqual(facts.preview, LONG, 'the whole message in the window')
+      assertEqual(facts.previewScrolls, true, 'the message box scrolls')
+      assertEqual(facts.conversation, `This site’s conversation “${hostA}”`, 'the conversation named')
+      assert(await approval.evaluate(pressButton, 'Approve'), 'no Approve button')
+      await approval.closed
+      const sent = await sending
+      assert(sent.ok, `send failed: ${JSON.stringify(sent)}`)
+      ownTopic = sent.result.topic
+      assert(ownTopic !== topic, 'sent into the support conversation instead of the site’s own')
+      const listed = (await a.evaluate(request, ['xmtp_listConversations'])).result
+      assertEqual(listed.find((c) => c.topic === ownTopic)?.context?.conversationId, hostA, "the site's own conversation in its list")
+      const theirs = await poll(async () => {
+        const conversation = (await peer.conversations.list()).find((c) => c.topic === ownTopic)
+        return conversation && (await conversation.messages()).some((m) => m.content === LONG) && conversation
+      }, { what: 'the peer to receive the long message', timeoutMs: 45_000 })
+      assertEqual(theirs.context?.conversationId, hostA, "the peer sees the site's conversation id")
+      await theirs.send('answer to the long one')
+      await poll(async () => (await a.evaluate(events)).message.some((e) => e.message.topic === ownTopic && e.message.content.text === 'answer to the long one'), {
+        what: 'the reply through xmtp_subscribe',
+        timeoutMs: 45_000,
+      })
+    }, 120_000)
 
     const b = await driver.openPage(siteB.url)
     pages.push(b)
@@ -224,9 +298,37 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       assertEqual((await connecting).result, [address], 'B connected')
       assertEqual((await b.evaluate(request, ['xmtp_listConversations'])).result, [], "B's conversations")
       assertEqual((await b.evaluate(request, ['xmtp_getMessages', { topic }])).code, 4100, "B reads A's topic")
-      assertEqual((await b.evaluate(request, ['xmtp_newConversation', { peerAddress: peer.address, context: { conversationId: CONVERSATION_ID } }])).code, 4100, "B claims A's conversationId")
-      assertEqual((await a.evaluate(request, ['xmtp_listConversations'])).result.map((c) => c.topic), [topic], "A's conversations")
+      const squat = await b.evaluate(request, ['xmtp_newConversation', { peerAddress: peer.address, context: { conversationId: CONVERSATION_ID } }])
+      assertEqual(squat.code, -32602, "B claims an id in A's namespace")
+      assert(squat.message.includes(`"${new URL(siteB.url).host}/"`), `the refusal names the rule: ${squat.message}`)
+      assertEqual((await a.evaluate(request, ['xmtp_listConversations'])).result.map((c) => c.topic).sort(), [topic, ownTopic].sort(), "A's conversations")
     }, 60_000)
+
+    await check("one approval window per site: its second request waits behind the first; another site's opens beside it", async () => {
+      const readAll = ['xmtp_requestPermissions', [{ readAll: {} }]]
+      const firstA = driver.nextApproval()
+      const a1 = a.evaluate(request, readAll)
+      const windowA = await firstA
+      await poll(() => windowA.evaluate(approvalFacts).then((f) => f.origin === originA), { what: "A's first window" })
+      const a2 = a.evaluate(request, readAll)
+      await sleep(1000)
+      if (driver.approvalWindows) assertEqual(await driver.approvalWindows(), 1, "windows while A's second request waits")
+      const nextB = driver.nextApproval()
+      const b1 = b.evaluate(request, readAll)
+      const windowB = await nextB
+      await poll(() => windowB.evaluate(approvalFacts).then((f) => f.origin === originB), { what: "B's window beside A's" })
+      if (driver.approvalWindows) assertEqual(await driver.approvalWindows(), 2, "windows with B's beside A's")
+      const secondA = driver.nextApproval()
+      assert(await windowA.evaluate(pressButton, 'Reject'), 'no Reject button')
+      assertEqual((await a1).code, 4001, "A's first request")
+      const windowA2 = await secondA
+      await poll(() => windowA2.evaluate(approvalFacts).then((f) => f.origin === originA && f.kind === 'permissions'), { what: "A's second window" })
+      assert(await windowA2.evaluate(pressButton, 'Reject'), 'no Reject button')
+      assertEqual((await a2).code, 4001, "A's second request")
+      assert(await windowB.evaluate(pressButton, 'Reject'), 'no Reject button')
+      assertEqual((await b1).code, 4001, "B's request")
+      await Promise.all([windowA.closed, windowA2.closed, windowB.closed])
+    }, 90_000)
 
     await check('a page that forges an origin field gets nothing more', async () => {
       assertEqual((await b.evaluate(request, ['xmtp_listConversations', { origin: originA }])).code, -32602, 'origin param')
@@ -235,7 +337,89 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       assertEqual((await b.evaluate(forged, [originA, 'xmtp_getMessages'])).error?.code, -32602, 'forged getMessages without a topic')
     })
 
+    await check('three rejections or closed windows in a row → 4001 at once without a window; another site still gets its window', async () => {
+      const siteC = await startExampleServer({ host: '127.0.0.1' })
+      const c = await driver.openPage(siteC.url)
+      try {
+        await c.evaluate(discover)
+        for (const how of ['reject', 'close', 'reject']) {
+          const approvalNext = driver.nextApproval()
+          const asked = c.evaluate(request, ['xmtp_requestAccounts'])
+          const approval = await approvalNext
+          await poll(() => approval.evaluate(approvalFacts).then((f) => f.origin === new URL(siteC.url).origin), { what: 'the approval for site C' })
+          if (how === 'reject') assert(await approval.evaluate(pressButton, 'Reject'), 'no Reject button')
+          else await approval.close()
+          assertEqual((await asked).code, 4001, `after ${how}`)
+          await approval.closed
+        }
+        const windowsBefore = await driver.approvalWindows?.()
+        const started = Date.now()
+        const refused = await c.evaluate(request, ['xmtp_requestAccounts'])
+        assertEqual(refused.code, 4001, 'the fourth request')
+        assert(refused.message.includes('declined'), `answered by the embargo, not a window: ${refused.message}`)
+        assert(Date.now() - started < 10_000, 'answered at once')
+        await sleep(1000)
+        if (windowsBefore !== undefined) assertEqual(await driver.approvalWindows(), windowsBefore, 'approval windows after the fourth request')
+        // Site B is not affected: its request gets a window.
+        const approvalNext = driver.nextApproval()
+        const asked = b.evaluate(request, ['xmtp_requestPermissions', [{ readAll: {} }]])
+        const approval = await approvalNext
+        await poll(() => approval.evaluate(approvalFacts).then((f) => f.origin === originB), { what: "site B's window" })
+        assert(await approval.evaluate(pressButton, 'Reject'), 'no Reject button')
+        assertEqual((await asked).code, 4001, "B's answer")
+        await approval.closed
+      } finally {
+        await c.close().catch(() => {})
+        await siteC.close()
+      }
+    }, 120_000)
+
+    await check('"Block this site" in the window: 4001 without a window until unblocked in settings', async () => {
+      const siteD = await startExampleServer({ host: '127.0.0.1' })
+      const originD = new URL(siteD.url).origin
+      const d = await driver.openPage(siteD.url)
+      try {
+        await d.evaluate(discover)
+        let approvalNext = driver.nextApproval()
+        const asked = d.evaluate(request, ['xmtp_requestAccounts'])
+        let approval = await approvalNext
+        await poll(() => approval.evaluate(approvalFacts).then((f) => f.origin === originD), { what: 'the approval for site D' })
+        assert(await approval.evaluate(pressButton, 'Block this site'), 'no Block this site button')
+        assertEqual((await asked).code, 4001, 'the blocked request')
+        await approval.closed
+        const refused = await d.evaluate(request, ['xmtp_requestAccounts'])
+        assertEqual(refused.code, 4001, 'a request after the block')
+        assert(refused.message.includes('blocked'), `answered by the block: ${refused.message}`)
+        assertEqual((await call('sites_blocked')).blocked.map((x) => x.origin), [originD], 'blocked sites in settings')
+        assertEqual((await call('sites_unblock', { origin: originD })).blocked, [], 'after unblock')
+        approvalNext = driver.nextApproval()
+        const again = d.evaluate(request, ['xmtp_requestAccounts'])
+        approval = await approvalNext
+        await poll(() => approval.evaluate(approvalFacts).then((f) => f.origin === originD), { what: 'a window for site D again' })
+        assert(await approval.evaluate(pressButton, 'Reject'), 'no Reject button')
+        assertEqual((await again).code, 4001, 'rejected after the unblock')
+        await approval.closed
+      } finally {
+        await d.close().catch(() => {})
+        await siteD.close()
+      }
+    }, 90_000)
+
+    await check('a sandboxed page (opaque origin) is refused', async () => {
+      const sandboxed = await startSandboxedServer()
+      const page = await driver.openPage(sandboxed.url)
+      try {
+        const outcome = await poll(() => page.evaluate(() => window.__sandboxedAnswer ?? null), { what: 'the sandboxed page to get its answer', timeoutMs: 20_000 })
+        assertEqual(outcome, { origin: 'null', code: 4100 }, 'the sandboxed page')
+      } finally {
+        await page.close().catch(() => {})
+        await sandboxed.close()
+      }
+    })
+
+    let topicsBeforeRevoke
     await check('revoke in settings → 4100 at once, accountsChanged [], the subscription stops', async () => {
+      topicsBeforeRevoke = (await a.evaluate(request, ['xmtp_listConversations'])).result.map((c) => c.topic).sort()
       const before = (await a.evaluate(events)).message.length
       const { sites } = await call('sites_revoke', { origin: originA })
       assert(!sites.some((s) => s.origin === originA), 'A still listed')
@@ -251,6 +435,44 @@ export async function runDappScenario({ report, driver, nodeUrl, label }) {
       await sleep(1500)
       assertEqual((await a.evaluate(events)).message.length, before, 'message events after the revoke')
     }, 90_000)
+
+    await check('reconnecting after the revoke gives back exactly the namespace', async () => {
+      const approvalNext = driver.nextApproval()
+      const connecting = a.evaluate(request, ['xmtp_requestAccounts'])
+      const approval = await approvalNext
+      await poll(() => approval.evaluate(pressButton, 'Approve'), { what: 'Approve for site A' })
+      assertEqual((await connecting).result, [address], 'A connected again')
+      assertEqual((await a.evaluate(request, ['xmtp_listConversations'])).result.map((c) => c.topic).sort(), topicsBeforeRevoke, "A's conversations after reconnecting")
+    }, 60_000)
+
+    await check("Parley's popup labels the site's conversations with the site, each row named apart", async () => {
+      const names = await poll(async () => {
+        const rows = await driver.popupRowNames()
+        return rows.some((n) => n.includes(' via ')) && rows
+      }, { what: 'the popup rows', timeoutMs: 30_000 })
+      assert(names.includes(`${peer.address} via ${hostA}`), `rows: ${JSON.stringify(names)}`)
+      assert(names.includes(`${peer.address} via ${CONVERSATION_ID}`), `rows: ${JSON.stringify(names)}`)
+      assertEqual(new Set(names).size, names.length, 'distinct accessible names')
+    }, 60_000)
+
+    await check('after an account switch, accountsChanged comes once the account answers: a call made at the event succeeds', async () => {
+      await a.evaluate(() => {
+        window.__afterChange = []
+        window.__found.on('accountsChanged', (accounts) => {
+          if (accounts.length === 0) return
+          window.__afterChange.push(window.__found.request({ method: 'xmtp_listConversations' }).then((r) => ({ ok: true, n: r.length }), (e) => ({ ok: false, code: e.code })))
+        })
+      })
+      const first = (await call('wallet_status')).activeAccountId
+      const other = await call('accounts_import', { password: PASSWORD, secret: OTHER_KEY, label: 'Other' })
+      await call('accounts_select', { accountId: other.id })
+      await poll(async () => JSON.stringify((await a.evaluate(events)).accountsChanged.at(-1)) === '[]', { what: "A's accountsChanged [] on the other account" })
+      await call('accounts_select', { accountId: first })
+      await poll(async () => JSON.stringify((await a.evaluate(events)).accountsChanged.at(-1)) === JSON.stringify([address]), { what: "A's accountsChanged back", timeoutMs: 60_000 })
+      const outcomes = await a.evaluate(() => Promise.all(window.__afterChange))
+      assert(outcomes.length >= 1, 'no call was made at the event')
+      for (const outcome of outcomes) assertEqual(outcome, { ok: true, n: topicsBeforeRevoke.length }, 'the call made at the event')
+    }, 120_000)
 
     await check('locked → 4900 (and xmtp_accounts is [])', async () => {
       await call('wallet_lock')

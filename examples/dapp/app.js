@@ -1,9 +1,17 @@
 // A dapp using Parley through window.xmtp: discovery, connect, list, start, send, live messages.
 // Plain script, no build step, so it reads like what a dapp developer would write.
+//
+// The namespace rule: this site owns the conversation ids `location.host` and
+// `location.host + '/…'`. Sending to an address (no topic) writes into this site's own
+// conversation with that peer, which the site can list, read and hear replies on.
 'use strict'
 
 const $ = (id) => document.getElementById(id)
 const state = { provider: null, account: null, topic: null, subscriptionId: null, seen: new Set() }
+const NAMESPACE = location.host
+$('namespace').textContent = NAMESPACE
+$('namespace-sub').textContent = NAMESPACE
+$('conversation-id').value = `${NAMESPACE}/support`
 
 function showError(error) {
   $('error').textContent = error ? `${error.message}${error.code ? ` (code ${error.code})` : ''}` : ''
@@ -20,6 +28,7 @@ window.addEventListener('xmtp:announceProvider', (event) => {
   provider.on('accountsChanged', (accounts) => setAccount(accounts[0] ?? null))
   provider.on('message', ({ message }) => {
     if (message.topic === state.topic) addMessage(message)
+    else void refresh()
   })
   provider.request({ method: 'xmtp_accounts' }).then((accounts) => setAccount(accounts[0] ?? null), () => {})
 })
@@ -43,7 +52,7 @@ function setAccount(account) {
   $('account').textContent = account ?? '–'
   $('connect').textContent = account ? 'Connected' : 'Connect'
   document.body.dataset.connected = account ? 'yes' : 'no'
-  if (account) void refresh()
+  if (account) void refresh().then(subscribe)
   else {
     $('conversations').replaceChildren()
     state.subscriptionId = null
@@ -67,9 +76,12 @@ async function refresh() {
       return li
     }),
   )
-  if (!state.subscriptionId && conversations.length > 0) {
-    state.subscriptionId = (await call('xmtp_subscribe')).subscriptionId
-  }
+}
+
+// Idempotent: calling it again (after a reconnect, say) answers the same subscription and never
+// doubles the events.
+async function subscribe() {
+  state.subscriptionId = (await call('xmtp_subscribe')).subscriptionId
 }
 $('refresh').addEventListener('click', () => void refresh())
 
@@ -81,6 +93,16 @@ $('start-form').addEventListener('submit', async (event) => {
   const conversation = await call('xmtp_newConversation', params)
   await refresh()
   await open(conversation)
+})
+
+$('direct-form').addEventListener('submit', async (event) => {
+  event.preventDefault()
+  // No topic: Parley sends in this site's conversation with the peer (context.conversationId = location.host).
+  const message = await call('xmtp_sendMessage', { peerAddress: $('direct-peer').value.trim(), content: $('direct-text').value })
+  $('direct-text').value = ''
+  await refresh()
+  const conversation = (await call('xmtp_listConversations')).find((c) => c.topic === message.topic)
+  if (conversation) await open(conversation)
 })
 
 async function open(conversation) {

@@ -72,4 +72,26 @@ describe('approval window', () => {
     expect((await screen.findByTestId('approval-gone')).textContent).toBe('This request was already answered.')
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull()
   })
+
+  it("a send shows which conversation (the site's, with its id) and the whole message, uncut", async () => {
+    const text = 'w'.repeat(1999) + '!'
+    const view: ApprovalView = {
+      id: 'req-2', origin: 'http://127.0.0.1:4001', accountAddress: ADDRESS, kind: 'send', createdAt: 1,
+      send: { peerAddress: '0x2222222222222222222222222222222222222222', conversationId: '127.0.0.1:4001', sitesOwn: true, text },
+    }
+    const answered: unknown[] = []
+    const client = createRpcClient(async (message: RuntimeRpcMessage) => {
+      const { method, params } = message.request as { method: string; params?: any }
+      if (method === 'approvals_get') return { ok: true, result: view }
+      if (method === 'wallet_status') return { ok: true, result: STATUS }
+      answered.push(params)
+      return { ok: true, result: { ok: true } }
+    })
+    render(<ApprovalPage client={client} id="req-2" close={() => {}} />)
+    expect((await screen.findByTestId('approval-preview')).textContent).toBe(text)
+    expect(screen.getByTestId('approval-conversation').textContent).toBe('This site’s conversation “127.0.0.1:4001”')
+    expect(screen.getByRole('region', { name: 'Message' }).getAttribute('tabindex')).toBe('0')
+    fireEvent.click(screen.getByRole('button', { name: 'Block this site' }))
+    await waitFor(() => expect(answered).toEqual([{ id: 'req-2', decision: 'block' }]))
+  })
 })

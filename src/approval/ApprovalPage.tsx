@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { ProviderRpcError } from '../extension/dapp-visible.ts'
 import type { RpcClient } from '../extension/rpc-client.ts'
 import type { ApprovalView, WalletStatus } from '../extension/views.ts'
-import { headlineOf, scopeLines } from './describe.ts'
+import { conversationLine, headlineOf, scopeLines } from './describe.ts'
 
 type Load = { state: 'loading' } | { state: 'gone' } | { state: 'ready'; view: ApprovalView } | { state: 'error'; message: string }
 
@@ -65,7 +65,7 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
     }
   }
 
-  async function answer(decision: 'approve' | 'reject') {
+  async function answer(decision: 'approve' | 'reject' | 'block') {
     setBusy(true)
     try {
       // Repeatable (the client sends it again after a worker stop): an answer the background
@@ -94,11 +94,28 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
           <>
             <dt>To</dt>
             <dd data-testid="approval-peer">{view.send.peerAddress}</dd>
-            <dt>Message</dt>
-            <dd class="preview" data-testid="approval-preview">{view.send.preview}</dd>
+            <dt>In</dt>
+            <dd class="conversation" data-testid="approval-conversation">{conversationLine(view.send)}</dd>
           </>
         )}
       </dl>
+      {view.send && (
+        <section>
+          <h2 id="approval-message-label">Message</h2>
+          {/* The whole message, never cut: long ones scroll inside the box (focusable for the keyboard). */}
+          <div class="preview" data-testid="approval-preview" tabIndex={0} role="region" aria-labelledby="approval-message-label">
+            {view.send.text}
+          </div>
+          {view.send.attachment && view.send.attachment.mimeType.startsWith('image/') && (
+            <img
+              class="attachment-preview"
+              data-testid="approval-attachment"
+              src={`data:${view.send.attachment.mimeType};base64,${view.send.attachment.dataBase64}`}
+              alt={`Preview of ${view.send.attachment.filename}`}
+            />
+          )}
+        </section>
+      )}
       {view.scopes && view.scopes.length > 0 && (
         <section>
           <h2>It will be able to</h2>
@@ -131,6 +148,16 @@ export function ApprovalPage({ client, id, close }: { client: RpcClient; id: str
         <button type="button" class="reject" disabled={busy} onClick={() => void answer('reject')}>Reject</button>
         <button type="button" class="approve" disabled={busy || locked || uninitialized} onClick={() => void answer('approve')}>Approve</button>
       </footer>
+      <button
+        type="button"
+        class="block-site"
+        disabled={busy}
+        aria-describedby="block-site-hint"
+        onClick={() => void answer('block')}
+      >
+        Block this site
+      </button>
+      <p id="block-site-hint" class="muted">Rejects this and every later request of {view.origin} until you unblock it in Parley’s settings; it is disconnected.</p>
     </main>
   )
 }

@@ -118,5 +118,7 @@ describe('classifySender', () => {
     expect(classifySender({ id }, id, base)).toBeNull()
     expect(classifySender({ id, url: 'not a url' }, id, base)).toBeNull()
     expect(classifySender({ id, url: 'https://x.example/', origin: 'null' }, id, base)).toBeNull()
+    // Firefox: no sender.origin, the URL's origin looks real; the content script said it is opaque.
+    expect(classifySender({ id, url: 'https://x.example/', opaqueOrigin: true, tabId: 1, frameId: 0 }, id, base)).toBeNull()
   })
 })

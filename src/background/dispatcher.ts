@@ -85,6 +85,8 @@ export interface SenderInfo {
   /** sender.tab?.id and sender.frameId (content scripts only). */
   tabId?: number
   frameId?: number
+  /** The content script reported that its page's own origin is opaque (RuntimeRpcMessage.opaqueOrigin). */
+  opaqueOrigin?: boolean
 }
 
 /**
@@ -95,6 +97,9 @@ export interface SenderInfo {
 export function classifySender(sender: SenderInfo, extensionId: string, extensionBaseUrl: string): Caller | null {
   if (sender.id !== extensionId || typeof sender.url !== 'string') return null
   if (sender.url.startsWith(extensionBaseUrl)) return { kind: 'extension' }
+  // Firefox gives no sender.origin, and a sandboxed page's URL names a real origin: the content
+  // script's word that the page is opaque refuses it, as Chromium's "null" does.
+  if (sender.opaqueOrigin === true) return null
   let origin = sender.origin
   if (origin === undefined) {
     try {

@@ -87,7 +87,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   if (!isRuntimeRpcMessage(message)) return undefined // not ours: let other listeners answer
   const origin = (sender as { origin?: string }).origin
   const caller = classifySender(
-    { id: sender.id, url: sender.url, origin, tabId: sender.tab?.id, frameId: sender.frameId },
+    { id: sender.id, url: sender.url, origin, tabId: sender.tab?.id, frameId: sender.frameId, opaqueOrigin: message.opaqueOrigin === true },
     browser.runtime.id,
     extensionBaseUrl,
   )

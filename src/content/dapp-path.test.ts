@@ -95,7 +95,7 @@ describe('dapp path: provider ⇄ relay ⇄ background', () => {
     const accounts = provider.request({ method: 'xmtp_requestAccounts' })
     await approve()
     expect(await accounts).toEqual([ALICE])
-    const conv = await provider.request({ method: 'xmtp_newConversation', params: { peerAddress: BOB, context: { conversationId: 'dapp/1' } } })
+    const conv = await provider.request({ method: 'xmtp_newConversation', params: { peerAddress: BOB, context: { conversationId: '127.0.0.1:4001/1' } } })
     const { subscriptionId } = await provider.request({ method: 'xmtp_subscribe' })
     ctx.dataOf(ALICE).arrive(conv.topic, message(conv.topic, 'd'.repeat(64), BOB, 'hello from bob'))
     await until(() => messages.length === 1)
@@ -145,7 +145,7 @@ describe('dapp path: provider ⇄ relay ⇄ background', () => {
     for (let i = 0; i < 100 && ctx.opened.length === 0; i++) await flush()
     await dispatch(makeRuntimeRpcMessage({ method: 'approvals_resolve', params: { id: approvalIdOf(ctx.opened[0]), decision: 'approve' } }), { kind: 'extension' })
     await pending
-    const conv = await provider.request({ method: 'xmtp_newConversation', params: { peerAddress: BOB, context: { conversationId: 'r/1' } } })
+    const conv = await provider.request({ method: 'xmtp_newConversation', params: { peerAddress: BOB, context: { conversationId: '127.0.0.1:4001/r' } } })
     await provider.request({ method: 'xmtp_subscribe' })
     backgroundEnds[0]!.disconnect() // the worker stopped
     await until(() => backgroundEnds.length === 2)

@@ -156,4 +156,22 @@ describe('window transport', () => {
     void createWindowTransport(win).send({ method: 'ping' })
     expect(win.posted[0]?.targetOrigin).toBe('*')
   })
+
+  it('a sandboxed page (opaque origin, URL origin intact) is relayed marked opaque, with no events port', async () => {
+    const win = new FakeWindow('http://127.0.0.1:4001')
+    win.origin = 'null'
+    const sent: unknown[] = []
+    let ports = 0
+    startRelay(win, async (m) => (sent.push(m), { ok: false, error: { code: 4100, message: 'refused' } }), () => {
+      ports++
+      throw new Error('no port expected')
+    })
+    const transport = createWindowTransport(win)
+    transport.openEvents?.(() => {})
+    const answer = await transport.send({ method: 'xmtp_accounts' })
+    expect(win.posted[0]?.targetOrigin).toBe('*')
+    expect(sent).toEqual([{ tag: 'parley/rpc@1', request: { method: 'xmtp_accounts' }, opaqueOrigin: true }])
+    expect(answer).toEqual({ ok: false, error: { code: 4100, message: 'refused' } })
+    expect(ports).toBe(0)
+  })
 })

@@ -15,7 +15,7 @@ import {
   type RpcResponse,
   type RuntimeRpcMessage,
 } from '../extension/messages.ts'
-import { isSameWindowEvent, postToSameWindow, type ChannelEvent, type ChannelWindow } from '../extension/window-channel.ts'
+import { documentOrigin, isSameWindowEvent, postToSameWindow, type ChannelEvent, type ChannelWindow } from '../extension/window-channel.ts'
 import { createEventsPortRelay, type ConnectEventsPort, type EventsPortOptions } from './events-port.ts'
 
 /** Sends one message to the background and resolves with its answer (runtime.sendMessage). */
@@ -35,7 +35,10 @@ export function startRelay(
   eventOptions?: EventsPortOptions,
   retry: RetryOptions = {},
 ): () => void {
-  const events = connectEvents ? createEventsPortRelay(win, connectEvents, eventOptions) : null
+  // A sandboxed page (opaque origin) is refused by the background; it gets no events port,
+  // whose sender Firefox would otherwise describe by the page's URL.
+  const opaqueOrigin = documentOrigin(win) === 'null'
+  const events = connectEvents && !opaqueOrigin ? createEventsPortRelay(win, connectEvents, eventOptions) : null
   const onMessage = (event: ChannelEvent): void => {
     if (!isSameWindowEvent(win, event)) return
     if (parsePageEventsControl(event.data)?.want) {
@@ -56,7 +59,7 @@ export function startRelay(
     // the next message wakes a new worker. Anything else fails at once, and the page decides.
     let raw: unknown
     try {
-      const send = () => sendToBackground(makeRuntimeRpcMessage(request))
+      const send = () => sendToBackground(makeRuntimeRpcMessage(request, { opaqueOrigin }))
       raw = await (isRepeatable(request) ? retrying(send, () => true, retry) : send())
     } catch {
       // The background is gone (worker stopped mid-call; extension reloaded, updated or disabled).

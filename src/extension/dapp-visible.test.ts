@@ -59,7 +59,8 @@ describe('the dapp surface added for window.xmtp', () => {
   it('maps permission failures to 4100 and locked to 4900', () => {
     expect(providerErrors.notConnected().code).toBe(4100)
     expect(providerErrors.missingScope('send').message).toContain('"send"')
-    expect(providerErrors.conversationClaimed().code).toBe(4100)
+    expect(providerErrors.outsideNamespace('xmtp_newConversation', 'app.example').code).toBe(-32602)
+    expect(providerErrors.outsideNamespace('xmtp_newConversation', 'app.example').message).toContain('"app.example/"')
     expect(providerErrors.locked().code).toBe(4900)
     expect(providerErrors.peerNotOnXmtp().code).toBe(-32602)
   })

@@ -108,10 +108,16 @@ export const RUNTIME_RPC_TAG = 'parley/rpc@1'
 export interface RuntimeRpcMessage {
   tag: typeof RUNTIME_RPC_TAG
   request: unknown
+  /**
+   * Set by the content script of a page whose own origin is opaque (sandboxed), which Firefox's
+   * sender does not tell: the background then refuses it, as Chromium's sender.origin "null" does.
+   * It can only make the background stricter, never name an origin.
+   */
+  opaqueOrigin?: true
 }
 
-export function makeRuntimeRpcMessage(request: unknown): RuntimeRpcMessage {
-  return { tag: RUNTIME_RPC_TAG, request }
+export function makeRuntimeRpcMessage(request: unknown, options: { opaqueOrigin?: boolean } = {}): RuntimeRpcMessage {
+  return options.opaqueOrigin ? { tag: RUNTIME_RPC_TAG, request, opaqueOrigin: true } : { tag: RUNTIME_RPC_TAG, request }
 }
 
 export function isRuntimeRpcMessage(value: unknown): value is RuntimeRpcMessage {

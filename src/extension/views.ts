@@ -159,6 +159,12 @@ export interface SiteView {
   connectedAt: number
 }
 
+/** A site the user blocked from the approval window ("Block this site"); Settings unblocks it. */
+export interface BlockedSiteView {
+  origin: string
+  blockedAt: number
+}
+
 /** One pending dapp request waiting in an approval window. */
 export interface ApprovalView {
   id: string
@@ -167,9 +173,25 @@ export interface ApprovalView {
   /** What exactly is asked, for the window to render. */
   kind: 'connect' | 'permissions' | 'send'
   scopes?: SiteScope[]
-  /** For 'send': the peer and a one-line preview of what would be sent. */
-  send?: { peerAddress: string; preview: string }
+  /** For 'send': the conversation and the whole message (never cut). */
+  send?: ApprovalSendView
   createdAt: number
+}
+
+/** What a send approval shows: to whom, in which conversation, and exactly what. */
+export interface ApprovalSendView {
+  peerAddress: string
+  /**
+   * The conversation's context id: for a send by peer address always the site's own (its host);
+   * null for a conversation without one (the user's personal conversation, reachable under readAll).
+   */
+  conversationId: string | null
+  /** Whether the conversation is the site's own (its id in the site's namespace). */
+  sitesOwn: boolean
+  /** The whole message in words: the text itself, or a line naming the attachment or reaction. */
+  text: string
+  /** An inline attachment, for its preview (images are shown). */
+  attachment?: { filename: string; mimeType: string; dataBase64: string }
 }
 
 // ───────────────────────────── what dapps see (window.xmtp) ─────────────────────────────

@@ -15,14 +15,24 @@ export interface ChannelWindow {
   removeEventListener(type: 'message', listener: (event: ChannelEvent) => void): void
   postMessage(message: unknown, targetOrigin: string): void
   readonly location: { readonly origin: string }
+  /**
+   * The document's own origin (`window.origin`): "null" for a sandboxed page, whose
+   * `location.origin` still names its URL's origin. Absent in tests = `location.origin`.
+   */
+  readonly origin?: string
+}
+
+/** The origin the page really has: a sandboxed (CSP or iframe) page's is opaque, "null". */
+export function documentOrigin(win: ChannelWindow): string {
+  return typeof win.origin === 'string' ? win.origin : win.location.origin
 }
 
 export function isSameWindowEvent(win: ChannelWindow, event: ChannelEvent): boolean {
-  return event.source === win && event.origin === win.location.origin
+  return event.source === win && event.origin === documentOrigin(win)
 }
 
 /** Posts to our own window, addressed to our own origin (opaque origins can only use '*'). */
 export function postToSameWindow(win: ChannelWindow, message: unknown): void {
-  const origin = win.location.origin
+  const origin = documentOrigin(win)
   win.postMessage(message, origin === 'null' ? '*' : origin)
 }

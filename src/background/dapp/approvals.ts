@@ -1,5 +1,8 @@
 // Pending dapp requests that wait for the user, each shown in its own approval window
-// (src/approval/index.html?id=…), one window at a time in arrival order. Every pending request
+// (src/approval/index.html?id=…): at most one window per site at a time, a site's later
+// requests queued behind it in arrival order (as MetaMask does); another site's window is never
+// held up. A guard (site-guard.ts) may refuse a site a window (embargo, block) and is told of
+// every answer the user gives. Every pending request
 // is kept in storage.session with what approving it does, so a worker restart loses none:
 // the restarted worker finds the records, re-opens a window if none is showing, and when the
 // user answers, performs the approved action even though the original caller is gone.
@@ -48,7 +51,19 @@ export interface ApprovalsOptions<A> {
   perform(record: ApprovalRecord<A>, decision: Decision): Promise<unknown>
   now?: () => number
   newId?: () => string
+  /** Refuses a site a window (throws), and counts the user's answers; absent = no limits. */
+  guard?: ApprovalGuard
 }
+
+export interface ApprovalGuard {
+  check(origin: string): Promise<void>
+  /** Resolves true when the site's other waiting requests are to be refused too (an embargo began). */
+  rejected(origin: string): Promise<boolean>
+  approved(origin: string): Promise<void>
+}
+
+/** Who answered: the user (Approve, Reject, closing the window) or Parley itself (revoke, no window). */
+export type AnsweredBy = 'user' | 'parley'
 
 interface Waiter {
   resolve(value: unknown): void
@@ -60,8 +75,8 @@ export class Approvals<A = unknown> {
   readonly #now: () => number
   readonly #newId: () => string
   readonly #waiters = new Map<string, Waiter>()
-  /** The id whose window is showing (or being opened). */
-  #showing: string | null = null
+  /** Per site (origin): the id whose window is showing (or being opened). */
+  readonly #showing = new Map<string, string>()
   #showChain: Promise<void> = Promise.resolve()
   #lastSeq = 0
   #admitChain: Promise<unknown> = Promise.resolve()
@@ -86,6 +101,8 @@ export class Approvals<A = unknown> {
    */
   async request(view: Omit<ApprovalView, 'id' | 'createdAt'>, action: A): Promise<unknown> {
     await this.#ready
+    // An embargoed or blocked site is answered at once, without a window.
+    await this.#options.guard?.check(view.origin)
     // Admission is serialised, so a burst of requests cannot slip past the per-site cap.
     const admitted = this.#admitChain.then(() => this.#admit(view, action))
     this.#admitChain = admitted.catch(() => undefined)
@@ -117,14 +134,24 @@ export class Approvals<A = unknown> {
   }
 
   /** The user's answer from the approval window. Unknown ids (already answered) are a -32602. */
-  async resolve(id: string, decision: Decision): Promise<void> {
+  async resolve(id: string, decision: Decision, by: AnsweredBy = 'user'): Promise<void> {
     await this.#ready
     const record = await this.#read(id)
     if (!record) throw providerErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
     await this.#options.session.remove(KEY_PREFIX + id)
+    const origin = record.view.origin
     const waiter = this.#waiters.get(id)
     this.#waiters.delete(id)
-    if (this.#showing === id) this.#showing = null
+    if (this.#showing.get(origin) === id) this.#showing.delete(origin)
+    if (by === 'user' && this.#options.guard) {
+      if (decision.approved) await this.#options.guard.approved(origin)
+      else if (await this.#options.guard.rejected(origin)) {
+        // An embargo began: the site's queued requests get their 4001 now, not a window each.
+        waiter?.reject(providerErrors.userRejectedRequest())
+        await this.rejectOrigin(origin)
+        return void this.#showNext()
+      }
+    }
     if (decision.approved) {
       try {
         const result = await this.#options.perform(record, decision)
@@ -138,10 +165,10 @@ export class Approvals<A = unknown> {
     void this.#showNext()
   }
 
-  /** Rejects every pending request of a site (its permissions were revoked). */
+  /** Rejects every pending request of a site (revoked, blocked or embargoed); not counted as the user's. */
   async rejectOrigin(origin: string): Promise<void> {
     for (const record of await this.#all()) {
-      if (record.view.origin === origin) await this.resolve(record.view.id, { approved: false })
+      if (record.view.origin === origin) await this.resolve(record.view.id, { approved: false }, 'parley').catch(() => undefined)
     }
   }
 
@@ -166,17 +193,17 @@ export class Approvals<A = unknown> {
   async #restoreShown(records: ApprovalRecord<A>[]): Promise<void> {
     // A window an earlier worker opened may still be showing; its close event still reaches us.
     // If it was closed while no worker ran, no event will come: that counts as a rejection,
-    // or the queue would wait behind a window nobody can see.
-    const open = records.find((r) => r.windowId !== undefined)
-    if (open && (await this.#options.windowExists?.(open.windowId!)) === false) {
-      // No caller of an earlier worker can still be waiting: dropping the record rejects it.
-      await this.#options.session.remove(KEY_PREFIX + open.view.id)
-      void this.#showNext(true)
-    } else if (open) this.#showing = open.view.id
-    else void this.#showNext(true)
+    // or the site's queue would wait behind a window nobody can see.
+    for (const open of records.filter((r) => r.windowId !== undefined)) {
+      if ((await this.#options.windowExists?.(open.windowId!)) === false) {
+        // No caller of an earlier worker can still be waiting: dropping the record rejects it.
+        await this.#options.session.remove(KEY_PREFIX + open.view.id)
+      } else this.#showing.set(open.view.origin, open.view.id)
+    }
+    void this.#showNext(true)
   }
 
-  /** Serialised: two requests arriving together must not both open a window. */
+  /** Serialised: two requests of one site arriving together must not both open a window. */
   #showNext(restoring = false): Promise<void> {
     const run = this.#showChain.then(() => this.#showNextNow(restoring))
     this.#showChain = run.catch(() => undefined)
@@ -185,15 +212,21 @@ export class Approvals<A = unknown> {
 
   async #showNextNow(restoring: boolean): Promise<void> {
     if (!restoring) await this.#ready
-    if (this.#showing !== null) return
-    const next = (await this.#all()).find((r) => r.windowId === undefined)
-    if (!next) return
-    this.#showing = next.view.id
+    // The oldest waiting request of every site that has no window showing.
+    const waiting = (await this.#all()).filter((r) => r.windowId === undefined && !this.#showing.has(r.view.origin))
+    const firsts = waiting.filter((r, i) => waiting.findIndex((o) => o.view.origin === r.view.origin) === i)
+    for (const next of firsts) await this.#show(next)
+  }
+
+  async #show(next: ApprovalRecord<A>): Promise<void> {
+    const origin = next.view.origin
+    if (this.#showing.has(origin)) return
+    this.#showing.set(origin, next.view.id)
     try {
       const current = await this.#read(next.view.id)
       if (!current) {
         // Answered (a site's permissions revoked) before its window opened.
-        this.#showing = null
+        this.#showing.delete(origin)
         return void this.#showNext()
       }
       await this.#options.session.set({ [KEY_PREFIX + next.view.id]: { ...current, opening: true } })
@@ -204,9 +237,9 @@ export class Approvals<A = unknown> {
         await this.#options.session.set({ [KEY_PREFIX + next.view.id]: { ...rest, windowId } })
       }
     } catch {
-      // No window could be opened: the request cannot be shown, so it counts as rejected.
-      if (this.#showing === next.view.id) this.#showing = null
-      await this.resolve(next.view.id, { approved: false })
+      // No window could be opened: the request cannot be shown, so it is rejected (not the user's doing).
+      if (this.#showing.get(origin) === next.view.id) this.#showing.delete(origin)
+      await this.resolve(next.view.id, { approved: false }, 'parley').catch(() => undefined)
     }
   }
 

@@ -1,8 +1,10 @@
 // The background's end of the dapp events port (DAPP_EVENTS_PORT): one port per page frame,
 // opened by the content script when the page listens for events. The hub sends each frame
-// `accountsChanged` only when the accounts that frame's origin may see really change, and
-// `message` events for the frame's subscriptions, each message once, only for conversations
-// the site may read while it holds `stream`. A lost permission ends subscriptions at once.
+// `accountsChanged` only when the accounts that frame's origin may see really change, and only
+// once that account answers requests (not while its session is still being prepared); and
+// `message` events for the frame's subscription, each message once per page however often the
+// page subscribed, only for conversations the site may read while it holds `stream`. A lost
+// permission ends subscriptions at once.
 import { providerErrors } from '../../extension/dapp-visible.ts'
 import type { DappPortEvent } from '../../extension/methods/dapp.ts'
 import type { ConversationView, MessageView } from '../../extension/views.ts'
@@ -25,8 +27,11 @@ export interface ResumeMessage {
 }
 
 export interface EventHubDeps {
-  /** The accounts the origin may see now ([] when locked or not connected). */
-  accountsFor(origin: string): Promise<string[]>
+  /**
+   * The accounts to announce to the origin now ([] when locked or not connected), or null while
+   * the account it is connected to is still being prepared (announced once it answers).
+   */
+  accountsFor(origin: string): Promise<string[] | null>
   /** The active session and the origin's grant for its account (null grant = not connected). */
   access(origin: string): Promise<{ session: ActiveSession; grant: SiteGrant | null } | null>
   newId?: () => string
@@ -34,7 +39,6 @@ export interface EventHubDeps {
 
 interface Subscription {
   topics: Set<string> | null
-  seen: Set<string>
 }
 
 interface Frame {
@@ -42,9 +46,14 @@ interface Frame {
   port: DappPortLike
   accounts: string[] | null
   subscriptions: Map<string, Subscription>
+  /** Message ids already delivered to this page (each message reaches a page once). */
+  seen: Set<string>
 }
 
+/** Resumed subscriptions kept per frame (one is made per page; more only from a resume). */
 const MAX_SUBSCRIPTIONS_PER_FRAME = 20
+/** Topics one page's subscription may name, over all its xmtp_subscribe calls. */
+const MAX_TOPICS_PER_FRAME = 500
 const MAX_SEEN = 2000
 
 export class DappEventHub {
@@ -54,6 +63,7 @@ export class DappEventHub {
   #session: ActiveSession | null = null
   #stopMessages: (() => void) | null = null
   #releaseStream: (() => void) | null = null
+  #refreshChain: Promise<void> = Promise.resolve()
 
   constructor(deps: EventHubDeps) {
     this.#deps = deps
@@ -63,7 +73,7 @@ export class DappEventHub {
   /** A content script connected; `frameKey` is from the browser's sender (tab and frame). */
   attach(port: DappPortLike, origin: string, frameKey: string): void {
     this.#frames.get(frameKey)?.port.disconnect()
-    const frame: Frame = { origin, port, accounts: null, subscriptions: new Map() }
+    const frame: Frame = { origin, port, accounts: null, subscriptions: new Map(), seen: new Set() }
     this.#frames.set(frameKey, frame)
     port.onDisconnect.addListener(() => {
       if (this.#frames.get(frameKey) !== frame) return
@@ -71,25 +81,38 @@ export class DappEventHub {
       this.#updateStreamHold()
     })
     port.onMessage.addListener((message) => void this.#onPortMessage(frameKey, frame, message))
-    void this.#refreshFrame(frame)
+    void this.refresh(origin)
   }
 
+  /**
+   * Idempotent per page: the first call opens the page's subscription, later calls widen it
+   * (no `topics` = every conversation the site may read) and answer the same id, so a page that
+   * subscribes twice still gets one event per message.
+   */
   async subscribe(origin: string, frameKey: string | undefined, topics?: string[]): Promise<string> {
     const frame = frameKey === undefined ? undefined : this.#frames.get(frameKey)
     if (!frame || frame.origin !== origin) throw providerErrors.noEventChannel()
     await this.#requireStream(origin)
-    if (frame.subscriptions.size >= MAX_SUBSCRIPTIONS_PER_FRAME) throw providerErrors.tooManySubscriptions()
-    const id = this.#newId()
-    frame.subscriptions.set(id, { topics: topics ? new Set(topics) : null, seen: new Set() })
-    this.#post(frame, topics ? { type: 'subscribed', subscriptionId: id, topics } : { type: 'subscribed', subscriptionId: id })
+    const existing = frame.subscriptions.entries().next().value as [string, Subscription] | undefined
+    const id = existing?.[0] ?? this.#newId()
+    let wanted: Set<string> | null = topics ? new Set(topics) : null
+    if (existing) {
+      const held = existing[1].topics
+      wanted = held === null || wanted === null ? null : new Set([...held, ...wanted])
+    }
+    if (wanted && wanted.size > MAX_TOPICS_PER_FRAME) throw providerErrors.tooManySubscriptions()
+    frame.subscriptions.set(id, { topics: wanted })
+    this.#post(frame, wanted ? { type: 'subscribed', subscriptionId: id, topics: [...wanted] } : { type: 'subscribed', subscriptionId: id })
     this.#updateStreamHold()
     return id
   }
 
+  /** Ends the page's subscription (the content script forgets it too, so no resume brings it back). */
   unsubscribe(origin: string, frameKey: string | undefined, subscriptionId: string): boolean {
     const frame = frameKey === undefined ? undefined : this.#frames.get(frameKey)
     if (!frame || frame.origin !== origin) return false
     const removed = frame.subscriptions.delete(subscriptionId)
+    if (removed) this.#post(frame, { type: 'subscriptionEnded', subscriptionId })
     this.#updateStreamHold()
     return removed
   }
@@ -107,10 +130,17 @@ export class DappEventHub {
     void this.refresh()
   }
 
-  /** Rechecks accounts and subscriptions of every frame (of one origin, if given). */
-  async refresh(origin?: string): Promise<void> {
-    await Promise.all([...this.#frames.values()].filter((f) => origin === undefined || f.origin === origin).map((f) => this.#refreshFrame(f)))
-    this.#updateStreamHold()
+  /**
+   * Rechecks accounts and subscriptions of every frame (of one origin, if given). Serialised, so
+   * an earlier check that read an older state can never post after a later one.
+   */
+  refresh(origin?: string): Promise<void> {
+    const run = this.#refreshChain.then(async () => {
+      await Promise.all([...this.#frames.values()].filter((f) => origin === undefined || f.origin === origin).map((f) => this.#refreshFrame(f)))
+      this.#updateStreamHold()
+    })
+    this.#refreshChain = run.catch(() => undefined)
+    return run
   }
 
   /** How many frames and subscriptions are open (for tests and diagnostics). */
@@ -122,7 +152,8 @@ export class DappEventHub {
 
   async #refreshFrame(frame: Frame): Promise<void> {
     const accounts = await this.#deps.accountsFor(frame.origin)
-    if (frame.accounts === null || frame.accounts.join() !== accounts.join()) {
+    // null: the account is still being prepared; its session's arrival refreshes again.
+    if (accounts !== null && (frame.accounts === null || frame.accounts.join() !== accounts.join())) {
       frame.accounts = accounts
       this.#post(frame, { type: 'accountsChanged', accounts })
     }
@@ -143,7 +174,7 @@ export class DappEventHub {
     const access = await this.#deps.access(frame.origin)
     for (const { subscriptionId, topics } of message.subscriptions.slice(0, MAX_SUBSCRIPTIONS_PER_FRAME)) {
       if (access && hasScope(access.grant, 'stream')) {
-        frame.subscriptions.set(subscriptionId, { topics: topics ? new Set(topics) : null, seen: new Set() })
+        frame.subscriptions.set(subscriptionId, { topics: topics ? new Set(topics.slice(0, MAX_TOPICS_PER_FRAME)) : null })
       } else {
         this.#post(frame, { type: 'subscriptionEnded', subscriptionId })
       }
@@ -161,15 +192,15 @@ export class DappEventHub {
         this.#endAll(frame)
         continue
       }
-      if (!canSeeConversation(access.grant, conversation)) continue
-      for (const [subscriptionId, subscription] of frame.subscriptions) {
-        if (subscription.topics && !subscription.topics.has(topic)) continue
-        for (const message of messages) {
-          if (subscription.seen.has(message.id)) continue
-          subscription.seen.add(message.id)
-          if (subscription.seen.size > MAX_SEEN) subscription.seen.delete(subscription.seen.values().next().value as string)
-          this.#post(frame, { type: 'message', subscriptionId, message })
-        }
+      if (!canSeeConversation(frame.origin, access.grant, conversation)) continue
+      // Each message once per page, under the first subscription that covers its topic.
+      const subscriptionId = [...frame.subscriptions].find(([, s]) => s.topics === null || s.topics.has(topic))?.[0]
+      if (subscriptionId === undefined) continue
+      for (const message of messages) {
+        if (frame.seen.has(message.id)) continue
+        frame.seen.add(message.id)
+        if (frame.seen.size > MAX_SEEN) frame.seen.delete(frame.seen.values().next().value as string)
+        this.#post(frame, { type: 'message', subscriptionId, message })
       }
     }
   }

@@ -1,58 +1,13 @@
 // The xmtp_* methods and the site/approval methods through the real dispatcher and RPC table,
 // over a fake BackgroundContext (in-memory storage, scripted account data, hand-closed windows).
 import { describe, expect, it } from 'vitest'
-import { makeRuntimeRpcMessage, METHODS, type RpcResponse } from '../../extension/messages.ts'
-import { createDispatcher, type Caller } from '../dispatcher.ts'
-import { createHandlers } from '../handlers.ts'
-import { createDappHandlers, createSiteHandlers } from './handlers.ts'
+import type { Caller } from '../dispatcher.ts'
 import { attachDappEventsPort } from './index.ts'
+import { dappA, dappB, popup, setup, SITE_A, SITE_B, waitFor } from './test-support/dapp-harness.ts'
 import { ALICE, approvalIdOf, BOB, CAROL, conversation, FakeContext, FakePort, message, STRANGER } from './test-support/fake-context.ts'
 
-const SITE_A = 'http://127.0.0.1:4001'
-const SITE_B = 'http://127.0.0.2:4001'
-const dappA: Caller = { kind: 'dapp', origin: SITE_A, frame: { tabId: 1, frameId: 0 } }
-const dappB: Caller = { kind: 'dapp', origin: SITE_B, frame: { tabId: 2, frameId: 0 } }
-const popup: Caller = { kind: 'extension' }
-
-function setup(ctx = new FakeContext(), rateLimit?: { capacity: number; refillPerSecond: number }) {
-  const options = rateLimit ? { rateLimit } : {}
-  const dispatch = createDispatcher(METHODS, {
-    ...createHandlers({ version: '1', startedAt: 0 }),
-    ...createDappHandlers(ctx, options),
-    ...createSiteHandlers(ctx, options),
-  })
-  const call = (caller: Caller, method: string, params?: unknown): Promise<RpcResponse> =>
-    dispatch(makeRuntimeRpcMessage(params === undefined ? { method } : { method, params }), caller)
-  const result = async (caller: Caller, method: string, params?: unknown) => {
-    const response = await call(caller, method, params)
-    if (!response.ok) throw new Error(`${method}: ${response.error.code} ${response.error.message}`)
-    return response.result as any
-  }
-  /** Waits for the next approval window and answers it from the "popup". */
-  const answer = async (decision: 'approve' | 'reject', remember?: string) => {
-    const id = await waitFor(() => (ctx.opened.length > answered ? approvalIdOf(ctx.opened[answered]) : null))
-    answered++
-    const view = await result(popup, 'approvals_get', { id })
-    await result(popup, 'approvals_resolve', remember ? { id, decision, remember } : { id, decision })
-    return view
-  }
-  let answered = 0
-  const connect = async (caller: Caller) => {
-    const pending = result(caller, 'xmtp_requestAccounts')
-    await answer('approve')
-    return pending
-  }
-  return { ctx, call, result, answer, connect }
-}
-
-async function waitFor<T>(probe: () => T | null, tries = 200): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = probe()
-    if (value !== null) return value
-    await new Promise((r) => setTimeout(r, 2))
-  }
-  throw new Error('timed out waiting')
-}
+/** Ids in site A's namespace (its host, with the port). */
+const A_ID = '127.0.0.1:4001/1'
 
 describe('connecting', () => {
   it('asks in an approval window naming origin, account and scopes; approve → accounts', async () => {
@@ -85,17 +40,8 @@ describe('connecting', () => {
     expect(await call(dappA, 'xmtp_accounts')).toEqual({ ok: true, result: [] })
   })
 
-  it('shows one window at a time, in order, and caps waiting requests per site', async () => {
-    const { ctx, call, answer } = setup()
-    const first = call(dappA, 'xmtp_requestAccounts')
-    const second = call(dappB, 'xmtp_requestAccounts')
-    await waitFor(() => (ctx.opened.length === 1 ? true : null))
-    await new Promise((r) => setTimeout(r, 20))
-    expect(ctx.opened).toHaveLength(1)
-    expect((await answer('reject')).origin).toBe(SITE_A)
-    expect((await answer('approve')).origin).toBe(SITE_B)
-    expect(await first).toMatchObject({ ok: false, error: { code: 4001 } })
-    expect(await second).toEqual({ ok: true, result: [ALICE] })
+  it('caps waiting requests per site', async () => {
+    const { call } = setup()
     const flood = [1, 2, 3, 4].map(() => call(dappA, 'xmtp_requestAccounts'))
     expect(await flood[3]).toMatchObject({ ok: false, error: { code: -32005 } })
   })
@@ -116,41 +62,91 @@ describe('connecting', () => {
 })
 
 describe('reading', () => {
-  it('lists only conversations whose conversationId the site created; readAll lists all', async () => {
+  it("lists the conversations in the site's namespace, whoever started them; readAll lists all", async () => {
     const { ctx, result, call, connect, answer } = setup()
     const data = ctx.dataOf(ALICE)
     data.conversations.set('/xmtp/0/other/proto', conversation('/xmtp/0/other/proto', CAROL, 'elsewhere/1'))
     data.conversations.set('/xmtp/0/plain/proto', conversation('/xmtp/0/plain/proto', CAROL))
+    // A peer invited the user into a conversation under the site's host: the site reads it.
+    data.conversations.set('/xmtp/0/theirs/proto', conversation('/xmtp/0/theirs/proto', CAROL, '127.0.0.1:4001/from-carol'))
     await connect(dappA)
-    expect(await result(dappA, 'xmtp_listConversations')).toEqual([])
-    const mine = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'site-a/1', metadata: { k: 'v' } } })
-    expect(mine).toEqual({ topic: mine.topic, peerAddress: BOB, version: 'v2', createdAt: 1000, context: { conversationId: 'site-a/1', metadata: {} } })
+    expect((await result(dappA, 'xmtp_listConversations')).map((c: any) => c.topic)).toEqual(['/xmtp/0/theirs/proto'])
+    const mine = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: A_ID, metadata: { k: 'v' } } })
+    expect(mine).toEqual({ topic: mine.topic, peerAddress: BOB, version: 'v2', createdAt: 1000, context: { conversationId: A_ID, metadata: {} } })
     expect(Object.keys(mine)).not.toContain('unreadCount')
-    expect((await result(dappA, 'xmtp_listConversations')).map((c: any) => c.topic)).toEqual([mine.topic])
+    expect((await result(dappA, 'xmtp_listConversations')).map((c: any) => c.topic)).toEqual(['/xmtp/0/theirs/proto', mine.topic])
     expect(await result(dappA, 'xmtp_getMessages', { topic: mine.topic })).toMatchObject({ messages: [{ content: { text: 'hi' } }] })
     expect(await call(dappA, 'xmtp_getMessages', { topic: '/xmtp/0/other/proto' })).toMatchObject({ ok: false, error: { code: 4100 } })
+    expect(await call(dappA, 'xmtp_getMessages', { topic: '/xmtp/0/plain/proto' })).toMatchObject({ ok: false, error: { code: 4100 } })
     expect(await call(dappA, 'xmtp_getMessages', { topic: '/xmtp/0/nope/proto' })).toMatchObject({ ok: false, error: { code: 4100 } })
 
     const asked = result(dappA, 'xmtp_requestPermissions', [{ readAll: {} }])
     expect(await answer('approve')).toMatchObject({ kind: 'permissions', scopes: ['readAll'] })
     expect((await asked).map((p: any) => p.parentCapability)).toEqual(['read', 'send', 'stream', 'readAll'])
-    expect((await result(dappA, 'xmtp_listConversations')).length).toBe(3)
+    expect((await result(dappA, 'xmtp_listConversations')).length).toBe(4)
     await result(dappA, 'xmtp_revokePermissions', [{ readAll: {} }])
-    expect((await result(dappA, 'xmtp_listConversations')).length).toBe(1)
+    expect((await result(dappA, 'xmtp_listConversations')).length).toBe(2)
   })
 
-  it('a second origin cannot read the first one’s conversations, nor claim their conversationId', async () => {
-    const { result, call, connect } = setup()
+  it('without a context, xmtp_newConversation gives the site its own conversation under its host', async () => {
+    const { ctx, result, connect } = setup()
+    const personal = conversation('/xmtp/0/personal/proto', BOB)
+    ctx.dataOf(ALICE).conversations.set(personal.topic, personal)
     await connect(dappA)
-    await connect(dappB)
-    const mine = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'site-a/1' } })
-    expect(await result(dappB, 'xmtp_listConversations')).toEqual([])
-    expect(await call(dappB, 'xmtp_getMessages', { topic: mine.topic })).toMatchObject({ ok: false, error: { code: 4100 } })
-    expect(await call(dappB, 'xmtp_sendMessage', { topic: mine.topic, content: 'x' })).toMatchObject({ ok: false, error: { code: 4100 } })
-    expect(await call(dappB, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'site-a/1' } })).toMatchObject({
-      ok: false,
-      error: { code: 4100 },
+    const own = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB })
+    expect(own.context).toEqual({ conversationId: '127.0.0.1:4001', metadata: {} })
+    expect(own.topic).not.toBe(personal.topic)
+    // Asked again: the same conversation, not a second one.
+    expect((await result(dappA, 'xmtp_newConversation', { peerAddress: BOB })).topic).toBe(own.topic)
+  })
+
+  it('refuses a conversationId outside the namespace with -32602 naming the rule, before anything is published', async () => {
+    const { ctx, call, result, connect, answer } = setup()
+    await connect(dappA)
+    for (const conversationId of ['uniswap.org/support', '127.0.0.2:4001/x', '127.0.0.1:4002', '127.0.0.1:4001.evil/x', '127.0.0.1']) {
+      const refused = await call(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId } })
+      expect(refused, conversationId).toMatchObject({ ok: false, error: { code: -32602 } })
+      if (!refused.ok) expect(refused.error.message).toContain('"127.0.0.1:4001/"')
+    }
+    expect(ctx.dataOf(ALICE).conversations.size).toBe(0)
+    // readAll (asked for and approved explicitly) covers everything.
+    const asked = result(dappA, 'xmtp_requestPermissions', [{ readAll: {} }])
+    await answer('approve')
+    await asked
+    expect(await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'uniswap.org/support' } })).toMatchObject({
+      context: { conversationId: 'uniswap.org/support' },
     })
+  })
+
+  it('a squatter cannot take another site’s namespace, and the real site is never refused', async () => {
+    const { result, call, connect } = setup()
+    await connect(dappB)
+    expect(await call(dappB, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: A_ID } })).toMatchObject({
+      ok: false,
+      error: { code: -32602 },
+    })
+    await connect(dappA)
+    const real = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: A_ID } })
+    expect(real.context.conversationId).toBe(A_ID)
+    expect(await result(dappB, 'xmtp_listConversations')).toEqual([])
+    expect(await call(dappB, 'xmtp_getMessages', { topic: real.topic })).toMatchObject({ ok: false, error: { code: 4100 } })
+    expect(await call(dappB, 'xmtp_sendMessage', { topic: real.topic, content: 'x' })).toMatchObject({ ok: false, error: { code: 4100 } })
+  })
+
+  it('revoking a site and connecting it again gives back exactly its namespace', async () => {
+    const { ctx, result, call, connect } = setup()
+    const data = ctx.dataOf(ALICE)
+    data.conversations.set('/xmtp/0/else/proto', conversation('/xmtp/0/else/proto', CAROL, 'elsewhere/1'))
+    await connect(dappA)
+    const first = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: A_ID } })
+    const second = await result(dappA, 'xmtp_newConversation', { peerAddress: CAROL })
+    const before = (await result(dappA, 'xmtp_listConversations')).map((c: any) => c.topic).sort()
+    expect(before).toEqual([first.topic, second.topic].sort())
+    await result(popup, 'sites_revoke', { origin: SITE_A })
+    expect(await call(dappA, 'xmtp_listConversations')).toMatchObject({ ok: false, error: { code: 4100 } })
+    await connect(dappA)
+    expect((await result(dappA, 'xmtp_listConversations')).map((c: any) => c.topic).sort()).toEqual(before)
+    expect(await call(dappA, 'xmtp_getMessages', { topic: '/xmtp/0/else/proto' })).toMatchObject({ ok: false, error: { code: 4100 } })
   })
 
   it('refuses peers not on XMTP with -32602, and unconnected sites with 4100', async () => {
@@ -167,11 +163,15 @@ describe('sending', () => {
   it('confirms each send in a window showing peer and text; "don’t ask again" grants sendWithoutConfirm', async () => {
     const { ctx, result, call, connect, answer } = setup()
     await connect(dappA)
-    const conv = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'site-a/1' } })
+    const conv = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: A_ID } })
     const data = ctx.dataOf(ALICE)
 
     const rejected = call(dappA, 'xmtp_sendMessage', { topic: conv.topic, content: 'no thanks' })
-    expect(await answer('reject')).toMatchObject({ kind: 'send', send: { peerAddress: BOB, preview: 'no thanks' }, accountAddress: ALICE })
+    expect(await answer('reject')).toMatchObject({
+      kind: 'send',
+      send: { peerAddress: BOB, conversationId: A_ID, sitesOwn: true, text: 'no thanks' },
+      accountAddress: ALICE,
+    })
     expect(await rejected).toMatchObject({ ok: false, error: { code: 4001 } })
     expect(data.sent).toEqual([])
 
@@ -182,6 +182,45 @@ describe('sending', () => {
     await result(dappA, 'xmtp_sendMessage', { peerAddress: CAROL, content: { type: 'text', text: 'no window' } })
     expect(ctx.opened).toHaveLength(opened)
     expect(data.sent.map((s) => s.content)).toEqual([{ type: 'text', text: 'hello bob' }, { type: 'text', text: 'no window' }])
+  })
+
+  it("a send by peer address goes into the site's conversation with that peer, never the personal one", async () => {
+    const { ctx, result, connect, answer } = setup()
+    const data = ctx.dataOf(ALICE)
+    const personal = conversation('/xmtp/0/personal/proto', BOB)
+    data.conversations.set(personal.topic, personal)
+    await connect(dappA)
+    const long = 'y'.repeat(1999) + 'z'
+    const sending = result(dappA, 'xmtp_sendMessage', { peerAddress: BOB, content: long })
+    // The window names the site's conversation and shows the whole message.
+    expect(await answer('approve')).toMatchObject({ send: { peerAddress: BOB, conversationId: '127.0.0.1:4001', sitesOwn: true, text: long } })
+    const sent = await sending
+    expect(sent.topic).not.toBe(personal.topic)
+    expect(data.conversations.get(sent.topic)?.context?.conversationId).toBe('127.0.0.1:4001')
+    // …which the site can read and list, so a dapp that sends and listens hears the answer.
+    expect((await result(dappA, 'xmtp_listConversations')).map((c: any) => c.topic)).toEqual([sent.topic])
+    expect(await result(dappA, 'xmtp_getMessages', { topic: sent.topic })).toMatchObject({ messages: [{ topic: sent.topic }] })
+    // The next send by address reuses it.
+    const again = result(dappA, 'xmtp_sendMessage', { peerAddress: BOB, content: 'again' })
+    await answer('approve')
+    expect((await again).topic).toBe(sent.topic)
+    expect(data.sent.map((s) => s.topic)).toEqual([sent.topic, sent.topic])
+  })
+
+  it('names a conversation that is not the site’s own (readAll) and shows an attachment for its preview', async () => {
+    const { ctx, result, connect, answer } = setup()
+    const personal = conversation('/xmtp/0/personal/proto', BOB)
+    ctx.dataOf(ALICE).conversations.set(personal.topic, personal)
+    await connect(dappA)
+    const asked = result(dappA, 'xmtp_requestPermissions', [{ readAll: {} }])
+    await answer('approve')
+    await asked
+    const attachment = { type: 'attachment', filename: 'a.png', mimeType: 'image/png', dataBase64: 'iVBORw0KGgo=' }
+    const sending = result(dappA, 'xmtp_sendMessage', { topic: personal.topic, content: attachment })
+    expect(await answer('approve')).toMatchObject({
+      send: { conversationId: null, sitesOwn: false, attachment: { filename: 'a.png', mimeType: 'image/png', dataBase64: 'iVBORw0KGgo=' } },
+    })
+    expect((await sending).topic).toBe(personal.topic)
   })
 
   it('rejects malformed params with -32602 and never reads an origin from them', async () => {
@@ -213,7 +252,7 @@ describe('revoking and rate limits', () => {
     const port = new FakePort()
     attachDappEventsPort(ctx, port, dappA)
     await connect(dappA)
-    const conv = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: 'site-a/1' } })
+    const conv = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: A_ID } })
     const { subscriptionId } = await result(dappA, 'xmtp_subscribe')
     const data = ctx.dataOf(ALICE)
     expect(data.holds).toBe(1)
@@ -240,8 +279,13 @@ describe('revoking and rate limits', () => {
   })
 
   it('refuses dapp methods to callers without a web origin', async () => {
-    const { call } = setup()
+    const { ctx, call } = setup()
     expect(await call(popup, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })
+    const hostless: Caller = { kind: 'dapp', origin: 'file://', frame: { tabId: 9, frameId: 0 } }
+    expect(await call(hostless, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })
+    const port = new FakePort()
+    attachDappEventsPort(ctx, port, hostless)
+    expect(port.disconnected).toBe(true)
   })
 })
 
@@ -265,17 +309,17 @@ describe('worker restart', () => {
   it('a window closed while no worker ran counts as a rejection and does not block the queue', async () => {
     const first = setup()
     void first.call(dappA, 'xmtp_requestAccounts')
-    void first.call(dappB, 'xmtp_requestAccounts')
+    void first.call(dappA, 'xmtp_requestPermissions', [{ readAll: {} }])
     await waitFor(() => (first.ctx.opened.length === 1 ? true : null))
     // The user closes the window while the worker is stopped: no close event reaches anyone.
     first.ctx.openWindows.clear()
     const restarted = new FakeContext(first.ctx.local, first.ctx.session, first.ctx.openWindows)
     const second = setup(restarted)
-    await second.result(dappA, 'xmtp_accounts')
+    await second.result(dappB, 'xmtp_accounts')
     await waitFor(() => (restarted.opened.length === 1 ? true : null))
-    // The next request (site B's) is shown; site A's is gone.
+    // The site's next request is shown; the one whose window was closed is gone.
     expect(await second.result(popup, 'approvals_get', { id: approvalIdOf(first.ctx.opened[0]) })).toBeNull()
-    expect(await second.result(popup, 'approvals_get', { id: approvalIdOf(restarted.opened[0]) })).toMatchObject({ origin: SITE_B })
+    expect(await second.result(popup, 'approvals_get', { id: approvalIdOf(restarted.opened[0]) })).toMatchObject({ origin: SITE_A, kind: 'permissions' })
   })
 
   it('a worker stopped after the window opened but before saving its id adopts that window, not a second one', async () => {

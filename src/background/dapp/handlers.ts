@@ -5,12 +5,12 @@
 import { providerErrors } from '../../extension/dapp-visible.ts'
 import { CONNECT_SCOPES, type DAPP_METHODS } from '../../extension/methods/dapp.ts'
 import type { SITE_METHODS } from '../../extension/methods/sites.ts'
-import type { ConversationView, MessagePage, MessageView, SiteScope } from '../../extension/views.ts'
+import type { ApprovalSendView, ConversationView, MessagePage, MessageView, SiteScope } from '../../extension/views.ts'
 import { frameKeyOf, type Caller, type HandlerTable } from '../dispatcher.ts'
 import type { BackgroundContext } from '../services.ts'
-import { canSeeConversation, hasScope, previewOf, toDappConversation } from './access.ts'
+import { canSeeConversation, describeContent, hasScope, inNamespace, siteNamespace, toDappConversation } from './access.ts'
 import { permissionsOf } from './permissions.ts'
-import { dappServicesFor, sendTo, type DappServiceOptions, type DappServices } from './service.ts'
+import { dappServicesFor, sendTo, type DappServiceOptions, type DappServices, type SendTarget } from './service.ts'
 
 export type DappHandlers = Pick<HandlerTable, keyof typeof DAPP_METHODS>
 export type SiteHandlers = Pick<HandlerTable, keyof typeof SITE_METHODS>
@@ -18,6 +18,12 @@ export type SiteHandlers = Pick<HandlerTable, keyof typeof SITE_METHODS>
 function originOf(caller: Caller): string {
   // Parley's own pages have no business here; a dapp method needs a web origin.
   if (caller.kind !== 'dapp') throw providerErrors.unauthorized()
+  // …and a host to name its namespace by (content scripts run on http and https pages only).
+  try {
+    siteNamespace(caller.origin)
+  } catch {
+    throw providerErrors.unauthorized()
+  }
   return caller.origin
 }
 
@@ -37,7 +43,7 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
   /** A conversation the site may use, or 4100 (also when it does not exist: no probing). */
   async function visibleConversation(a: Awaited<ReturnType<typeof authorise>>, topic: string): Promise<ConversationView> {
     const conversation = await a.session.data.getConversation(topic)
-    if (!conversation || !canSeeConversation(a.grant, conversation)) throw providerErrors.conversationNotAllowed()
+    if (!conversation || !canSeeConversation(a.origin, a.grant, conversation)) throw providerErrors.conversationNotAllowed()
     return conversation
   }
 
@@ -46,7 +52,7 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
       const origin = originOf(caller)
       s.limiter.take(origin)
       const address = await s.activeAddress()
-      if (address !== null && (await s.permissions.get(origin, address))) return [address]
+      if (address !== null && (await s.permissions.get(origin, address))) return s.answering(address)
       // Locked (or no vault yet): the approval window offers to unlock first.
       return (await s.approvals.request({ origin, accountAddress: address, kind: 'connect', scopes: [...CONNECT_SCOPES] }, {
         type: 'connect',
@@ -98,18 +104,20 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
     async xmtp_listConversations(_params, caller) {
       const a = await authorise(caller, 'read')
       const all = await a.session.data.listConversations('all')
-      return all.filter((c) => canSeeConversation(a.grant, c)).map(toDappConversation)
+      return all.filter((c) => canSeeConversation(a.origin, a.grant, c)).map(toDappConversation)
     },
 
     async xmtp_newConversation({ peerAddress, context }, caller) {
       const a = await authorise(caller, 'send')
+      // The namespace rule (access.ts): without a context the site's own conversation with the
+      // peer; an id outside the namespace only under readAll. Checked before anything is published.
+      const namespace = siteNamespace(a.origin)
+      const conversationId = context?.conversationId ?? namespace
+      if (!inNamespace(namespace, conversationId) && !hasScope(a.grant, 'readAll')) {
+        throw providerErrors.outsideNamespace('xmtp_newConversation', namespace)
+      }
       if (!(await a.session.data.canMessage(peerAddress))) throw providerErrors.peerNotOnXmtp()
-      // Claim first: a conversationId of another site is refused before anything is published.
-      if (context) await s.permissions.claimConversation(a.origin, a.session.account.address, context.conversationId)
-      const conversation = await a.session.data.newConversation(
-        peerAddress,
-        context ? { conversationId: context.conversationId, metadata: context.metadata ?? {} } : undefined,
-      )
+      const conversation = await a.session.data.newConversation(peerAddress, { conversationId, metadata: context?.metadata ?? {} })
       return toDappConversation(conversation)
     },
 
@@ -121,18 +129,34 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
 
     async xmtp_sendMessage(params, caller): Promise<MessageView> {
       const a = await authorise(caller, 'send')
-      const { content, ...target } = params
+      const { content } = params
+      const namespace = siteNamespace(a.origin)
+      let target: SendTarget
       let peerAddress: string
-      if ('topic' in target) {
-        peerAddress = (await visibleConversation(a, target.topic)).peerAddress
+      let conversationId: string | null
+      if ('topic' in params) {
+        const conversation = await visibleConversation(a, params.topic)
+        target = { topic: params.topic }
+        peerAddress = conversation.peerAddress
+        conversationId = conversation.context?.conversationId ?? null
       } else {
-        if (!(await a.session.data.canMessage(target.peerAddress))) throw providerErrors.peerNotOnXmtp()
-        peerAddress = target.peerAddress
+        // By address: the site's own conversation with the peer, never the user's personal one.
+        if (!(await a.session.data.canMessage(params.peerAddress))) throw providerErrors.peerNotOnXmtp()
+        target = { peerAddress: params.peerAddress, conversationId: namespace }
+        peerAddress = params.peerAddress
+        conversationId = namespace
       }
       if (hasScope(a.grant, 'sendWithoutConfirm')) return sendTo(a.session, target, content)
       const accountAddress = a.session.account.address
+      const send: ApprovalSendView = {
+        peerAddress,
+        conversationId,
+        sitesOwn: conversationId !== null && inNamespace(namespace, conversationId),
+        text: describeContent(content),
+      }
+      if (content.type === 'attachment') send.attachment = { filename: content.filename, mimeType: content.mimeType, dataBase64: content.dataBase64 }
       return (await s.approvals.request(
-        { origin: a.origin, accountAddress, kind: 'send', send: { peerAddress, preview: previewOf(content) } },
+        { origin: a.origin, accountAddress, kind: 'send', send },
         { type: 'send', accountAddress, target, content },
       )) as MessageView
     },
@@ -164,12 +188,35 @@ export function createSiteHandlers(ctx: BackgroundContext, options: DappServiceO
       await s.hub.refresh(origin)
       return { sites: await s.permissions.list() }
     },
+    async sites_removeScope({ origin, accountAddress, scope }) {
+      await s.permissions.revoke(origin, accountAddress, [scope])
+      await s.hub.refresh(origin)
+      return { sites: await s.permissions.list() }
+    },
+    async sites_blocked() {
+      return { blocked: await s.guard.blocked() }
+    },
+    async sites_unblock({ origin }) {
+      await s.guard.unblock(origin)
+      return { blocked: await s.guard.blocked() }
+    },
     async approvals_get({ id }) {
       return s.approvals.get(id)
     },
     async approvals_resolve({ id, decision, remember }) {
       if (remember !== undefined && remember !== 'sendWithoutConfirm') {
         throw providerErrors.invalidParams('approvals_resolve', 'remember must be "sendWithoutConfirm"')
+      }
+      if (decision === 'block') {
+        const view = await s.approvals.get(id)
+        if (!view) throw providerErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
+        // Blocked first, so nothing the site asks meanwhile opens a window; then cut off.
+        await s.guard.block(view.origin)
+        await s.approvals.resolve(id, { approved: false }, 'parley')
+        await s.approvals.rejectOrigin(view.origin)
+        await s.permissions.revokeSite(view.origin)
+        await s.hub.refresh(view.origin)
+        return { ok: true }
       }
       await s.approvals.resolve(id, remember === undefined ? { approved: decision === 'approve' } : { approved: decision === 'approve', remember })
       return { ok: true }

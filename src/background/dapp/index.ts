@@ -9,6 +9,7 @@ import type { Caller } from '../dispatcher.ts'
 import { frameKeyOf } from '../dispatcher.ts'
 import type { BackgroundContext } from '../services.ts'
 import type { DappPortLike } from './event-hub.ts'
+import { siteNamespace } from './access.ts'
 import { dappServicesFor } from './service.ts'
 
 export { createDappHandlers, createSiteHandlers } from './handlers.ts'
@@ -16,14 +17,23 @@ export { DAPP_EVENTS_PORT } from '../../extension/methods/dapp.ts'
 export type { DappPortLike } from './event-hub.ts'
 
 /**
- * Accepts a content script's events port. Ports from anything but a web page frame (the
- * browser's sender: extension pages, other extensions, no tab) are closed at once.
+ * Accepts a content script's events port. Ports from anything but a web page frame with a host
+ * (the browser's sender: extension pages, other extensions, no tab) are closed at once.
  */
 export function attachDappEventsPort(ctx: BackgroundContext, port: DappPortLike, caller: Caller | null): void {
   const frameKey = caller?.kind === 'dapp' ? frameKeyOf(caller.frame) : undefined
-  if (caller?.kind !== 'dapp' || frameKey === undefined) {
+  if (caller?.kind !== 'dapp' || frameKey === undefined || !hasNamespace(caller.origin)) {
     port.disconnect()
     return
   }
   dappServicesFor(ctx).hub.attach(port, caller.origin, frameKey)
+}
+
+function hasNamespace(origin: string): boolean {
+  try {
+    siteNamespace(origin)
+    return true
+  } catch {
+    return false
+  }
 }

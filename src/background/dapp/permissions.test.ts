@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canSeeConversation, previewOf } from './access.ts'
+import { canSeeConversation, describeContent, inNamespace, siteNamespace } from './access.ts'
 import { permissionsOf, SitePermissions } from './permissions.ts'
 import { OriginRateLimiter } from './rate-limit.ts'
 import { ALICE, conversation, MemoryStorage } from './test-support/fake-context.ts'
@@ -28,6 +28,14 @@ describe('SitePermissions', () => {
     expect(changes).toEqual([SITE, SITE, SITE])
   })
 
+  it('sendWithoutConfirm comes with send and goes with it, so the two never contradict', async () => {
+    const permissions = new SitePermissions(new MemoryStorage())
+    expect((await permissions.grant(SITE, ALICE, ['sendWithoutConfirm']))?.scopes).toEqual(['sendWithoutConfirm', 'send'])
+    expect((await permissions.revoke(SITE, ALICE, ['sendWithoutConfirm']))?.scopes).toEqual(['send'])
+    await permissions.grant(SITE, ALICE, ['sendWithoutConfirm', 'read'])
+    expect((await permissions.revoke(SITE, ALICE, ['send']))?.scopes).toEqual(['read'])
+  })
+
   it('gives EIP-2255 permission objects', async () => {
     const permissions = new SitePermissions(new MemoryStorage(), () => 7)
     const grant = await permissions.grant(SITE, ALICE, ['stream'])
@@ -38,21 +46,43 @@ describe('SitePermissions', () => {
   })
 })
 
-describe('access rules', () => {
-  const grant = { accountAddress: ALICE, scopes: ['read' as const], grantedAt: {}, connectedAt: 0, conversationIds: ['mine/1'] }
-  it('read covers only recorded conversationIds; readAll everything; no read nothing', () => {
-    expect(canSeeConversation(grant, conversation('/t', ALICE, 'mine/1'))).toBe(true)
-    expect(canSeeConversation(grant, conversation('/t', ALICE, 'theirs/1'))).toBe(false)
-    expect(canSeeConversation(grant, conversation('/t', ALICE))).toBe(false)
-    expect(canSeeConversation({ ...grant, scopes: ['readAll'] }, conversation('/t', ALICE))).toBe(true)
-    expect(canSeeConversation({ ...grant, scopes: ['send'] }, conversation('/t', ALICE, 'mine/1'))).toBe(false)
-    expect(canSeeConversation(null, conversation('/t', ALICE, 'mine/1'))).toBe(false)
+describe('the namespace rule', () => {
+  const grant = { accountAddress: ALICE, scopes: ['read' as const], grantedAt: {}, connectedAt: 0 }
+  it("a site's namespace is its origin's host, with the port only when it is not the default", () => {
+    expect(siteNamespace('https://App.Example.org')).toBe('app.example.org')
+    expect(siteNamespace('https://app.example.org:443')).toBe('app.example.org')
+    expect(siteNamespace('http://127.0.0.1:5556')).toBe('127.0.0.1:5556')
+    expect(siteNamespace('http://localhost:80')).toBe('localhost')
+    expect(() => siteNamespace('null')).toThrow(TypeError)
   })
 
-  it('previews exactly what would be sent, clipped', () => {
-    expect(previewOf({ type: 'text', text: 'gm' })).toBe('gm')
-    expect(previewOf({ type: 'text', text: 'x'.repeat(1000) })).toHaveLength(281)
-    expect(previewOf({ type: 'attachment', filename: 'a.png', mimeType: 'image/png', dataBase64: 'AAAA' })).toBe('Attachment a.png (image/png, 3 bytes)')
+  it('owns exactly H and H/…, nothing that merely starts like it', () => {
+    expect(inNamespace('app.example', 'app.example')).toBe(true)
+    expect(inNamespace('app.example', 'app.example/support')).toBe(true)
+    expect(inNamespace('app.example', 'APP.example/x/y')).toBe(true)
+    expect(inNamespace('app.example', 'app.example.evil/x')).toBe(false)
+    expect(inNamespace('app.example', 'app.exampl')).toBe(false)
+    expect(inNamespace('app.example', 'evil.app.example/x')).toBe(false)
+    expect(inNamespace('app.example', 'x/app.example')).toBe(false)
+    expect(inNamespace('127.0.0.1:4001', '127.0.0.1:4002/x')).toBe(false)
+    expect(inNamespace('127.0.0.1:4001', '127.0.0.1/x')).toBe(false)
+  })
+
+  it('read covers the namespace whoever started it; readAll everything; without read nothing', () => {
+    expect(canSeeConversation(SITE, grant, conversation('/t', ALICE, 'app.example/1'))).toBe(true)
+    expect(canSeeConversation(SITE, grant, conversation('/t', ALICE, 'app.example'))).toBe(true)
+    expect(canSeeConversation(SITE, grant, conversation('/t', ALICE, 'other.example/1'))).toBe(false)
+    expect(canSeeConversation(SITE, grant, conversation('/t', ALICE))).toBe(false)
+    expect(canSeeConversation('https://other.example', grant, conversation('/t', ALICE, 'app.example/1'))).toBe(false)
+    expect(canSeeConversation(SITE, { ...grant, scopes: ['readAll'] }, conversation('/t', ALICE))).toBe(true)
+    expect(canSeeConversation(SITE, { ...grant, scopes: ['send'] }, conversation('/t', ALICE, 'app.example/1'))).toBe(false)
+    expect(canSeeConversation(SITE, null, conversation('/t', ALICE, 'app.example/1'))).toBe(false)
+  })
+
+  it('describes exactly what would be sent, never cut', () => {
+    expect(describeContent({ type: 'text', text: 'gm' })).toBe('gm')
+    expect(describeContent({ type: 'text', text: 'x'.repeat(2000) })).toHaveLength(2000)
+    expect(describeContent({ type: 'attachment', filename: 'a.png', mimeType: 'image/png', dataBase64: 'AAAA' })).toBe('Attachment a.png (image/png, 3 bytes)')
   })
 })
 

@@ -1,14 +1,11 @@
 // Per-origin, per-account site permissions in storage.local: which scopes a site holds for
-// which account, when each was granted, and the conversationIds the site created (what `read`
-// covers by default). One storage key per origin (`dapp/site/<origin>`), so a change to one
+// which account and when each was granted. What `read` covers follows from the origin alone
+// (access.ts, the namespace rule), so nothing else is kept. One storage key per origin (`dapp/site/<origin>`), so a change to one
 // site never rewrites the others. Writes are serialised, so two quick grants cannot lose one.
-import { providerErrors } from '../../extension/dapp-visible.ts'
 import type { DappPermission, SiteScope, SiteView } from '../../extension/views.ts'
 import type { StorageArea } from '../services.ts'
 
 const KEY_PREFIX = 'dapp/site/'
-/** A site may record at most this many conversationIds per account. */
-export const MAX_CONVERSATION_IDS = 1000
 
 export interface SiteGrant {
   /** The account address as the wallet reports it (EIP-55). */
@@ -17,7 +14,6 @@ export interface SiteGrant {
   /** scope → when it was granted (ms). */
   grantedAt: Partial<Record<SiteScope, number>>
   connectedAt: number
-  conversationIds: string[]
 }
 
 interface SiteRecord {
@@ -45,7 +41,7 @@ export class SitePermissions {
     this.#now = now
   }
 
-  /** Called with the origin after every change (grant, revoke, new conversationId). */
+  /** Called with the origin after every change (grant, revoke). */
   onChange(listener: (origin: string) => void): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
@@ -56,12 +52,16 @@ export class SitePermissions {
     return record?.accounts[accountKey(accountAddress)] ?? null
   }
 
-  /** Adds scopes (keeping those held); connects the site to the account if it was not. */
-  grant(origin: string, accountAddress: string, scopes: readonly SiteScope[]): Promise<SiteGrant> {
+  /**
+   * Adds scopes (keeping those held); connects the site to the account if it was not.
+   * `sendWithoutConfirm` brings `send` with it: one never means anything without the other.
+   */
+  grant(origin: string, accountAddress: string, requested: readonly SiteScope[]): Promise<SiteGrant> {
+    const scopes = requested.includes('sendWithoutConfirm') && !requested.includes('send') ? [...requested, 'send' as const] : requested
     return this.#update(origin, (record) => {
       const now = this.#now()
       const key = accountKey(accountAddress)
-      const grant = record.accounts[key] ?? { accountAddress, scopes: [], grantedAt: {}, connectedAt: now, conversationIds: [] }
+      const grant = record.accounts[key] ?? { accountAddress, scopes: [], grantedAt: {}, connectedAt: now }
       for (const scope of scopes) {
         if (!grant.scopes.includes(scope)) grant.scopes.push(scope)
         grant.grantedAt[scope] = grant.grantedAt[scope] ?? now
@@ -71,8 +71,9 @@ export class SitePermissions {
     })
   }
 
-  /** Drops scopes; a site left with none is disconnected from that account (its records go too). */
-  revoke(origin: string, accountAddress: string, scopes: readonly SiteScope[]): Promise<SiteGrant | null> {
+  /** Drops scopes (`send` takes `sendWithoutConfirm` along); a site left with none is disconnected from that account. */
+  revoke(origin: string, accountAddress: string, dropped: readonly SiteScope[]): Promise<SiteGrant | null> {
+    const scopes = dropped.includes('send') && !dropped.includes('sendWithoutConfirm') ? [...dropped, 'sendWithoutConfirm' as const] : dropped
     return this.#update(origin, (record) => {
       const key = accountKey(accountAddress)
       const grant = record.accounts[key]
@@ -93,26 +94,6 @@ export class SitePermissions {
       await this.#storage.remove(keyOf(origin))
     })
     this.#emit(origin)
-  }
-
-  /**
-   * Records that the site created a conversation with this conversationId. Another origin that
-   * recorded the same id for this account keeps it: the second site gets 4100, so one site can
-   * never read another's conversations by reusing its id.
-   */
-  async claimConversation(origin: string, accountAddress: string, conversationId: string): Promise<void> {
-    const others = await this.#all()
-    for (const record of others) {
-      if (record.origin === origin) continue
-      if (record.accounts[accountKey(accountAddress)]?.conversationIds.includes(conversationId)) throw providerErrors.conversationClaimed()
-    }
-    await this.#update(origin, (record) => {
-      const grant = record.accounts[accountKey(accountAddress)]
-      if (!grant) throw providerErrors.notConnected()
-      if (grant.conversationIds.includes(conversationId)) return
-      if (grant.conversationIds.length >= MAX_CONVERSATION_IDS) grant.conversationIds.shift()
-      grant.conversationIds.push(conversationId)
-    })
   }
 
   /** Every connected site and account, newest connection first. */

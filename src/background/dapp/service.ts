@@ -3,41 +3,59 @@
 // factories (handlers.ts) and the events port (attachDappEventsPort) all reach the same
 // instance through dappServicesFor(ctx).
 import { providerErrors } from '../../extension/dapp-visible.ts'
-import type { DappSendTarget } from '../../extension/methods/dapp.ts'
 import type { ContentInput, SiteScope } from '../../extension/views.ts'
 import type { ActiveSession, BackgroundContext } from '../services.ts'
 import { Approvals, type ApprovalRecord, type Decision } from './approvals.ts'
 import { DappEventHub } from './event-hub.ts'
 import { permissionsOf, SitePermissions, type SiteGrant } from './permissions.ts'
 import { DEFAULT_DAPP_RATE_LIMIT, OriginRateLimiter, type RateLimitOptions } from './rate-limit.ts'
+import { SiteGuard } from './site-guard.ts'
 
 /** What approving a pending request does (stored with it in storage.session, so plain JSON). */
 export type DappAction =
   | { type: 'connect'; scopes: SiteScope[] }
   | { type: 'permissions'; accountAddress: string; scopes: SiteScope[] }
   /** A conversation with a new peer (`peerAddress`) is only started once the user approved. */
-  | { type: 'send'; accountAddress: string; target: DappSendTarget; content: ContentInput }
+  | { type: 'send'; accountAddress: string; target: SendTarget; content: ContentInput }
+
+/**
+ * Where a site's message goes: a conversation it may read, by topic, or its own conversation
+ * with a peer (context.conversationId = the site's namespace), found or started on send.
+ */
+export type SendTarget = { topic: string } | { peerAddress: string; conversationId: string }
 
 export interface DappServices {
   ctx: BackgroundContext
   permissions: SitePermissions
   approvals: Approvals<DappAction>
+  /** Embargoes and blocks: which sites may open an approval window. */
+  guard: SiteGuard
   limiter: OriginRateLimiter
   hub: DappEventHub
   /** The active account's address, or null while locked / before a vault exists. */
   activeAddress(): Promise<string | null>
+  /**
+   * What xmtp_accounts answers: [] when locked or not connected; [address] once that account
+   * answers requests (waits a bounded time while its session is prepared, then 4900).
+   */
   accountsFor(origin: string): Promise<string[]>
+  /** [address] once the account answers requests (bounded wait), else 4900 "still preparing". */
+  answering(address: string): Promise<string[]>
   /** The session and the origin's grant; throws 4900 while locked or not ready. */
   requireSession(origin: string): Promise<{ session: ActiveSession; grant: SiteGrant | null }>
 }
 
-/** Sends into a topic, or into the (found or new) conversation with a peer. */
-export async function sendTo(session: ActiveSession, target: DappSendTarget, content: ContentInput) {
-  const topic = 'topic' in target ? target.topic : (await session.data.newConversation(target.peerAddress)).topic
+/** Sends into a topic, or into the site's (found or new) conversation with a peer: never the user's personal one. */
+export async function sendTo(session: ActiveSession, target: SendTarget, content: ContentInput) {
+  const topic = 'topic' in target
+    ? target.topic
+    : (await session.data.newConversation(target.peerAddress, { conversationId: target.conversationId, metadata: {} })).topic
   return session.data.send(topic, content)
 }
 
 const cache = new WeakMap<BackgroundContext, DappServices>()
+/** How long xmtp_accounts / xmtp_requestAccounts wait for an account that is still being prepared. */
+const ANSWER_WAIT_MS = 15_000
 
 export interface DappServiceOptions {
   rateLimit?: RateLimitOptions
@@ -60,10 +78,40 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     return status.accounts.find((a) => a.id === status.activeAccountId)?.address ?? null
   }
 
+  const isAnswering = (address: string) => ctx.activeSession()?.account.address.toLowerCase() === address.toLowerCase()
+
+  /** Resolves true once the account's session is ready (false after `timeoutMs`). */
+  function whenAnswering(address: string, timeoutMs: number): Promise<boolean> {
+    if (isAnswering(address)) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const done = (ready: boolean) => {
+        clearTimeout(timer)
+        stop()
+        resolve(ready)
+      }
+      const stop = ctx.onSessionChange(() => {
+        if (isAnswering(address)) done(true)
+      })
+      const timer = setTimeout(() => done(isAnswering(address)), timeoutMs)
+    })
+  }
+
+  async function answering(address: string): Promise<string[]> {
+    if (await whenAnswering(address, ANSWER_WAIT_MS)) return [address]
+    throw providerErrors.notReady()
+  }
+
   async function accountsFor(origin: string): Promise<string[]> {
     const address = await activeAddress()
     if (address === null) return []
-    return (await permissions.get(origin, address)) ? [address] : []
+    return (await permissions.get(origin, address)) ? answering(address) : []
+  }
+
+  /** For accountsChanged: like accountsFor, but null (announce nothing yet) while the account is prepared. */
+  async function announcedAccounts(origin: string): Promise<string[] | null> {
+    const address = await activeAddress()
+    if (address === null || !(await permissions.get(origin, address))) return []
+    return isAnswering(address) ? [address] : null
   }
 
   async function access(origin: string): Promise<{ session: ActiveSession; grant: SiteGrant | null } | null> {
@@ -87,7 +135,7 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
         const address = await activeAddress()
         if (address === null) throw providerErrors.locked()
         await permissions.grant(view.origin, address, action.scopes)
-        return [address]
+        return answering(address)
       }
       case 'permissions': {
         const grant = await permissions.grant(view.origin, action.accountAddress, action.scopes)
@@ -102,7 +150,9 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     }
   }
 
+  const guard = new SiteGuard({ session: ctx.session, local: ctx.local, now: () => ctx.now() })
   const approvals = new Approvals<DappAction>({
+    guard,
     session: ctx.session,
     openWindow: (path, size) => ctx.openWindow(path, size),
     onWindowClosed: (listener) => ctx.onWindowClosed(listener),
@@ -112,7 +162,7 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     now: () => ctx.now(),
   })
 
-  const hub = new DappEventHub({ accountsFor, access })
+  const hub = new DappEventHub({ accountsFor: announcedAccounts, access })
   hub.setSession(ctx.activeSession())
   ctx.onSessionChange((session) => hub.setSession(session))
   ctx.wallet.onChange(() => void hub.refresh())
@@ -122,10 +172,12 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     ctx,
     permissions,
     approvals,
+    guard,
     limiter: new OriginRateLimiter({ ...DEFAULT_DAPP_RATE_LIMIT, ...options.rateLimit, now: () => ctx.now() }),
     hub,
     activeAddress,
     accountsFor,
+    answering,
     requireSession,
   }
 }

@@ -5,6 +5,8 @@ import type { ChannelEvent, ChannelWindow } from '../window-channel.ts'
 
 export class FakeWindow implements ChannelWindow {
   readonly location: { origin: string }
+  /** window.origin: set apart from location.origin to act out a sandboxed (opaque-origin) page. */
+  origin?: string
   readonly posted: Array<{ message: unknown; targetOrigin: string }> = []
   readonly #listeners = new Set<(event: ChannelEvent) => void>()
 
@@ -23,7 +25,7 @@ export class FakeWindow implements ChannelWindow {
   postMessage(message: unknown, targetOrigin: string): void {
     this.posted.push({ message, targetOrigin })
     const data = structuredClone(message)
-    setTimeout(() => this.deliver({ data, source: this, origin: this.location.origin }), 0)
+    setTimeout(() => this.deliver({ data, source: this, origin: this.origin ?? this.location.origin }), 0)
   }
 
   deliver(event: ChannelEvent): void {

@@ -1,6 +1,7 @@
 import type { ConversationView } from '../../extension/views.ts'
 import { useAppState, useServices } from '../context.ts'
 import { sameAddress, shortAddress } from '../lib/address.ts'
+import { viaLabel } from '../lib/site-scopes.ts'
 import { relativeTime } from '../lib/time.ts'
 import { routeHref } from '../router.ts'
 import { Avatar } from './Avatar.tsx'
@@ -14,13 +15,14 @@ export function ConversationRow({ conversation, selected, preview }: { conversat
   const last = c.lastMessage
   const unread = c.unreadCount > 0
   const previewId = `preview-${c.topic.replace(/[^A-Za-z0-9]/g, '')}`
+  const site = viaLabel(c)
   const text = preview ?? (last ? (sameAddress(last.senderAddress, me) ? `You: ${last.text}` : last.text) : 'No messages yet')
   return (
     <li class={`conversation-row${unread ? ' unread' : ''}${selected ? ' selected' : ''}`}>
       <a
         class="row-link"
         href={routeHref({ name: 'conversation', topic: c.topic })}
-        aria-label={c.peerAddress}
+        aria-label={site ? `${c.peerAddress} via ${site}` : c.peerAddress}
         aria-describedby={previewId}
         aria-current={selected ? 'page' : undefined}
         data-peer={c.peerAddress}
@@ -31,6 +33,7 @@ export function ConversationRow({ conversation, selected, preview }: { conversat
             <span class="row-name mono">{shortAddress(c.peerAddress)}</span>
             {last && <time class="row-time">{relativeTime(last.sentAt, now())}</time>}
           </span>
+          {site && <span class="row-site muted small" data-testid="row-site">via {site}</span>}
           <span class="row-bottom">
             <span class="row-preview" id={previewId}>
               {text}

@@ -10,6 +10,7 @@ import { Icon } from '../components/Icon.tsx'
 import { MessageBubble, type BubbleActions } from '../components/MessageBubble.tsx'
 import { Spinner } from '../components/Spinner.tsx'
 import { useAppState, useServices } from '../context.ts'
+import { viaLabel } from '../lib/site-scopes.ts'
 import { shortAddress } from '../lib/address.ts'
 import { buildThread, type BubbleItem } from '../lib/thread.ts'
 import { dayLabel } from '../lib/time.ts'
@@ -107,7 +108,12 @@ export function Conversation({ topic }: { topic: string }) {
           <h1 class="peer-name mono" title={conversation?.peerAddress}>
             {conversation ? shortAddress(conversation.peerAddress) : 'Conversation'}
           </h1>
-          {conversation && <span class="peer-sub">{conversation.version === 'v2' ? 'Encrypted · XMTP' : 'Encrypted · XMTP v1'}</span>}
+          {conversation && (
+            <span class="peer-sub">
+              {viaLabel(conversation) ? `via ${viaLabel(conversation)} · ` : ''}
+              {conversation.version === 'v2' ? 'Encrypted · XMTP' : 'Encrypted · XMTP v1'}
+            </span>
+          )}
         </div>
         {conversation && <CopyButton text={conversation.peerAddress} label={`Copy address ${conversation.peerAddress}`} />}
         {conversation && (

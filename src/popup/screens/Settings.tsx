@@ -1,14 +1,14 @@
 // Settings: the node (with its live status), auto-lock, notifications, connected sites, the
 // recovery phrase behind the password, and locking now.
 import { useEffect, useState } from 'preact/hooks'
-import type { SettingsView, SiteView } from '../../extension/views.ts'
+import type { SettingsView } from '../../extension/views.ts'
 import { TopBar } from '../components/TopBar.tsx'
 import { useAppState, useServices } from '../context.ts'
-import { shortAddress } from '../lib/address.ts'
 import { describeNode, describeWorker } from '../status.ts'
 import { errorText } from '../store.ts'
 import { NodeSetting } from './settings/NodeSetting.tsx'
 import { RevealSecret } from './settings/RevealSecret.tsx'
+import { SiteSettings } from './settings/SiteSettings.tsx'
 
 const AUTO_LOCK_CHOICES = [
   [1, '1 minute'],
@@ -19,25 +19,15 @@ const AUTO_LOCK_CHOICES = [
   [0, 'Never'],
 ] as const
 
-const SCOPE_LABELS: Record<string, string> = {
-  read: 'read its conversations',
-  readAll: 'read all conversations',
-  send: 'send (asks each time)',
-  sendWithoutConfirm: 'send without asking',
-  stream: 'receive new messages',
-}
-
 export function Settings() {
   const { platform, store } = useServices()
   const worker = useAppState((s) => s.worker)
   const node = useAppState((s) => s.node)
   const [settings, setSettings] = useState<SettingsView | null>(null)
-  const [sites, setSites] = useState<SiteView[] | null>(null)
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
     platform.rpc.call('settings_get').then(setSettings, (e) => setError(errorText(e)))
-    platform.rpc.call('sites_list').then((r) => setSites(r.sites), () => setSites([]))
     void store.checkNode()
     // Live status: check the node every few seconds while Settings is open.
     const t = setInterval(() => void store.checkNode(), 5000)
@@ -108,41 +98,7 @@ export function Settings() {
           </section>
         )}
 
-        <section class="card" aria-labelledby="s-sites">
-          <h2 id="s-sites">Connected sites</h2>
-          {sites === null ? (
-            <p class="muted small">Loading…</p>
-          ) : sites.length === 0 ? (
-            <p class="muted small">No site is connected. Sites ask before they can read or send with your account.</p>
-          ) : (
-            <ul class="site-list">
-              {sites.map((site) => (
-                <li key={`${site.origin}-${site.accountAddress}`} class="site-row">
-                  <div class="site-text">
-                    <span class="site-origin">{site.origin}</span>
-                    <span class="muted small">
-                      <span class="mono">{shortAddress(site.accountAddress)}</span> · may {site.scopes.map((s) => SCOPE_LABELS[s] ?? s).join(', ')}
-                    </span>
-                  </div>
-                  <button
-                    type="button"
-                    class="button secondary small danger"
-                    aria-label={`Revoke ${site.origin}`}
-                    onClick={async () => {
-                      try {
-                        setSites((await platform.rpc.call('sites_revoke', { origin: site.origin })).sites)
-                      } catch (e) {
-                        setError(errorText(e))
-                      }
-                    }}
-                  >
-                    Revoke
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <SiteSettings onError={setError} />
 
         <RevealSecret />
 

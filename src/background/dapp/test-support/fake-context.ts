@@ -153,8 +153,11 @@ export class FakeContext implements BackgroundContext {
     return data
   }
 
+  /** Accounts whose XMTP session is still being prepared (unlocked, but not answering yet). */
+  readonly preparing = new Set<string>()
+
   #sessionFor(): ActiveSession | null {
-    if (this.wallet.locked) return null
+    if (this.wallet.locked || this.preparing.has(this.wallet.activeAccountId)) return null
     const account = this.wallet.accounts.find((a) => a.id === this.wallet.activeAccountId)!
     return { account, data: this.dataOf(account.address) }
   }
@@ -173,6 +176,12 @@ export class FakeContext implements BackgroundContext {
   async selectAccount(id: string): Promise<void> {
     this.wallet.activeAccountId = id
     await this.#changed()
+  }
+  /** The account's session became ready (the real background fires onSessionChange only). */
+  sessionReady(id: string): void {
+    this.preparing.delete(id)
+    this.#session = this.#sessionFor()
+    for (const listener of [...this.#sessionListeners]) listener(this.#session)
   }
   async #changed(): Promise<void> {
     this.#session = this.#sessionFor()
