@@ -53,6 +53,8 @@ export abstract class Conversation implements ConversationLike {
   readonly peerAddress: string
   readonly createdAt: Date
   readonly context: InvitationContext | undefined
+  /** Two unverifiable invitations dispute this topic (see Conversations.conflicts()). */
+  readonly conflict: boolean
   protected readonly client: Client
 
   constructor(client: Client, record: ConversationRecord) {
@@ -61,6 +63,7 @@ export abstract class Conversation implements ConversationLike {
     this.peerAddress = record.peerAddress
     this.createdAt = nsToDate(record.createdNs)
     this.context = record.context ? { conversationId: record.context.conversationId, metadata: { ...record.context.metadata } } : undefined
+    this.conflict = record.conflict === true
   }
 
   get clientAddress(): string {

@@ -25,6 +25,7 @@ import { verifySignedBundle, type VerifiedBundle } from './verified-bundle.ts'
 import { invitationSecret, type SharedSecretCache } from './shared-secrets.ts'
 import { decodeInvitation, encodeInvitation, type Invitation } from './invitation.ts'
 import { InvalidInvitationError } from './errors.ts'
+import { matchesDerivation } from './deterministic.ts'
 
 const pb = xmtp.message_contents
 const NS_PER_MS = 1_000_000n
@@ -113,6 +114,12 @@ export interface OpenedInvitation extends Invitation {
   peerAddress: string
   /** The other party's bundle, verified. */
   peerBundle: VerifiedBundle
+  /**
+   * True when topic and key material are the deterministic derivation (§8.2) for the two
+   * header bundles: the topic provably belongs to this pair. False for random (pre-10)
+   * invitations and for any invitation naming a topic its sender cannot own.
+   */
+  deterministic: boolean
   createdNs: bigint
   /** created_ns at millisecond precision. */
   createdAt: Date
@@ -238,11 +245,21 @@ export async function openInvitation(
   if (!isValidTopic(invitation.topic) || topicCategory(invitation.topic) !== 'm') {
     throw new InvalidInvitationError('invalid-content', 'invitation topic is not a V2 conversation topic')
   }
+  const deterministic = matchesDerivation({
+    keys,
+    myPreKey,
+    peer,
+    topic: invitation.topic,
+    keyMaterial: invitation.keyMaterial,
+    conversationId: invitation.context?.conversationId,
+    secrets: options.secrets,
+  })
   return {
     ...invitation,
     role,
     peerAddress: peer.walletAddress,
     peerBundle: peer,
+    deterministic,
     createdNs,
     createdAt: new Date(Number(createdNs / NS_PER_MS)),
   }
