@@ -14,6 +14,8 @@ import type { ConversationLike, DecodedMessage, ListMessagesOptions, SendOptions
 /** What a version-specific class makes of a Message envelope it opened. */
 export interface OpenedMessage {
   senderAddress: string
+  /** The sender is this client by the header's say-so only (V1, see DecodedMessage.senderUnproven). */
+  senderUnproven?: true
   recipientAddress?: string
   sentNs: bigint
   /** Decrypted EncodedContent bytes. */
@@ -253,6 +255,7 @@ export abstract class Conversation implements ConversationLike {
       contentBytes: opened.contentBytes,
     }
     if (opened.recipientAddress !== undefined) message.recipientAddress = opened.recipientAddress
+    if (opened.senderUnproven) message.senderUnproven = true
     if (content.fallback !== undefined) {
       message.fallback = content.fallback
       message.contentFallback = content.fallback
