@@ -8,7 +8,7 @@ import { decodeContent, decryptRemoteAttachment, type Attachment, type RemoteAtt
 import { fromBase64, toBase64 } from '../../protocol/utils/bytes.ts'
 import type { AccountData } from '../services.ts'
 import { AccountCache } from './cache.ts'
-import { applyMessage, disownUnproven, type ConversationState, type StoredMessage, toConversationView } from './conversation-state.ts'
+import { applyMessage, disownUnproven, knownKey, newConversationState, type ConversationState, type StoredMessage, toConversationView } from './conversation-state.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import { encodeInput, searchableText, toStoredMessage } from './content.ts'
 import type { CacheDatabase } from './database.ts'
@@ -306,21 +306,7 @@ export class CachedAccountData implements AccountData {
   async #ensureConversations(conversations: Conversation[], wantStates = false): Promise<ConversationState[]> {
     const seen = new Set<string>()
     const wanted = conversations.filter((c) => (wantStates || this.#known.get(c.topic) !== knownKey(c)) && !seen.has(c.topic) && seen.add(c.topic))
-    const fresh = wanted.map((c): ConversationState => {
-      const state: ConversationState = {
-        topic: c.topic,
-        peerAddress: c.peerAddress,
-        version: c.conversationVersion,
-        createdAt: c.createdAt.getTime(),
-        muted: false,
-        unreadCount: 0,
-        lastReadAt: 0,
-        repliedByMe: false,
-      }
-      if (c.context) state.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
-      if (c.conflict) state.conflict = true
-      return state
-    })
+    const fresh = wanted.map(newConversationState)
     // Add-if-absent in one transaction: listings, streams and sends may race here. A state
     // re-created after its record was lost takes its preview from cached messages.
     const results = await this.#cache.addConversations(fresh, this.address)
@@ -407,11 +393,6 @@ export class CachedAccountData implements AccountData {
   #emitConversation(view: ConversationView): void {
     for (const listener of this.#conversationListeners) safely(() => listener(view))
   }
-}
-
-/** What #known remembers of a cached conversation: its peer and whether it is disputed. */
-function knownKey(c: { peerAddress: string; conflict?: boolean | undefined }): string {
-  return `${c.peerAddress.toLowerCase()}|${c.conflict === true ? 'conflict' : ''}`
 }
 
 export function matches(filter: ConversationFilter, consent: ConsentView): boolean {

@@ -44,6 +44,35 @@ export function keepAuthorship(existing: StoredMessage, incoming: StoredMessage)
   return { ...incoming, view }
 }
 
+/** The state a conversation starts with in the cache (nothing read, nothing sent yet). */
+export function newConversationState(c: {
+  topic: string
+  peerAddress: string
+  conversationVersion: 'v1' | 'v2'
+  createdAt: Date
+  context: { conversationId: string; metadata: Record<string, string> } | undefined
+  conflict: boolean
+}): ConversationState {
+  const state: ConversationState = {
+    topic: c.topic,
+    peerAddress: c.peerAddress,
+    version: c.conversationVersion,
+    createdAt: c.createdAt.getTime(),
+    muted: false,
+    unreadCount: 0,
+    lastReadAt: 0,
+    repliedByMe: false,
+  }
+  if (c.context) state.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
+  if (c.conflict) state.conflict = true
+  return state
+}
+
+/** What must match for a cached conversation to need no update: its peer and whether it is disputed. */
+export function knownKey(c: { peerAddress: string; conflict?: boolean | undefined }): string {
+  return `${c.peerAddress.toLowerCase()}|${c.conflict === true ? 'conflict' : ''}`
+}
+
 /** The conversations index sorts by this: the last message's time, else when it began. */
 export function sortKeyOf(state: ConversationState): number {
   return state.lastMessage?.sentAt ?? state.createdAt

@@ -149,6 +149,23 @@ export class ConversationIndex {
   }
 }
 
+/** Validates an app-given context (newConversation's second argument). */
+export function checkInvitationContext(context: unknown): InvitationContext | undefined {
+  if (context === undefined || context === null) return undefined
+  if (typeof context !== 'object') throw new TypeError('context must be an object')
+  const { conversationId, metadata } = context as Partial<InvitationContext>
+  if (typeof conversationId !== 'string') throw new TypeError('context.conversationId must be a string')
+  const meta: Record<string, string> = {}
+  if (metadata !== undefined && metadata !== null) {
+    if (typeof metadata !== 'object') throw new TypeError('context.metadata must be an object of strings')
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== 'string') throw new TypeError(`context.metadata.${k} must be a string`)
+      meta[k] = v
+    }
+  }
+  return { conversationId, metadata: meta }
+}
+
 /** Where an incremental query starts: undefined (everything) on the first run, else last run − skew (never negative). */
 export function listingStartNs(lastRunNs: bigint | undefined, skewNs: bigint = LISTING_SKEW_NS): bigint | undefined {
   if (lastRunNs === undefined) return undefined

@@ -17,6 +17,7 @@ import type { Client } from './client.ts'
 import type { Conversation } from './conversation.ts'
 import {
   ConversationIndex,
+  checkInvitationContext,
   conversationKey,
   decodeRecord,
   decodeWatermark,
@@ -39,22 +40,6 @@ const RECORD_PREFIX = 'conversation/'
 const WATERMARK_V1 = 'watermark/intro'
 const WATERMARK_V2 = 'watermark/invite'
 const PAGE = 100
-
-function checkContext(context: unknown): InvitationContext | undefined {
-  if (context === undefined || context === null) return undefined
-  if (typeof context !== 'object') throw new TypeError('context must be an object')
-  const { conversationId, metadata } = context as Partial<InvitationContext>
-  if (typeof conversationId !== 'string') throw new TypeError('context.conversationId must be a string')
-  const meta: Record<string, string> = {}
-  if (metadata !== undefined && metadata !== null) {
-    if (typeof metadata !== 'object') throw new TypeError('context.metadata must be an object of strings')
-    for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== 'string') throw new TypeError(`context.metadata.${k} must be a string`)
-      meta[k] = v
-    }
-  }
-  return { conversationId, metadata: meta }
-}
 
 export class Conversations {
   readonly #client: Client
@@ -292,7 +277,7 @@ export class Conversations {
     if (!isAddress(peerAddress)) throw new ClientError('invalid-address', 'peerAddress must be an Ethereum address')
     const peer = toChecksumAddress(peerAddress)
     if (peer === this.#client.address) throw new ClientError('self-message', 'cannot start a conversation with yourself')
-    const ctx = checkContext(context)
+    const ctx = checkInvitationContext(context)
     return this.#flight.run(conversationKey(peer, ctx?.conversationId), () => this.#startConversation(peer, ctx))
   }
 
