@@ -122,6 +122,33 @@ describe('a conversation cannot be hijacked by an invitation naming its topic (r
     expect(await whatMalloryReads(mallory, victim, fromBob.topic)).toEqual([])
   })
 
+  it('records stored before invitations were checked are proven by one full re-listing, then resist a squat', async () => {
+    const victimKey = generatePrivateKey()
+    const storage = new InMemoryPersistence()
+    const victim = await newClient(storage, victimKey)
+    const [bob, mallory] = [await newClient(), await newClient()]
+    // Bob's invitation, dated a minute ago: outside any later incremental listing's window.
+    const derived = deriveConversation(bob.keys, victim.keys.getSignedPublicKeyBundle())
+    const createdNs = BigInt(Date.now() - 60_000) * MS
+    const invite = await sealInvitation({ sender: bob.keys, recipient: victim.keys.getSignedPublicKeyBundle(), invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial }, createdNs })
+    await bob.api.publish(invite.envelopes)
+    expect((await victim.conversations.list()).map((c) => c.peerAddress)).toEqual([bob.address])
+    // Rewrite the stored record as an older Parley wrote it: no `verified` field.
+    for (const key of await storage.keys('')) {
+      if (!key.includes('conversation/')) continue
+      const record = JSON.parse(new TextDecoder().decode((await storage.getItem(key))!)) as Record<string, unknown>
+      delete record.verified
+      await storage.setItem(key, new TextEncoder().encode(JSON.stringify(record)))
+    }
+    const upgraded = await newClient(storage, victimKey)
+    await squat(mallory, upgraded, derived.topic, BigInt(Date.now()) * MS)
+    // Bob's invitation is older than the incremental window reaches, yet it is read
+    // again: the record is proven, so the squat is refused rather than disputing the topic.
+    expect((await upgraded.conversations.list()).map((c) => c.peerAddress)).toEqual([bob.address])
+    expect(upgraded.conversations.conflicts()).toEqual([])
+    expect(upgraded.conversations.skippedCount).toBe(1)
+  })
+
   it('newConversation(Bob) takes back a topic Mallory squatted before Bob’s invitation reached the victim', async () => {
     const [victim, bob, mallory] = [await newClient(), await newClient(), await newClient()]
     // Bob's invitation reached only his own invite topic (say it fell outside the victim's listing window).
