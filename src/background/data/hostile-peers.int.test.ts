@@ -17,7 +17,7 @@ import { dmTopic, introTopic } from '../../protocol/topics.ts'
 import { toHex } from '../../protocol/utils/bytes.ts'
 import { newWallet } from '../../../test/helpers/wallets.ts'
 import type { MessageView } from '../../extension/views.ts'
-import { openDevice as openDeviceOn, type Device } from './testing/devices.ts'
+import { openDevice as openDeviceOn, until, type Device } from './testing/devices.ts'
 
 const MS = 1_000_000n
 let node: NodeProcess
@@ -137,5 +137,27 @@ describe('a hostile peer against the background data layer (real node)', () => {
     const [conversation] = await alice.data.listConversations('all')
     expect(conversation).toMatchObject({ topic: derived.topic, peerAddress: bob.address })
     expect((await texts(alice, derived.topic)).map((m) => [m.senderAddress, m.content])).toEqual([[bob.address, { type: 'text', text: 'hi, it is Bob' }]])
+  })
+
+  it('New conversation with Bob (the popup’s and a dapp’s way in) never returns Mallory’s record of Bob’s topic', async () => {
+    const { device: alice } = await device()
+    const [bob, mallory] = [await client(), await client()]
+    const aliceBundle = alice.client.keys.getSignedPublicKeyBundle()
+    const derived = deriveConversation(bob.keys, aliceBundle)
+    // Bob's invitation exists only on his own invite topic; Mallory's squat reaches Alice.
+    const invite = await sealInvitation({ sender: bob.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
+    await bob.api.publish([invite.envelopes[1]])
+    const squat = await sealInvitation({ sender: mallory.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: randomBytes(32) }, createdNs: invite.createdNs - MS })
+    await mallory.api.publish(squat.envelopes)
+    await alice.data.syncNow()
+    expect((await alice.data.getConversation(derived.topic))?.peerAddress).toBe(mallory.address)
+
+    const view = await alice.data.newConversation(bob.address)
+    expect(view).toMatchObject({ topic: derived.topic, peerAddress: bob.address })
+    expect((await alice.data.getConversation(derived.topic))?.peerAddress).toBe(bob.address)
+    await alice.data.send(derived.topic, { type: 'text', text: 'to Bob' })
+    await until('the outbox to deliver', async () => (await alice.data.outboxSize()) === 0)
+    const atBob = (await bob.conversations.list()).find((c) => c.topic === derived.topic)!
+    expect((await atBob.messages()).map((m) => m.content)).toEqual(['to Bob'])
   })
 })
