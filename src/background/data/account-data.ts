@@ -316,13 +316,19 @@ export class CachedAccountData implements AccountData {
       if (added) this.#emitConversation(this.#view(state))
       else if (knownKey(state) !== knownKey(fresh[i]!)) {
         const wantedState = fresh[i]!
-        current =
-          (await this.#cache.updateConversation(state.topic, (s) => {
-            const next: ConversationState = { ...s, peerAddress: wantedState.peerAddress }
-            if (wantedState.conflict) next.conflict = true
-            else delete next.conflict
-            return next
-          })) ?? state
+        if (state.peerAddress.toLowerCase() !== wantedState.peerAddress.toLowerCase()) {
+          // What was cached under the old peer (its messages, the cursor past the owner's) goes.
+          await this.#cache.resetConversation(wantedState)
+          current = wantedState
+        } else {
+          current =
+            (await this.#cache.updateConversation(state.topic, (s) => {
+              const next: ConversationState = { ...s }
+              if (wantedState.conflict) next.conflict = true
+              else delete next.conflict
+              return next
+            })) ?? state
+        }
         this.#emitConversation(this.#view(current))
       }
       this.#known.set(current.topic, knownKey(current))

@@ -187,6 +187,24 @@ export class AccountCache {
   }
 
   /**
+   * Puts `state` in place of a conversation whose peer changed (a squatter displaced by the
+   * topic's owner): its cached messages and sync cursor belong to someone else, so both go,
+   * and the next sync reads the topic's history afresh with the owner's key.
+   */
+  async resetConversation(state: ConversationState): Promise<void> {
+    const conv = this.convId(state.topic)
+    const row = await this.#conversationRow(state)
+    const tx = this.#db.transaction(['conversations', 'messages', 'cursors'], 'readwrite')
+    const keys = await tx.objectStore('messages').index('byConversation').getAllKeys(IDBKeyRange.bound([conv, -Infinity], [conv, Infinity]))
+    await Promise.all([
+      ...keys.map((key) => tx.objectStore('messages').delete(key)),
+      tx.objectStore('cursors').delete(conv),
+      tx.objectStore('conversations').put(row),
+      tx.done,
+    ])
+  }
+
+  /**
    * Applies `change` (called again if the record changed meanwhile, so it must be pure) to
    * the stored state; null when absent. Read, open, change and seal happen outside any
    * transaction (WebCrypto is asynchronous); the write lands only on the bytes that were read.

@@ -7,7 +7,7 @@ import Long from 'long'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { xmtp } from '../../gen/proto.js'
 import { startNode, type NodeProcess } from '../../node/testing/nodeProcess.ts'
-import { Client } from '../../protocol/index.ts'
+import { Client, ConversationV2 } from '../../protocol/index.ts'
 import { ContentTypeText, prepareContent } from '../../protocol/content/index.ts'
 import { encrypt } from '../../protocol/crypto/ciphertext.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
@@ -118,25 +118,37 @@ describe('a hostile peer against the background data layer (real node)', () => {
     expect(address).toBe(alice.client.address)
   })
 
-  it('a squatter’s record is taken over by the owner’s verified invitation: the cached peer follows', async () => {
-    const { device: alice } = await device()
+  it('a squatter’s record is taken over by the owner’s verified invitation: the cached peer follows, the history is the owner’s', async () => {
+    const { device: alice, address } = await device()
     const [bob, mallory] = [await client(), await client()]
     const aliceBundle = alice.client.keys.getSignedPublicKeyBundle()
     const derived = deriveConversation(bob.keys, aliceBundle)
-    // Mallory's claim reaches Alice first (Bob's invitation is still on its way).
-    const squat = await sealInvitation({ sender: mallory.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: randomBytes(32) } })
+    // Bob's side exists (his invitation reached only his own invite topic so far) and he writes.
+    const first = await sealInvitation({ sender: bob.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
+    await bob.api.publish([first.envelopes[1]])
+    const fromBob = (await bob.conversations.list()).find((c) => c.topic === derived.topic)!
+    await fromBob.send('early from Bob')
+    // Mallory's claim reaches Alice first, and she writes on the topic with her own key.
+    const malloryKey = randomBytes(32)
+    const squat = await sealInvitation({ sender: mallory.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: malloryKey } })
     await mallory.api.publish(squat.envelopes)
+    await new ConversationV2(mallory, { version: 'v2', topic: derived.topic, peerAddress: address, createdNs: squat.createdNs, keyMaterial: malloryKey }).send('from Mallory')
     await alice.data.syncNow()
     expect((await alice.data.listConversations('all')).map((c) => c.peerAddress)).toEqual([mallory.address])
+    expect((await texts(alice, derived.topic)).map((m) => m.senderAddress)).toEqual([mallory.address])
 
-    const invite = await sealInvitation({ sender: bob.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
-    await bob.api.publish(invite.envelopes)
-    const fromBob = (await bob.conversations.list()).find((c) => c.topic === derived.topic)!
-    await fromBob.send('hi, it is Bob')
+    // Bob's invitation arrives (re-sent): the topic is his, with his whole history and nothing of Mallory's.
+    const again = await sealInvitation({ sender: bob.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
+    await bob.api.publish(again.envelopes)
+    await fromBob.send('later from Bob')
     await alice.data.syncNow()
     const [conversation] = await alice.data.listConversations('all')
     expect(conversation).toMatchObject({ topic: derived.topic, peerAddress: bob.address })
-    expect((await texts(alice, derived.topic)).map((m) => [m.senderAddress, m.content])).toEqual([[bob.address, { type: 'text', text: 'hi, it is Bob' }]])
+    expect(conversation!.lastMessage?.text).toBe('later from Bob')
+    expect((await texts(alice, derived.topic)).map((m) => [m.senderAddress, m.content])).toEqual([
+      [bob.address, { type: 'text', text: 'early from Bob' }],
+      [bob.address, { type: 'text', text: 'later from Bob' }],
+    ])
   })
 
   it('New conversation with Bob (the popup’s and a dapp’s way in) never returns Mallory’s record of Bob’s topic', async () => {
