@@ -83,6 +83,11 @@ export interface ConversationView {
   lastMessage?: MessagePreview
   unreadCount: number
   muted: boolean
+  /**
+   * Two invitations that cannot be verified claim this conversation's topic with different
+   * peers or keys: it is kept out of every list and cannot be sent to until settled.
+   */
+  conflict?: true
 }
 
 export interface MessagePreview {
@@ -108,7 +113,14 @@ export type MessageContentView =
 export interface MessageView {
   id: string
   topic: string
+  /** Who sent it, as far as this device can prove: never the user for a message it did not send or a V2 signature does not prove. */
   senderAddress: string
+  /**
+   * Set when a V1 message's header names the user as sender but this device did not send
+   * it: V1's key agreement is symmetric, so the peer could have written it. senderAddress
+   * is then the peer's; this is the address the header claimed.
+   */
+  claimedSender?: string
   sentAt: number
   content: MessageContentView
   delivery: DeliveryState

@@ -8,7 +8,7 @@ import { decodeContent, decryptRemoteAttachment, type Attachment, type RemoteAtt
 import { fromBase64, toBase64 } from '../../protocol/utils/bytes.ts'
 import type { AccountData } from '../services.ts'
 import { AccountCache } from './cache.ts'
-import { applyMessage, type ConversationState, type StoredMessage, toConversationView } from './conversation-state.ts'
+import { applyMessage, disownUnproven, knownKey, newConversationState, type ConversationState, type StoredMessage, toConversationView } from './conversation-state.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import { encodeInput, searchableText, toStoredMessage } from './content.ts'
 import type { CacheDatabase } from './database.ts'
@@ -52,8 +52,8 @@ export class CachedAccountData implements AccountData {
   readonly #messageListeners = new Set<MessagesListener>()
   readonly #conversationListeners = new Set<ConversationListener>()
   readonly #stopWatching: () => void
-  /** Topics known to have a cached state (saves a transaction per conversation per pass). */
-  readonly #known = new Set<string>()
+  /** Topics known to have a cached state, with the peer and conflict flag it holds (saves a transaction per conversation per pass). */
+  readonly #known = new Map<string, string>()
   #closed = false
   /** The newest state seen per topic, for unreadTotal (filled on its first call). */
   #latest: Map<string, ConversationState> | undefined
@@ -101,7 +101,8 @@ export class CachedAccountData implements AccountData {
   // ------------------------------------------------------------ conversations
 
   async listConversations(filter: ConversationFilter, options: { limit?: number } = {}): Promise<ConversationView[]> {
-    const states = await this.#cache.listConversations((s) => matches(filter, this.#consentOf(s)), options.limit ?? Infinity)
+    // A disputed topic (two unverifiable invitations) is never offered as a conversation.
+    const states = await this.#cache.listConversations((s) => !s.conflict && matches(filter, this.#consentOf(s)), options.limit ?? Infinity)
     return states.map((s) => this.#view(s))
   }
 
@@ -165,7 +166,7 @@ export class CachedAccountData implements AccountData {
       })
     }
     let total = 0
-    for (const s of this.#latest.values()) if (!s.muted && this.#consentOf(s) === 'allowed') total += s.unreadCount
+    for (const s of this.#latest.values()) if (!s.muted && !s.conflict && this.#consentOf(s) === 'allowed') total += s.unreadCount
     return total
   }
 
@@ -235,7 +236,7 @@ export class CachedAccountData implements AccountData {
     if (needle.length === 0) return []
     const hits: SearchHit[] = []
     const byConv = new Map<string, ConversationView | null>()
-    for (const state of await this.#cache.listConversations((s) => this.#consentOf(s) !== 'denied')) {
+    for (const state of await this.#cache.listConversations((s) => !s.conflict && this.#consentOf(s) !== 'denied')) {
       byConv.set(this.#cache.convId(state.topic), this.#view(state))
       if (hits.length < limit && state.peerAddress.toLowerCase().includes(needle)) hits.push({ conversation: this.#view(state) })
     }
@@ -296,32 +297,44 @@ export class CachedAccountData implements AccountData {
 
   // ------------------------------------------------------------ internals
 
-  /** Adds a cached state for each conversation that has none (one transaction); returns the states when `wantStates`. */
+  /**
+   * Adds a cached state for each conversation that has none (one transaction); returns the
+   * states when `wantStates`. A known topic whose peer or dispute flag the protocol changed
+   * (a verified invitation displaced a squatter, or two unverifiable ones now dispute it)
+   * is brought in line, so the views never show a peer the protocol no longer vouches for.
+   */
   async #ensureConversations(conversations: Conversation[], wantStates = false): Promise<ConversationState[]> {
     const seen = new Set<string>()
-    const wanted = conversations.filter((c) => (wantStates || !this.#known.has(c.topic)) && !seen.has(c.topic) && seen.add(c.topic))
-    const fresh = wanted.map((c): ConversationState => {
-      const state: ConversationState = {
-        topic: c.topic,
-        peerAddress: c.peerAddress,
-        version: c.conversationVersion,
-        createdAt: c.createdAt.getTime(),
-        muted: false,
-        unreadCount: 0,
-        lastReadAt: 0,
-        repliedByMe: false,
-      }
-      if (c.context) state.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
-      return state
-    })
+    const wanted = conversations.filter((c) => (wantStates || this.#known.get(c.topic) !== knownKey(c)) && !seen.has(c.topic) && seen.add(c.topic))
+    const fresh = wanted.map(newConversationState)
     // Add-if-absent in one transaction: listings, streams and sends may race here. A state
     // re-created after its record was lost takes its preview from cached messages.
     const results = await this.#cache.addConversations(fresh, this.address)
-    for (const { state, added } of results) {
+    const states: ConversationState[] = []
+    for (const [i, { state, added }] of results.entries()) {
+      let current = state
       if (added) this.#emitConversation(this.#view(state))
-      this.#known.add(state.topic)
+      else if (knownKey(state) !== knownKey(fresh[i]!)) {
+        const wantedState = fresh[i]!
+        if (state.peerAddress.toLowerCase() !== wantedState.peerAddress.toLowerCase()) {
+          // What was cached under the old peer (its messages, the cursor past the owner's) goes.
+          await this.#cache.resetConversation(wantedState)
+          current = wantedState
+        } else {
+          current =
+            (await this.#cache.updateConversation(state.topic, (s) => {
+              const next: ConversationState = { ...s }
+              if (wantedState.conflict) next.conflict = true
+              else delete next.conflict
+              return next
+            })) ?? state
+        }
+        this.#emitConversation(this.#view(current))
+      }
+      this.#known.set(current.topic, knownKey(current))
+      states.push(current)
     }
-    return results.map((r) => r.state)
+    return states
   }
 
   async #ingestDecoded(topic: string, messages: DecodedMessage[]): Promise<void> {
@@ -329,7 +342,12 @@ export class CachedAccountData implements AccountData {
     if (conversation) await this.#ensureConversations([conversation])
     await this.#store(
       topic,
-      messages.map((m) => toStoredMessage(m, topic, 'sent')),
+      // A V1 header naming the user proves nothing (DecodedMessage.senderUnproven): the
+      // peer's unless this device's own record of the send says otherwise (cache.ingestMany).
+      messages.map((m) => {
+        const stored = toStoredMessage(m, topic, 'sent')
+        return m.senderUnproven ? disownUnproven(stored, m.conversation.peerAddress) : stored
+      }),
     )
   }
 
@@ -342,7 +360,7 @@ export class CachedAccountData implements AccountData {
       const message = messages[i]!
       if (result.outcome === 'duplicate') continue
       if (result.outcome === 'updated' && message.view.delivery === 'sent') await this.#outbox.delivered(message.view.id)
-      changed.push(message.view)
+      changed.push((result.stored ?? message).view)
       state = result.conversation ?? state
     }
     if (changed.length === 0) return

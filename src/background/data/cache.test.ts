@@ -8,7 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
 import type { MessageView } from '../../extension/views.ts'
 import { AccountCache } from './cache.ts'
-import type { ConversationState } from './conversation-state.ts'
+import { disownUnproven, type ConversationState } from './conversation-state.ts'
 import { listCachedConversations } from './cached-list.ts'
 import { CacheRecordError, RecordCipher } from './cipher.ts'
 import { openAccountDatabase, type CacheDatabase } from './database.ts'
@@ -185,6 +185,37 @@ describe('AccountCache', () => {
     const state = await cache.getConversation(topic)
     expect(state?.repliedByMe).toBe(true)
     expect(state?.unreadCount).toBe(0)
+  })
+
+  it('who sent a message: this device’s own copy decides; a network copy claiming the user is the peer’s (V1 forgery)', async () => {
+    const { cache } = await open()
+    const topic = '/xmtp/0/dm-a-b/proto'
+    await cache.putConversation({ ...conversation(topic, 1), version: 'v1' })
+    // Sent here: pending, then the network copy (disowned, as every V1 header naming the user is) arrives first.
+    await cache.ingest(topic, message(topic, id(1), 10, 'mine', ME, 'pending'), ME)
+    const echo = disownUnproven(message(topic, id(1), 10, 'mine', ME, 'sent'), PEER)
+    expect(echo.view).toMatchObject({ senderAddress: PEER, claimedSender: ME })
+    const [updated] = await cache.ingestMany(topic, [echo], ME)
+    expect(updated!.outcome).toBe('updated')
+    expect(updated!.stored!.view).toMatchObject({ senderAddress: ME, delivery: 'sent' })
+    expect(updated!.stored!.view.claimedSender).toBeUndefined()
+    // Never sent here: the forged "own" message stays the peer's, and is no reply of ours.
+    await cache.ingest(topic, disownUnproven(message(topic, id(2), 20, 'I agree to send 10 ETH', ME, 'sent'), PEER), ME)
+    const page = await cache.pageMessages(topic, undefined, 10)
+    expect(page.messages.map((m) => [m.view.id, m.view.senderAddress, m.view.claimedSender])).toEqual([
+      [id(1), ME, undefined],
+      [id(2), PEER, ME],
+    ])
+    const state = await cache.getConversation(topic)
+    expect(state?.lastMessage?.senderAddress).toBe(PEER)
+    expect(state?.unreadCount).toBe(1)
+  })
+
+  it('keeps a disputed conversation out of the store-only list', async () => {
+    const { db, cipher, cache } = await open()
+    await cache.putConversation(conversation('/xmtp/0/m-a/proto', 1000))
+    await cache.putConversation({ ...conversation('/xmtp/0/m-b/proto', 2000), conflict: true })
+    expect((await listCachedConversations({ db, cipher }, 'all')).map((c) => c.topic)).toEqual(['/xmtp/0/m-a/proto'])
   })
 
   it('writes that overlap lose nothing: concurrent ingests of one conversation, and a mute racing a message', async () => {

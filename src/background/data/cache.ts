@@ -5,7 +5,7 @@
 // record never hides the rest; the sync engine re-learns what was dropped.
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import type { CacheDatabase, ConversationRow, MessageRow } from './database.ts'
-import { applyMessage, sortKeyOf, type ConversationState, type StoredMessage } from './conversation-state.ts'
+import { applyMessage, keepAuthorship, sortKeyOf, type ConversationState, type StoredMessage } from './conversation-state.ts'
 import { ConsentRecords, CursorRecords } from './sync-records.ts'
 
 export type IngestOutcome = 'added' | 'updated' | 'duplicate'
@@ -187,6 +187,24 @@ export class AccountCache {
   }
 
   /**
+   * Puts `state` in place of a conversation whose peer changed (a squatter displaced by the
+   * topic's owner): its cached messages and sync cursor belong to someone else, so both go,
+   * and the next sync reads the topic's history afresh with the owner's key.
+   */
+  async resetConversation(state: ConversationState): Promise<void> {
+    const conv = this.convId(state.topic)
+    const row = await this.#conversationRow(state)
+    const tx = this.#db.transaction(['conversations', 'messages', 'cursors'], 'readwrite')
+    const keys = await tx.objectStore('messages').index('byConversation').getAllKeys(IDBKeyRange.bound([conv, -Infinity], [conv, Infinity]))
+    await Promise.all([
+      ...keys.map((key) => tx.objectStore('messages').delete(key)),
+      tx.objectStore('cursors').delete(conv),
+      tx.objectStore('conversations').put(row),
+      tx.done,
+    ])
+  }
+
+  /**
    * Applies `change` (called again if the record changed meanwhile, so it must be pure) to
    * the stored state; null when absent. Read, open, change and seal happen outside any
    * transaction (WebCrypto is asynchronous); the write lands only on the bytes that were read.
@@ -221,7 +239,7 @@ export class AccountCache {
    * written in one transaction that first checks that every record read is unchanged; if one
    * changed meanwhile (a stream and a sync pass ingesting together), the batch starts again.
    */
-  async ingestMany(topic: string, batch: StoredMessage[], me: string): Promise<Array<{ outcome: IngestOutcome; conversation: ConversationState | null }>> {
+  async ingestMany(topic: string, batch: StoredMessage[], me: string): Promise<Array<{ outcome: IngestOutcome; conversation: ConversationState | null; stored?: StoredMessage }>> {
     const conv = this.convId(topic)
     const ids = [...new Set(batch.map((message) => message.view.id))]
     for (let attempt = 0; ; attempt++) {
@@ -237,7 +255,7 @@ export class AccountCache {
       const held = new Map<string, StoredMessage | null | undefined>(ids.map((id, i) => [id, existingRows[i] ? opened[i] : undefined]))
       const writes = new Map<string, StoredMessage>()
       let changed = false
-      const results: Array<{ outcome: IngestOutcome; conversation: ConversationState | null }> = []
+      const results: Array<{ outcome: IngestOutcome; conversation: ConversationState | null; stored?: StoredMessage }> = []
       for (const message of batch) {
         const existing = held.get(message.view.id)
         let outcome: IngestOutcome = 'added'
@@ -246,12 +264,16 @@ export class AccountCache {
           else outcome = existing ? 'updated' : 'added'
         }
         if (outcome !== 'duplicate') {
-          writes.set(message.view.id, message)
-          held.set(message.view.id, message)
+          // 'updated' = this device's pending or failed copy: it says who sent the message.
+          const kept = outcome === 'updated' ? keepAuthorship(existing!, message) : message
+          writes.set(message.view.id, kept)
+          held.set(message.view.id, kept)
           if (state) {
-            state = applyMessage(state, message.view, me, outcome === 'added')
+            state = applyMessage(state, kept.view, me, outcome === 'added')
             changed = true
           }
+          results.push({ outcome, conversation: state, stored: kept })
+          continue
         }
         results.push({ outcome, conversation: state })
       }

@@ -21,6 +21,6 @@ export async function listCachedConversations(
     const known = consent.get(state.peerAddress.toLowerCase()) ?? 'unknown'
     return known === 'unknown' && state.repliedByMe ? 'allowed' : known
   }
-  const states = await cache.listConversations((s) => matches(filter, consentOf(s)), options.limit ?? Infinity)
+  const states = await cache.listConversations((s) => !s.conflict && matches(filter, consentOf(s)), options.limit ?? Infinity)
   return states.map((s) => toConversationView(s, consentOf(s)))
 }

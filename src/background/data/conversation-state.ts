@@ -17,12 +17,60 @@ export interface ConversationState {
   lastMessage?: MessagePreview
   /** We sent a message here (counts as consent, as xmtp-js does). */
   repliedByMe: boolean
+  /** Two unverifiable invitations claim this topic (the protocol's Conversation.conflict): never listed or sent to. */
+  conflict?: true
 }
 
 /** A cached message: the view plus, for content the view cannot hold (remote attachments), the EncodedContent. */
 export interface StoredMessage {
   view: MessageView
   contentBase64?: string
+}
+
+/**
+ * A V1 message from the network whose header names the user as sender, which V1 cannot
+ * prove (DecodedMessage.senderUnproven): shown as the peer's, the claim kept beside it.
+ * Only this device's own record of a send (outbox, sent copy) makes a V1 message the user's.
+ */
+export function disownUnproven(stored: StoredMessage, peerAddress: string): StoredMessage {
+  return { ...stored, view: { ...stored.view, senderAddress: peerAddress, claimedSender: stored.view.senderAddress } }
+}
+
+/** A record this device holds for a message it sent decides who sent it; the network copy only updates delivery and content. */
+export function keepAuthorship(existing: StoredMessage, incoming: StoredMessage): StoredMessage {
+  const view: MessageView = { ...incoming.view, senderAddress: existing.view.senderAddress }
+  if (existing.view.claimedSender !== undefined) view.claimedSender = existing.view.claimedSender
+  else delete view.claimedSender
+  return { ...incoming, view }
+}
+
+/** The state a conversation starts with in the cache (nothing read, nothing sent yet). */
+export function newConversationState(c: {
+  topic: string
+  peerAddress: string
+  conversationVersion: 'v1' | 'v2'
+  createdAt: Date
+  context: { conversationId: string; metadata: Record<string, string> } | undefined
+  conflict: boolean
+}): ConversationState {
+  const state: ConversationState = {
+    topic: c.topic,
+    peerAddress: c.peerAddress,
+    version: c.conversationVersion,
+    createdAt: c.createdAt.getTime(),
+    muted: false,
+    unreadCount: 0,
+    lastReadAt: 0,
+    repliedByMe: false,
+  }
+  if (c.context) state.context = { conversationId: c.context.conversationId, metadata: { ...c.context.metadata } }
+  if (c.conflict) state.conflict = true
+  return state
+}
+
+/** What must match for a cached conversation to need no update: its peer and whether it is disputed. */
+export function knownKey(c: { peerAddress: string; conflict?: boolean | undefined }): string {
+  return `${c.peerAddress.toLowerCase()}|${c.conflict === true ? 'conflict' : ''}`
 }
 
 /** The conversations index sorts by this: the last message's time, else when it began. */
@@ -79,5 +127,6 @@ export function toConversationView(state: ConversationState, consent: ConsentVie
   }
   if (state.context) view.context = { conversationId: state.context.conversationId, metadata: { ...state.context.metadata } }
   if (state.lastMessage) view.lastMessage = { ...state.lastMessage }
+  if (state.conflict) view.conflict = true
   return view
 }

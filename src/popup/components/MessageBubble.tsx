@@ -49,6 +49,7 @@ export function MessageBubble({ item, first, last, actions }: { item: BubbleItem
             </blockquote>
           )}
           <Body content={message.content} topic={message.topic} id={message.id} />
+          {message.claimedSender && <p class="claim-note">Claims to be from you; V1 cannot prove it, so it is shown as theirs.</p>}
           <span class="bubble-meta">
             <time dateTime={new Date(message.sentAt).toISOString()}>{clockTime(message.sentAt)}</time>
             {mine && <DeliveryMark item={item} />}

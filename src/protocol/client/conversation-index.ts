@@ -3,15 +3,26 @@
 // Conversations class feeds it from the network and mirrors it into Persistence.
 //
 // Rules:
-//  - V2 (§8.4): conversations are keyed by invitation topic; the FIRST invitation seen
-//    for a topic wins, later ones (re-sent or crossed invites) are ignored.
+//  - V2 (§8.4), hardened against topic squatting: anyone who learns a conversation's
+//    topic (node operators, subscribe-all listeners) can seal an invitation naming it
+//    with their own keys and any timestamp. So "first seen wins" only holds among equals:
+//      * a VERIFIED record (topic and key material are the §8.2 derivation for its two
+//        bundles, or derived by us) is never changed by another invitation;
+//      * a verified invitation displaces an unverified claim on its topic: the
+//        derivation proves the topic is this pair's, so the other claim was a squatter;
+//      * two unverified claims that disagree (peer or key material) are a CONFLICT: the
+//        record keeps what it had, is flagged, and leaves the normal list until a verified
+//        invitation (or newConversation) settles it. Nothing is picked silently;
+//      * the same peer and key again (re-sent or crossed invites) changes nothing, but may
+//        upgrade an unverified record to verified.
 //  - V1 (§7): one conversation per address pair (the dm- topic); the EARLIEST intro
 //    message per peer gives its creation time.
-//  - list() is sorted by creation time (then topic, for a stable order).
+//  - list() is sorted by creation time (then topic, for a stable order); conflicts are
+//    listed apart (conflicts()).
 //  - Incremental listing: the next run queries from the previous run's start minus a
 //    skew window, so envelopes with slightly late sender timestamps are not missed;
 //    the overlap is harmless because merging is idempotent.
-import { fromHex, fromUtf8, toHex, utf8 } from '../utils/bytes.ts'
+import { equalBytes, fromHex, fromUtf8, toHex, utf8 } from '../utils/bytes.ts'
 
 export type ConversationVersion = 'v1' | 'v2'
 
@@ -32,12 +43,25 @@ export interface ConversationRecord {
   context?: InvitationContext
   /** V2 only: the 32-byte key material of the invitation. */
   keyMaterial?: Uint8Array
+  /**
+   * V2 only: topic and key material are the deterministic derivation (§8.2) for this
+   * pair, checked against the invitation's verified bundles or derived by this client.
+   * Absent on records stored before the check existed.
+   */
+  verified?: boolean
+  /** V2 only: two unverifiable invitations claim this topic with different peers or keys. */
+  conflict?: boolean
 }
 
 /** Default skew window for incremental listing (xmtp-js uses 10 s). */
 export const LISTING_SKEW_NS = 10_000_000_000n
 
-export type AddOutcome = 'added' | 'replaced' | 'ignored'
+/**
+ * 'replaced': the record's peer, keys or flags changed (callers rebuild their objects);
+ * 'rejected': a claim on a verified topic that disagrees with it (a squatting attempt);
+ * 'conflict': the topic just became disputed between two unverifiable claims.
+ */
+export type AddOutcome = 'added' | 'replaced' | 'ignored' | 'rejected' | 'conflict'
 
 function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase()
@@ -51,7 +75,7 @@ export function conversationKey(peerAddress: string, conversationId: string | un
 export class ConversationIndex {
   readonly #byTopic = new Map<string, ConversationRecord>()
 
-  /** Merges one record under the listing rules; says whether it changed the set. */
+  /** Merges one record under the listing rules; says whether (and how) it changed the set. */
   add(record: ConversationRecord): AddOutcome {
     checkRecord(record)
     const existing = this.#byTopic.get(record.topic)
@@ -59,11 +83,25 @@ export class ConversationIndex {
       this.#byTopic.set(record.topic, record)
       return 'added'
     }
-    if (record.version === 'v1' && existing.version === 'v1' && record.createdNs < existing.createdNs) {
-      this.#byTopic.set(record.topic, record)
+    if (record.version === 'v1' || existing.version === 'v1') {
+      if (record.version === 'v1' && existing.version === 'v1' && record.createdNs < existing.createdNs) {
+        this.#byTopic.set(record.topic, record)
+        return 'replaced'
+      }
+      return 'ignored'
+    }
+    const agrees = sameAddress(existing.peerAddress, record.peerAddress) && equalBytes(existing.keyMaterial!, record.keyMaterial!)
+    if (existing.verified === true) return agrees ? 'ignored' : 'rejected'
+    if (record.verified === true) {
+      // Same conversation now proven (keep when and how it was first seen), or a squatter displaced.
+      const proven: ConversationRecord = agrees ? { ...existing, verified: true } : { ...record }
+      delete proven.conflict
+      this.#byTopic.set(record.topic, proven)
       return 'replaced'
     }
-    return 'ignored'
+    if (agrees || existing.conflict === true) return 'ignored'
+    this.#byTopic.set(record.topic, { ...existing, conflict: true })
+    return 'conflict'
   }
 
   get(topic: string): ConversationRecord | undefined {
@@ -78,8 +116,17 @@ export class ConversationIndex {
     return this.#byTopic.size
   }
 
-  /** Every conversation, oldest first. */
+  /** Every conversation not in conflict, oldest first. */
   list(): ConversationRecord[] {
+    return this.#sorted().filter((r) => r.conflict !== true)
+  }
+
+  /** Topics two unverifiable invitations dispute, oldest first: never offered as normal conversations. */
+  conflicts(): ConversationRecord[] {
+    return this.#sorted().filter((r) => r.conflict === true)
+  }
+
+  #sorted(): ConversationRecord[] {
     return [...this.#byTopic.values()].sort((a, b) =>
       a.createdNs < b.createdNs ? -1 : a.createdNs > b.createdNs ? 1 : a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0,
     )
@@ -102,6 +149,23 @@ export class ConversationIndex {
   }
 }
 
+/** Validates an app-given context (newConversation's second argument). */
+export function checkInvitationContext(context: unknown): InvitationContext | undefined {
+  if (context === undefined || context === null) return undefined
+  if (typeof context !== 'object') throw new TypeError('context must be an object')
+  const { conversationId, metadata } = context as Partial<InvitationContext>
+  if (typeof conversationId !== 'string') throw new TypeError('context.conversationId must be a string')
+  const meta: Record<string, string> = {}
+  if (metadata !== undefined && metadata !== null) {
+    if (typeof metadata !== 'object') throw new TypeError('context.metadata must be an object of strings')
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== 'string') throw new TypeError(`context.metadata.${k} must be a string`)
+      meta[k] = v
+    }
+  }
+  return { conversationId, metadata: meta }
+}
+
 /** Where an incremental query starts: undefined (everything) on the first run, else last run − skew (never negative). */
 export function listingStartNs(lastRunNs: bigint | undefined, skewNs: bigint = LISTING_SKEW_NS): bigint | undefined {
   if (lastRunNs === undefined) return undefined
@@ -118,6 +182,8 @@ function checkRecord(record: ConversationRecord): void {
   if (record.version === 'v2' && !(record.keyMaterial instanceof Uint8Array && record.keyMaterial.length === 32)) {
     throw new RangeError('record.keyMaterial must be 32 bytes for a V2 conversation')
   }
+  if (record.verified !== undefined && typeof record.verified !== 'boolean') throw new TypeError('record.verified must be a boolean')
+  if (record.conflict !== undefined && typeof record.conflict !== 'boolean') throw new TypeError('record.conflict must be a boolean')
 }
 
 // ------------------------------------------------------------------ persistence form
@@ -133,6 +199,8 @@ export function encodeRecord(record: ConversationRecord): Uint8Array {
       createdNs: record.createdNs.toString(),
       ...(record.context ? { context: record.context } : {}),
       ...(record.keyMaterial ? { keyMaterial: toHex(record.keyMaterial) } : {}),
+      ...(record.verified !== undefined ? { verified: record.verified } : {}),
+      ...(record.conflict === true ? { conflict: true } : {}),
     }),
   )
 }
@@ -156,6 +224,8 @@ export function decodeRecord(bytes: Uint8Array): ConversationRecord {
     record.context = { conversationId: context.conversationId, metadata: { ...(context.metadata ?? {}) } }
   }
   if (typeof raw.keyMaterial === 'string') record.keyMaterial = fromHex(raw.keyMaterial, 'stored keyMaterial')
+  if (raw.verified !== undefined) record.verified = raw.verified as boolean
+  if (raw.conflict !== undefined) record.conflict = raw.conflict as boolean
   checkRecord(record)
   return record
 }

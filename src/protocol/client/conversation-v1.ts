@@ -47,12 +47,16 @@ export class ConversationV1 extends Conversation {
     // Checked against the dm topic even for the intro copy of a first message.
     assertMessageV1Topic(decoded, this.topic)
     const contentBytes = await decryptMessageV1(decoded, this.client.keys)
-    return {
+    const opened: OpenedMessage = {
       senderAddress: decoded.senderAddress,
       recipientAddress: decoded.recipientAddress,
       sentNs: BigInt(decoded.timestampMs) * NS_PER_MS,
       contentBytes,
     }
+    // The 3DH secret is the same from both sides, so a header naming us as sender proves
+    // nothing: the peer may have written it ("I, the user, agree to…").
+    if (decoded.senderAddress.toLowerCase() === this.client.address.toLowerCase()) opened.senderUnproven = true
+    return opened
   }
 
   protected override contentTopicOf(): string {

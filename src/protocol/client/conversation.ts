@@ -14,6 +14,8 @@ import type { ConversationLike, DecodedMessage, ListMessagesOptions, SendOptions
 /** What a version-specific class makes of a Message envelope it opened. */
 export interface OpenedMessage {
   senderAddress: string
+  /** The sender is this client by the header's say-so only (V1, see DecodedMessage.senderUnproven). */
+  senderUnproven?: true
   recipientAddress?: string
   sentNs: bigint
   /** Decrypted EncodedContent bytes. */
@@ -53,6 +55,8 @@ export abstract class Conversation implements ConversationLike {
   readonly peerAddress: string
   readonly createdAt: Date
   readonly context: InvitationContext | undefined
+  /** Two unverifiable invitations dispute this topic (see Conversations.conflicts()). */
+  readonly conflict: boolean
   protected readonly client: Client
 
   constructor(client: Client, record: ConversationRecord) {
@@ -61,6 +65,7 @@ export abstract class Conversation implements ConversationLike {
     this.peerAddress = record.peerAddress
     this.createdAt = nsToDate(record.createdNs)
     this.context = record.context ? { conversationId: record.context.conversationId, metadata: { ...record.context.metadata } } : undefined
+    this.conflict = record.conflict === true
   }
 
   get clientAddress(): string {
@@ -250,6 +255,7 @@ export abstract class Conversation implements ConversationLike {
       contentBytes: opened.contentBytes,
     }
     if (opened.recipientAddress !== undefined) message.recipientAddress = opened.recipientAddress
+    if (opened.senderUnproven) message.senderUnproven = true
     if (content.fallback !== undefined) {
       message.fallback = content.fallback
       message.contentFallback = content.fallback

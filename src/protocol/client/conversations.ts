@@ -4,8 +4,9 @@
 // Listing reads both own topics in ONE batch query (then pages on where a page came
 // back full), from the previous run's start minus a skew window. Every envelope is
 // opened on its own: a bad invite or undecryptable intro is counted and skipped,
-// never hides the rest. Results merge into a ConversationIndex (first invite per
-// topic wins, earliest intro per peer) mirrored per record into Persistence.
+// never hides the rest. Results merge into a ConversationIndex (verified invitations
+// own their topic, unverifiable disagreements are flagged as conflicts, earliest intro
+// per peer) mirrored per record into Persistence.
 import { SortDirection, type Envelope, type QueryRequest, type QueryResponse } from '../api/index.ts'
 import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
 import { deriveConversation } from '../invitations/deterministic.ts'
@@ -16,6 +17,7 @@ import type { Client } from './client.ts'
 import type { Conversation } from './conversation.ts'
 import {
   ConversationIndex,
+  checkInvitationContext,
   conversationKey,
   decodeRecord,
   decodeWatermark,
@@ -26,6 +28,7 @@ import {
   type InvitationContext,
 } from './conversation-index.ts'
 import { ConversationV2 } from './conversation-v2.ts'
+import { equalBytes } from '../utils/bytes.ts'
 import { ClientError, EnvelopeSkippedError } from './errors.ts'
 import { nowNs } from './identity.ts'
 import { SingleFlight } from './single-flight.ts'
@@ -37,22 +40,6 @@ const RECORD_PREFIX = 'conversation/'
 const WATERMARK_V1 = 'watermark/intro'
 const WATERMARK_V2 = 'watermark/invite'
 const PAGE = 100
-
-function checkContext(context: unknown): InvitationContext | undefined {
-  if (context === undefined || context === null) return undefined
-  if (typeof context !== 'object') throw new TypeError('context must be an object')
-  const { conversationId, metadata } = context as Partial<InvitationContext>
-  if (typeof conversationId !== 'string') throw new TypeError('context.conversationId must be a string')
-  const meta: Record<string, string> = {}
-  if (metadata !== undefined && metadata !== null) {
-    if (typeof metadata !== 'object') throw new TypeError('context.metadata must be an object of strings')
-    for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== 'string') throw new TypeError(`context.metadata.${k} must be a string`)
-      meta[k] = v
-    }
-  }
-  return { conversationId, metadata: meta }
-}
 
 export class Conversations {
   readonly #client: Client
@@ -137,36 +124,53 @@ export class Conversations {
     const persistence = this.#client.persistence
     const keys = await persistence.keys(RECORD_PREFIX)
     const values = persistence.getItems ? await persistence.getItems(keys) : undefined
+    let unchecked = false
     for (const [i, key] of keys.entries()) {
       const bytes = values ? values[i] : await persistence.getItem(key)
       if (!bytes) continue
       try {
-        this.#index.add(decodeRecord(bytes))
+        const record = decodeRecord(bytes)
+        if (record.version === 'v2' && record.verified === undefined) unchecked = true
+        this.#index.add(record)
       } catch {
         await persistence.deleteItem(key) // a corrupt record is re-learnt from the network
       }
     }
     this.#lastRunNs = {
       v1: decodeWatermark(await persistence.getItem(WATERMARK_V1)),
-      v2: decodeWatermark(await persistence.getItem(WATERMARK_V2)),
+      // Records stored before invitations were checked (§8.2) are proven by reading the
+      // invite topic once more from the start: their own invitations upgrade them.
+      v2: unchecked ? undefined : decodeWatermark(await persistence.getItem(WATERMARK_V2)),
     }
   }
 
-  /** Merges records; persists and returns the conversations that are new or changed. */
+  /**
+   * Merges records (verified ones first, so a listing that holds both the owner's and a
+   * squatter's invitation never even passes through the squatter); persists and returns
+   * the conversations that are new or changed, conflicts included (flagged).
+   */
   async #merge(records: ConversationRecord[]): Promise<Conversation[]> {
-    const changed: Conversation[] = []
+    const changedByTopic = new Map<string, Conversation>() // the latest object per topic
     const persistence = this.#client.persistence
     const writes: Array<[string, Uint8Array]> = []
-    for (const record of records) {
+    const ordered = [...records.filter((r) => r.verified === true), ...records.filter((r) => r.verified !== true)]
+    for (const record of ordered) {
       const outcome = this.#index.add(record)
       if (outcome === 'ignored') continue
-      if (outcome === 'replaced') this.#objects.delete(record.topic)
-      const entry: [string, Uint8Array] = [RECORD_PREFIX + record.topic, encodeRecord(record)]
+      if (outcome === 'rejected') {
+        this.reportSkipped(new EnvelopeSkippedError(record.topic, `an invitation from ${record.peerAddress} claimed the topic of a verified conversation and was refused`))
+        continue
+      }
+      if (outcome !== 'added') this.#objects.delete(record.topic)
+      const stored = this.#index.get(record.topic)!
+      const entry: [string, Uint8Array] = [RECORD_PREFIX + record.topic, encodeRecord(stored)]
       if (persistence.setItems) writes.push(entry)
       else await persistence.setItem(...entry)
-      changed.push(this.#object(this.#index.get(record.topic)!))
+      changedByTopic.delete(record.topic)
+      changedByTopic.set(record.topic, this.#object(stored))
     }
     if (writes.length > 0) await persistence.setItems!(writes) // a listing's records in one write
+    const changed = [...changedByTopic.values()]
     if (changed.length > 0) {
       for (const listener of this.#changeListeners) {
         try {
@@ -188,10 +192,19 @@ export class Conversations {
     return conversation
   }
 
-  /** The known conversation on `topic`, if any. */
+  /** The known conversation on `topic`, if any (a disputed topic is not one: see conflicts()). */
   get(topic: string): Conversation | undefined {
     const record = this.#index.get(topic)
-    return record ? this.#object(record) : undefined
+    return record && record.conflict !== true ? this.#object(record) : undefined
+  }
+
+  /**
+   * Topics that two unverifiable invitations claim with different peers or keys. Never
+   * listed, streamed or sent to; each object's `conflict` is true. A verified invitation
+   * for the topic, or newConversation with its rightful peer, settles it.
+   */
+  conflicts(): Conversation[] {
+    return this.#index.conflicts().map((r) => this.#object(r))
   }
 
   /** Conversations known without asking the network, oldest first. */
@@ -264,23 +277,29 @@ export class Conversations {
     if (!isAddress(peerAddress)) throw new ClientError('invalid-address', 'peerAddress must be an Ethereum address')
     const peer = toChecksumAddress(peerAddress)
     if (peer === this.#client.address) throw new ClientError('self-message', 'cannot start a conversation with yourself')
-    const ctx = checkContext(context)
+    const ctx = checkInvitationContext(context)
     return this.#flight.run(conversationKey(peer, ctx?.conversationId), () => this.#startConversation(peer, ctx))
   }
 
   async #startConversation(peer: string, context: InvitationContext | undefined): Promise<Conversation> {
     const existing = this.#index.findV2(peer, context?.conversationId)
-    if (existing) return this.#object(existing)
+    if (existing) return this.#checkedPeer(this.#object(existing), peer)
     const contact = await this.#client.directory.get(peer)
     if (!contact) throw new ClientError('not-on-network', `${peer} has no XMTP identity on this network`)
     if (!context) {
       const v1 = this.#index.findV1(peer)
-      if (v1) return this.#object(v1)
+      if (v1) return this.#checkedPeer(this.#object(v1), peer)
       if (contact.newestIsLegacy) return this.v1.start(peer, contact)
     }
     const derived = deriveConversation(this.#client.keys, contact.signed, { conversationId: context?.conversationId, secrets: this.v2.secrets })
     const known = this.#index.get(derived.topic)
-    if (known) return this.#object(known)
+    // Reuse only what is provably this conversation: same peer and the derived keys. Any
+    // other record on the derived topic is a squatter or a dispute, and the invitation
+    // below (verified: we derived it) takes the topic back.
+    if (known && known.conflict !== true && known.peerAddress.toLowerCase() === peer.toLowerCase() && equalBytes(known.keyMaterial!, derived.keyMaterial)) {
+      if (known.verified !== true) await this.#merge([{ ...known, verified: true }])
+      return this.#checkedPeer(this.#object(this.#index.get(derived.topic)!), peer)
+    }
     const sealed = await sealInvitation({
       sender: this.#client.keys,
       recipient: contact.signed,
@@ -288,13 +307,19 @@ export class Conversations {
       secrets: this.v2.secrets,
     })
     await this.#client.api.publish(sealed.envelopes)
-    const record: ConversationRecord = { version: 'v2', topic: derived.topic, peerAddress: peer, createdNs: sealed.createdNs, keyMaterial: derived.keyMaterial }
+    const record: ConversationRecord = { version: 'v2', topic: derived.topic, peerAddress: peer, createdNs: sealed.createdNs, keyMaterial: derived.keyMaterial, verified: true }
     if (context) record.context = context
     await this.#merge([record])
     // §8.3 step 6: inviting someone allows them, for every client of this wallet.
     await this.#client.contacts.ensureLoaded()
     if (!this.#client.contacts.isAllowed(peer)) await this.#client.contacts.allow([peer])
-    return this.#object(this.#index.get(derived.topic)!)
+    return this.#checkedPeer(this.#object(this.#index.get(derived.topic)!), peer)
+  }
+
+  /** newConversation(peer) hands out a conversation with `peer` or nothing. */
+  #checkedPeer(conversation: Conversation, peer: string): Conversation {
+    if (conversation.peerAddress.toLowerCase() !== peer.toLowerCase()) throw new Error(`conversation ${conversation.topic} is not with ${peer}`)
+    return conversation
   }
 
   // ---------------------------------------------------------------- streams
@@ -324,7 +349,7 @@ export class Conversations {
       if (!record) return []
       const merged = await this.#merge([record])
       await this.v2.applyConsentProofs()
-      return merged
+      return merged.filter((c) => !c.conflict)
     }
     return this.#merge(await this.v1.fromIntros([envelope], this.#index))
   }

@@ -42,6 +42,14 @@ export interface DecodedMessage<T = any> {
   id: string
   messageVersion: ConversationVersion
   senderAddress: string
+  /**
+   * Set on a V1 message read from the network whose header names this client as sender.
+   * V1's 3DH is symmetric: the peer can write that header as well as we can, so nothing
+   * proves the user wrote it. senderAddress keeps what the header says (as xmtp-js does);
+   * an app must not present the message as the user's unless its own record of what it
+   * sent says so. V2 senders are proven by signature and never carry this.
+   */
+  senderUnproven?: true
   recipientAddress?: string
   sent: Date
   content: T

@@ -21,7 +21,7 @@ export class V2Listing {
     this.#client = client
   }
 
-  /** Records of the invitations that open, in envelope order (the index keeps the first per topic). */
+  /** Records of the invitations that open, in envelope order (the index decides between claims on one topic). */
   async fromInvites(envelopes: Envelope[], onOpened?: () => void): Promise<ConversationRecord[]> {
     const opened = await Promise.all(
       envelopes.map(async (envelope) => {
@@ -43,6 +43,7 @@ export class V2Listing {
         peerAddress: invitation.peerAddress,
         createdNs: invitation.createdNs,
         keyMaterial: invitation.keyMaterial,
+        verified: invitation.deterministic,
       }
       if (invitation.context) record.context = { conversationId: invitation.context.conversationId, metadata: { ...invitation.context.metadata } }
       if (

@@ -4,11 +4,11 @@
 import { hkdfSha256, hmacSha256 } from '../crypto/hashes.ts'
 import { toChecksumAddress } from '../crypto/ethereum.ts'
 import { zeroize } from '../crypto/random.ts'
-import { toHex, utf8 } from '../utils/bytes.ts'
+import { equalBytes, toHex, utf8 } from '../utils/bytes.ts'
 import { conversationTopic } from '../topics.ts'
-import type { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
+import type { PrivateKeyBundleV1, PrivateKeyPair } from '../keys/private-bundle.ts'
 import type { SignedPublicKeyBundle } from '../keys/bundles.ts'
-import { verifySignedBundle } from './verified-bundle.ts'
+import { verifySignedBundle, type VerifiedBundle } from './verified-bundle.ts'
 import { invitationSecret, type SharedSecretCache } from './shared-secrets.ts'
 
 /** HKDF salt of the key material derivation (32 ASCII bytes). */
@@ -65,6 +65,37 @@ export function deriveConversation(
   try {
     const derived = deriveConversationKeys({ secret, myAddress, peerAddress: verifiedPeer.walletAddress, conversationId: options.conversationId })
     return { ...derived, peerAddress: verifiedPeer.walletAddress }
+  } finally {
+    zeroize(secret)
+  }
+}
+
+/**
+ * Whether an opened invitation's topic and key material are exactly the deterministic
+ * derivation (§8.2) for the two bundles its header names: my pre-key as named there and
+ * the peer's verified bundle. xmtp-js ≥ 11 and Parley derive every invitation this way
+ * (with or without context, crossed or re-sent), and only the two parties of the 3DH can
+ * compute it, so a match proves the topic belongs to this pair. Random invitations of
+ * older clients, and anyone naming a topic that is not theirs, do not match.
+ */
+export function matchesDerivation(input: {
+  keys: PrivateKeyBundleV1
+  myPreKey: PrivateKeyPair
+  peer: VerifiedBundle
+  topic: string
+  keyMaterial: Uint8Array
+  conversationId?: string | undefined
+  secrets?: SharedSecretCache | undefined
+}): boolean {
+  if (input === null || typeof input !== 'object') throw new TypeError('input must be an object')
+  const { keys, myPreKey, peer } = input
+  const myAddress = keys.walletAddress
+  const secret = invitationSecret(keys, myPreKey, peer, derivationIsRecipient(myAddress, peer.walletAddress), input.secrets)
+  try {
+    const derived = deriveConversationKeys({ secret, myAddress, peerAddress: peer.walletAddress, conversationId: input.conversationId ?? '' })
+    const same = derived.topic === input.topic && equalBytes(derived.keyMaterial, input.keyMaterial)
+    zeroize(derived.keyMaterial)
+    return same
   } finally {
     zeroize(secret)
   }

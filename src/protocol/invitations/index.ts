@@ -8,6 +8,7 @@ export {
   derivationIsRecipient,
   deriveConversationKeys,
   deriveConversation,
+  matchesDerivation,
   type ConversationKeys,
 } from './deterministic.ts'
 export {

@@ -183,6 +183,40 @@ describe('sealing and opening (§8.3, §8.4)', () => {
     expect(toHex(opened.aes256GcmHkdfSha256.keyMaterial)).toBe(toHex(atDave.keyMaterial))
   })
 
+  it('tells deterministic invitations (xmtp-js 13 and ours, any context) from random and squatting ones', async () => {
+    const carol = await newIdentity()
+    const dave = await newIdentity()
+    const mallory = await newIdentity()
+    const theirCarol = await theirKeystore(carol)
+    // xmtp-js 13 keystore.createInvite: no context, a context, and a context with an empty id (it treats '' as none).
+    for (const context of [undefined, { conversationId: 'xmtp.org/abc', metadata: { k: 'v' } }, { conversationId: '', metadata: {} }]) {
+      const response = await theirCarol.createInvite({ recipient: theirSignedBundle(dave), createdNs: Long.fromString(CREATED_NS.toString(), true), context, consentProof: undefined })
+      const envelope = { timestampNs: CREATED_NS, message: response.payload as Uint8Array }
+      expect((await openInvitation(dave, envelope)).deterministic).toBe(true)
+      expect((await openInvitation(carol, envelope)).deterministic).toBe(true) // our own invite, read back
+    }
+    // Ours, crossed: Dave invites Carol for the same pair.
+    const crossed = await sealInvitation({ sender: dave, recipient: carol.getSignedPublicKeyBundle(), invitation: inviteFor(dave, carol, 'x'), createdNs: CREATED_NS })
+    expect((await openInvitation(carol, { timestampNs: CREATED_NS, message: crossed.payload })).deterministic).toBe(true)
+    // A random (pre-10 xmtp-js) invitation opens but is not deterministic.
+    const random = xmtpjs.InvitationV1.createRandom()
+    const sealedRandom = await sealInvitation({
+      sender: carol,
+      recipient: dave.getSignedPublicKeyBundle(),
+      invitation: { topic: '/xmtp/0/m-' + 'ab'.repeat(32) + '/proto', keyMaterial: random.aes256GcmHkdfSha256.keyMaterial },
+      createdNs: CREATED_NS,
+    })
+    expect((await openInvitation(dave, { timestampNs: CREATED_NS, message: sealedRandom.payload })).deterministic).toBe(false)
+    // Mallory names the Carol–Dave topic, with her own key material or even with theirs.
+    const owned = inviteFor(carol, dave, 'x')
+    for (const keyMaterial of [new Uint8Array(32).fill(7), owned.keyMaterial]) {
+      const squat = await sealInvitation({ sender: mallory, recipient: dave.getSignedPublicKeyBundle(), invitation: { ...owned, keyMaterial }, createdNs: CREATED_NS - 1_000_000n })
+      const opened = await openInvitation(dave, { timestampNs: CREATED_NS - 1_000_000n, message: squat.payload })
+      expect(opened.peerAddress).toBe(mallory.walletAddress)
+      expect(opened.deterministic).toBe(false)
+    }
+  })
+
   it('recognises our own bundle by meaning, not encoding (identity signature in the other oneof arm)', async () => {
     const sender = alice.getSignedPublicKeyBundle()
     // a legacy-style encoder (the Flutter SDK quirk, §3.3) puts the wallet signature in ecdsa_compact

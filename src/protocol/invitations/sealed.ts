@@ -22,9 +22,10 @@ import { decodeUnsignedKey, signatureFromProto, type SignedPublicKey } from '../
 import type { Envelope } from '../api/wire.ts'
 import { inviteTopic, isValidTopic, topicCategory } from '../topics.ts'
 import { verifySignedBundle, type VerifiedBundle } from './verified-bundle.ts'
-import { invitationSecret, type SharedSecretCache } from './shared-secrets.ts'
+import { invitationSecret, SharedSecretCache } from './shared-secrets.ts'
 import { decodeInvitation, encodeInvitation, type Invitation } from './invitation.ts'
 import { InvalidInvitationError } from './errors.ts'
+import { matchesDerivation } from './deterministic.ts'
 
 const pb = xmtp.message_contents
 const NS_PER_MS = 1_000_000n
@@ -113,6 +114,12 @@ export interface OpenedInvitation extends Invitation {
   peerAddress: string
   /** The other party's bundle, verified. */
   peerBundle: VerifiedBundle
+  /**
+   * True when topic and key material are the deterministic derivation (§8.2) for the two
+   * header bundles: the topic provably belongs to this pair. False for random (pre-10)
+   * invitations and for any invitation naming a topic its sender cannot own.
+   */
+  deterministic: boolean
   createdNs: bigint
   /** created_ns at millisecond precision. */
   createdAt: Date
@@ -226,23 +233,42 @@ export async function openInvitation(
     throw new InvalidInvitationError('not-addressed-to-us', 'neither header bundle carries our identity key')
   }
 
-  const secret = invitationSecret(keys, myPreKey, peer, role === 'recipient', options.secrets)
-  let plaintext: Uint8Array
+  // Opening and the derivation check (§8.2) use the same key pairing in two roles: one
+  // cache serves both, so the three ECDH are computed once even without the caller's cache.
+  const secrets = options.secrets ?? new SharedSecretCache(1)
+  let deterministic: boolean
+  let invitation: Invitation
   try {
-    plaintext = await decrypt(ciphertext, secret, headerBytes)
+    const secret = invitationSecret(keys, myPreKey, peer, role === 'recipient', secrets)
+    let plaintext: Uint8Array
+    try {
+      plaintext = await decrypt(ciphertext, secret, headerBytes)
+    } finally {
+      zeroize(secret)
+    }
+    invitation = decodeInvitation(plaintext)
+    // Stricter than xmtp-js (printable only): the topic we will subscribe and publish to must be a V2 conversation topic.
+    if (!isValidTopic(invitation.topic) || topicCategory(invitation.topic) !== 'm') {
+      throw new InvalidInvitationError('invalid-content', 'invitation topic is not a V2 conversation topic')
+    }
+    deterministic = matchesDerivation({
+      keys,
+      myPreKey,
+      peer,
+      topic: invitation.topic,
+      keyMaterial: invitation.keyMaterial,
+      conversationId: invitation.context?.conversationId,
+      secrets,
+    })
   } finally {
-    zeroize(secret)
-  }
-  const invitation = decodeInvitation(plaintext)
-  // Stricter than xmtp-js (printable only): the topic we will subscribe and publish to must be a V2 conversation topic.
-  if (!isValidTopic(invitation.topic) || topicCategory(invitation.topic) !== 'm') {
-    throw new InvalidInvitationError('invalid-content', 'invitation topic is not a V2 conversation topic')
+    if (secrets !== options.secrets) secrets.clear()
   }
   return {
     ...invitation,
     role,
     peerAddress: peer.walletAddress,
     peerBundle: peer,
+    deterministic,
     createdNs,
     createdAt: new Date(Number(createdNs / NS_PER_MS)),
   }
