@@ -41,6 +41,7 @@ import {
   type QueryResponse,
 } from './wire.ts'
 import { ResponseFormatError } from './errors.ts'
+import { parseBoundedPage, type BoundedPage, type BoundedPageOptions } from './bounded-page.ts'
 import { equalBytes } from '../utils/bytes.ts'
 
 function equalCursor(a: IndexCursor, b: IndexCursor): boolean {
@@ -227,6 +228,22 @@ export class ApiClient {
   }
 
   /**
+   * One page read under hostile-input bounds (bounded-page.ts): the answer is read up to
+   * `maxResponseBytes` (ResponseTooLargeError past it: ask for fewer rows) and envelopes over
+   * `maxMessageBytes` are dropped undecoded (counted in `oversized`).
+   */
+  async queryBoundedPage(request: QueryRequest, bounds: BoundedPageOptions, options: CallOptions = {}): Promise<BoundedPage> {
+    const checked = normaliseQueryRequest(request, 'request')
+    if (!Number.isSafeInteger(bounds?.maxResponseBytes) || bounds.maxResponseBytes < 1) throw new RangeError('bounds.maxResponseBytes must be a positive integer')
+    const json = await this.call('query', queryRequestToJson(checked), { ...options, maxResponseBytes: bounds.maxResponseBytes })
+    try {
+      return parseBoundedPage(json, bounds.maxMessageBytes)
+    } catch (error) {
+      return wireError('query', error)
+    }
+  }
+
+  /**
    * Pages of envelopes, following the node's cursors until a page comes back short or
    * without a cursor, or `limit` envelopes have been yielded. Empty pages are not yielded.
    */
@@ -351,7 +368,7 @@ export class ApiClient {
   }
 
   /** One unary call with retries; on publish, one token refresh after UNAUTHENTICATED. */
-  private async call(method: MessageApiMethod, body: unknown, options: CallOptions & { auth?: boolean }): Promise<unknown> {
+  private async call(method: MessageApiMethod, body: unknown, options: CallOptions & { auth?: boolean; maxResponseBytes?: number }): Promise<unknown> {
     const url = this.apiUrl + MESSAGE_API[method].path
     let refreshed = false
     for (let attempt = 0; ; ) {
@@ -362,7 +379,14 @@ export class ApiClient {
           this.fetchFn,
           url,
           body,
-          { method, headers: this.headers(token), timeoutMs: this.timeoutMs, ...(options.signal ? { signal: options.signal } : {}), ...(token ? { secret: token } : {}) },
+          {
+            method,
+            headers: this.headers(token),
+            timeoutMs: this.timeoutMs,
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(token ? { secret: token } : {}),
+            ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
+          },
           this.now,
         )
       } catch (error) {
