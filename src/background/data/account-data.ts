@@ -11,6 +11,7 @@ import { AccountCache } from './cache.ts'
 import { applyMessage, type ConversationState, type StoredMessage, toConversationView } from './conversation-state.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import { encodeInput, searchableText, toStoredMessage } from './content.ts'
+import { believableTimeMs } from '../../protocol/client/time-window.ts'
 import type { CacheDatabase } from './database.ts'
 import { Outbox, type OutboxPolicy } from './outbox.ts'
 import { SyncEngine } from './sync.ts'
@@ -48,6 +49,7 @@ export class CachedAccountData implements AccountData {
   readonly #sync: SyncEngine
   readonly #outbox: Outbox
   readonly #fetch: (url: string) => Promise<Response>
+  readonly #now: () => number
   readonly #consent = new Map<string, ConsentView>()
   readonly #messageListeners = new Set<MessagesListener>()
   readonly #conversationListeners = new Set<ConversationListener>()
@@ -66,6 +68,7 @@ export class CachedAccountData implements AccountData {
     this.#db = parts.db
     this.#cipher = parts.cipher
     this.#fetch = parts.fetch
+    this.#now = parts.now
     this.#cache = new AccountCache(parts.db, parts.cipher, (error) => {
       this.corruptRecords++
       this.#known.clear() // a dropped conversation state must be added again
@@ -305,7 +308,7 @@ export class CachedAccountData implements AccountData {
         topic: c.topic,
         peerAddress: c.peerAddress,
         version: c.conversationVersion,
-        createdAt: c.createdAt.getTime(),
+        createdAt: believableTimeMs(c.createdAt.getTime(), this.#now()), // an invitation dated ahead shows as received
         muted: false,
         unreadCount: 0,
         lastReadAt: 0,
@@ -329,7 +332,7 @@ export class CachedAccountData implements AccountData {
     if (conversation) await this.#ensureConversations([conversation])
     await this.#store(
       topic,
-      messages.map((m) => toStoredMessage(m, topic, 'sent')),
+      messages.map((m) => toStoredMessage(m, topic, 'sent', this.#now())),
     )
   }
 

@@ -243,6 +243,23 @@ export class ApiClient {
     }
   }
 
+  /** Up to 50 first pages in one batch call under the same bounds (ResponseTooLargeError past the cap). */
+  async batchQueryBounded(requests: QueryRequest[], bounds: BoundedPageOptions, options: CallOptions = {}): Promise<BoundedPage[]> {
+    if (!Array.isArray(requests) || requests.length > MAX_BATCH_SIZE) throw new RangeError(`requests must be an array of at most ${MAX_BATCH_SIZE} queries`)
+    const checked = requests.map((r, i) => normaliseQueryRequest(r, `requests[${i}]`))
+    if (checked.length === 0) return []
+    const json = await this.call('batchQuery', batchQueryRequestToJson({ requests: checked }), { ...options, maxResponseBytes: bounds.maxResponseBytes })
+    try {
+      const responses = json !== null && typeof json === 'object' ? (json as { responses?: unknown }).responses : undefined
+      if (!Array.isArray(responses) || responses.length !== checked.length) {
+        throw new ResponseFormatError(`batchQuery failed: asked ${checked.length} queries, got another number of responses`, { method: 'batchQuery', httpStatus: 200 })
+      }
+      return responses.map((r, i) => parseBoundedPage(r, bounds.maxMessageBytes, `response.responses[${i}]`))
+    } catch (error) {
+      return wireError('batchQuery', error)
+    }
+  }
+
   /**
    * Pages of envelopes, following the node's cursors until a page comes back short or
    * without a cursor, or `limit` envelopes have been yielded. Empty pages are not yielded.

@@ -58,22 +58,34 @@ export class TopicCursor {
   }
 }
 
-function encodeResume(read: ReadInProgress): Uint8Array {
-  return utf8(
-    JSON.stringify({
-      beganNs: read.beganNs.toString(),
-      endNs: read.endNs.toString(),
-      ...(read.startNs !== undefined ? { startNs: read.startNs.toString() } : {}),
-      ...(read.cursor ? { cursor: { senderTimeNs: read.cursor.senderTimeNs.toString(), digest: toHex(read.cursor.digest) } } : {}),
-    }),
-  )
+/** An unfinished read as plain JSON (decimal strings, hex digest). */
+export function readToJson(read: ReadInProgress): Record<string, unknown> {
+  return {
+    beganNs: read.beganNs.toString(),
+    endNs: read.endNs.toString(),
+    ...(read.startNs !== undefined ? { startNs: read.startNs.toString() } : {}),
+    ...(read.cursor ? { cursor: { senderTimeNs: read.cursor.senderTimeNs.toString(), digest: toHex(read.cursor.digest) } } : {}),
+  }
 }
 
-/** A stored unfinished read, or undefined when absent or unreadable (the read then starts over). */
+function encodeResume(read: ReadInProgress): Uint8Array {
+  return utf8(JSON.stringify(readToJson(read)))
+}
+
 function decodeResume(bytes: Uint8Array | null): ReadInProgress | undefined {
   if (!bytes) return undefined
   try {
-    const raw = JSON.parse(fromUtf8(bytes)) as Record<string, unknown>
+    return readFromJson(JSON.parse(fromUtf8(bytes)))
+  } catch {
+    return undefined
+  }
+}
+
+/** A stored unfinished read, or undefined when absent or unreadable (the read then starts over). */
+export function readFromJson(value: unknown): ReadInProgress | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  try {
+    const raw = value as Record<string, unknown>
     const int = (v: unknown) => {
       if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new TypeError('not a decimal string')
       return BigInt(v)
