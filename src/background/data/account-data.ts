@@ -14,6 +14,7 @@ import { encodeInput, searchableText, toStoredMessage } from './content.ts'
 import { believableTimeMs } from '../../protocol/client/time-window.ts'
 import type { CacheDatabase } from './database.ts'
 import { Outbox, type OutboxPolicy } from './outbox.ts'
+import { downloadAttachment, type AttachmentFetch } from './attachments.ts'
 import { SyncEngine } from './sync.ts'
 
 type MessagesListener = (topic: string, messages: MessageView[], conversation: ConversationView) => void
@@ -24,7 +25,7 @@ export interface AccountDataParts {
   db: CacheDatabase
   cipher: RecordCipher
   now: () => number
-  fetch: (url: string) => Promise<Response>
+  fetch: AttachmentFetch
   outbox?: Partial<OutboxPolicy>
   /** Called when a cached record could not be opened (it is dropped and re-learnt). */
   onCorruptRecord?: (message: string) => void
@@ -48,7 +49,7 @@ export class CachedAccountData implements AccountData {
   readonly #cache: AccountCache
   readonly #sync: SyncEngine
   readonly #outbox: Outbox
-  readonly #fetch: (url: string) => Promise<Response>
+  readonly #fetch: AttachmentFetch
   readonly #now: () => number
   readonly #consent = new Map<string, ConsentView>()
   readonly #messageListeners = new Set<MessagesListener>()
@@ -217,15 +218,15 @@ export class CachedAccountData implements AccountData {
     if (content.type !== 'remoteAttachment' || !stored.contentBase64) throw new AccountDataError('invalid', 'that message has no attachment')
     const decoded = await decodeContent<RemoteAttachment>(fromBase64(stored.contentBase64), this.#client.registry)
     if (!decoded.content) throw new AccountDataError('attachment', 'the attachment reference could not be read')
-    let response: Response
+    let payload: Uint8Array
     try {
-      response = await this.#fetch(decoded.content.url)
+      // https only, never a private host, no credentials, bounded in time and size (attachments.ts).
+      payload = await downloadAttachment(this.#fetch, decoded.content.url, { contentLength: decoded.content.contentLength })
     } catch (cause) {
-      throw new AccountDataError('attachment', 'the attachment could not be downloaded', { cause })
+      throw new AccountDataError('attachment', cause instanceof Error ? cause.message : 'the attachment could not be downloaded', { cause })
     }
-    if (!response.ok) throw new AccountDataError('attachment', `the attachment could not be downloaded (HTTP ${response.status})`)
     try {
-      const attachment = await decryptRemoteAttachment<Attachment>(decoded.content, new Uint8Array(await response.arrayBuffer()), this.#client.registry)
+      const attachment = await decryptRemoteAttachment<Attachment>(decoded.content, payload, this.#client.registry)
       return { filename: attachment.filename, mimeType: attachment.mimeType, dataBase64: toBase64(attachment.data) }
     } catch (cause) {
       throw new AccountDataError('attachment', 'the downloaded attachment did not match its digest or could not be decrypted', { cause })
