@@ -1,7 +1,8 @@
 // Downloading a remote attachment a peer named (issue 19, item 4): only links
 // attachmentUrlProblem allows, without cookies or credentials, following a redirect only to
 // an allowed link (at most a few), with a timeout over the whole download, and reading no
-// more than the size the message declared (and never more than a hard cap). The payload's
+// more than the size the message declared (plus the encoding's overhead) and never more than
+// a hard cap. The payload's
 // digest is checked before it is decrypted (decryptRemoteAttachment).
 import { attachmentUrlProblem } from '../../extension/attachment-url.ts'
 
@@ -11,6 +12,11 @@ export type AttachmentFetch = (url: string, init?: RequestInit) => Promise<Respo
 export const MAX_REMOTE_ATTACHMENT_BYTES = 25 * 1024 * 1024
 export const ATTACHMENT_TIMEOUT_MS = 30_000
 const MAX_REDIRECTS = 3
+/**
+ * Room above the declared size: senders (xmtp-js's own examples) declare the file's size, and
+ * the download is that file encoded (name, type) and sealed (AES-GCM tag).
+ */
+export const DECLARED_SIZE_SLACK_BYTES = 64 * 1024
 
 /** A download refused or failed; `message` says why, in words for the person. */
 export class AttachmentDownloadError extends Error {
@@ -31,7 +37,8 @@ export interface DownloadOptions {
 export async function downloadAttachment(fetchFn: AttachmentFetch, url: string, options: DownloadOptions = {}): Promise<Uint8Array> {
   const hardCap = options.maxBytes ?? MAX_REMOTE_ATTACHMENT_BYTES
   const declared = options.contentLength
-  const limit = declared !== undefined && Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, hardCap) : hardCap
+  const byDeclaration = declared !== undefined && Number.isSafeInteger(declared) && declared >= 0 && declared + DECLARED_SIZE_SLACK_BYTES < hardCap
+  const limit = byDeclaration ? declared + DECLARED_SIZE_SLACK_BYTES : hardCap
   const controller = new AbortController()
   const timeoutMs = options.timeoutMs ?? ATTACHMENT_TIMEOUT_MS
   const timer = setTimeout(() => controller.abort(new AttachmentDownloadError(`the attachment took longer than ${Math.round(timeoutMs / 1000)} s to download`)), timeoutMs)
@@ -60,7 +67,7 @@ export async function downloadAttachment(fetchFn: AttachmentFetch, url: string, 
         await response.body?.cancel().catch(() => undefined)
         throw new AttachmentDownloadError(`the attachment could not be downloaded (HTTP ${response.status})`)
       }
-      return await readAtMost(response, limit, declared !== undefined && limit === declared)
+      return await readAtMost(response, limit, byDeclaration)
     }
   } catch (error) {
     if (error instanceof AttachmentDownloadError) throw error
@@ -73,7 +80,7 @@ export async function downloadAttachment(fetchFn: AttachmentFetch, url: string, 
 
 async function readAtMost(response: Response, limit: number, byDeclaration: boolean): Promise<Uint8Array> {
   const tooLarge = () =>
-    new AttachmentDownloadError(byDeclaration ? `Not downloaded: the attachment is larger than the ${limit} bytes its message declared` : `Not downloaded: the attachment is larger than ${limit} bytes`)
+    new AttachmentDownloadError(byDeclaration ? `Not downloaded: the attachment is larger than its message declared (${limit - DECLARED_SIZE_SLACK_BYTES} bytes)` : `Not downloaded: the attachment is larger than ${limit} bytes`)
   const header = Number(response.headers.get('content-length'))
   if (response.headers.has('content-length') && Number.isFinite(header) && header > limit) {
     await response.body?.cancel().catch(() => undefined)
