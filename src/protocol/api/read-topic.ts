@@ -76,7 +76,7 @@ export async function readTopic(
     } catch (error) {
       // Rows too large for one answer: ask for fewer (one row always fits a node's 1 MiB message).
       if (error instanceof ResponseTooLargeError && asked > 1) {
-        limit = Math.max(1, Math.floor(asked / 4))
+        limit = Math.max(1, Math.floor(asked / 10))
         continue
       }
       throw error
