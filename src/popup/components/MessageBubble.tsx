@@ -59,7 +59,12 @@ export function MessageBubble({ item, first, last, actions }: { item: BubbleItem
           )}
           <Body content={message.content} topic={message.topic} id={message.id} />
           <span class="bubble-meta">
-            <time dateTime={new Date(message.sentAt).toISOString()}>{clockTime(message.sentAt)}</time>
+            <time
+              dateTime={new Date(message.sentAt).toISOString()}
+              {...(message.claimedSentAt !== undefined ? { title: `Received at this time; the sender dated it ${new Date(message.claimedSentAt).toLocaleString()}` } : {})}
+            >
+              {clockTime(message.sentAt)}
+            </time>
             {mine && <DeliveryMark item={item} />}
           </span>
         </div>

@@ -372,6 +372,10 @@ export class Conversations {
   /** New conversations found in an invite or intro envelope (already merged). */
   async #conversationsFrom(envelope: Envelope): Promise<Conversation[]> {
     if (envelope.contentTopic === inviteTopic(this.#client.address)) {
+      if (envelope.message.length > MAX_INVITATION_BYTES) {
+        this.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, `an envelope larger than ${MAX_INVITATION_BYTES} bytes is no invitation: skipped unread`))
+        return []
+      }
       const record = await this.v2.fromInvite(envelope)
       if (!record) return []
       const merged = await this.#merge([record])
