@@ -7,16 +7,20 @@
 // the stream brings them, and a listing cut short by its budget resumes where it stopped.
 import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { Unzlib } from 'fflate'
 import { startNode, type NodeProcess } from '../../node/testing/nodeProcess.ts'
-import { Client, InMemoryPersistence, type Conversation } from '../../protocol/index.ts'
+import { Client, InMemoryPersistence, type Conversation, type DecodedMessage } from '../../protocol/index.ts'
 import { deriveConversation } from '../../protocol/invitations/deterministic.ts'
 import { sealInvitation } from '../../protocol/invitations/sealed.ts'
 import { encodeMessageV2 } from '../../protocol/messages/v2.ts'
-import { Compression, ContentTypeText, createDefaultRegistry, encodeContent } from '../../protocol/content/index.ts'
+import { Compression, ContentTypeText, DecompressedSizeError, InflateBudget, createDefaultRegistry, encodeContent } from '../../protocol/content/index.ts'
 import { inviteTopic } from '../../protocol/topics.ts'
 import { newWallet } from '../../../test/helpers/wallets.ts'
-import { openDevice, until, type Device } from './testing/devices.ts'
+import { openDevice, TEST_CACHE_KEY, until, type Device } from './testing/devices.ts'
+import { openAccountStore } from './index.ts'
+import { AccountCache } from './cache.ts'
+import { SyncEngine } from './sync.ts'
 
 const NS_PER_MS = 1_000_000n
 const HOUR_NS = 3_600_000n * NS_PER_MS
@@ -137,6 +141,61 @@ describe('a hostile peer against the sync', () => {
     } finally {
       release()
     }
+  })
+
+  it('a conversation sync cut short by its budget stores what it read and resumes at the cursor, re-reading nothing', async () => {
+    const store = await openAccountStore({ indexedDB: new IDBFactory() as unknown as globalThis.IDBFactory, databaseName: 'budget-test', cacheKey: TEST_CACHE_KEY })
+    const cache = new AccountCache(store.db, store.cipher, () => {})
+    const batches: string[][] = []
+    const engine = new SyncEngine(victim.client, cache, {
+      onConsent: async () => {},
+      onConversations: async () => {},
+      onMessages: async (_topic, messages) => void batches.push(messages.map((m) => m.id)),
+      onReachable: () => {},
+    })
+    const conversation = victim.client.conversations.get(attackerConversation.topic)!
+    expect(await engine.syncConversations([conversation], false, { envelopes: 3, bytes: Number.MAX_SAFE_INTEGER })).toBe(false)
+    const first = batches.flat()
+    expect(first).toHaveLength(3)
+    expect((await cache.cursors.getStates([conversation.topic]))[0]!.resume?.cursor).toBeDefined()
+    batches.length = 0
+    expect(await engine.syncConversations([conversation])).toBe(true)
+    const rest = batches.flat()
+    expect(rest.filter((id) => first.includes(id))).toEqual([])
+    expect(new Set([...first, ...rest]).size).toBe(7) // 6 bombs and a line; the message dated hours ahead is not due
+    expect((await cache.cursors.getStates([conversation.topic]))[0]!.resume).toBeUndefined()
+    await engine.close()
+    store.close()
+  })
+
+  it('past the inflation budget of a pass, compressed messages are stored as too large without being inflated at all', async () => {
+    const store = await openAccountStore({ indexedDB: new IDBFactory() as unknown as globalThis.IDBFactory, databaseName: 'inflate-test', cacheKey: TEST_CACHE_KEY })
+    const cache = new AccountCache(store.db, store.cipher, () => {})
+    const stored: DecodedMessage[] = []
+    const engine = new SyncEngine(victim.client, cache, {
+      onConsent: async () => {},
+      onConversations: async () => {},
+      onMessages: async (_topic, messages) => void stored.push(...messages),
+      onReachable: () => {},
+    })
+    const conversation = victim.client.conversations.get(attackerConversation.topic)!
+    const push = vi.spyOn(Unzlib.prototype, 'push')
+    let fed: number
+    try {
+      // Room for one bomb up to the 1 MiB cap and half of the next; none for the other four.
+      expect(await engine.syncConversations([conversation], false, undefined, new InflateBudget(1.5 * 1024 * 1024))).toBe(true)
+      fed = push.mock.calls.reduce((n, [chunk]) => n + chunk.length, 0)
+    } finally {
+      push.mockRestore()
+    }
+    // 1.5 MiB of zeros come from ~1.5 KiB of input: a few slices, not the ~24 KiB of six bombs.
+    expect(fed).toBeLessThanOrEqual(6 * 1024)
+    const bombs = stored.filter((m) => m.error instanceof DecompressedSizeError)
+    expect(bombs).toHaveLength(6)
+    expect(bombs.map((m) => (m.error as DecompressedSizeError).limit)).toEqual([1024 * 1024, 512 * 1024, 0, 0, 0, 0])
+    expect(stored.find((m) => m.content === 'a normal line')).toBeDefined()
+    await engine.close()
+    store.close()
   })
 
   it('a listing cut short by its budget resumes where it stopped, also in a new client', async () => {

@@ -34,12 +34,12 @@ const FIRST_PAGES_MAX_BYTES = 16 * 1024 * 1024
 /** Rounds of bounded work in one pass before it yields to the next scheduled pass. */
 const MAX_ROUNDS_PER_PASS = 50
 
-function readRequest(topic: string, read: ReadInProgress): QueryRequest {
+function readRequest(topic: string, read: ReadInProgress, limit: number): QueryRequest {
   return {
     contentTopics: [topic],
     ...(read.startNs !== undefined ? { startTimeNs: read.startNs } : {}),
     endTimeNs: read.endNs,
-    pagingInfo: { limit: PAGE, direction: SortDirection.SORT_DIRECTION_ASCENDING, ...(read.cursor ? { cursor: read.cursor } : {}) },
+    pagingInfo: { limit, direction: SortDirection.SORT_DIRECTION_ASCENDING, ...(read.cursor ? { cursor: read.cursor } : {}) },
   }
 }
 const STREAM_RETRY_MIN_MS = 1_000
@@ -165,7 +165,8 @@ export class SyncEngine {
       const nowNs = BigInt(this.#now()) * 1_000_000n
       const states = await this.#cache.cursors.getStates(chunk.map((c) => c.topic))
       const reads = states.map((state): ReadInProgress => state.resume ?? { beganNs: nowNs, ...readWindow(state.ns, nowNs) })
-      const requests = chunk.map((c, j) => readRequest(c.topic, reads[j]!))
+      const firstLimit = Math.max(1, Math.min(PAGE, budget.envelopes))
+      const requests = chunk.map((c, j) => readRequest(c.topic, reads[j]!, firstLimit))
       let firstPages: Array<BoundedPage | undefined>
       try {
         firstPages = await this.#client.api.batchQueryBounded(requests, { maxResponseBytes: FIRST_PAGES_MAX_BYTES })
@@ -222,7 +223,7 @@ export class SyncEngine {
     budget.bytes -= first.bytes
     await onPage(first.envelopes)
     const next = first.pagingInfo?.cursor
-    if (first.rows < PAGE || !next) return { complete: true, rows: first.rows, oversized: 0 }
+    if (first.rows < (request.pagingInfo?.limit ?? PAGE) || !next) return { complete: true, rows: first.rows, oversized: 0 }
     return readTopic(this.#client.api, request, budget, onPage, { cursor: next })
   }
 
