@@ -94,8 +94,17 @@ describe('a hostile peer against the sync', () => {
 
   it('lists every real conversation, skips the junk undecoded and stores bombs as too large to show', async () => {
     const skippedBefore = victim.client.conversations.skippedCount
+    const progress: string[] = []
+    const stop = victim.data.onSyncStatus((st) => st.progress && progress.push(`${st.progress.what} ${st.progress.done}/${st.progress.total}`))
     const status = await victim.data.syncNow()
+    stop()
     expect(status.state).toBe('idle')
+    // The progress says what is happening while junk is read: never more opened than found, junk counted.
+    expect(progress.some((p) => /junk envelopes skipped/.test(p))).toBe(true)
+    for (const line of progress) {
+      const [done, total] = line.split(' ').at(-1)!.split('/').map(Number)
+      expect(done).toBeLessThanOrEqual(total!)
+    }
     const topics = (await victim.data.listConversations('all')).map((c) => c.topic)
     expect(topics).toContain(bobTopic)
     expect(topics).toContain(attackerConversation.topic)

@@ -128,9 +128,11 @@ export class SyncEngine {
   async #listRound(foundBefore: number, round: number): Promise<{ part: ListingPart; found: number }> {
     let found = foundBefore
     const what = round === 1 ? 'Opening invitations' : `Opening invitations (part ${round})`
-    const stopProgress = this.#client.conversations.onListingProgress(({ done, total }) => {
+    const stopProgress = this.#client.conversations.onListingProgress(({ done, total, skipped }) => {
       found = foundBefore + total
-      this.#update({ progress: { done: foundBefore + done, total: found, what } })
+      // Junk read and dropped is said too, so a long read of it does not look like a stall.
+      const junk = skipped ? `, ${skipped.toLocaleString('en-US')} junk envelopes skipped` : ''
+      this.#update({ progress: { done: foundBefore + done, total: found, what: `${what}${junk}` } })
     })
     try {
       return { part: await this.#client.conversations.listSome(), found }

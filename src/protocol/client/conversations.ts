@@ -47,6 +47,13 @@ export const MAX_INVITATION_BYTES = 32 * 1024
 /** What one bounded part of a listing may read (the sync engine's pass uses the same figures). */
 export const LISTING_PASS_BUDGET: Readonly<ReadBudget> = { envelopes: 5_000, bytes: 256 * 1024 * 1024 }
 
+/** How far a listing is: invitations opened of those found, and envelopes skipped unread as junk. */
+export interface ListingProgress {
+  done: number
+  total: number
+  skipped?: number
+}
+
 /** The result of Conversations.listSome. */
 export interface ListingPart {
   /** Every conversation known now, oldest first. */
@@ -85,7 +92,7 @@ export class Conversations {
   #skipped = 0
   #onSkipped: ((error: EnvelopeSkippedError) => void) | undefined
   readonly #changeListeners = new Set<(conversations: Conversation[]) => void>()
-  readonly #progressListeners = new Set<(progress: { done: number; total: number }) => void>()
+  readonly #progressListeners = new Set<(progress: ListingProgress) => void>()
 
   constructor(client: Client) {
     this.#client = client
@@ -130,20 +137,21 @@ export class Conversations {
 
   /**
    * Progress of list(): invitations opened of those found (the slow part of a first
-   * listing), reported about 50 times per listing at most. Returns a remover.
+   * listing), reported about 50 times per listing at most, and after every page that held
+   * only envelopes too large to be invitations (`skipped`). Returns a remover.
    */
-  onListingProgress(listener: (progress: { done: number; total: number }) => void): () => void {
+  onListingProgress(listener: (progress: ListingProgress) => void): () => void {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function')
     this.#progressListeners.add(listener)
     return () => this.#progressListeners.delete(listener)
   }
 
-  #reportProgress(done: number, total: number): void {
+  #reportProgress(done: number, total: number, skipped = 0): void {
     const step = Math.max(1, Math.floor(total / 50))
     if (done !== total && done % step !== 0) return
     for (const listener of this.#progressListeners) {
       try {
-        listener({ done, total })
+        listener({ done, total, ...(skipped > 0 ? { skipped } : {}) })
       } catch {
         // A failing listener must not break a listing.
       }
@@ -252,15 +260,17 @@ export class Conversations {
       if (failed) throw failed.error
     }
     const inviteTopicName = inviteTopic(me)
+    let junk = 0
     const onInvites = async (envelopes: Envelope[], page: BoundedPage) => {
       for (let i = 0; i < page.oversized; i++) {
         this.reportSkipped(new EnvelopeSkippedError(inviteTopicName, `an envelope larger than ${MAX_INVITATION_BYTES} bytes is no invitation: skipped unread`))
       }
+      junk += page.oversized
       await settle()
       found += envelopes.length
-      this.#reportProgress(opened, found)
+      this.#reportProgress(opened, found, junk)
       opening = this.v2
-        .fromInvites(envelopes, () => this.#reportProgress(++opened, found))
+        .fromInvites(envelopes, () => this.#reportProgress(++opened, found, junk))
         .then((records) => this.#merge(records))
         .then(
           () => undefined,
