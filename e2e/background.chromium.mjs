@@ -4,8 +4,10 @@
 // by stream and (stream cut) by the alarm poll, a worker stop that keeps IndexedDB and
 // storage.session with no password prompt, no plaintext or key bytes in IndexedDB, a replayed
 // envelope shown once, a send while the node is down delivered exactly once, auto-lock on wake,
-// and clear errors that lose nothing for a wrong password, a corrupt vault record and an
-// unreachable node. Usage: npm run e2e:background (builds dist/chrome first).
+// clear errors that lose nothing for a wrong password, a corrupt vault record and an
+// unreachable node, and a sync over an invite topic full of junk that still lists the real
+// invitation and answers the popup meanwhile (issue 19; the node here accepts 1 MB messages on
+// invite topics, as an older or hostile node would). Usage: npm run e2e:background (builds dist/chrome first).
 import { createRequire } from 'node:module'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -19,6 +21,8 @@ const { Client: XmtpClient } = require('@xmtp/xmtp-js')
 
 const PASSWORD = 'e2e password, long enough'
 const ACCOUNT_KEY = `0x${'5a'.repeat(31)}01`
+/** A node that, unlike the default, lets junk of up to 1 MB onto invite topics. */
+const NODE_ARGS = ['--max-invite-message-bytes', '1048214']
 const report = createReporter('background chromium e2e')
 const check = (name, fn, timeoutMs = 60_000) => report.check(name, fn, timeoutMs)
 
@@ -88,7 +92,7 @@ const countMessageRecords = () =>
 
 try {
   dataDir = await mkdtemp(join(tmpdir(), 'parley-e2e-node-'))
-  node = await startNodeProcess({ db: join(dataDir, 'node.db') })
+  node = await startNodeProcess({ db: join(dataDir, 'node.db'), args: NODE_ARGS })
   ext = await launchExtension()
   const { call, rpc, waitFor } = ext
   const readyStatus = () => waitFor(async () => {
@@ -195,7 +199,7 @@ try {
     const sent = await call('messages_send', { topic, content: 'sent during the outage' })
     assertEqual(sent.delivery, 'pending', 'pending during the outage')
     await new Promise((resolve) => setTimeout(resolve, 3000))
-    node = await startNodeProcess({ db: join(dataDir, 'node.db'), port })
+    node = await startNodeProcess({ db: join(dataDir, 'node.db'), port, args: NODE_ARGS })
     await waitFor(async () => (await listMessages(topic)).messages.find((m) => m.id === sent.id && m.delivery === 'sent'), { what: 'delivery after the outage', timeoutMs: 90_000 })
     const peerConversation = (await peer.conversations.list()).find((c) => c.topic === topic)
     const copies = (await peerConversation.messages()).filter((m) => m.content === 'sent during the outage')
@@ -251,6 +255,34 @@ try {
     const answer = await rpc('conversations_list', {})
     assertEqual(answer.error?.code, 4900, 'messaging while locked')
   })
+
+  await check('with 1 MB junk around a real invitation on its invite topic, the worker lists it and answers the popup while it syncs', async () => {
+    await call('wallet_unlock', { password: PASSWORD })
+    const address = (await readyStatus()).accounts[0].address
+    const invite = `/xmtp/0/invite-${address}/proto`
+    const junk = (count, size) =>
+      Array.from({ length: count }, (_, k) => ({ contentTopic: invite, message: new Uint8Array(size).fill(k + 1), timestamp: new Date(Date.now() + k) }))
+    for (let i = 0; i < 3; i++) await peer.publishEnvelopes(junk(10, 1_000_000))
+    await peer.publishEnvelopes([...junk(20, 40_000), ...junk(20, 64)])
+    const stranger = await xmtpJsPeer(node.url)
+    const conversation = await stranger.conversations.newConversation(address)
+    await conversation.send('sent after the junk')
+    for (let i = 0; i < 3; i++) await peer.publishEnvelopes(junk(10, 1_000_000))
+    const pass = call('sync_now')
+    // The popup's own requests are answered while the pass reads the junk.
+    const [listed, status] = await Promise.all([call('conversations_list', { filter: 'all' }), call('sync_status')])
+    assert(Array.isArray(listed.conversations), 'conversations_list did not answer during the pass')
+    assert(['syncing', 'idle'].includes(status.state), `sync_status during the pass: ${status.state}`)
+    const after = await pass
+    assertEqual(after.state, 'idle', 'state after the pass')
+    const all = await waitFor(async () => {
+      const list = await call('conversations_list', { filter: 'all' })
+      return list.conversations.some((c) => c.topic === conversation.topic) && list
+    }, { what: 'the real invitation listed' })
+    assert(all.conversations.some((c) => c.topic === topic), 'the earlier conversation is gone')
+    assertEqual(texts(await listMessages(conversation.topic)), ['sent after the junk'], 'messages of the new conversation')
+    await stranger.close()
+  }, 180_000)
 } catch (error) {
   report.fail('background e2e setup', error)
 } finally {

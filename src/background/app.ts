@@ -106,7 +106,7 @@ export function createBackground(platform: Platform): Background {
         databaseName: accountDatabaseName(url, account.address),
         cacheKey,
         now,
-        fetch: (u) => platform.fetch(u),
+        fetch: (u, init) => platform.fetch(u, init),
         ...(store ? { store } : {}),
       }),
   })

@@ -96,7 +96,7 @@ export interface AccountDataOptions {
   /** Outbox retry policy (tests shorten it). */
   outbox?: Partial<OutboxPolicy>
   /** For downloading remote attachments (default: global fetch). */
-  fetch?: (url: string) => Promise<Response>
+  fetch?: (url: string, init?: RequestInit) => Promise<Response>
 }
 
 /** The active account's services for RPC handlers, or null while locked / not ready. */

@@ -102,13 +102,15 @@ export interface MessagePreview {
 export type DeliveryState = 'pending' | 'sent' | 'failed'
 
 export type MessageContentView =
-  | { type: 'text'; text: string }
+  /** `truncated`: the sender's text was longer than Parley stores (MAX_TEXT_CHARS); this is its start. */
+  | { type: 'text'; text: string; truncated?: true }
   | { type: 'reaction'; reference: string; action: 'added' | 'removed'; schema: string; content: string }
   | { type: 'reply'; reference: string; content: MessageContentView }
   | { type: 'readReceipt' }
   | { type: 'attachment'; filename: string; mimeType: string; dataBase64: string }
   | { type: 'remoteAttachment'; filename?: string; url: string; contentLength?: number }
-  | { type: 'unknown'; contentType: string; fallback?: string }
+  /** `tooLarge`: compressed content past the inflation cap or the pass budget, never inflated. */
+  | { type: 'unknown'; contentType: string; fallback?: string; reason?: 'tooLarge' }
 
 export interface MessageView {
   id: string
@@ -121,7 +123,10 @@ export interface MessageView {
    * is then the peer's; this is the address the header claimed.
    */
   claimedSender?: string
+  /** When it was sent: the sender's claim, or when it was received if the claim was too far ahead. */
   sentAt: number
+  /** The sender's claimed time, kept when it was too far in the future to show (then sentAt is the time received). */
+  claimedSentAt?: number
   content: MessageContentView
   delivery: DeliveryState
   /** For 'failed': why, in words. */
@@ -137,7 +142,8 @@ export interface MessagePage {
 
 /** What a page asks to send; the background encodes it with the protocol library's codecs. */
 export type ContentInput =
-  | { type: 'text'; text: string }
+  /** `truncated`: the sender's text was longer than Parley stores (MAX_TEXT_CHARS); this is its start. */
+  | { type: 'text'; text: string; truncated?: true }
   | { type: 'reaction'; reference: string; action: 'added' | 'removed'; content: string }
   | { type: 'reply'; reference: string; text: string }
   | { type: 'attachment'; filename: string; mimeType: string; dataBase64: string }

@@ -55,6 +55,7 @@ const LIMIT_FLAGS: [flag: string, field: keyof NodeLimits, min: number, max: num
   ['max-subscribe-topics', 'maxSubscribeTopics', 1, 1_000_000, 'topics in one subscription'],
   ['max-subscribed-topics', 'maxSubscribedTopics', 1, 10_000_000, 'topic registrations of all open subscriptions together'],
   ['max-publish-envelopes', 'maxPublishEnvelopes', 1, 1_000_000, 'envelopes in one publish'],
+  ['max-invite-message-bytes', 'maxInviteMessageBytes', 1024, 1_048_214, 'bytes of one message on an invite- topic'],
   ['max-streams-per-ip', 'maxStreamsPerIp', 1, 1_000_000, 'open streams from one client address'],
   ['max-streams', 'maxStreams', 1, 10_000_000, 'open streams on the node'],
   ['max-connections-per-ip', 'maxConnectionsPerIp', 1, 10_000_000, 'TCP connections from one address (off with --trust-proxy)'],

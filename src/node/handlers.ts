@@ -21,6 +21,7 @@ import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
 import { sendJson } from './http/respond.ts'
 import { topicFields } from './logging.ts'
 import { MAX_BATCH_QUERIES, MAX_MESSAGE_BYTES, MAX_TOPIC_LENGTH, type NodeLimits } from './limits.ts'
+import { topicCategory } from '../protocol/topics.ts'
 import { planQuery, runQuery } from './query.ts'
 import type { TokenBucketLimiter } from './rateLimit.ts'
 import type { EnvelopeSink } from './sink.ts'
@@ -104,11 +105,15 @@ function checkTopic(topic: string, path: string): void {
   if (topic.length > MAX_TOPIC_LENGTH) throw invalidArgument(`${path}: topic length too big: ${topic.length} characters, at most ${MAX_TOPIC_LENGTH}`)
 }
 
-function checkEnvelopes(envelopes: readonly Envelope[]): void {
+function checkEnvelopes(envelopes: readonly Envelope[], maxInviteBytes: number): void {
   envelopes.forEach((e, i) => {
     checkTopic(e.contentTopic, `envelopes[${i}].contentTopic`)
     if (e.message.length > MAX_MESSAGE_BYTES) {
       throw invalidArgument(`envelopes[${i}].message: message too big: ${e.message.length} bytes, at most ${MAX_MESSAGE_BYTES}`)
+    }
+    // Invite topics carry sealed invitations (about 1 KB) and nothing else (issue 19).
+    if (e.message.length > maxInviteBytes && topicCategory(e.contentTopic) === 'invite') {
+      throw invalidArgument(`envelopes[${i}].message: an invitation is at most ${maxInviteBytes} bytes, this message is ${e.message.length}`)
     }
   })
 }
@@ -157,7 +162,7 @@ const publish: Handler = async (services, ctx) => {
     ctx.logFields.wallet = wallet
     authorizeTopics(wallet, request.envelopes)
   }
-  checkEnvelopes(request.envelopes)
+  checkEnvelopes(request.envelopes, services.limits.maxInviteMessageBytes)
   // All or nothing: the whole request is validated above and stored in one transaction.
   // The checked token travels with the envelopes so peers can check owner-only topics too.
   const proof = services.verifyToken ? { authorization: ctx.req.headers.authorization } : {}

@@ -63,6 +63,13 @@ export const MAX_OTHER_STRING_BYTES = 16 * 1024
 export const BODY_BYTES_PER_TOPIC = 640
 export const BODY_BYTES_BASE = 64 * 1024
 
+/**
+ * Largest message on an `invite-` topic (issue 19). A sealed xmtp-js 13 invitation is about
+ * 0.8 KB (3.2 KB with 2 KB of context metadata); 64 KiB is far above any real one and far
+ * below the 1 MiB junk that would otherwise make every reader of the topic download it.
+ */
+export const DEFAULT_MAX_INVITE_MESSAGE_BYTES = 64 * 1024
+
 /** Every limit a node operator can set (config.ts maps each to a flag). */
 export interface NodeLimits {
   maxQueryTopics: number
@@ -70,6 +77,7 @@ export interface NodeLimits {
   maxSubscribeTopics: number
   maxSubscribedTopics: number
   maxPublishEnvelopes: number
+  maxInviteMessageBytes: number
   maxStreamsPerIp: number
   maxStreams: number
   maxConnectionsPerIp: number
@@ -88,6 +96,7 @@ export const DEFAULT_NODE_LIMITS: Readonly<NodeLimits> = {
   maxSubscribeTopics: DEFAULT_MAX_SUBSCRIBE_TOPICS,
   maxSubscribedTopics: DEFAULT_MAX_SUBSCRIBED_TOPICS,
   maxPublishEnvelopes: DEFAULT_MAX_PUBLISH_ENVELOPES,
+  maxInviteMessageBytes: DEFAULT_MAX_INVITE_MESSAGE_BYTES,
   maxStreamsPerIp: DEFAULT_MAX_STREAMS_PER_IP,
   maxStreams: DEFAULT_MAX_STREAMS,
   maxConnectionsPerIp: DEFAULT_MAX_CONNECTIONS_PER_IP,

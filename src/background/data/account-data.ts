@@ -13,6 +13,7 @@ import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import { encodeInput, searchableText, toStoredMessage } from './content.ts'
 import type { CacheDatabase } from './database.ts'
 import { Outbox, type OutboxPolicy } from './outbox.ts'
+import { downloadAttachment, type AttachmentFetch } from './attachments.ts'
 import { SyncEngine } from './sync.ts'
 
 type MessagesListener = (topic: string, messages: MessageView[], conversation: ConversationView) => void
@@ -23,7 +24,7 @@ export interface AccountDataParts {
   db: CacheDatabase
   cipher: RecordCipher
   now: () => number
-  fetch: (url: string) => Promise<Response>
+  fetch: AttachmentFetch
   outbox?: Partial<OutboxPolicy>
   /** Called when a cached record could not be opened (it is dropped and re-learnt). */
   onCorruptRecord?: (message: string) => void
@@ -47,7 +48,8 @@ export class CachedAccountData implements AccountData {
   readonly #cache: AccountCache
   readonly #sync: SyncEngine
   readonly #outbox: Outbox
-  readonly #fetch: (url: string) => Promise<Response>
+  readonly #fetch: AttachmentFetch
+  readonly #now: () => number
   readonly #consent = new Map<string, ConsentView>()
   readonly #messageListeners = new Set<MessagesListener>()
   readonly #conversationListeners = new Set<ConversationListener>()
@@ -66,6 +68,7 @@ export class CachedAccountData implements AccountData {
     this.#db = parts.db
     this.#cipher = parts.cipher
     this.#fetch = parts.fetch
+    this.#now = parts.now
     this.#cache = new AccountCache(parts.db, parts.cipher, (error) => {
       this.corruptRecords++
       this.#known.clear() // a dropped conversation state must be added again
@@ -215,15 +218,15 @@ export class CachedAccountData implements AccountData {
     if (content.type !== 'remoteAttachment' || !stored.contentBase64) throw new AccountDataError('invalid', 'that message has no attachment')
     const decoded = await decodeContent<RemoteAttachment>(fromBase64(stored.contentBase64), this.#client.registry)
     if (!decoded.content) throw new AccountDataError('attachment', 'the attachment reference could not be read')
-    let response: Response
+    let payload: Uint8Array
     try {
-      response = await this.#fetch(decoded.content.url)
+      // https only, never a private host, no credentials, bounded in time and size (attachments.ts).
+      payload = await downloadAttachment(this.#fetch, decoded.content.url, { contentLength: decoded.content.contentLength })
     } catch (cause) {
-      throw new AccountDataError('attachment', 'the attachment could not be downloaded', { cause })
+      throw new AccountDataError('attachment', cause instanceof Error ? cause.message : 'the attachment could not be downloaded', { cause })
     }
-    if (!response.ok) throw new AccountDataError('attachment', `the attachment could not be downloaded (HTTP ${response.status})`)
     try {
-      const attachment = await decryptRemoteAttachment<Attachment>(decoded.content, new Uint8Array(await response.arrayBuffer()), this.#client.registry)
+      const attachment = await decryptRemoteAttachment<Attachment>(decoded.content, payload, this.#client.registry)
       return { filename: attachment.filename, mimeType: attachment.mimeType, dataBase64: toBase64(attachment.data) }
     } catch (cause) {
       throw new AccountDataError('attachment', 'the downloaded attachment did not match its digest or could not be decrypted', { cause })
@@ -306,7 +309,7 @@ export class CachedAccountData implements AccountData {
   async #ensureConversations(conversations: Conversation[], wantStates = false): Promise<ConversationState[]> {
     const seen = new Set<string>()
     const wanted = conversations.filter((c) => (wantStates || this.#known.get(c.topic) !== knownKey(c)) && !seen.has(c.topic) && seen.add(c.topic))
-    const fresh = wanted.map(newConversationState)
+    const fresh = wanted.map((c) => newConversationState(c, this.#now()))
     // Add-if-absent in one transaction: listings, streams and sends may race here. A state
     // re-created after its record was lost takes its preview from cached messages.
     const results = await this.#cache.addConversations(fresh, this.address)
@@ -345,7 +348,7 @@ export class CachedAccountData implements AccountData {
       // A V1 header naming the user proves nothing (DecodedMessage.senderUnproven): the
       // peer's unless this device's own record of the send says otherwise (cache.ingestMany).
       messages.map((m) => {
-        const stored = toStoredMessage(m, topic, 'sent')
+        const stored = toStoredMessage(m, topic, 'sent', this.#now())
         return m.senderUnproven ? disownUnproven(stored, m.conversation.peerAddress) : stored
       }),
     )

@@ -16,17 +16,36 @@ import {
   type Reply,
 } from '../../protocol/index.ts'
 import { fromBase64, toBase64 } from '../../protocol/utils/bytes.ts'
+import { DecompressedSizeError } from '../../protocol/content/index.ts'
+import { believableTimeMs } from '../../protocol/client/time-window.ts'
 import type { StoredMessage } from './conversation-state.ts'
 
 const XMTP = 'xmtp.org'
 
-/** The cached form of a decoded message (received, or ours as the peer will see it). */
-export function toStoredMessage(message: DecodedMessage, topic: string, delivery: DeliveryState): StoredMessage {
+/** Longest text stored and shown (characters); a longer message keeps its start, marked truncated. */
+export const MAX_TEXT_CHARS = 20_000
+/** Longest of the other strings a peer controls (fallbacks, names, types, links). */
+const MAX_FALLBACK_CHARS = 1_000
+const MAX_NAME_CHARS = 256
+const MAX_URL_CHARS = 4_096
+
+function cap(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
+
+/**
+ * The cached form of a decoded message (received, or ours as the peer will see it). A sent
+ * time more than a few minutes after `receivedAt` is shown as `receivedAt`, the claim kept.
+ */
+export function toStoredMessage(message: DecodedMessage, topic: string, delivery: DeliveryState, receivedAt: number = Date.now()): StoredMessage {
+  const claimed = message.sent.getTime()
+  const sentAt = believableTimeMs(claimed, receivedAt)
   const view: MessageView = {
     id: message.id,
     topic,
     senderAddress: message.senderAddress,
-    sentAt: message.sent.getTime(),
+    sentAt,
+    ...(sentAt !== claimed ? { claimedSentAt: claimed } : {}),
     content: contentView(message.content, message.contentType, message.fallback, message.error),
     delivery,
   }
@@ -37,29 +56,36 @@ export function toStoredMessage(message: DecodedMessage, topic: string, delivery
   return stored
 }
 
-function contentView(content: unknown, type: ContentTypeId, fallback: string | undefined, error: Error | undefined): MessageContentView {
-  const unknown = (): MessageContentView => ({ type: 'unknown', contentType: `${type.authorityId}/${type.typeId}:${type.versionMajor}.${type.versionMinor}`, ...(fallback !== undefined ? { fallback } : {}) })
+/** What a page may show of a message's content: every peer-controlled string capped. */
+export function contentView(content: unknown, type: ContentTypeId, fallback: string | undefined, error: Error | undefined): MessageContentView {
+  const unknown = (): MessageContentView => ({
+    type: 'unknown',
+    contentType: cap(`${type.authorityId}/${type.typeId}:${type.versionMajor}.${type.versionMinor}`, MAX_NAME_CHARS),
+    ...(fallback !== undefined ? { fallback: cap(fallback, MAX_FALLBACK_CHARS) } : {}),
+    ...(error instanceof DecompressedSizeError ? { reason: 'tooLarge' as const } : {}),
+  })
   if (error !== undefined || content === undefined || type.authorityId !== XMTP) return unknown()
   switch (type.typeId) {
     case 'text':
-      return typeof content === 'string' ? { type: 'text', text: content } : unknown()
+      if (typeof content !== 'string') return unknown()
+      return content.length > MAX_TEXT_CHARS ? { type: 'text', text: content.slice(0, MAX_TEXT_CHARS), truncated: true } : { type: 'text', text: content }
     case 'reaction': {
       const r = content as Reaction
-      return { type: 'reaction', reference: r.reference, action: r.action, schema: r.schema, content: r.content }
+      return { type: 'reaction', reference: cap(r.reference, MAX_NAME_CHARS), action: r.action, schema: cap(r.schema, MAX_NAME_CHARS), content: cap(r.content, MAX_NAME_CHARS) }
     }
     case 'reply': {
       const r = content as Reply
-      return { type: 'reply', reference: r.reference, content: contentView(r.content, r.contentType, undefined, undefined) }
+      return { type: 'reply', reference: cap(r.reference, MAX_NAME_CHARS), content: contentView(r.content, r.contentType, undefined, undefined) }
     }
     case 'readReceipt':
       return { type: 'readReceipt' }
     case 'attachment': {
       const a = content as Attachment
-      return { type: 'attachment', filename: a.filename, mimeType: a.mimeType, dataBase64: toBase64(a.data) }
+      return { type: 'attachment', filename: cap(a.filename, MAX_NAME_CHARS), mimeType: cap(a.mimeType, MAX_NAME_CHARS), dataBase64: toBase64(a.data) }
     }
     case 'remoteStaticAttachment': {
       const r = content as RemoteAttachment
-      return { type: 'remoteAttachment', url: r.url, contentLength: r.contentLength, ...(r.filename ? { filename: r.filename } : {}) }
+      return { type: 'remoteAttachment', url: cap(r.url, MAX_URL_CHARS), contentLength: r.contentLength, ...(r.filename ? { filename: cap(r.filename, MAX_NAME_CHARS) } : {}) }
     }
     default:
       return unknown()

@@ -2,6 +2,7 @@
 // conversation after one more message (preview, unread count, reply flag), the list's sort
 // key, the one-line preview text, and the view the pages see. No storage here.
 import type { ConversationView, MessagePreview, MessageView, ConsentView } from '../../extension/views.ts'
+import { believableTimeMs } from '../../protocol/client/time-window.ts'
 
 /** What the cache keeps per conversation (sealed). */
 export interface ConversationState {
@@ -52,12 +53,12 @@ export function newConversationState(c: {
   createdAt: Date
   context: { conversationId: string; metadata: Record<string, string> } | undefined
   conflict: boolean
-}): ConversationState {
+}, nowMs: number): ConversationState {
   const state: ConversationState = {
     topic: c.topic,
     peerAddress: c.peerAddress,
     version: c.conversationVersion,
-    createdAt: c.createdAt.getTime(),
+    createdAt: believableTimeMs(c.createdAt.getTime(), nowMs), // an invitation dated ahead shows as received
     muted: false,
     unreadCount: 0,
     lastReadAt: 0,

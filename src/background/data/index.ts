@@ -10,6 +10,7 @@
 //   ... data.close() closes the store too (the client stays the caller's).
 import type { Persistence } from '../../protocol/index.ts'
 import type { AccountData, AccountDataOptions } from '../services.ts'
+import type { AttachmentFetch } from './attachments.ts'
 import { CachedAccountData } from './account-data.ts'
 import { RecordCipher } from './cipher.ts'
 import { openAccountDatabase, type CacheDatabase } from './database.ts'
@@ -65,7 +66,7 @@ export async function createAccountData(options: AccountDataOptions): Promise<Ac
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
   if (!options.client || typeof options.client.address !== 'string') throw new TypeError('options.client must be a protocol Client')
   const store = options.store ?? (await openAccountStore(options))
-  const fetchFn = options.fetch ?? ((url: string) => globalThis.fetch(url))
+  const fetchFn: AttachmentFetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init))
   const data = new CachedAccountData({
     client: options.client,
     db: store.db,

@@ -27,11 +27,13 @@ describe('AccountData streams and attachments', () => {
   const aliceWallet = newWallet()
   const net = switchableFetch()
   const files = new Map<string, Uint8Array>()
+  const fetched: string[] = []
   let alice: Device
   let carol: Client
 
   beforeAll(async () => {
     const fetchFile = async (url: string) => {
+      fetched.push(url)
       const body = files.get(url)
       return body ? new Response(new Uint8Array(body)) : new Response('missing', { status: 404 })
     }
@@ -103,6 +105,19 @@ describe('AccountData streams and attachments', () => {
     await expect(alice.data.loadAttachment(conversation.topic, sent.id)).rejects.toThrow(/did not match its digest|could not be decrypted/)
     files.delete(url)
     await expect(alice.data.loadAttachment(conversation.topic, sent.id)).rejects.toThrow(/HTTP 404/)
+  })
+
+  it('never downloads a remote attachment from this machine or a private network, and says why', async () => {
+    const conversation = (await carol.conversations.list())[0]!
+    const encrypted = await encryptAttachment({ filename: 'x.bin', mimeType: 'application/octet-stream', data: new Uint8Array([1, 2, 3]) })
+    for (const url of ['https://127.0.0.1:5555/message/v1/query', 'https://[::ffff:192.168.1.1]/x', 'https://2130706433/x']) {
+      files.set(url, encrypted.payload)
+      const sent = await conversation.send(toRemoteAttachment(encrypted, { url, filename: 'x.bin' }), { contentType: ContentTypeRemoteAttachment })
+      await alice.data.syncNow()
+      fetched.length = 0
+      await expect(alice.data.loadAttachment(conversation.topic, sent.id)).rejects.toThrow(/^Not downloaded: .*(loopback|private|https)/)
+      expect(fetched).toEqual([])
+    }
   })
 
   it('a corrupt conversation, message or client record after a restart: a clear error, the rest loads, the next sync restores it', async () => {

@@ -7,6 +7,13 @@ import type { ConsentView } from '../../extension/views.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import type { CacheDatabase } from './database.ts'
 import type { CorruptListener } from './cache.ts'
+import { readFromJson, readToJson, type ReadInProgress } from '../../protocol/client/topic-cursor.ts'
+
+/** Where a topic's sync stands: the start of its last complete read, and an unfinished read to resume. */
+export interface TopicSyncState {
+  ns?: bigint
+  resume?: ReadInProgress
+}
 
 /** Per-topic sync cursors: the time (ns) from which the next query of a topic starts. */
 export class CursorRecords {
@@ -27,26 +34,41 @@ export class CursorRecords {
 
   /** The cursors of many topics, read in one transaction. */
   async getMany(topics: string[]): Promise<Array<bigint | undefined>> {
+    return (await this.getStates(topics)).map((state) => state.ns)
+  }
+
+  /** The sync states of many topics (cursor and unfinished read), read in one transaction. */
+  async getStates(topics: string[]): Promise<TopicSyncState[]> {
     const tx = this.#db.transaction('cursors')
     const rows = await Promise.all(topics.map((t) => tx.store.get(this.#id(t))))
     await tx.done
     const present = rows.flatMap((row, i) => (row ? [{ i, row }] : []))
-    const opened = await this.#cipher.openJsonMany<{ ns: string }>('cursors', present.map(({ row }) => ({ recordKey: row.id, value: row.value })))
-    const out: Array<bigint | undefined> = topics.map(() => undefined)
+    const opened = await this.#cipher.openJsonMany<{ ns?: string; resume?: unknown }>('cursors', present.map(({ row }) => ({ recordKey: row.id, value: row.value })))
+    const out: TopicSyncState[] = topics.map(() => ({}))
     for (const [j, { i, row }] of present.entries()) {
       const cursor = opened[j]!
-      let ns: bigint | undefined
+      const state: TopicSyncState = {}
       try {
         if (cursor instanceof CacheRecordError) throw cursor
-        ns = BigInt(cursor.ns)
+        if (cursor.ns !== undefined) state.ns = BigInt(cursor.ns)
+        const resume = readFromJson(cursor.resume)
+        if (resume) state.resume = resume
       } catch (error) {
         if (error instanceof CacheRecordError) this.#onCorrupt(error, { topic: topics[i]! })
         await this.#db.delete('cursors', row.id)
         continue
       }
-      out[i] = ns
+      out[i] = state
     }
     return out
+  }
+
+  /** Records one topic's state (a read that finished, or one cut short with where to resume). */
+  async setState(topic: string, state: TopicSyncState): Promise<void> {
+    const id = this.#id(topic)
+    const value = { ...(state.ns !== undefined ? { ns: state.ns.toString() } : {}), ...(state.resume ? { resume: readToJson(state.resume) } : {}) }
+    const sealed = await this.#cipher.sealJson('cursors', id, value)
+    await this.#db.put('cursors', { id, value: sealed })
   }
 
   /** Sets one cursor for many topics (a sync pass that covered them all), in one transaction. */

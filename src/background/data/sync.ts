@@ -6,13 +6,42 @@
 // followed by a pass: the gap fill. Overlap between poll and stream, replays and
 // restarts are all harmless because ingest reconciles by message id.
 import { NetworkError, SortDirection, type Client, type Conversation, type DecodedMessage } from '../../protocol/index.ts'
-import type { Envelope, QueryRequest, QueryResponse } from '../../protocol/api/index.ts'
-import { MAX_BATCH_SIZE } from '../../protocol/api/index.ts'
-import { listingStartNs } from '../../protocol/client/conversation-index.ts'
+import {
+  MAX_BATCH_SIZE,
+  ResponseTooLargeError,
+  readTopic,
+  type BoundedPage,
+  type Envelope,
+  type QueryRequest,
+  type ReadBudget,
+  type ReadTopicResult,
+} from '../../protocol/api/index.ts'
+import { budgetLeft } from '../../protocol/api/read-topic.ts'
+import { InflateBudget } from '../../protocol/content/index.ts'
+import type { ListingPart } from '../../protocol/client/conversations.ts'
+import { readWindow } from '../../protocol/client/time-window.ts'
+import type { ReadInProgress } from '../../protocol/client/topic-cursor.ts'
 import type { SyncStatusView } from '../../extension/views.ts'
 import type { AccountCache } from './cache.ts'
 
 const PAGE = 100
+/** What one round of a pass may read over all conversations (issue 19). */
+export const SYNC_PASS_BUDGET: Readonly<ReadBudget> = { envelopes: 10_000, bytes: 256 * 1024 * 1024 }
+/** What one round may inflate over all compressed messages; past it they are stored as too large. */
+export const INFLATE_PASS_BYTES = 64 * 1024 * 1024
+/** Cap on a batch of first pages; past it each topic pages on its own with smaller pages. */
+const FIRST_PAGES_MAX_BYTES = 16 * 1024 * 1024
+/** Rounds of bounded work in one pass before it yields to the next scheduled pass. */
+const MAX_ROUNDS_PER_PASS = 50
+
+function readRequest(topic: string, read: ReadInProgress, limit: number): QueryRequest {
+  return {
+    contentTopics: [topic],
+    ...(read.startNs !== undefined ? { startTimeNs: read.startNs } : {}),
+    endTimeNs: read.endNs,
+    pagingInfo: { limit, direction: SortDirection.SORT_DIRECTION_ASCENDING, ...(read.cursor ? { cursor: read.cursor } : {}) },
+  }
+}
 const STREAM_RETRY_MIN_MS = 1_000
 const STREAM_RETRY_MAX_MS = 30_000
 
@@ -70,18 +99,20 @@ export class SyncEngine {
     this.#update({ state: 'syncing', progress: { done: 0, total: 0, what: 'Checking for new conversations' } })
     try {
       await this.#hooks.onConsent(await this.#client.contacts.loadConsentList())
-      const stopProgress = this.#client.conversations.onListingProgress(({ done, total }) =>
-        this.#update({ progress: { done, total, what: 'Opening invitations' } }),
-      )
-      let conversations: Conversation[]
-      try {
-        conversations = await this.#client.conversations.list()
-      } finally {
-        stopProgress()
+      // Rounds of bounded work (issue 19): each lists and syncs under a budget, persists where it
+      // stopped and lets go of what it read; the next round resumes there. The progress shown
+      // counts what was really opened of what was really found, over all rounds.
+      let found = 0
+      const synced = new Set<string>() // read up to now in this pass: later rounds skip them
+      for (let round = 1; round <= MAX_ROUNDS_PER_PASS; round++) {
+        const listed = await this.#listRound(found, round)
+        found = listed.found
+        await this.#hooks.onConversations(listed.part.conversations)
+        if (round === 1) this.#hooks.onReachable()
+        const pending = listed.part.conversations.filter((c) => !synced.has(c.topic))
+        const complete = await this.syncConversations(pending, true, undefined, undefined, (topic) => synced.add(topic))
+        if (listed.part.complete && complete) break
       }
-      await this.#hooks.onConversations(conversations)
-      this.#hooks.onReachable()
-      await this.syncConversations(conversations, true)
       this.#update({ state: 'idle', lastSyncAt: this.#now() }, ['progress', 'error'])
     } catch (error) {
       const offline = error instanceof NetworkError
@@ -93,8 +124,37 @@ export class SyncEngine {
     return this.status()
   }
 
-  /** Fetches new messages of `conversations` from their cursors (batch queries of up to 50 topics). */
-  async syncConversations(conversations: Conversation[], reportProgress = false): Promise<void> {
+  /** One bounded part of the listing, its progress added to what earlier rounds found. */
+  async #listRound(foundBefore: number, round: number): Promise<{ part: ListingPart; found: number }> {
+    let found = foundBefore
+    const what = round === 1 ? 'Opening invitations' : `Opening invitations (part ${round})`
+    const stopProgress = this.#client.conversations.onListingProgress(({ done, total, skipped }) => {
+      found = foundBefore + total
+      // Junk read and dropped is said too, so a long read of it does not look like a stall.
+      const junk = skipped ? `, ${skipped.toLocaleString('en-US')} junk envelopes skipped` : ''
+      this.#update({ progress: { done: foundBefore + done, total: found, what: `${what}${junk}` } })
+    })
+    try {
+      return { part: await this.#client.conversations.listSome(), found }
+    } finally {
+      stopProgress()
+    }
+  }
+
+  /**
+   * Fetches new messages of `conversations` from their cursors: first pages in batch queries
+   * of up to 50 topics, the rest a page at a time; every page is decoded, stored and let go
+   * before the next. Stops when the pass budget (envelopes, bytes) is spent, remembering
+   * where; compressed content inflates within `inflate`. True when every conversation is
+   * read up to now.
+   */
+  async syncConversations(
+    conversations: Conversation[],
+    reportProgress = false,
+    budget: ReadBudget = { ...SYNC_PASS_BUDGET },
+    inflate: InflateBudget = new InflateBudget(INFLATE_PASS_BYTES),
+    onRead?: (topic: string) => void,
+  ): Promise<boolean> {
     const total = conversations.length
     let done = 0
     const progress = () => {
@@ -102,42 +162,71 @@ export class SyncEngine {
     }
     progress()
     for (let i = 0; i < conversations.length; i += MAX_BATCH_SIZE) {
+      if (!budgetLeft(budget)) return false
       const chunk = conversations.slice(i, i + MAX_BATCH_SIZE)
-      const startedNs = BigInt(this.#now()) * 1_000_000n
-      const cursors = await this.#cache.cursors.getMany(chunk.map((c) => c.topic))
-      const requests: QueryRequest[] = chunk.map((c, j) => {
-          const start = listingStartNs(cursors[j])
-          return {
-            contentTopics: [c.topic],
-            ...(start !== undefined ? { startTimeNs: start } : {}),
-            pagingInfo: { limit: PAGE, direction: SortDirection.SORT_DIRECTION_ASCENDING },
-          }
-        })
-      const firstPages = await this.#client.api.batchQuery(requests)
+      const nowNs = BigInt(this.#now()) * 1_000_000n
+      const states = await this.#cache.cursors.getStates(chunk.map((c) => c.topic))
+      const reads = states.map((state): ReadInProgress => state.resume ?? { beganNs: nowNs, ...readWindow(state.ns, nowNs) })
+      const firstLimit = Math.max(1, Math.min(PAGE, budget.envelopes))
+      const requests = chunk.map((c, j) => readRequest(c.topic, reads[j]!, firstLimit))
+      let firstPages: Array<BoundedPage | undefined>
+      try {
+        firstPages = await this.#client.api.batchQueryBounded(requests, { maxResponseBytes: FIRST_PAGES_MAX_BYTES })
+      } catch (error) {
+        if (!(error instanceof ResponseTooLargeError)) throw error
+        firstPages = chunk.map(() => undefined) // large rows: each topic pages on its own, sized to fit
+      }
+      // Topics read to their end, by the time their read began: their cursors move together.
+      const finished = new Map<bigint, string[]>()
+      const commit = async () => {
+        for (const [ns, topics] of finished) await this.#cache.cursors.setMany(topics, ns)
+        finished.clear()
+      }
       for (const [j, conversation] of chunk.entries()) {
-        const envelopes = await this.#restOfQuery(requests[j]!, firstPages[j]!)
-        const decoded: DecodedMessage[] = []
-        for (const envelope of envelopes) {
-          const message = await conversation.decodeEnvelope(envelope)
-          if (message) decoded.push(message)
+        const read = reads[j]!
+        const onPage = async (envelopes: Envelope[]) => {
+          const decoded: DecodedMessage[] = []
+          for (const envelope of envelopes) {
+            const message = await conversation.decodeEnvelope(envelope, { inflateBudget: inflate })
+            if (message) decoded.push(message)
+          }
+          if (decoded.length > 0) await this.#hooks.onMessages(conversation.topic, decoded)
         }
-        if (decoded.length > 0) await this.#hooks.onMessages(conversation.topic, decoded)
+        const result = await this.#readConversation(requests[j]!, firstPages[j], read, budget, onPage)
+        firstPages[j] = undefined // let the page go
+        if (result.complete) {
+          finished.set(read.beganNs, [...(finished.get(read.beganNs) ?? []), conversation.topic])
+        } else {
+          // Cut short by the budget: what was read is stored; the next pass resumes at the cursor.
+          await commit()
+          await this.#cache.cursors.setState(conversation.topic, { ...(states[j]!.ns !== undefined ? { ns: states[j]!.ns } : {}), resume: { ...read, ...(result.cursor ? { cursor: result.cursor } : {}) } })
+          return false
+        }
+        onRead?.(conversation.topic)
         done++
         progress()
       }
       // Only after the chunk's messages are stored: a pass cut short fetches them again.
-      await this.#cache.cursors.setMany(chunk.map((c) => c.topic), startedNs)
+      await commit()
     }
+    return true
   }
 
-  async #restOfQuery(request: QueryRequest, first: QueryResponse): Promise<Envelope[]> {
-    const out = [...first.envelopes]
-    let page = first
-    while (page.envelopes.length >= PAGE && page.pagingInfo?.cursor) {
-      page = await this.#client.api.queryPage({ ...request, pagingInfo: { ...request.pagingInfo!, cursor: page.pagingInfo.cursor } })
-      out.push(...page.envelopes)
-    }
-    return out
+  /** The rest of one conversation's read after its first page (when the batch brought one). */
+  async #readConversation(
+    request: QueryRequest,
+    first: BoundedPage | undefined,
+    read: ReadInProgress,
+    budget: ReadBudget,
+    onPage: (envelopes: Envelope[]) => Promise<void>,
+  ): Promise<ReadTopicResult> {
+    if (!first) return readTopic(this.#client.api, request, budget, onPage, read.cursor ? { cursor: read.cursor } : {})
+    budget.envelopes -= first.rows
+    budget.bytes -= first.bytes
+    await onPage(first.envelopes)
+    const next = first.pagingInfo?.cursor
+    if (first.rows < (request.pagingInfo?.limit ?? PAGE) || !next) return { complete: true, rows: first.rows, oversized: 0 }
+    return readTopic(this.#client.api, request, budget, onPage, { cursor: next })
   }
 
   // ------------------------------------------------------------ streaming

@@ -2,6 +2,7 @@
 // which are fetched and decrypted by the background only when the person asks.
 import { useState } from 'preact/hooks'
 import type { MessageContentView } from '../../extension/views.ts'
+import { attachmentUrlProblem } from '../../extension/attachment-url.ts'
 import { useServices } from '../context.ts'
 import { errorText } from '../store.ts'
 import { Icon } from './Icon.tsx'
@@ -39,6 +40,19 @@ export function RemoteAttachment({ topic, id, content }: { topic: string; id: st
   const [error, setError] = useState('')
   if (file) return <InlineAttachment file={file} />
   const name = content.filename ?? 'Attachment'
+  // Links the background would refuse (not https, or a private host) say why up front.
+  const refused = attachmentUrlProblem(content.url)
+  if (refused) {
+    return (
+      <div class="attachment-remote" data-refused="true">
+        <span class="attachment-file" aria-disabled="true">
+          <Icon name="download" size={16} />
+          <span>{name}</span>
+        </span>
+        <p class="field-error">Parley will not download this link: {refused}.</p>
+      </div>
+    )
+  }
   return (
     <div class="attachment-remote">
       <button

@@ -8,6 +8,9 @@ import { shortAddress } from '../lib/address.ts'
 import { InlineAttachment, RemoteAttachment } from './Attachment.tsx'
 import { Icon } from './Icon.tsx'
 
+/** Longest text a bubble renders, whatever the cache holds (the background caps at 20,000). */
+const MAX_SHOWN_CHARS = 20_000
+
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const
 
 export interface BubbleActions {
@@ -19,7 +22,12 @@ export interface BubbleActions {
 function Body({ content, topic, id }: { content: MessageContentView; topic: string; id: string }) {
   switch (content.type) {
     case 'text':
-      return <p class="text">{content.text}</p>
+      return (
+        <p class="text">
+          {content.text.length > MAX_SHOWN_CHARS ? `${content.text.slice(0, MAX_SHOWN_CHARS)}…` : content.text}
+          {(content.truncated || content.text.length > MAX_SHOWN_CHARS) && <span class="muted small"> (message shortened: too long to show)</span>}
+        </p>
+      )
     case 'reply':
       return <Body content={content.content} topic={topic} id={id} />
     case 'attachment':
@@ -27,6 +35,7 @@ function Body({ content, topic, id }: { content: MessageContentView; topic: stri
     case 'remoteAttachment':
       return <RemoteAttachment topic={topic} id={id} content={content} />
     case 'unknown':
+      if (content.reason === 'tooLarge') return <p class="text muted">This message is too large to show.</p>
       return <p class="text muted">{content.fallback ?? `A message of type ${content.contentType} that Parley cannot show yet.`}</p>
     default:
       return null
@@ -51,7 +60,12 @@ export function MessageBubble({ item, first, last, actions }: { item: BubbleItem
           <Body content={message.content} topic={message.topic} id={message.id} />
           {message.claimedSender && <p class="claim-note">Claims to be from you; V1 cannot prove it, so it is shown as theirs.</p>}
           <span class="bubble-meta">
-            <time dateTime={new Date(message.sentAt).toISOString()}>{clockTime(message.sentAt)}</time>
+            <time
+              dateTime={new Date(message.sentAt).toISOString()}
+              {...(message.claimedSentAt !== undefined ? { title: `Received at this time; the sender dated it ${new Date(message.claimedSentAt).toLocaleString()}` } : {})}
+            >
+              {clockTime(message.sentAt)}
+            </time>
             {mine && <DeliveryMark item={item} />}
           </span>
         </div>

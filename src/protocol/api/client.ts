@@ -41,6 +41,7 @@ import {
   type QueryResponse,
 } from './wire.ts'
 import { ResponseFormatError } from './errors.ts'
+import { parseBoundedPage, type BoundedPage, type BoundedPageOptions } from './bounded-page.ts'
 import { equalBytes } from '../utils/bytes.ts'
 
 function equalCursor(a: IndexCursor, b: IndexCursor): boolean {
@@ -227,6 +228,39 @@ export class ApiClient {
   }
 
   /**
+   * One page read under hostile-input bounds (bounded-page.ts): the answer is read up to
+   * `maxResponseBytes` (ResponseTooLargeError past it: ask for fewer rows) and envelopes over
+   * `maxMessageBytes` are dropped undecoded (counted in `oversized`).
+   */
+  async queryBoundedPage(request: QueryRequest, bounds: BoundedPageOptions, options: CallOptions = {}): Promise<BoundedPage> {
+    const checked = normaliseQueryRequest(request, 'request')
+    if (!Number.isSafeInteger(bounds?.maxResponseBytes) || bounds.maxResponseBytes < 1) throw new RangeError('bounds.maxResponseBytes must be a positive integer')
+    const json = await this.call('query', queryRequestToJson(checked), { ...options, maxResponseBytes: bounds.maxResponseBytes })
+    try {
+      return parseBoundedPage(json, bounds.maxMessageBytes)
+    } catch (error) {
+      return wireError('query', error)
+    }
+  }
+
+  /** Up to 50 first pages in one batch call under the same bounds (ResponseTooLargeError past the cap). */
+  async batchQueryBounded(requests: QueryRequest[], bounds: BoundedPageOptions, options: CallOptions = {}): Promise<BoundedPage[]> {
+    if (!Array.isArray(requests) || requests.length > MAX_BATCH_SIZE) throw new RangeError(`requests must be an array of at most ${MAX_BATCH_SIZE} queries`)
+    const checked = requests.map((r, i) => normaliseQueryRequest(r, `requests[${i}]`))
+    if (checked.length === 0) return []
+    const json = await this.call('batchQuery', batchQueryRequestToJson({ requests: checked }), { ...options, maxResponseBytes: bounds.maxResponseBytes })
+    try {
+      const responses = json !== null && typeof json === 'object' ? (json as { responses?: unknown }).responses : undefined
+      if (!Array.isArray(responses) || responses.length !== checked.length) {
+        throw new ResponseFormatError(`batchQuery failed: asked ${checked.length} queries, got another number of responses`, { method: 'batchQuery', httpStatus: 200 })
+      }
+      return responses.map((r, i) => parseBoundedPage(r, bounds.maxMessageBytes, `response.responses[${i}]`))
+    } catch (error) {
+      return wireError('batchQuery', error)
+    }
+  }
+
+  /**
    * Pages of envelopes, following the node's cursors until a page comes back short or
    * without a cursor, or `limit` envelopes have been yielded. Empty pages are not yielded.
    */
@@ -351,7 +385,7 @@ export class ApiClient {
   }
 
   /** One unary call with retries; on publish, one token refresh after UNAUTHENTICATED. */
-  private async call(method: MessageApiMethod, body: unknown, options: CallOptions & { auth?: boolean }): Promise<unknown> {
+  private async call(method: MessageApiMethod, body: unknown, options: CallOptions & { auth?: boolean; maxResponseBytes?: number }): Promise<unknown> {
     const url = this.apiUrl + MESSAGE_API[method].path
     let refreshed = false
     for (let attempt = 0; ; ) {
@@ -362,7 +396,14 @@ export class ApiClient {
           this.fetchFn,
           url,
           body,
-          { method, headers: this.headers(token), timeoutMs: this.timeoutMs, ...(options.signal ? { signal: options.signal } : {}), ...(token ? { secret: token } : {}) },
+          {
+            method,
+            headers: this.headers(token),
+            timeoutMs: this.timeoutMs,
+            ...(options.signal ? { signal: options.signal } : {}),
+            ...(token ? { secret: token } : {}),
+            ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
+          },
           this.now,
         )
       } catch (error) {

@@ -67,6 +67,15 @@ export class ResponseFormatError extends ApiError {
   }
 }
 
+/** The answer was larger than the caller allowed; the read stopped there (ask for fewer rows). */
+export class ResponseTooLargeError extends ResponseFormatError {
+  readonly maxBytes: number
+  constructor(method: string, maxBytes: number) {
+    super(`${method} failed: the node's answer exceeds ${maxBytes} bytes`, { method, httpStatus: 200 })
+    this.maxBytes = maxBytes
+  }
+}
+
 // grpc-gateway's HTTP status for each code (§12.5), used when a body carries no code.
 const HTTP_TO_CODE: Record<number, number> = {
   400: GrpcCode.INVALID_ARGUMENT,

@@ -2,7 +2,7 @@
 // timeout, and the mapping of every way it can fail onto the typed errors. No retries
 // here (see retry.ts and client.ts) and no knowledge of message shapes (wire.ts).
 
-import { ApiError, NetworkError, ResponseFormatError, apiErrorFor, codeForHttpStatus, redact } from './errors.ts'
+import { ApiError, NetworkError, ResponseFormatError, ResponseTooLargeError, apiErrorFor, codeForHttpStatus, redact } from './errors.ts'
 import { parseErrorBody } from './wire.ts'
 import { parseRetryAfter } from './retry.ts'
 
@@ -16,6 +16,33 @@ export interface PostOptions {
   timeoutMs: number
   /** Text that must never appear in an error message (the auth token). */
   secret?: string
+  /** Stop reading and fail with ResponseTooLargeError once the answer passes this many bytes. */
+  maxResponseBytes?: number
+}
+
+/** The body as text, reading no more than `maxBytes` of it (the rest is never buffered). */
+async function boundedText(response: Response, method: string, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined)
+    throw new ResponseTooLargeError(method, maxBytes)
+  }
+  if (!response.body) return response.text()
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let total = 0
+  let text = ''
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined)
+      throw new ResponseTooLargeError(method, maxBytes)
+    }
+    text += decoder.decode(value, { stream: true })
+  }
+  return text + decoder.decode()
 }
 
 /** Checks and normalises a base URL: http(s), no query or fragment, no trailing slash. */
@@ -123,8 +150,9 @@ export async function postJson(fetchFn: FetchFn, url: string, body: unknown, opt
     if (!response.ok) throw await errorFromResponse(response, options.method, nowMs(), options.secret)
     let text: string
     try {
-      text = await response.text()
+      text = options.maxResponseBytes === undefined ? await response.text() : await boundedText(response, options.method, options.maxResponseBytes)
     } catch (error) {
+      if (error instanceof ResponseTooLargeError) throw error
       return fail(error)
     }
     try {

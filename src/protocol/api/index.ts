@@ -12,8 +12,11 @@ export {
   PermissionDeniedError,
   RateLimitedError,
   ResponseFormatError,
+  ResponseTooLargeError,
   UnauthenticatedError,
 } from './errors.ts'
+export type { BoundedPage, BoundedPageOptions } from './bounded-page.ts'
+export { readTopic, type ReadBudget, type ReadTopicResult } from './read-topic.ts'
 export { DEFAULT_RETRY_POLICY } from './retry.ts'
 export type { RetryPolicy } from './retry.ts'
 export type { FetchFn } from './http.ts'

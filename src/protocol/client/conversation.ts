@@ -2,7 +2,17 @@
 // through history and streaming. The version-specific classes only seal and open
 // Message bytes (conversation-v1.ts, conversation-v2.ts).
 import { SortDirection, type Envelope } from '../api/index.ts'
-import { ContentTypeText, decodeContent, prepareContent, type ContentTypeId } from '../content/index.ts'
+import {
+  ContentTypeText,
+  DecompressedSizeError,
+  InflateBudget,
+  MAX_MESSAGE_INFLATED_BYTES,
+  decodeContent,
+  encodedContentFromBytes,
+  prepareContent,
+  type ContentTypeId,
+  type DecodedContent,
+} from '../content/index.ts'
 import { messageId } from '../messages/v2.ts'
 import { toEphemeralTopic } from '../topics.ts'
 import { AsyncStream } from './async-stream.ts'
@@ -228,11 +238,16 @@ export abstract class Conversation implements ConversationLike {
     return envelope.contentTopic
   }
 
-  /** Decodes one envelope, or reports it as skipped and returns undefined. Never throws. */
-  async decodeEnvelope(envelope: Envelope): Promise<DecodedMessage | undefined> {
+  /**
+   * Decodes one envelope, or reports it as skipped and returns undefined. Never throws.
+   * Compressed content inflates to at most 1 MiB and within `options.inflateBudget` (shared by
+   * a pass); past either it is not inflated further and the message carries a
+   * DecompressedSizeError as its `error` (shown as too large), not its content.
+   */
+  async decodeEnvelope(envelope: Envelope, options: DecodeEnvelopeOptions = {}): Promise<DecodedMessage | undefined> {
     try {
       const opened = await this.open(envelope)
-      return await this.decoded(opened, messageId(envelope.message), this.contentTopicOf(envelope))
+      return await this.decoded(opened, messageId(envelope.message), this.contentTopicOf(envelope), options.inflateBudget)
     } catch (cause) {
       this.client.conversations.reportSkipped(
         new EnvelopeSkippedError(envelope.contentTopic, `message on ${envelope.contentTopic} could not be opened: ${describe(cause)}`, { cause }),
@@ -241,8 +256,8 @@ export abstract class Conversation implements ConversationLike {
     }
   }
 
-  private async decoded(opened: OpenedMessage, id: string, contentTopic: string): Promise<DecodedMessage> {
-    const content = await decodeContent(opened.contentBytes, this.client.registry)
+  private async decoded(opened: OpenedMessage, id: string, contentTopic: string, budget?: InflateBudget): Promise<DecodedMessage> {
+    const content = await decodeBounded(opened.contentBytes, this.client.registry, budget)
     const message: DecodedMessage = {
       id,
       messageVersion: this.conversationVersion,
@@ -262,6 +277,29 @@ export abstract class Conversation implements ConversationLike {
     }
     if (content.error) message.error = content.error
     return message
+  }
+}
+
+export interface DecodeEnvelopeOptions {
+  /** Inflation allowed over many messages (e.g. one sync pass); spent by each compressed one. */
+  inflateBudget?: InflateBudget
+}
+
+/** decodeContent under the per-message cap and the budget; over either, the type and fallback with a DecompressedSizeError. */
+async function decodeBounded(bytes: Uint8Array, registry: Client['registry'], budget: InflateBudget | undefined): Promise<DecodedContent> {
+  const cap = Math.min(MAX_MESSAGE_INFLATED_BYTES, budget?.remaining ?? Infinity)
+  try {
+    const content = await decodeContent(bytes, registry, { maxDecompressedBytes: cap })
+    budget?.spend(content.decompressedBytes ?? 0)
+    return content
+  } catch (error) {
+    if (!(error instanceof DecompressedSizeError)) throw error
+    budget?.spend(cap) // what inflating up to the cap cost
+    const encoded = encodedContentFromBytes(bytes)
+    const tooLarge: DecodedContent = { content: undefined, contentType: encoded.type, parameters: encoded.parameters, error }
+    if (encoded.fallback !== undefined) tooLarge.fallback = encoded.fallback
+    if (encoded.compression !== undefined) tooLarge.compression = encoded.compression
+    return tooLarge
   }
 }
 

@@ -1,13 +1,15 @@
 // client.conversations: listing (V1 intro + V2 invite topics, incremental, merged),
 // starting conversations, and streams of new conversations and of all messages.
 //
-// Listing reads both own topics in ONE batch query (then pages on where a page came
-// back full), from the previous run's start minus a skew window. Every envelope is
+// Listing reads both own topics a page at a time (topic-cursor.ts, api/read-topic.ts), from
+// the previous run's start minus a skew window up to now plus a small tolerance, under a
+// budget per part that resumes where it stopped; junk too large to be an invitation is
+// dropped before any decoding. Every envelope is
 // opened on its own: a bad invite or undecryptable intro is counted and skipped,
 // never hides the rest. Results merge into a ConversationIndex (verified invitations
 // own their topic, unverifiable disagreements are flagged as conflicts, earliest intro
 // per peer) mirrored per record into Persistence.
-import { SortDirection, type Envelope, type QueryRequest, type QueryResponse } from '../api/index.ts'
+import { SortDirection, readTopic, type BoundedPage, type Envelope, type QueryRequest, type ReadBudget } from '../api/index.ts'
 import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
 import { deriveConversation } from '../invitations/deterministic.ts'
 import { sealInvitation } from '../invitations/sealed.ts'
@@ -20,10 +22,7 @@ import {
   checkInvitationContext,
   conversationKey,
   decodeRecord,
-  decodeWatermark,
   encodeRecord,
-  encodeWatermark,
-  listingStartNs,
   type ConversationRecord,
   type InvitationContext,
 } from './conversation-index.ts'
@@ -32,6 +31,7 @@ import { equalBytes } from '../utils/bytes.ts'
 import { ClientError, EnvelopeSkippedError } from './errors.ts'
 import { nowNs } from './identity.ts'
 import { SingleFlight } from './single-flight.ts'
+import { TopicCursor } from './topic-cursor.ts'
 import { V1Listing } from './v1-listing.ts'
 import { V2Listing } from './v2-listing.ts'
 import type { DecodedMessage } from './types.ts'
@@ -41,25 +41,52 @@ const WATERMARK_V1 = 'watermark/intro'
 const WATERMARK_V2 = 'watermark/invite'
 const PAGE = 100
 
+/**
+ * A sealed invitation from xmtp-js 13 is about 0.8 KB (3.2 KB with 2 KB of context metadata):
+ * an invite-topic envelope past this is junk and is dropped before any decoding (issue 19).
+ */
+export const MAX_INVITATION_BYTES = 32 * 1024
+
+/** What one bounded part of a listing may read (the sync engine's pass uses the same figures). */
+export const LISTING_PASS_BUDGET: Readonly<ReadBudget> = { envelopes: 5_000, bytes: 256 * 1024 * 1024 }
+
+/** How far a listing is: invitations opened of those found, and envelopes skipped unread as junk. */
+export interface ListingProgress {
+  done: number
+  total: number
+  skipped?: number
+}
+
+/** The result of Conversations.listSome. */
+export interface ListingPart {
+  /** Every conversation known now, oldest first. */
+  conversations: Conversation[]
+  /** False when the budget ran out before both own topics were read to now. */
+  complete: boolean
+}
+
 export class Conversations {
   readonly #client: Client
   readonly #index = new ConversationIndex()
   readonly #objects = new Map<string, Conversation>()
   readonly #flight = new SingleFlight<Conversation>()
-  readonly #listing = new SingleFlight<Conversation[]>()
+  readonly #listing = new SingleFlight<ListingPart>()
   readonly #streams = new Set<AsyncStream<unknown>>()
   readonly v1: V1Listing
   readonly v2: V2Listing
-  #lastRunNs: { v1: bigint | undefined; v2: bigint | undefined } = { v1: undefined, v2: undefined }
+  readonly #introCursor: TopicCursor
+  readonly #inviteCursor: TopicCursor
   #skipped = 0
   #onSkipped: ((error: EnvelopeSkippedError) => void) | undefined
   readonly #changeListeners = new Set<(conversations: Conversation[]) => void>()
-  readonly #progressListeners = new Set<(progress: { done: number; total: number }) => void>()
+  readonly #progressListeners = new Set<(progress: ListingProgress) => void>()
 
   constructor(client: Client) {
     this.#client = client
     this.v1 = new V1Listing(client)
     this.v2 = new V2Listing(client)
+    this.#introCursor = new TopicCursor(client.persistence, WATERMARK_V1)
+    this.#inviteCursor = new TopicCursor(client.persistence, WATERMARK_V2)
   }
 
   // ---------------------------------------------------------------- skipped envelopes
@@ -97,20 +124,21 @@ export class Conversations {
 
   /**
    * Progress of list(): invitations opened of those found (the slow part of a first
-   * listing), reported about 50 times per listing at most. Returns a remover.
+   * listing), reported about 50 times per listing at most, and after every page that held
+   * only envelopes too large to be invitations (`skipped`). Returns a remover.
    */
-  onListingProgress(listener: (progress: { done: number; total: number }) => void): () => void {
+  onListingProgress(listener: (progress: ListingProgress) => void): () => void {
     if (typeof listener !== 'function') throw new TypeError('listener must be a function')
     this.#progressListeners.add(listener)
     return () => this.#progressListeners.delete(listener)
   }
 
-  #reportProgress(done: number, total: number): void {
+  #reportProgress(done: number, total: number, skipped = 0): void {
     const step = Math.max(1, Math.floor(total / 50))
     if (done !== total && done % step !== 0) return
     for (const listener of this.#progressListeners) {
       try {
-        listener({ done, total })
+        listener({ done, total, ...(skipped > 0 ? { skipped } : {}) })
       } catch {
         // A failing listener must not break a listing.
       }
@@ -136,12 +164,10 @@ export class Conversations {
         await persistence.deleteItem(key) // a corrupt record is re-learnt from the network
       }
     }
-    this.#lastRunNs = {
-      v1: decodeWatermark(await persistence.getItem(WATERMARK_V1)),
-      // Records stored before invitations were checked (§8.2) are proven by reading the
-      // invite topic once more from the start: their own invitations upgrade them.
-      v2: unchecked ? undefined : decodeWatermark(await persistence.getItem(WATERMARK_V2)),
-    }
+    await this.#introCursor.load()
+    // Records stored before invitations were checked (§8.2) are proven by reading the
+    // invite topic once more from the start: their own invitations upgrade them.
+    await this.#inviteCursor.load({ fromStart: unchecked })
   }
 
   /**
@@ -215,55 +241,91 @@ export class Conversations {
   // ---------------------------------------------------------------- listing
 
   /** Every V1 and V2 conversation, oldest first (incremental after the first run; concurrent calls share one run). */
-  list(): Promise<Conversation[]> {
-    return this.#listing.run('list', () => this.#list())
-  }
-
-  async #list(): Promise<Conversation[]> {
-    const startedNs = nowNs()
-    const me = this.#client.address
-    const requests: QueryRequest[] = [this.#listingRequest(introTopic(me), this.#lastRunNs.v1), this.#listingRequest(inviteTopic(me), this.#lastRunNs.v2)]
-    const firstPages = await this.#client.api.batchQuery(requests)
-    // Invitations are opened a page at a time while the next page is fetched: opening is
-    // curve work on this thread, fetching waits on the network, so the two overlap.
-    let found = 0
-    let opened = 0
-    const openedPages: Array<Promise<ConversationRecord[]>> = []
-    const openPage = (envelopes: Envelope[]) => {
-      found += envelopes.length
-      this.#reportProgress(opened, found)
-      openedPages.push(this.v2.fromInvites(envelopes, () => this.#reportProgress(++opened, found)))
+  async list(): Promise<Conversation[]> {
+    while (!(await this.listSome()).complete) {
+      // Each bounded part persists where it stopped; the next one resumes there.
     }
-    const [intros] = await Promise.all([this.#restOfQuery(requests[0]!, firstPages[0]!), this.#restOfQuery(requests[1]!, firstPages[1]!, openPage)])
-    await this.#merge((await Promise.all(openedPages)).flat())
-    await this.#merge(await this.v1.fromIntros(intros!, this.#index))
-    await this.v2.applyConsentProofs()
-    this.#lastRunNs = { v1: startedNs, v2: startedNs }
-    await this.#client.persistence.setItem(WATERMARK_V1, encodeWatermark(startedNs))
-    await this.#client.persistence.setItem(WATERMARK_V2, encodeWatermark(startedNs))
     return this.listFromCache()
   }
 
-  #listingRequest(topic: string, lastRunNs: bigint | undefined): QueryRequest {
-    const start = listingStartNs(lastRunNs)
-    return {
-      contentTopics: [topic],
-      ...(start !== undefined ? { startTimeNs: start } : {}),
-      pagingInfo: { limit: PAGE, direction: SortDirection.SORT_DIRECTION_ASCENDING },
-    }
+  /**
+   * One bounded part of a listing (issue 19): reads the intro and invite topics a page at a
+   * time until they are read to now (`complete`) or `budget` (envelopes, message bytes) is
+   * spent; where it stopped is persisted, so the next call (even after a restart) resumes
+   * there. Concurrent calls share one run.
+   */
+  listSome(budget: ReadBudget = LISTING_PASS_BUDGET): Promise<ListingPart> {
+    return this.#listing.run('list', () => this.#listSome({ ...budget }))
   }
 
-  /** Follows cursors after a batch page that came back full. */
-  async #restOfQuery(request: QueryRequest, first: QueryResponse, onPage?: (envelopes: Envelope[]) => void): Promise<Envelope[]> {
-    const out = [...first.envelopes]
-    onPage?.(first.envelopes)
-    let page = first
-    while (page.envelopes.length >= PAGE && page.pagingInfo?.cursor) {
-      page = await this.#client.api.queryPage({ ...request, pagingInfo: { ...request.pagingInfo!, cursor: page.pagingInfo.cursor } })
-      out.push(...page.envelopes)
-      onPage?.(page.envelopes)
+  async #listSome(budget: ReadBudget): Promise<ListingPart> {
+    const me = this.#client.address
+    const now = nowNs()
+    // Invitations are opened a page at a time while the next page is fetched (opening is
+    // curve work on this thread, fetching waits on the network): one page opens while the
+    // next is read, never more, and each is merged and let go in order.
+    let found = 0
+    let opened = 0
+    let opening: Promise<void> = Promise.resolve()
+    let failed: { error: unknown } | undefined
+    const settle = async () => {
+      await opening
+      if (failed) throw failed.error
     }
-    return out
+    const inviteTopicName = inviteTopic(me)
+    let junk = 0
+    const onInvites = async (envelopes: Envelope[], page: BoundedPage) => {
+      for (let i = 0; i < page.oversized; i++) {
+        this.reportSkipped(new EnvelopeSkippedError(inviteTopicName, `an envelope larger than ${MAX_INVITATION_BYTES} bytes is no invitation: skipped unread`))
+      }
+      junk += page.oversized
+      await settle()
+      found += envelopes.length
+      this.#reportProgress(opened, found, junk)
+      opening = this.v2
+        .fromInvites(envelopes, () => this.#reportProgress(++opened, found, junk))
+        .then((records) => this.#merge(records))
+        .then(
+          () => undefined,
+          (error: unknown) => void (failed ??= { error }),
+        )
+    }
+    const onIntros = async (envelopes: Envelope[]) => {
+      await this.#merge(await this.v1.fromIntros(envelopes, this.#index))
+    }
+    const [intros, invites] = await Promise.all([
+      this.#readOwnTopic(this.#introCursor, introTopic(me), now, budget, onIntros, {}),
+      this.#readOwnTopic(this.#inviteCursor, inviteTopicName, now, budget, onInvites, { maxMessageBytes: MAX_INVITATION_BYTES, drain: settle }).finally(settle),
+    ])
+    await settle()
+    await this.v2.applyConsentProofs()
+    return { conversations: this.listFromCache(), complete: intros && invites }
+  }
+
+  /** Reads one own topic from where it last stopped; true when it is read to its end. */
+  async #readOwnTopic(
+    cursor: TopicCursor,
+    topic: string,
+    now: bigint,
+    budget: ReadBudget,
+    onPage: (envelopes: Envelope[], page: BoundedPage) => Promise<void>,
+    options: { maxMessageBytes?: number; drain?: () => Promise<void> },
+  ): Promise<boolean> {
+    const read = cursor.next(now)
+    const request: QueryRequest = {
+      contentTopics: [topic],
+      ...(read.startNs !== undefined ? { startTimeNs: read.startNs } : {}),
+      endTimeNs: read.endNs,
+      pagingInfo: { limit: PAGE, direction: SortDirection.SORT_DIRECTION_ASCENDING },
+    }
+    const result = await readTopic(this.#client.api, request, budget, onPage, {
+      ...(options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {}),
+      ...(read.cursor ? { cursor: read.cursor } : {}),
+    })
+    await options.drain?.() // what was read is merged before the cursor moves past it
+    if (result.complete) await cursor.finished(read)
+    else await cursor.stopped(read, result.cursor)
+    return result.complete
   }
 
   // ---------------------------------------------------------------- starting conversations
@@ -345,6 +407,10 @@ export class Conversations {
   /** New conversations found in an invite or intro envelope (already merged). */
   async #conversationsFrom(envelope: Envelope): Promise<Conversation[]> {
     if (envelope.contentTopic === inviteTopic(this.#client.address)) {
+      if (envelope.message.length > MAX_INVITATION_BYTES) {
+        this.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, `an envelope larger than ${MAX_INVITATION_BYTES} bytes is no invitation: skipped unread`))
+        return []
+      }
       const record = await this.v2.fromInvite(envelope)
       if (!record) return []
       const merged = await this.#merge([record])

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { Unzlib } from 'fflate'
 import { deflateSync, gzipSync, inflateSync, gunzipSync } from 'node:zlib'
 import { Compression } from './codec.ts'
 import { compress, decompress } from './compression.ts'
@@ -32,6 +33,31 @@ describe('compress / decompress', () => {
     const error = await decompress(bomb, Compression.COMPRESSION_DEFLATE).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(DecompressedSizeError)
     expect((error as DecompressedSizeError).limit).toBe(10 * 1024 * 1024)
+  })
+
+  it('stops inflating a deflate bomb right past the cap: the rest of its input is never read', async () => {
+    const bomb = deflateSync(new Uint8Array(256 * 1024 * 1024)) // 256 MiB of zeros in ~256 KiB
+    const push = vi.spyOn(Unzlib.prototype, 'push')
+    try {
+      const error = await decompress(bomb, Compression.COMPRESSION_DEFLATE, 1024 * 1024).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(DecompressedSizeError)
+      const fed = push.mock.calls.reduce((n, [chunk]) => n + chunk.length, 0)
+      // ~1 KiB of this input inflates to 1 MiB: a few slices, not the whole 256 KiB.
+      expect(fed).toBeGreaterThan(0)
+      expect(fed).toBeLessThanOrEqual(4 * 1024)
+      expect(bomb.length).toBeGreaterThan(100 * 1024)
+    } finally {
+      push.mockRestore()
+    }
+  })
+
+  it('checks the zlib Adler-32 and the gzip CRC-32', async () => {
+    const deflated = new Uint8Array(deflateSync(sample))
+    deflated[deflated.length - 1]! ^= 1
+    await expect(decompress(deflated, Compression.COMPRESSION_DEFLATE)).rejects.toBeInstanceOf(MalformedContentError)
+    const gzipped = new Uint8Array(gzipSync(sample))
+    gzipped[gzipped.length - 6]! ^= 1
+    await expect(decompress(gzipped, Compression.COMPRESSION_GZIP)).rejects.toBeInstanceOf(MalformedContentError)
   })
 
   it('reports corrupt, truncated or mislabelled input as MalformedContentError', async () => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { Unzlib } from 'fflate'
 import { deflateSync } from 'node:zlib'
 import { xmtp } from '../../gen/proto.js'
 import { Compression, ContentCodecRegistry, type ContentCodec } from './codec.ts'
@@ -182,5 +183,22 @@ describe('encodeContent / decodeContent', () => {
     await expect(decodeContent(new Uint8Array(0), new ContentCodecRegistry(), { maxDecompressedBytes: -5 })).rejects.toThrow(
       RangeError,
     )
+  })
+})
+
+describe('decodeContent under an inflation budget (issue 19)', () => {
+  it('a spent budget refuses compressed content without inflating any of it', async () => {
+    const registry = createDefaultRegistry()
+    const bytes = await encodeContent('x'.repeat(5000), { contentType: ContentTypeText, compression: Compression.COMPRESSION_DEFLATE }, registry)
+    const push = vi.spyOn(Unzlib.prototype, 'push')
+    try {
+      await expect(decodeContent(bytes, registry, { maxDecompressedBytes: 0 })).rejects.toBeInstanceOf(DecompressedSizeError)
+      expect(push).not.toHaveBeenCalled()
+      const decoded = await decodeContent(bytes, registry, { maxDecompressedBytes: 5000 })
+      expect(decoded.content).toBe('x'.repeat(5000))
+      expect(decoded.decompressedBytes).toBe(5000) // what a budget is charged
+    } finally {
+      push.mockRestore()
+    }
   })
 })

@@ -3,7 +3,7 @@ import { xmtp } from '../../gen/proto.js'
 import { Compression, type CodecRegistry, type EncodedContent, type EncodedContentFields } from './codec.ts'
 import { ContentTypeId, toContentTypeId, type ContentTypeIdFields } from './content-type-id.ts'
 import { compress, decompress, DEFAULT_MAX_DECOMPRESSED_BYTES, isCompression } from './compression.ts'
-import { ContentCodecError, ContentError, MalformedContentError, UnknownContentTypeError } from './errors.ts'
+import { ContentCodecError, ContentError, DecompressedSizeError, MalformedContentError, UnknownContentTypeError } from './errors.ts'
 
 const EncodedContentProto = xmtp.message_contents.EncodedContent
 
@@ -141,6 +141,8 @@ export interface DecodedContent<T = unknown> {
   fallback?: string
   /** The compression the sender used, if any. */
   compression?: Compression
+  /** When compressed: the size it inflated to (what a decompression budget spends). */
+  decompressedBytes?: number
   parameters: Record<string, string>
 }
 
@@ -170,9 +172,12 @@ export async function decodeContent<T = unknown>(
   }
   const encoded = encodedContentFromBytes(bytes)
   if (encoded.compression !== undefined) {
+    // A spent budget refuses without inflating anything (issue 19).
+    if (maxBytes === 0) throw new DecompressedSizeError(0)
     encoded.content = await decompress(encoded.content, encoded.compression, maxBytes)
   }
   const result: DecodedContent<T> = { content: undefined, contentType: encoded.type, parameters: encoded.parameters }
+  if (encoded.compression !== undefined) result.decompressedBytes = encoded.content.length
   if (encoded.fallback !== undefined) result.fallback = encoded.fallback
   if (encoded.compression !== undefined) result.compression = encoded.compression
   const codec = registry.codecFor(encoded.type)

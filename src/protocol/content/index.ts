@@ -9,7 +9,7 @@ export {
   type EncodedContent,
   type EncodedContentFields,
 } from './codec.ts'
-export { compress, decompress, isCompression, DEFAULT_MAX_DECOMPRESSED_BYTES } from './compression.ts'
+export { compress, decompress, isCompression, DEFAULT_MAX_DECOMPRESSED_BYTES, MAX_MESSAGE_INFLATED_BYTES, InflateBudget } from './compression.ts'
 export {
   encodeContent,
   prepareContent,
