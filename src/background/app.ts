@@ -20,6 +20,7 @@ import { createMessagingHandlers } from './handlers/messaging.ts'
 import { createWalletHandlers } from './handlers/wallet.ts'
 import { Keepalive } from './keepalive.ts'
 import { checkNode } from './node-status.ts'
+import { NodeMonitor } from './node-monitor.ts'
 import type { ActiveSession, BackgroundContext, StorageArea } from './services.ts'
 import { IdentityStore } from './session/identity-store.ts'
 import { SessionManager } from './session/session-manager.ts'
@@ -88,12 +89,20 @@ export function createBackground(platform: Platform): Background {
   const hub = new EventHub()
   const keepalive = new Keepalive({ ping: platform.keepalivePing })
   const nodeUrl = async () => (await settings.get()).nodeUrl
+  // Reachability pushed to open pages on every change, learnt from the session's own requests.
+  const nodeMonitor = new NodeMonitor({
+    nodeUrl,
+    check: (url) => checkNode(url, { fetch: platform.fetch, hasHostPermission: platform.hasHostPermission, ...(platform.now ? { now: platform.now } : {}) }),
+    publish: (status) => hub.broadcast({ type: 'node', status }),
+    pagesOpen: () => hub.connected > 0,
+  })
+  const observedFetch = nodeMonitor.observe((input, init) => platform.fetch(input, init))
 
   const sessions = new SessionManager<AccountStore>({
     wallet: vault,
     identities,
     nodeUrl,
-    fetch: (input, init) => platform.fetch(input, init),
+    fetch: observedFetch,
     appVersion: `parley/${platform.version}`,
     beforeClient: () => platform.cryptoBackend.ready,
     ...(platform.retryDelaysMs ? { retryDelaysMs: platform.retryDelaysMs } : {}),
@@ -164,7 +173,10 @@ export function createBackground(platform: Platform): Background {
     }, left)
     recentHold = { release, timer }
   }
-  hub.onPresence(() => applyPagePresence())
+  hub.onPresence(() => {
+    applyPagePresence()
+    nodeMonitor.pagesChanged()
+  })
 
   // ─── session lifecycle ───
   let unsubscribers: (() => void)[] = []
@@ -219,7 +231,7 @@ export function createBackground(platform: Platform): Background {
     void sessions.sync().catch(() => {})
   })
   settings.onChange((next: SettingsView, previous: SettingsView) => {
-    if (next.nodeUrl !== previous.nodeUrl) void checkNode(next.nodeUrl, { fetch: platform.fetch, hasHostPermission: platform.hasHostPermission }).then((status) => broadcast({ type: 'node', status }))
+    if (next.nodeUrl !== previous.nodeUrl) nodeMonitor.urlChanged()
   })
 
   const sessionListeners = new Set<(session: ActiveSession | null) => void>()
@@ -263,7 +275,7 @@ export function createBackground(platform: Platform): Background {
         vault,
         settings,
         sessions,
-        checkNode: (url) => checkNode(url, { fetch: platform.fetch, hasHostPermission: platform.hasHostPermission }),
+        checkNode: () => nodeMonitor.check(),
         forgetAccount,
         diagnostics,
       }),

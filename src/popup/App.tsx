@@ -33,6 +33,7 @@ function Screens() {
   const { store, platform } = useServices()
   const wallet = useAppState((s) => s.wallet)
   const worker = useAppState((s) => s.worker)
+  const sessionWasReady = useAppState((s) => s.sessionWasReady)
   const [onboarded, setOnboarded] = useState(false)
   const route = useRoute()
 
@@ -82,7 +83,10 @@ function Screens() {
   }
   if (!wallet.initialized) return <Onboarding onDone={() => setOnboarded(true)} />
   if (wallet.locked) return <Unlock />
-  if ((onboarded || wallet.session.state === 'creating') && wallet.session.state !== 'ready') return <Identity />
+  // The identity screen is for a first creation only: once the session was ready, or when the
+  // person asks for Settings or Accounts, the app shows and a banner carries the session's state.
+  const firstSetup = (onboarded || wallet.session.state === 'creating') && wallet.session.state !== 'ready' && !sessionWasReady
+  if (firstSetup && route.name !== 'settings' && route.name !== 'accounts') return <Identity />
   return platform.view === 'tab' ? <TabLayout route={route} /> : <Routed route={route} />
 }
 

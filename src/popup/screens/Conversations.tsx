@@ -17,6 +17,8 @@ import { errorText, sortConversations } from '../store.ts'
 export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'requests'; selectedTopic?: string }) {
   const conversations = useAppState((s) => s.conversations)
   const listError = useAppState((s) => s.conversationsError)
+  // A session that cannot start is said once, by the banner; the list says what it still has.
+  const sessionDown = useAppState((s) => s.wallet?.session.state === 'error')
   const [query, setQuery] = useState('')
   const sorted = useMemo(() => (conversations ? sortConversations(Object.values(conversations)) : null), [conversations])
   const messages = sorted?.filter((c) => c.consent === 'allowed') ?? []
@@ -44,7 +46,7 @@ export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'reque
         </nav>
       )}
       <SyncBar />
-      {listError && (
+      {listError && !sessionDown && (
         <p class="banner bad" role="alert">
           {listError}
         </p>
@@ -57,7 +59,11 @@ export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'reque
             <Spinner label="Loading conversations" />
           </div>
         ) : shown.length === 0 ? (
-          tab === 'messages' ? (
+          sessionDown ? (
+            <EmptyState title="Nothing to show yet">
+              <p>This browser has no conversations cached for the current node. They appear once Parley reaches it; the banner above says what is wrong.</p>
+            </EmptyState>
+          ) : tab === 'messages' ? (
             <EmptyState title="No conversations yet">
               <p>Start one with any Ethereum address that uses XMTP.</p>
               <button type="button" class="button primary small" onClick={() => navigate({ name: 'new' })}>
