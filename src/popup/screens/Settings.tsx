@@ -8,6 +8,7 @@ import { shortAddress } from '../lib/address.ts'
 import { describeNode, describeWorker } from '../status.ts'
 import { errorText } from '../store.ts'
 import { NodeSetting } from './settings/NodeSetting.tsx'
+import { BlockedList } from './settings/BlockedList.tsx'
 import { RevealSecret } from './settings/RevealSecret.tsx'
 
 const AUTO_LOCK_CHOICES = [
@@ -143,6 +144,8 @@ export function Settings() {
             </ul>
           )}
         </section>
+
+        <BlockedList />
 
         <RevealSecret />
 

@@ -213,7 +213,9 @@ export class FakeBackground implements Platform {
     sync_status: () => ({ state: 'idle', streaming: true, lastSyncAt: this.now }),
     sync_now: () => ({ state: 'idle', streaming: true, lastSyncAt: this.now }),
     conversations_list: ({ filter, limit }) => {
-      const list = this.listOf(this.requireUnlocked()).filter((c) => c.consent !== 'denied')
+      const all = this.listOf(this.requireUnlocked())
+      if (filter === 'blocked') return { conversations: all.filter((c) => c.consent === 'denied') }
+      const list = all.filter((c) => c.consent !== 'denied')
       const matching = filter === 'all' ? list : list.filter((c) => (filter === 'messages' ? c.consent === 'allowed' : c.consent === 'unknown'))
       // Newest activity first, as the background lists them.
       const ordered = [...matching].sort((a, b) => (b.lastMessage?.sentAt ?? b.createdAt) - (a.lastMessage?.sentAt ?? a.createdAt))
