@@ -4,6 +4,7 @@
 import { ProviderRpcError } from '../extension/dapp-visible.ts'
 import type { ExtensionEvent } from '../extension/events.ts'
 import type { ContentInput, ConversationView, MessageView, NodeStatusView, SyncStatusView, WalletStatus } from '../extension/views.ts'
+import { asSentence } from './lib/error-sentence.ts'
 import { mergeMessages } from './lib/thread.ts'
 import type { Platform } from './platform/types.ts'
 
@@ -38,7 +39,7 @@ export interface AppState {
 export const PAGE_SIZE = 30
 
 export function errorText(error: unknown, fallback = 'Something went wrong. Try again.'): string {
-  return error instanceof ProviderRpcError ? error.message : fallback
+  return error instanceof ProviderRpcError ? asSentence(error.message) : fallback
 }
 
 export function sortConversations(list: ConversationView[]): ConversationView[] {

@@ -48,7 +48,7 @@ const NOT_STREAMING: SyncStatusView = { state: 'idle', streaming: false }
 
 export function notReadyError(view: SessionView): ProviderRpcError {
   const detail = view.state === 'error' ? view.error : view.step
-  return new ProviderRpcError(ERROR_CODES.disconnected, `Your XMTP session is not ready yet${detail ? `: ${detail}` : '.'}`)
+  return new ProviderRpcError(ERROR_CODES.disconnected, `Your XMTP session is not ready yet.${detail ? ` ${detail}` : ''}`)
 }
 
 export function createMessagingHandlers(deps: MessagingHandlerDeps): Pick<HandlerTable, MessagingMethods> {
