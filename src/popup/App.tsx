@@ -87,7 +87,13 @@ function Screens() {
   // person asks for Settings or Accounts, the app shows and a banner carries the session's state.
   const firstSetup = (onboarded || wallet.session.state === 'creating') && wallet.session.state !== 'ready' && !sessionWasReady
   if (firstSetup && route.name !== 'settings' && route.name !== 'accounts') return <Identity />
-  return platform.view === 'tab' ? <TabLayout route={route} /> : <Routed route={route} />
+  return platform.view === 'tab' ? (
+    <TabLayout route={route} />
+  ) : (
+    <main class="main-landmark">
+      <Routed route={route} />
+    </main>
+  )
 }
 
 function Routed({ route }: { route: Route }) {
@@ -125,7 +131,7 @@ function TabLayout({ route }: { route: Route }) {
       <aside class="split-list">
         <Conversations tab={tab} {...(selected ? { selectedTopic: selected } : {})} />
       </aside>
-      <section class="split-main">
+      <main class="split-main">
         {route.name === 'conversations' ? (
           <div class="center grow">
             <EmptyState title="Pick a conversation">
@@ -135,7 +141,7 @@ function TabLayout({ route }: { route: Route }) {
         ) : (
           <Routed route={route} />
         )}
-      </section>
+      </main>
     </div>
   )
 }

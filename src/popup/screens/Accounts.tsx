@@ -154,14 +154,22 @@ function AccountRow({
   }
   return (
     <li class={`account-row${active ? ' active' : ''}`}>
-      <button type="button" class="account-select" aria-pressed={active} aria-label={`Switch to ${account.label} (${account.address})`} onClick={() => void onSelect()}>
+      <button type="button" class="account-select" aria-pressed={active} onClick={() => void onSelect()}>
         <Avatar address={account.address} size={36} />
         <span class="account-text">
           <span class="account-label">
+            <span class="visually-hidden">Switch to </span>
             {account.label}
-            {active && <span class="tag">Active</span>}
+            <span class="visually-hidden"> ({account.address})</span>
+            {active && (
+              <span class="tag" aria-hidden="true">
+                Active
+              </span>
+            )}
           </span>
-          <span class="account-address mono">{shortAddress(account.address)}</span>
+          <span class="account-address mono" aria-hidden="true">
+            {shortAddress(account.address)}
+          </span>
         </span>
       </button>
       <CopyButton text={account.address} label={`Copy address ${account.address}`} />

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { SearchHit } from '../../extension/views.ts'
 import { AppHeader } from '../components/AppHeader.tsx'
-import { ConversationRow } from '../components/ConversationRow.tsx'
+import { ConversationRow, distinctNames } from '../components/ConversationRow.tsx'
 import { EmptyState } from '../components/EmptyState.tsx'
 import { HealthBanner } from '../components/HealthBanner.tsx'
 import { Icon } from '../components/Icon.tsx'
@@ -25,6 +25,7 @@ export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'reque
   const requests = sorted?.filter((c) => c.consent === 'unknown') ?? []
   const shown = tab === 'messages' ? messages : requests
   const requestUnread = requests.filter((c) => c.unreadCount > 0).length
+  const names = useMemo(() => distinctNames(shown, (ms) => new Date(ms).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' })), [shown])
 
   return (
     <div class="screen list-screen">
@@ -78,7 +79,7 @@ export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'reque
         ) : (
           <ul class="conversation-list" aria-label={tab === 'messages' ? 'Messages' : 'Requests'}>
             {shown.map((c) => (
-              <ConversationRow key={c.topic} conversation={c} selected={c.topic === selectedTopic} />
+              <ConversationRow key={c.topic} conversation={c} selected={c.topic === selectedTopic} name={names.get(c.topic)} />
             ))}
           </ul>
         )}

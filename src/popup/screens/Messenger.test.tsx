@@ -15,8 +15,8 @@ describe('conversations list', () => {
     renderApp(fake)
     const alice = await screen.findByRole('link', { name: PEERS.alice })
     expect(alice.getAttribute('href')).toBe(`#/conversation/${encodeURIComponent(topicOf(fake, PEERS.alice))}`)
-    expect(within(alice).getByTestId('unread-badge').textContent).toBe('2')
-    expect(screen.getByRole('link', { name: PEERS.bob }).textContent).toContain('Thanks, paid.')
+    expect(within(alice.closest('li') as HTMLElement).getByTestId('unread-badge').textContent).toBe('2')
+    expect(screen.getByRole('link', { name: PEERS.bob }).closest('li')?.textContent).toContain('Thanks, paid.')
     expect(screen.queryByRole('link', { name: PEERS.dave })).toBeNull() // a request, not in Messages
     expect(screen.getByRole('button', { name: `Copy address ${PEERS.alice}` })).toBeTruthy()
 

@@ -25,24 +25,26 @@ export function Unlock() {
     }
   }
   return (
-    <form class="screen onboarding unlock" onSubmit={submit}>
-      <div class="hero">
-        {account ? <Avatar address={account.address} size={64} /> : <img class="hero-logo" src="/icons/icon-128.png" alt="" width={64} height={64} />}
-        <h1>Welcome back</h1>
-        {account && (
-          <p class="lead">
-            {account.label} · <span class="mono">{shortAddress(account.address)}</span>
-          </p>
-        )}
-      </div>
-      <div class="screen-body">
-        <Field label="Password" type="password" autoComplete="current-password" autoFocus value={password} onValue={(v) => { setPassword(v); setError(undefined) }} error={error} />
-      </div>
-      <div class="actions">
-        <button type="submit" class="button primary" disabled={password.length === 0 || busy}>
-          {busy ? 'Unlocking…' : 'Unlock'}
-        </button>
-      </div>
-    </form>
+    <main class="main-landmark">
+      <form class="screen onboarding unlock" onSubmit={submit}>
+        <div class="hero">
+          {account ? <Avatar address={account.address} size={64} /> : <img class="hero-logo" src="/icons/icon-128.png" alt="" width={64} height={64} />}
+          <h1>Welcome back</h1>
+          {account && (
+            <p class="lead">
+              {account.label} · <span class="mono">{shortAddress(account.address)}</span>
+            </p>
+          )}
+        </div>
+        <div class="screen-body">
+          <Field label="Password" type="password" autoComplete="current-password" autoFocus value={password} onValue={(v) => { setPassword(v); setError(undefined) }} error={error} />
+        </div>
+        <div class="actions">
+          <button type="submit" class="button primary" disabled={password.length === 0 || busy}>
+            {busy ? 'Unlocking…' : 'Unlock'}
+          </button>
+        </div>
+      </form>
+    </main>
   )
 }

@@ -14,39 +14,41 @@ export function ConfirmPhrase({ phrase, onBack, onNext }: { phrase: string; onBa
     else setError('One or more words do not match. Check your written copy, or go back to see the phrase again.')
   }
   return (
-    <form class="screen onboarding" onSubmit={submit}>
-      <TopBar title={<h1>Check your phrase</h1>}>
-        <button type="button" class="link-button" onClick={onBack}>
-          Show again
-        </button>
-      </TopBar>
-      <div class="screen-body">
-        <p class="lead">Type the words at these positions, so we know your copy is right.</p>
-        {positions.map((p, i) => (
-          <Field
-            key={p}
-            label={`Word #${p + 1}`}
-            value={answers[i] ?? ''}
-            autoComplete="off"
-            autoCapitalize="off"
-            spellcheck={false}
-            onValue={(v) => {
-              setError(null)
-              setAnswers((a) => a.map((x, j) => (j === i ? v : x)))
-            }}
-          />
-        ))}
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
-      <div class="actions">
-        <button type="submit" class="button primary" disabled={answers.some((a) => a.trim() === '')}>
-          Continue
-        </button>
-      </div>
-    </form>
+    <main class="main-landmark">
+      <form class="screen onboarding" onSubmit={submit}>
+        <TopBar title={<h1>Check your phrase</h1>}>
+          <button type="button" class="link-button" onClick={onBack}>
+            Show again
+          </button>
+        </TopBar>
+        <div class="screen-body">
+          <p class="lead">Type the words at these positions, so we know your copy is right.</p>
+          {positions.map((p, i) => (
+            <Field
+              key={p}
+              label={`Word #${p + 1}`}
+              value={answers[i] ?? ''}
+              autoComplete="off"
+              autoCapitalize="off"
+              spellcheck={false}
+              onValue={(v) => {
+                setError(null)
+                setAnswers((a) => a.map((x, j) => (j === i ? v : x)))
+              }}
+            />
+          ))}
+          {error && (
+            <p class="form-error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+        <div class="actions">
+          <button type="submit" class="button primary" disabled={answers.some((a) => a.trim() === '')}>
+            Continue
+          </button>
+        </div>
+      </form>
+    </main>
   )
 }

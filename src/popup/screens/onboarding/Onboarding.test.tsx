@@ -84,7 +84,7 @@ describe('unlock', () => {
     const field = await screen.findByLabelText(/^password$/i)
     type(field, 'nope nope')
     fireEvent.click(screen.getByRole('button', { name: /^unlock$/i }))
-    expect((await screen.findByRole('alert')).textContent).toContain('wrong password')
+    expect((await screen.findByRole('alert')).textContent).toBe('Wrong password.')
     expect(field.getAttribute('aria-invalid')).toBe('true')
     type(field, 'open sesame 42')
     fireEvent.click(screen.getByRole('button', { name: /^unlock$/i }))
