@@ -20,6 +20,7 @@ import {
   bubble,
   CHROMIUM,
   conversationLink,
+  conversationRow,
   DIST,
   launchProfile,
   NETWORK_MS,
@@ -65,7 +66,8 @@ try {
   if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`${DIST} is not built: run npm run build:chrome`)
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`)
   const nodeDir = await tempDir('parley-popup-node-')
-  node = await startNode({ db: join(nodeDir, 'node.db') })
+  const nodeDb = join(nodeDir, 'node.db')
+  node = await startNode({ db: nodeDb })
   const profileA = await tempDir('parley-popup-a-')
   const profileB = await tempDir('parley-popup-b-')
   let A = await launchProfile(profileA)
@@ -124,12 +126,13 @@ try {
 
   await step('B sees it in the list with an unread badge, opens it, accepts and replies', async () => {
     await pageB.getByRole('tab', { name: /Requests/ }).click()
-    const row = conversationLink(pageB, addressA)
-    await row.waitFor({ timeout: NETWORK_MS })
+    const link = conversationLink(pageB, addressA)
+    await link.waitFor({ timeout: NETWORK_MS })
+    const row = conversationRow(pageB, addressA)
     await row.getByTestId('unread-badge').waitFor({ timeout: NETWORK_MS })
     assert((await row.getByTestId('unread-badge').textContent()).trim() === '1', 'unread badge is not 1')
     await shot(pageB, 'requests')
-    await row.click()
+    await link.click()
     await bubble(pageB, 'Hi B, this is A from Parley').waitFor({ timeout: NETWORK_MS })
     await shot(pageB, 'conversation-request')
     await pageB.getByRole('button', { name: 'Accept' }).click()
@@ -259,6 +262,31 @@ try {
     await tab.close()
   })
 
+  await step('a wrong node URL keeps the app: the list, one banner saying what to do, Settings and Lock', async () => {
+    // pageA did the onboarding: it used to turn into a full-screen "Could not set up XMTP".
+    await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/settings')
+    const field = pageA.getByLabel('Node URL', { exact: true })
+    await field.fill('http://127.0.0.1:9')
+    await pageA.getByRole('button', { name: 'Save node' }).click()
+    await pageA.getByRole('link', { name: 'Back' }).click()
+    const banner = pageA.getByTestId('session-error')
+    await banner.waitFor({ timeout: NETWORK_MS })
+    const text = (await banner.textContent()) ?? ''
+    assert(text.includes('http://127.0.0.1:9') && text.includes('Check the node address in Settings'), `banner: "${text}"`)
+    await conversationLink(pageA, addressB).waitFor()
+    assert((await pageA.getByText('Could not set up XMTP').count()) === 0, 'the identity screen hid the app')
+    assert((await pageA.getByTestId('node-offline').count()) === 0, 'two banners')
+    await pageA.getByRole('button', { name: 'Lock', exact: true }).waitFor()
+    await shot(pageA, 'conversations-session-error')
+    await banner.getByRole('link', { name: 'Settings' }).click()
+    await field.fill(node.url)
+    await pageA.getByRole('button', { name: 'Save node' }).click()
+    await pageA.getByTestId('node-status').filter({ hasText: 'online' }).waitFor({ timeout: NETWORK_MS })
+    await pageA.getByRole('link', { name: 'Back' }).click()
+    await banner.waitFor({ state: 'detached', timeout: NETWORK_MS })
+    await conversationLink(pageA, addressB).waitFor({ timeout: NETWORK_MS })
+  })
+
   await step('lock, a wrong password is refused, the right one unlocks', async () => {
     await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/')
     await pageA.getByRole('button', { name: 'Lock', exact: true }).click()
@@ -298,10 +326,23 @@ try {
         console.log(`page text at failure: ${(await pageA.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 400)}`)
         throw error
       })
-    const preview = (await conversationLink(pageA, addressB).textContent()) ?? ''
+    const preview = (await conversationRow(pageA, addressB).textContent()) ?? ''
     assert(preview.includes('Replying to your first message') || preview.includes('Hey A'), `cached preview: "${preview}"`)
     await pageA.getByTestId('node-offline').waitFor({ timeout: NETWORK_MS })
     await shot(pageA, 'conversations-node-offline')
+  })
+
+  await step('node status is pushed to the open popup both ways: back online, then offline on the next attempt', async () => {
+    // Same port and data: the popup is not reopened, nothing is clicked.
+    node = await startNode({ db: nodeDb, args: ['--port', String(node.port)] })
+    await pageA.getByTestId('node-offline').waitFor({ state: 'detached', timeout: NETWORK_MS })
+    assert((await pageA.getByTestId('node-dot').getAttribute('data-tone')) === 'ok', 'the presence dot is not ok')
+    await node.stop()
+    await openConversationWith(pageA, addressB)
+    const box = pageA.getByRole('textbox', { name: 'Message', exact: true })
+    await box.fill('sent while the node is down')
+    await box.press('Enter')
+    await pageA.getByTestId('node-offline').waitFor({ timeout: NETWORK_MS })
   })
 } catch (error) {
   report.fail('popup e2e setup', error)

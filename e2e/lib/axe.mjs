@@ -29,6 +29,11 @@ export async function assertAccessible(page, screen) {
   const problems = []
   for (const colorScheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme })
+    // The scheme switch starts colour transitions: finish them, or axe measures colours halfway.
+    await page.evaluate(() => {
+      void getComputedStyle(document.body).color
+      for (const animation of document.getAnimations()) animation.finish()
+    })
     for (const v of await seriousViolations(page)) problems.push(`[${colorScheme}] ${v.id} (${v.impact}): ${v.help} → ${v.targets.join('; ')}`)
   }
   await page.emulateMedia({ colorScheme: 'light' })

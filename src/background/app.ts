@@ -288,6 +288,7 @@ export function createBackground(platform: Platform): Background {
           return sessions.readPendingStore((store) => listCachedConversations(store, filter, limit === undefined ? {} : { limit }))
         },
         openTab: (topic) => platform.openTab(tabViewPath(topic)),
+        readReceipts: async () => (await settings.get()).readReceipts,
       }),
       ...(platform.domains?.(context) ?? {}),
     },

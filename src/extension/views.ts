@@ -47,6 +47,8 @@ export interface SettingsView {
   autoLockMinutes: number
   /** Global switch for desktop notifications. */
   notifications: boolean
+  /** Send a read receipt when a conversation is read (never in a request). Default on. */
+  readReceipts: boolean
 }
 
 /** What the background runs on (Settings → About, and the e2e backend check). */

@@ -99,7 +99,7 @@ export const WALLET_METHODS = {
    */
   settings_update: extensionMethod<Partial<SettingsView>, SettingsView>((raw, m) => {
     const f = objectParams(raw, m)
-    onlyFields(f, ['nodeUrl', 'autoLockMinutes', 'notifications'], m)
+    onlyFields(f, ['nodeUrl', 'autoLockMinutes', 'notifications', 'readReceipts'], m)
     const out: Partial<SettingsView> = {}
     const nodeUrl = optionalString(f, 'nodeUrl', m, { max: 512 })
     if (nodeUrl !== undefined) out.nodeUrl = nodeUrl
@@ -107,6 +107,8 @@ export const WALLET_METHODS = {
     if (autoLockMinutes !== undefined) out.autoLockMinutes = autoLockMinutes
     const notifications = optionalBoolean(f, 'notifications', m)
     if (notifications !== undefined) out.notifications = notifications
+    const readReceipts = optionalBoolean(f, 'readReceipts', m)
+    if (readReceipts !== undefined) out.readReceipts = readReceipts
     return out
   }, REPEATABLE),
   /** Checks the configured node now (GET /healthz) and reports what it found. */

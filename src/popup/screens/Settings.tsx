@@ -93,6 +93,13 @@ export function Settings() {
               <span>Notifications for new messages</span>
               <input type="checkbox" role="switch" checked={settings.notifications} onChange={(e) => void update({ notifications: e.currentTarget.checked }).catch(() => {})} />
             </label>
+            <label class="switch-row">
+              <span>
+                Send read receipts
+                <span class="muted small block">People you accepted see when you have read their messages. Never sent for requests.</span>
+              </span>
+              <input type="checkbox" role="switch" checked={settings.readReceipts} onChange={(e) => void update({ readReceipts: e.currentTarget.checked }).catch(() => {})} />
+            </label>
             <button
               type="button"
               class="button secondary full"
