@@ -163,6 +163,26 @@ try {
     await shot(pageB, 'conversation-peer', { dark: false })
   })
 
+  await step('B reads a new message from A: A sees it marked read (a read receipt from B)', async () => {
+    await sendText(pageA, 'Did you read this?')
+    await bubble(pageB, 'Did you read this?').waitFor({ timeout: NETWORK_MS })
+    await bubble(pageA, 'Did you read this?').getByLabel('Read', { exact: true }).waitFor({ timeout: NETWORK_MS })
+  })
+
+  await step('a picked file is previewed (name, exact size, caption) before Send; B receives it', async () => {
+    await pageA.locator('input[type="file"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello world') })
+    const draft = pageA.getByRole('group', { name: 'Attachment to send: notes.txt' })
+    await draft.waitFor()
+    const size = (await draft.getByTestId('draft-size').textContent()) ?? ''
+    assert(size === '11 B', `draft size "${size}"`)
+    await draft.getByRole('textbox', { name: 'Caption' }).fill('the notes from today')
+    await shot(pageA, 'conversation-attachment-preview')
+    await draft.getByRole('button', { name: 'Send' }).click()
+    await bubble(pageA, 'the notes from today', 'sent').waitFor({ timeout: NETWORK_MS })
+    await bubble(pageB, 'notes.txt').waitFor({ timeout: NETWORK_MS })
+    await bubble(pageB, 'the notes from today').waitFor({ timeout: NETWORK_MS })
+  })
+
   await step('an xmtp-js 13 client messages A, and A answers it', async () => {
     const wallet = newWallet()
     const reference = await createReferenceClient(wallet, node.url)
@@ -335,8 +355,8 @@ try {
   await step('node status is pushed to the open popup both ways: back online, then offline on the next attempt', async () => {
     // Same port and data: the popup is not reopened, nothing is clicked.
     node = await startNode({ db: nodeDb, args: ['--port', String(node.port)] })
+    await pageA.locator('[data-testid="node-dot"][data-tone="ok"]').waitFor({ timeout: NETWORK_MS })
     await pageA.getByTestId('node-offline').waitFor({ state: 'detached', timeout: NETWORK_MS })
-    assert((await pageA.getByTestId('node-dot').getAttribute('data-tone')) === 'ok', 'the presence dot is not ok')
     await node.stop()
     await openConversationWith(pageA, addressB)
     const box = pageA.getByRole('textbox', { name: 'Message', exact: true })

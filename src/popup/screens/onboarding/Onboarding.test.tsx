@@ -26,7 +26,8 @@ describe('onboarding', () => {
     expect(inputs).toHaveLength(3)
     for (const input of inputs) type(input, 'wrong')
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }))
-    expect((await screen.findByRole('alert')).textContent).toContain('do not match')
+    expect((await screen.findAllByRole('alert'))[0]!.textContent).toBe('This word does not match.')
+    expect(screen.getByText(/^Words #\d+, #\d+ and #\d+ do not match\./)).toBeTruthy()
     for (const input of inputs) {
       const n = Number((input.closest('.field')?.querySelector('label')?.textContent ?? '').replace('Word #', ''))
       type(input, words[n - 1] as string)
