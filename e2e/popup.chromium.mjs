@@ -347,7 +347,7 @@ try {
         throw error
       })
     const preview = (await conversationRow(pageA, addressB).textContent()) ?? ''
-    assert(preview.includes('Replying to your first message') || preview.includes('Hey A'), `cached preview: "${preview}"`)
+    assert(preview.includes('the notes from today'), `cached preview: "${preview}"`)
     await pageA.getByTestId('node-offline').waitFor({ timeout: NETWORK_MS })
     await shot(pageA, 'conversations-node-offline')
   })

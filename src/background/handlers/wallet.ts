@@ -16,6 +16,7 @@ export type VaultApi = Pick<
   | 'generatePhrase'
   | 'create'
   | 'importWallet'
+  | 'restoreWallet'
   | 'unlock'
   | 'lock'
   | 'changePassword'
@@ -45,6 +46,7 @@ type WalletMethods =
   | 'wallet_generatePhrase'
   | 'wallet_create'
   | 'wallet_import'
+  | 'wallet_restore'
   | 'wallet_unlock'
   | 'wallet_lock'
   | 'wallet_changePassword'
@@ -82,6 +84,14 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
     wallet_import: ({ password, secret }) =>
       mapErrors('wallet_import', async () => {
         await vault.importWallet(password, secret)
+        return synced()
+      }),
+    wallet_restore: ({ password, secret }) =>
+      mapErrors('wallet_restore', async () => {
+        // The old vault's keys go: its cached identities and messages could not be read again.
+        await vault.restoreWallet(password, secret, async (replaced) => {
+          for (const account of replaced) await deps.forgetAccount(account).catch(() => {})
+        })
         return synced()
       }),
     wallet_unlock: ({ password }) =>

@@ -178,6 +178,29 @@ export class Wallet implements WalletService {
     return this.#serial(() => this.#initialize(password, parseSecret(secret)))
   }
 
+  /**
+   * The lock screen's "Forgot password?": replaces this wallet with one restored from a phrase
+   * or private key under a new password. Both are checked before anything is removed; then the
+   * old vault's records go in one remove, `forget` is given the replaced accounts (their
+   * cached data was sealed under the old keys), and the new vault is written in one set.
+   */
+  restoreWallet(password: string, secretText: string, forget: (replaced: AccountView[]) => Promise<void> = async () => {}): Promise<void> {
+    return this.#serial(async () => {
+      const secret = parseSecret(secretText)
+      if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
+        if (secret.kind === 'privateKey') secret.privateKey.fill(0)
+        throw new VaultError('weak-password', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
+      }
+      const previous = (await this.#header()) ? (await this.#accounts()).accounts.map(view) : []
+      await this.#lockNow()
+      const stored = await this.#local.get(null)
+      const vaultKeys = Object.keys(stored).filter((k) => k === HEADER_KEY || k === ACCOUNTS_KEY || k.startsWith(secretKey('')))
+      await this.#local.remove(vaultKeys)
+      await forget(previous).catch(() => {})
+      await this.#initialize(password, secret)
+    })
+  }
+
   async #initialize(password: string, secret: Secret): Promise<void> {
     if (await this.#header()) throw new VaultError('exists', 'A wallet already exists here: unlock it, or add accounts from Settings.')
     if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {

@@ -39,6 +39,12 @@ export const WALLET_METHODS = {
     onlyFields(f, ['password', 'secret'], m)
     return { password: passwordParams(f, 'password', m), secret: stringField(f, 'secret', m, { max: MAX_SECRET }) }
   }),
+  /** "Forgot password?": replaces the wallet with one restored from a phrase or key (new password). */
+  wallet_restore: extensionMethod<{ password: string; secret: string }, WalletStatus>((raw, m) => {
+    const f = objectParams(raw, m)
+    onlyFields(f, ['password', 'secret'], m)
+    return { password: passwordParams(f, 'password', m), secret: stringField(f, 'secret', m, { max: MAX_SECRET }) }
+  }),
   wallet_unlock: extensionMethod<{ password: string }, WalletStatus>((raw, m) => {
     const f = objectParams(raw, m)
     onlyFields(f, ['password'], m)

@@ -45,3 +45,26 @@ describe('accessible names and landmarks', () => {
     expect(screen.getByRole('main')).toBeTruthy()
   })
 })
+
+describe('secrets', () => {
+  it('the reveal section says "private key" for an imported key', async () => {
+    const fake = demoBackground()
+    const account = fake.accounts[0]!
+    account.kind = 'privateKey'
+    renderApp(fake, '#/settings')
+    expect(await screen.findByRole('heading', { name: 'Private key' })).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Reveal private key' })).toBeTruthy()
+    expect(screen.queryByText(/recovery phrase/i)).toBeNull()
+  })
+
+  it('the phrase / key field is masked until Show', async () => {
+    renderApp(new FakeBackground())
+    fireEvent.click(await screen.findByRole('button', { name: /^import a wallet$/i }))
+    const field = screen.getByLabelText(/^recovery phrase or private key$/i)
+    expect(field.getAttribute('type')).toBe('password')
+    fireEvent.click(screen.getByRole('button', { name: 'Show' }))
+    const shown = screen.getByLabelText(/^recovery phrase or private key$/i)
+    expect(shown.tagName).toBe('TEXTAREA')
+    expect(screen.getByRole('button', { name: 'Hide' }).getAttribute('aria-pressed')).toBe('true')
+  })
+})
