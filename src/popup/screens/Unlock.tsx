@@ -4,6 +4,7 @@ import { Field } from '../components/Field.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { shortAddress } from '../lib/address.ts'
 import { errorText } from '../store.ts'
+import { RestoreWallet } from './RestoreWallet.tsx'
 
 export function Unlock() {
   const { platform, store } = useServices()
@@ -11,6 +12,7 @@ export function Unlock() {
   const [password, setPassword] = useState('')
   const [error, setError] = useState<string | undefined>(undefined)
   const [busy, setBusy] = useState(false)
+  const [restoring, setRestoring] = useState(false)
   const account = wallet?.accounts.find((a) => a.id === wallet.activeAccountId) ?? wallet?.accounts[0]
   const submit = async (e: Event) => {
     e.preventDefault()
@@ -24,6 +26,7 @@ export function Unlock() {
       setBusy(false)
     }
   }
+  if (restoring) return <RestoreWallet onCancel={() => setRestoring(false)} />
   return (
     <main class="main-landmark">
       <form class="screen onboarding unlock" onSubmit={submit}>
@@ -39,9 +42,12 @@ export function Unlock() {
         <div class="screen-body">
           <Field label="Password" type="password" autoComplete="current-password" autoFocus value={password} onValue={(v) => { setPassword(v); setError(undefined) }} error={error} />
         </div>
-        <div class="actions">
+        <div class="actions stack">
           <button type="submit" class="button primary" disabled={password.length === 0 || busy}>
             {busy ? 'Unlocking…' : 'Unlock'}
+          </button>
+          <button type="button" class="link-button forgot" onClick={() => setRestoring(true)}>
+            Forgot password? Restore from your recovery phrase or key
           </button>
         </div>
       </form>

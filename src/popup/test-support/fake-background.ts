@@ -166,6 +166,16 @@ export class FakeBackground implements Platform {
       this.locked = false
       return this.status()
     },
+    wallet_restore: ({ password, secret }) => {
+      this.password = password
+      this.locked = false
+      this.accounts = []
+      this.activeAccountId = null
+      this.conversations.clear()
+      this.addAccount('Account 1', secret.includes(' ') ? '0x5B38Da6a701c568545dCfcB03FcB875f56beddC4' : '0xAb8483F64d9C6d1EcF9b849Ae677dD3315835cb2')
+      this.session = { state: 'restoring', step: 'Fetching your keys from the network' }
+      return this.status()
+    },
     wallet_lock: () => {
       this.locked = true
       return this.status()
