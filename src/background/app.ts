@@ -27,6 +27,8 @@ import { SessionManager } from './session/session-manager.ts'
 import { Settings } from './settings.ts'
 import { Wallet } from './vault/index.ts'
 import { markBoot } from './boot-marks.ts'
+import { discoverAccounts } from './account-discovery.ts'
+import { Client } from '../protocol/index.ts'
 
 export interface Platform {
   local: StorageArea
@@ -278,6 +280,14 @@ export function createBackground(platform: Platform): Background {
         checkNode: () => nodeMonitor.check(),
         forgetAccount,
         diagnostics,
+        discoverAccounts: async () => {
+          const apiUrl = await nodeUrl()
+          return discoverAccounts({
+            nextDerivedAddresses: (count) => vault.nextDerivedAddresses(count),
+            addAccount: () => vault.addAccount(undefined, { activate: false }),
+            onXmtp: (addresses) => Client.canMessage(addresses, { apiUrl, fetch: observedFetch, appVersion: `parley/${platform.version}` }),
+          })
+        },
       }),
       ...createMessagingHandlers({
         activeData: () => sessions.active()?.data ?? null,

@@ -39,6 +39,8 @@ export interface WalletHandlerDeps {
   /** Deletes what Parley stored for an account (cached identity, IndexedDB caches). */
   forgetAccount(account: AccountView): Promise<void>
   diagnostics(): DiagnosticsView | Promise<DiagnosticsView>
+  /** After an import or restore: adds the phrase's further accounts that are on XMTP (account-discovery.ts). */
+  discoverAccounts?(): Promise<unknown>
 }
 
 type WalletMethods =
@@ -84,6 +86,7 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
     wallet_import: ({ password, secret }) =>
       mapErrors('wallet_import', async () => {
         await vault.importWallet(password, secret)
+        void deps.discoverAccounts?.().catch(() => {}) // in the background: the first account opens meanwhile
         return synced()
       }),
     wallet_restore: ({ password, secret }) =>
@@ -92,6 +95,7 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
         await vault.restoreWallet(password, secret, async (replaced) => {
           for (const account of replaced) await deps.forgetAccount(account).catch(() => {})
         })
+        void deps.discoverAccounts?.().catch(() => {})
         return synced()
       }),
     wallet_unlock: ({ password }) =>

@@ -40,3 +40,17 @@ describe('Wallet.restoreWallet', () => {
     await wallet.unlock('the old password')
   })
 })
+
+describe('Wallet.nextDerivedAddresses and quiet adds (account discovery)', () => {
+  it('lists the next addresses without adding them; a quiet add keeps the active account', async () => {
+    const wallet = new Wallet({ local: new MemoryStorageArea(), session: new MemoryStorageArea(), iterations: 1000 })
+    await wallet.importWallet('a long enough password', PHRASE)
+    expect(await wallet.nextDerivedAddresses(1)).toEqual(['0x70997970C51812dc3A010C7d01b50e0d17dc79C8'])
+    const first = (await wallet.status()).activeAccountId
+    await wallet.addAccount(undefined, { activate: false })
+    const status = await wallet.status()
+    expect(status.accounts).toHaveLength(2)
+    expect(status.activeAccountId).toBe(first)
+    expect((await wallet.nextDerivedAddresses(1))[0]).not.toBe('0x70997970C51812dc3A010C7d01b50e0d17dc79C8')
+  })
+})

@@ -359,7 +359,7 @@ export class Wallet implements WalletService {
 
   // ── accounts ──
 
-  addAccount(label?: string): Promise<AccountView> {
+  addAccount(label?: string, options: { activate?: boolean } = {}): Promise<AccountView> {
     return this.#serial(async () => {
       const master = this.#requireMaster()
       const record = await this.#accounts()
@@ -371,9 +371,36 @@ export class Wallet implements WalletService {
       const key = phraseAccountKey(secret.phrase, index)
       const account = newAccount(record, { address: addressOfKey(key), kind: 'phrase', secretId, index }, label)
       key.fill(0)
-      await this.#local.set({ [ACCOUNTS_KEY]: withAccount(record, account) })
+      const added = withAccount(record, account)
+      // A discovered account joins the list; the one in use stays in use.
+      await this.#local.set({ [ACCOUNTS_KEY]: options.activate === false ? { ...added, activeAccountId: record.activeAccountId } : added })
       await this.#emit()
       return view(account)
+    })
+  }
+
+  /**
+   * The addresses the wallet's phrase gives at the next `count` derivation indexes, without
+   * adding them (account discovery asks the network which of them are in use). Empty for a
+   * wallet without a phrase.
+   */
+  nextDerivedAddresses(count: number): Promise<string[]> {
+    return this.#serial(async () => {
+      if (!Number.isInteger(count) || count < 1 || count > 20) throw new RangeError('count must be a whole number from 1 to 20')
+      const master = this.#requireMaster()
+      const record = await this.#accounts()
+      const secretId = record.primarySecretId
+      if (!secretId) return []
+      const secret = await this.#openSecret(master, secretId)
+      if (secret.kind !== 'phrase') return []
+      const start = record.nextIndex[secretId] ?? 0
+      const addresses: string[] = []
+      for (let i = start; i < start + count; i++) {
+        const key = phraseAccountKey(secret.phrase, i)
+        addresses.push(addressOfKey(key))
+        key.fill(0)
+      }
+      return addresses
     })
   }
 
