@@ -28,6 +28,7 @@ import { Settings } from './settings.ts'
 import { Wallet } from './vault/index.ts'
 import { markBoot } from './boot-marks.ts'
 import { discoverAccounts } from './account-discovery.ts'
+import { unreadByAccount } from './account-unread.ts'
 import { Client } from '../protocol/index.ts'
 
 export interface Platform {
@@ -280,6 +281,17 @@ export function createBackground(platform: Platform): Background {
         checkNode: () => nodeMonitor.check(),
         forgetAccount,
         diagnostics,
+        unreadByAccount: async () => {
+          const status = await vault.status()
+          return unreadByAccount({
+            accounts: status.accounts,
+            activeAccountId: status.activeAccountId,
+            activeUnread: async () => (await sessions.active()?.data.unreadTotal()) ?? null,
+            nodeUrl: await nodeUrl(),
+            indexedDB: platform.indexedDB,
+            deriveKey: (purpose) => vault.deriveKey(purpose),
+          })
+        },
         discoverAccounts: async () => {
           const apiUrl = await nodeUrl()
           return discoverAccounts({

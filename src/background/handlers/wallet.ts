@@ -41,6 +41,8 @@ export interface WalletHandlerDeps {
   diagnostics(): DiagnosticsView | Promise<DiagnosticsView>
   /** After an import or restore: adds the phrase's further accounts that are on XMTP (account-discovery.ts). */
   discoverAccounts?(): Promise<unknown>
+  /** Unread counts per account id (account-unread.ts). */
+  unreadByAccount?(): Promise<Record<string, number>>
 }
 
 type WalletMethods =
@@ -58,6 +60,7 @@ type WalletMethods =
   | 'accounts_rename'
   | 'accounts_remove'
   | 'accounts_select'
+  | 'accounts_unread'
   | 'settings_get'
   | 'settings_update'
   | 'node_status'
@@ -89,6 +92,7 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
         void deps.discoverAccounts?.().catch(() => {}) // in the background: the first account opens meanwhile
         return synced()
       }),
+    accounts_unread: () => mapErrors('accounts_unread', async () => ({ counts: (await deps.unreadByAccount?.()) ?? {} })),
     wallet_restore: ({ password, secret }) =>
       mapErrors('wallet_restore', async () => {
         // The old vault's keys go: its cached identities and messages could not be read again.

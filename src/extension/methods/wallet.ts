@@ -98,6 +98,8 @@ export const WALLET_METHODS = {
     onlyFields(f, ['accountId'], m)
     return { accountId: stringField(f, 'accountId', m, { max: 64 }) }
   }, REPEATABLE),
+  /** Unread messages per account id, for the account switcher (others' from their caches). */
+  accounts_unread: extensionMethod<undefined, { counts: Record<string, number> }>(noParams, REPEATABLE),
   settings_get: extensionMethod<undefined, SettingsView>(noParams, REPEATABLE),
   /**
    * Changes settings. A node on an origin the extension has no host permission for must be

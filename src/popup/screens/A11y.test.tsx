@@ -68,3 +68,20 @@ describe('secrets', () => {
     expect(screen.getByRole('button', { name: 'Hide' }).getAttribute('aria-pressed')).toBe('true')
   })
 })
+
+describe('accounts', () => {
+  it('the switcher shows an unread count per account, described to screen readers', async () => {
+    const fake = demoBackground()
+    const work = fake.accounts[1]!
+    const c = fake.addConversation(PEERS.carol, 'allowed', work.id)
+    c.unreadCount = 3
+    renderApp(fake, '#/accounts')
+    const workButton = await screen.findByRole('button', { name: `Switch to Work (${work.address})` })
+    await screen.findAllByTestId('account-unread')
+    expect(workButton.textContent).toContain('3')
+    expect(workButton.getAttribute('aria-describedby')).toBe(`unread-${work.id}`)
+    expect(document.getElementById(`unread-${work.id}`)?.textContent).toContain('3 unread')
+    const personal = screen.getByRole('button', { name: /^Switch to Personal/ })
+    expect(personal.textContent).toContain('2') // Alice's two unread
+  })
+})

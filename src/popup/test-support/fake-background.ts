@@ -214,6 +214,9 @@ export class FakeBackground implements Platform {
       this.activeAccountId = accountId
       return this.status()
     },
+    accounts_unread: () => ({
+      counts: Object.fromEntries(this.accounts.map((a) => [a.id, this.listOf(a.id).reduce((n, c) => n + (c.consent === 'allowed' && !c.muted ? c.unreadCount : 0), 0)])),
+    }),
     settings_get: () => this.settings,
     settings_update: (patch) => {
       this.settings = { ...this.settings, ...patch }
