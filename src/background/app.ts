@@ -13,7 +13,7 @@ import type { DiagnosticsView, SettingsView } from '../extension/views.ts'
 import { accountDatabaseName, createAccountData, listCachedConversations, openAccountStore, type AccountStore } from './data/index.ts'
 import { createDispatcher, type Caller, type Dispatch, type HandlerTable } from './dispatcher.ts'
 import { METHODS } from '../extension/messages.ts'
-import { Attention, topicOfNotification } from './attention.ts'
+import { Attention, targetOfNotification } from './attention.ts'
 import { EventHub, type EventPort } from './events-hub.ts'
 import { createHandlers } from './handlers.ts'
 import { createMessagingHandlers } from './handlers/messaging.ts'
@@ -29,6 +29,7 @@ import { Wallet } from './vault/index.ts'
 import { markBoot } from './boot-marks.ts'
 import { discoverAccounts } from './account-discovery.ts'
 import { unreadByAccount } from './account-unread.ts'
+import { accountOpener, OtherAccounts } from './other-accounts.ts'
 import { Client } from '../protocol/index.ts'
 
 export interface Platform {
@@ -130,6 +131,24 @@ export function createBackground(platform: Platform): Background {
     isViewing: (topic) => hub.isViewing(topic),
     ownAddress: () => sessions.active()?.account.address ?? null,
     now,
+  })
+
+  // The other accounts of the unlocked wallet, synced on each polling tick for notifications.
+  const others = new OtherAccounts({
+    accounts: async () => {
+      const status = await vault.status()
+      return status.locked ? { accounts: [], activeAccountId: null } : { accounts: status.accounts, activeAccountId: status.activeAccountId }
+    },
+    open: accountOpener({
+      nodeUrl,
+      indexedDB: platform.indexedDB,
+      identities,
+      deriveKey: (purpose) => vault.deriveKey(purpose),
+      createClient: (options) => Client.create(null, { ...options, fetch: observedFetch, appVersion: `parley/${platform.version}` }),
+      now,
+      fetchAttachment: (u) => platform.fetch(u),
+    }),
+    onMessages: (account, conversation, messages) => void attention.onMessages(conversation, messages, account),
   })
 
   const broadcast = (event: ExtensionEvent) => hub.broadcast(event)
@@ -369,10 +388,17 @@ export function createBackground(platform: Platform): Background {
       const session = sessions.active()
       if (session) await session.data.syncNow().catch(() => {})
       else if (sessions.view().state === 'error') sessions.retryNow()
+      const current = await settings.get()
+      if (current.notifications && current.notifyAllAccounts) await others.poll().catch(() => {})
     },
     async onNotificationClicked(id) {
-      const topic = topicOfNotification(id)
-      if (topic !== null) await platform.openTab(tabViewPath(topic))
+      const target = targetOfNotification(id)
+      if (target === null) return
+      // A message for another account: that account becomes the active one first.
+      if (target.accountId !== null && (await vault.status()).activeAccountId !== target.accountId) {
+        await vault.selectAccount(target.accountId).catch(() => {})
+      }
+      await platform.openTab(tabViewPath(target.topic))
     },
   }
 }

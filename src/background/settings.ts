@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: SettingsView = Object.freeze({
   autoLockMinutes: 15,
   notifications: true,
   readReceipts: true,
+  notifyAllAccounts: true,
 })
 
 const KEY = 'settings'
@@ -48,6 +49,7 @@ function fromStored(value: unknown): SettingsView {
     autoLockMinutes: typeof v.autoLockMinutes === 'number' && Number.isInteger(v.autoLockMinutes) && v.autoLockMinutes >= 0 ? v.autoLockMinutes : DEFAULT_SETTINGS.autoLockMinutes,
     notifications: typeof v.notifications === 'boolean' ? v.notifications : DEFAULT_SETTINGS.notifications,
     readReceipts: typeof v.readReceipts === 'boolean' ? v.readReceipts : DEFAULT_SETTINGS.readReceipts,
+    notifyAllAccounts: typeof v.notifyAllAccounts === 'boolean' ? v.notifyAllAccounts : DEFAULT_SETTINGS.notifyAllAccounts,
   }
 }
 
@@ -90,6 +92,7 @@ export class Settings {
     if (changes.autoLockMinutes !== undefined) next.autoLockMinutes = changes.autoLockMinutes
     if (changes.notifications !== undefined) next.notifications = changes.notifications
     if (changes.readReceipts !== undefined) next.readReceipts = changes.readReceipts
+    if (changes.notifyAllAccounts !== undefined) next.notifyAllAccounts = changes.notifyAllAccounts
     await this.#local.set({ [KEY]: next })
     this.#cached = next
     for (const listener of this.#listeners) listener({ ...next }, previous)

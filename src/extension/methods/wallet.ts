@@ -107,7 +107,7 @@ export const WALLET_METHODS = {
    */
   settings_update: extensionMethod<Partial<SettingsView>, SettingsView>((raw, m) => {
     const f = objectParams(raw, m)
-    onlyFields(f, ['nodeUrl', 'autoLockMinutes', 'notifications', 'readReceipts'], m)
+    onlyFields(f, ['nodeUrl', 'autoLockMinutes', 'notifications', 'readReceipts', 'notifyAllAccounts'], m)
     const out: Partial<SettingsView> = {}
     const nodeUrl = optionalString(f, 'nodeUrl', m, { max: 512 })
     if (nodeUrl !== undefined) out.nodeUrl = nodeUrl
@@ -117,6 +117,8 @@ export const WALLET_METHODS = {
     if (notifications !== undefined) out.notifications = notifications
     const readReceipts = optionalBoolean(f, 'readReceipts', m)
     if (readReceipts !== undefined) out.readReceipts = readReceipts
+    const notifyAllAccounts = optionalBoolean(f, 'notifyAllAccounts', m)
+    if (notifyAllAccounts !== undefined) out.notifyAllAccounts = notifyAllAccounts
     return out
   }, REPEATABLE),
   /** Checks the configured node now (GET /healthz) and reports what it found. */

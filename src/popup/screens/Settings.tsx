@@ -94,6 +94,10 @@ export function Settings() {
               <input type="checkbox" role="switch" checked={settings.notifications} onChange={(e) => void update({ notifications: e.currentTarget.checked }).catch(() => {})} />
             </label>
             <label class="switch-row">
+              <span>Notifications for all accounts, not only the one in use</span>
+              <input type="checkbox" role="switch" checked={settings.notifyAllAccounts} disabled={!settings.notifications} onChange={(e) => void update({ notifyAllAccounts: e.currentTarget.checked }).catch(() => {})} />
+            </label>
+            <label class="switch-row">
               <span>
                 Send read receipts
                 <span class="muted small block">People you accepted see when you have read their messages. Never sent for requests.</span>

@@ -34,7 +34,7 @@ export class FakeBackground implements Platform {
   accounts: AccountView[] = []
   activeAccountId: string | null = null
   session: WalletStatus['session'] = { state: 'ready' }
-  settings: SettingsView = { nodeUrl: 'http://127.0.0.1:5555', autoLockMinutes: 15, notifications: true, readReceipts: true }
+  settings: SettingsView = { nodeUrl: 'http://127.0.0.1:5555', autoLockMinutes: 15, notifications: true, readReceipts: true, notifyAllAccounts: true }
   node: NodeStatusView
   sites: SiteView[] = []
   conversations = new Map<string, ConversationView[]>()
