@@ -104,7 +104,7 @@ try {
   })
 
   await step('B imports a private key and gets its identity', async () => {
-    await onboardImport(pageB, keyB, PASSWORD_B)
+    await onboardImport(pageB, keyB, PASSWORD_B, { screenshots: true })
     await waitForMessenger(pageB)
     assert((await activeAddress(pageB)) === addressB, 'B imported a different address')
   })
@@ -209,6 +209,10 @@ try {
     await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/')
     await conversationLink(pageA, addressB).waitFor()
     await shot(pageA, 'conversations')
+    // One focus ring on the search field: on its pill, not a second one on the input inside.
+    await pageA.getByRole('searchbox', { name: 'Search' }).focus()
+    const rings = await pageA.getByRole('searchbox', { name: 'Search' }).evaluate((input) => [getComputedStyle(input).boxShadow, getComputedStyle(input.parentElement).boxShadow])
+    assert(rings[0] === 'none' && rings[1] !== 'none', `search focus rings: input ${rings[0]}, pill ${rings[1]}`)
     await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/accounts')
     await pageA.getByRole('heading', { name: 'Accounts' }).waitFor()
     await shot(pageA, 'accounts')

@@ -89,9 +89,10 @@ export async function onboardCreate(page, password, { screenshots = false } = {}
   return words.join(' ')
 }
 
-export async function onboardImport(page, secret, password) {
+export async function onboardImport(page, secret, password, { screenshots = false } = {}) {
   await page.getByRole('button', { name: 'Import a wallet', exact: true }).click()
   await page.getByLabel('Recovery phrase or private key', { exact: true }).fill(secret)
+  if (screenshots) await shot(page, 'onboarding-import')
   await page.getByRole('button', { name: 'Continue' }).click()
   await setPasswords(page, password)
   await page.getByRole('button', { name: 'Import wallet' }).click()
