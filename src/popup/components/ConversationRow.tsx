@@ -71,10 +71,10 @@ export function ConversationRow(props: { conversation: ConversationView; selecte
  * another with the same peer: the site's conversation id, the XMTP version.
  */
 export function accessibleName(c: ConversationView): string {
-  const parts = [c.peerAddress]
-  if (c.context?.conversationId) parts.push(c.context.conversationId)
-  if (c.version === 'v1') parts.push('XMTP v1')
-  return parts.join(', ')
+  // "via <conversationId>", as the row's site label says it (the id starts with the site's domain).
+  const id = c.context?.conversationId.trim()
+  const site = id ? ` via ${id.length > 80 ? `${id.slice(0, 79)}…` : id}` : ''
+  return `${c.peerAddress}${site}${c.version === 'v1' ? ', XMTP v1' : ''}`
 }
 
 /** Names for a list: where two rows would still share one, each adds when it began. */

@@ -1,8 +1,7 @@
 // Says out loud when something is wrong: the worker does not answer, or the node is down (a
 // live worker with a dead node is still "offline" for messages). Nothing shows when all is well.
 import { useAppState, useServices } from '../context.ts'
-import { describeNode, describeWorker } from '../status.ts'
-import { SESSION_ERROR_HINT } from '../screens/Identity.tsx'
+import { describeNode, describeWorker, SESSION_ERROR_HINT } from '../status.ts'
 import { Icon } from './Icon.tsx'
 
 export function HealthBanner() {

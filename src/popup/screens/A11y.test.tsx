@@ -19,7 +19,7 @@ describe('accessible names and landmarks', () => {
     again.createdAt -= 86_400_000
     renderApp(fake)
     await screen.findByRole('link', { name: PEERS.alice })
-    expect(screen.getByRole('link', { name: `${PEERS.alice}, shop.example/order-42` })).toBeTruthy()
+    expect(screen.getByRole('link', { name: `${PEERS.alice} via shop.example/order-42` })).toBeTruthy()
     const bobs = screen.getAllByRole('link', { name: new RegExp(`^${PEERS.bob}`) })
     expect(bobs).toHaveLength(2)
     const names = bobs.map((b) => b.textContent)

@@ -3,10 +3,8 @@
 import { useState } from 'preact/hooks'
 import { Spinner } from '../components/Spinner.tsx'
 import { useAppState, useServices } from '../context.ts'
+import { SESSION_ERROR_HINT } from '../status.ts'
 import { errorText } from '../store.ts'
-
-/** What a person can do about a session that cannot start, said wherever the error shows. */
-export const SESSION_ERROR_HINT = 'Check the node address in Settings, or wait: Parley keeps trying. Your wallet and cached messages are safe.'
 
 export function Identity() {
   const { store, platform } = useServices()
