@@ -79,4 +79,22 @@ describe('NodeMonitor', () => {
     w.monitor.pagesChanged()
     expect(w.timers).toHaveLength(1)
   })
+
+  it('a new node URL is checked at once and pushed, even when it is as reachable as the old one', async () => {
+    let url = NODE
+    const published: NodeStatusView[] = []
+    const monitor = new NodeMonitor({
+      nodeUrl: () => url,
+      check: async (u) => ({ url: u, reachable: true, latencyMs: 1, checkedAt: 1 }),
+      publish: (s) => published.push(s),
+      pagesOpen: () => true,
+      setTimer: () => 0,
+      clearTimer: () => {},
+    })
+    await monitor.check()
+    url = 'http://127.0.0.1:6000'
+    monitor.urlChanged()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(published.map((s) => s.url)).toEqual([NODE, 'http://127.0.0.1:6000'])
+  })
 })
