@@ -1,7 +1,7 @@
 // A message request's choice: accept or block, each said plainly before it happens. Reacting or
 // replying in a request asks first too (`asking`): answering tells the stranger their message
 // was read and moves the conversation to Messages, so it is never a side effect of a click.
-import { useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import type { ConversationView } from '../../extension/views.ts'
 import { useServices } from '../context.ts'
 import { shortAddress } from '../lib/address.ts'
@@ -19,6 +19,10 @@ export function RequestBar({ conversation, asking, onCancelAsk }: { conversation
   const [error, setError] = useState<string | null>(null)
   const [confirmBlock, setConfirmBlock] = useState(false)
   const who = shortAddress(conversation.peerAddress)
+  // A question that appears takes the focus (on its safe answer, Cancel), so keyboard and
+  // screen-reader users land on it; the button that asked may be gone (the reaction picker).
+  const cancel = useRef<HTMLButtonElement>(null)
+  useEffect(() => cancel.current?.focus(), [confirmBlock, asking])
   const decide = async (state: 'allowed' | 'denied', then?: () => void) => {
     setError(null)
     try {
@@ -45,7 +49,7 @@ export function RequestBar({ conversation, asking, onCancelAsk }: { conversation
         <p id="block-text">Their messages will no longer show, and they get no notice. You can unblock them later in Settings, under Blocked.</p>
         {errorLine}
         <div class="row-gap">
-          <button type="button" class="button secondary" onClick={() => setConfirmBlock(false)}>
+          <button ref={cancel} type="button" class="button secondary" onClick={() => setConfirmBlock(false)}>
             Cancel
           </button>
           <button type="button" class="button primary danger-fill" onClick={() => void decide('denied')}>
@@ -67,7 +71,7 @@ export function RequestBar({ conversation, asking, onCancelAsk }: { conversation
         </p>
         {errorLine}
         <div class="row-gap">
-          <button type="button" class="button secondary" onClick={onCancelAsk}>
+          <button ref={cancel} type="button" class="button secondary" onClick={onCancelAsk}>
             Cancel
           </button>
           <button type="button" class="button primary" onClick={() => void decide('allowed', asking.run)}>

@@ -23,6 +23,7 @@ describe('a request', () => {
     fireEvent.click(within(bubble).getByRole('button', { name: 'React with 👍' }))
     const ask = await screen.findByRole('alertdialog', { name: 'Accept this request to react?' })
     expect(ask.textContent).toContain('will see your reaction')
+    expect(document.activeElement).toBe(within(ask).getByRole('button', { name: 'Cancel' })) // the question takes the focus
     fireEvent.click(within(ask).getByRole('button', { name: 'Cancel' }))
     expect(sent(fake)).toEqual([])
     expect(screen.getByRole('region', { name: 'Message request' })).toBeTruthy()
