@@ -1,6 +1,7 @@
 // Dapp e2e in Debian's Chromium: the built extension's real background, a real node process,
 // the example dapp on two 127.0.0.1 origins, and an xmtp-js 13 peer in this process (see
 // e2e/lib/dapp-scenario.mjs for what is checked). Usage: npm run e2e:dapp (builds dist/chrome).
+import { assertAccessible } from './lib/axe.mjs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -79,6 +80,7 @@ try {
         screenshot: async (name) => {
           await mkdir(OUTPUT_DIR, { recursive: true })
           await page.setViewportSize({ width: 400, height: 600 })
+          await assertAccessible(page, `approval window ${name}`) // axe-core, light and dark
           await page.screenshot({ path: join(OUTPUT_DIR, name) })
         },
       }
@@ -89,7 +91,7 @@ try {
       try {
         await page.goto(`${base}src/popup/index.html`)
         await page.waitForSelector('a.row-link', { timeout: 20_000 })
-        return await page.evaluate(() => [...document.querySelectorAll('a.row-link')].map((a) => a.getAttribute('aria-label')))
+        return await page.evaluate(() => [...document.querySelectorAll('a.row-link')].map((a) => a.querySelector('.visually-hidden')?.textContent ?? a.textContent))
       } finally {
         await page.close()
       }

@@ -126,7 +126,7 @@ try {
       const page = await findExtensionPage(`${BASE}src/popup/`)
       try {
         return await poll(() => page.evaluate(() => {
-          const rows = [...document.querySelectorAll('a.row-link')].map((a) => a.getAttribute('aria-label'))
+          const rows = [...document.querySelectorAll('a.row-link')].map((a) => a.querySelector('.visually-hidden')?.textContent ?? a.textContent)
           return rows.length > 0 && rows
         }), { what: 'popup rows', timeoutMs: 20_000 })
       } finally {

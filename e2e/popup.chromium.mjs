@@ -16,10 +16,12 @@ import { startNode } from '../src/node/testing/nodeProcess.ts'
 import { createReferenceClient } from '../test/helpers/xmtp-js.ts'
 import { newWallet } from '../test/helpers/wallets.ts'
 import { assert, createReporter, OUTPUT_DIR } from './harness.mjs'
+import { restoreForgottenPassword, strangerRequest } from './lib/popup-daily-use.mjs'
 import {
   bubble,
   CHROMIUM,
   conversationLink,
+  conversationRow,
   DIST,
   launchProfile,
   NETWORK_MS,
@@ -65,7 +67,8 @@ try {
   if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`${DIST} is not built: run npm run build:chrome`)
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`)
   const nodeDir = await tempDir('parley-popup-node-')
-  node = await startNode({ db: join(nodeDir, 'node.db') })
+  const nodeDb = join(nodeDir, 'node.db')
+  node = await startNode({ db: nodeDb })
   const profileA = await tempDir('parley-popup-a-')
   const profileB = await tempDir('parley-popup-b-')
   let A = await launchProfile(profileA)
@@ -102,7 +105,7 @@ try {
   })
 
   await step('B imports a private key and gets its identity', async () => {
-    await onboardImport(pageB, keyB, PASSWORD_B)
+    await onboardImport(pageB, keyB, PASSWORD_B, { screenshots: true })
     await waitForMessenger(pageB)
     assert((await activeAddress(pageB)) === addressB, 'B imported a different address')
   })
@@ -124,12 +127,13 @@ try {
 
   await step('B sees it in the list with an unread badge, opens it, accepts and replies', async () => {
     await pageB.getByRole('tab', { name: /Requests/ }).click()
-    const row = conversationLink(pageB, addressA)
-    await row.waitFor({ timeout: NETWORK_MS })
+    const link = conversationLink(pageB, addressA)
+    await link.waitFor({ timeout: NETWORK_MS })
+    const row = conversationRow(pageB, addressA)
     await row.getByTestId('unread-badge').waitFor({ timeout: NETWORK_MS })
     assert((await row.getByTestId('unread-badge').textContent()).trim() === '1', 'unread badge is not 1')
     await shot(pageB, 'requests')
-    await row.click()
+    await link.click()
     await bubble(pageB, 'Hi B, this is A from Parley').waitFor({ timeout: NETWORK_MS })
     await shot(pageB, 'conversation-request')
     await pageB.getByRole('button', { name: 'Accept' }).click()
@@ -160,6 +164,26 @@ try {
     await shot(pageB, 'conversation-peer', { dark: false })
   })
 
+  await step('B reads a new message from A: A sees it marked read (a read receipt from B)', async () => {
+    await sendText(pageA, 'Did you read this?')
+    await bubble(pageB, 'Did you read this?').waitFor({ timeout: NETWORK_MS })
+    await bubble(pageA, 'Did you read this?').getByLabel('Read', { exact: true }).waitFor({ timeout: NETWORK_MS })
+  })
+
+  await step('a picked file is previewed (name, exact size, caption) before Send; B receives it', async () => {
+    await pageA.locator('input[type="file"]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello world') })
+    const draft = pageA.getByRole('group', { name: 'Attachment to send: notes.txt' })
+    await draft.waitFor()
+    const size = (await draft.getByTestId('draft-size').textContent()) ?? ''
+    assert(size === '11 B', `draft size "${size}"`)
+    await draft.getByRole('textbox', { name: 'Caption' }).fill('the notes from today')
+    await shot(pageA, 'conversation-attachment-preview')
+    await draft.getByRole('button', { name: 'Send' }).click()
+    await bubble(pageA, 'the notes from today', 'sent').waitFor({ timeout: NETWORK_MS })
+    await bubble(pageB, 'notes.txt').waitFor({ timeout: NETWORK_MS })
+    await bubble(pageB, 'the notes from today').waitFor({ timeout: NETWORK_MS })
+  })
+
   await step('an xmtp-js 13 client messages A, and A answers it', async () => {
     const wallet = newWallet()
     const reference = await createReferenceClient(wallet, node.url)
@@ -186,6 +210,10 @@ try {
     await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/')
     await conversationLink(pageA, addressB).waitFor()
     await shot(pageA, 'conversations')
+    // One focus ring on the search field: on its pill, not a second one on the input inside.
+    await pageA.getByRole('searchbox', { name: 'Search' }).focus()
+    const rings = await pageA.getByRole('searchbox', { name: 'Search' }).evaluate((input) => [getComputedStyle(input).boxShadow, getComputedStyle(input.parentElement).boxShadow])
+    assert(rings[0] === 'none' && rings[1] !== 'none', `search focus rings: input ${rings[0]}, pill ${rings[1]}`)
     await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/accounts')
     await pageA.getByRole('heading', { name: 'Accounts' }).waitFor()
     await shot(pageA, 'accounts')
@@ -259,6 +287,39 @@ try {
     await tab.close()
   })
 
+  await step('a stranger\'s request stays a request: reacting asks first; Block asks to confirm; Settings lists it to unblock', () =>
+    strangerRequest({ pageB, addressB, node }),
+  )
+
+  await step('B forgot its password: the lock screen restores the wallet from its private key', () =>
+    restoreForgottenPassword({ pageB, keyB, addressA, PASSWORD_B }),
+  )
+
+  await step('a wrong node URL keeps the app: the list, one banner saying what to do, Settings and Lock', async () => {
+    // pageA did the onboarding: it used to turn into a full-screen "Could not set up XMTP".
+    await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/settings')
+    const field = pageA.getByLabel('Node URL', { exact: true })
+    await field.fill('http://127.0.0.1:9')
+    await pageA.getByRole('button', { name: 'Save node' }).click()
+    await pageA.getByRole('link', { name: 'Back' }).click()
+    const banner = pageA.getByTestId('session-error')
+    await banner.waitFor({ timeout: NETWORK_MS })
+    const text = (await banner.textContent()) ?? ''
+    assert(text.includes('http://127.0.0.1:9') && text.includes('Check the node address in Settings'), `banner: "${text}"`)
+    await conversationLink(pageA, addressB).waitFor()
+    assert((await pageA.getByText('Could not set up XMTP').count()) === 0, 'the identity screen hid the app')
+    assert((await pageA.getByTestId('node-offline').count()) === 0, 'two banners')
+    await pageA.getByRole('button', { name: 'Lock', exact: true }).waitFor()
+    await shot(pageA, 'conversations-session-error')
+    await banner.getByRole('link', { name: 'Settings' }).click()
+    await field.fill(node.url)
+    await pageA.getByRole('button', { name: 'Save node' }).click()
+    await pageA.getByTestId('node-status').filter({ hasText: 'online' }).waitFor({ timeout: NETWORK_MS })
+    await pageA.getByRole('link', { name: 'Back' }).click()
+    await banner.waitFor({ state: 'detached', timeout: NETWORK_MS })
+    await conversationLink(pageA, addressB).waitFor({ timeout: NETWORK_MS })
+  })
+
   await step('lock, a wrong password is refused, the right one unlocks', async () => {
     await pageA.goto(pageA.url().replace(/#.*$/, '') + '#/')
     await pageA.getByRole('button', { name: 'Lock', exact: true }).click()
@@ -298,10 +359,23 @@ try {
         console.log(`page text at failure: ${(await pageA.locator('body').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 400)}`)
         throw error
       })
-    const preview = (await conversationLink(pageA, addressB).textContent()) ?? ''
-    assert(preview.includes('Replying to your first message') || preview.includes('Hey A'), `cached preview: "${preview}"`)
+    const preview = (await conversationRow(pageA, addressB).textContent()) ?? ''
+    assert(preview.includes('the notes from today'), `cached preview: "${preview}"`)
     await pageA.getByTestId('node-offline').waitFor({ timeout: NETWORK_MS })
     await shot(pageA, 'conversations-node-offline')
+  })
+
+  await step('node status is pushed to the open popup both ways: back online, then offline on the next attempt', async () => {
+    // Same port and data: the popup is not reopened, nothing is clicked.
+    node = await startNode({ db: nodeDb, args: ['--port', String(node.port)] })
+    await pageA.locator('[data-testid="node-dot"][data-tone="ok"]').waitFor({ timeout: NETWORK_MS })
+    await pageA.getByTestId('node-offline').waitFor({ state: 'detached', timeout: NETWORK_MS })
+    await node.stop()
+    await openConversationWith(pageA, addressB)
+    const box = pageA.getByRole('textbox', { name: 'Message', exact: true })
+    await box.fill('sent while the node is down')
+    await box.press('Enter')
+    await pageA.getByTestId('node-offline').waitFor({ timeout: NETWORK_MS })
   })
 } catch (error) {
   report.fail('popup e2e setup', error)

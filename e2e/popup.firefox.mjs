@@ -1,11 +1,12 @@
 // Popup e2e in Debian's firefox-esr (puppeteer-core over WebDriver BiDi) with the built
 // extension and a real node: onboarding (create a wallet, three-word check, password, XMTP
-// identity) and one message round trip with an xmtp-js 13 client.
+// identity), one message round trip with an xmtp-js 13 client, the read receipt Parley sends
+// back, a file previewed before it is sent, and the wallet restored after a forgotten password.
 // BiDi only navigates to moz-extension:// pages with -remote-allow-system-access.
 // Run: npm run e2e:popup:firefox (builds dist/firefox first).
 import puppeteer from 'puppeteer-core'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startNode } from '../src/node/testing/nodeProcess.ts'
@@ -23,6 +24,9 @@ const report = createReporter('popup e2e (firefox)')
 let browser
 let node
 let nodeDir
+let reference
+let conversation
+let phrase
 
 const step = (name, fn, ms = 120_000) => report.check(name, fn, ms)
 
@@ -79,6 +83,7 @@ try {
     await (await page.waitForSelector(byName('button', 'Create a new wallet'))).click()
     await page.waitForSelector('[data-testid="recovery-phrase"] .word')
     const words = await page.$$eval('[data-testid="recovery-phrase"] .word', (els) => els.map((e) => e.textContent.trim()))
+    phrase = words.join(' ')
     assert(words.length === 12, `phrase has ${words.length} words`)
     await (await page.waitForSelector('input[type="checkbox"]')).click()
     await (await page.waitForSelector(byName('button', 'Continue'))).click()
@@ -95,7 +100,7 @@ try {
 
   await step('one message round trip with an xmtp-js 13 client', async () => {
     const wallet = newWallet()
-    const reference = await createReferenceClient(wallet, node.url)
+    reference = await createReferenceClient(wallet, node.url)
     await (await page.waitForSelector(byName('button', 'New conversation'))).click()
     await fill(page, await byLabel(page, 'Address'), wallet.address)
     await (await page.waitForSelector('button[type="submit"]:not([disabled])')).click()
@@ -105,7 +110,6 @@ try {
 
     const me = (await page.evaluate(() => browser.runtime.sendMessage({ tag: 'parley/rpc@1', request: { method: 'wallet_status' } }))).result
     const address = me.accounts.find((a) => a.id === me.activeAccountId).address
-    let conversation
     const deadline = Date.now() + NETWORK_MS
     while (!conversation) {
       conversation = (await reference.conversations.list()).find((c) => c.peerAddress.toLowerCase() === address.toLowerCase())
@@ -116,6 +120,51 @@ try {
     assert(texts.includes('Hello from Parley on Firefox'), `xmtp-js got ${JSON.stringify(texts)}`)
     await conversation.send('Hi Firefox, xmtp-js here')
     await until(page, () => [...document.querySelectorAll('li.bubble-row')].some((li) => li.textContent.includes('Hi Firefox, xmtp-js here')))
+  })
+
+  await step('reading the reply sends xmtp-js a read receipt (XMTP read-receipt content type)', async () => {
+    const deadline = Date.now() + NETWORK_MS
+    for (;;) {
+      const receipts = (await conversation.messages()).filter((m) => m.contentType?.typeId === 'readReceipt' && m.senderAddress !== reference.address)
+      if (receipts.length > 0) break
+      if (Date.now() > deadline) throw new Error('xmtp-js never got a read receipt')
+      await new Promise((r) => setTimeout(r, 300))
+    }
+  })
+
+  await step('a picked file is previewed with its exact size before Send, and reaches xmtp-js', async () => {
+    const input = await page.waitForSelector('input[type="file"]')
+    const file = join(nodeDir, 'notes.txt')
+    await writeFile(file, 'hello world')
+    await input.uploadFile(file)
+    await until(page, () => document.querySelector('[data-testid="draft-size"]')?.textContent === '11 B')
+    const sent = await page.$$eval('li.bubble-row', (rows) => rows.some((li) => li.textContent.includes('notes.txt')))
+    assert(!sent, 'the file was sent before Send')
+    await (await page.waitForSelector(byName('button', 'Send'))).click()
+    const deadline = Date.now() + NETWORK_MS
+    for (;;) {
+      const files = (await conversation.messages()).filter((m) => m.content?.filename === 'notes.txt')
+      if (files.length > 0) break
+      if (Date.now() > deadline) throw new Error('xmtp-js never got the file')
+      await new Promise((r) => setTimeout(r, 300))
+    }
+  })
+
+  await step('forgot password: the lock screen restores the wallet from its phrase, with a new password', async () => {
+    await (await page.waitForSelector(byName('link', 'Back to conversations'))).click()
+    await (await page.waitForSelector(byName('button', 'Lock'))).click()
+    await (await page.waitForSelector(byName('button', 'Forgot password? Restore from your recovery phrase or key'))).click()
+    await fill(page, await byLabel(page, 'Recovery phrase or private key'), phrase)
+    await fill(page, await byLabel(page, 'New password'), 'a new firefox password')
+    await fill(page, await byLabel(page, 'Confirm new password'), 'a new firefox password')
+    await (await page.waitForSelector('input[type="checkbox"]')).click()
+    await (await page.waitForSelector(byName('button', 'Replace and restore'))).click()
+    // The conversation comes back from the network (the old cache went with the old keys).
+    await until(page, (peer) => [...document.querySelectorAll('a.row-link')].some((a) => a.dataset.peer?.toLowerCase() === peer), reference.address.toLowerCase())
+    const rpc = (method, params) => page.evaluate((m, p) => browser.runtime.sendMessage({ tag: 'parley/rpc@1', request: p === undefined ? { method: m } : { method: m, params: p } }), method, params)
+    await rpc('wallet_lock')
+    assert((await rpc('wallet_unlock', { password: PASSWORD }))?.ok === false, 'the old password still opens the wallet')
+    assert((await rpc('wallet_unlock', { password: 'a new firefox password' }))?.ok === true, 'the new password does not open the wallet')
   })
 } catch (error) {
   report.fail('popup e2e (firefox) setup', error)

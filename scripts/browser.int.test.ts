@@ -35,6 +35,29 @@ describe('npm run browser', () => {
     expect(profiles().has(created[0]!)).toBe(false)
   }, 120_000)
 
+  it('runs Firefox headless on a machine without a display (it used to fail with ECONNREFUSED)', async () => {
+    if (!existsSync(`${ROOT}dist/firefox/manifest.json`)) {
+      expect(spawnSync('npm', ['run', '--silent', 'build:firefox'], { cwd: ROOT }).status).toBe(0)
+    }
+    const env = { ...process.env }
+    delete env.DISPLAY
+    delete env.WAYLAND_DISPLAY
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/browser.ts', '--firefox', '--no-build'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    const deadline = Date.now() + 90_000
+    while (!out.includes('as a temporary add-on') && !/error/i.test(out) && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    child.kill('SIGTERM')
+    await exited
+    expect(out).toContain('running the browser headless')
+    expect(out).toMatch(/Installed \S+\/dist\/firefox as a temporary add-on/)
+    expect(out).not.toContain('ECONNREFUSED')
+  }, 120_000)
+
   it('prints the Firefox command with --dry-run, and refuses unknown options with usage', () => {
     const dry = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/browser.ts', '--firefox', '--dry-run'], { cwd: ROOT, encoding: 'utf8' })
     expect(dry.status).toBe(0)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { chromiumCommand, FIREFOX_UUID, firefoxCommand, GECKO_ID, parseBrowserArgs, unpackedExtensionId, UsageError } from './browser.ts'
+import { chromiumCommand, FIREFOX_UUID, firefoxCommand, GECKO_ID, parseBrowserArgs, unpackedExtensionId, UsageError, wantsHeadless } from './browser.ts'
 
 describe('npm run browser: arguments', () => {
   it('defaults to Chromium, building first', () => {
@@ -17,7 +17,6 @@ describe('npm run browser: arguments', () => {
     [['--chrome'], /Unknown option '--chrome'/],
     [['firefox'], /positional/],
     [['--chromium', '--firefox'], /choose one browser/],
-    [['--firefox', '--headless'], /--headless is for Chromium only/],
   ])('refuses %j with a usage error', (argv, message) => {
     expect(() => parseBrowserArgs(argv as string[])).toThrow(UsageError)
     expect(() => parseBrowserArgs(argv as string[])).toThrow(message)
@@ -66,5 +65,15 @@ describe('npm run browser: the command lines', () => {
       `--start-url=moz-extension://${FIREFOX_UUID}/src/popup/index.html`,
       '--no-reload',
     ])
+  })
+
+  it('runs headless when asked or when there is no display, Firefox too', () => {
+    expect(parseBrowserArgs(['--firefox', '--headless']).headless).toBe(true)
+    expect(wantsHeadless({ headless: false }, {})).toBe(true)
+    expect(wantsHeadless({ headless: false }, { DISPLAY: ':0' })).toBe(false)
+    expect(wantsHeadless({ headless: false }, { WAYLAND_DISPLAY: 'wayland-0' })).toBe(false)
+    expect(wantsHeadless({ headless: true }, { DISPLAY: ':0' })).toBe(true)
+    const command = firefoxCommand({ executable: 'f', dist: '/d', popup: 'x.html', headless: true })
+    expect(command.args.at(-1)).toBe('--arg=--headless')
   })
 })

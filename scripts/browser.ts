@@ -30,7 +30,8 @@ Options:
   --firefox         firefox-esr, through web-ext run
   --no-build        use the existing build in dist/ instead of building first
   --dry-run         print the browser command and exit
-  --headless        no window (Chromium only; to check that it all loads, e.g. on a server)
+  --headless        no window (to check that it all loads, e.g. on a server); the default
+                    when there is no display (no DISPLAY or WAYLAND_DISPLAY)
   -h, --help        show this help
 
 Environment: CHROMIUM_PATH, FIREFOX_PATH (default /usr/bin/chromium, /usr/bin/firefox-esr).
@@ -69,7 +70,6 @@ export function parseBrowserArgs(argv: string[]): BrowserOptions {
     throw new UsageError(err instanceof Error ? err.message : String(err))
   }
   if (values.chromium && values.firefox) throw new UsageError('choose one browser: --chromium or --firefox')
-  if (values.headless && values.firefox) throw new UsageError('--headless is for Chromium only')
   return { browser: values.firefox ? 'firefox' : 'chromium', build: !values['no-build'], dryRun: values['dry-run'] === true, headless: values.headless === true, help: values.help === true }
 }
 
@@ -124,7 +124,12 @@ export function chromiumCommand(options: { executable: string; dist: string; pro
   }
 }
 
-export function firefoxCommand(options: { executable: string; dist: string; popup: string }): Command {
+/** Headless when asked, or when there is no display to show a window on (a server, CI, SSH). */
+export function wantsHeadless(options: Pick<BrowserOptions, 'headless'>, env: NodeJS.ProcessEnv = process.env): boolean {
+  return options.headless || (!env.DISPLAY && !env.WAYLAND_DISPLAY)
+}
+
+export function firefoxCommand(options: { executable: string; dist: string; popup: string; headless?: boolean }): Command {
   const uuids = JSON.stringify({ [GECKO_ID]: FIREFOX_UUID })
   return {
     file: process.execPath,
@@ -136,6 +141,8 @@ export function firefoxCommand(options: { executable: string; dist: string; popu
       `--pref=extensions.webextensions.uuids=${uuids}`,
       `--start-url=moz-extension://${FIREFOX_UUID}/${options.popup}`,
       '--no-reload',
+      // Without a display Firefox cannot open a window, and web-ext's connection to it is refused.
+      ...(options.headless ? ['--arg=--headless'] : []),
     ],
   }
 }
@@ -239,17 +246,18 @@ function run(options: BrowserOptions): number {
   if (!existsSync(join(dist, 'manifest.json'))) throw new Error(`${dist} is not built: run npm run build`)
   const popup = popupPath(dist)
 
+  const headless = wantsHeadless(options)
   let command: Command
   let chromium: ChromiumCommand | undefined
   let profile: string | undefined
   if (options.browser === 'chromium') {
     const executable = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
     profile = options.dryRun ? join(tmpdir(), 'parley-browser-XXXXXX') : mkdtempSync(join(tmpdir(), 'parley-browser-'))
-    command = chromium = chromiumCommand({ executable, dist, profile, popup, asRoot: process.getuid?.() === 0, headless: options.headless })
+    command = chromium = chromiumCommand({ executable, dist, profile, popup, asRoot: process.getuid?.() === 0, headless })
     if (!options.dryRun) ensureBrowser('chromium', executable)
   } else {
     const executable = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
-    command = firefoxCommand({ executable, dist, popup }) // web-ext run makes and removes its own profile
+    command = firefoxCommand({ executable, dist, popup, headless }) // web-ext run makes and removes its own profile
     if (!options.dryRun) ensureBrowser('firefox', executable)
   }
   if (options.dryRun) {
@@ -257,13 +265,12 @@ function run(options: BrowserOptions): number {
     if (chromium) process.stdout.write(`then, once the extension has loaded, a tab with ${chromium.popupUrl}\n`)
     return 0
   }
-  if (!options.headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    process.stderr.write('warning: no DISPLAY or WAYLAND_DISPLAY is set; the browser needs a graphical session to show its window\n')
-  }
+  if (headless && !options.headless) process.stdout.write('==> no display (DISPLAY, WAYLAND_DISPLAY): running the browser headless\n')
   process.stdout.write(`==> opening ${options.browser} with Parley loaded (a fresh profile, removed when the browser closes)\n`)
   // Chromium's stderr is chatty (D-Bus, GPU probes): kept aside and shown only if it fails.
   // Its own process group, so the browser's helper processes can be ended with it.
-  const child = spawn(command.file, command.args, { stdio: chromium ? ['ignore', 'inherit', 'pipe', 'pipe', 'pipe'] : 'inherit', detached: true })
+  const env = headless && !chromium ? { ...process.env, MOZ_HEADLESS: '1' } : process.env
+  const child = spawn(command.file, command.args, { stdio: chromium ? ['ignore', 'inherit', 'pipe', 'pipe', 'pipe'] : 'inherit', detached: true, env })
   let stderrTail = ''
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderrTail = (stderrTail + chunk).slice(-4000)))
   if (chromium) {

@@ -55,7 +55,7 @@ step "firefox e2e" node e2e/run-firefox.mjs
 step "background e2e (chromium: worker, real node, xmtp-js 13 peer)" node e2e/background.chromium.mjs
 step "background e2e (firefox: event page, vault + one round trip)" node e2e/background.firefox.mjs
 step "popup e2e (chromium: two profiles, xmtp-js 13, real node)" npx tsx e2e/popup.chromium.mjs
-step "popup e2e (firefox: onboarding, one round trip)" npx tsx e2e/popup.firefox.mjs
+step "popup e2e (firefox: onboarding, round trip, read receipt, attachment preview, restore)" npx tsx e2e/popup.firefox.mjs
 step "dapp e2e (chromium: example dapp, approvals, permissions, xmtp-js 13 peer)" node e2e/dapp.chromium.mjs
 step "dapp e2e (firefox: the same scenario)" node e2e/dapp.firefox.mjs
 # The node layer includes the PostgreSQL store's own tests, so it runs beside a throwaway

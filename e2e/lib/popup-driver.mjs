@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chromiumArgs, ROOT } from '../harness.mjs'
+import { assertAccessible } from './axe.mjs'
 
 export const DIST = join(ROOT, 'dist', 'chrome')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -44,9 +45,11 @@ export async function rpc(page, method, params) {
   return response.result
 }
 
+/** Captures a screen (light and dark) after axe-core found no serious or critical violation on it. */
 export async function shot(page, name, { dark = true } = {}) {
   await mkdir(SCREENSHOTS, { recursive: true })
   const view = (page.viewportSize()?.width ?? 360) > 400 ? 'tab' : 'popup'
+  await assertAccessible(page, `${name} (${view})`)
   await page.emulateMedia({ colorScheme: 'light' })
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-${view}-light.png`), animations: 'disabled' })
   if (dark) {
@@ -86,9 +89,10 @@ export async function onboardCreate(page, password, { screenshots = false } = {}
   return words.join(' ')
 }
 
-export async function onboardImport(page, secret, password) {
+export async function onboardImport(page, secret, password, { screenshots = false } = {}) {
   await page.getByRole('button', { name: 'Import a wallet', exact: true }).click()
   await page.getByLabel('Recovery phrase or private key', { exact: true }).fill(secret)
+  if (screenshots) await shot(page, 'onboarding-import')
   await page.getByRole('button', { name: 'Continue' }).click()
   await setPasswords(page, password)
   await page.getByRole('button', { name: 'Import wallet' }).click()
@@ -101,6 +105,11 @@ export async function waitForMessenger(page) {
 
 export function conversationLink(page, address) {
   return page.getByRole('link', { name: address, exact: true })
+}
+
+/** The list row around a conversation link (its preview, time and unread badge). */
+export function conversationRow(page, address) {
+  return conversationLink(page, address).locator('xpath=ancestor::li[1]')
 }
 
 /** The bubble row holding `text` (a locator), optionally only in a given delivery state. */

@@ -13,19 +13,24 @@ import type { DiagnosticsView, SettingsView } from '../extension/views.ts'
 import { accountDatabaseName, createAccountData, listCachedConversations, openAccountStore, type AccountStore } from './data/index.ts'
 import { createDispatcher, type Caller, type Dispatch, type HandlerTable } from './dispatcher.ts'
 import { METHODS } from '../extension/messages.ts'
-import { Attention, topicOfNotification } from './attention.ts'
+import { Attention, targetOfNotification } from './attention.ts'
 import { EventHub, type EventPort } from './events-hub.ts'
 import { createHandlers } from './handlers.ts'
 import { createMessagingHandlers } from './handlers/messaging.ts'
 import { createWalletHandlers } from './handlers/wallet.ts'
 import { Keepalive } from './keepalive.ts'
 import { checkNode } from './node-status.ts'
+import { NodeMonitor } from './node-monitor.ts'
 import type { ActiveSession, BackgroundContext, StorageArea } from './services.ts'
 import { IdentityStore } from './session/identity-store.ts'
 import { SessionManager } from './session/session-manager.ts'
 import { Settings } from './settings.ts'
 import { Wallet } from './vault/index.ts'
 import { markBoot } from './boot-marks.ts'
+import { discoverAccounts } from './account-discovery.ts'
+import { unreadByAccount } from './account-unread.ts'
+import { accountOpener, OtherAccounts } from './other-accounts.ts'
+import { Client } from '../protocol/index.ts'
 
 export interface Platform {
   local: StorageArea
@@ -88,12 +93,20 @@ export function createBackground(platform: Platform): Background {
   const hub = new EventHub()
   const keepalive = new Keepalive({ ping: platform.keepalivePing })
   const nodeUrl = async () => (await settings.get()).nodeUrl
+  // Reachability pushed to open pages on every change, learnt from the session's own requests.
+  const nodeMonitor = new NodeMonitor({
+    nodeUrl,
+    check: (url) => checkNode(url, { fetch: platform.fetch, hasHostPermission: platform.hasHostPermission, ...(platform.now ? { now: platform.now } : {}) }),
+    publish: (status) => hub.broadcast({ type: 'node', status }),
+    pagesOpen: () => hub.connected > 0,
+  })
+  const observedFetch = nodeMonitor.observe((input, init) => platform.fetch(input, init))
 
   const sessions = new SessionManager<AccountStore>({
     wallet: vault,
     identities,
     nodeUrl,
-    fetch: (input, init) => platform.fetch(input, init),
+    fetch: observedFetch,
     appVersion: `parley/${platform.version}`,
     beforeClient: () => platform.cryptoBackend.ready,
     ...(platform.retryDelaysMs ? { retryDelaysMs: platform.retryDelaysMs } : {}),
@@ -118,6 +131,24 @@ export function createBackground(platform: Platform): Background {
     isViewing: (topic) => hub.isViewing(topic),
     ownAddress: () => sessions.active()?.account.address ?? null,
     now,
+  })
+
+  // The other accounts of the unlocked wallet, synced on each polling tick for notifications.
+  const others = new OtherAccounts({
+    accounts: async () => {
+      const status = await vault.status()
+      return status.locked ? { accounts: [], activeAccountId: null } : { accounts: status.accounts, activeAccountId: status.activeAccountId }
+    },
+    open: accountOpener({
+      nodeUrl,
+      indexedDB: platform.indexedDB,
+      identities,
+      deriveKey: (purpose) => vault.deriveKey(purpose),
+      createClient: (options) => Client.create(null, { ...options, fetch: observedFetch, appVersion: `parley/${platform.version}` }),
+      now,
+      fetchAttachment: (u) => platform.fetch(u),
+    }),
+    onMessages: (account, conversation, messages) => void attention.onMessages(conversation, messages, account),
   })
 
   const broadcast = (event: ExtensionEvent) => hub.broadcast(event)
@@ -164,7 +195,10 @@ export function createBackground(platform: Platform): Background {
     }, left)
     recentHold = { release, timer }
   }
-  hub.onPresence(() => applyPagePresence())
+  hub.onPresence(() => {
+    applyPagePresence()
+    nodeMonitor.pagesChanged()
+  })
 
   // ─── session lifecycle ───
   let unsubscribers: (() => void)[] = []
@@ -219,7 +253,7 @@ export function createBackground(platform: Platform): Background {
     void sessions.sync().catch(() => {})
   })
   settings.onChange((next: SettingsView, previous: SettingsView) => {
-    if (next.nodeUrl !== previous.nodeUrl) void checkNode(next.nodeUrl, { fetch: platform.fetch, hasHostPermission: platform.hasHostPermission }).then((status) => broadcast({ type: 'node', status }))
+    if (next.nodeUrl !== previous.nodeUrl) nodeMonitor.urlChanged()
   })
 
   const sessionListeners = new Set<(session: ActiveSession | null) => void>()
@@ -263,9 +297,28 @@ export function createBackground(platform: Platform): Background {
         vault,
         settings,
         sessions,
-        checkNode: (url) => checkNode(url, { fetch: platform.fetch, hasHostPermission: platform.hasHostPermission }),
+        checkNode: () => nodeMonitor.check(),
         forgetAccount,
         diagnostics,
+        unreadByAccount: async () => {
+          const status = await vault.status()
+          return unreadByAccount({
+            accounts: status.accounts,
+            activeAccountId: status.activeAccountId,
+            activeUnread: async () => (await sessions.active()?.data.unreadTotal()) ?? null,
+            nodeUrl: await nodeUrl(),
+            indexedDB: platform.indexedDB,
+            deriveKey: (purpose) => vault.deriveKey(purpose),
+          })
+        },
+        discoverAccounts: async () => {
+          const apiUrl = await nodeUrl()
+          return discoverAccounts({
+            nextDerivedAddresses: (count) => vault.nextDerivedAddresses(count),
+            addAccount: () => vault.addAccount(undefined, { activate: false }),
+            onXmtp: (addresses) => Client.canMessage(addresses, { apiUrl, fetch: observedFetch, appVersion: `parley/${platform.version}` }),
+          })
+        },
       }),
       ...createMessagingHandlers({
         activeData: () => sessions.active()?.data ?? null,
@@ -276,6 +329,7 @@ export function createBackground(platform: Platform): Background {
           return sessions.readPendingStore((store) => listCachedConversations(store, filter, limit === undefined ? {} : { limit }))
         },
         openTab: (topic) => platform.openTab(tabViewPath(topic)),
+        readReceipts: async () => (await settings.get()).readReceipts,
       }),
       ...(platform.domains?.(context) ?? {}),
     },
@@ -334,10 +388,17 @@ export function createBackground(platform: Platform): Background {
       const session = sessions.active()
       if (session) await session.data.syncNow().catch(() => {})
       else if (sessions.view().state === 'error') sessions.retryNow()
+      const current = await settings.get()
+      if (current.notifications && current.notifyAllAccounts) await others.poll().catch(() => {})
     },
     async onNotificationClicked(id) {
-      const topic = topicOfNotification(id)
-      if (topic !== null) await platform.openTab(tabViewPath(topic))
+      const target = targetOfNotification(id)
+      if (target === null) return
+      // A message for another account: that account becomes the active one first.
+      if (target.accountId !== null && (await vault.status()).activeAccountId !== target.accountId) {
+        await vault.selectAccount(target.accountId).catch(() => {})
+      }
+      await platform.openTab(tabViewPath(target.topic))
     },
   }
 }

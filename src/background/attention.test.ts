@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ConversationView, MessageView } from '../extension/views.ts'
-import { Attention, badgeText, notificationId, previewOf, topicOfNotification } from './attention.ts'
+import { accountNotificationId, Attention, badgeText, notificationId, previewOf, targetOfNotification, topicOfNotification } from './attention.ts'
 
 const NOW = 1_800_000_000_000
 const TOPIC = '/xmtp/0/m-abc/proto'
@@ -76,5 +76,14 @@ describe('previewOf', () => {
     expect(previewOf(message('a', { content: { type: 'attachment', filename: 'cat.png', mimeType: 'image/png', dataBase64: '' } }))).toBe('📎 cat.png')
     expect(previewOf(message('a', { content: { type: 'reaction', reference: 'x', action: 'added', schema: 'unicode', content: '👍' } }))).toBe('Reacted 👍')
     expect(previewOf(message('a', { content: { type: 'text', text: 'x'.repeat(300) } }))).toHaveLength(140)
+  })
+})
+
+describe('notification ids', () => {
+  it('carry the account for a message to an account not in use, and only the topic otherwise', () => {
+    const topic = '/xmtp/0/m-ab:cd/proto'
+    expect(targetOfNotification(notificationId(topic, 'ff'))).toEqual({ accountId: null, topic })
+    expect(targetOfNotification(accountNotificationId('acct:7', topic, 'ff'))).toEqual({ accountId: 'acct:7', topic })
+    expect(targetOfNotification('something else')).toBeNull()
   })
 })

@@ -21,6 +21,26 @@ export function notificationId(topic: string, messageId: string): string {
   return `${PREFIX}${messageId}:${topic}`
 }
 
+/** A notification for an account other than the active one also names that account. */
+const ACCOUNT_PREFIX = 'parley:a:'
+
+export function accountNotificationId(accountId: string, topic: string, messageId: string): string {
+  return `${ACCOUNT_PREFIX}${encodeURIComponent(accountId)}:${messageId}:${topic}`
+}
+
+/** The account and conversation a notification is about (account null: the active one). */
+export function targetOfNotification(id: string): { accountId: string | null; topic: string } | null {
+  if (id.startsWith(ACCOUNT_PREFIX)) {
+    const rest = id.slice(ACCOUNT_PREFIX.length)
+    const first = rest.indexOf(':')
+    const second = first < 0 ? -1 : rest.indexOf(':', first + 1)
+    if (second < 0) return null
+    return { accountId: decodeURIComponent(rest.slice(0, first)), topic: rest.slice(second + 1) }
+  }
+  const topic = topicOfNotification(id)
+  return topic === null ? null : { accountId: null, topic }
+}
+
 export function topicOfNotification(id: string): string | null {
   if (!id.startsWith(PREFIX)) return null
   const rest = id.slice(PREFIX.length)
@@ -77,12 +97,16 @@ export class Attention {
     await this.#o.setBadge(text)
   }
 
-  /** Called with messages that just arrived in the cache; returns the ids it notified. */
-  async onMessages(conversation: ConversationView, messages: MessageView[]): Promise<string[]> {
+  /**
+   * Called with messages that just arrived in the cache; returns the ids it notified. For an
+   * account other than the active one, `account` names it: its own messages are skipped and
+   * the notification says which account it is for.
+   */
+  async onMessages(conversation: ConversationView, messages: MessageView[], account?: { id: string; label: string; address: string }): Promise<string[]> {
     if (conversation.muted || conversation.consent !== 'allowed') return []
-    if (this.#o.isViewing(conversation.topic)) return []
+    if (!account && this.#o.isViewing(conversation.topic)) return []
     if (!(await this.#o.notificationsEnabled())) return []
-    const own = this.#o.ownAddress()?.toLowerCase()
+    const own = (account?.address ?? this.#o.ownAddress())?.toLowerCase()
     const now = (this.#o.now ?? Date.now)()
     const shown: string[] = []
     for (const message of messages) {
@@ -91,8 +115,8 @@ export class Attention {
       if (now - message.sentAt > FRESH_MS) continue
       if (this.#notified.has(message.id)) continue
       this.#notified.add(message.id)
-      await this.#o.notify(notificationId(conversation.topic, message.id), {
-        title: shortAddress(message.senderAddress),
+      await this.#o.notify(account ? accountNotificationId(account.id, conversation.topic, message.id) : notificationId(conversation.topic, message.id), {
+        title: account ? `${shortAddress(message.senderAddress)} → ${account.label}` : shortAddress(message.senderAddress),
         message: previewOf(message),
       })
       shown.push(message.id)

@@ -25,6 +25,12 @@ describe('Settings', () => {
     expect((await again.get()).autoLockMinutes).toBe(5)
   })
 
+  it('read receipts are on by default and can be switched off', async () => {
+    const { s } = settings()
+    expect((await s.get()).readReceipts).toBe(true)
+    expect((await s.update({ readReceipts: false })).readReceipts).toBe(false)
+  })
+
   it('needs the host permission for a node on a new origin, and stores nothing without it', async () => {
     const { s, local, asked } = settings(['https://node.example/*'])
     await expect(s.update({ nodeUrl: 'https://other.example' })).rejects.toMatchObject({ code: -32602, message: expect.stringContaining('no permission to reach https://other.example') })

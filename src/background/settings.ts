@@ -9,6 +9,8 @@ export const DEFAULT_SETTINGS: SettingsView = Object.freeze({
   nodeUrl: 'http://127.0.0.1:5555',
   autoLockMinutes: 15,
   notifications: true,
+  readReceipts: true,
+  notifyAllAccounts: true,
 })
 
 const KEY = 'settings'
@@ -46,6 +48,8 @@ function fromStored(value: unknown): SettingsView {
     nodeUrl: typeof v.nodeUrl === 'string' ? v.nodeUrl : DEFAULT_SETTINGS.nodeUrl,
     autoLockMinutes: typeof v.autoLockMinutes === 'number' && Number.isInteger(v.autoLockMinutes) && v.autoLockMinutes >= 0 ? v.autoLockMinutes : DEFAULT_SETTINGS.autoLockMinutes,
     notifications: typeof v.notifications === 'boolean' ? v.notifications : DEFAULT_SETTINGS.notifications,
+    readReceipts: typeof v.readReceipts === 'boolean' ? v.readReceipts : DEFAULT_SETTINGS.readReceipts,
+    notifyAllAccounts: typeof v.notifyAllAccounts === 'boolean' ? v.notifyAllAccounts : DEFAULT_SETTINGS.notifyAllAccounts,
   }
 }
 
@@ -87,6 +91,8 @@ export class Settings {
     }
     if (changes.autoLockMinutes !== undefined) next.autoLockMinutes = changes.autoLockMinutes
     if (changes.notifications !== undefined) next.notifications = changes.notifications
+    if (changes.readReceipts !== undefined) next.readReceipts = changes.readReceipts
+    if (changes.notifyAllAccounts !== undefined) next.notifyAllAccounts = changes.notifyAllAccounts
     await this.#local.set({ [KEY]: next })
     this.#cached = next
     for (const listener of this.#listeners) listener({ ...next }, previous)

@@ -47,6 +47,10 @@ export interface SettingsView {
   autoLockMinutes: number
   /** Global switch for desktop notifications. */
   notifications: boolean
+  /** Send a read receipt when a conversation is read (never in a request). Default on. */
+  readReceipts: boolean
+  /** Notify for every account of the unlocked wallet, not only the active one. Default on. */
+  notifyAllAccounts: boolean
 }
 
 /** What the background runs on (Settings → About, and the e2e backend check). */

@@ -33,6 +33,7 @@ function Screens() {
   const { store, platform } = useServices()
   const wallet = useAppState((s) => s.wallet)
   const worker = useAppState((s) => s.worker)
+  const sessionWasReady = useAppState((s) => s.sessionWasReady)
   const [onboarded, setOnboarded] = useState(false)
   const route = useRoute()
 
@@ -82,8 +83,17 @@ function Screens() {
   }
   if (!wallet.initialized) return <Onboarding onDone={() => setOnboarded(true)} />
   if (wallet.locked) return <Unlock />
-  if ((onboarded || wallet.session.state === 'creating') && wallet.session.state !== 'ready') return <Identity />
-  return platform.view === 'tab' ? <TabLayout route={route} /> : <Routed route={route} />
+  // The identity screen is for a first creation only: once the session was ready, or when the
+  // person asks for Settings or Accounts, the app shows and a banner carries the session's state.
+  const firstSetup = (onboarded || wallet.session.state === 'creating') && wallet.session.state !== 'ready' && !sessionWasReady
+  if (firstSetup && route.name !== 'settings' && route.name !== 'accounts') return <Identity />
+  return platform.view === 'tab' ? (
+    <TabLayout route={route} />
+  ) : (
+    <main class="main-landmark">
+      <Routed route={route} />
+    </main>
+  )
 }
 
 function Routed({ route }: { route: Route }) {
@@ -121,7 +131,7 @@ function TabLayout({ route }: { route: Route }) {
       <aside class="split-list">
         <Conversations tab={tab} {...(selected ? { selectedTopic: selected } : {})} />
       </aside>
-      <section class="split-main">
+      <main class="split-main">
         {route.name === 'conversations' ? (
           <div class="center grow">
             <EmptyState title="Pick a conversation">
@@ -131,7 +141,7 @@ function TabLayout({ route }: { route: Route }) {
         ) : (
           <Routed route={route} />
         )}
-      </section>
+      </main>
     </div>
   )
 }

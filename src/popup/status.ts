@@ -3,6 +3,9 @@
 import type { NodeStatusView } from '../extension/views.ts'
 import type { WorkerHealth } from './store.ts'
 
+/** What a person can do about a session that cannot start, said wherever the error shows. */
+export const SESSION_ERROR_HINT = 'Check the node address in Settings, or wait: Parley keeps trying. Your wallet and cached messages are safe.'
+
 export type Tone = 'ok' | 'warn' | 'bad' | 'pending'
 
 export interface HealthLine {

@@ -4,6 +4,7 @@
 import { ProviderRpcError } from '../extension/dapp-visible.ts'
 import type { ExtensionEvent } from '../extension/events.ts'
 import type { ContentInput, ConversationView, MessageView, NodeStatusView, SyncStatusView, WalletStatus } from '../extension/views.ts'
+import { asSentence } from './lib/error-sentence.ts'
 import { mergeMessages } from './lib/thread.ts'
 import type { Platform } from './platform/types.ts'
 
@@ -28,12 +29,17 @@ export interface AppState {
   conversations: Record<string, ConversationView> | null
   conversationsError?: string
   threads: Record<string, ThreadState>
+  /**
+   * The session has been ready since this page's last unlock: a later session error (a wrong
+   * node URL, an outage) then shows in a banner over the app, never instead of it.
+   */
+  sessionWasReady: boolean
 }
 
 export const PAGE_SIZE = 30
 
 export function errorText(error: unknown, fallback = 'Something went wrong. Try again.'): string {
-  return error instanceof ProviderRpcError ? error.message : fallback
+  return error instanceof ProviderRpcError ? asSentence(error.message) : fallback
 }
 
 export function sortConversations(list: ConversationView[]): ConversationView[] {
@@ -42,7 +48,7 @@ export function sortConversations(list: ConversationView[]): ConversationView[] 
 }
 
 export class AppStore {
-  private state: AppState = { worker: { state: 'checking' }, wallet: null, node: null, sync: null, conversations: null, threads: {} }
+  private state: AppState = { worker: { state: 'checking' }, wallet: null, node: null, sync: null, conversations: null, threads: {}, sessionWasReady: false }
   private readonly listeners = new Set<() => void>()
   private accountId: string | null = null
   private readonly stops: Array<() => void> = []
@@ -113,11 +119,14 @@ export class AppStore {
     const accountChanged = wallet.activeAccountId !== this.accountId
     const becameReady = wallet.session.state === 'ready' && this.state.wallet?.session.state !== 'ready'
     this.accountId = wallet.activeAccountId
+    const sessionWasReady = ready && (this.state.sessionWasReady || wallet.session.state === 'ready')
     // Each account's conversations are its own; a lock drops what was on screen.
-    if (!ready || accountChanged) this.set({ wallet, conversations: null, conversationsError: undefined, threads: {}, sync: null })
-    else this.set({ wallet })
+    if (!ready || accountChanged) this.set({ wallet, conversations: null, conversationsError: undefined, threads: {}, sync: null, sessionWasReady })
+    else this.set({ wallet, sessionWasReady })
     if (!ready) return
-    if (this.state.conversations === null || (becameReady && this.state.conversationsError)) void this.loadConversations()
+    // A session that (re)opened may list more than what was there before (a first restore, a
+    // new node URL): list again.
+    if (this.state.conversations === null || becameReady) void this.loadConversations()
     if (this.state.sync === null) void this.loadSync()
   }
 

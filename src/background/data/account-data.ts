@@ -405,6 +405,7 @@ export class CachedAccountData implements AccountData {
 }
 
 export function matches(filter: ConversationFilter, consent: ConsentView): boolean {
+  if (filter === 'blocked') return consent === 'denied'
   if (consent === 'denied') return false
   if (filter === 'messages') return consent === 'allowed'
   if (filter === 'requests') return consent === 'unknown'

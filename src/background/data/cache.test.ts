@@ -132,6 +132,8 @@ describe('AccountCache', () => {
     expect(all.map((c) => [c.topic, c.consent])).toEqual([['/xmtp/0/m-c/proto', 'allowed'], ['/xmtp/0/m-a/proto', 'unknown']])
     expect((await listCachedConversations({ db, cipher }, 'requests')).map((c) => c.topic)).toEqual(['/xmtp/0/m-a/proto'])
     expect(await listCachedConversations({ db, cipher }, 'all', { limit: 1 })).toHaveLength(1)
+    // Settings lists the blocked ones, to unblock.
+    expect((await listCachedConversations({ db, cipher }, 'blocked')).map((c) => [c.topic, c.consent])).toEqual([['/xmtp/0/m-b/proto', 'denied']])
   })
 
   it('addConversations adds the new, keeps what is cached, replaces the unreadable, and previews cached messages', async () => {

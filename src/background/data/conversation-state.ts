@@ -83,7 +83,8 @@ export function sortKeyOf(state: ConversationState): number {
 export function applyMessage(state: ConversationState, view: MessageView, me: string, isNew: boolean): ConversationState {
   const next = { ...state }
   const fromMe = view.senderAddress.toLowerCase() === me.toLowerCase()
-  if (fromMe) next.repliedByMe = true
+  // A read receipt is sent on its own (never in a request); only what the user writes accepts.
+  if (fromMe && view.content.type !== 'readReceipt') next.repliedByMe = true
   if (view.content.type !== 'readReceipt' && (!next.lastMessage || view.sentAt >= next.lastMessage.sentAt)) {
     next.lastMessage = { id: view.id, senderAddress: view.senderAddress, sentAt: view.sentAt, text: previewText(view) }
   }

@@ -64,11 +64,13 @@ const CLIENT_MESSAGES: Record<string, string> = {
 function domainErrorToRpc(error: unknown, method: string): ProviderRpcError | undefined {
   if (!(error instanceof Error)) return undefined
   const e = error as Error & { reason?: unknown; userFacing?: unknown }
-  if (e.userFacing === true || e.name === 'AccountDataError') return providerErrors.invalidParams(method, e.message)
-  if (e.name === 'ClientError') {
-    const why = CLIENT_MESSAGES[String(e.reason)]
+  // A client error (the data layer may wrap one as its cause) is said in our words.
+  const client = e.name === 'ClientError' ? e : (e.cause as (Error & { reason?: unknown }) | undefined)
+  if (client instanceof Error && client.name === 'ClientError') {
+    const why = CLIENT_MESSAGES[String(client.reason)]
     if (why) return providerErrors.invalidParams(method, why)
   }
+  if (e.userFacing === true || e.name === 'AccountDataError') return providerErrors.invalidParams(method, e.message)
   if (e.name === 'NetworkError') return new ProviderRpcError(ERROR_CODES.disconnected, 'The XMTP node cannot be reached right now. Check the node URL in Settings; nothing was lost.')
   return undefined
 }

@@ -110,7 +110,7 @@ describe('messaging handlers', () => {
     const locked = await rejection(handlers({ locked: true }).conversations_list({ filter: 'all' }, EXT))
     expect([locked.code, locked.message]).toEqual([4900, 'Parley is locked. Unlock it with your password first.'])
     const opening = await rejection(handlers({}).conversations_list({ filter: 'all' }, EXT))
-    expect(opening.message).toBe('Your XMTP session is not ready yet: Publishing your contact bundle')
+    expect(opening.message).toBe('Your XMTP session is not ready yet. Publishing your contact bundle')
     expect(notReadyError({ state: 'error', error: 'Cannot reach the XMTP node.' }).message).toContain('Cannot reach')
   })
 

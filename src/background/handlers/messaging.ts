@@ -22,6 +22,8 @@ export interface MessagingHandlerDeps {
   cachedConversations?(filter: ConversationFilter, limit?: number): Promise<ConversationView[] | null>
   /** Opens the full-tab view (optionally on one conversation). */
   openTab(topic?: string): Promise<void>
+  /** Whether reading a conversation sends a read receipt (the setting; off when absent). */
+  readReceipts?(): Promise<boolean>
 }
 
 type MessagingMethods =
@@ -48,7 +50,7 @@ const NOT_STREAMING: SyncStatusView = { state: 'idle', streaming: false }
 
 export function notReadyError(view: SessionView): ProviderRpcError {
   const detail = view.state === 'error' ? view.error : view.step
-  return new ProviderRpcError(ERROR_CODES.disconnected, `Your XMTP session is not ready yet${detail ? `: ${detail}` : '.'}`)
+  return new ProviderRpcError(ERROR_CODES.disconnected, `Your XMTP session is not ready yet.${detail ? ` ${detail}` : ''}`)
 }
 
 export function createMessagingHandlers(deps: MessagingHandlerDeps): Pick<HandlerTable, MessagingMethods> {
@@ -89,7 +91,17 @@ export function createMessagingHandlers(deps: MessagingHandlerDeps): Pick<Handle
     messages_send: ({ topic, content }) => on('messages_send', (d) => d.send(topic, content)),
     messages_retry: ({ topic, id }) => on('messages_retry', (d) => d.retry(topic, id)),
     attachments_load: ({ topic, id }) => on('attachments_load', (d) => d.loadAttachment(topic, id)),
-    conversations_markRead: ({ topic }) => on('conversations_markRead', async (d) => ({ unreadTotal: await d.markRead(topic) })),
+    conversations_markRead: ({ topic }) =>
+      on('conversations_markRead', async (d) => {
+        const before = await d.getConversation(topic)
+        const unreadTotal = await d.markRead(topic)
+        // The peer learns the conversation was read: only for an accepted one (never tells a
+        // stranger in Requests), only when there was something unread, only with the setting on.
+        if (before && before.unreadCount > 0 && before.consent === 'allowed' && (await deps.readReceipts?.())) {
+          await d.send(topic, { type: 'readReceipt' }).catch(() => {})
+        }
+        return { unreadTotal }
+      }),
     conversations_setMuted: ({ topic, muted }) => on('conversations_setMuted', (d) => d.setMuted(topic, muted)),
     consent_set: ({ peerAddress, state }) =>
       on('consent_set', async (d) => {

@@ -16,6 +16,7 @@ export type VaultApi = Pick<
   | 'generatePhrase'
   | 'create'
   | 'importWallet'
+  | 'restoreWallet'
   | 'unlock'
   | 'lock'
   | 'changePassword'
@@ -38,6 +39,10 @@ export interface WalletHandlerDeps {
   /** Deletes what Parley stored for an account (cached identity, IndexedDB caches). */
   forgetAccount(account: AccountView): Promise<void>
   diagnostics(): DiagnosticsView | Promise<DiagnosticsView>
+  /** After an import or restore: adds the phrase's further accounts that are on XMTP (account-discovery.ts). */
+  discoverAccounts?(): Promise<unknown>
+  /** Unread counts per account id (account-unread.ts). */
+  unreadByAccount?(): Promise<Record<string, number>>
 }
 
 type WalletMethods =
@@ -45,6 +50,7 @@ type WalletMethods =
   | 'wallet_generatePhrase'
   | 'wallet_create'
   | 'wallet_import'
+  | 'wallet_restore'
   | 'wallet_unlock'
   | 'wallet_lock'
   | 'wallet_changePassword'
@@ -54,6 +60,7 @@ type WalletMethods =
   | 'accounts_rename'
   | 'accounts_remove'
   | 'accounts_select'
+  | 'accounts_unread'
   | 'settings_get'
   | 'settings_update'
   | 'node_status'
@@ -82,6 +89,17 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
     wallet_import: ({ password, secret }) =>
       mapErrors('wallet_import', async () => {
         await vault.importWallet(password, secret)
+        void deps.discoverAccounts?.().catch(() => {}) // in the background: the first account opens meanwhile
+        return synced()
+      }),
+    accounts_unread: () => mapErrors('accounts_unread', async () => ({ counts: (await deps.unreadByAccount?.()) ?? {} })),
+    wallet_restore: ({ password, secret }) =>
+      mapErrors('wallet_restore', async () => {
+        // The old vault's keys go: its cached identities and messages could not be read again.
+        await vault.restoreWallet(password, secret, async (replaced) => {
+          for (const account of replaced) await deps.forgetAccount(account).catch(() => {})
+        })
+        void deps.discoverAccounts?.().catch(() => {})
         return synced()
       }),
     wallet_unlock: ({ password }) =>

@@ -178,6 +178,29 @@ export class Wallet implements WalletService {
     return this.#serial(() => this.#initialize(password, parseSecret(secret)))
   }
 
+  /**
+   * The lock screen's "Forgot password?": replaces this wallet with one restored from a phrase
+   * or private key under a new password. Both are checked before anything is removed; then the
+   * old vault's records go in one remove, `forget` is given the replaced accounts (their
+   * cached data was sealed under the old keys), and the new vault is written in one set.
+   */
+  restoreWallet(password: string, secretText: string, forget: (replaced: AccountView[]) => Promise<void> = async () => {}): Promise<void> {
+    return this.#serial(async () => {
+      const secret = parseSecret(secretText)
+      if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
+        if (secret.kind === 'privateKey') secret.privateKey.fill(0)
+        throw new VaultError('weak-password', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
+      }
+      const previous = (await this.#header()) ? (await this.#accounts()).accounts.map(view) : []
+      await this.#lockNow()
+      const stored = await this.#local.get(null)
+      const vaultKeys = Object.keys(stored).filter((k) => k === HEADER_KEY || k === ACCOUNTS_KEY || k.startsWith(secretKey('')))
+      await this.#local.remove(vaultKeys)
+      await forget(previous).catch(() => {})
+      await this.#initialize(password, secret)
+    })
+  }
+
   async #initialize(password: string, secret: Secret): Promise<void> {
     if (await this.#header()) throw new VaultError('exists', 'A wallet already exists here: unlock it, or add accounts from Settings.')
     if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
@@ -336,7 +359,7 @@ export class Wallet implements WalletService {
 
   // ── accounts ──
 
-  addAccount(label?: string): Promise<AccountView> {
+  addAccount(label?: string, options: { activate?: boolean } = {}): Promise<AccountView> {
     return this.#serial(async () => {
       const master = this.#requireMaster()
       const record = await this.#accounts()
@@ -348,9 +371,36 @@ export class Wallet implements WalletService {
       const key = phraseAccountKey(secret.phrase, index)
       const account = newAccount(record, { address: addressOfKey(key), kind: 'phrase', secretId, index }, label)
       key.fill(0)
-      await this.#local.set({ [ACCOUNTS_KEY]: withAccount(record, account) })
+      const added = withAccount(record, account)
+      // A discovered account joins the list; the one in use stays in use.
+      await this.#local.set({ [ACCOUNTS_KEY]: options.activate === false ? { ...added, activeAccountId: record.activeAccountId } : added })
       await this.#emit()
       return view(account)
+    })
+  }
+
+  /**
+   * The addresses the wallet's phrase gives at the next `count` derivation indexes, without
+   * adding them (account discovery asks the network which of them are in use). Empty for a
+   * wallet without a phrase.
+   */
+  nextDerivedAddresses(count: number): Promise<string[]> {
+    return this.#serial(async () => {
+      if (!Number.isInteger(count) || count < 1 || count > 20) throw new RangeError('count must be a whole number from 1 to 20')
+      const master = this.#requireMaster()
+      const record = await this.#accounts()
+      const secretId = record.primarySecretId
+      if (!secretId) return []
+      const secret = await this.#openSecret(master, secretId)
+      if (secret.kind !== 'phrase') return []
+      const start = record.nextIndex[secretId] ?? 0
+      const addresses: string[] = []
+      for (let i = start; i < start + count; i++) {
+        const key = phraseAccountKey(secret.phrase, i)
+        addresses.push(addressOfKey(key))
+        key.fill(0)
+      }
+      return addresses
     })
   }
 

@@ -72,7 +72,8 @@ function topicParams(raw: unknown, m: string, extra: string[] = []): { fields: F
   return { fields, topic: topicField(fields, 'topic', m) }
 }
 
-export type ConversationFilter = 'messages' | 'requests' | 'all'
+/** 'blocked': the conversations whose peer the user blocked (Settings lists them to unblock). */
+export type ConversationFilter = 'messages' | 'requests' | 'all' | 'blocked'
 
 export const MESSAGING_METHODS = {
   /**
@@ -83,7 +84,7 @@ export const MESSAGING_METHODS = {
   conversations_list: extensionMethod<{ filter: ConversationFilter; limit?: number }, { conversations: ConversationView[] }>((raw, m) => {
     const f = raw === undefined ? {} : objectParams(raw, m)
     onlyFields(f, ['filter', 'limit'], m)
-    const filter = f.filter === undefined ? 'all' : oneOf(f, 'filter', m, ['messages', 'requests', 'all'] as const)
+    const filter = f.filter === undefined ? 'all' : oneOf(f, 'filter', m, ['messages', 'requests', 'all', 'blocked'] as const)
     // Optional first page (newest activity first), e.g. for a popup's first paint.
     const limit = optionalInteger(f, 'limit', m, 1, 10_000)
     return limit === undefined ? { filter } : { filter, limit }

@@ -39,6 +39,12 @@ export const WALLET_METHODS = {
     onlyFields(f, ['password', 'secret'], m)
     return { password: passwordParams(f, 'password', m), secret: stringField(f, 'secret', m, { max: MAX_SECRET }) }
   }),
+  /** "Forgot password?": replaces the wallet with one restored from a phrase or key (new password). */
+  wallet_restore: extensionMethod<{ password: string; secret: string }, WalletStatus>((raw, m) => {
+    const f = objectParams(raw, m)
+    onlyFields(f, ['password', 'secret'], m)
+    return { password: passwordParams(f, 'password', m), secret: stringField(f, 'secret', m, { max: MAX_SECRET }) }
+  }),
   wallet_unlock: extensionMethod<{ password: string }, WalletStatus>((raw, m) => {
     const f = objectParams(raw, m)
     onlyFields(f, ['password'], m)
@@ -92,6 +98,8 @@ export const WALLET_METHODS = {
     onlyFields(f, ['accountId'], m)
     return { accountId: stringField(f, 'accountId', m, { max: 64 }) }
   }, REPEATABLE),
+  /** Unread messages per account id, for the account switcher (others' from their caches). */
+  accounts_unread: extensionMethod<undefined, { counts: Record<string, number> }>(noParams, REPEATABLE),
   settings_get: extensionMethod<undefined, SettingsView>(noParams, REPEATABLE),
   /**
    * Changes settings. A node on an origin the extension has no host permission for must be
@@ -99,7 +107,7 @@ export const WALLET_METHODS = {
    */
   settings_update: extensionMethod<Partial<SettingsView>, SettingsView>((raw, m) => {
     const f = objectParams(raw, m)
-    onlyFields(f, ['nodeUrl', 'autoLockMinutes', 'notifications'], m)
+    onlyFields(f, ['nodeUrl', 'autoLockMinutes', 'notifications', 'readReceipts', 'notifyAllAccounts'], m)
     const out: Partial<SettingsView> = {}
     const nodeUrl = optionalString(f, 'nodeUrl', m, { max: 512 })
     if (nodeUrl !== undefined) out.nodeUrl = nodeUrl
@@ -107,6 +115,10 @@ export const WALLET_METHODS = {
     if (autoLockMinutes !== undefined) out.autoLockMinutes = autoLockMinutes
     const notifications = optionalBoolean(f, 'notifications', m)
     if (notifications !== undefined) out.notifications = notifications
+    const readReceipts = optionalBoolean(f, 'readReceipts', m)
+    if (readReceipts !== undefined) out.readReceipts = readReceipts
+    const notifyAllAccounts = optionalBoolean(f, 'notifyAllAccounts', m)
+    if (notifyAllAccounts !== undefined) out.notifyAllAccounts = notifyAllAccounts
     return out
   }, REPEATABLE),
   /** Checks the configured node now (GET /healthz) and reports what it found. */

@@ -24,7 +24,7 @@ export function AppHeader() {
   }
   return (
     <header class="app-header">
-      <a class="account-chip" href="#/accounts" aria-label={`Accounts (active: ${account?.label ?? 'none'})`}>
+      <a class="account-chip" href="#/accounts">
         {account && (
           <span class="avatar-with-status">
             <Avatar address={account.address} size={34} />
@@ -32,8 +32,13 @@ export function AppHeader() {
           </span>
         )}
         <span class="account-text">
+          <span class="visually-hidden">Accounts: </span>
           <span class="account-label">{account?.label ?? 'Parley'}</span>
-          {account && <span class="account-address mono">{shortAddress(account.address)}</span>}
+          {account && (
+            <span class="account-address mono" aria-hidden="true">
+              {shortAddress(account.address)}
+            </span>
+          )}
         </span>
       </a>
       <NodeStatusText />

@@ -4,16 +4,12 @@ import { useState } from 'preact/hooks'
 import type { MessageContentView } from '../../extension/views.ts'
 import { attachmentUrlProblem } from '../../extension/attachment-url.ts'
 import { useServices } from '../context.ts'
+import { base64ByteLength, formatSize } from '../lib/bytes.ts'
 import { errorText } from '../store.ts'
 import { Icon } from './Icon.tsx'
 
 type Inline = { filename: string; mimeType: string; dataBase64: string }
 
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}
 
 export function InlineAttachment({ file }: { file: Inline }) {
   const url = `data:${file.mimeType};base64,${file.dataBase64}`
@@ -28,7 +24,7 @@ export function InlineAttachment({ file }: { file: Inline }) {
     <a class="attachment-file" href={url} download={file.filename}>
       <Icon name="download" size={16} />
       <span>{file.filename}</span>
-      <span class="muted small">{formatSize(Math.floor((file.dataBase64.length * 3) / 4))}</span>
+      <span class="muted small">{formatSize(base64ByteLength(file.dataBase64))}</span>
     </a>
   )
 }

@@ -1,11 +1,14 @@
 // The message box: Enter sends, Shift+Enter is a new line; a reply shows what it quotes; the
-// paperclip attaches a file (sent inline up to the contract's limit).
+// paperclip picks a file, shown as a draft (preview, caption, Send, Cancel) before it is sent
+// inline (up to the contract's limit).
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { ContentInput } from '../../extension/views.ts'
 import { MAX_INLINE_ATTACHMENT_BASE64 } from '../../extension/methods/messaging.ts'
 import { shortAddress } from '../lib/address.ts'
 import { summarize, type BubbleItem } from '../lib/thread.ts'
 import { errorText } from '../store.ts'
+import { base64ByteLength } from '../lib/bytes.ts'
+import { AttachmentDraft, type DraftFile } from './AttachmentDraft.tsx'
 import { Icon } from './Icon.tsx'
 
 export function Composer({ replyTo, onCancelReply, onSend, disabled }: { replyTo: BubbleItem | null; onCancelReply: () => void; onSend: (content: ContentInput) => Promise<void>; disabled?: string | undefined }) {
@@ -13,6 +16,8 @@ export function Composer({ replyTo, onCancelReply, onSend, disabled }: { replyTo
   const [error, setError] = useState<string | null>(null)
   const box = useRef<HTMLTextAreaElement>(null)
   const file = useRef<HTMLInputElement>(null)
+  const [draft, setDraft] = useState<DraftFile | null>(null)
+  const [sendingDraft, setSendingDraft] = useState(false)
 
   useEffect(() => {
     if (replyTo) box.current?.focus()
@@ -48,10 +53,21 @@ export function Composer({ replyTo, onCancelReply, onSend, disabled }: { replyTo
       setError(`${picked.name} is too large to send (about 1 MB at most).`)
       return
     }
+    setDraft({ filename: picked.name, mimeType: picked.type || 'application/octet-stream', dataBase64, size: base64ByteLength(dataBase64) })
+  }
+
+  const sendDraft = async (caption: string) => {
+    if (!draft) return
+    setSendingDraft(true)
+    setError(null)
     try {
-      await onSend({ type: 'attachment', filename: picked.name, mimeType: picked.type || 'application/octet-stream', dataBase64 })
+      await onSend({ type: 'attachment', filename: draft.filename, mimeType: draft.mimeType, dataBase64: draft.dataBase64 })
+      setDraft(null)
+      if (caption.trim() !== '') await onSend({ type: 'text', text: caption.trim() })
     } catch (e) {
       setError(errorText(e))
+    } finally {
+      setSendingDraft(false)
     }
   }
 
@@ -69,6 +85,7 @@ export function Composer({ replyTo, onCancelReply, onSend, disabled }: { replyTo
           </button>
         </div>
       )}
+      {draft && <AttachmentDraft file={draft} busy={sendingDraft} onSend={(caption) => void sendDraft(caption)} onCancel={() => setDraft(null)} />}
       {(error || disabled) && (
         <p class="form-error" role="alert">
           {error ?? disabled}

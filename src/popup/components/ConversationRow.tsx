@@ -7,8 +7,14 @@ import { routeHref } from '../router.ts'
 import { Avatar } from './Avatar.tsx'
 import { CopyButton } from './CopyButton.tsx'
 
-/** One conversation in the list: a link named by the peer's address, preview described. */
-export function ConversationRow({ conversation, selected, preview }: { conversation: ConversationView; selected?: boolean; preview?: string }) {
+/**
+ * One conversation in the list: a link named by the peer's address (plus what tells two
+ * conversations with one peer apart, see accessibleName), its preview and time as the
+ * description. What shows is a visual summary of those (the short address stands for the
+ * whole one), so it is hidden from the accessibility tree rather than read twice.
+ */
+export function ConversationRow(props: { conversation: ConversationView; selected?: boolean; preview?: string; name?: string }) {
+  const { conversation, selected, preview } = props
   const { now } = useServices()
   const me = useAppState((s) => s.wallet?.accounts.find((a) => a.id === s.wallet?.activeAccountId)?.address ?? '')
   const c = conversation
@@ -17,21 +23,30 @@ export function ConversationRow({ conversation, selected, preview }: { conversat
   const previewId = `preview-${c.topic.replace(/[^A-Za-z0-9]/g, '')}`
   const site = viaLabel(c)
   const text = preview ?? (last ? (sameAddress(last.senderAddress, me) ? `You: ${last.text}` : last.text) : 'No messages yet')
+  const name = props.name ?? accessibleName(c)
+  // The link holds only the name (its visible part is the short address): the row around it
+  // is clickable through the link's ::after, and preview and time describe it.
   return (
     <li class={`conversation-row${unread ? ' unread' : ''}${selected ? ' selected' : ''}`}>
-      <a
-        class="row-link"
-        href={routeHref({ name: 'conversation', topic: c.topic })}
-        aria-label={site ? `${c.peerAddress} via ${site}` : c.peerAddress}
-        aria-describedby={previewId}
-        aria-current={selected ? 'page' : undefined}
-        data-peer={c.peerAddress}
-      >
+      <div class="row-card">
         <Avatar address={c.peerAddress} />
         <span class="row-main">
           <span class="row-top">
-            <span class="row-name mono">{shortAddress(c.peerAddress)}</span>
-            {last && <time class="row-time">{relativeTime(last.sentAt, now())}</time>}
+            <a
+              class="row-link row-name mono"
+              href={routeHref({ name: 'conversation', topic: c.topic })}
+              aria-describedby={`${previewId}${last ? ` ${previewId}-time` : ''}`}
+              aria-current={selected ? 'page' : undefined}
+              data-peer={c.peerAddress}
+            >
+              <span aria-hidden="true">{shortAddress(c.peerAddress)}</span>
+              <span class="visually-hidden">{name}</span>
+            </a>
+            {last && (
+              <time class="row-time" id={`${previewId}-time`}>
+                {relativeTime(last.sentAt, now())}
+              </time>
+            )}
           </span>
           {site && <span class="row-site muted small" data-testid="row-site">via {site}</span>}
           <span class="row-bottom">
@@ -46,10 +61,33 @@ export function ConversationRow({ conversation, selected, preview }: { conversat
             )}
           </span>
         </span>
-      </a>
+      </div>
       <span class="row-copy">
         <CopyButton text={c.peerAddress} label={`Copy address ${c.peerAddress}`} />
       </span>
     </li>
   )
+}
+
+/**
+ * The row's accessible name: the peer's address, and what sets this conversation apart from
+ * another with the same peer: the site's conversation id, the XMTP version.
+ */
+export function accessibleName(c: ConversationView): string {
+  // "via <conversationId>", as the row's site label says it (the id starts with the site's domain).
+  const id = c.context?.conversationId.trim()
+  const site = id ? ` via ${id.length > 80 ? `${id.slice(0, 79)}…` : id}` : ''
+  return `${c.peerAddress}${site}${c.version === 'v1' ? ', XMTP v1' : ''}`
+}
+
+/** Names for a list: where two rows would still share one, each adds when it began. */
+export function distinctNames(list: ConversationView[], dateOf: (ms: number) => string): Map<string, string> {
+  const names = new Map(list.map((c) => [c.topic, accessibleName(c)]))
+  const count = new Map<string, number>()
+  for (const name of names.values()) count.set(name, (count.get(name) ?? 0) + 1)
+  for (const c of list) {
+    const name = names.get(c.topic) as string
+    if ((count.get(name) ?? 0) > 1) names.set(c.topic, `${name}, started ${dateOf(c.createdAt)}`)
+  }
+  return names
 }

@@ -1,7 +1,7 @@
 // Says out loud when something is wrong: the worker does not answer, or the node is down (a
 // live worker with a dead node is still "offline" for messages). Nothing shows when all is well.
 import { useAppState, useServices } from '../context.ts'
-import { describeNode, describeWorker } from '../status.ts'
+import { describeNode, describeWorker, SESSION_ERROR_HINT } from '../status.ts'
 import { Icon } from './Icon.tsx'
 
 export function HealthBanner() {
@@ -20,6 +20,24 @@ export function HealthBanner() {
       </div>
     )
   }
+  if (session?.state === 'error') {
+    return (
+      <div class="banner bad" role="alert" data-testid="session-error">
+        <Icon name="alert" size={16} />
+        <span>
+          {session.error ?? 'XMTP is not connected.'} {SESSION_ERROR_HINT}
+        </span>
+        <span class="banner-actions">
+          <button type="button" class="link-button" onClick={() => void store.retrySession().catch(() => {})}>
+            Try again
+          </button>
+          <a class="link-button" href="#/settings">
+            Settings
+          </a>
+        </span>
+      </div>
+    )
+  }
   if (node && !node.reachable) {
     return (
       <div class="banner warn" role="status" data-testid="node-offline">
@@ -29,17 +47,6 @@ export function HealthBanner() {
         </span>
         <button type="button" class="link-button" onClick={() => void store.checkNode()}>
           Check again
-        </button>
-      </div>
-    )
-  }
-  if (session?.state === 'error') {
-    return (
-      <div class="banner bad" role="alert" data-testid="session-error">
-        <Icon name="alert" size={16} />
-        <span>{session.error ?? 'XMTP is not connected.'}</span>
-        <button type="button" class="link-button" onClick={() => void store.retrySession().catch(() => {})}>
-          Try again
         </button>
       </div>
     )

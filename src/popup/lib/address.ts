@@ -28,7 +28,8 @@ export type AddressCheck =
  * addresses carry no checksum and are accepted; a mixed-case one must match EIP-55 exactly.
  */
 export function checkAddressInput(input: string): AddressCheck {
-  const value = input.trim()
+  // Pasted addresses often carry spaces or line breaks (copied from a wrapped line): drop them.
+  const value = input.replace(/\s+/g, '')
   if (value.length === 0) return { ok: false, reason: 'empty', message: 'Enter an Ethereum address.' }
   if (!HEX_ADDRESS.test(value)) {
     return { ok: false, reason: 'format', message: 'An address is 0x followed by 40 hexadecimal characters.' }

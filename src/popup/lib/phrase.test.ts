@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkSecretInput, pickQuizPositions, quizAnswered, splitPhrase } from './phrase.ts'
+import { checkSecretInput, pickQuizPositions, quizAnswered, splitPhrase, wrongAnswers, wrongWordsSentence } from './phrase.ts'
 
 const PHRASE = 'orbit lunar canvas velvet pigeon harbor frost mango ticket silent remind anchor'
 
@@ -35,5 +35,16 @@ describe('what someone pastes into "Recovery phrase or private key"', () => {
     expect(checkSecretInput('orbit lunar canvas')).toMatchObject({ ok: false, message: expect.stringContaining('this one has 3') })
     expect(checkSecretInput('0xabc')).toMatchObject({ ok: false, message: expect.stringContaining('64 hexadecimal') })
     expect(checkSecretInput('')).toMatchObject({ ok: false })
+  })
+})
+
+describe('the word check says which word', () => {
+  it('names the wrong positions (1-based)', () => {
+    const words = 'a b c d e f g h i j k l'.split(' ')
+    const positions = [1, 4, 8]
+    expect(wrongAnswers(words, positions, ['b', 'x', 'i'])).toEqual([1])
+    expect(wrongWordsSentence(positions, [1])).toBe('Word #5 does not match.')
+    expect(wrongWordsSentence(positions, wrongAnswers(words, positions, ['x', 'e', 'y']))).toBe('Words #2 and #9 do not match.')
+    expect(wrongWordsSentence(positions, [0, 1, 2])).toBe('Words #2, #5 and #9 do not match.')
   })
 })

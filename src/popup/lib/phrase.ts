@@ -13,7 +13,19 @@ export function pickQuizPositions(wordCount: number, random: () => number = Math
 }
 
 export function quizAnswered(words: string[], positions: number[], answers: string[]): boolean {
-  return positions.every((p, i) => (answers[i] ?? '').trim().toLowerCase() === words[p])
+  return wrongAnswers(words, positions, answers).length === 0
+}
+
+/** The indexes (into `answers`) of the words that do not match. */
+export function wrongAnswers(words: string[], positions: number[], answers: string[]): number[] {
+  return positions.flatMap((p, i) => ((answers[i] ?? '').trim().toLowerCase() === words[p] ? [] : [i]))
+}
+
+/** "Word #5 does not match." / "Words #2 and #9 do not match." / "Words #2, #5 and #9 …" */
+export function wrongWordsSentence(positions: number[], wrong: number[]): string {
+  const names = wrong.map((i) => `#${(positions[i] as number) + 1}`)
+  if (names.length === 1) return `Word ${names[0]} does not match.`
+  return `Words ${names.slice(0, -1).join(', ')} and ${names.at(-1)} do not match.`
 }
 
 export type SecretCheck = { ok: true; kind: 'phrase' | 'privateKey'; secret: string } | { ok: false; message: string }

@@ -102,7 +102,7 @@ export function RemoveAccountForm({ account, onRemove, onCancel }: { account: Ac
         <button type="button" class="button secondary small" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" class="button danger small" disabled={busy || password === ''}>
+        <button type="submit" class="button primary danger-fill small" disabled={busy || password === ''}>
           {busy ? 'Removing…' : `Remove ${account.label}`}
         </button>
       </div>

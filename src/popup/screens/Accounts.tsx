@@ -1,6 +1,6 @@
 // Accounts of the wallet: switch (each keeps its own conversations), add the next one from the
 // phrase, import another phrase or key, rename, remove (the password confirms the last two).
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import type { AccountView } from '../../extension/views.ts'
 import { Avatar } from '../components/Avatar.tsx'
 import { CopyButton } from '../components/CopyButton.tsx'
@@ -19,6 +19,12 @@ export function Accounts() {
   const [error, setError] = useState<string | null>(null)
   const [adding, setAdding] = useState<'next' | 'import' | null>(null)
   const [label, setLabel] = useState('')
+  const [unread, setUnread] = useState<Record<string, number>>({})
+  const conversations = useAppState((s) => s.conversations)
+  // Unread per account: the active one live, the others as of their last sync (from their caches).
+  useEffect(() => {
+    platform.rpc.call('accounts_unread').then((r) => setUnread(r.counts), () => {})
+  }, [platform, wallet?.accounts.length, wallet?.activeAccountId, conversations])
   if (!wallet) return null
   const run = async (fn: () => Promise<void>) => {
     setError(null)
@@ -38,6 +44,7 @@ export function Accounts() {
               key={a.id}
               account={a}
               active={a.id === wallet.activeAccountId}
+              unread={unread[a.id] ?? 0}
               onSelect={() =>
                 run(async () => {
                   store.setWallet(await platform.rpc.call('accounts_select', { accountId: a.id }))
@@ -113,12 +120,14 @@ export function Accounts() {
 function AccountRow({
   account,
   active,
+  unread,
   onSelect,
   onRename,
   onRemove,
 }: {
   account: AccountView
   active: boolean
+  unread: number
   onSelect: () => Promise<void>
   onRename: (label: string) => Promise<void>
   /** Absent when the account cannot be removed (the last one). */
@@ -154,15 +163,29 @@ function AccountRow({
   }
   return (
     <li class={`account-row${active ? ' active' : ''}`}>
-      <button type="button" class="account-select" aria-pressed={active} aria-label={`Switch to ${account.label} (${account.address})`} onClick={() => void onSelect()}>
+      <button type="button" class="account-select" aria-pressed={active} aria-describedby={unread > 0 ? `unread-${account.id}` : undefined} onClick={() => void onSelect()}>
         <Avatar address={account.address} size={36} />
         <span class="account-text">
           <span class="account-label">
+            <span class="visually-hidden">Switch to </span>
             {account.label}
-            {active && <span class="tag">Active</span>}
+            <span class="visually-hidden"> ({account.address})</span>
+            {active && (
+              <span class="tag" aria-hidden="true">
+                Active
+              </span>
+            )}
           </span>
-          <span class="account-address mono">{shortAddress(account.address)}</span>
+          <span class="account-address mono" aria-hidden="true">
+            {shortAddress(account.address)}
+          </span>
         </span>
+        {unread > 0 && (
+          <span class="unread-badge" id={`unread-${account.id}`} data-testid="account-unread">
+            <span aria-hidden="true">{unread > 99 ? '99+' : unread}</span>
+            <span class="visually-hidden">{unread} unread</span>
+          </span>
+        )}
       </button>
       <CopyButton text={account.address} label={`Copy address ${account.address}`} />
       <button type="button" class="icon-button small" aria-label={`Rename ${account.label}`} onClick={() => setMode('rename')}>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { ContentInput, ConversationView } from '../../extension/views.ts'
 import { Avatar } from '../components/Avatar.tsx'
 import { Composer } from '../components/Composer.tsx'
+import { RequestBar, type AskedAction } from '../components/RequestBar.tsx'
 import { CopyButton } from '../components/CopyButton.tsx'
 import { HealthBanner } from '../components/HealthBanner.tsx'
 import { Icon } from '../components/Icon.tsx'
@@ -24,12 +25,15 @@ export function Conversation({ topic }: { topic: string }) {
   const me = useAppState((s) => s.wallet?.accounts.find((a) => a.id === s.wallet?.activeAccountId)?.address ?? '')
   const [replyTo, setReplyTo] = useState<BubbleItem | null>(null)
   const [actionError, setActionError] = useState<string | null>(null)
+  const [asking, setAsking] = useState<AskedAction | null>(null)
+  const isRequest = conversation?.consent === 'unknown'
   const scroller = useRef<HTMLDivElement>(null)
   const stickToBottom = useRef(true)
   const heightBeforeOlder = useRef<number | null>(null)
 
   useEffect(() => {
     setReplyTo(null)
+    setAsking(null)
     stickToBottom.current = true
     void store.openThread(topic)
     platform.events.setViewing(topic)
@@ -86,12 +90,24 @@ export function Conversation({ topic }: { topic: string }) {
     [store, topic],
   )
 
+  // In a request, answering (a reaction, a reply) waits for the person to accept first.
+  const orAsk = (kind: AskedAction['kind'], run: () => void) => {
+    if (!isRequest) return run()
+    setAsking({
+      kind,
+      run: () => {
+        setAsking(null)
+        run()
+      },
+    })
+  }
   const actions: BubbleActions = {
-    react: (reference, emoji, action) => {
-      setActionError(null)
-      store.send(topic, { type: 'reaction', reference, action, content: emoji }).catch((e) => setActionError(errorText(e)))
-    },
-    reply: (item) => setReplyTo(item),
+    react: (reference, emoji, action) =>
+      orAsk('react', () => {
+        setActionError(null)
+        store.send(topic, { type: 'reaction', reference, action, content: emoji }).catch((e) => setActionError(errorText(e)))
+      }),
+    reply: (item) => orAsk('reply', () => setReplyTo(item)),
     retry: (id) => {
       store.retry(topic, id).catch((e) => setActionError(errorText(e)))
     },
@@ -173,45 +189,11 @@ export function Conversation({ topic }: { topic: string }) {
           {actionError}
         </p>
       )}
-      {conversation?.consent === 'unknown' ? (
-        <RequestBar conversation={conversation} />
+      {conversation && isRequest ? (
+        <RequestBar conversation={conversation} asking={asking} onCancelAsk={() => setAsking(null)} />
       ) : (
         <Composer replyTo={replyTo} onCancelReply={() => setReplyTo(null)} onSend={send} disabled={conversation?.consent === 'denied' ? 'You blocked this address.' : undefined} />
       )}
-    </div>
-  )
-}
-
-function RequestBar({ conversation }: { conversation: ConversationView }) {
-  const { store } = useServices()
-  const [error, setError] = useState<string | null>(null)
-  const decide = async (state: 'allowed' | 'denied') => {
-    setError(null)
-    try {
-      await store.setConsent(conversation, state)
-      if (state === 'denied') navigate({ name: 'conversations', tab: 'requests' })
-    } catch (e) {
-      setError(errorText(e))
-    }
-  }
-  return (
-    <div class="request-bar" role="region" aria-label="Message request">
-      <p>
-        <strong class="mono">{shortAddress(conversation.peerAddress)}</strong> wants to message you. Accept to reply; block to stop seeing their messages.
-      </p>
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div class="row-gap">
-        <button type="button" class="button secondary danger" onClick={() => void decide('denied')}>
-          Block
-        </button>
-        <button type="button" class="button primary" onClick={() => void decide('allowed')}>
-          Accept
-        </button>
-      </div>
     </div>
   )
 }

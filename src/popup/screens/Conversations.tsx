@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { SearchHit } from '../../extension/views.ts'
 import { AppHeader } from '../components/AppHeader.tsx'
-import { ConversationRow } from '../components/ConversationRow.tsx'
+import { ConversationRow, distinctNames } from '../components/ConversationRow.tsx'
 import { EmptyState } from '../components/EmptyState.tsx'
 import { HealthBanner } from '../components/HealthBanner.tsx'
 import { Icon } from '../components/Icon.tsx'
@@ -17,12 +17,15 @@ import { errorText, sortConversations } from '../store.ts'
 export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'requests'; selectedTopic?: string }) {
   const conversations = useAppState((s) => s.conversations)
   const listError = useAppState((s) => s.conversationsError)
+  // A session that cannot start is said once, by the banner; the list says what it still has.
+  const sessionDown = useAppState((s) => s.wallet?.session.state === 'error')
   const [query, setQuery] = useState('')
   const sorted = useMemo(() => (conversations ? sortConversations(Object.values(conversations)) : null), [conversations])
   const messages = sorted?.filter((c) => c.consent === 'allowed') ?? []
   const requests = sorted?.filter((c) => c.consent === 'unknown') ?? []
   const shown = tab === 'messages' ? messages : requests
   const requestUnread = requests.filter((c) => c.unreadCount > 0).length
+  const names = useMemo(() => distinctNames(shown, (ms) => new Date(ms).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' })), [shown])
 
   return (
     <div class="screen list-screen">
@@ -44,7 +47,7 @@ export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'reque
         </nav>
       )}
       <SyncBar />
-      {listError && (
+      {listError && !sessionDown && (
         <p class="banner bad" role="alert">
           {listError}
         </p>
@@ -57,7 +60,11 @@ export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'reque
             <Spinner label="Loading conversations" />
           </div>
         ) : shown.length === 0 ? (
-          tab === 'messages' ? (
+          sessionDown ? (
+            <EmptyState title="Nothing to show yet">
+              <p>This browser has no conversations cached for the current node. They appear once Parley reaches it; the banner above says what is wrong.</p>
+            </EmptyState>
+          ) : tab === 'messages' ? (
             <EmptyState title="No conversations yet">
               <p>Start one with any Ethereum address that uses XMTP.</p>
               <button type="button" class="button primary small" onClick={() => navigate({ name: 'new' })}>
@@ -72,7 +79,7 @@ export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'reque
         ) : (
           <ul class="conversation-list" aria-label={tab === 'messages' ? 'Messages' : 'Requests'}>
             {shown.map((c) => (
-              <ConversationRow key={c.topic} conversation={c} selected={c.topic === selectedTopic} />
+              <ConversationRow key={c.topic} conversation={c} selected={c.topic === selectedTopic} name={names.get(c.topic)} />
             ))}
           </ul>
         )}

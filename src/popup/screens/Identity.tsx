@@ -3,10 +3,18 @@
 import { useState } from 'preact/hooks'
 import { Spinner } from '../components/Spinner.tsx'
 import { useAppState, useServices } from '../context.ts'
+import { SESSION_ERROR_HINT } from '../status.ts'
 import { errorText } from '../store.ts'
 
 export function Identity() {
-  const { store } = useServices()
+  const { store, platform } = useServices()
+  const lock = async () => {
+    try {
+      store.setWallet(await platform.rpc.call('wallet_lock'))
+    } catch (e) {
+      setRetryError(errorText(e))
+    }
+  }
   const session = useAppState((s) => s.wallet?.session)
   const [retryError, setRetryError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -42,6 +50,15 @@ export function Identity() {
           >
             Try again
           </button>
+          <p class="muted small">{SESSION_ERROR_HINT}</p>
+          <div class="actions-row">
+            <a class="button secondary" href="#/settings">
+              Settings
+            </a>
+            <button type="button" class="button secondary" onClick={() => void lock()}>
+              Lock
+            </button>
+          </div>
           {retryError && (
             <p class="form-error" role="alert">
               {retryError}

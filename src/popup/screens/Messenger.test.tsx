@@ -15,8 +15,8 @@ describe('conversations list', () => {
     renderApp(fake)
     const alice = await screen.findByRole('link', { name: PEERS.alice })
     expect(alice.getAttribute('href')).toBe(`#/conversation/${encodeURIComponent(topicOf(fake, PEERS.alice))}`)
-    expect(within(alice).getByTestId('unread-badge').textContent).toBe('2')
-    expect(screen.getByRole('link', { name: PEERS.bob }).textContent).toContain('Thanks, paid.')
+    expect(within(alice.closest('li') as HTMLElement).getByTestId('unread-badge').textContent).toBe('2')
+    expect(screen.getByRole('link', { name: PEERS.bob }).closest('li')?.textContent).toContain('Thanks, paid.')
     expect(screen.queryByRole('link', { name: PEERS.dave })).toBeNull() // a request, not in Messages
     expect(screen.getByRole('button', { name: `Copy address ${PEERS.alice}` })).toBeTruthy()
 
@@ -119,17 +119,41 @@ describe('a conversation', () => {
     await waitFor(() => expect((screen.getByText('I will bring the slides.').closest('[data-delivery]') as HTMLElement).dataset.delivery).toBe('pending'))
   })
 
-  it('a picked file is sent as an inline attachment and shows as an image', async () => {
+  it('a picked file is previewed first (right size, caption, Send); sent as an inline attachment, then the caption', async () => {
     const fake = demoBackground()
     const topic = topicOf(fake, PEERS.bob)
     renderApp(fake, `#/conversation/${encodeURIComponent(topic)}`)
     await screen.findByRole('textbox', { name: 'Message' })
     const input = document.querySelector('input[type="file"]') as HTMLInputElement
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
-    Object.defineProperty(input, 'files', { value: [new File([png], 'dot.png', { type: 'image/png' })] })
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4, 5, 6, 7])
+    Object.defineProperty(input, 'files', { value: [new File([png], 'dot.png', { type: 'image/png' })], configurable: true })
     fireEvent.change(input)
-    await waitFor(() => expect(fake.calls.find((c) => c.method === 'messages_send')?.params).toEqual({ topic, content: { type: 'attachment', filename: 'dot.png', mimeType: 'image/png', dataBase64: btoa(String.fromCharCode(...png)) } }))
+    const draft = await screen.findByRole('group', { name: 'Attachment to send: dot.png' })
+    expect(within(draft).getByRole('img', { name: 'Preview of dot.png' })).toBeTruthy()
+    expect(within(draft).getByTestId('draft-size').textContent).toBe('11 B') // was "12 B"
+    expect(fake.calls.some((c) => c.method === 'messages_send')).toBe(false) // not sent at once
+    fireEvent.input(within(draft).getByRole('textbox', { name: 'Caption' }), { target: { value: 'the logo' } })
+    fireEvent.click(within(draft).getByRole('button', { name: 'Send' }))
+    await waitFor(() => expect(fake.calls.filter((c) => c.method === 'messages_send').map((c) => c.params)).toEqual([
+      { topic, content: { type: 'attachment', filename: 'dot.png', mimeType: 'image/png', dataBase64: btoa(String.fromCharCode(...png)) } },
+      { topic, content: { type: 'text', text: 'the logo' } },
+    ]))
     expect(await screen.findByRole('img', { name: 'dot.png' })).toBeTruthy()
+    expect(screen.queryByRole('group', { name: /Attachment to send/ })).toBeNull()
+  })
+
+  it('Cancel drops a picked file without sending it', async () => {
+    const fake = demoBackground()
+    renderApp(fake, `#/conversation/${encodeURIComponent(topicOf(fake, PEERS.bob))}`)
+    await screen.findByRole('textbox', { name: 'Message' })
+    const input = document.querySelector('input[type="file"]') as HTMLInputElement
+    Object.defineProperty(input, 'files', { value: [new File(['hello world'], 'notes.txt', { type: 'text/plain' })], configurable: true })
+    fireEvent.change(input)
+    const draft = await screen.findByRole('group', { name: 'Attachment to send: notes.txt' })
+    expect(within(draft).getByTestId('draft-size').textContent).toBe('11 B')
+    fireEvent.click(within(draft).getByRole('button', { name: 'Cancel' }))
+    await waitFor(() => expect(screen.queryByRole('group', { name: /Attachment to send/ })).toBeNull())
+    expect(fake.calls.some((c) => c.method === 'messages_send')).toBe(false)
   })
 
   it('mutes and unmutes a conversation from its header', async () => {

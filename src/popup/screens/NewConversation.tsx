@@ -1,15 +1,15 @@
 // Starts a conversation: the address is checked in the page (format and EIP-55 checksum), then
 // on the network (peers_canMessage) before anything is created or sent.
 import { useState } from 'preact/hooks'
-import { Field } from '../components/Field.tsx'
 import { TopBar } from '../components/TopBar.tsx'
-import { useServices } from '../context.ts'
+import { useAppState, useServices } from '../context.ts'
 import { checkAddressInput } from '../lib/address.ts'
 import { navigate } from '../router.ts'
 import { errorText } from '../store.ts'
 
 export function NewConversation() {
   const { platform, store } = useServices()
+  const me = useAppState((s) => s.wallet?.accounts.find((a) => a.id === s.wallet?.activeAccountId)?.address)
   const [value, setValue] = useState('')
   const [error, setError] = useState<string | undefined>(undefined)
   const [busy, setBusy] = useState(false)
@@ -18,6 +18,10 @@ export function NewConversation() {
     const check = checkAddressInput(value)
     if (!check.ok) {
       setError(check.message)
+      return
+    }
+    if (me && check.address.toLowerCase() === me.toLowerCase()) {
+      setError('That is your own address. Enter the address of the person you want to message.')
       return
     }
     setBusy(true)
@@ -41,21 +45,42 @@ export function NewConversation() {
     <form class="screen" onSubmit={submit}>
       <TopBar title={<h1>New conversation</h1>} back="#/" />
       <div class="screen-body">
-        <Field
-          label="Address"
-          placeholder="0x…"
-          autoFocus
-          autoComplete="off"
-          spellcheck={false}
-          class="mono"
-          value={value}
-          onValue={(v) => {
-            setValue(v)
-            setError(undefined)
-          }}
-          hint="The Ethereum address of the person you want to message."
-          error={error}
-        />
+        {/* A two-line field: the whole 42-character address stays visible in the popup's width. */}
+        <div class={`field${error ? ' has-error' : ''}`}>
+          <label for="new-address">Address</label>
+          <textarea
+            id="new-address"
+            class="mono address-input"
+            rows={2}
+            placeholder="0x…"
+            autoFocus
+            autoComplete="off"
+            autoCapitalize="off"
+            spellcheck={false}
+            value={value}
+            aria-invalid={error ? 'true' : undefined}
+            aria-describedby={error ? 'new-address-error' : 'new-address-hint'}
+            onInput={(e) => {
+              setValue(e.currentTarget.value)
+              setError(undefined)
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault()
+                e.currentTarget.form?.requestSubmit()
+              }
+            }}
+          />
+          {error ? (
+            <p id="new-address-error" class="field-error" role="alert">
+              {error}
+            </p>
+          ) : (
+            <p id="new-address-hint" class="field-hint">
+              The Ethereum address of the person you want to message. Any case; spaces are ignored.
+            </p>
+          )}
+        </div>
       </div>
       <div class="actions">
         <button type="submit" class="button primary" disabled={busy || value.trim() === ''}>

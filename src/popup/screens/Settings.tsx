@@ -7,6 +7,7 @@ import { useAppState, useServices } from '../context.ts'
 import { describeNode, describeWorker } from '../status.ts'
 import { errorText } from '../store.ts'
 import { NodeSetting } from './settings/NodeSetting.tsx'
+import { BlockedList } from './settings/BlockedList.tsx'
 import { RevealSecret } from './settings/RevealSecret.tsx'
 import { SiteSettings } from './settings/SiteSettings.tsx'
 
@@ -82,6 +83,17 @@ export function Settings() {
               <span>Notifications for new messages</span>
               <input type="checkbox" role="switch" checked={settings.notifications} onChange={(e) => void update({ notifications: e.currentTarget.checked }).catch(() => {})} />
             </label>
+            <label class="switch-row">
+              <span>Notifications for all accounts, not only the one in use</span>
+              <input type="checkbox" role="switch" checked={settings.notifyAllAccounts} disabled={!settings.notifications} onChange={(e) => void update({ notifyAllAccounts: e.currentTarget.checked }).catch(() => {})} />
+            </label>
+            <label class="switch-row">
+              <span>
+                Send read receipts
+                <span class="muted small block">People you accepted see when you have read their messages. Never sent for requests.</span>
+              </span>
+              <input type="checkbox" role="switch" checked={settings.readReceipts} onChange={(e) => void update({ readReceipts: e.currentTarget.checked }).catch(() => {})} />
+            </label>
             <button
               type="button"
               class="button secondary full"
@@ -99,6 +111,8 @@ export function Settings() {
         )}
 
         <SiteSettings onError={setError} />
+
+        <BlockedList />
 
         <RevealSecret />
 

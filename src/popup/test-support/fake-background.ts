@@ -34,7 +34,7 @@ export class FakeBackground implements Platform {
   accounts: AccountView[] = []
   activeAccountId: string | null = null
   session: WalletStatus['session'] = { state: 'ready' }
-  settings: SettingsView = { nodeUrl: 'http://127.0.0.1:5555', autoLockMinutes: 15, notifications: true }
+  settings: SettingsView = { nodeUrl: 'http://127.0.0.1:5555', autoLockMinutes: 15, notifications: true, readReceipts: true, notifyAllAccounts: true }
   node: NodeStatusView
   sites: SiteView[] = []
   conversations = new Map<string, ConversationView[]>()
@@ -166,6 +166,16 @@ export class FakeBackground implements Platform {
       this.locked = false
       return this.status()
     },
+    wallet_restore: ({ password, secret }) => {
+      this.password = password
+      this.locked = false
+      this.accounts = []
+      this.activeAccountId = null
+      this.conversations.clear()
+      this.addAccount('Account 1', secret.includes(' ') ? '0x5B38Da6a701c568545dCfcB03FcB875f56beddC4' : '0xAb8483F64d9C6d1EcF9b849Ae677dD3315835cb2')
+      this.session = { state: 'restoring', step: 'Fetching your keys from the network' }
+      return this.status()
+    },
     wallet_lock: () => {
       this.locked = true
       return this.status()
@@ -204,6 +214,9 @@ export class FakeBackground implements Platform {
       this.activeAccountId = accountId
       return this.status()
     },
+    accounts_unread: () => ({
+      counts: Object.fromEntries(this.accounts.map((a) => [a.id, this.listOf(a.id).reduce((n, c) => n + (c.consent === 'allowed' && !c.muted ? c.unreadCount : 0), 0)])),
+    }),
     settings_get: () => this.settings,
     settings_update: (patch) => {
       this.settings = { ...this.settings, ...patch }
@@ -213,7 +226,9 @@ export class FakeBackground implements Platform {
     sync_status: () => ({ state: 'idle', streaming: true, lastSyncAt: this.now }),
     sync_now: () => ({ state: 'idle', streaming: true, lastSyncAt: this.now }),
     conversations_list: ({ filter, limit }) => {
-      const list = this.listOf(this.requireUnlocked()).filter((c) => c.consent !== 'denied')
+      const all = this.listOf(this.requireUnlocked())
+      if (filter === 'blocked') return { conversations: all.filter((c) => c.consent === 'denied') }
+      const list = all.filter((c) => c.consent !== 'denied')
       const matching = filter === 'all' ? list : list.filter((c) => (filter === 'messages' ? c.consent === 'allowed' : c.consent === 'unknown'))
       // Newest activity first, as the background lists them.
       const ordered = [...matching].sort((a, b) => (b.lastMessage?.sentAt ?? b.createdAt) - (a.lastMessage?.sentAt ?? a.createdAt))

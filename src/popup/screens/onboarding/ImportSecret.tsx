@@ -13,31 +13,33 @@ export function ImportSecret({ onBack, onNext }: { onBack: () => void; onNext: (
     else setError(check.message)
   }
   return (
-    <form class="screen onboarding" onSubmit={submit}>
-      <TopBar title={<h1>Import a wallet</h1>}>
-        <button type="button" class="link-button" onClick={onBack}>
-          Cancel
-        </button>
-      </TopBar>
-      <div class="screen-body">
-        <p class="lead">Enter the 12 to 24 word recovery phrase of your wallet, or an account's private key.</p>
-        <SecretField
-          label="Recovery phrase or private key"
-          rows={4}
-          value={value}
-          error={error}
-          onValue={(v) => {
-            setValue(v)
-            setError(null)
-          }}
-        />
-        <p class="muted small">It is encrypted with your password and stays in this browser.</p>
-      </div>
-      <div class="actions">
-        <button type="submit" class="button primary" disabled={value.trim() === ''}>
-          Continue
-        </button>
-      </div>
-    </form>
+    <main class="main-landmark">
+      <form class="screen onboarding" onSubmit={submit}>
+        <TopBar title={<h1>Import a wallet</h1>}>
+          <button type="button" class="link-button" onClick={onBack}>
+            Cancel
+          </button>
+        </TopBar>
+        <div class="screen-body">
+          <p class="lead">Enter the 12 to 24 word recovery phrase of your wallet, or an account's private key.</p>
+          <SecretField
+            label="Recovery phrase or private key"
+            rows={4}
+            value={value}
+            error={error}
+            onValue={(v) => {
+              setValue(v)
+              setError(null)
+            }}
+          />
+          <p class="muted small">It is encrypted with your password and stays in this browser.</p>
+        </div>
+        <div class="actions">
+          <button type="submit" class="button primary" disabled={value.trim() === ''}>
+            Continue
+          </button>
+        </div>
+      </form>
+    </main>
   )
 }

@@ -26,7 +26,8 @@ describe('onboarding', () => {
     expect(inputs).toHaveLength(3)
     for (const input of inputs) type(input, 'wrong')
     fireEvent.click(screen.getByRole('button', { name: 'Continue' }))
-    expect((await screen.findByRole('alert')).textContent).toContain('do not match')
+    expect((await screen.findAllByRole('alert'))[0]!.textContent).toBe('This word does not match.')
+    expect(screen.getByText(/^Words #\d+, #\d+ and #\d+ do not match\./)).toBeTruthy()
     for (const input of inputs) {
       const n = Number((input.closest('.field')?.querySelector('label')?.textContent ?? '').replace('Word #', ''))
       type(input, words[n - 1] as string)
@@ -84,7 +85,7 @@ describe('unlock', () => {
     const field = await screen.findByLabelText(/^password$/i)
     type(field, 'nope nope')
     fireEvent.click(screen.getByRole('button', { name: /^unlock$/i }))
-    expect((await screen.findByRole('alert')).textContent).toContain('wrong password')
+    expect((await screen.findByRole('alert')).textContent).toBe('Wrong password.')
     expect(field.getAttribute('aria-invalid')).toBe('true')
     type(field, 'open sesame 42')
     fireEvent.click(screen.getByRole('button', { name: /^unlock$/i }))

@@ -25,46 +25,48 @@ export function SetPassword({ mode, onBack, onSubmit }: { mode: 'create' | 'impo
     }
   }
   return (
-    <form class="screen onboarding" onSubmit={submit}>
-      <TopBar title={<h1>Set a password</h1>}>
-        <button type="button" class="link-button" onClick={onBack} disabled={busy}>
-          Back
-        </button>
-      </TopBar>
-      <div class="screen-body">
-        <p class="lead">The password unlocks Parley on this browser. It cannot be recovered; your recovery phrase can.</p>
-        <Field label="Password" type="password" autoComplete="new-password" value={password} onValue={setPassword} />
-        <div class={`strength level-${strength.level}`} aria-live="polite" data-testid="password-strength">
-          <div class="strength-meter" aria-hidden="true">
-            {[1, 2, 3, 4].map((n) => (
-              <span key={n} class={n <= strength.level ? 'on' : ''} />
-            ))}
+    <main class="main-landmark">
+      <form class="screen onboarding" onSubmit={submit}>
+        <TopBar title={<h1>Set a password</h1>}>
+          <button type="button" class="link-button" onClick={onBack} disabled={busy}>
+            Back
+          </button>
+        </TopBar>
+        <div class="screen-body">
+          <p class="lead">The password unlocks Parley on this browser. It cannot be recovered; your recovery phrase can.</p>
+          <Field label="Password" type="password" autoComplete="new-password" value={password} onValue={setPassword} />
+          <div class={`strength level-${strength.level}`} aria-live="polite" data-testid="password-strength">
+            <div class="strength-meter" aria-hidden="true">
+              {[1, 2, 3, 4].map((n) => (
+                <span key={n} class={n <= strength.level ? 'on' : ''} />
+              ))}
+            </div>
+            {password.length > 0 && (
+              <p class="small">
+                <strong>{strength.label}.</strong> {strength.hint}
+              </p>
+            )}
           </div>
-          {password.length > 0 && (
-            <p class="small">
-              <strong>{strength.label}.</strong> {strength.hint}
+          <Field
+            label="Confirm password"
+            type="password"
+            autoComplete="new-password"
+            value={confirm}
+            onValue={setConfirm}
+            error={mismatch ? 'The passwords do not match.' : undefined}
+          />
+          {error && (
+            <p class="form-error" role="alert">
+              {error}
             </p>
           )}
         </div>
-        <Field
-          label="Confirm password"
-          type="password"
-          autoComplete="new-password"
-          value={confirm}
-          onValue={setConfirm}
-          error={mismatch ? 'The passwords do not match.' : undefined}
-        />
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
-      </div>
-      <div class="actions">
-        <button type="submit" class="button primary" disabled={!canSubmit}>
-          {busy ? 'Encrypting…' : mode === 'create' ? 'Create wallet' : 'Import wallet'}
-        </button>
-      </div>
-    </form>
+        <div class="actions">
+          <button type="submit" class="button primary" disabled={!canSubmit}>
+            {busy ? 'Encrypting…' : mode === 'create' ? 'Create wallet' : 'Import wallet'}
+          </button>
+        </div>
+      </form>
+    </main>
   )
 }

@@ -7,13 +7,16 @@ import { errorText } from '../../store.ts'
 export function RevealSecret() {
   const { platform } = useServices()
   const accountId = useAppState((s) => s.wallet?.activeAccountId ?? null)
+  // An imported key has no phrase: say "private key" for it, from the heading on.
+  const isKey = useAppState((s) => s.wallet?.accounts.find((a) => a.id === s.wallet?.activeAccountId)?.kind === 'privateKey')
+  const what = isKey ? 'private key' : 'recovery phrase'
   const [password, setPassword] = useState('')
   const [error, setError] = useState<string | undefined>(undefined)
   const [secret, setSecret] = useState<{ kind: 'phrase' | 'privateKey'; secret: string } | null>(null)
   if (!accountId) return null
   return (
     <section class="card" aria-labelledby="s-reveal">
-      <h2 id="s-reveal">Recovery phrase</h2>
+      <h2 id="s-reveal">{isKey ? 'Private key' : 'Recovery phrase'}</h2>
       {secret ? (
         <div class="stack">
           <p class="muted small">{secret.kind === 'phrase' ? 'Your recovery phrase. Never share it.' : 'This account’s private key. Never share it.'}</p>
@@ -38,9 +41,9 @@ export function RevealSecret() {
             }
           }}
         >
-          <Field label="Password" type="password" autoComplete="current-password" value={password} onValue={(v) => { setPassword(v); setError(undefined) }} error={error} hint="Enter your password to show the phrase." />
+          <Field label="Password" type="password" autoComplete="current-password" value={password} onValue={(v) => { setPassword(v); setError(undefined) }} error={error} hint={`Enter your password to show the ${what}.`} />
           <button type="submit" class="button secondary small" disabled={password === ''}>
-            Reveal recovery phrase
+            Reveal {what}
           </button>
         </form>
       )}
