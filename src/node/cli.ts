@@ -2,7 +2,7 @@
 // `--db postgres://…` (or `--store postgres` with PARLEY_DATABASE_URL) runs it on PostgreSQL.
 
 import { AUTH_TOKEN_MAX_AGE_NS, verifyAuthTokenDetailed } from '../protocol/auth/index.ts'
-import { ConfigError, LISTENING_LINE, parseNodeArgs, USAGE } from './config.ts'
+import { ConfigError, GRPC_LISTENING_LINE, LISTENING_LINE, parseNodeArgs, USAGE } from './config.ts'
 import { createLogger, defaultLogFormat, useColour } from './logging.ts'
 import { XmtpNode } from './server.ts'
 import { PostgresEnvelopeStore, redactUrl } from './store/postgres.ts'
@@ -98,6 +98,21 @@ async function main(): Promise<void> {
     await store.close()
     process.exit(1)
   }
+  let grpcAddress: string | undefined
+  if (config.grpcPort !== undefined) {
+    try {
+      grpcAddress = await node.listenGrpc(config.grpcPort, config.host)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      const why =
+        code === 'EADDRINUSE'
+          ? `gRPC port ${config.grpcPort} on ${config.host} is already in use; choose another with --grpc-port <n> (or GRPC_PORT=<n>), or --no-grpc`
+          : `cannot serve gRPC on port ${config.grpcPort}: ${(err as Error).message}`
+      logger.fatal({ code, grpcPort: config.grpcPort, host: config.host }, why)
+      await node.close()
+      process.exit(1)
+    }
+  }
   if (config.p2p) {
     try {
       network = await startP2p(config, config.p2p, node, logger)
@@ -112,6 +127,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       url,
+      grpc: grpcAddress ?? 'off',
       store: config.store,
       db: dbShown,
       ...(config.store === 'sqlite' ? { sync: config.sync } : { poolSize: config.poolSize }),
@@ -123,6 +139,7 @@ async function main(): Promise<void> {
     },
     'node started',
   )
+  if (grpcAddress) process.stdout.write(`${GRPC_LISTENING_LINE}${grpcAddress}\n`)
   process.stdout.write(`${LISTENING_LINE}${url}\n`)
   if (!config.auth) logger.warn('publish authentication is OFF (--no-auth): anyone can publish to any topic')
 }

@@ -34,6 +34,10 @@ describe('parseNodeArgs', () => {
       limits: {},
       logLevel: 'debug',
       logFormat: 'pretty',
+      p2p: undefined,
+      grpcPort: 5556,
+      metricsPort: undefined,
+      retentionMs: undefined,
     })
     expect(parseNodeArgs([], {}).config.logFormat).toBeUndefined() // chosen by the terminal at start
     expect(parseNodeArgs(['--no-rate-limits'], {}).config.rateLimits).toBeUndefined()

@@ -78,7 +78,7 @@ describe('node logs', () => {
   // A real terminal: `script` runs the node on a pseudo-terminal and copies what it shows.
   const onTerminal = (env: Record<string, string | undefined>, extra = '') =>
     new Promise<string>((resolve, reject) => {
-      const command = `${process.execPath} --import tsx ${CLI} --port 0 --db :memory: --no-auth ${extra}`
+      const command = `${process.execPath} --import tsx ${CLI} --port 0 --grpc-port 0 --db :memory: --no-auth ${extra}`
       // Its own process group, so a stop reaches `script` and the node under it together.
       const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
       const stop = (signal: NodeJS.Signals) => {

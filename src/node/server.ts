@@ -18,6 +18,7 @@ import { EnvelopeSink } from './sink.ts'
 import type { EnvelopeStore } from './store/types.ts'
 import { StreamBudget, StreamSlots } from './stream.ts'
 import { ConnectionGuard } from './connections.ts'
+import { GrpcGateway } from './grpc/server.ts'
 
 export interface NodeOptions {
   store: EnvelopeStore
@@ -60,6 +61,7 @@ export class XmtpNode {
   private idle: (() => void) | undefined
   private closing: Promise<void> | undefined
   private network: NetworkView | undefined
+  private grpc: GrpcGateway | undefined
 
   constructor(options: NodeOptions) {
     const nodeLimits: NodeLimits = { ...DEFAULT_NODE_LIMITS, ...options.limits }
@@ -139,11 +141,33 @@ export class XmtpNode {
   }
 
   /**
+   * Serves the message API over gRPC on `port` (0 picks a free one) beside HTTP, on the same
+   * services; resolves with `host:port`.
+   */
+  async listenGrpc(port: number, host: string): Promise<string> {
+    if (this.grpc) throw new Error('the gRPC API is already listening')
+    this.grpc = new GrpcGateway({
+      services: this.services,
+      logger: this.logger,
+      isClosing: () => this.closing !== undefined,
+      maxConnections: this.limits.maxConnections,
+      maxConnectionsPerIp: this.trustProxy ? Infinity : this.limits.maxConnectionsPerIp,
+    })
+    return this.grpc.listen(port, host)
+  }
+
+  /** The gRPC side, when listenGrpc was called. */
+  get grpcGateway(): GrpcGateway | undefined {
+    return this.grpc
+  }
+
+  /**
    * Stops accepting connections, ends open streams, lets in-flight requests finish (at most
    * `graceMs`), then closes the store.
    */
   close(graceMs = 10_000): Promise<void> {
     this.closing ??= (async () => {
+      const grpcStopped = this.grpc?.close(graceMs)
       const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()))
       for (const res of this.services.streams) res.end()
       this.server.closeIdleConnections()
@@ -155,6 +179,7 @@ export class XmtpNode {
       }
       this.server.closeAllConnections()
       await stopped
+      await grpcStopped
       await this.services.store.close()
     })()
     return this.closing
@@ -225,7 +250,7 @@ export class XmtpNode {
       })
       heldBody = raw.length
       const body = parseJsonBody(raw)
-      const ctx: RequestContext = { req, res, body, clientIp, logFields, prepaid }
+      const ctx: RequestContext = { req, res, body, clientIp, authorization: req.headers.authorization, logFields, prepaid }
       await HANDLERS[method](this.services, ctx)
     } catch (err) {
       if (err instanceof ClientGoneError) {
@@ -265,8 +290,9 @@ export class XmtpNode {
       subscribedTopics: this.services.dispatcher.topicRegistrations,
       streamBufferedBytes: this.services.streamBudget.heldBytes,
       bodyBufferedBytes: this.bodyBudget.heldBytes,
-      connections: this.connections.openCount,
+      connections: this.connections.openCount + (this.grpc?.connectionCount ?? 0),
       streams: this.services.streamSlots.open,
+      ...(this.grpc && { grpc: { connections: this.grpc.connectionCount, streams: this.grpc.streamCount } }),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       ...(this.network && { peers: this.network.peerCount(), p2p: this.network.status() }),
     })
