@@ -164,12 +164,18 @@ export class GrpcGateway {
     })
   }
 
-  /** Stops accepting, ends open streams, gives calls in flight `graceMs`, then cuts what is left. */
+  /**
+   * Stops accepting, ends open streams with OK, lets calls in flight finish (at most `graceMs`
+   * for each of the two waits), then cuts what is left.
+   */
   async close(graceMs = 10_000): Promise<void> {
     const stopped = new Promise<void>((resolve) => (this.listener.listening ? this.listener.close(() => resolve()) : resolve()))
+    const streamsEnded = [...this.streams].map((call) => new Promise<void>((resolve) => call.once('close', () => resolve())))
     for (const call of this.streams) call.end()
-    this.injector.drain(graceMs)
-    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()))
+    const grace = () => new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref())
+    await Promise.race([Promise.all(streamsEnded), grace()])
+    // Graceful: each connection gets GOAWAY and closes once its calls are done.
+    await Promise.race([new Promise<void>((resolve) => this.server.tryShutdown(() => resolve())), grace()])
     this.injector.destroy()
     this.server.forceShutdown()
     await stopped
