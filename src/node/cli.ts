@@ -2,7 +2,7 @@
 // `--db postgres://…` (or `--store postgres` with PARLEY_DATABASE_URL) runs it on PostgreSQL.
 
 import { AUTH_TOKEN_MAX_AGE_NS, verifyAuthTokenDetailed } from '../protocol/auth/index.ts'
-import { ConfigError, GRPC_LISTENING_LINE, LISTENING_LINE, parseNodeArgs, USAGE } from './config.ts'
+import { ConfigError, GRPC_LISTENING_LINE, LISTENING_LINE, METRICS_LISTENING_LINE, parseNodeArgs, USAGE } from './config.ts'
 import { createLogger, defaultLogFormat, useColour } from './logging.ts'
 import { XmtpNode } from './server.ts'
 import { PostgresEnvelopeStore, redactUrl } from './store/postgres.ts'
@@ -113,6 +113,16 @@ async function main(): Promise<void> {
       process.exit(1)
     }
   }
+  let metricsUrl: string | undefined
+  if (config.metricsPort !== undefined) {
+    try {
+      metricsUrl = await node.listenMetrics(config.metricsPort, config.host)
+    } catch (err) {
+      logger.fatal({ code: (err as NodeJS.ErrnoException).code, metricsPort: config.metricsPort }, `cannot serve metrics on port ${config.metricsPort}: ${(err as Error).message}`)
+      await node.close()
+      process.exit(1)
+    }
+  }
   if (config.p2p) {
     try {
       network = await startP2p(config, config.p2p, node, logger)
@@ -128,6 +138,7 @@ async function main(): Promise<void> {
     {
       url,
       grpc: grpcAddress ?? 'off',
+      metrics: metricsUrl ?? `${url}/metrics`,
       store: config.store,
       db: dbShown,
       ...(config.store === 'sqlite' ? { sync: config.sync } : { poolSize: config.poolSize }),
@@ -140,6 +151,7 @@ async function main(): Promise<void> {
     'node started',
   )
   if (grpcAddress) process.stdout.write(`${GRPC_LISTENING_LINE}${grpcAddress}\n`)
+  if (metricsUrl) process.stdout.write(`${METRICS_LISTENING_LINE}${metricsUrl}\n`)
   process.stdout.write(`${LISTENING_LINE}${url}\n`)
   if (!config.auth) logger.warn('publish authentication is OFF (--no-auth): anyone can publish to any topic')
 }

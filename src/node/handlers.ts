@@ -21,6 +21,7 @@ import {
 } from '../protocol/api/wire.ts'
 import { authenticate, authorizeTopics, type TokenVerifier } from './auth.ts'
 import type { Dispatcher } from './dispatcher.ts'
+import type { NodeMetrics } from './metrics.ts'
 import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
 import { sendJson } from './http/respond.ts'
 import { topicFields } from './logging.ts'
@@ -47,6 +48,7 @@ export interface NodeServices {
   streamSlots: StreamSlots
   limits: Readonly<NodeLimits>
   logger: Logger
+  metrics: NodeMetrics
   nowNs(): bigint
 }
 
@@ -98,6 +100,7 @@ export function spend(services: NodeServices, kind: LimiterKind, clientIp: strin
   }
   const result = limiter.take(clientIp, cost)
   if (!result.ok) {
+    services.metrics.rateLimitRefusal(limiter.name)
     throw new ApiError(GrpcCode.RESOURCE_EXHAUSTED, result.message, { headers: { 'Retry-After': String(result.retryAfterSeconds) } })
   }
 }
@@ -178,7 +181,9 @@ export async function publishEnvelopes(services: NodeServices, ctx: CallContext,
   // All or nothing: the whole request is validated above and stored in one transaction.
   // The checked token travels with the envelopes so peers can check owner-only topics too.
   const proof = services.verifyToken ? { authorization: ctx.authorization } : {}
-  ctx.logFields.stored = await services.sink.accept(envelopes, 'client', proof)
+  const stored = await services.sink.accept(envelopes, 'client', proof)
+  ctx.logFields.stored = stored
+  services.metrics.envelopesStored('client', stored)
 }
 
 const query: Handler = async (services, ctx) => {

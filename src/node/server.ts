@@ -19,6 +19,8 @@ import type { EnvelopeStore } from './store/types.ts'
 import { StreamBudget, StreamSlots } from './stream.ts'
 import { ConnectionGuard } from './connections.ts'
 import { GrpcGateway } from './grpc/server.ts'
+import type { MessageApiRpc } from './grpc/service.ts'
+import { codeName, NodeMetrics, storeAnswers, type MetricsSources } from './metrics.ts'
 
 export interface NodeOptions {
   store: EnvelopeStore
@@ -43,6 +45,19 @@ export interface NetworkView {
   status(): Record<string, unknown>
 }
 
+/** Paths besides the message API, by name in the request metrics. */
+const OTHER_PATHS = new Set(['/healthz', '/peers', '/metrics'])
+
+/** gRPC rpc → the method label HTTP uses for the same call. */
+const GRPC_METHOD_LABEL: Record<MessageApiRpc, string> = {
+  Publish: 'publish',
+  Query: 'query',
+  BatchQuery: 'batchQuery',
+  Subscribe: 'subscribe',
+  SubscribeAll: 'subscribeAll',
+  Subscribe2: 'subscribe2',
+}
+
 const ROUTES = new Map<string, MessageApiMethod>(
   (Object.keys(MESSAGE_API) as MessageApiMethod[]).map((method) => [MESSAGE_API[method].path, method]),
 )
@@ -62,6 +77,7 @@ export class XmtpNode {
   private closing: Promise<void> | undefined
   private network: NetworkView | undefined
   private grpc: GrpcGateway | undefined
+  private metricsServer: Server | undefined
 
   constructor(options: NodeOptions) {
     const nodeLimits: NodeLimits = { ...DEFAULT_NODE_LIMITS, ...options.limits }
@@ -84,6 +100,7 @@ export class XmtpNode {
       streamSlots: new StreamSlots(nodeLimits.maxStreamsPerIp, nodeLimits.maxStreams),
       limits: nodeLimits,
       logger: options.logger,
+      metrics: new NodeMetrics(),
       nowNs: options.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n),
     }
     this.logger = options.logger
@@ -116,6 +133,37 @@ export class XmtpNode {
       // Behind a trusted proxy every connection comes from the proxy; it must cap per client.
       maxConnectionsPerIp: this.trustProxy ? Infinity : nodeLimits.maxConnectionsPerIp,
     })
+    const services = this.services
+    services.metrics.attach({
+      connections: (t) => (t === 'http' ? this.connections.openCount : (this.grpc?.connectionCount ?? 0)),
+      streams: (t) => (t === 'http' ? services.streams.size : (this.grpc?.streamCount ?? 0)),
+      subscribedTopics: () => services.dispatcher.topicRegistrations,
+      streamBufferedBytes: () => services.streamBudget.heldBytes,
+      storeUp: () => storeAnswers(services.store.health?.bind(services.store)),
+      p2p: () => this.network?.status() as ReturnType<MetricsSources['p2p']>,
+    })
+  }
+
+  /** Serves GET /metrics alone on its own port (--metrics-port); resolves with its URL. */
+  listenMetrics(port: number, host: string): Promise<string> {
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0]
+      if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return void this.metricsText(res).catch(() => res.destroy())
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('only GET /metrics here\n')
+    })
+    this.metricsServer = server
+    return new Promise((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        const address = server.address() as AddressInfo
+        resolve(`http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/metrics`)
+      })
+    })
+  }
+
+  private async metricsText(res: ServerResponse): Promise<void> {
+    const text = await this.services.metrics.scrape()
+    res.writeHead(200, { 'Content-Type': this.services.metrics.contentType(), 'Cache-Control': 'no-store' }).end(text)
   }
 
   /** Shows the peer-to-peer network in GET /peers and /healthz. */
@@ -152,6 +200,14 @@ export class XmtpNode {
       isClosing: () => this.closing !== undefined,
       maxConnections: this.limits.maxConnections,
       maxConnectionsPerIp: this.trustProxy ? Infinity : this.limits.maxConnectionsPerIp,
+      onCall: (rpc, code, seconds, envelopes) => {
+        const metrics = this.services.metrics
+        metrics.request('grpc', GRPC_METHOD_LABEL[rpc], codeName(code).toUpperCase(), seconds)
+        if (code !== GrpcCode.OK) {
+          metrics.failed(code)
+          if (rpc === 'Publish') metrics.publishRefused(code, envelopes ?? 1)
+        }
+      },
     })
     return this.grpc.listen(port, host)
   }
@@ -168,6 +224,8 @@ export class XmtpNode {
   close(graceMs = 10_000): Promise<void> {
     this.closing ??= (async () => {
       const grpcStopped = this.grpc?.close(graceMs)
+      this.metricsServer?.close()
+      this.metricsServer?.closeAllConnections()
       const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()))
       for (const res of this.services.streams) res.end()
       this.server.closeIdleConnections()
@@ -204,11 +262,17 @@ export class XmtpNode {
     // long it lasted, what it delivered) is the one an operator looks for.
     res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
+      const route = ROUTES.get(path)
+      const label = route ?? (OTHER_PATHS.has(path) ? path.slice(1) : 'other')
+      this.services.metrics.request('http', label, String(res.statusCode), ms / 1000)
+      if (route === 'publish' && res.statusCode !== 200) this.services.metrics.publishRefused(refusedCode ?? GrpcCode.INTERNAL, Number(logFields.envelopes ?? 1))
+      if (refusedCode !== undefined) this.services.metrics.failed(refusedCode)
       const aborted = !res.writableFinished
       const fields = { method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...logFields, ...(aborted && { aborted }) }
       this.logger.debug(fields, aborted ? 'request ended by the client' : 'request')
     })
     let heldBody = 0
+    let refusedCode: number | undefined
     try {
       if (this.closing) {
         // A kept-alive connection may still carry a request after shutdown began.
@@ -218,6 +282,8 @@ export class XmtpNode {
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return sendPreflight(res)
       if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return await this.health(req, res)
       if (path === '/peers' && (req.method === 'GET' || req.method === 'HEAD')) return await this.peers(req, res)
+      // With --metrics-port the scrape lives there only (an operator may keep it private).
+      if (path === '/metrics' && !this.metricsServer && (req.method === 'GET' || req.method === 'HEAD')) return await this.metricsText(res)
       const method = ROUTES.get(path)
       if (!method) throw new ApiError(GrpcCode.NOT_FOUND, `Not Found: no message API method at ${path}`)
       if (req.method !== 'POST') throw new ApiError(GrpcCode.UNIMPLEMENTED, `Method Not Allowed: ${path} takes POST, not ${req.method}`)
@@ -260,6 +326,7 @@ export class XmtpNode {
         return
       }
       const error = toApiError(err)
+      refusedCode = error.code
       if (error.code === GrpcCode.INTERNAL) this.logger.error({ err, path }, 'internal error')
       else logFields.error = error.message
       if (res.headersSent) {

@@ -31,7 +31,7 @@ import { messageApiService, type MessageApiRpc } from './service.ts'
 import { GrpcSubscriber } from './stream.ts'
 
 /** What the gRPC side reports to the metrics (metrics.ts), per finished call. */
-export type GrpcCallObserver = (rpc: MessageApiRpc, code: GrpcCode, seconds: number) => void
+export type GrpcCallObserver = (rpc: MessageApiRpc, code: GrpcCode, seconds: number, envelopes: number | undefined) => void
 
 export interface GrpcGatewayOptions {
   services: NodeServices
@@ -194,7 +194,7 @@ export class GrpcGateway {
 
   private finish(rpc: MessageApiRpc, started: bigint, code: GrpcCode, ctx: CallContext, err?: unknown): void {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
-    this.options.onCall?.(rpc, code, seconds)
+    this.options.onCall?.(rpc, code, seconds, typeof ctx.logFields.envelopes === 'number' ? ctx.logFields.envelopes : undefined)
     if (code === GrpcCode.INTERNAL) this.logger.error({ err, rpc }, 'internal error')
     else if (err instanceof Error) ctx.logFields.error = err.message
     this.logger.debug({ rpc, code, ms: Math.round(seconds * 10_000) / 10, ...ctx.logFields }, 'grpc call')
