@@ -53,7 +53,7 @@ describe('node logs', () => {
     await waitFor(node.output, /request ended by the client/)
 
     const output = node.output()
-    const lines = output.split('\n').filter((line) => line !== '' && !line.startsWith('Parley node listening on '))
+    const lines = output.split('\n').filter((line) => line !== '' && !line.startsWith('Parley node '))
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow()
     const logs = jsonLines(output)
     const publish = logs.find((l) => l.msg === 'request' && l.path === '/message/v1/publish' && l.envelopes === 2)
