@@ -13,9 +13,13 @@ import { useLibsecp256k1 } from '../protocol/crypto/libsecp256k1.ts'
 import { secp256k1Backend } from '../protocol/crypto/backend.ts'
 import type { P2pNetwork } from './p2p/network.ts'
 import { startP2p, P2P_LISTENING_LINE } from './p2p/start.ts'
+import { runPrune } from './pruneCommand.ts'
+import { formatDuration } from './duration.ts'
+import { startRetention } from './retention.ts'
 
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'prune') process.exit(await runPrune(process.argv.slice(3)))
   let parsed
   try {
     parsed = parseNodeArgs(process.argv.slice(2))
@@ -67,7 +71,8 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'stopping: no new connections, ending streams, closing the database')
-    Promise.resolve(network?.stop())
+    Promise.resolve(retention?.stop())
+      .then(() => network?.stop())
       .catch((err) => logger.warn({ err }, 'the p2p network did not stop cleanly'))
       .then(() => node.close())
       .then(() => {
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
     await store.close()
     process.exit(1)
   }
+  const retention = config.retentionMs === undefined ? undefined : startRetention(store, logger, config.retentionMs)
   let grpcAddress: string | undefined
   if (config.grpcPort !== undefined) {
     try {
@@ -144,6 +150,7 @@ async function main(): Promise<void> {
       ...(config.store === 'sqlite' ? { sync: config.sync } : { poolSize: config.poolSize }),
       auth: config.auth,
       rateLimits: config.rateLimits ?? 'off',
+      retention: config.retentionMs === undefined ? 'off' : formatDuration(config.retentionMs),
       envelopes: await store.count(),
       secp256k1: secp256k1Backend().name,
       p2p: network ? { peerId: network.peerId.toString(), addresses: network.addresses(), bootstrap: config.p2p?.bootstrap } : 'off',

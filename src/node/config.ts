@@ -93,7 +93,9 @@ export const DEFAULT_POOL_SIZE = 10
 
 export const USAGE = `Usage: npm run node -- [options]
 
-Runs a Parley XMTP node: the message API v1 over HTTP (/message/v1/*), as xmtp-js 13 expects it.
+Runs a Parley XMTP node: the message API v1 over HTTP (/message/v1/*), as xmtp-js 13 expects it,
+and over gRPC (xmtp.message_api.v1.MessageApi), as the V2 SDKs and @xmtp/grpc-api-client speak it.
+Removing old envelopes once: npm run node -- prune --older-than 90d (see prune --help).
 
 Options:
   --port <n>                 port to listen on; 0 picks a free one (default: $PORT or ${DEFAULT_PORT})
@@ -291,7 +293,7 @@ function checkMultiaddr(address: string, flag: string): void {
 const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//i.test(value)
 
 /** --db and --store (and the URL variable) → which store, with its file or URL. */
-function storeChoice(db: string | undefined, store: string | undefined, env: Record<string, string | undefined>): { store: StoreKind; db: string; databaseUrl?: string } {
+export function storeChoice(db: string | undefined, store: string | undefined, env: Record<string, string | undefined>): { store: StoreKind; db: string; databaseUrl?: string } {
   if (store !== undefined && store !== 'sqlite' && store !== 'postgres') throw new ConfigError(`--store must be sqlite or postgres, got "${store}"`)
   if (db === '') throw new ConfigError('--db must be a file path, :memory: or a postgres:// URL')
   const url = db !== undefined && isPostgresUrl(db) ? db : undefined

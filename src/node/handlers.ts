@@ -98,11 +98,35 @@ export function spend(services: NodeServices, kind: LimiterKind, clientIp: strin
       { status: 413 },
     )
   }
-  const result = limiter.take(clientIp, cost)
+  // A retry pays the whole request again (what was prepaid included): the wait is for all of it.
+  const result = limiter.take(clientIp, cost, Date.now(), requestCost)
   if (!result.ok) {
     services.metrics.rateLimitRefusal(limiter.name)
     throw new ApiError(GrpcCode.RESOURCE_EXHAUSTED, result.message, { headers: { 'Retry-After': String(result.retryAfterSeconds) } })
   }
+}
+
+/**
+ * The 429 for a request refused before its body was read, once the body says what the whole
+ * request costs: its Retry-After is when all of that would pass, not the admission token.
+ */
+export function wholeRequestRefusal(services: NodeServices, method: MessageApiMethod, body: unknown, clientIp: string): ApiError {
+  const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {}
+  const count = (value: unknown) => (Array.isArray(value) ? value.length : 0)
+  const kind: LimiterKind = method === 'publish' ? 'publish' : 'default'
+  const cost = method === 'publish' ? count(fields.envelopes) : method === 'batchQuery' ? count(fields.requests) : 1
+  return rateLimitRefusal(services, kind, clientIp, cost)
+}
+
+/** The refusal of a request costing `cost` whose bucket is short: when all of it would pass. */
+export function rateLimitRefusal(services: NodeServices, kind: LimiterKind, clientIp: string, requestCost: number): ApiError {
+  const cost = Math.max(1, requestCost)
+  const limiter = services.limiters![kind]
+  if (cost > limiter.limit.burst) {
+    return new ApiError(GrpcCode.RESOURCE_EXHAUSTED, `request costs ${cost} of rate limit ${limiter.name}, more than its whole bucket of ${limiter.limit.burst}: split it into smaller requests`, { status: 413 })
+  }
+  const wait = Math.max(1, limiter.waitSeconds(clientIp, cost))
+  return new ApiError(GrpcCode.RESOURCE_EXHAUSTED, `${cost} exceeds rate limit ${limiter.name}`, { headers: { 'Retry-After': String(wait) } })
 }
 
 /** Spends what `total` costs beyond what the server took up front. */

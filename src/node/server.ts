@@ -8,7 +8,7 @@ import { MESSAGE_API, type MessageApiMethod } from '../protocol/api/wire.ts'
 import type { TokenVerifier } from './auth.ts'
 import { Dispatcher } from './dispatcher.ts'
 import { ApiError, GrpcCode } from './errors.ts'
-import { HANDLERS, spend, type NodeServices, type RequestContext } from './handlers.ts'
+import { HANDLERS, spend, wholeRequestRefusal, type NodeServices, type RequestContext } from './handlers.ts'
 import { BodyBudget, ClientGoneError, parseJsonBody, readBody } from './http/body.ts'
 import { sendError, sendJson, sendPreflight, toApiError } from './http/respond.ts'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NODE_LIMITS, DEFAULT_STREAM_BUFFER_BYTES, type NodeLimits } from './limits.ts'
@@ -44,6 +44,9 @@ export interface NetworkView {
   peerCount(): number
   status(): Record<string, unknown>
 }
+
+/** Bodies up to this size are read even when refused at admission (to count their cost). */
+const READ_REFUSED_BODY_BYTES = 256 * 1024
 
 /** Paths besides the message API, by name in the request metrics. */
 const OTHER_PATHS = new Set(['/healthz', '/peers', '/metrics'])
@@ -292,10 +295,19 @@ export class XmtpNode {
       // requests all pay, and a large body pays for its size before it costs any memory.
       const prepaid = { default: 0, publish: 0 }
       const admission = admissionCost(method, req.headers['content-length'])
-      spend(this.services, admission.kind, clientIp, admission.cost)
-      prepaid[admission.kind] = admission.cost
+      // A small request refused here is still read, so its answer can say when the whole of
+      // it would pass (a 100-envelope publish costs 100, not the 1 token of its admission).
+      let admissionRefusal: ApiError | undefined
+      try {
+        spend(this.services, admission.kind, clientIp, admission.cost)
+        prepaid[admission.kind] = admission.cost
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 429 && Number(req.headers['content-length']) <= READ_REFUSED_BODY_BYTES)) throw err
+        admissionRefusal = err
+      }
+      const refusedAtAdmission = admissionRefusal !== undefined
       const rules = bodyRules(method, this.limits, this.maxBodyBytes)
-      const raw = await readBody(req, {
+      const reading = readBody(req, {
         maxBytes: rules.maxBytes,
         // The publish cap is the operator's --max-body-bytes; say so only for the small ones.
         hint: method === 'publish' ? undefined : rules.hint,
@@ -304,7 +316,7 @@ export class XmtpNode {
         budget: this.bodyBudget,
         // A chunked publish pays as it grows, as a declared length paid above.
         onProgress:
-          method === 'publish'
+          method === 'publish' && !refusedAtAdmission
             ? (size) => {
                 const owed = publishBytesCost(size) - prepaid.publish
                 if (owed > 0) {
@@ -314,6 +326,15 @@ export class XmtpNode {
               }
             : undefined,
       })
+      if (admissionRefusal) {
+        // Whatever is wrong with the body, the answer stays the 429; a readable one refines its wait.
+        const body = await reading.then((raw) => ((heldBody = raw.length), parseJsonBody(raw))).catch((err: unknown) => {
+          if (err instanceof ClientGoneError) throw err
+          return undefined
+        })
+        throw body === undefined ? admissionRefusal : wholeRequestRefusal(this.services, method, body, clientIp)
+      }
+      const raw = await reading
       heldBody = raw.length
       const body = parseJsonBody(raw)
       const ctx: RequestContext = { req, res, body, clientIp, authorization: req.headers.authorization, logFields, prepaid }

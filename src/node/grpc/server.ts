@@ -12,10 +12,9 @@ import { createServer, type AddressInfo, type Server as NetServer } from 'node:n
 import type { Logger } from 'pino'
 import { ConnectionGuard } from '../connections.ts'
 import { ApiError, GrpcCode } from '../errors.ts'
-import { admitSubscription, batchQueryEnvelopes, publishEnvelopes, queryEnvelopes, settle, spend, type CallContext, type NodeServices } from '../handlers.ts'
+import { admitSubscription, batchQueryEnvelopes, publishEnvelopes, rateLimitRefusal, queryEnvelopes, settle, spend, type CallContext, type NodeServices } from '../handlers.ts'
 import { toApiError } from '../http/respond.ts'
 import { MAX_GRPC_MESSAGE_BYTES } from '../limits.ts'
-import { publishBytesCost } from '../requestRules.ts'
 import { topicFields } from '../logging.ts'
 import {
   decodeBatchQueryRequest,
@@ -89,11 +88,17 @@ export class GrpcGateway {
     })
     this.server.addService(messageApiService, {
       Publish: this.unary('Publish', async (bytes, ctx) => {
-        // Charged by size before decoding, as the HTTP gateway charges a body before reading it.
-        spend(this.services, 'publish', ctx.clientIp, publishBytesCost(bytes.length))
-        ctx.prepaid.publish = publishBytesCost(bytes.length)
-        const request = decodePublishRequest(bytes)
-        await publishEnvelopes(this.services, ctx, request.envelopes)
+        // One publish token before decoding, so garbage pays too. Refused, the request is
+        // decoded anyway (grpc-js holds all of it already) so the retry-after covers every
+        // envelope of it, not the one token.
+        try {
+          spend(this.services, 'publish', ctx.clientIp, 1)
+          ctx.prepaid.publish = 1
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 429)) throw err
+          throw rateLimitRefusal(this.services, 'publish', ctx.clientIp, decodePublishRequest(bytes).envelopes.length)
+        }
+        await publishEnvelopes(this.services, ctx, decodePublishRequest(bytes).envelopes)
         return encodePublishResponse()
       }),
       Query: this.unary('Query', async (bytes, ctx) => encodeQueryResponse(await queryEnvelopes(this.services, ctx, decodeQueryRequest(bytes)))),

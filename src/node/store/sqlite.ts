@@ -5,7 +5,7 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Envelope } from '../../protocol/api/wire.ts'
 import { envelopeDigest } from './digest.ts'
-import type { EnvelopeStore, StoreHealth, StoreQuery, StoredEnvelope } from './types.ts'
+import type { EnvelopeStore, StoreHealth, StoreQuery, StoredEnvelope, TopicRange } from './types.ts'
 
 export type SyncMode = 'full' | 'normal'
 
@@ -66,6 +66,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   private rowCount: number | undefined
   private flushScheduled = false
   private readonly queryStatements = new Map<string, Database.Statement>()
+  private pruneStatements: { pick: Database.Statement; remove: Database.Statement; count: Database.Statement } | undefined
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path
@@ -200,6 +201,29 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       'SELECT DISTINCT topic FROM envelopes WHERE topic > ? AND sender_ts >= ? ORDER BY topic LIMIT ?',
     ).pluck()
     return this.topicsStatement.all(range.after, toDb(range.startTimeNs), range.limit) as string[]
+  }
+
+  async deleteOlder(range: TopicRange, beforeNs: bigint, limit: number): Promise<{ deleted: number; lastTopic: string | undefined }> {
+    const { pick, remove } = this.prune()
+    const rows = pick.all(range.from, range.to, toDb(beforeNs), limit) as { id: number; topic: string }[]
+    if (rows.length === 0) return { deleted: 0, lastTopic: undefined }
+    const deleted = this.db.transaction(() => rows.reduce((n, row) => n + remove.run(row.id).changes, 0))()
+    if (this.rowCount !== undefined) this.rowCount -= deleted
+    return { deleted, lastTopic: rows[rows.length - 1]!.topic }
+  }
+
+  async countOlder(range: TopicRange, beforeNs: bigint): Promise<number> {
+    return Number(this.prune().count.get(range.from, range.to, toDb(beforeNs)))
+  }
+
+  private prune() {
+    // The (topic, sender_ts, digest) index serves all three: a range of topics, each sought by time.
+    this.pruneStatements ??= {
+      pick: this.db.prepare('SELECT rowid AS id, topic FROM envelopes WHERE topic >= ? AND topic < ? AND sender_ts < ? ORDER BY topic LIMIT ?'),
+      remove: this.db.prepare('DELETE FROM envelopes WHERE rowid = ?'),
+      count: this.db.prepare('SELECT COUNT(*) FROM envelopes WHERE topic >= ? AND topic < ? AND sender_ts < ?').pluck(),
+    }
+    return this.pruneStatements
   }
 
   async close(): Promise<void> {
