@@ -18,6 +18,8 @@ export interface MetricsSources {
   storeUp(): Promise<boolean>
   /** The p2p network's counters (NetworkView.status()), when it runs. */
   p2p(): { relay?: Record<string, unknown>; catchUp?: Record<string, unknown> } | undefined
+  /** SQLite group commits: commits made and publish requests they carried. */
+  commits(): { commits: number; requests: number } | undefined
 }
 
 const CODE_NAMES = Object.fromEntries(Object.entries(GrpcCode).map(([name, code]) => [code, name.toLowerCase()])) as Record<number, string>
@@ -89,6 +91,21 @@ export class NodeMetrics {
           if (typeof value === 'number') this.inc(value)
         },
       })
+    for (const [name, help, field] of [
+      ['parley_store_commits_total', 'SQLite commits (each one fsync with --sync full)', 'commits'],
+      ['parley_store_commit_requests_total', 'Publish requests those commits carried (divided by commits: the mean group)', 'requests'],
+    ] as const) {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const stats = self.sources?.commits()
+          this.reset()
+          if (stats) this.inc(stats[field])
+        },
+      })
+    }
     mirrored('parley_relay_sent_envelopes_total', 'Envelopes gossiped to peers', 'relay', 'publishedEnvelopes')
     mirrored('parley_relay_received_envelopes_total', 'Envelopes received from peers by gossip', 'relay', 'receivedEnvelopes')
     mirrored('parley_relay_refused_frames_total', 'Gossip messages from peers refused by validation', 'relay', 'rejectedFrames')

@@ -144,6 +144,7 @@ export class XmtpNode {
       streamBufferedBytes: () => services.streamBudget.heldBytes,
       storeUp: () => storeAnswers(services.store.health?.bind(services.store)),
       p2p: () => this.network?.status() as ReturnType<MetricsSources['p2p']>,
+      commits: () => (services.store as { commitStats?: { commits: number; requests: number } }).commitStats,
     })
   }
 
