@@ -83,6 +83,8 @@ export class GrpcGateway {
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': 10_000,
       'grpc.max_concurrent_streams': Math.min(1_000, limits.maxStreamsPerIp + 100),
+      // A connection with no call for 5 minutes gets GOAWAY (clients reconnect when they need to).
+      'grpc.max_connection_idle_ms': 5 * 60_000,
       // Memory an HTTP/2 session may hold (frames, headers) before grpc-js refuses more.
       'grpc-node.max_session_memory': 64,
     })
