@@ -17,7 +17,7 @@ export interface GrpcStreamServices {
 }
 
 /** The part of a grpc-js server stream the subscriber needs. */
-export interface EnvelopeSink {
+export interface StreamWriter {
   write(chunk: Buffer, callback: (err?: Error | null) => void): boolean
   readonly destroyed: boolean
   readonly writableEnded: boolean
@@ -48,7 +48,7 @@ export class GrpcSubscriber {
 
   constructor(
     private readonly services: GrpcStreamServices,
-    private readonly sink: EnvelopeSink,
+    private readonly sink: StreamWriter,
     private readonly clientIp: string,
   ) {}
 
