@@ -9,6 +9,7 @@ import { codeOf, grpcClient, type GrpcTestClient } from './testing/grpc.ts'
 import { createIdentity } from './testing/identities.ts'
 import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
 import { MAX_MESSAGE_BYTES } from './limits.ts'
+import { encodeRequest } from './grpc/codec.ts'
 
 let node: NodeProcess | undefined
 let client: GrpcTestClient | undefined
@@ -187,6 +188,17 @@ describe('hostile input over gRPC', () => {
     const tooBig = await refusal(client.publish(Array.from({ length: 21 }, (_, i) => envelope('/xmtp/0/m-r/proto', i))))
     expect(tooBig).toMatchObject({ code: status.RESOURCE_EXHAUSTED, retryAfter: undefined })
     expect(tooBig.details).toMatch(/more than its whole bucket of 20: split it/)
+  })
+
+  it('keys rate limits by x-forwarded-for only with --trust-proxy', async () => {
+    node = await startNode({ auth: false, rateLimits: { default: { perMinute: 1, burst: 2 } }, args: ['--trust-proxy'] })
+    client = grpcClient(node.grpcAddress!)
+    const query = encodeRequest.query({ contentTopics: ['/xmtp/0/m-proxy/proto'] })
+    const from = (ip: string) => client!.call('Query', query, undefined, { 'x-forwarded-for': `${ip}, 10.0.0.1` })
+    await from('192.0.2.1')
+    await from('192.0.2.1')
+    expect((await refusal(from('192.0.2.1'))).code).toBe(status.RESOURCE_EXHAUSTED)
+    await from('192.0.2.2') // another client behind the same proxy has its own bucket
   })
 
   it('bounds a stalled reader: envelopes are dropped past its backlog, the node keeps serving', async () => {

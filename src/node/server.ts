@@ -204,6 +204,7 @@ export class XmtpNode {
       isClosing: () => this.closing !== undefined,
       maxConnections: this.limits.maxConnections,
       maxConnectionsPerIp: this.trustProxy ? Infinity : this.limits.maxConnectionsPerIp,
+      trustProxy: this.trustProxy,
       onCall: (rpc, code, seconds, envelopes) => {
         const metrics = this.services.metrics
         metrics.request('grpc', GRPC_METHOD_LABEL[rpc], codeName(code).toUpperCase(), seconds)

@@ -39,6 +39,8 @@ export interface GrpcGatewayOptions {
   isClosing: () => boolean
   maxConnections: number
   maxConnectionsPerIp: number
+  /** Key rate limits by the first `x-forwarded-for` entry (only behind your own proxy). */
+  trustProxy?: boolean
   onCall?: GrpcCallObserver
 }
 
@@ -191,8 +193,10 @@ export class GrpcGateway {
   private context(call: { metadata: Metadata; getPeer(): string }): CallContext {
     const authorization = call.metadata.get('authorization')[0]
     const clientVersion = call.metadata.get('x-client-version')[0]
+    const forwarded = this.options.trustProxy ? call.metadata.get('x-forwarded-for')[0] : undefined
+    const forwardedIp = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : ''
     return {
-      clientIp: peerAddress(call.getPeer()),
+      clientIp: forwardedIp || peerAddress(call.getPeer()),
       authorization: typeof authorization === 'string' ? authorization : undefined,
       logFields: { transport: 'grpc', ...(typeof clientVersion === 'string' && { client: clientVersion }) },
       prepaid: { default: 0, publish: 0 },

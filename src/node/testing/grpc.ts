@@ -14,7 +14,7 @@ type Unary = (request: Buffer, metadata: Metadata, callback: (err: ServiceError 
 export interface GrpcTestClient {
   readonly raw: Client
   /** Sends `bytes` as the request of a unary rpc; resolves with the response bytes. */
-  call(rpc: 'Publish' | 'Query' | 'BatchQuery', bytes: Buffer, authorization?: string): Promise<Buffer>
+  call(rpc: 'Publish' | 'Query' | 'BatchQuery', bytes: Buffer, authorization?: string, metadata?: Record<string, string>): Promise<Buffer>
   publish(envelopes: Envelope[], authorization?: string): Promise<void>
   query(request: QueryRequest): Promise<QueryResponse>
   batchQuery(request: BatchQueryRequest): Promise<BatchQueryResponse>
@@ -41,10 +41,11 @@ export const codeOf = (err: unknown): number | undefined => (err as ServiceError
 
 export function grpcClient(address: string): GrpcTestClient {
   const client = new MessageApiClient(address, credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 })
-  const unary = (rpc: string, bytes: Buffer, authorization?: string) =>
+  const unary = (rpc: string, bytes: Buffer, authorization?: string, extra: Record<string, string> = {}) =>
     new Promise<Buffer>((resolve, reject) => {
       const metadata = new Metadata()
       if (authorization !== undefined) metadata.set('authorization', authorization)
+      for (const [key, value] of Object.entries(extra)) metadata.set(key, value)
       ;((client as unknown as Record<string, Unary>)[rpc]!).call(client, bytes, metadata, (err, response) => (err ? reject(err) : resolve(response!)))
     })
   const wrap = (call: ClientReadableStream<Buffer> | ClientDuplexStream<Buffer, Buffer>): GrpcEnvelopeStream => {
