@@ -81,7 +81,7 @@ const shuffle = <T>(items: T[]): T[] => {
   return items
 }
 
-export async function publishComparison(report: Report, options: { dir: string; baseline: string; requests: number; warmup: number }): Promise<void> {
+export async function publishComparison(report: Report, options: { dir: string; baseline: string; requests: number; warmup: number; rounds: number }): Promise<void> {
   const current = join(ROOT, 'src/node/cli.ts')
   const base = unpackBaseline(options.baseline, options.dir)
   let seed = 0
@@ -93,22 +93,29 @@ export async function publishComparison(report: Report, options: { dir: string; 
     rows.push({ label: `publish 1 env/request, sync full, ${clients} clients: baseline ${base.commit}`, cli: base.cli, args: ['--sync', 'full'], clients })
   }
   rows.push({ label: 'publish 1 env/request, sync normal, 64 clients: this code', cli: current, args: ['--sync', 'normal', '--no-grpc'], clients: 64, groups: true })
-  for (const row of shuffle(rows)) {
-    const node = await startCli(row.cli, [...row.args, '--db', join(options.dir, `publish-${++db}.db`)])
-    try {
-      load({ transport: 'http', target: node.url, kind: 'publish', clients: row.clients, requests: options.warmup, seed: ++seed })
-      const before = row.groups ? await commitStats(node.url) : undefined
-      const result = load({ transport: 'http', target: node.url, kind: 'publish', clients: row.clients, requests: options.requests, seed: ++seed })
-      let note = `${options.requests} requests, autocannon`
-      if (before) {
-        const after = await commitStats(node.url)
-        const mean = (after.requests - before.requests) / (after.commits - before.commits)
-        note += `; mean commit group ${mean.toFixed(1)} requests (${row.clients} in flight)`
+  // Every row runs `rounds` times, each round in a fresh random order: on a shared machine the
+  // rows drift with its load, and the rounds show by how much.
+  const figures = new Map<Row, string[]>(rows.map((r) => [r, []]))
+  for (let round = 0; round < options.rounds; round++) {
+    for (const row of shuffle([...rows])) {
+      const node = await startCli(row.cli, [...row.args, '--db', join(options.dir, `publish-${++db}.db`)])
+      try {
+        load({ transport: 'http', target: node.url, kind: 'publish', clients: row.clients, requests: options.warmup, seed: ++seed })
+        const before = row.groups ? await commitStats(node.url) : undefined
+        const result = load({ transport: 'http', target: node.url, kind: 'publish', clients: row.clients, requests: options.requests, seed: ++seed })
+        let figure = `${Math.round((result.requests / result.ms) * 1000).toLocaleString('en-US')}`
+        if (before) {
+          const after = await commitStats(node.url)
+          figure += ` (group ${((after.requests - before.requests) / (after.commits - before.commits)).toFixed(1)})`
+        }
+        figures.get(row)!.push(figure)
+      } finally {
+        await node.stop()
       }
-      report(row.label, `${Math.round((result.requests / result.ms) * 1000).toLocaleString('en-US')} env/s`, note)
-    } finally {
-      await node.stop()
     }
+  }
+  for (const row of rows) {
+    report(row.label, `${figures.get(row)!.join(' / ')} env/s`, `${options.requests} requests per round, autocannon${row.groups ? '; (mean commit group)' : ''}`)
   }
 }
 
