@@ -1,5 +1,7 @@
-// Node benchmark: publish throughput over HTTP (single-envelope and batched requests, with the
-// raw better-sqlite3 insert rate as the ceiling, measured in the same run) and query latency
+// Node benchmark: publish throughput over HTTP (one envelope per request at 8 and 64 clients,
+// this code beside the baseline BENCH_BASELINE (default HEAD~1) in the same run, the load from
+// its own process (bench/lib/load.ts, autocannon); raw better-sqlite3 beside them; the server's
+// CPU per publish and query over HTTP and gRPC) and query latency
 // on 100-row pages at growing store sizes; then the node under hostile input (issue 14):
 // /healthz and query latency while one client sends maximal malformed bodies, next to the same
 // with no attacker, and publish → delivery latency with 1, 100 and 1,000 subscribers.
@@ -7,7 +9,7 @@
 //   npm run bench -- node                      full run (100k and 1M envelopes)
 //   BENCH_QUICK=1 npm run bench -- node        quick run (10k and 50k)
 // Sizes: BENCH_SIZES=100000,1000000  BENCH_PUBLISH=20000  BENCH_BATCH=100  BENCH_PAYLOAD=256
-//        BENCH_QUERIES=2000  BENCH_CONCURRENCY=8
+//        BENCH_QUERIES=2000  BENCH_CONCURRENCY=8  BENCH_SINGLE=6000  BENCH_ROUNDS=2  BENCH_BASELINE=<git rev>
 //        BENCH_ONLY=publish | query | hostile   BENCH_SAMPLES=500 (hostile latency samples)
 
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -20,6 +22,7 @@ import { createIdentity } from '../src/node/testing/identities.ts'
 import { startNode } from '../src/node/testing/nodeProcess.ts'
 import { DEFAULT_MAX_BODY_BYTES } from '../src/node/limits.ts'
 import { attackLatency, fanOutLatency } from './lib/hostile.ts'
+import { cpuPerRequest, publishComparison } from './lib/publish.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback)
@@ -173,21 +176,17 @@ async function main() {
 }
 
 async function publishBench() {
-    const bulk = rawSqlite('FULL', 5_000, PUBLISH)
-    report('raw better-sqlite3, 5,000/txn, sync FULL', rate(PUBLISH, bulk), 'insert ceiling (few fsyncs)')
-    const raw = rawSqlite('FULL', BATCH, PUBLISH)
-    report(`raw better-sqlite3, ${BATCH}/txn, sync FULL`, rate(PUBLISH, raw), 'one fsync per 100, no grouping')
-    const rawSingle = rawSqlite('FULL', 1, Math.min(PUBLISH, 2_000))
-    report('raw better-sqlite3, 1/txn, sync FULL', rate(Math.min(PUBLISH, 2_000), rawSingle), 'one fsync per envelope')
-    const rawSingleNormal = rawSqlite('NORMAL', 1, Math.min(PUBLISH, 2_000))
-    report('raw better-sqlite3, 1/txn, sync NORMAL', rate(Math.min(PUBLISH, 2_000), rawSingleNormal))
-
-    const single = Math.min(PUBLISH, 3_000)
-    report(`HTTP publish, 1 envelope/request, sync full`, rate(single, await publishOverHttp('single-full', { batch: 1, count: single, auth: false, sync: 'full' })), `${CONCURRENCY} clients, no auth, group commit`)
-    report(`HTTP publish, 1 envelope/request, sync normal`, rate(single, await publishOverHttp('single-normal', { batch: 1, count: single, auth: false, sync: 'normal' })), `${CONCURRENCY} clients, no auth`)
-    report(`HTTP publish, 1 envelope/request, auth`, rate(single, await publishOverHttp('single-auth', { batch: 1, count: single, auth: true, sync: 'full' })), 'token checked per request (verified once, cached)')
-    report(`HTTP publish, ${BATCH} envelopes/request, sync full`, rate(PUBLISH, await publishOverHttp('batch-full', { batch: BATCH, count: PUBLISH, auth: false, sync: 'full' })), `target ≥ 10,000 env/s; ${CONCURRENCY} clients`)
-    report(`HTTP publish, ${BATCH} envelopes/request, auth`, rate(PUBLISH, await publishOverHttp('batch-auth', { batch: BATCH, count: PUBLISH, auth: true, sync: 'full' })))
+  const raw = rawSqlite('FULL', BATCH, PUBLISH)
+  report(`raw better-sqlite3, ${BATCH}/txn, sync FULL`, rate(PUBLISH, raw), 'one fsync per 100')
+  const rawSingle = rawSqlite('FULL', 1, Math.min(PUBLISH, 2_000))
+  report('raw better-sqlite3, 1/txn, sync FULL', rate(Math.min(PUBLISH, 2_000), rawSingle), 'one fsync per envelope')
+  const rawSingleNormal = rawSqlite('NORMAL', 1, Math.min(PUBLISH, 2_000))
+  report('raw better-sqlite3, 1/txn, sync NORMAL', rate(Math.min(PUBLISH, 2_000), rawSingleNormal))
+  // One envelope per request against this code and the baseline, load from its own process.
+  const requests = num('BENCH_SINGLE', quick ? 2_000 : 6_000)
+  await publishComparison(report, { dir, baseline: process.env.BENCH_BASELINE ?? 'HEAD~1', requests, warmup: 500, rounds: num('BENCH_ROUNDS', 2) })
+  await cpuPerRequest(report, { dir, requests: quick ? 1_000 : 3_000, warmup: 300 })
+  report(`HTTP publish, ${BATCH} envelopes/request, sync full`, rate(PUBLISH, await publishOverHttp('batch-full', { batch: BATCH, count: PUBLISH, auth: false, sync: 'full' })), `${CONCURRENCY} clients (fetch)`)
 }
 
 async function queryBench() {

@@ -20,6 +20,8 @@ Options:
 
 Environment:
   PORT=<n>         the node's port on 127.0.0.1 (default 5555; 0 picks a free one)
+  GRPC_PORT=<n>    the node's gRPC port (default 5556; 0 picks a free one)
+  EXAMPLE_PORT=<n> the example dapp's port (default 5580)
   PARLEY_DB=<file> the node's SQLite database (default data/parley-node.db)
   LOG_LEVEL=<lvl>  the node's log level (default info; debug logs one line per request)
 TXT
@@ -86,8 +88,9 @@ cat <<TXT
   Or try it in a fresh browser profile with the extension already loaded: npm run browser
 
 TXT
-# The example dapp (examples/dapp), served beside the node(s); Ctrl+C stops both (same process group).
-node scripts/serve-example.mjs --port "${EXAMPLE_PORT:-5556}" &
+# The example dapp (examples/dapp), served beside the node(s); Ctrl+C stops both (same process
+# group), and it exits on its own once this process (exec'd into the node below) is gone.
+node scripts/serve-example.mjs --port "${EXAMPLE_PORT:-5580}" --exit-with $$ &
 
 # `--nodes <n>`: the network script prints its own nodes' URLs and runs them.
 if [ -n "$nodes" ]; then exec bash scripts/start-network.sh "$nodes"; fi

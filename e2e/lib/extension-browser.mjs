@@ -19,7 +19,7 @@ const LISTENING_LINE = 'Parley node listening on '
  * (a file path); `port` reuses a port (to bring a stopped node back at the same URL).
  */
 export async function startNodeProcess({ db = ':memory:', port = 0, logLevel = 'warn', args = [] } = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/node/cli.ts'), '--host', '127.0.0.1', '--port', String(port), '--db', db, '--log-level', logLevel, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/node/cli.ts'), '--host', '127.0.0.1', '--port', String(port), '--grpc-port', '0', '--db', db, '--log-level', logLevel, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:net'
+import { connect, createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -33,6 +33,18 @@ function start(env: Record<string, string>, args: string[] = ['--no-build']): Pr
       clearTimeout(timer)
       resolve({ code, stdout, stderr })
     })
+  })
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
   })
 }
 
@@ -99,10 +111,12 @@ describe('npm start checks the port first', () => {
 })
 
 describe('the banner', () => {
-  it('shows the port and database in use and the node URL to enter when not the default', async () => {
+  it('shows the port and database in use and the node URL to enter when not the default; leaves nothing running', async () => {
     const port = await freePort()
+    const examplePort = await freePort()
     const db = join(dir, 'banner.db')
-    const child = spawn('bash', ['scripts/start.sh', '--no-build'], { cwd: ROOT, env: { ...process.env, PORT: String(port), PARLEY_DB: db }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const env = { ...process.env, PORT: String(port), GRPC_PORT: '0', EXAMPLE_PORT: String(examplePort), PARLEY_DB: db }
+    const child = spawn('bash', ['scripts/start.sh', '--no-build'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     child.stdout.setEncoding('utf8')
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
@@ -110,16 +124,21 @@ describe('the banner', () => {
       const timer = setTimeout(() => reject(new Error(`no listening line:\n${stdout}`)), 50_000)
       child.stdout.on('data', (d: string) => {
         stdout += d
-        if (stdout.includes('Parley node listening on')) {
+        if (stdout.includes('Parley node listening on') && stdout.includes('example dapp:')) {
           clearTimeout(timer)
           resolve()
         }
       })
       void exited.then(() => reject(new Error(`start.sh exited:\n${stdout}`)))
     })
+    expect(stdout).toContain(`==> example dapp: http://127.0.0.1:${examplePort}/`)
+    expect(await listening(examplePort)).toBe(true)
     // start.sh execs the node: its pid is the node's, and SIGTERM stops it cleanly.
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
+    // The example dapp's server, started in the background, goes with the node (a CI run used
+    // to leave it holding its port).
+    await expect.poll(() => listening(examplePort), { timeout: 5_000, interval: 100 }).toBe(false)
 
     expect(stdout).toContain(`${ROOT}dist/chrome\n`)
     expect(stdout).toContain(`${ROOT}dist/firefox/manifest.json\n`)

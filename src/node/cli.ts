@@ -2,7 +2,7 @@
 // `--db postgres://…` (or `--store postgres` with PARLEY_DATABASE_URL) runs it on PostgreSQL.
 
 import { AUTH_TOKEN_MAX_AGE_NS, verifyAuthTokenDetailed } from '../protocol/auth/index.ts'
-import { ConfigError, LISTENING_LINE, parseNodeArgs, USAGE } from './config.ts'
+import { ConfigError, GRPC_LISTENING_LINE, LISTENING_LINE, METRICS_LISTENING_LINE, parseNodeArgs, USAGE } from './config.ts'
 import { createLogger, defaultLogFormat, useColour } from './logging.ts'
 import { XmtpNode } from './server.ts'
 import { PostgresEnvelopeStore, redactUrl } from './store/postgres.ts'
@@ -13,9 +13,13 @@ import { useLibsecp256k1 } from '../protocol/crypto/libsecp256k1.ts'
 import { secp256k1Backend } from '../protocol/crypto/backend.ts'
 import type { P2pNetwork } from './p2p/network.ts'
 import { startP2p, P2P_LISTENING_LINE } from './p2p/start.ts'
+import { runPrune } from './pruneCommand.ts'
+import { formatDuration } from './duration.ts'
+import { startRetention } from './retention.ts'
 
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'prune') process.exit(await runPrune(process.argv.slice(3)))
   let parsed
   try {
     parsed = parseNodeArgs(process.argv.slice(2))
@@ -67,7 +71,8 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'stopping: no new connections, ending streams, closing the database')
-    Promise.resolve(network?.stop())
+    Promise.resolve(retention?.stop())
+      .then(() => network?.stop())
       .catch((err) => logger.warn({ err }, 'the p2p network did not stop cleanly'))
       .then(() => node.close())
       .then(() => {
@@ -98,6 +103,32 @@ async function main(): Promise<void> {
     await store.close()
     process.exit(1)
   }
+  const retention = config.retentionMs === undefined ? undefined : startRetention(store, logger, config.retentionMs)
+  let grpcAddress: string | undefined
+  if (config.grpcPort !== undefined) {
+    try {
+      grpcAddress = await node.listenGrpc(config.grpcPort, config.host)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      const why =
+        code === 'EADDRINUSE'
+          ? `gRPC port ${config.grpcPort} on ${config.host} is already in use; choose another with --grpc-port <n> (or GRPC_PORT=<n>), or --no-grpc`
+          : `cannot serve gRPC on port ${config.grpcPort}: ${(err as Error).message}`
+      logger.fatal({ code, grpcPort: config.grpcPort, host: config.host }, why)
+      await node.close()
+      process.exit(1)
+    }
+  }
+  let metricsUrl: string | undefined
+  if (config.metricsPort !== undefined) {
+    try {
+      metricsUrl = await node.listenMetrics(config.metricsPort, config.host)
+    } catch (err) {
+      logger.fatal({ code: (err as NodeJS.ErrnoException).code, metricsPort: config.metricsPort }, `cannot serve metrics on port ${config.metricsPort}: ${(err as Error).message}`)
+      await node.close()
+      process.exit(1)
+    }
+  }
   if (config.p2p) {
     try {
       network = await startP2p(config, config.p2p, node, logger)
@@ -112,17 +143,22 @@ async function main(): Promise<void> {
   logger.info(
     {
       url,
+      grpc: grpcAddress ?? 'off',
+      metrics: metricsUrl ?? `${url}/metrics`,
       store: config.store,
       db: dbShown,
       ...(config.store === 'sqlite' ? { sync: config.sync } : { poolSize: config.poolSize }),
       auth: config.auth,
       rateLimits: config.rateLimits ?? 'off',
+      retention: config.retentionMs === undefined ? 'off' : formatDuration(config.retentionMs),
       envelopes: await store.count(),
       secp256k1: secp256k1Backend().name,
       p2p: network ? { peerId: network.peerId.toString(), addresses: network.addresses(), bootstrap: config.p2p?.bootstrap } : 'off',
     },
     'node started',
   )
+  if (grpcAddress) process.stdout.write(`${GRPC_LISTENING_LINE}${grpcAddress}\n`)
+  if (metricsUrl) process.stdout.write(`${METRICS_LISTENING_LINE}${metricsUrl}\n`)
   process.stdout.write(`${LISTENING_LINE}${url}\n`)
   if (!config.auth) logger.warn('publish authentication is OFF (--no-auth): anyone can publish to any topic')
 }

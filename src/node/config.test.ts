@@ -34,10 +34,27 @@ describe('parseNodeArgs', () => {
       limits: {},
       logLevel: 'debug',
       logFormat: 'pretty',
+      p2p: undefined,
+      grpcPort: 5556,
+      metricsPort: undefined,
+      retentionMs: undefined,
     })
     expect(parseNodeArgs([], {}).config.logFormat).toBeUndefined() // chosen by the terminal at start
     expect(parseNodeArgs(['--no-rate-limits'], {}).config.rateLimits).toBeUndefined()
     expect(parseNodeArgs(['-h'], {}).help).toBe(true)
+  })
+
+  it('serves gRPC on 5556 unless told otherwise: --grpc-port, GRPC_PORT, --no-grpc; metrics port and retention', () => {
+    expect(parseNodeArgs([], {}).config.grpcPort).toBe(5556)
+    expect(parseNodeArgs(['--grpc-port', '0'], { GRPC_PORT: '7000' }).config.grpcPort).toBe(0)
+    expect(parseNodeArgs([], { GRPC_PORT: '7000' }).config.grpcPort).toBe(7000)
+    expect(parseNodeArgs(['--no-grpc'], {}).config.grpcPort).toBeUndefined()
+    expect(() => parseNodeArgs(['--no-grpc', '--grpc-port', '1'], {})).toThrow(new ConfigError('--no-grpc cannot be combined with --grpc-port'))
+    expect(() => parseNodeArgs(['--port', '7000', '--grpc-port', '7000'], {})).toThrow(/--grpc-port 7000 is the HTTP port too/)
+    expect(() => parseNodeArgs(['--grpc-port', 'x'], {})).toThrow(/--grpc-port must be a whole number/)
+    expect(parseNodeArgs(['--metrics-port', '9100'], {}).config.metricsPort).toBe(9100)
+    expect(parseNodeArgs(['--retention', '90d'], {}).config.retentionMs).toBe(90 * 86_400_000)
+    expect(() => parseNodeArgs(['--retention', 'forever'], {})).toThrow(/--retention must be a whole number and a unit/)
   })
 
   it('reads every limit flag into limits, leaving the others to their defaults', () => {

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NODE_LIMITS, DEFAULT_STREAM_BUFFER_BYTES, type NodeLimits } from './limits.ts'
+import { parseDuration } from './duration.ts'
 import { LOG_FORMATS, type LogFormat } from './logging.ts'
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.ts'
 import type { SyncMode } from './store/sqlite.ts'
@@ -35,6 +36,12 @@ export interface NodeConfig {
   logFormat: LogFormat | undefined
   /** The peer-to-peer network; undefined = off (no --p2p-port). */
   p2p: P2pConfig | undefined
+  /** The message API over gRPC on this port (0 picks one); undefined = off (--no-grpc). */
+  grpcPort: number | undefined
+  /** GET /metrics on its own port (0 picks one); undefined = on the API port. */
+  metricsPort: number | undefined
+  /** Conversation envelopes older than this many milliseconds are pruned; undefined = kept. */
+  retentionMs: number | undefined
 }
 
 export interface P2pConfig {
@@ -74,6 +81,12 @@ const limitUsage = LIMIT_FLAGS.map(([flag, field, , , help]) => `  --${`${flag} 
 export const LISTENING_LINE = 'Parley node listening on '
 
 export const DEFAULT_PORT = 5555
+/** node-go's gRPC port, beside its HTTP gateway on 5555. */
+export const DEFAULT_GRPC_PORT = 5556
+/** What the CLI prints, followed by host:port, when the gRPC API listens (before LISTENING_LINE). */
+export const GRPC_LISTENING_LINE = 'Parley node gRPC listening on '
+/** Printed with the metrics URL when /metrics has a port of its own. */
+export const METRICS_LISTENING_LINE = 'Parley node metrics on '
 export const DEFAULT_DB = './data/parley-node.db'
 /** Where `--store postgres` reads the database URL, so a password stays out of `ps`. */
 export const DATABASE_URL_ENV = 'PARLEY_DATABASE_URL'
@@ -81,11 +94,19 @@ export const DEFAULT_POOL_SIZE = 10
 
 export const USAGE = `Usage: npm run node -- [options]
 
-Runs a Parley XMTP node: the message API v1 over HTTP (/message/v1/*), as xmtp-js 13 expects it.
+Runs a Parley XMTP node: the message API v1 over HTTP (/message/v1/*), as xmtp-js 13 expects it,
+and over gRPC (xmtp.message_api.v1.MessageApi), as the V2 SDKs and @xmtp/grpc-api-client speak it.
+Removing old envelopes once: npm run node -- prune --older-than 90d (see prune --help).
 
 Options:
   --port <n>                 port to listen on; 0 picks a free one (default: $PORT or ${DEFAULT_PORT})
   --host <addr>              address to bind (default: 127.0.0.1; 0.0.0.0 for every interface)
+  --grpc-port <n>            the message API over gRPC (xmtp.message_api.v1.MessageApi) on this
+                             port; 0 picks a free one (default: $GRPC_PORT or ${DEFAULT_GRPC_PORT})
+  --no-grpc                  serve HTTP only
+  --metrics-port <n>         serve GET /metrics (Prometheus) on this port instead of the API port
+  --retention <duration>     prune conversation envelopes (m-, dm-, …; not contact-, privatestore-,
+                             invite-, intro-) older than this, e.g. 90d (units s, m, h, d, w)
   --db <file | :memory: | postgres://user@host:port/db>
                              SQLite database (default: ${DEFAULT_DB}; its folder is created),
                              or a PostgreSQL URL, which selects the PostgreSQL store
@@ -151,6 +172,10 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
+        'grpc-port': { type: 'string' },
+        'no-grpc': { type: 'boolean' },
+        'metrics-port': { type: 'string' },
+        retention: { type: 'string' },
         db: { type: 'string' },
         store: { type: 'string' },
         'pool-size': { type: 'string' },
@@ -213,9 +238,27 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
     if (typeof text === 'string') limits[field] = integer(text, `--${flag}`, min, max)
   }
   const p2p = parseP2p(v, storage.db === '' ? ':memory:' : storage.db)
+  if (v['no-grpc'] && v['grpc-port'] !== undefined) throw new ConfigError('--no-grpc cannot be combined with --grpc-port')
+  const grpcText = v['grpc-port'] ?? env.GRPC_PORT
+  const grpcPort = v['no-grpc']
+    ? undefined
+    : grpcText === undefined || grpcText === ''
+      ? DEFAULT_GRPC_PORT
+      : integer(grpcText, v['grpc-port'] !== undefined ? '--grpc-port' : 'GRPC_PORT', 0, 65535)
+  if (grpcPort !== undefined && grpcPort !== 0 && grpcPort === port) throw new ConfigError(`--grpc-port ${grpcPort} is the HTTP port too; give each its own (or --no-grpc)`)
+  const metricsPort = v['metrics-port'] === undefined ? undefined : integer(v['metrics-port'], '--metrics-port', 0, 65535)
+  let retentionMs: number | undefined
+  try {
+    retentionMs = v.retention === undefined ? undefined : parseDuration(v.retention, '--retention')
+  } catch (err) {
+    throw new ConfigError((err as Error).message)
+  }
   return {
     help: v.help === true,
-    config: { port, host, ...storage, poolSize, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, limits, logLevel, logFormat, p2p },
+    config: {
+      port, host, ...storage, poolSize, sync, auth: !v['no-auth'], rateLimits, trustProxy: v['trust-proxy'] === true, maxBodyBytes, streamBufferBytes, limits, logLevel, logFormat, p2p,
+      grpcPort, metricsPort, retentionMs,
+    },
   }
 }
 
@@ -251,7 +294,7 @@ function checkMultiaddr(address: string, flag: string): void {
 const isPostgresUrl = (value: string) => /^postgres(ql)?:\/\//i.test(value)
 
 /** --db and --store (and the URL variable) → which store, with its file or URL. */
-function storeChoice(db: string | undefined, store: string | undefined, env: Record<string, string | undefined>): { store: StoreKind; db: string; databaseUrl?: string } {
+export function storeChoice(db: string | undefined, store: string | undefined, env: Record<string, string | undefined>): { store: StoreKind; db: string; databaseUrl?: string } {
   if (store !== undefined && store !== 'sqlite' && store !== 'postgres') throw new ConfigError(`--store must be sqlite or postgres, got "${store}"`)
   if (db === '') throw new ConfigError('--db must be a file path, :memory: or a postgres:// URL')
   const url = db !== undefined && isPostgresUrl(db) ? db : undefined

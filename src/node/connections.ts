@@ -3,8 +3,7 @@
 // Timeouts (headers, whole request, keep-alive) are Node's own, set in server.ts; what times
 // out there is destroyed by the clientError handler here, not half-closed.
 
-import type { Server } from 'node:http'
-import type { Socket } from 'node:net'
+import type { Server, Socket } from 'node:net'
 import type { Logger } from 'pino'
 
 export interface ConnectionGuardOptions {

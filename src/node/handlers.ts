@@ -11,12 +11,17 @@ import {
   parseSubscribeRequest,
   queryResponseToJson,
   WireFormatError,
+  type BatchQueryRequest,
+  type BatchQueryResponse,
   type Envelope,
   type MessageApiMethod,
   type PublishRequest,
+  type QueryRequest,
+  type QueryResponse,
 } from '../protocol/api/wire.ts'
 import { authenticate, authorizeTopics, type TokenVerifier } from './auth.ts'
 import type { Dispatcher } from './dispatcher.ts'
+import type { NodeMetrics } from './metrics.ts'
 import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
 import { sendJson } from './http/respond.ts'
 import { topicFields } from './logging.ts'
@@ -44,20 +49,27 @@ export interface NodeServices {
   streamSlots: StreamSlots
   limits: Readonly<NodeLimits>
   logger: Logger
+  metrics: NodeMetrics
   nowNs(): bigint
 }
 
 export type LimiterKind = 'default' | 'publish'
 
-export interface RequestContext {
+/** What every transport (HTTP here, gRPC in grpc/server.ts) knows of a call. */
+export interface CallContext {
+  clientIp: string
+  /** The `Authorization` header (HTTP) or `authorization` metadata (gRPC). */
+  authorization: string | undefined
+  /** Where handlers leave facts for the request log line. */
+  logFields: Record<string, unknown>
+  /** Tokens the transport already took before the request was decoded (server.ts). */
+  prepaid: Record<LimiterKind, number>
+}
+
+export interface RequestContext extends CallContext {
   req: IncomingMessage
   res: ServerResponse
   body: unknown
-  clientIp: string
-  /** Where handlers leave facts for the request log line. */
-  logFields: Record<string, unknown>
-  /** Tokens the server already took before the body was read (server.ts). */
-  prepaid: Record<LimiterKind, number>
 }
 
 type Handler = (services: NodeServices, ctx: RequestContext) => Promise<void>
@@ -87,14 +99,39 @@ export function spend(services: NodeServices, kind: LimiterKind, clientIp: strin
       { status: 413 },
     )
   }
-  const result = limiter.take(clientIp, cost)
+  // A retry pays the whole request again (what was prepaid included): the wait is for all of it.
+  const result = limiter.take(clientIp, cost, Date.now(), requestCost)
   if (!result.ok) {
+    services.metrics.rateLimitRefusal(limiter.name)
     throw new ApiError(GrpcCode.RESOURCE_EXHAUSTED, result.message, { headers: { 'Retry-After': String(result.retryAfterSeconds) } })
   }
 }
 
+/**
+ * The 429 for a request refused before its body was read, once the body says what the whole
+ * request costs: its Retry-After is when all of that would pass, not the admission token.
+ */
+export function wholeRequestRefusal(services: NodeServices, method: MessageApiMethod, body: unknown, clientIp: string): ApiError {
+  const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {}
+  const count = (value: unknown) => (Array.isArray(value) ? value.length : 0)
+  const kind: LimiterKind = method === 'publish' ? 'publish' : 'default'
+  const cost = method === 'publish' ? count(fields.envelopes) : method === 'batchQuery' ? count(fields.requests) : 1
+  return rateLimitRefusal(services, kind, clientIp, cost)
+}
+
+/** The refusal of a request costing `cost` whose bucket is short: when all of it would pass. */
+export function rateLimitRefusal(services: NodeServices, kind: LimiterKind, clientIp: string, requestCost: number): ApiError {
+  const cost = Math.max(1, requestCost)
+  const limiter = services.limiters![kind]
+  if (cost > limiter.limit.burst) {
+    return new ApiError(GrpcCode.RESOURCE_EXHAUSTED, `request costs ${cost} of rate limit ${limiter.name}, more than its whole bucket of ${limiter.limit.burst}: split it into smaller requests`, { status: 413 })
+  }
+  const wait = Math.max(1, limiter.waitSeconds(clientIp, cost))
+  return new ApiError(GrpcCode.RESOURCE_EXHAUSTED, `${cost} exceeds rate limit ${limiter.name}`, { headers: { 'Retry-After': String(wait) } })
+}
+
 /** Spends what `total` costs beyond what the server took up front. */
-function settle(services: NodeServices, ctx: RequestContext, kind: LimiterKind, total: number): void {
+export function settle(services: NodeServices, ctx: CallContext, kind: LimiterKind, total: number): void {
   const more = total - ctx.prepaid[kind]
   if (more <= 0) return
   spend(services, kind, ctx.clientIp, more, total)
@@ -150,36 +187,52 @@ const tooManyEnvelopes = (count: number, max: number) =>
 
 const publish: Handler = async (services, ctx) => {
   const request = await parsePublish(ctx.body, services.limits.maxPublishEnvelopes)
-  const count = request.envelopes.length
+  await publishEnvelopes(services, ctx, request.envelopes)
+  await sendJson(ctx.req, ctx.res, 200, {})
+}
+
+/** Checks, authorizes and stores a publish: the part every transport shares. */
+export async function publishEnvelopes(services: NodeServices, ctx: CallContext, envelopes: readonly Envelope[]): Promise<void> {
+  const count = envelopes.length
+  if (count > services.limits.maxPublishEnvelopes) throw tooManyEnvelopes(count, services.limits.maxPublishEnvelopes)
   ctx.logFields.envelopes = count
-  Object.assign(ctx.logFields, topicFields(request.envelopes.map((e) => e.contentTopic)))
+  Object.assign(ctx.logFields, topicFields(envelopes.map((e) => e.contentTopic)))
   // The rate limit comes first (node-go checks the token first): a flood of garbage tokens
   // then costs the sender its bucket instead of costing the node signature checks. An empty
   // publish costs one token: it still costs the node a request and a token check.
   settle(services, ctx, 'publish', Math.max(1, count))
   if (services.verifyToken) {
-    const wallet = await authenticate(ctx.req.headers.authorization, services.verifyToken, services.nowNs())
+    const wallet = await authenticate(ctx.authorization, services.verifyToken, services.nowNs())
     ctx.logFields.wallet = wallet
-    authorizeTopics(wallet, request.envelopes)
+    authorizeTopics(wallet, envelopes)
   }
-  checkEnvelopes(request.envelopes, services.limits.maxInviteMessageBytes)
+  checkEnvelopes(envelopes, services.limits.maxInviteMessageBytes)
   // All or nothing: the whole request is validated above and stored in one transaction.
   // The checked token travels with the envelopes so peers can check owner-only topics too.
-  const proof = services.verifyToken ? { authorization: ctx.req.headers.authorization } : {}
-  ctx.logFields.stored = await services.sink.accept(request.envelopes, 'client', proof)
-  await sendJson(ctx.req, ctx.res, 200, {})
+  const proof = services.verifyToken ? { authorization: ctx.authorization } : {}
+  const stored = await services.sink.accept(envelopes, 'client', proof)
+  ctx.logFields.stored = stored
+  services.metrics.envelopesStored('client', stored)
 }
 
 const query: Handler = async (services, ctx) => {
-  const request = parse(parseQueryRequest, ctx.body)
-  settle(services, ctx, 'default', 1)
-  const response = await runQuery(services.store, planQuery(request, services.limits.maxQueryTopics))
-  ctx.logFields.returned = response.envelopes.length
+  const response = await queryEnvelopes(services, ctx, parse(parseQueryRequest, ctx.body))
   await sendJson(ctx.req, ctx.res, 200, queryResponseToJson(response), { gzip: true })
 }
 
+export async function queryEnvelopes(services: NodeServices, ctx: CallContext, request: QueryRequest): Promise<QueryResponse> {
+  settle(services, ctx, 'default', 1)
+  const response = await runQuery(services.store, planQuery(request, services.limits.maxQueryTopics))
+  ctx.logFields.returned = response.envelopes.length
+  return response
+}
+
 const batchQuery: Handler = async (services, ctx) => {
-  const request = parse(parseBatchQueryRequest, ctx.body)
+  const response = await batchQueryEnvelopes(services, ctx, parse(parseBatchQueryRequest, ctx.body))
+  await sendJson(ctx.req, ctx.res, 200, batchQueryResponseToJson(response), { gzip: true })
+}
+
+export async function batchQueryEnvelopes(services: NodeServices, ctx: CallContext, request: BatchQueryRequest): Promise<BatchQueryResponse> {
   const count = request.requests.length
   ctx.logFields.queries = count
   if (count > MAX_BATCH_QUERIES) throw invalidArgument(`cannot exceed ${MAX_BATCH_QUERIES} requests in single batch (got ${count})`)
@@ -199,7 +252,7 @@ const batchQuery: Handler = async (services, ctx) => {
   })
   const responses = []
   for (const plan of plans) responses.push(await runQuery(services.store, plan))
-  await sendJson(ctx.req, ctx.res, 200, batchQueryResponseToJson({ responses }), { gzip: true })
+  return { responses }
 }
 
 function startStream(services: NodeServices, ctx: RequestContext, topics: string[] | 'all'): void {
@@ -214,21 +267,28 @@ function startStream(services: NodeServices, ctx: RequestContext, topics: string
 }
 
 const subscribe: Handler = async (services, ctx) => {
-  const request = parse(parseSubscribeRequest, ctx.body)
-  const topics = request.contentTopics
+  const topics = parse(parseSubscribeRequest, ctx.body).contentTopics
+  admitSubscription(services, ctx, topics)
+  startStream(services, ctx, topics)
+}
+
+/**
+ * Checks a subscription's topics, charges it and makes sure the node has room for its topic
+ * registrations (`replacing`: how many a topic update gives back).
+ */
+export function admitSubscription(services: NodeServices, ctx: CallContext, topics: readonly string[], replacing = 0): void {
   if (topics.length === 0) throw invalidArgument('content topics required')
   const max = services.limits.maxSubscribeTopics
   if (topics.length > max) throw invalidArgument(`cannot exceed ${max} topics in a single subscription (got ${topics.length})`)
   topics.forEach((t, i) => checkTopic(t, `contentTopics[${i}]`))
   settle(services, ctx, 'default', 1)
   Object.assign(ctx.logFields, topicFields(topics))
-  const registered = services.dispatcher.topicRegistrations
+  const registered = services.dispatcher.topicRegistrations - replacing
   if (registered + topics.length > services.limits.maxSubscribedTopics) {
     throw new ApiError(GrpcCode.RESOURCE_EXHAUSTED, `the node holds its maximum of ${services.limits.maxSubscribedTopics} subscribed topics; retry later`, {
       headers: { 'Retry-After': '10' },
     })
   }
-  startStream(services, ctx, topics)
 }
 
 const subscribeAll: Handler = async (services, ctx) => {

@@ -53,7 +53,7 @@ describe('node logs', () => {
     await waitFor(node.output, /request ended by the client/)
 
     const output = node.output()
-    const lines = output.split('\n').filter((line) => line !== '' && !line.startsWith('Parley node listening on '))
+    const lines = output.split('\n').filter((line) => line !== '' && !line.startsWith('Parley node '))
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow()
     const logs = jsonLines(output)
     const publish = logs.find((l) => l.msg === 'request' && l.path === '/message/v1/publish' && l.envelopes === 2)
@@ -78,7 +78,7 @@ describe('node logs', () => {
   // A real terminal: `script` runs the node on a pseudo-terminal and copies what it shows.
   const onTerminal = (env: Record<string, string | undefined>, extra = '') =>
     new Promise<string>((resolve, reject) => {
-      const command = `${process.execPath} --import tsx ${CLI} --port 0 --db :memory: --no-auth ${extra}`
+      const command = `${process.execPath} --import tsx ${CLI} --port 0 --grpc-port 0 --db :memory: --no-auth ${extra}`
       // Its own process group, so a stop reaches `script` and the node under it together.
       const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
       const stop = (signal: NodeJS.Signals) => {

@@ -42,7 +42,7 @@ describe('CLI', () => {
     const port = probe.port
     await probe.stop()
     const { spawn } = await import('node:child_process')
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--db', ':memory:'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--db', ':memory:'], { env: { ...process.env, PORT: String(port), GRPC_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d) => {

@@ -45,6 +45,19 @@ describe('TokenBucketLimiter', () => {
     expect(refused).toMatchObject({ ok: false, retryAfterSeconds: 8 })
   })
 
+  it('says when a request that paid part of its cost earlier would pass as a whole', () => {
+    const limiter = new TokenBucketLimiter('PUB', { perMinute: 600, burst: 100 }) // 10 per second
+    expect(limiter.take('a', 100, 0).ok).toBe(true)
+    // 1 s later: 10 tokens. A 100-envelope publish paid 1 at admission; 99 more are short, and
+    // its retry will pay all 100 again: 9 s more, not the 9.9 s of the 99 alone… nor 1 s.
+    expect(limiter.take('a', 1, 1_000).ok).toBe(true)
+    expect(limiter.take('a', 99, 1_000, 100)).toMatchObject({ ok: false, retryAfterSeconds: 10 })
+    expect(limiter.waitSeconds('a', 100, 1_000)).toBe(10)
+    expect(limiter.waitSeconds('a', 100, 11_000)).toBe(0)
+    expect(limiter.take('a', 100, 11_000).ok).toBe(true)
+    expect(limiter.waitSeconds('fresh', 100, 0)).toBe(0)
+  })
+
   it('bounds the bucket map by evicting the least recently used bucket', () => {
     const limiter = new TokenBucketLimiter('DEF', { perMinute: 1, burst: 1 }, { maxKeys: 2 })
     limiter.take('a', 1, 0)

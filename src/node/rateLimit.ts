@@ -34,8 +34,12 @@ export class TokenBucketLimiter {
     if (!(this.maxKeys >= 1)) throw new RangeError('maxKeys must be at least 1')
   }
 
-  /** Spends `cost` tokens of `key`'s bucket, or says how long to wait. */
-  take(key: string, cost: number, nowMs = Date.now()): TakeResult {
+  /**
+   * Spends `cost` tokens of `key`'s bucket, or says how long to wait. `needed` is what the
+   * refused request will need in the bucket at once when it is retried (default `cost`): more
+   * than `cost` when part of the request was paid earlier and will be paid again.
+   */
+  take(key: string, cost: number, nowMs = Date.now(), needed = cost): TakeResult {
     const ratePerMs = this.limit.perMinute / 60_000
     let bucket = this.buckets.get(key)
     if (bucket) {
@@ -52,13 +56,22 @@ export class TokenBucketLimiter {
       return { ok: true }
     }
     // A cost above the bucket size can never pass; the wait then is for a full bucket.
-    const missing = Math.min(cost, this.limit.burst) - bucket.tokens
+    const missing = Math.min(Math.max(cost, needed), this.limit.burst) - bucket.tokens
     const retryAfterSeconds = Math.max(1, Math.ceil(missing / ratePerMs / 1000))
     const message =
       cost > this.limit.burst
         ? `${cost} exceeds rate limit ${this.name}: at most ${this.limit.burst} per request`
         : `${cost} exceeds rate limit ${this.name}`
     return { ok: false, retryAfterSeconds, message }
+  }
+
+  /** Whole seconds until `key`'s bucket holds `tokens` (0 when it does now); takes nothing. */
+  waitSeconds(key: string, tokens: number, nowMs = Date.now()): number {
+    const bucket = this.buckets.get(key)
+    const ratePerMs = this.limit.perMinute / 60_000
+    const held = bucket ? Math.min(this.limit.burst, bucket.tokens + Math.max(0, nowMs - bucket.updatedMs) * ratePerMs) : this.limit.burst
+    const missing = Math.min(tokens, this.limit.burst) - held
+    return missing <= 0 ? 0 : Math.max(1, Math.ceil(missing / ratePerMs / 1000))
   }
 
   get size(): number {

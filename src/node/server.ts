@@ -8,7 +8,7 @@ import { MESSAGE_API, type MessageApiMethod } from '../protocol/api/wire.ts'
 import type { TokenVerifier } from './auth.ts'
 import { Dispatcher } from './dispatcher.ts'
 import { ApiError, GrpcCode } from './errors.ts'
-import { HANDLERS, spend, type NodeServices, type RequestContext } from './handlers.ts'
+import { HANDLERS, spend, wholeRequestRefusal, type NodeServices, type RequestContext } from './handlers.ts'
 import { BodyBudget, ClientGoneError, parseJsonBody, readBody } from './http/body.ts'
 import { sendError, sendJson, sendPreflight, toApiError } from './http/respond.ts'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NODE_LIMITS, DEFAULT_STREAM_BUFFER_BYTES, type NodeLimits } from './limits.ts'
@@ -18,6 +18,9 @@ import { EnvelopeSink } from './sink.ts'
 import type { EnvelopeStore } from './store/types.ts'
 import { StreamBudget, StreamSlots } from './stream.ts'
 import { ConnectionGuard } from './connections.ts'
+import { GrpcGateway } from './grpc/server.ts'
+import type { MessageApiRpc } from './grpc/service.ts'
+import { codeName, NodeMetrics, storeAnswers, type MetricsSources } from './metrics.ts'
 
 export interface NodeOptions {
   store: EnvelopeStore
@@ -42,6 +45,22 @@ export interface NetworkView {
   status(): Record<string, unknown>
 }
 
+/** Bodies up to this size are read even when refused at admission (to count their cost). */
+const READ_REFUSED_BODY_BYTES = 256 * 1024
+
+/** Paths besides the message API, by name in the request metrics. */
+const OTHER_PATHS = new Set(['/healthz', '/peers', '/metrics'])
+
+/** gRPC rpc → the method label HTTP uses for the same call. */
+const GRPC_METHOD_LABEL: Record<MessageApiRpc, string> = {
+  Publish: 'publish',
+  Query: 'query',
+  BatchQuery: 'batchQuery',
+  Subscribe: 'subscribe',
+  SubscribeAll: 'subscribeAll',
+  Subscribe2: 'subscribe2',
+}
+
 const ROUTES = new Map<string, MessageApiMethod>(
   (Object.keys(MESSAGE_API) as MessageApiMethod[]).map((method) => [MESSAGE_API[method].path, method]),
 )
@@ -60,6 +79,8 @@ export class XmtpNode {
   private idle: (() => void) | undefined
   private closing: Promise<void> | undefined
   private network: NetworkView | undefined
+  private grpc: GrpcGateway | undefined
+  private metricsServer: Server | undefined
 
   constructor(options: NodeOptions) {
     const nodeLimits: NodeLimits = { ...DEFAULT_NODE_LIMITS, ...options.limits }
@@ -82,6 +103,7 @@ export class XmtpNode {
       streamSlots: new StreamSlots(nodeLimits.maxStreamsPerIp, nodeLimits.maxStreams),
       limits: nodeLimits,
       logger: options.logger,
+      metrics: new NodeMetrics(),
       nowNs: options.nowNs ?? (() => BigInt(Date.now()) * 1_000_000n),
     }
     this.logger = options.logger
@@ -114,6 +136,38 @@ export class XmtpNode {
       // Behind a trusted proxy every connection comes from the proxy; it must cap per client.
       maxConnectionsPerIp: this.trustProxy ? Infinity : nodeLimits.maxConnectionsPerIp,
     })
+    const services = this.services
+    services.metrics.attach({
+      connections: (t) => (t === 'http' ? this.connections.openCount : (this.grpc?.connectionCount ?? 0)),
+      streams: (t) => (t === 'http' ? services.streams.size : (this.grpc?.streamCount ?? 0)),
+      subscribedTopics: () => services.dispatcher.topicRegistrations,
+      streamBufferedBytes: () => services.streamBudget.heldBytes,
+      storeUp: () => storeAnswers(services.store.health?.bind(services.store)),
+      p2p: () => this.network?.status() as ReturnType<MetricsSources['p2p']>,
+      commits: () => (services.store as { commitStats?: { commits: number; requests: number } }).commitStats,
+    })
+  }
+
+  /** Serves GET /metrics alone on its own port (--metrics-port); resolves with its URL. */
+  listenMetrics(port: number, host: string): Promise<string> {
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0]
+      if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return void this.metricsText(res).catch(() => res.destroy())
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('only GET /metrics here\n')
+    })
+    this.metricsServer = server
+    return new Promise((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        const address = server.address() as AddressInfo
+        resolve(`http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/metrics`)
+      })
+    })
+  }
+
+  private async metricsText(res: ServerResponse): Promise<void> {
+    const text = await this.services.metrics.scrape()
+    res.writeHead(200, { 'Content-Type': this.services.metrics.contentType(), 'Cache-Control': 'no-store' }).end(text)
   }
 
   /** Shows the peer-to-peer network in GET /peers and /healthz. */
@@ -139,11 +193,44 @@ export class XmtpNode {
   }
 
   /**
+   * Serves the message API over gRPC on `port` (0 picks a free one) beside HTTP, on the same
+   * services; resolves with `host:port`.
+   */
+  async listenGrpc(port: number, host: string): Promise<string> {
+    if (this.grpc) throw new Error('the gRPC API is already listening')
+    this.grpc = new GrpcGateway({
+      services: this.services,
+      logger: this.logger,
+      isClosing: () => this.closing !== undefined,
+      maxConnections: this.limits.maxConnections,
+      maxConnectionsPerIp: this.trustProxy ? Infinity : this.limits.maxConnectionsPerIp,
+      trustProxy: this.trustProxy,
+      onCall: (rpc, code, seconds, envelopes) => {
+        const metrics = this.services.metrics
+        metrics.request('grpc', GRPC_METHOD_LABEL[rpc], codeName(code).toUpperCase(), seconds)
+        if (code !== GrpcCode.OK) {
+          metrics.failed(code)
+          if (rpc === 'Publish') metrics.publishRefused(code, envelopes ?? 1)
+        }
+      },
+    })
+    return this.grpc.listen(port, host)
+  }
+
+  /** The gRPC side, when listenGrpc was called. */
+  get grpcGateway(): GrpcGateway | undefined {
+    return this.grpc
+  }
+
+  /**
    * Stops accepting connections, ends open streams, lets in-flight requests finish (at most
    * `graceMs`), then closes the store.
    */
   close(graceMs = 10_000): Promise<void> {
     this.closing ??= (async () => {
+      const grpcStopped = this.grpc?.close(graceMs)
+      this.metricsServer?.close()
+      this.metricsServer?.closeAllConnections()
       const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()))
       for (const res of this.services.streams) res.end()
       this.server.closeIdleConnections()
@@ -155,6 +242,7 @@ export class XmtpNode {
       }
       this.server.closeAllConnections()
       await stopped
+      await grpcStopped
       await this.services.store.close()
     })()
     return this.closing
@@ -179,11 +267,17 @@ export class XmtpNode {
     // long it lasted, what it delivered) is the one an operator looks for.
     res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
+      const route = ROUTES.get(path)
+      const label = route ?? (OTHER_PATHS.has(path) ? path.slice(1) : 'other')
+      this.services.metrics.request('http', label, String(res.statusCode), ms / 1000)
+      if (route === 'publish' && res.statusCode !== 200) this.services.metrics.publishRefused(refusedCode ?? GrpcCode.INTERNAL, Number(logFields.envelopes ?? 1))
+      if (refusedCode !== undefined) this.services.metrics.failed(refusedCode)
       const aborted = !res.writableFinished
       const fields = { method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...logFields, ...(aborted && { aborted }) }
       this.logger.debug(fields, aborted ? 'request ended by the client' : 'request')
     })
     let heldBody = 0
+    let refusedCode: number | undefined
     try {
       if (this.closing) {
         // A kept-alive connection may still carry a request after shutdown began.
@@ -193,6 +287,8 @@ export class XmtpNode {
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return sendPreflight(res)
       if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) return await this.health(req, res)
       if (path === '/peers' && (req.method === 'GET' || req.method === 'HEAD')) return await this.peers(req, res)
+      // With --metrics-port the scrape lives there only (an operator may keep it private).
+      if (path === '/metrics' && !this.metricsServer && (req.method === 'GET' || req.method === 'HEAD')) return await this.metricsText(res)
       const method = ROUTES.get(path)
       if (!method) throw new ApiError(GrpcCode.NOT_FOUND, `Not Found: no message API method at ${path}`)
       if (req.method !== 'POST') throw new ApiError(GrpcCode.UNIMPLEMENTED, `Method Not Allowed: ${path} takes POST, not ${req.method}`)
@@ -201,10 +297,19 @@ export class XmtpNode {
       // requests all pay, and a large body pays for its size before it costs any memory.
       const prepaid = { default: 0, publish: 0 }
       const admission = admissionCost(method, req.headers['content-length'])
-      spend(this.services, admission.kind, clientIp, admission.cost)
-      prepaid[admission.kind] = admission.cost
+      // A small request refused here is still read, so its answer can say when the whole of
+      // it would pass (a 100-envelope publish costs 100, not the 1 token of its admission).
+      let admissionRefusal: ApiError | undefined
+      try {
+        spend(this.services, admission.kind, clientIp, admission.cost)
+        prepaid[admission.kind] = admission.cost
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 429 && Number(req.headers['content-length']) <= READ_REFUSED_BODY_BYTES)) throw err
+        admissionRefusal = err
+      }
+      const refusedAtAdmission = admissionRefusal !== undefined
       const rules = bodyRules(method, this.limits, this.maxBodyBytes)
-      const raw = await readBody(req, {
+      const reading = readBody(req, {
         maxBytes: rules.maxBytes,
         // The publish cap is the operator's --max-body-bytes; say so only for the small ones.
         hint: method === 'publish' ? undefined : rules.hint,
@@ -213,7 +318,7 @@ export class XmtpNode {
         budget: this.bodyBudget,
         // A chunked publish pays as it grows, as a declared length paid above.
         onProgress:
-          method === 'publish'
+          method === 'publish' && !refusedAtAdmission
             ? (size) => {
                 const owed = publishBytesCost(size) - prepaid.publish
                 if (owed > 0) {
@@ -223,9 +328,18 @@ export class XmtpNode {
               }
             : undefined,
       })
+      if (admissionRefusal) {
+        // Whatever is wrong with the body, the answer stays the 429; a readable one refines its wait.
+        const body = await reading.then((raw) => ((heldBody = raw.length), parseJsonBody(raw))).catch((err: unknown) => {
+          if (err instanceof ClientGoneError) throw err
+          return undefined
+        })
+        throw body === undefined ? admissionRefusal : wholeRequestRefusal(this.services, method, body, clientIp)
+      }
+      const raw = await reading
       heldBody = raw.length
       const body = parseJsonBody(raw)
-      const ctx: RequestContext = { req, res, body, clientIp, logFields, prepaid }
+      const ctx: RequestContext = { req, res, body, clientIp, authorization: req.headers.authorization, logFields, prepaid }
       await HANDLERS[method](this.services, ctx)
     } catch (err) {
       if (err instanceof ClientGoneError) {
@@ -235,6 +349,7 @@ export class XmtpNode {
         return
       }
       const error = toApiError(err)
+      refusedCode = error.code
       if (error.code === GrpcCode.INTERNAL) this.logger.error({ err, path }, 'internal error')
       else logFields.error = error.message
       if (res.headersSent) {
@@ -265,8 +380,9 @@ export class XmtpNode {
       subscribedTopics: this.services.dispatcher.topicRegistrations,
       streamBufferedBytes: this.services.streamBudget.heldBytes,
       bodyBufferedBytes: this.bodyBudget.heldBytes,
-      connections: this.connections.openCount,
+      connections: this.connections.openCount + (this.grpc?.connectionCount ?? 0),
       streams: this.services.streamSlots.open,
+      ...(this.grpc && { grpc: { connections: this.grpc.connectionCount, streams: this.grpc.streamCount } }),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       ...(this.network && { peers: this.network.peerCount(), p2p: this.network.status() }),
     })

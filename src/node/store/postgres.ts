@@ -15,7 +15,7 @@ import { envelopeDigest } from './digest.ts'
 import { StoreUnavailableError } from './errors.ts'
 import { migrate } from './migrations.ts'
 import { PgFanOut } from './pgFanOut.ts'
-import type { EnvelopeStore, StoreHealth, StoreQuery, StoredEnvelope } from './types.ts'
+import type { EnvelopeStore, StoreHealth, StoreQuery, StoredEnvelope, TopicRange } from './types.ts'
 
 export interface StoreLogger {
   info(fields: Record<string, unknown>, message: string): void
@@ -230,6 +230,33 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
       }),
     )
     return rows.map((r) => r.topic)
+  }
+
+  async deleteOlder(range: TopicRange, beforeNs: bigint, limit: number): Promise<{ deleted: number; lastTopic: string | undefined }> {
+    const { rows } = await this.run(() =>
+      this.pool.query<{ topic: string }>({
+        name: 'parley-prune',
+        // The primary key (topic, sender_ts, digest) serves the range, in topic order.
+        text: `DELETE FROM envelopes WHERE (topic, sender_ts, digest) IN (
+                 SELECT topic, sender_ts, digest FROM envelopes
+                  WHERE topic >= $1 AND topic < $2 AND sender_ts < $3::bigint ORDER BY topic LIMIT $4::int)
+               RETURNING topic`,
+        values: [range.from, range.to, toDb(beforeNs), limit],
+      }),
+    )
+    const lastTopic = rows.reduce<string | undefined>((max, r) => (max === undefined || r.topic > max ? r.topic : max), undefined)
+    return { deleted: rows.length, lastTopic }
+  }
+
+  async countOlder(range: TopicRange, beforeNs: bigint): Promise<number> {
+    const { rows } = await this.run(() =>
+      this.pool.query<{ n: string }>({
+        name: 'parley-prune-count',
+        text: 'SELECT count(*) AS n FROM envelopes WHERE topic >= $1 AND topic < $2 AND sender_ts < $3::bigint',
+        values: [range.from, range.to, toDb(beforeNs)],
+      }),
+    )
+    return Number(rows[0]!.n)
   }
 
   async health(): Promise<StoreHealth> {

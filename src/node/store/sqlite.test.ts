@@ -49,6 +49,31 @@ describe('SqliteEnvelopeStore', () => {
     }
   })
 
+  it('writes a database file from its writer thread: concurrent inserts share commits, each stays atomic', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-store-'))
+    try {
+      store = new SqliteEnvelopeStore({ path: join(dir, 'node.db') })
+      const bad = { contentTopic: 't', timestampNs: 1n << 64n, message: enc.encode('overflow') }
+      const results = await Promise.allSettled([
+        ...Array.from({ length: 200 }, (_, i) => store.insert([env('t', i + 10, `m${i}`)])),
+        store.insert([env('t', 2, 'b'), bad]),
+      ])
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(200)
+      expect(results[200]!.status).toBe('rejected')
+      // All 201 requests were answered by fewer commits: they were grouped.
+      expect(store.commitStats.requests).toBe(201)
+      expect(store.commitStats.commits).toBeLessThan(201)
+      expect(await store.count()).toBe(200)
+      expect(texts(await store.query(q({ limit: 1 })))).toEqual(['m0']) // 'b' went with its request
+      // Pruning goes through the writer too.
+      expect(await store.deleteOlder({ from: 't', to: 'u' }, 20n, 500)).toEqual({ deleted: 10, lastTopic: 't' })
+      expect(await store.count()).toBe(190)
+    } finally {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('persists to a file and reopens it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-store-'))
     try {

@@ -34,6 +34,21 @@ export function describeStoreContract(name: string, open: () => Promise<Envelope
       expect(texts(desc)).toEqual(texts(asc).reverse())
     })
 
+    it('prunes (retention): deletes a topic range older than a time, in batches, and counts a dry run', async () => {
+      const s = await fresh()
+      const m = (id: string) => `/xmtp/0/m-${id}/proto`
+      await s.insert([env(m('a'), 1, 'a1'), env(m('a'), 2, 'a2'), env(m('a'), 9, 'a9'), env(m('b'), 3, 'b3'), env('/xmtp/0/mE-a/proto', 1, 'eph'), env('/xmtp/0/contact-x/proto', 1, 'c')])
+      const range = { from: '/xmtp/0/m-', to: '/xmtp/0/m.' }
+      expect(await s.countOlder!(range, 5n)).toBe(3)
+      const first = await s.deleteOlder!(range, 5n, 2)
+      expect(first).toEqual({ deleted: 2, lastTopic: m('a') })
+      const second = await s.deleteOlder!({ from: first.lastTopic!, to: range.to }, 5n, 2)
+      expect(second).toEqual({ deleted: 1, lastTopic: m('b') })
+      expect(await s.deleteOlder!(range, 5n, 2)).toEqual({ deleted: 0, lastTopic: undefined })
+      expect(texts(await s.query(q({ topics: [m('a'), m('b'), '/xmtp/0/mE-a/proto', '/xmtp/0/contact-x/proto'] }))).sort()).toEqual(['a9', 'c', 'eph'])
+      expect(await s.count()).toBe(3)
+    })
+
     it('computes the digest as SHA-256(topic ‖ message)', async () => {
       const s = await fresh()
       await s.insert([env('t', 1, 'x')])

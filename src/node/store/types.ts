@@ -42,6 +42,14 @@ export interface EnvelopeStore {
    * a store without it can relay but not serve catch-up.
    */
   listTopics?(range: { startTimeNs: bigint; after: string; limit: number }): Promise<string[]>
+  /**
+   * Retention (retention.ts): deletes up to `limit` envelopes with topics in `range` and a
+   * sender timestamp before `beforeNs`, in topic order, in one transaction; says how many and
+   * the last topic reached (where the next batch starts).
+   */
+  deleteOlder?(range: TopicRange, beforeNs: bigint, limit: number): Promise<{ deleted: number; lastTopic: string | undefined }>
+  /** How many envelopes deleteOlder would remove from `range` (a dry run). */
+  countOlder?(range: TopicRange, beforeNs: bigint): Promise<number>
   close(): Promise<void>
   /** What /healthz reports about the store. */
   health?(): Promise<StoreHealth>
@@ -50,6 +58,12 @@ export interface EnvelopeStore {
    * subscribers of the others. Absent for a store only one process can open (SQLite).
    */
   readonly fanOut?: StoreFanOut
+}
+
+/** Topics `from` ≤ topic < `to`, compared byte by byte. */
+export interface TopicRange {
+  from: string
+  to: string
 }
 
 export interface StoreHealth {

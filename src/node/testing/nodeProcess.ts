@@ -7,7 +7,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { DATABASE_URL_ENV, LISTENING_LINE } from '../config.ts'
+import { DATABASE_URL_ENV, GRPC_LISTENING_LINE, LISTENING_LINE } from '../config.ts'
 import { createTestDatabase, testStoreKind } from './postgres.ts'
 
 const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url))
@@ -37,6 +37,8 @@ export interface StartNodeOptions {
   env?: Record<string, string>
   /** Node log level (default warn, to keep test output quiet; 'debug' logs every request). */
   logLevel?: string
+  /** Serve gRPC on a free port (default true); false passes --no-grpc. */
+  grpc?: boolean
   /** How long to wait for the listening line (default 20 s). */
   timeoutMs?: number
 }
@@ -45,6 +47,8 @@ export interface NodeProcess {
   /** Base URL, e.g. http://127.0.0.1:40123 (no trailing slash, as xmtp-js wants apiUrl). */
   url: string
   port: number
+  /** `127.0.0.1:<port>` of the gRPC API; undefined with `grpc: false`. */
+  grpcAddress: string | undefined
   pid: number
   /** Everything the process wrote so far (stdout and stderr). */
   output(): string
@@ -75,6 +79,8 @@ function flag(limit: { perMinute: number; burst: number }): string {
 export function nodeArgs(options: StartNodeOptions = {}): string[] {
   const store = options.databaseUrl ? ['--store', 'postgres'] : ['--db', options.db ?? ':memory:']
   const args = ['--port', '0', '--host', '127.0.0.1', ...store, '--log-level', options.logLevel ?? 'warn']
+  // Never the default 5556: tests run side by side, and a developer's node may hold it.
+  args.push(...(options.grpc === false ? ['--no-grpc'] : ['--grpc-port', '0']))
   if (options.auth === false) args.push('--no-auth')
   if (options.rateLimits === false) args.push('--no-rate-limits')
   else if (options.rateLimits) {
@@ -123,6 +129,8 @@ function spawnNode(options: StartNodeOptions): Promise<NodeProcess> {
       const end = output.indexOf('\n', at)
       if (end < 0) return
       const url = output.slice(at + LISTENING_LINE.length, end).trim()
+      const grpcAt = output.indexOf(GRPC_LISTENING_LINE)
+      const grpcAddress = grpcAt < 0 ? undefined : output.slice(grpcAt + GRPC_LISTENING_LINE.length, output.indexOf('\n', grpcAt)).trim()
       clearTimeout(timer)
       child.stdout!.off('data', onData)
       const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
@@ -132,6 +140,7 @@ function spawnNode(options: StartNodeOptions): Promise<NodeProcess> {
       resolve({
         url,
         port: Number(new URL(url).port),
+        grpcAddress,
         pid: child.pid!,
         output: () => output,
         exited,
