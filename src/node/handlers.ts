@@ -15,7 +15,7 @@ import {
   type MessageApiMethod,
   type PublishRequest,
 } from '../protocol/api/wire.ts'
-import { authenticate, authorizeTopics, type TokenVerifier } from './auth.ts'
+import { authenticate, authorizeTopics, checkOwnerWriteTimes, type TokenVerifier } from './auth.ts'
 import type { Dispatcher } from './dispatcher.ts'
 import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
 import { sendJson } from './http/respond.ts'
@@ -156,6 +156,7 @@ const publish: Handler = async (services, ctx) => {
     const wallet = await authenticate(ctx.req.headers.authorization, services.verifyToken, services.nowNs())
     ctx.logFields.wallet = wallet
     authorizeTopics(wallet, request.envelopes)
+    checkOwnerWriteTimes(ctx.req.headers.authorization, request.envelopes)
   }
   checkEnvelopes(request.envelopes)
   // All or nothing: the whole request is validated above and stored in one transaction.

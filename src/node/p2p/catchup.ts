@@ -2,13 +2,14 @@
 // topics that hold envelopes since a time, then pages through each topic (ascending, with the
 // store's cursor), validates every envelope as it would a peer's gossip, and stores the new ones
 // (the store's dedup key makes repeats free). One stream per session, one JSON request and one
-// length-prefixed answer at a time.
+// length-prefixed answer at a time. Owner-only envelopes travel with the proof they were
+// stored with and are checked again here (validate.ts); what fails is refused and counted.
 
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import type { Logger } from 'pino'
 import { envelopeDigest } from '../store/digest.ts'
-import type { EnvelopeStore } from '../store/types.ts'
+import type { EnvelopeStore, ProvenEnvelope } from '../store/types.ts'
 import {
   decodeBatch,
   decodeRequest,
@@ -21,9 +22,10 @@ import {
   MAX_TOPICS_PAGE,
   type CatchUpRequest,
 } from './frames.ts'
-import { refusePeerEnvelope, type PeerValidation } from './validate.ts'
+import { refuseCarriedEnvelope, type PeerValidation, type RefusalKind } from './validate.ts'
 
-export const CATCHUP_PROTOCOL = '/parley/catchup/1.0.0'
+/** 2.0.0: pages carry each owner-only envelope's proof (1.0.0 nodes could not check them). */
+export const CATCHUP_PROTOCOL = '/parley/catchup/2.0.0'
 /** A page stops growing past this many bytes (one envelope is at most ~1 MiB). */
 const PAGE_BYTES = 2 * 1024 * 1024
 /** Room for the largest page: PAGE_BYTES plus one maximum-size envelope. */
@@ -45,12 +47,23 @@ export interface CatchUpStats {
   receivedEnvelopes: number
   storedEnvelopes: number
   refusedEnvelopes: number
+  /** Refusals by kind: over the limits, owner-only without a proof, with a proof that fails. */
+  refused: Record<RefusalKind, number>
   servedPages: number
   last?: CatchUpResult
 }
 
 export class CatchUp {
-  readonly stats: CatchUpStats = { sessions: 0, failedSessions: 0, receivedEnvelopes: 0, storedEnvelopes: 0, refusedEnvelopes: 0, servedPages: 0 }
+  private warnedRefusals = 0
+  readonly stats: CatchUpStats = {
+    sessions: 0,
+    failedSessions: 0,
+    receivedEnvelopes: 0,
+    storedEnvelopes: 0,
+    refusedEnvelopes: 0,
+    refused: { invalid: 0, unproven: 0, forged: 0 },
+    servedPages: 0,
+  }
 
   constructor(
     private readonly libp2p: Libp2p,
@@ -105,7 +118,7 @@ export class CatchUp {
     let bytes = 0
     let kept = 0
     while (kept < rows.length && (kept === 0 || bytes + envelopeFrameSize(rows[kept]!) <= PAGE_BYTES)) bytes += envelopeFrameSize(rows[kept++]!)
-    const envelopes = rows.slice(0, kept).map(({ contentTopic, timestampNs, message }) => ({ contentTopic, timestampNs, message }))
+    const envelopes = rows.slice(0, kept).map(({ contentTopic, timestampNs, message, proof }) => ({ contentTopic, timestampNs, message, ...(proof !== undefined && { proof }) }))
     return encodeBatch({ envelopes, more: kept < rows.length || rows.length === request.limit })
   }
 
@@ -149,12 +162,11 @@ export class CatchUp {
     for (let more = true; more; ) {
       const page = decodeBatch(await ask({ kind: 'envelopes', topic, startNs: sinceNs, endNs: 0n, limit: MAX_ENVELOPES_PAGE, ...(cursor && { cursor }) }))
       more = page.more === true && page.envelopes.length > 0
-      const valid = page.envelopes.filter((e) => e.contentTopic === topic && refusePeerEnvelope(e, undefined, this.check) === undefined)
+      const valid = await this.admit(page.envelopes, topic)
       const refused = page.envelopes.length - valid.length
       result.received += page.envelopes.length
       result.refused += refused
       this.stats.receivedEnvelopes += page.envelopes.length
-      this.stats.refusedEnvelopes += refused
       if (valid.length > 0) {
         const stored = await this.store.insert(valid)
         result.stored += stored
@@ -163,5 +175,24 @@ export class CatchUp {
       const last = page.envelopes.at(-1)
       if (last) cursor = { senderTimeNs: last.timestampNs, digest: envelopeDigest(last.contentTopic, last.message) }
     }
+  }
+
+  /**
+   * The envelopes of a page that pass the checks a publish would (with the proof each carries),
+   * refusals counted by kind. Shared with anti-entropy, which fetches pages the same way.
+   */
+  async admit(envelopes: readonly ProvenEnvelope[], topic: string): Promise<ProvenEnvelope[]> {
+    const valid: ProvenEnvelope[] = []
+    for (const envelope of envelopes) {
+      const refusal = envelope.contentTopic === topic ? await refuseCarriedEnvelope(envelope, this.check) : { kind: 'invalid' as const, reason: 'another topic than asked for' }
+      if (!refusal) {
+        valid.push(envelope)
+        continue
+      }
+      this.stats.refusedEnvelopes++
+      this.stats.refused[refusal.kind]++
+      if (this.warnedRefusals++ < 20) this.logger.warn({ topic: envelope.contentTopic, ...refusal }, 'refused an envelope a peer carried')
+    }
+    return valid
   }
 }

@@ -3,13 +3,16 @@
 // bytes, so a malformed frame from a peer is an error, never a partial read.
 //
 // Envelope batch (big-endian):
-//   u8 version (1) | u8 flags (bit 0: more pages follow) | u16 token length | token (UTF-8)
-//   | u32 envelope count | count × ( u16 topic length | topic | u64 sender time ns
-//   | u32 message length | message )
-// The token is the publisher's `Authorization` value, carried when a batch holds an owner-only
-// topic (contact-, privatestore-) so that every node can check the owner itself.
+//   u8 version (1) | u8 flags (bit 0: more pages follow; bit 1: each envelope has a proof)
+//   | u16 token length | token (UTF-8) | u32 envelope count | count × ( u16 topic length
+//   | topic | u64 sender time ns | u32 message length | message [| u16 proof length | proof] )
+// The token is the publisher's `Authorization` value, carried when a gossip batch holds an
+// owner-only topic (contact-, privatestore-) so that every node can check the owner itself.
+// Catch-up and anti-entropy pages mix envelopes of many publishers: there each envelope
+// carries its own proof (the Authorization value it was stored with; empty when none).
 
 import type { Envelope } from '../../protocol/api/wire.ts'
+import type { ProvenEnvelope } from '../store/types.ts'
 
 export const FRAME_VERSION = 1
 const HEADER = 4
@@ -17,7 +20,7 @@ const ENVELOPE_OVERHEAD = 2 + 8 + 4
 const MAX_TOKEN_BYTES = 0xffff
 
 export interface EnvelopeBatch {
-  envelopes: Envelope[]
+  envelopes: ProvenEnvelope[]
   /** The publisher's Authorization header value, when the batch needs it. */
   authorization?: string
   /** Catch-up pages: the responder has more after this page. */
@@ -31,30 +34,40 @@ export class FrameError extends Error {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-export function encodedBatchSize(envelopes: readonly Envelope[], authorization = ''): number {
+export function encodedBatchSize(envelopes: readonly ProvenEnvelope[], authorization = ''): number {
+  const withProofs = envelopes.some((e) => e.proof)
   let size = HEADER + encoder.encode(authorization).length + 4
-  for (const e of envelopes) size += envelopeFrameSize(e)
+  for (const e of envelopes) size += envelopeFrameSize(e) + (withProofs && !e.proof ? 2 : 0)
   return size
 }
 
-/** Bytes one envelope takes inside a batch. */
-export function envelopeFrameSize(e: Envelope): number {
-  return ENVELOPE_OVERHEAD + encoder.encode(e.contentTopic).length + e.message.length
+/** Bytes one envelope takes inside a batch (with its proof, when it has one). */
+export function envelopeFrameSize(e: ProvenEnvelope): number {
+  return ENVELOPE_OVERHEAD + encoder.encode(e.contentTopic).length + e.message.length + (e.proof ? 2 + encoder.encode(e.proof).length : 0)
 }
+
+const FLAG_MORE = 1
+const FLAG_PROOFS = 2
 
 export function encodeBatch(batch: EnvelopeBatch): Uint8Array {
   const token = encoder.encode(batch.authorization ?? '')
   if (token.length > MAX_TOKEN_BYTES) throw new FrameError(`authorization is ${token.length} bytes, at most ${MAX_TOKEN_BYTES}`)
   const topics = batch.envelopes.map((e) => encoder.encode(e.contentTopic))
+  const withProofs = batch.envelopes.some((e) => e.proof)
+  const proofs = withProofs ? batch.envelopes.map((e) => encoder.encode(e.proof ?? '')) : []
   let size = HEADER + token.length + 4
   batch.envelopes.forEach((e, i) => {
     if (topics[i]!.length > 0xffff) throw new FrameError(`envelope ${i}: topic is too long to frame`)
     size += ENVELOPE_OVERHEAD + topics[i]!.length + e.message.length
+    if (withProofs) {
+      if (proofs[i]!.length > MAX_TOKEN_BYTES) throw new FrameError(`envelope ${i}: proof is ${proofs[i]!.length} bytes, at most ${MAX_TOKEN_BYTES}`)
+      size += 2 + proofs[i]!.length
+    }
   })
   const out = new Uint8Array(size)
   const view = new DataView(out.buffer)
   out[0] = FRAME_VERSION
-  out[1] = batch.more ? 1 : 0
+  out[1] = (batch.more ? FLAG_MORE : 0) | (withProofs ? FLAG_PROOFS : 0)
   view.setUint16(2, token.length)
   out.set(token, HEADER)
   let at = HEADER + token.length
@@ -69,6 +82,11 @@ export function encodeBatch(batch: EnvelopeBatch): Uint8Array {
     view.setUint32(at + 8, e.message.length)
     out.set(e.message, at + 12)
     at += 12 + e.message.length
+    if (withProofs) {
+      view.setUint16(at, proofs[i]!.length)
+      out.set(proofs[i]!, at + 2)
+      at += 2 + proofs[i]!.length
+    }
   })
   return out
 }
@@ -83,7 +101,8 @@ export function decodeBatch(bytes: Uint8Array): EnvelopeBatch {
   need(HEADER, 'the header')
   if (bytes[0] !== FRAME_VERSION) throw new FrameError(`unknown frame version ${bytes[0]}`)
   const flags = bytes[1]!
-  if ((flags & ~1) !== 0) throw new FrameError(`unknown frame flags ${flags}`)
+  if ((flags & ~(FLAG_MORE | FLAG_PROOFS)) !== 0) throw new FrameError(`unknown frame flags ${flags}`)
+  const withProofs = (flags & FLAG_PROOFS) !== 0
   const tokenLength = view.getUint16(2)
   at = HEADER
   need(tokenLength, 'the authorization')
@@ -94,7 +113,7 @@ export function decodeBatch(bytes: Uint8Array): EnvelopeBatch {
   at += 4
   // Each envelope takes at least ENVELOPE_OVERHEAD bytes: a huge count cannot allocate.
   if (count * ENVELOPE_OVERHEAD > bytes.length - at) throw new FrameError(`frame claims ${count} envelopes in ${bytes.length - at} bytes`)
-  const envelopes: Envelope[] = []
+  const envelopes: ProvenEnvelope[] = []
   for (let i = 0; i < count; i++) {
     need(2, `envelope ${i} topic length`)
     const topicLength = view.getUint16(at)
@@ -106,13 +125,22 @@ export function decodeBatch(bytes: Uint8Array): EnvelopeBatch {
     const messageLength = view.getUint32(at + 8)
     at += 12
     need(messageLength, `envelope ${i} message`)
-    envelopes.push({ contentTopic, timestampNs, message: bytes.slice(at, at + messageLength) })
+    const envelope: ProvenEnvelope = { contentTopic, timestampNs, message: bytes.slice(at, at + messageLength) }
     at += messageLength
+    if (withProofs) {
+      need(2, `envelope ${i} proof length`)
+      const proofLength = view.getUint16(at)
+      at += 2
+      need(proofLength, `envelope ${i} proof`)
+      if (proofLength > 0) envelope.proof = decodeText(bytes.subarray(at, at + proofLength), `envelope ${i} proof`)
+      at += proofLength
+    }
+    envelopes.push(envelope)
   }
   if (at !== bytes.length) throw new FrameError(`${bytes.length - at} trailing bytes after ${count} envelopes`)
   const batch: EnvelopeBatch = { envelopes }
   if (authorization !== '') batch.authorization = authorization
-  if (flags & 1) batch.more = true
+  if (flags & FLAG_MORE) batch.more = true
   return batch
 }
 

@@ -3,9 +3,8 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Envelope } from '../../protocol/api/wire.ts'
 import { envelopeDigest } from './digest.ts'
-import type { EnvelopeStore, StoreHealth, StoreQuery, StoredEnvelope } from './types.ts'
+import type { EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope } from './types.ts'
 
 export type SyncMode = 'full' | 'normal'
 
@@ -40,7 +39,7 @@ const toDb = (ts: bigint) => ts - OFFSET
 const fromDb = (v: bigint) => v + OFFSET
 
 interface PendingInsert {
-  envelopes: readonly Envelope[]
+  envelopes: readonly ProvenEnvelope[]
   resolve(inserted: number): void
   reject(error: unknown): void
   outcome?: { inserted: number } | { error: unknown }
@@ -51,6 +50,7 @@ interface Row {
   sender_ts: bigint
   digest: Buffer
   payload: Buffer
+  proof: string | null
 }
 
 export class SqliteEnvelopeStore implements EnvelopeStore {
@@ -59,7 +59,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   private readonly insertStatement: Database.Statement
   private readonly countStatement: Database.Statement
   private topicsStatement: Database.Statement | undefined
-  private readonly insertMany: (envelopes: readonly Envelope[]) => number
+  private readonly insertMany: (envelopes: readonly ProvenEnvelope[]) => number
   private readonly commitGroup: (group: PendingInsert[]) => void
   private pending: PendingInsert[] = []
   /** Row count, read once and then kept up to date by inserts (COUNT(*) scans an index). */
@@ -95,16 +95,20 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       );
       CREATE UNIQUE INDEX IF NOT EXISTS envelopes_topic_time_digest ON envelopes (topic, sender_ts, digest);
     `)
+    // Migration: the owner proof of contact-/privatestore- envelopes (p2p catch-up carries it).
+    // Files written before it have no such column; their envelopes keep a NULL proof.
+    const columns = this.db.pragma('table_info(envelopes)') as { name: string }[]
+    if (!columns.some((c) => c.name === 'proof')) this.db.exec('ALTER TABLE envelopes ADD COLUMN proof TEXT')
     this.insertStatement = this.db.prepare(
-      'INSERT OR IGNORE INTO envelopes (topic, sender_ts, digest, receiver_ts, payload) VALUES (?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO envelopes (topic, sender_ts, digest, receiver_ts, payload, proof) VALUES (?, ?, ?, ?, ?, ?)',
     )
     this.countStatement = this.db.prepare('SELECT COUNT(*) AS n FROM envelopes').pluck()
-    this.insertMany = this.db.transaction((envelopes: readonly Envelope[]) => {
+    this.insertMany = this.db.transaction((envelopes: readonly ProvenEnvelope[]) => {
       const receivedNs = BigInt(Date.now()) * 1_000_000n
       let inserted = 0
       for (const e of envelopes) {
         const digest = envelopeDigest(e.contentTopic, e.message)
-        inserted += this.insertStatement.run(e.contentTopic, toDb(e.timestampNs), digest, receivedNs, e.message).changes
+        inserted += this.insertStatement.run(e.contentTopic, toDb(e.timestampNs), digest, receivedNs, e.message, e.proof ?? null).changes
       }
       return inserted
     })
@@ -124,7 +128,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     })
   }
 
-  insert(envelopes: readonly Envelope[]): Promise<number> {
+  insert(envelopes: readonly ProvenEnvelope[]): Promise<number> {
     if (envelopes.length === 0) return Promise.resolve(0)
     return new Promise((resolve, reject) => {
       this.pending.push({ envelopes, resolve, reject })
@@ -182,6 +186,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       timestampNs: fromDb(r.sender_ts),
       message: new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
       digest: new Uint8Array(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength),
+      ...(r.proof !== null && { proof: r.proof }),
     }))
   }
 
@@ -223,7 +228,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     if (hasEnd) where.push('sender_ts <= ?')
     if (cursor === 'full') where.push(`(sender_ts, digest) ${cmp} (?, ?)`)
     if (cursor === 'digest') where.push(`digest ${cmp} ?`)
-    const sql = `SELECT topic, sender_ts, digest, payload FROM envelopes WHERE ${where.join(' AND ')} ORDER BY sender_ts ${dir}, digest ${dir} LIMIT ?`
+    const sql = `SELECT topic, sender_ts, digest, payload, proof FROM envelopes WHERE ${where.join(' AND ')} ORDER BY sender_ts ${dir}, digest ${dir} LIMIT ?`
     statement = this.db.prepare(sql).safeIntegers(true)
     // Few shapes exist (topic slots are powers of two, and the node caps topics per query).
     if (this.queryStatements.size > 256) this.queryStatements.clear()

@@ -131,6 +131,18 @@ export function describeStoreContract(name: string, open: () => Promise<Envelope
       expect(await s.listTopics!({ startTimeNs: 0n, after: 'c', limit: 10 })).toEqual(['d'])
     })
 
+    it('keeps an owner-only envelope\'s proof with it; the first stored copy\'s proof stays', async () => {
+      const s = await fresh()
+      await s.insert([{ ...env('t', 1, 'proven'), proof: 'Bearer first' }, env('t', 2, 'plain')])
+      await s.insert([{ ...env('t', 1, 'proven'), proof: 'Bearer second' }])
+      const rows = await s.query(q({}))
+      expect(rows.map((r) => [texts([r])[0], r.proof])).toEqual([
+        ['proven', 'Bearer first'],
+        ['plain', undefined],
+      ])
+      expect('proof' in rows[1]!).toBe(false)
+    })
+
     it('refuses inserts once closed', async () => {
       const s = await fresh()
       await s.close()

@@ -3,8 +3,17 @@
 
 import type { Envelope } from '../../protocol/api/wire.ts'
 
+/**
+ * An envelope with the proof it was accepted on, for owner-only topics (contact-,
+ * privatestore-): the publisher's `Authorization` value ("Bearer <token>"). Peers check it
+ * again when the envelope reaches them later (catch-up, anti-entropy), so it is stored too.
+ */
+export interface ProvenEnvelope extends Envelope {
+  proof?: string | undefined
+}
+
 /** A stored envelope with its digest: SHA-256(UTF-8 topic ‖ message) (spec §13.3). */
-export interface StoredEnvelope extends Envelope {
+export interface StoredEnvelope extends ProvenEnvelope {
   digest: Uint8Array
 }
 
@@ -30,8 +39,9 @@ export interface EnvelopeStore {
   /**
    * Stores the envelopes in one transaction: all or none. Duplicates (same topic, sender
    * timestamp and message) are ignored. Resolves with how many were new, once durable.
+   * A `proof` is stored with its envelope (the first one stored wins).
    */
-  insert(envelopes: readonly Envelope[]): Promise<number>
+  insert(envelopes: readonly ProvenEnvelope[]): Promise<number>
   /** Envelopes ordered by (senderTimestamp, digest) in the asked direction. */
   query(query: StoreQuery): Promise<StoredEnvelope[]>
   /** Number of stored envelopes (Postgres: the planner's estimate past a size, see health()). */
