@@ -15,6 +15,7 @@ import {
   decodeRequest,
   decodeTopics,
   encodeBatch,
+  encodeJson,
   encodeRequest,
   encodeTopics,
   envelopeFrameSize,
@@ -22,6 +23,7 @@ import {
   MAX_TOPICS_PAGE,
   type CatchUpRequest,
 } from './frames.ts'
+import { bucketsAnswer, bucketTopicsAnswer } from './summaries.ts'
 import { refuseCarriedEnvelope, type PeerValidation, type RefusalKind } from './validate.ts'
 
 /** 2.0.0: pages carry each owner-only envelope's proof (1.0.0 nodes could not check them). */
@@ -41,15 +43,30 @@ export interface CatchUpResult {
   ms: number
 }
 
-export interface CatchUpStats {
-  sessions: number
-  failedSessions: number
+/** A session's request function; `bytes` counts the answers read so far. */
+export type Ask = ((request: CatchUpRequest) => Promise<Uint8Array>) & { bytes: number }
+
+export interface PullTotals {
+  received: number
+  stored: number
+  refused: number
+}
+
+/** What a puller (catch-up, anti-entropy) counts of what it received, stored and refused. */
+export interface RefusalCounts {
   receivedEnvelopes: number
   storedEnvelopes: number
   refusedEnvelopes: number
   /** Refusals by kind: over the limits, owner-only without a proof, with a proof that fails. */
   refused: Record<RefusalKind, number>
+}
+
+export interface CatchUpStats extends RefusalCounts {
+  sessions: number
+  failedSessions: number
   servedPages: number
+  /** Anti-entropy summaries answered for peers. */
+  servedSummaries: number
   last?: CatchUpResult
 }
 
@@ -63,6 +80,7 @@ export class CatchUp {
     refusedEnvelopes: 0,
     refused: { invalid: 0, unproven: 0, forged: 0 },
     servedPages: 0,
+    servedSummaries: 0,
   }
 
   constructor(
@@ -72,9 +90,9 @@ export class CatchUp {
     private readonly logger: Logger,
   ) {}
 
-  /** Whether this store can answer topic listings (SQLite can; see EnvelopeStore.listTopics). */
+  /** Whether this store can answer topic listings and key scans (SQLite and Postgres can). */
   get supported(): boolean {
-    return typeof this.store.listTopics === 'function'
+    return typeof this.store.listTopics === 'function' && typeof this.store.scanKeys === 'function'
   }
 
   async serve(): Promise<void> {
@@ -103,6 +121,14 @@ export class CatchUp {
   }
 
   private async page(request: CatchUpRequest): Promise<Uint8Array> {
+    if (request.kind === 'buckets') {
+      this.stats.servedSummaries++
+      return encodeJson(await bucketsAnswer(this.store, request.startNs, request.endNs, request.bucketNs))
+    }
+    if (request.kind === 'bucketTopics') {
+      this.stats.servedSummaries++
+      return encodeJson(await bucketTopicsAnswer(this.store, request.startNs, request.endNs, request.after, request.limit))
+    }
     if (request.kind === 'topics') {
       const topics = await this.store.listTopics!({ startTimeNs: request.startNs, after: request.after, limit: request.limit })
       return encodeTopics(topics, topics.length === request.limit)
@@ -122,33 +148,48 @@ export class CatchUp {
     return encodeBatch({ envelopes, more: kept < rows.length || rows.length === request.limit })
   }
 
+  /** Opens one request/response session with `peer`; closed after `work`, aborted if it throws. */
+  async session<T>(peer: PeerId, work: (ask: Ask) => Promise<T>): Promise<T> {
+    const stream = await this.libp2p.dialProtocol(peer, CATCHUP_PROTOCOL, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+    const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
+    const ask: Ask = async (request) => {
+      await lp.write(encodeRequest(request))
+      const answer = (await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray()
+      ask.bytes += answer.length
+      return answer
+    }
+    ask.bytes = 0
+    try {
+      const result = await work(ask)
+      await stream.close()
+      return result
+    } catch (err) {
+      stream.abort(err as Error)
+      throw err
+    }
+  }
+
   /** Pulls everything `peer` holds with a sender time of at least `sinceNs` into the store. */
   async from(peer: PeerId, sinceNs: bigint): Promise<CatchUpResult> {
     const started = performance.now()
     const result: CatchUpResult = { peer: peer.toString(), topics: 0, received: 0, stored: 0, refused: 0, ms: 0 }
     this.stats.sessions++
-    const stream = await this.libp2p.dialProtocol(peer, CATCHUP_PROTOCOL, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
-    const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
-    const ask = async (request: CatchUpRequest) => {
-      await lp.write(encodeRequest(request))
-      return (await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray()
-    }
     try {
-      let after = ''
-      for (let more = true; more; ) {
-        const page = decodeTopics(await ask({ kind: 'topics', startNs: sinceNs, endNs: 0n, after, limit: MAX_TOPICS_PAGE }))
-        more = page.more && page.topics.length > 0
-        for (const topic of page.topics) {
-          if (topic <= after) throw new Error('catch-up: topics answer is not sorted')
-          after = topic
-          result.topics++
-          await this.topic(ask, topic, sinceNs, result)
+      await this.session(peer, async (ask) => {
+        let after = ''
+        for (let more = true; more; ) {
+          const page = decodeTopics(await ask({ kind: 'topics', startNs: sinceNs, endNs: 0n, after, limit: MAX_TOPICS_PAGE }))
+          more = page.more && page.topics.length > 0
+          for (const topic of page.topics) {
+            if (topic <= after) throw new Error('catch-up: topics answer is not sorted')
+            after = topic
+            result.topics++
+            await this.pullRange(ask, topic, sinceNs, 0n, result, this.stats)
+          }
         }
-      }
-      await stream.close()
+      })
     } catch (err) {
       this.stats.failedSessions++
-      stream.abort(err as Error)
       throw err
     } finally {
       result.ms = Math.round(performance.now() - started)
@@ -157,31 +198,32 @@ export class CatchUp {
     return result
   }
 
-  private async topic(ask: (request: CatchUpRequest) => Promise<Uint8Array>, topic: string, sinceNs: bigint, result: CatchUpResult): Promise<void> {
+  /**
+   * Pages through `topic` in [startNs, endNs] (endNs 0: no end) on the peer and stores what
+   * passes validation; `totals` and `counts` (the caller's stats) get the figures. Stops early
+   * once `stopAtBytes` of answers were read in the session (anti-entropy's budget).
+   */
+  async pullRange(ask: Ask, topic: string, startNs: bigint, endNs: bigint, totals: PullTotals, counts: RefusalCounts, stopAtBytes = Infinity): Promise<void> {
     let cursor: { senderTimeNs: bigint; digest: Uint8Array } | undefined
-    for (let more = true; more; ) {
-      const page = decodeBatch(await ask({ kind: 'envelopes', topic, startNs: sinceNs, endNs: 0n, limit: MAX_ENVELOPES_PAGE, ...(cursor && { cursor }) }))
+    for (let more = true; more && ask.bytes < stopAtBytes; ) {
+      const page = decodeBatch(await ask({ kind: 'envelopes', topic, startNs, endNs, limit: MAX_ENVELOPES_PAGE, ...(cursor && { cursor }) }))
       more = page.more === true && page.envelopes.length > 0
-      const valid = await this.admit(page.envelopes, topic)
-      const refused = page.envelopes.length - valid.length
-      result.received += page.envelopes.length
-      result.refused += refused
-      this.stats.receivedEnvelopes += page.envelopes.length
+      const valid = await this.admit(page.envelopes, topic, counts)
+      totals.received += page.envelopes.length
+      totals.refused += page.envelopes.length - valid.length
+      counts.receivedEnvelopes += page.envelopes.length
       if (valid.length > 0) {
         const stored = await this.store.insert(valid)
-        result.stored += stored
-        this.stats.storedEnvelopes += stored
+        totals.stored += stored
+        counts.storedEnvelopes += stored
       }
       const last = page.envelopes.at(-1)
       if (last) cursor = { senderTimeNs: last.timestampNs, digest: envelopeDigest(last.contentTopic, last.message) }
     }
   }
 
-  /**
-   * The envelopes of a page that pass the checks a publish would (with the proof each carries),
-   * refusals counted by kind. Shared with anti-entropy, which fetches pages the same way.
-   */
-  async admit(envelopes: readonly ProvenEnvelope[], topic: string): Promise<ProvenEnvelope[]> {
+  /** The envelopes of a page that pass the checks a publish would (with the proof each carries); refusals counted by kind. */
+  private async admit(envelopes: readonly ProvenEnvelope[], topic: string, counts: RefusalCounts): Promise<ProvenEnvelope[]> {
     const valid: ProvenEnvelope[] = []
     for (const envelope of envelopes) {
       const refusal = envelope.contentTopic === topic ? await refuseCarriedEnvelope(envelope, this.check) : { kind: 'invalid' as const, reason: 'another topic than asked for' }
@@ -189,8 +231,8 @@ export class CatchUp {
         valid.push(envelope)
         continue
       }
-      this.stats.refusedEnvelopes++
-      this.stats.refused[refusal.kind]++
+      counts.refusedEnvelopes++
+      counts.refused[refusal.kind]++
       if (this.warnedRefusals++ < 20) this.logger.warn({ topic: envelope.contentTopic, ...refusal }, 'refused an envelope a peer carried')
     }
     return valid

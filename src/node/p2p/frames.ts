@@ -173,9 +173,35 @@ export interface EnvelopesRequest {
   limit: number
 }
 
-export type CatchUpRequest = TopicsRequest | EnvelopesRequest
+/** Anti-entropy: a summary (count, XOR of digests) per time bucket of [startNs, endNs]. */
+export interface BucketsRequest {
+  kind: 'buckets'
+  startNs: bigint
+  endNs: bigint
+  bucketNs: bigint
+}
+
+/** Anti-entropy: a summary per topic of the envelopes in [startNs, endNs], topics after `after`. */
+export interface BucketTopicsRequest {
+  kind: 'bucketTopics'
+  startNs: bigint
+  endNs: bigint
+  after: string
+  limit: number
+}
+
+export type CatchUpRequest = TopicsRequest | EnvelopesRequest | BucketsRequest | BucketTopicsRequest
+
+/** At most this many buckets per summary request: the answer stays a few tens of KB. */
+export const MAX_BUCKETS = 4096
+const MIN_BUCKET_NS = 1_000_000_000n
 
 export function encodeRequest(request: CatchUpRequest): Uint8Array {
+  if (request.kind === 'buckets' || request.kind === 'bucketTopics') {
+    const { startNs, endNs, ...rest } = request
+    const extra = request.kind === 'buckets' ? { bucketNs: String(request.bucketNs) } : {}
+    return encoder.encode(JSON.stringify({ ...rest, startNs: String(startNs), endNs: String(endNs), ...extra }))
+  }
   const json =
     request.kind === 'topics'
       ? { kind: 'topics', startNs: String(request.startNs), endNs: String(request.endNs), after: request.after, limit: request.limit }
@@ -213,9 +239,22 @@ export function decodeRequest(bytes: Uint8Array): CatchUpRequest {
     throw err instanceof FrameError ? err : new FrameError('request is not JSON')
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FrameError('request must be a JSON object')
-  if (json.kind !== 'topics' && json.kind !== 'envelopes') throw new FrameError('kind must be topics or envelopes')
+  if (json.kind !== 'topics' && json.kind !== 'envelopes' && json.kind !== 'buckets' && json.kind !== 'bucketTopics') {
+    throw new FrameError('kind must be topics, envelopes, buckets or bucketTopics')
+  }
   const startNs = nanos(json.startNs, 'startNs')
   const endNs = nanos(json.endNs, 'endNs')
+  if (json.kind === 'buckets') {
+    const bucketNs = nanos(json.bucketNs, 'bucketNs')
+    if (bucketNs < MIN_BUCKET_NS) throw new FrameError('bucketNs must be at least one second')
+    if (endNs < startNs || (endNs - startNs) / bucketNs >= BigInt(MAX_BUCKETS)) throw new FrameError(`a summary spans at most ${MAX_BUCKETS} buckets`)
+    return { kind: 'buckets', startNs, endNs, bucketNs }
+  }
+  if (json.kind === 'bucketTopics') {
+    if (typeof json.after !== 'string') throw new FrameError('after must be a string')
+    if (endNs < startNs) throw new FrameError('endNs must not precede startNs')
+    return { kind: 'bucketTopics', startNs, endNs, after: json.after, limit: limit(json.limit, MAX_TOPICS_PAGE) }
+  }
   if (json.kind === 'topics') {
     if (typeof json.after !== 'string') throw new FrameError('after must be a string')
     return { kind: 'topics', startNs, endNs, after: json.after, limit: limit(json.limit, MAX_TOPICS_PAGE) }
@@ -250,4 +289,56 @@ export function decodeTopics(bytes: Uint8Array): { topics: string[]; more: boole
     throw new FrameError('topics answer must be { topics: string[], more: boolean }')
   }
   return { topics: json.topics as string[], more: json.more }
+}
+
+// ---- anti-entropy answers (JSON) ----
+
+/** count and hex XOR of digests: what two nodes compare per bucket or per topic. */
+export type SummaryJson = [count: number, hashHex: string]
+
+export interface BucketsAnswer {
+  /** [bucket index, count, hash] for each non-empty bucket. */
+  buckets: [number, ...SummaryJson][]
+  /** The responder stopped scanning at its row cap: the summaries are incomplete. */
+  truncated: boolean
+}
+
+export interface BucketTopicsAnswer {
+  topics: [string, ...SummaryJson][]
+  more: boolean
+  truncated: boolean
+}
+
+export function encodeJson(value: BucketsAnswer | BucketTopicsAnswer): Uint8Array {
+  return encoder.encode(JSON.stringify(value))
+}
+
+const summaryOk = (count: unknown, hash: unknown) => Number.isInteger(count) && (count as number) > 0 && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)
+
+export function decodeBuckets(bytes: Uint8Array): BucketsAnswer {
+  const json = parseJson(bytes, 'buckets answer') as Partial<BucketsAnswer>
+  if (!Array.isArray(json?.buckets) || typeof json.truncated !== 'boolean' || json.buckets.length > MAX_BUCKETS) throw new FrameError('buckets answer must be { buckets: [index, count, hash][], truncated }')
+  for (const b of json.buckets) {
+    if (!Array.isArray(b) || b.length !== 3 || !Number.isInteger(b[0]) || b[0] < 0 || b[0] >= MAX_BUCKETS || !summaryOk(b[1], b[2])) throw new FrameError('malformed bucket summary')
+  }
+  return json as BucketsAnswer
+}
+
+export function decodeBucketTopics(bytes: Uint8Array): BucketTopicsAnswer {
+  const json = parseJson(bytes, 'bucket topics answer') as Partial<BucketTopicsAnswer>
+  if (!Array.isArray(json?.topics) || typeof json.more !== 'boolean' || typeof json.truncated !== 'boolean' || json.topics.length > MAX_TOPICS_PAGE) {
+    throw new FrameError('bucket topics answer must be { topics: [topic, count, hash][], more, truncated }')
+  }
+  for (const t of json.topics) {
+    if (!Array.isArray(t) || t.length !== 3 || typeof t[0] !== 'string' || t[0] === '' || !summaryOk(t[1], t[2])) throw new FrameError('malformed topic summary')
+  }
+  return json as BucketTopicsAnswer
+}
+
+function parseJson(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(decodeText(bytes, what))
+  } catch (err) {
+    throw err instanceof FrameError ? err : new FrameError(`${what} is not JSON`)
+  }
 }

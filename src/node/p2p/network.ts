@@ -19,6 +19,7 @@ import { createLibp2p } from 'libp2p'
 import type { Logger } from 'pino'
 import type { EnvelopeSink } from '../sink.ts'
 import type { EnvelopeStore } from '../store/types.ts'
+import { AntiEntropy, DEFAULT_ANTI_ENTROPY, type AntiEntropyOptions } from './antiEntropy.ts'
 import { CatchUp, CATCHUP_PROTOCOL } from './catchup.ts'
 import { DEFAULT_RELAY_LIMITS, ENVELOPES_TOPIC, GossipRelay, type RelayLimits } from './relay.ts'
 import type { PeerValidation } from './validate.ts'
@@ -47,7 +48,13 @@ export interface P2pOptions {
   statePath?: string | undefined
   discoveryIntervalMs?: number
   relayLimits?: RelayLimits
+  antiEntropy?: Partial<AntiEntropyOptions>
+  /** Low watermark (peers dialed towards) and high watermark (connections pruned above). */
+  peerBounds?: { min: number; max: number }
 }
+
+/** A relay backlog past this many bytes pauses anti-entropy rounds. */
+const BUSY_RELAY_BYTES = 4 * 1024 * 1024
 
 export interface PeerSummary {
   peerId: string
@@ -64,6 +71,7 @@ function listenAddress(host: string, port: number): string {
 export class P2pNetwork {
   readonly relay: GossipRelay
   readonly catchUp: CatchUp
+  readonly antiEntropy: AntiEntropy
   private readonly bareBootstrap: Multiaddr[]
   private readonly disconnectedAt = new Map<string, bigint>()
   private readonly catchingUp = new Set<string>()
@@ -79,6 +87,9 @@ export class P2pNetwork {
   ) {
     this.relay = new GossipRelay(libp2p.services.pubsub, options.sink, options.check, options.logger, options.relayLimits ?? DEFAULT_RELAY_LIMITS)
     this.catchUp = new CatchUp(libp2p, options.store, options.check, options.logger)
+    this.antiEntropy = new AntiEntropy(libp2p, options.store, this.catchUp, options.logger, { ...DEFAULT_ANTI_ENTROPY, ...options.antiEntropy }, () =>
+      this.catchingUp.size > 0 || this.relay.stats.queuedBytes > BUSY_RELAY_BYTES,
+    )
     this.bareBootstrap = options.bootstrap.map((a) => multiaddr(a)).filter((a) => a.getComponents().every((c) => c.name !== 'p2p'))
   }
 
@@ -144,13 +155,14 @@ export class P2pNetwork {
 
   /** What /healthz shows about the network. */
   status(): Record<string, unknown> {
-    return { peerId: this.peerId.toString(), relay: { ...this.relay.stats }, catchUp: { ...this.catchUp.stats } }
+    return { peerId: this.peerId.toString(), relay: { ...this.relay.stats }, catchUp: { ...this.catchUp.stats }, antiEntropy: { ...this.antiEntropy.stats } }
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
     for (const timer of this.timers) clearInterval(timer)
+    this.antiEntropy.stop()
     this.relay.stop()
     this.writeState()
     await this.libp2p.stop()
@@ -176,6 +188,7 @@ export class P2pNetwork {
       this.disconnectedAt.set(event.detail.toString(), BigInt(Date.now()) * 1_000_000n)
     })
     void this.dialBareBootstrap()
+    this.antiEntropy.start()
     this.timers.push(
       setInterval(() => {
         if (this.libp2p.getConnections().length === 0) void this.dialBareBootstrap()

@@ -14,7 +14,7 @@ import { envelopeDigest } from './digest.ts'
 import { StoreUnavailableError } from './errors.ts'
 import { migrate } from './migrations.ts'
 import { PgFanOut } from './pgFanOut.ts'
-import type { EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope } from './types.ts'
+import type { EnvelopeKey, EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope } from './types.ts'
 
 export interface StoreLogger {
   info(fields: Record<string, unknown>, message: string): void
@@ -232,6 +232,21 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
       }),
     )
     return rows.map((r) => r.topic)
+  }
+
+  /** Anti-entropy (p2p/antiEntropy.ts): envelope keys in a time range, in primary-key order. */
+  async scanKeys(range: { startTimeNs: bigint; endTimeNs: bigint; after?: EnvelopeKey; limit: number }): Promise<EnvelopeKey[]> {
+    const after = range.after ?? { contentTopic: '', timestampNs: 0n, digest: new Uint8Array(0) }
+    const { rows } = await this.run(() =>
+      this.pool.query<{ topic: string; sender_ts: string; digest: Buffer }>({
+        name: 'parley-scan-keys',
+        text: `SELECT topic, sender_ts, digest FROM envelopes
+                WHERE sender_ts BETWEEN $1::bigint AND $2::bigint AND (topic, sender_ts, digest) > ($3::text, $4::bigint, $5::bytea)
+                ORDER BY topic, sender_ts, digest LIMIT $6::int`,
+        values: [toDb(range.startTimeNs), toDb(range.endTimeNs), after.contentTopic, toDb(after.timestampNs), Buffer.from(after.digest), range.limit],
+      }),
+    )
+    return rows.map((r) => ({ contentTopic: r.topic, timestampNs: fromDb(r.sender_ts), digest: new Uint8Array(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength) }))
   }
 
   async health(): Promise<StoreHealth> {

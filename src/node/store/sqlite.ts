@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { envelopeDigest } from './digest.ts'
-import type { EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope } from './types.ts'
+import type { EnvelopeKey, EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope } from './types.ts'
 
 export type SyncMode = 'full' | 'normal'
 
@@ -59,6 +59,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   private readonly insertStatement: Database.Statement
   private readonly countStatement: Database.Statement
   private topicsStatement: Database.Statement | undefined
+  private keysStatement: Database.Statement | undefined
   private readonly insertMany: (envelopes: readonly ProvenEnvelope[]) => number
   private readonly commitGroup: (group: PendingInsert[]) => void
   private pending: PendingInsert[] = []
@@ -205,6 +206,16 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       'SELECT DISTINCT topic FROM envelopes WHERE topic > ? AND sender_ts >= ? ORDER BY topic LIMIT ?',
     ).pluck()
     return this.topicsStatement.all(range.after, toDb(range.startTimeNs), range.limit) as string[]
+  }
+
+  async scanKeys(range: { startTimeNs: bigint; endTimeNs: bigint; after?: EnvelopeKey; limit: number }): Promise<EnvelopeKey[]> {
+    // The (topic, sender_ts, digest) index covers this: no payload is read.
+    this.keysStatement ??= this.db
+      .prepare('SELECT topic, sender_ts, digest FROM envelopes WHERE sender_ts BETWEEN ? AND ? AND (topic, sender_ts, digest) > (?, ?, ?) ORDER BY topic, sender_ts, digest LIMIT ?')
+      .safeIntegers(true)
+    const after = range.after ?? { contentTopic: '', timestampNs: 0n, digest: new Uint8Array(0) }
+    const rows = this.keysStatement.all(toDb(range.startTimeNs), toDb(range.endTimeNs), after.contentTopic, toDb(after.timestampNs), after.digest, range.limit) as Row[]
+    return rows.map((r) => ({ contentTopic: r.topic, timestampNs: fromDb(r.sender_ts), digest: new Uint8Array(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength) }))
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,13 @@ export interface StoredEnvelope extends ProvenEnvelope {
   digest: Uint8Array
 }
 
+/** What identifies a stored envelope: its topic, sender time and digest. */
+export interface EnvelopeKey {
+  contentTopic: string
+  timestampNs: bigint
+  digest: Uint8Array
+}
+
 /** Position in a topic's ordering, exclusive: the page continues after (or before) it. */
 export interface StoreCursor {
   /** 0 means "compare the digest only" (node-go quirk, spec §13.4). */
@@ -52,6 +59,12 @@ export interface EnvelopeStore {
    * a store without it can relay but not serve catch-up.
    */
   listTopics?(range: { startTimeNs: bigint; after: string; limit: number }): Promise<string[]>
+  /**
+   * Keys (no payloads) of the envelopes with a sender time in [startTimeNs, endTimeNs], ordered
+   * by (topic, sender time, digest), after `after` (exclusive); at most `limit`. Anti-entropy
+   * (p2p/antiEntropy.ts) summarises recent history from these.
+   */
+  scanKeys?(range: { startTimeNs: bigint; endTimeNs: bigint; after?: EnvelopeKey; limit: number }): Promise<EnvelopeKey[]>
   close(): Promise<void>
   /** What /healthz reports about the store. */
   health?(): Promise<StoreHealth>
