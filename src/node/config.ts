@@ -51,11 +51,17 @@ export interface P2pConfig {
   maxPeers: number
   /** Mean time between anti-entropy rounds; 0 = off. */
   antiEntropyIntervalMs: number
+  /** A peer silent this long is closed. */
+  peerTimeoutMs: number
+  /** Gossip bytes queued for one peer before it is dropped. */
+  peerQueueBytes: number
 }
 
 export const DEFAULT_MIN_PEERS = 8
 export const DEFAULT_MAX_PEERS = 16
 export const DEFAULT_ANTI_ENTROPY_SECONDS = 180
+export const DEFAULT_PEER_TIMEOUT_SECONDS = 30
+export const DEFAULT_PEER_QUEUE_BYTES = 16 * 1024 * 1024
 
 /** One flag per operator-settable limit (limits.ts NodeLimits): flag, field, range, help. */
 const LIMIT_FLAGS: [flag: string, field: keyof NodeLimits, min: number, max: number, help: string][] = [
@@ -121,6 +127,8 @@ Options:
   --min-peers <n>            peers the node dials towards (default: ${DEFAULT_MIN_PEERS}; gossip needs 4 or more)
   --max-peers <n>            connections above which the least useful are closed (default: ${DEFAULT_MAX_PEERS})
   --anti-entropy-interval <s> mean seconds between repair rounds with one peer (default: ${DEFAULT_ANTI_ENTROPY_SECONDS}; 0: off)
+  --peer-timeout <s>         close a peer that answers nothing this long (default: ${DEFAULT_PEER_TIMEOUT_SECONDS})
+  --peer-queue-bytes <n>     gossip queued for one peer before it is closed (default: ${DEFAULT_PEER_QUEUE_BYTES})
   --log-level <level>        fatal, error, warn, info (default), debug (one line per request), trace
   --log-format <json|pretty> json: one JSON object per line; pretty: readable lines (default:
                              pretty when stdout is a terminal, json otherwise; no colour under CI)
@@ -190,6 +198,8 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
         'min-peers': { type: 'string' },
         'max-peers': { type: 'string' },
         'anti-entropy-interval': { type: 'string' },
+        'peer-timeout': { type: 'string' },
+        'peer-queue-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -240,15 +250,15 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
   }
 }
 
-type P2pFlag = 'p2p-port' | 'p2p-key' | 'min-peers' | 'max-peers' | 'anti-entropy-interval'
+type P2pFlag = 'p2p-port' | 'p2p-key' | 'min-peers' | 'max-peers' | 'anti-entropy-interval' | 'peer-timeout' | 'peer-queue-bytes'
 
 function parseP2p(v: { [flag in P2pFlag]?: string | undefined } & { bootstrap?: string[] | undefined; 'p2p-announce'?: string[] | undefined }, db: string): P2pConfig | undefined {
   const bootstrap = v.bootstrap ?? []
   const announce = v['p2p-announce'] ?? []
   if (v['p2p-port'] === undefined) {
-    const tuning = v['min-peers'] !== undefined || v['max-peers'] !== undefined || v['anti-entropy-interval'] !== undefined
+    const tuning = (['min-peers', 'max-peers', 'anti-entropy-interval', 'peer-timeout', 'peer-queue-bytes'] as const).some((f) => v[f] !== undefined)
     if (bootstrap.length > 0 || announce.length > 0 || v['p2p-key'] !== undefined || tuning) {
-      throw new ConfigError('--bootstrap, --p2p-announce, --p2p-key, --min-peers, --max-peers and --anti-entropy-interval need --p2p-port')
+      throw new ConfigError('--bootstrap, --p2p-announce, --p2p-key and the peer settings need --p2p-port')
     }
     return undefined
   }
@@ -261,7 +271,9 @@ function parseP2p(v: { [flag in P2pFlag]?: string | undefined } & { bootstrap?: 
   const maxPeers = v['max-peers'] === undefined ? Math.max(DEFAULT_MAX_PEERS, minPeers) : integer(v['max-peers'], '--max-peers', 1, 10_000)
   if (maxPeers < minPeers) throw new ConfigError(`--max-peers (${maxPeers}) must be at least --min-peers (${minPeers})`)
   const seconds = v['anti-entropy-interval'] === undefined ? DEFAULT_ANTI_ENTROPY_SECONDS : decimal(v['anti-entropy-interval'], '--anti-entropy-interval', 0, 86_400)
-  return { port, bootstrap, announce, keyPath, minPeers, maxPeers, antiEntropyIntervalMs: Math.round(seconds * 1000) }
+  const timeout = v['peer-timeout'] === undefined ? DEFAULT_PEER_TIMEOUT_SECONDS : decimal(v['peer-timeout'], '--peer-timeout', 1, 3600)
+  const peerQueueBytes = v['peer-queue-bytes'] === undefined ? DEFAULT_PEER_QUEUE_BYTES : integer(v['peer-queue-bytes'], '--peer-queue-bytes', 65_536, 2 ** 31)
+  return { port, bootstrap, announce, keyPath, minPeers, maxPeers, antiEntropyIntervalMs: Math.round(seconds * 1000), peerTimeoutMs: Math.round(timeout * 1000), peerQueueBytes }
 }
 
 function checkMultiaddr(address: string, flag: string): void {

@@ -40,6 +40,8 @@ export interface NetworkView {
   peers(): unknown[]
   peerCount(): number
   status(): Record<string, unknown>
+  /** More for /peers: bounds, connections, what keeping peers cost. */
+  overview?(): Record<string, unknown>
 }
 
 const ROUTES = new Map<string, MessageApiMethod>(
@@ -274,6 +276,6 @@ export class XmtpNode {
 
   private async peers(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const network = this.network
-    await sendJson(req, res, 200, network ? { p2p: true, addresses: network.addresses(), peers: network.peers() } : { p2p: false, addresses: [], peers: [] })
+    await sendJson(req, res, 200, network ? { p2p: true, addresses: network.addresses(), peers: network.peers(), ...network.overview?.() } : { p2p: false, addresses: [], peers: [] })
   }
 }

@@ -33,5 +33,7 @@ export async function startP2p(config: NodeConfig, p2p: P2pConfig, node: XmtpNod
     statePath: config.db === ':memory:' ? undefined : `${config.db}.p2p-state`,
     peerBounds: { min: p2p.minPeers, max: p2p.maxPeers },
     antiEntropy: { intervalMs: p2p.antiEntropyIntervalMs },
+    peerTimeoutMs: p2p.peerTimeoutMs,
+    peerQueueBytes: p2p.peerQueueBytes,
   })
 }
