@@ -33,8 +33,10 @@ export interface AntiEntropyOptions {
   maxBytesPerRound: number
   /** Differing buckets one round repairs at most (the newest first). */
   maxBucketsPerRound: number
-  /** Event-loop delay (p99 over the interval, ms) above which a round is skipped. */
+  /** Mean event-loop delay over the interval (ms) above which a round is skipped. */
   maxLoopDelayMs: number
+  /** Rounds skipped in a row after which one runs anyway: paused, never stopped. */
+  maxPausedInARow: number
 }
 
 export const DEFAULT_ANTI_ENTROPY: AntiEntropyOptions = {
@@ -44,7 +46,8 @@ export const DEFAULT_ANTI_ENTROPY: AntiEntropyOptions = {
   settleNs: 30n * SECOND_NS,
   maxBytesPerRound: 8 * 1024 * 1024,
   maxBucketsPerRound: 16,
-  maxLoopDelayMs: 200,
+  maxLoopDelayMs: 100,
+  maxPausedInARow: 3,
 }
 
 export interface AntiEntropyRound {
@@ -55,6 +58,8 @@ export interface AntiEntropyRound {
   refused: number
   bytes: number
   ms: number
+  /** CPU time of this process during the round (the round, plus whatever else ran meanwhile). */
+  cpuMs: number
 }
 
 export interface AntiEntropyStats extends RefusalCounts {
@@ -70,6 +75,8 @@ export interface AntiEntropyStats extends RefusalCounts {
   pulledTopics: number
   /** Bytes of summaries and pages read from peers. */
   bytesReceived: number
+  /** CPU time of this process during rounds (see AntiEntropyRound.cpuMs). */
+  cpuMs: number
   last?: AntiEntropyRound
 }
 
@@ -86,6 +93,7 @@ export class AntiEntropy {
     differingBuckets: 0,
     pulledTopics: 0,
     bytesReceived: 0,
+    cpuMs: 0,
     receivedEnvelopes: 0,
     storedEnvelopes: 0,
     refusedEnvelopes: 0,
@@ -96,6 +104,7 @@ export class AntiEntropy {
   private turn = 0
   private readonly loopDelay: IntervalHistogram
   private readonly settled = new Map<string, string>()
+  private pausedInARow = 0
 
   constructor(
     private readonly libp2p: Libp2p,
@@ -130,9 +139,10 @@ export class AntiEntropy {
 
   /** Why a round should wait, or undefined. */
   private pauseReason(): string | undefined {
-    const lagMs = this.loopDelay.percentile(99) / 1e6
+    const lagMs = this.loopDelay.count > 0 ? this.loopDelay.mean / 1e6 : 0
     this.loopDelay.reset()
-    if (lagMs > this.options.maxLoopDelayMs) return `event-loop delay p99 ${Math.round(lagMs)} ms`
+    if (this.pausedInARow >= this.options.maxPausedInARow) return undefined
+    if (lagMs > this.options.maxLoopDelayMs) return `event-loop delay ${Math.round(lagMs)} ms on average`
     if (this.busy()) return 'relay backlog or catch-up in progress'
     return undefined
   }
@@ -140,6 +150,7 @@ export class AntiEntropy {
   /** One round with the next peer in turn; resolves when it is over (never rejects). */
   async round(): Promise<AntiEntropyRound | undefined> {
     const paused = this.pauseReason()
+    this.pausedInARow = paused ? this.pausedInARow + 1 : 0
     if (paused) {
       this.stats.pausedRounds++
       this.logger.debug({ reason: paused }, 'anti-entropy round skipped: the node is busy')
@@ -148,7 +159,8 @@ export class AntiEntropy {
     const peer = await this.nextPeer()
     if (!peer) return undefined
     const started = performance.now()
-    const round: AntiEntropyRound = { peer: peer.toString(), differingBuckets: 0, pulledTopics: 0, stored: 0, refused: 0, bytes: 0, ms: 0 }
+    const cpu = process.cpuUsage()
+    const round: AntiEntropyRound = { peer: peer.toString(), differingBuckets: 0, pulledTopics: 0, stored: 0, refused: 0, bytes: 0, ms: 0, cpuMs: 0 }
     try {
       await this.catchUp.session(peer, async (ask) => {
         try {
@@ -163,6 +175,9 @@ export class AntiEntropy {
       this.logger.warn({ peer: round.peer, err: (err as Error).message }, 'anti-entropy round failed')
     }
     round.ms = Math.round(performance.now() - started)
+    const used = process.cpuUsage(cpu)
+    round.cpuMs = Math.round((used.user + used.system) / 100) / 10
+    this.stats.cpuMs += round.cpuMs
     this.stats.bytesReceived += round.bytes
     this.stats.last = round
     if (round.stored > 0) {
