@@ -6,8 +6,9 @@
 //   newest connections to peers outside its gossip mesh, past a grace period that lets a
 //   newcomer learn other peers first (libp2p's own pruner never closes a connection that
 //   carries gossip streams, so it cannot do this);
-// - every so often, below the high watermark, it dials one more known peer, so that groups
-//   of nodes that each reached the low watermark among themselves still join up;
+// - every so often (not on every disconnect: a prune would then set off the next), below the
+//   high watermark it dials one more known peer, so that groups of nodes that each reached the
+//   low watermark among themselves (or that a departed node used to join) still join up;
 // - a peer that answers no probe for --peer-timeout (a stopped or wedged process) is closed,
 //   and so is one whose gossip stream was aborted because too much was queued for it
 //   (gossipsub's maxOutboundBufferSize): it reconnects and catches up instead of being fed
@@ -44,7 +45,7 @@ export interface PeerKeeperStats {
 }
 
 const MAINTAIN_MS = 1_000
-const EXPLORE_MS = 20_000
+const EXPLORE_MS = 30_000
 const GRACE_MS = 15_000
 const MAX_PARALLEL_DIALS = 4
 const BACKOFF_MIN_MS = 1_000
