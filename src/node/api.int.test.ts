@@ -289,7 +289,11 @@ describe('auth on publish', () => {
   it('lets a wallet publish to its own contact and privatestore topics only', async () => {
     const own = `/xmtp/0/contact-${alice.address}/proto`
     const ownStore = `/xmtp/0/privatestore-${alice.address}/key_bundle/proto`
-    expect((await publish([envelope(own, 1, 'bundle'), envelope(ownStore, 1, 'keys')])).status).toBe(200)
+    const nowNs = BigInt(Date.now()) * 1_000_000n
+    expect((await publish([envelope(own, nowNs, 'bundle'), envelope(ownStore, nowNs, 'keys')])).status).toBe(200)
+    // Owner-only envelopes are timestamped within their token's hour: peers check that later.
+    const outside = await publish([envelope(ownStore, 1, 'keys from 1970')])
+    expect(outside).toMatchObject({ status: 400, body: { code: 3, message: expect.stringContaining('envelopes[0].timestampNs: token created after the envelope was written') } })
     for (const foreign of [`/xmtp/0/contact-${bob.address}/proto`, `/xmtp/0/privatestore-${bob.address}/key_bundle/proto`, `/xmtp/0/contact-${alice.address.toLowerCase()}/proto`]) {
       const response = await publish([envelope(topic(), 1, 'fine'), envelope(foreign, 1, 'forged')])
       expect(response).toMatchObject({ status: 403, body: { code: 7, message: 'publishing to restricted topic', details: [] } })

@@ -2,8 +2,12 @@
 // may publish to every topic except other wallets' contact and privatestore topics.
 // Token cryptography lives in src/protocol/auth; this module only applies it.
 
+import Long from 'long'
+import { xmtp } from '../gen/proto.js'
 import type { Envelope } from '../protocol/api/wire.ts'
-import { ApiError, GrpcCode } from './errors.ts'
+import { AUTH_TOKEN_MAX_AGE_NS } from '../protocol/auth/index.ts'
+import { fromBase64 } from '../protocol/utils/bytes.ts'
+import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
 import { restrictedTopicOwner } from './topics.ts'
 
 /** Returns the token's EIP-55 wallet address or throws (expired, forged, garbage). */
@@ -39,4 +43,42 @@ export function authorizeTopics(wallet: string, envelopes: readonly Envelope[]):
     const owner = restrictedTopicOwner(envelope.contentTopic)
     if (owner !== undefined && owner !== wallet) throw new ApiError(GrpcCode.PERMISSION_DENIED, 'publishing to restricted topic')
   }
+}
+
+/** How much earlier than its token an owner-only envelope may be timestamped (clock skew). */
+export const PROOF_CLOCK_SKEW_NS = 10n * 60n * 1_000_000_000n
+
+/** AuthData.created_ns of a "Bearer <token>" value, undefined if unreadable (signatures are checked elsewhere). */
+export function tokenCreatedNs(authorization: string): bigint | undefined {
+  try {
+    const token = xmtp.message_api.v1.Token.decode(fromBase64(authorization.slice(authorization.indexOf(' ') + 1), 'token'))
+    const authData = xmtp.message_api.v1.AuthData.decode(token.authDataBytes)
+    return BigInt(Long.fromValue(authData.createdNs ?? 0).toUnsigned().toString())
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Why a token cannot prove an owner-only envelope written (sender time) at `writtenNs`, or
+ * undefined: the write must fall in the token's lifetime. Peers check an owner-only envelope
+ * that reaches them later this way (p2p/validate.ts), so the node refuses at publish what its
+ * peers would refuse.
+ */
+export function writtenOutsideToken(authorization: string, writtenNs: bigint): string | undefined {
+  const created = tokenCreatedNs(authorization)
+  if (created === undefined) return 'token has no creation time'
+  if (writtenNs + PROOF_CLOCK_SKEW_NS < created) return 'token created after the envelope was written'
+  if (writtenNs - created > AUTH_TOKEN_MAX_AGE_NS) return 'token expired before the envelope was written'
+  return undefined
+}
+
+/** INVALID_ARGUMENT when an owner-only envelope's sender time lies outside its token's lifetime. */
+export function checkOwnerWriteTimes(authorization: string | undefined, envelopes: readonly Envelope[]): void {
+  if (authorization === undefined) return
+  envelopes.forEach((e, i) => {
+    if (restrictedTopicOwner(e.contentTopic) === undefined) return
+    const why = writtenOutsideToken(authorization, e.timestampNs)
+    if (why) throw invalidArgument(`envelopes[${i}].timestampNs: ${why}; an owner-only envelope is timestamped within its token's hour`)
+  })
 }

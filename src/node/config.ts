@@ -53,7 +53,22 @@ export interface P2pConfig {
   announce: string[]
   /** Peer key file; undefined = a key that lives only as long as the process. */
   keyPath: string | undefined
+  /** Peers the node keeps dialing towards (low watermark) and connections it prunes above (high). */
+  minPeers: number
+  maxPeers: number
+  /** Mean time between anti-entropy rounds; 0 = off. */
+  antiEntropyIntervalMs: number
+  /** A peer silent this long is closed. */
+  peerTimeoutMs: number
+  /** Gossip bytes queued for one peer before it is dropped. */
+  peerQueueBytes: number
 }
+
+export const DEFAULT_MIN_PEERS = 8
+export const DEFAULT_MAX_PEERS = 16
+export const DEFAULT_ANTI_ENTROPY_SECONDS = 180
+export const DEFAULT_PEER_TIMEOUT_SECONDS = 30
+export const DEFAULT_PEER_QUEUE_BYTES = 16 * 1024 * 1024
 
 /** One flag per operator-settable limit (limits.ts NodeLimits): flag, field, range, help. */
 const LIMIT_FLAGS: [flag: string, field: keyof NodeLimits, min: number, max: number, help: string][] = [
@@ -131,6 +146,11 @@ Options:
                              (repeatable; default: the listening address)
   --p2p-key <file>           the node's peer key, created with mode 0600 if missing
                              (default: <db>.p2p-key; with --db :memory: a fresh key per run)
+  --min-peers <n>            peers the node dials towards (default: ${DEFAULT_MIN_PEERS}; gossip needs 4 or more)
+  --max-peers <n>            connections above which the least useful are closed (default: ${DEFAULT_MAX_PEERS})
+  --anti-entropy-interval <s> mean seconds between repair rounds with one peer (default: ${DEFAULT_ANTI_ENTROPY_SECONDS}; 0: off)
+  --peer-timeout <s>         close a peer that answers nothing this long (default: ${DEFAULT_PEER_TIMEOUT_SECONDS})
+  --peer-queue-bytes <n>     gossip queued for one peer before it is closed (default: ${DEFAULT_PEER_QUEUE_BYTES})
   --log-level <level>        fatal, error, warn, info (default), debug (one line per request), trace
   --log-format <json|pretty> json: one JSON object per line; pretty: readable lines (default:
                              pretty when stdout is a terminal, json otherwise; no colour under CI)
@@ -145,6 +165,13 @@ export class ConfigError extends Error {
 
 function integer(value: string, flag: string, min: number, max: number): number {
   if (!/^[0-9]+$/.test(value)) throw new ConfigError(`${flag} must be a whole number, got "${value}"`)
+  const n = Number(value)
+  if (n < min || n > max) throw new ConfigError(`${flag} must be between ${min} and ${max}, got ${n}`)
+  return n
+}
+
+function decimal(value: string, flag: string, min: number, max: number): number {
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value)) throw new ConfigError(`${flag} must be a number of seconds, got "${value}"`)
   const n = Number(value)
   if (n < min || n > max) throw new ConfigError(`${flag} must be between ${min} and ${max}, got ${n}`)
   return n
@@ -194,6 +221,11 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
         bootstrap: { type: 'string', multiple: true },
         'p2p-announce': { type: 'string', multiple: true },
         'p2p-key': { type: 'string' },
+        'min-peers': { type: 'string' },
+        'max-peers': { type: 'string' },
+        'anti-entropy-interval': { type: 'string' },
+        'peer-timeout': { type: 'string' },
+        'peer-queue-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     })
@@ -262,15 +294,15 @@ export function parseNodeArgs(argv: string[], env: Record<string, string | undef
   }
 }
 
-function parseP2p(
-  v: { 'p2p-port'?: string | undefined; bootstrap?: string[] | undefined; 'p2p-announce'?: string[] | undefined; 'p2p-key'?: string | undefined },
-  db: string,
-): P2pConfig | undefined {
+type P2pFlag = 'p2p-port' | 'p2p-key' | 'min-peers' | 'max-peers' | 'anti-entropy-interval' | 'peer-timeout' | 'peer-queue-bytes'
+
+function parseP2p(v: { [flag in P2pFlag]?: string | undefined } & { bootstrap?: string[] | undefined; 'p2p-announce'?: string[] | undefined }, db: string): P2pConfig | undefined {
   const bootstrap = v.bootstrap ?? []
   const announce = v['p2p-announce'] ?? []
   if (v['p2p-port'] === undefined) {
-    if (bootstrap.length > 0 || announce.length > 0 || v['p2p-key'] !== undefined) {
-      throw new ConfigError('--bootstrap, --p2p-announce and --p2p-key need --p2p-port')
+    const tuning = (['min-peers', 'max-peers', 'anti-entropy-interval', 'peer-timeout', 'peer-queue-bytes'] as const).some((f) => v[f] !== undefined)
+    if (bootstrap.length > 0 || announce.length > 0 || v['p2p-key'] !== undefined || tuning) {
+      throw new ConfigError('--bootstrap, --p2p-announce, --p2p-key and the peer settings need --p2p-port')
     }
     return undefined
   }
@@ -279,7 +311,13 @@ function parseP2p(
   for (const address of announce) checkMultiaddr(address, '--p2p-announce')
   if (v['p2p-key'] === '') throw new ConfigError('--p2p-key must be a file path')
   const keyPath = v['p2p-key'] ?? (db === ':memory:' ? undefined : `${db}.p2p-key`)
-  return { port, bootstrap, announce, keyPath }
+  const minPeers = v['min-peers'] === undefined ? DEFAULT_MIN_PEERS : integer(v['min-peers'], '--min-peers', 1, 1000)
+  const maxPeers = v['max-peers'] === undefined ? Math.max(DEFAULT_MAX_PEERS, minPeers) : integer(v['max-peers'], '--max-peers', 1, 10_000)
+  if (maxPeers < minPeers) throw new ConfigError(`--max-peers (${maxPeers}) must be at least --min-peers (${minPeers})`)
+  const seconds = v['anti-entropy-interval'] === undefined ? DEFAULT_ANTI_ENTROPY_SECONDS : decimal(v['anti-entropy-interval'], '--anti-entropy-interval', 0, 86_400)
+  const timeout = v['peer-timeout'] === undefined ? DEFAULT_PEER_TIMEOUT_SECONDS : decimal(v['peer-timeout'], '--peer-timeout', 1, 3600)
+  const peerQueueBytes = v['peer-queue-bytes'] === undefined ? DEFAULT_PEER_QUEUE_BYTES : integer(v['peer-queue-bytes'], '--peer-queue-bytes', 65_536, 2 ** 31)
+  return { port, bootstrap, announce, keyPath, minPeers, maxPeers, antiEntropyIntervalMs: Math.round(seconds * 1000), peerTimeoutMs: Math.round(timeout * 1000), peerQueueBytes }
 }
 
 function checkMultiaddr(address: string, flag: string): void {

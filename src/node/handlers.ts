@@ -19,7 +19,7 @@ import {
   type QueryRequest,
   type QueryResponse,
 } from '../protocol/api/wire.ts'
-import { authenticate, authorizeTopics, type TokenVerifier } from './auth.ts'
+import { authenticate, authorizeTopics, checkOwnerWriteTimes, type TokenVerifier } from './auth.ts'
 import type { Dispatcher } from './dispatcher.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
@@ -205,6 +205,7 @@ export async function publishEnvelopes(services: NodeServices, ctx: CallContext,
     const wallet = await authenticate(ctx.authorization, services.verifyToken, services.nowNs())
     ctx.logFields.wallet = wallet
     authorizeTopics(wallet, envelopes)
+    checkOwnerWriteTimes(ctx.authorization, envelopes)
   }
   checkEnvelopes(envelopes, services.limits.maxInviteMessageBytes)
   // All or nothing: the whole request is validated above and stored in one transaction.

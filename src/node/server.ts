@@ -43,6 +43,8 @@ export interface NetworkView {
   peers(): unknown[]
   peerCount(): number
   status(): Record<string, unknown>
+  /** More for /peers: bounds, connections, what keeping peers cost. */
+  overview?(): Record<string, unknown>
 }
 
 /** Bodies up to this size are read even when refused at admission (to count their cost). */
@@ -390,6 +392,6 @@ export class XmtpNode {
 
   private async peers(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const network = this.network
-    await sendJson(req, res, 200, network ? { p2p: true, addresses: network.addresses(), peers: network.peers() } : { p2p: false, addresses: [], peers: [] })
+    await sendJson(req, res, 200, network ? { p2p: true, addresses: network.addresses(), peers: network.peers(), ...network.overview?.() } : { p2p: false, addresses: [], peers: [] })
   }
 }

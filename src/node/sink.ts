@@ -4,8 +4,8 @@
 
 import type { Envelope } from '../protocol/api/wire.ts'
 import type { Dispatcher } from './dispatcher.ts'
-import type { EnvelopeStore } from './store/types.ts'
-import { isEphemeralTopic } from './topics.ts'
+import type { EnvelopeStore, ProvenEnvelope } from './store/types.ts'
+import { isEphemeralTopic, restrictedTopicOwner } from './topics.ts'
 
 /** What a client proved when publishing: the relay forwards it for owner-only topics. */
 export interface PublishProof {
@@ -33,7 +33,11 @@ export class EnvelopeSink {
    * Returns how many were newly stored.
    */
   async accept(envelopes: readonly Envelope[], origin = 'client', proof: PublishProof = {}): Promise<number> {
-    const durable = envelopes.filter((e) => !isEphemeralTopic(e.contentTopic))
+    // Owner-only envelopes are stored with the token they were accepted on, so that catch-up
+    // can prove them to a peer long after the token stopped being valid for new publishes.
+    const withProof = (e: Envelope): ProvenEnvelope =>
+      proof.authorization !== undefined && restrictedTopicOwner(e.contentTopic) !== undefined ? { ...e, proof: proof.authorization } : e
+    const durable = envelopes.filter((e) => !isEphemeralTopic(e.contentTopic)).map(withProof)
     const stored = durable.length > 0 ? await this.store.insert(durable) : 0
     // A shared store announces what it stored itself; ephemeral envelopes need telling.
     if (this.store.fanOut && durable.length < envelopes.length) await this.store.fanOut.announce(envelopes.filter((e) => isEphemeralTopic(e.contentTopic)))

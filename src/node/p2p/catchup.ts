@@ -2,18 +2,20 @@
 // topics that hold envelopes since a time, then pages through each topic (ascending, with the
 // store's cursor), validates every envelope as it would a peer's gossip, and stores the new ones
 // (the store's dedup key makes repeats free). One stream per session, one JSON request and one
-// length-prefixed answer at a time.
+// length-prefixed answer at a time. Owner-only envelopes travel with the proof they were
+// stored with and are checked again here (validate.ts); what fails is refused and counted.
 
 import type { Libp2p, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import type { Logger } from 'pino'
 import { envelopeDigest } from '../store/digest.ts'
-import type { EnvelopeStore } from '../store/types.ts'
+import type { EnvelopeStore, ProvenEnvelope } from '../store/types.ts'
 import {
   decodeBatch,
   decodeRequest,
   decodeTopics,
   encodeBatch,
+  encodeJson,
   encodeRequest,
   encodeTopics,
   envelopeFrameSize,
@@ -21,9 +23,11 @@ import {
   MAX_TOPICS_PAGE,
   type CatchUpRequest,
 } from './frames.ts'
-import { refusePeerEnvelope, type PeerValidation } from './validate.ts'
+import { bucketsAnswer, bucketTopicsAnswer } from './summaries.ts'
+import { refuseCarriedEnvelope, type PeerValidation, type RefusalKind } from './validate.ts'
 
-export const CATCHUP_PROTOCOL = '/parley/catchup/1.0.0'
+/** 2.0.0: pages carry each owner-only envelope's proof (1.0.0 nodes could not check them). */
+export const CATCHUP_PROTOCOL = '/parley/catchup/2.0.0'
 /** A page stops growing past this many bytes (one envelope is at most ~1 MiB). */
 const PAGE_BYTES = 2 * 1024 * 1024
 /** Room for the largest page: PAGE_BYTES plus one maximum-size envelope. */
@@ -39,18 +43,45 @@ export interface CatchUpResult {
   ms: number
 }
 
-export interface CatchUpStats {
-  sessions: number
-  failedSessions: number
+/** A session's request function; `bytes` counts the answers read so far. */
+export type Ask = ((request: CatchUpRequest) => Promise<Uint8Array>) & { bytes: number }
+
+export interface PullTotals {
+  received: number
+  stored: number
+  refused: number
+}
+
+/** What a puller (catch-up, anti-entropy) counts of what it received, stored and refused. */
+export interface RefusalCounts {
   receivedEnvelopes: number
   storedEnvelopes: number
   refusedEnvelopes: number
+  /** Refusals by kind: over the limits, owner-only without a proof, with a proof that fails. */
+  refused: Record<RefusalKind, number>
+}
+
+export interface CatchUpStats extends RefusalCounts {
+  sessions: number
+  failedSessions: number
   servedPages: number
+  /** Anti-entropy summaries answered for peers. */
+  servedSummaries: number
   last?: CatchUpResult
 }
 
 export class CatchUp {
-  readonly stats: CatchUpStats = { sessions: 0, failedSessions: 0, receivedEnvelopes: 0, storedEnvelopes: 0, refusedEnvelopes: 0, servedPages: 0 }
+  private warnedRefusals = 0
+  readonly stats: CatchUpStats = {
+    sessions: 0,
+    failedSessions: 0,
+    receivedEnvelopes: 0,
+    storedEnvelopes: 0,
+    refusedEnvelopes: 0,
+    refused: { invalid: 0, unproven: 0, forged: 0 },
+    servedPages: 0,
+    servedSummaries: 0,
+  }
 
   constructor(
     private readonly libp2p: Libp2p,
@@ -59,9 +90,9 @@ export class CatchUp {
     private readonly logger: Logger,
   ) {}
 
-  /** Whether this store can answer topic listings (SQLite can; see EnvelopeStore.listTopics). */
+  /** Whether this store can answer topic listings and key scans (SQLite and Postgres can). */
   get supported(): boolean {
-    return typeof this.store.listTopics === 'function'
+    return typeof this.store.listTopics === 'function' && typeof this.store.scanKeys === 'function'
   }
 
   async serve(): Promise<void> {
@@ -90,6 +121,14 @@ export class CatchUp {
   }
 
   private async page(request: CatchUpRequest): Promise<Uint8Array> {
+    if (request.kind === 'buckets') {
+      this.stats.servedSummaries++
+      return encodeJson(await bucketsAnswer(this.store, request.startNs, request.endNs, request.bucketNs))
+    }
+    if (request.kind === 'bucketTopics') {
+      this.stats.servedSummaries++
+      return encodeJson(await bucketTopicsAnswer(this.store, request.startNs, request.endNs, request.after, request.limit))
+    }
     if (request.kind === 'topics') {
       const topics = await this.store.listTopics!({ startTimeNs: request.startNs, after: request.after, limit: request.limit })
       return encodeTopics(topics, topics.length === request.limit)
@@ -105,8 +144,29 @@ export class CatchUp {
     let bytes = 0
     let kept = 0
     while (kept < rows.length && (kept === 0 || bytes + envelopeFrameSize(rows[kept]!) <= PAGE_BYTES)) bytes += envelopeFrameSize(rows[kept++]!)
-    const envelopes = rows.slice(0, kept).map(({ contentTopic, timestampNs, message }) => ({ contentTopic, timestampNs, message }))
+    const envelopes = rows.slice(0, kept).map(({ contentTopic, timestampNs, message, proof }) => ({ contentTopic, timestampNs, message, ...(proof !== undefined && { proof }) }))
     return encodeBatch({ envelopes, more: kept < rows.length || rows.length === request.limit })
+  }
+
+  /** Opens one request/response session with `peer`; closed after `work`, aborted if it throws. */
+  async session<T>(peer: PeerId, work: (ask: Ask) => Promise<T>): Promise<T> {
+    const stream = await this.libp2p.dialProtocol(peer, CATCHUP_PROTOCOL, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+    const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
+    const ask: Ask = async (request) => {
+      await lp.write(encodeRequest(request))
+      const answer = (await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray()
+      ask.bytes += answer.length
+      return answer
+    }
+    ask.bytes = 0
+    try {
+      const result = await work(ask)
+      await stream.close()
+      return result
+    } catch (err) {
+      stream.abort(err as Error)
+      throw err
+    }
   }
 
   /** Pulls everything `peer` holds with a sender time of at least `sinceNs` into the store. */
@@ -114,28 +174,22 @@ export class CatchUp {
     const started = performance.now()
     const result: CatchUpResult = { peer: peer.toString(), topics: 0, received: 0, stored: 0, refused: 0, ms: 0 }
     this.stats.sessions++
-    const stream = await this.libp2p.dialProtocol(peer, CATCHUP_PROTOCOL, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
-    const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES })
-    const ask = async (request: CatchUpRequest) => {
-      await lp.write(encodeRequest(request))
-      return (await lp.read({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })).subarray()
-    }
     try {
-      let after = ''
-      for (let more = true; more; ) {
-        const page = decodeTopics(await ask({ kind: 'topics', startNs: sinceNs, endNs: 0n, after, limit: MAX_TOPICS_PAGE }))
-        more = page.more && page.topics.length > 0
-        for (const topic of page.topics) {
-          if (topic <= after) throw new Error('catch-up: topics answer is not sorted')
-          after = topic
-          result.topics++
-          await this.topic(ask, topic, sinceNs, result)
+      await this.session(peer, async (ask) => {
+        let after = ''
+        for (let more = true; more; ) {
+          const page = decodeTopics(await ask({ kind: 'topics', startNs: sinceNs, endNs: 0n, after, limit: MAX_TOPICS_PAGE }))
+          more = page.more && page.topics.length > 0
+          for (const topic of page.topics) {
+            if (topic <= after) throw new Error('catch-up: topics answer is not sorted')
+            after = topic
+            result.topics++
+            await this.pullRange(ask, topic, sinceNs, 0n, result, this.stats)
+          }
         }
-      }
-      await stream.close()
+      })
     } catch (err) {
       this.stats.failedSessions++
-      stream.abort(err as Error)
       throw err
     } finally {
       result.ms = Math.round(performance.now() - started)
@@ -144,24 +198,43 @@ export class CatchUp {
     return result
   }
 
-  private async topic(ask: (request: CatchUpRequest) => Promise<Uint8Array>, topic: string, sinceNs: bigint, result: CatchUpResult): Promise<void> {
+  /**
+   * Pages through `topic` in [startNs, endNs] (endNs 0: no end) on the peer and stores what
+   * passes validation; `totals` and `counts` (the caller's stats) get the figures. Stops early
+   * once `stopAtBytes` of answers were read in the session (anti-entropy's budget).
+   */
+  async pullRange(ask: Ask, topic: string, startNs: bigint, endNs: bigint, totals: PullTotals, counts: RefusalCounts, stopAtBytes = Infinity): Promise<void> {
     let cursor: { senderTimeNs: bigint; digest: Uint8Array } | undefined
-    for (let more = true; more; ) {
-      const page = decodeBatch(await ask({ kind: 'envelopes', topic, startNs: sinceNs, endNs: 0n, limit: MAX_ENVELOPES_PAGE, ...(cursor && { cursor }) }))
+    for (let more = true; more && ask.bytes < stopAtBytes; ) {
+      const page = decodeBatch(await ask({ kind: 'envelopes', topic, startNs, endNs, limit: MAX_ENVELOPES_PAGE, ...(cursor && { cursor }) }))
       more = page.more === true && page.envelopes.length > 0
-      const valid = page.envelopes.filter((e) => e.contentTopic === topic && refusePeerEnvelope(e, undefined, this.check) === undefined)
-      const refused = page.envelopes.length - valid.length
-      result.received += page.envelopes.length
-      result.refused += refused
-      this.stats.receivedEnvelopes += page.envelopes.length
-      this.stats.refusedEnvelopes += refused
+      const valid = await this.admit(page.envelopes, topic, counts)
+      totals.received += page.envelopes.length
+      totals.refused += page.envelopes.length - valid.length
+      counts.receivedEnvelopes += page.envelopes.length
       if (valid.length > 0) {
         const stored = await this.store.insert(valid)
-        result.stored += stored
-        this.stats.storedEnvelopes += stored
+        totals.stored += stored
+        counts.storedEnvelopes += stored
       }
       const last = page.envelopes.at(-1)
       if (last) cursor = { senderTimeNs: last.timestampNs, digest: envelopeDigest(last.contentTopic, last.message) }
     }
+  }
+
+  /** The envelopes of a page that pass the checks a publish would (with the proof each carries); refusals counted by kind. */
+  private async admit(envelopes: readonly ProvenEnvelope[], topic: string, counts: RefusalCounts): Promise<ProvenEnvelope[]> {
+    const valid: ProvenEnvelope[] = []
+    for (const envelope of envelopes) {
+      const refusal = envelope.contentTopic === topic ? await refuseCarriedEnvelope(envelope, this.check) : { kind: 'invalid' as const, reason: 'another topic than asked for' }
+      if (!refusal) {
+        valid.push(envelope)
+        continue
+      }
+      counts.refusedEnvelopes++
+      counts.refused[refusal.kind]++
+      if (this.warnedRefusals++ < 20) this.logger.warn({ topic: envelope.contentTopic, ...refusal }, 'refused an envelope a peer carried')
+    }
+    return valid
   }
 }

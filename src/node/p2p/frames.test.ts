@@ -14,6 +14,17 @@ describe('envelope batches', () => {
     expect(decodeBatch(encodeBatch({ envelopes: [] }))).toEqual({ envelopes: [] })
   })
 
+  it('round-trip a proof per envelope (catch-up pages), empty proofs meaning none', () => {
+    const proven = [{ ...envelopes[1]!, proof: 'Bearer tokén' }, envelopes[0]!, { ...envelopes[0]!, timestampNs: 5n, proof: 'Bearer other' }]
+    const bytes = encodeBatch({ envelopes: proven, more: true })
+    expect(bytes[1]).toBe(3)
+    expect(bytes.length).toBe(encodedBatchSize(proven))
+    expect(decodeBatch(bytes)).toEqual({ envelopes: proven, more: true })
+    for (let n = 0; n < bytes.length; n++) expect(() => decodeBatch(bytes.subarray(0, n))).toThrow(FrameError)
+    // Without proofs the frame is what it always was (gossip between nodes stays compatible).
+    expect(encodeBatch({ envelopes })[1]).toBe(0)
+  })
+
   it('copies messages out of the input', () => {
     const bytes = encodeBatch({ envelopes })
     const decoded = decodeBatch(bytes)

@@ -3,13 +3,16 @@
 // bytes, so a malformed frame from a peer is an error, never a partial read.
 //
 // Envelope batch (big-endian):
-//   u8 version (1) | u8 flags (bit 0: more pages follow) | u16 token length | token (UTF-8)
-//   | u32 envelope count | count × ( u16 topic length | topic | u64 sender time ns
-//   | u32 message length | message )
-// The token is the publisher's `Authorization` value, carried when a batch holds an owner-only
-// topic (contact-, privatestore-) so that every node can check the owner itself.
+//   u8 version (1) | u8 flags (bit 0: more pages follow; bit 1: each envelope has a proof)
+//   | u16 token length | token (UTF-8) | u32 envelope count | count × ( u16 topic length
+//   | topic | u64 sender time ns | u32 message length | message [| u16 proof length | proof] )
+// The token is the publisher's `Authorization` value, carried when a gossip batch holds an
+// owner-only topic (contact-, privatestore-) so that every node can check the owner itself.
+// Catch-up and anti-entropy pages mix envelopes of many publishers: there each envelope
+// carries its own proof (the Authorization value it was stored with; empty when none).
 
 import type { Envelope } from '../../protocol/api/wire.ts'
+import type { ProvenEnvelope } from '../store/types.ts'
 
 export const FRAME_VERSION = 1
 const HEADER = 4
@@ -17,7 +20,7 @@ const ENVELOPE_OVERHEAD = 2 + 8 + 4
 const MAX_TOKEN_BYTES = 0xffff
 
 export interface EnvelopeBatch {
-  envelopes: Envelope[]
+  envelopes: ProvenEnvelope[]
   /** The publisher's Authorization header value, when the batch needs it. */
   authorization?: string
   /** Catch-up pages: the responder has more after this page. */
@@ -31,30 +34,40 @@ export class FrameError extends Error {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-export function encodedBatchSize(envelopes: readonly Envelope[], authorization = ''): number {
+export function encodedBatchSize(envelopes: readonly ProvenEnvelope[], authorization = ''): number {
+  const withProofs = envelopes.some((e) => e.proof)
   let size = HEADER + encoder.encode(authorization).length + 4
-  for (const e of envelopes) size += envelopeFrameSize(e)
+  for (const e of envelopes) size += envelopeFrameSize(e) + (withProofs && !e.proof ? 2 : 0)
   return size
 }
 
-/** Bytes one envelope takes inside a batch. */
-export function envelopeFrameSize(e: Envelope): number {
-  return ENVELOPE_OVERHEAD + encoder.encode(e.contentTopic).length + e.message.length
+/** Bytes one envelope takes inside a batch (with its proof, when it has one). */
+export function envelopeFrameSize(e: ProvenEnvelope): number {
+  return ENVELOPE_OVERHEAD + encoder.encode(e.contentTopic).length + e.message.length + (e.proof ? 2 + encoder.encode(e.proof).length : 0)
 }
+
+const FLAG_MORE = 1
+const FLAG_PROOFS = 2
 
 export function encodeBatch(batch: EnvelopeBatch): Uint8Array {
   const token = encoder.encode(batch.authorization ?? '')
   if (token.length > MAX_TOKEN_BYTES) throw new FrameError(`authorization is ${token.length} bytes, at most ${MAX_TOKEN_BYTES}`)
   const topics = batch.envelopes.map((e) => encoder.encode(e.contentTopic))
+  const withProofs = batch.envelopes.some((e) => e.proof)
+  const proofs = withProofs ? batch.envelopes.map((e) => encoder.encode(e.proof ?? '')) : []
   let size = HEADER + token.length + 4
   batch.envelopes.forEach((e, i) => {
     if (topics[i]!.length > 0xffff) throw new FrameError(`envelope ${i}: topic is too long to frame`)
     size += ENVELOPE_OVERHEAD + topics[i]!.length + e.message.length
+    if (withProofs) {
+      if (proofs[i]!.length > MAX_TOKEN_BYTES) throw new FrameError(`envelope ${i}: proof is ${proofs[i]!.length} bytes, at most ${MAX_TOKEN_BYTES}`)
+      size += 2 + proofs[i]!.length
+    }
   })
   const out = new Uint8Array(size)
   const view = new DataView(out.buffer)
   out[0] = FRAME_VERSION
-  out[1] = batch.more ? 1 : 0
+  out[1] = (batch.more ? FLAG_MORE : 0) | (withProofs ? FLAG_PROOFS : 0)
   view.setUint16(2, token.length)
   out.set(token, HEADER)
   let at = HEADER + token.length
@@ -69,6 +82,11 @@ export function encodeBatch(batch: EnvelopeBatch): Uint8Array {
     view.setUint32(at + 8, e.message.length)
     out.set(e.message, at + 12)
     at += 12 + e.message.length
+    if (withProofs) {
+      view.setUint16(at, proofs[i]!.length)
+      out.set(proofs[i]!, at + 2)
+      at += 2 + proofs[i]!.length
+    }
   })
   return out
 }
@@ -83,7 +101,8 @@ export function decodeBatch(bytes: Uint8Array): EnvelopeBatch {
   need(HEADER, 'the header')
   if (bytes[0] !== FRAME_VERSION) throw new FrameError(`unknown frame version ${bytes[0]}`)
   const flags = bytes[1]!
-  if ((flags & ~1) !== 0) throw new FrameError(`unknown frame flags ${flags}`)
+  if ((flags & ~(FLAG_MORE | FLAG_PROOFS)) !== 0) throw new FrameError(`unknown frame flags ${flags}`)
+  const withProofs = (flags & FLAG_PROOFS) !== 0
   const tokenLength = view.getUint16(2)
   at = HEADER
   need(tokenLength, 'the authorization')
@@ -94,7 +113,7 @@ export function decodeBatch(bytes: Uint8Array): EnvelopeBatch {
   at += 4
   // Each envelope takes at least ENVELOPE_OVERHEAD bytes: a huge count cannot allocate.
   if (count * ENVELOPE_OVERHEAD > bytes.length - at) throw new FrameError(`frame claims ${count} envelopes in ${bytes.length - at} bytes`)
-  const envelopes: Envelope[] = []
+  const envelopes: ProvenEnvelope[] = []
   for (let i = 0; i < count; i++) {
     need(2, `envelope ${i} topic length`)
     const topicLength = view.getUint16(at)
@@ -106,13 +125,22 @@ export function decodeBatch(bytes: Uint8Array): EnvelopeBatch {
     const messageLength = view.getUint32(at + 8)
     at += 12
     need(messageLength, `envelope ${i} message`)
-    envelopes.push({ contentTopic, timestampNs, message: bytes.slice(at, at + messageLength) })
+    const envelope: ProvenEnvelope = { contentTopic, timestampNs, message: bytes.slice(at, at + messageLength) }
     at += messageLength
+    if (withProofs) {
+      need(2, `envelope ${i} proof length`)
+      const proofLength = view.getUint16(at)
+      at += 2
+      need(proofLength, `envelope ${i} proof`)
+      if (proofLength > 0) envelope.proof = decodeText(bytes.subarray(at, at + proofLength), `envelope ${i} proof`)
+      at += proofLength
+    }
+    envelopes.push(envelope)
   }
   if (at !== bytes.length) throw new FrameError(`${bytes.length - at} trailing bytes after ${count} envelopes`)
   const batch: EnvelopeBatch = { envelopes }
   if (authorization !== '') batch.authorization = authorization
-  if (flags & 1) batch.more = true
+  if (flags & FLAG_MORE) batch.more = true
   return batch
 }
 
@@ -145,9 +173,35 @@ export interface EnvelopesRequest {
   limit: number
 }
 
-export type CatchUpRequest = TopicsRequest | EnvelopesRequest
+/** Anti-entropy: a summary (count, XOR of digests) per time bucket of [startNs, endNs]. */
+export interface BucketsRequest {
+  kind: 'buckets'
+  startNs: bigint
+  endNs: bigint
+  bucketNs: bigint
+}
+
+/** Anti-entropy: a summary per topic of the envelopes in [startNs, endNs], topics after `after`. */
+export interface BucketTopicsRequest {
+  kind: 'bucketTopics'
+  startNs: bigint
+  endNs: bigint
+  after: string
+  limit: number
+}
+
+export type CatchUpRequest = TopicsRequest | EnvelopesRequest | BucketsRequest | BucketTopicsRequest
+
+/** At most this many buckets per summary request: the answer stays a few tens of KB. */
+export const MAX_BUCKETS = 4096
+const MIN_BUCKET_NS = 1_000_000_000n
 
 export function encodeRequest(request: CatchUpRequest): Uint8Array {
+  if (request.kind === 'buckets' || request.kind === 'bucketTopics') {
+    const { startNs, endNs, ...rest } = request
+    const extra = request.kind === 'buckets' ? { bucketNs: String(request.bucketNs) } : {}
+    return encoder.encode(JSON.stringify({ ...rest, startNs: String(startNs), endNs: String(endNs), ...extra }))
+  }
   const json =
     request.kind === 'topics'
       ? { kind: 'topics', startNs: String(request.startNs), endNs: String(request.endNs), after: request.after, limit: request.limit }
@@ -185,9 +239,22 @@ export function decodeRequest(bytes: Uint8Array): CatchUpRequest {
     throw err instanceof FrameError ? err : new FrameError('request is not JSON')
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FrameError('request must be a JSON object')
-  if (json.kind !== 'topics' && json.kind !== 'envelopes') throw new FrameError('kind must be topics or envelopes')
+  if (json.kind !== 'topics' && json.kind !== 'envelopes' && json.kind !== 'buckets' && json.kind !== 'bucketTopics') {
+    throw new FrameError('kind must be topics, envelopes, buckets or bucketTopics')
+  }
   const startNs = nanos(json.startNs, 'startNs')
   const endNs = nanos(json.endNs, 'endNs')
+  if (json.kind === 'buckets') {
+    const bucketNs = nanos(json.bucketNs, 'bucketNs')
+    if (bucketNs < MIN_BUCKET_NS) throw new FrameError('bucketNs must be at least one second')
+    if (endNs < startNs || (endNs - startNs) / bucketNs >= BigInt(MAX_BUCKETS)) throw new FrameError(`a summary spans at most ${MAX_BUCKETS} buckets`)
+    return { kind: 'buckets', startNs, endNs, bucketNs }
+  }
+  if (json.kind === 'bucketTopics') {
+    if (typeof json.after !== 'string') throw new FrameError('after must be a string')
+    if (endNs < startNs) throw new FrameError('endNs must not precede startNs')
+    return { kind: 'bucketTopics', startNs, endNs, after: json.after, limit: limit(json.limit, MAX_TOPICS_PAGE) }
+  }
   if (json.kind === 'topics') {
     if (typeof json.after !== 'string') throw new FrameError('after must be a string')
     return { kind: 'topics', startNs, endNs, after: json.after, limit: limit(json.limit, MAX_TOPICS_PAGE) }
@@ -222,4 +289,56 @@ export function decodeTopics(bytes: Uint8Array): { topics: string[]; more: boole
     throw new FrameError('topics answer must be { topics: string[], more: boolean }')
   }
   return { topics: json.topics as string[], more: json.more }
+}
+
+// ---- anti-entropy answers (JSON) ----
+
+/** count and hex XOR of digests: what two nodes compare per bucket or per topic. */
+export type SummaryJson = [count: number, hashHex: string]
+
+export interface BucketsAnswer {
+  /** [bucket index, count, hash] for each non-empty bucket. */
+  buckets: [number, ...SummaryJson][]
+  /** The responder stopped scanning at its row cap: the summaries are incomplete. */
+  truncated: boolean
+}
+
+export interface BucketTopicsAnswer {
+  topics: [string, ...SummaryJson][]
+  more: boolean
+  truncated: boolean
+}
+
+export function encodeJson(value: BucketsAnswer | BucketTopicsAnswer): Uint8Array {
+  return encoder.encode(JSON.stringify(value))
+}
+
+const summaryOk = (count: unknown, hash: unknown) => Number.isInteger(count) && (count as number) > 0 && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash)
+
+export function decodeBuckets(bytes: Uint8Array): BucketsAnswer {
+  const json = parseJson(bytes, 'buckets answer') as Partial<BucketsAnswer>
+  if (!Array.isArray(json?.buckets) || typeof json.truncated !== 'boolean' || json.buckets.length > MAX_BUCKETS) throw new FrameError('buckets answer must be { buckets: [index, count, hash][], truncated }')
+  for (const b of json.buckets) {
+    if (!Array.isArray(b) || b.length !== 3 || !Number.isInteger(b[0]) || b[0] < 0 || b[0] >= MAX_BUCKETS || !summaryOk(b[1], b[2])) throw new FrameError('malformed bucket summary')
+  }
+  return json as BucketsAnswer
+}
+
+export function decodeBucketTopics(bytes: Uint8Array): BucketTopicsAnswer {
+  const json = parseJson(bytes, 'bucket topics answer') as Partial<BucketTopicsAnswer>
+  if (!Array.isArray(json?.topics) || typeof json.more !== 'boolean' || typeof json.truncated !== 'boolean' || json.topics.length > MAX_TOPICS_PAGE) {
+    throw new FrameError('bucket topics answer must be { topics: [topic, count, hash][], more, truncated }')
+  }
+  for (const t of json.topics) {
+    if (!Array.isArray(t) || t.length !== 3 || typeof t[0] !== 'string' || t[0] === '' || !summaryOk(t[1], t[2])) throw new FrameError('malformed topic summary')
+  }
+  return json as BucketTopicsAnswer
+}
+
+function parseJson(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(decodeText(bytes, what))
+  } catch (err) {
+    throw err instanceof FrameError ? err : new FrameError(`${what} is not JSON`)
+  }
 }

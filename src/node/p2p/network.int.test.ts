@@ -72,7 +72,7 @@ describe('three nodes', () => {
 
   it('an owner-only topic travels with the owner\'s token and is accepted by every node', async () => {
     const t = `/xmtp/0/contact-${alice.address}/proto`
-    expect((await publish(a, [envelope(t, 7, 'alice contact')])).status).toBe(200)
+    expect((await publish(a, [envelope(t, BigInt(Date.now()) * 1_000_000n, 'alice contact')])).status).toBe(200)
     for (const node of [b, c]) await waitFor('alice\'s contact envelope', async () => (await topicContents(node, t)).length === 1)
   })
 
@@ -121,6 +121,9 @@ describe('a misbehaving peer', () => {
   it('drops malformed, oversized and unproven gossip; the nodes keep running and relaying', { timeout: 120_000 }, async () => {
     const before = (await healthOf(a)).p2p.relay.rejectedFrames as number
     const bobContact = `/xmtp/0/contact-${bob.address}/proto`
+    const aliceStore = `/xmtp/0/privatestore-${alice.address}/key_bundle/proto`
+    const nowNs = BigInt(Date.now()) * 1_000_000n
+    const expired = await alice.token(new Date(Date.now() - 2 * 3_600_000))
     const big = topic()
     const bad = [
       new Uint8Array([0xde, 0xad, 0xbe, 0xef]), // not a frame
@@ -129,12 +132,15 @@ describe('a misbehaving peer', () => {
       encodeBatch({ envelopes: [{ contentTopic: `/xmtp/0/m-${'x'.repeat(300)}/proto`, timestampNs: 1n, message: new Uint8Array(8) }] }), // topic too long
       encodeBatch({ envelopes: [{ contentTopic: bobContact, timestampNs: 1n, message: new Uint8Array(8) }] }), // bob's topic, no proof
       encodeBatch({ envelopes: [{ contentTopic: bobContact, timestampNs: 2n, message: new Uint8Array(8) }], authorization: `Bearer ${aliceToken}` }), // alice's proof for bob's topic
+      encodeBatch({ envelopes: [{ contentTopic: aliceStore, timestampNs: nowNs, message: new Uint8Array(8) }], authorization: `Bearer ${expired}` }), // an expired proof
+      encodeBatch({ envelopes: [{ contentTopic: aliceStore, timestampNs: 3n, message: new Uint8Array(8) }], authorization: `Bearer ${aliceToken}` }), // written long before its token
     ]
     for (const data of bad) await rogue.services.pubsub.publish(ENVELOPES_TOPIC, data)
-    await waitFor('A to refuse all six', async () => (await healthOf(a)).p2p.relay.rejectedFrames - before >= bad.length)
+    await waitFor('A to refuse all eight', async () => (await healthOf(a)).p2p.relay.rejectedFrames - before >= bad.length)
     expect((await fetch(`${a.url}/healthz`)).status).toBe(200)
     for (const node of [a, b, c]) {
       expect(await topicContents(node, bobContact)).toEqual([])
+      expect(await topicContents(node, aliceStore)).toEqual([])
       expect(await topicContents(node, big)).toEqual([])
     }
     // Still a working network afterwards.

@@ -1,7 +1,7 @@
 // The node's peer-to-peer side: one libp2p host (TCP, Noise, Yamux, identify) running gossipsub
 // for the relay, pubsub peer discovery for peer exchange (every node announces its addresses;
-// the others dial what they learn), @libp2p/bootstrap for the configured peers, and the catch-up
-// protocol. Settings follow shared/notes/p2p-libp2p.md: each default listed there as losing
+// peers.ts decides whom to dial, within bounds), @libp2p/bootstrap for the configured peers,
+// the catch-up protocol and anti-entropy rounds. Settings follow shared/notes/p2p-libp2p.md: each default listed there as losing
 // messages or connections is overridden here, with the reason beside it.
 
 import './polyfill.ts'
@@ -19,14 +19,14 @@ import { createLibp2p } from 'libp2p'
 import type { Logger } from 'pino'
 import type { EnvelopeSink } from '../sink.ts'
 import type { EnvelopeStore } from '../store/types.ts'
+import { AntiEntropy, DEFAULT_ANTI_ENTROPY, type AntiEntropyOptions } from './antiEntropy.ts'
 import { CatchUp, CATCHUP_PROTOCOL } from './catchup.ts'
+import { PeerKeeper, type PeerBounds } from './peers.ts'
 import { DEFAULT_RELAY_LIMITS, ENVELOPES_TOPIC, GossipRelay, type RelayLimits } from './relay.ts'
 import type { PeerValidation } from './validate.ts'
 
 /** How far before the last synced moment a catch-up starts: room for clock skew of senders. */
 export const CATCHUP_MARGIN_NS = 10n * 60n * 1_000_000_000n
-const KEEP_ALIVE_TAG = 'keep-alive-parley'
-const LONELY_REDIAL_MS = 5_000
 const STATE_WRITE_MS = 5_000
 const SUBSCRIBE_WAIT_MS = 5_000
 
@@ -47,14 +47,35 @@ export interface P2pOptions {
   statePath?: string | undefined
   discoveryIntervalMs?: number
   relayLimits?: RelayLimits
+  antiEntropy?: Partial<AntiEntropyOptions>
+  /** Low watermark (peers dialed towards) and high watermark (connections pruned above). */
+  peerBounds?: PeerBounds
+  /** A peer that answers nothing for this long is closed (default 30 s). */
+  peerTimeoutMs?: number
+  /** Bytes of gossip queued for one peer before its stream is dropped and the peer closed (default 16 MiB). */
+  peerQueueBytes?: number
 }
+
+export const DEFAULT_PEER_BOUNDS: PeerBounds = { min: 8, max: 16 }
+export const DEFAULT_PEER_TIMEOUT_MS = 30_000
+export const DEFAULT_PEER_QUEUE_BYTES = 16 * 1024 * 1024
+
+/** A relay backlog past this many bytes pauses anti-entropy rounds. */
+const BUSY_RELAY_BYTES = 4 * 1024 * 1024
 
 export interface PeerSummary {
   peerId: string
   addresses: string[]
   /** Subscribed to the envelope topic (a Parley node relaying with us). */
   relaying: boolean
+  /** In this node's gossip mesh for the envelope topic. */
+  mesh: boolean
+  /** Bytes waiting to be written to the peer (all streams of all its connections). */
+  queuedBytes: number
 }
+
+/** The gossipsub class has getMeshPeers; its exported interface does not declare it. */
+const meshPeers = (pubsub: GossipSub, topic: string): string[] => (pubsub as unknown as { getMeshPeers(topic: string): string[] }).getMeshPeers(topic)
 
 function listenAddress(host: string, port: number): string {
   const family = host.includes(':') ? 'ip6' : 'ip4'
@@ -64,7 +85,9 @@ function listenAddress(host: string, port: number): string {
 export class P2pNetwork {
   readonly relay: GossipRelay
   readonly catchUp: CatchUp
-  private readonly bareBootstrap: Multiaddr[]
+  readonly antiEntropy: AntiEntropy
+  readonly keeper: PeerKeeper
+  private readonly bounds: PeerBounds
   private readonly disconnectedAt = new Map<string, bigint>()
   private readonly catchingUp = new Set<string>()
   private queue: Promise<void> = Promise.resolve()
@@ -79,10 +102,25 @@ export class P2pNetwork {
   ) {
     this.relay = new GossipRelay(libp2p.services.pubsub, options.sink, options.check, options.logger, options.relayLimits ?? DEFAULT_RELAY_LIMITS)
     this.catchUp = new CatchUp(libp2p, options.store, options.check, options.logger)
-    this.bareBootstrap = options.bootstrap.map((a) => multiaddr(a)).filter((a) => a.getComponents().every((c) => c.name !== 'p2p'))
+    this.antiEntropy = new AntiEntropy(libp2p, options.store, this.catchUp, options.logger, { ...DEFAULT_ANTI_ENTROPY, ...options.antiEntropy }, () =>
+      this.catchingUp.size > 0 || this.relay.stats.queuedBytes > BUSY_RELAY_BYTES,
+    )
+    this.bounds = options.peerBounds ?? DEFAULT_PEER_BOUNDS
+    this.keeper = new PeerKeeper(
+      libp2p,
+      {
+        ...this.bounds,
+        silentTimeoutMs: options.peerTimeoutMs ?? DEFAULT_PEER_TIMEOUT_MS,
+        bareBootstrap: options.bootstrap.map((a) => multiaddr(a)).filter((a) => a.getComponents().every((c) => c.name !== 'p2p')),
+        meshTopic: ENVELOPES_TOPIC,
+        meshPeers: (topic) => meshPeers(libp2p.services.pubsub, topic),
+      },
+      options.logger,
+    )
   }
 
   static async start(options: P2pOptions): Promise<P2pNetwork> {
+    const bounds = options.peerBounds ?? DEFAULT_PEER_BOUNDS
     const withPeerId = options.bootstrap.filter((a) => multiaddr(a).getComponents().some((c) => c.name === 'p2p'))
     const libp2p = await createLibp2p({
       privateKey: options.privateKey,
@@ -93,12 +131,13 @@ export class P2pNetwork {
       // Under load a ping waits behind queued gossip; aborting the connection then loses
       // everything buffered on it (22-55 % of a burst in the probe). Keep measuring, never abort.
       connectionMonitor: { abortConnectionOnPingFailure: false },
-      // Peers tagged keep-alive-* are redialed when they drop (a restarted node comes back).
-      connectionManager: { reconnectRetries: 10, reconnectRetryInterval: 1_000, reconnectBackoffFactor: 1.5 },
+      // A hard cap above the high watermark: room for newcomers, whom peers.ts prunes back
+      // down once they had time to learn other peers. No keep-alive tags: peers.ts redials.
+      connectionManager: { maxConnections: bounds.max + Math.max(4, Math.ceil(bounds.max / 2)) },
       peerDiscovery: [
         pubsubPeerDiscovery({ interval: options.discoveryIntervalMs ?? 1_000 }),
         // @libp2p/bootstrap ignores entries without /p2p/<id>; those are dialed by address below.
-        ...(withPeerId.length > 0 ? [bootstrap({ list: withPeerId, tagName: 'keep-alive-bootstrap', timeout: 100 })] : []),
+        ...(withPeerId.length > 0 ? [bootstrap({ list: withPeerId, timeout: 100 })] : []),
       ],
       services: {
         identify: identify(),
@@ -109,6 +148,10 @@ export class P2pNetwork {
           fastMsgIdFn: (m) => (m.from && m.seqno ? `${Buffer.from(m.from).toString('base64')}:${Buffer.from(m.seqno).toString('base64')}` : Buffer.from(m.data ?? []).toString('base64')),
           // Discovery records repeat unchanged; never let that throw from a timer.
           ignoreDuplicatePublishError: true,
+          // What may wait for one peer that does not read (gossipsub has no backpressure):
+          // past it the stream is dropped and peers.ts closes the peer, which reconnects and
+          // catches up.
+          maxOutboundBufferSize: options.peerQueueBytes ?? DEFAULT_PEER_QUEUE_BYTES,
         }),
       },
     })
@@ -128,14 +171,21 @@ export class P2pNetwork {
 
   peers(): PeerSummary[] {
     const relaying = new Set(this.libp2p.services.pubsub.getSubscribers(ENVELOPES_TOPIC).map((p) => p.toString()))
+    const mesh = new Set(meshPeers(this.libp2p.services.pubsub, ENVELOPES_TOPIC))
     const byPeer = new Map<string, PeerSummary>()
     for (const connection of this.libp2p.getConnections()) {
       const id = connection.remotePeer.toString()
       let entry = byPeer.get(id)
-      if (!entry) byPeer.set(id, (entry = { peerId: id, addresses: [], relaying: relaying.has(id) }))
+      if (!entry) byPeer.set(id, (entry = { peerId: id, addresses: [], relaying: relaying.has(id), mesh: mesh.has(id), queuedBytes: 0 }))
       entry.addresses.push(connection.remoteAddr.toString())
+      entry.queuedBytes += this.keeper.queuedBytes(connection)
     }
     return [...byPeer.values()]
+  }
+
+  /** What /peers shows besides the peer list: the bounds and what keeping them cost. */
+  overview(): Record<string, unknown> {
+    return { bounds: this.bounds, connections: this.libp2p.getConnections().length, keeper: { ...this.keeper.stats } }
   }
 
   peerCount(): number {
@@ -144,13 +194,15 @@ export class P2pNetwork {
 
   /** What /healthz shows about the network. */
   status(): Record<string, unknown> {
-    return { peerId: this.peerId.toString(), relay: { ...this.relay.stats }, catchUp: { ...this.catchUp.stats } }
+    return { peerId: this.peerId.toString(), relay: { ...this.relay.stats }, catchUp: { ...this.catchUp.stats }, antiEntropy: { ...this.antiEntropy.stats } }
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return
     this.stopped = true
     for (const timer of this.timers) clearInterval(timer)
+    this.antiEntropy.stop()
+    this.keeper.stop()
     this.relay.stop()
     this.writeState()
     await this.libp2p.stop()
@@ -163,11 +215,7 @@ export class P2pNetwork {
     await this.catchUp.serve()
     if (!this.catchUp.supported) logger.warn('this store cannot list topics: the node relays but cannot catch up or serve catch-up')
 
-    this.libp2p.addEventListener('peer:discovery', (event) => {
-      const id = event.detail.id
-      if (this.libp2p.getConnections(id).length > 0) return
-      void this.keep(id).then(() => this.libp2p.dial(id).catch(() => undefined))
-    })
+    this.libp2p.addEventListener('peer:discovery', (event) => this.keeper.discovered(event.detail.id))
     this.libp2p.addEventListener('peer:identify', (event) => {
       const { peerId, protocols } = event.detail
       if (protocols.includes(CATCHUP_PROTOCOL)) this.scheduleCatchUp(peerId)
@@ -175,31 +223,10 @@ export class P2pNetwork {
     this.libp2p.addEventListener('peer:disconnect', (event) => {
       this.disconnectedAt.set(event.detail.toString(), BigInt(Date.now()) * 1_000_000n)
     })
-    void this.dialBareBootstrap()
-    this.timers.push(
-      setInterval(() => {
-        if (this.libp2p.getConnections().length === 0) void this.dialBareBootstrap()
-      }, LONELY_REDIAL_MS).unref(),
-      setInterval(() => this.writeState(), STATE_WRITE_MS).unref(),
-    )
-  }
-
-  private async keep(peer: PeerId): Promise<void> {
-    await this.libp2p.peerStore.merge(peer, { tags: { [KEEP_ALIVE_TAG]: { value: 50 } } }).catch(() => undefined)
-  }
-
-  /** Bootstrap addresses without a peer id: Noise tells us who answered; keep that peer. */
-  private async dialBareBootstrap(): Promise<void> {
-    await Promise.all(
-      this.bareBootstrap.map(async (address) => {
-        try {
-          const connection = await this.libp2p.dial(address, { signal: AbortSignal.timeout(10_000) })
-          await this.keep(connection.remotePeer)
-        } catch (err) {
-          this.options.logger.warn({ address: address.toString(), err: (err as Error).message }, 'cannot reach a bootstrap peer yet; retrying while alone')
-        }
-      }),
-    )
+    void this.keeper.dialBareBootstrap()
+    this.keeper.start()
+    this.antiEntropy.start()
+    this.timers.push(setInterval(() => this.writeState(), STATE_WRITE_MS).unref())
   }
 
   /** One catch-up at a time; each peer once per connection, from where we lost it. */

@@ -13,7 +13,7 @@ import type { Envelope } from '../../protocol/api/wire.ts'
 import type { EnvelopeSink, PublishProof } from '../sink.ts'
 import { restrictedTopicOwner } from '../topics.ts'
 import { decodeBatch, encodeBatch, envelopeFrameSize, FrameError, type EnvelopeBatch } from './frames.ts'
-import { batchWallet, refusePeerEnvelope, type PeerValidation } from './validate.ts'
+import { batchWallet, proofWallet, refusePeerEnvelope, type PeerValidation } from './validate.ts'
 
 /** The gossipsub topic every Parley node relays envelopes on. */
 export const ENVELOPES_TOPIC = '/parley/xmtp/0/envelopes/1'
@@ -214,6 +214,12 @@ export class GossipRelay {
     for (const [i, envelope] of batch.envelopes.entries()) {
       const reason = refusePeerEnvelope(envelope, wallet, this.check)
       if (reason) return refuse(`envelope ${i}: ${reason}`)
+      // The token must also have been valid when the envelope was written, as catch-up will
+      // check it later: otherwise a node would store what it could never pass on.
+      if (wallet !== undefined && restrictedTopicOwner(envelope.contentTopic) === wallet) {
+        const proven = await proofWallet(batch.authorization!, envelope.timestampNs, this.check)
+        if (proven instanceof Error) return refuse(`envelope ${i}: proof: ${proven.message}`)
+      }
     }
     this.decoded.set(message.data, batch)
     return TopicValidatorResult.Accept
@@ -232,6 +238,7 @@ export class GossipRelay {
     }
     this.stats.receivedFrames++
     this.stats.receivedEnvelopes += batch.envelopes.length
-    this.sink.accept(batch.envelopes, 'peer').catch((err) => this.logger.error({ err }, 'could not store envelopes from a peer'))
+    // The batch's token is stored with its owner-only envelopes: catch-up passes it on later.
+    this.sink.accept(batch.envelopes, 'peer', { authorization: batch.authorization }).catch((err) => this.logger.error({ err }, 'could not store envelopes from a peer'))
   }
 }

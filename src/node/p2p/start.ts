@@ -31,5 +31,9 @@ export async function startP2p(config: NodeConfig, p2p: P2pConfig, node: XmtpNod
     check: { verifyToken: node.services.verifyToken, nowNs: node.services.nowNs },
     logger: logger.child({ part: 'p2p' }),
     statePath: config.db === ':memory:' ? undefined : `${config.db}.p2p-state`,
+    peerBounds: { min: p2p.minPeers, max: p2p.maxPeers },
+    antiEntropy: { intervalMs: p2p.antiEntropyIntervalMs },
+    peerTimeoutMs: p2p.peerTimeoutMs,
+    peerQueueBytes: p2p.peerQueueBytes,
   })
 }

@@ -34,7 +34,10 @@ export async function startNetNode(options: StartNetNodeOptions = {}): Promise<N
 export interface PeersAnswer {
   p2p: boolean
   addresses: string[]
-  peers: { peerId: string; addresses: string[]; relaying: boolean }[]
+  peers: { peerId: string; addresses: string[]; relaying: boolean; mesh: boolean; queuedBytes: number }[]
+  bounds: { min: number; max: number }
+  connections: number
+  keeper: { dials: number; failedDials: number; pruned: number; closedSilent: number; closedOverflow: number }
 }
 
 export async function peersOf(node: NodeProcess): Promise<PeersAnswer> {

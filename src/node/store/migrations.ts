@@ -42,6 +42,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'owner proofs of contact and privatestore envelopes',
+    // The Authorization value an owner-only envelope was accepted on; peers check it again
+    // when catch-up or anti-entropy carries the envelope. NULL for rows stored before it
+    // (and for every other topic). Adding a nullable column rewrites nothing.
+    sql: `ALTER TABLE envelopes ADD COLUMN proof text;`,
+  },
 ]
 
 /** Any 64-bit constant: serialises concurrent start-ups of several nodes on one database. */

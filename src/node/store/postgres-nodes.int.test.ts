@@ -7,6 +7,7 @@ import { openStream, post } from '../testing/http.ts'
 import { startNode, type NodeProcess } from '../testing/nodeProcess.ts'
 import { createTestDatabase } from '../testing/postgres.ts'
 import { startPostgresServer, type PostgresServer } from '../testing/postgresServer.ts'
+import { MIGRATIONS } from './migrations.ts'
 
 const b64 = (text: string) => Buffer.from(text).toString('base64')
 const unb64 = (text: string) => Buffer.from(text, 'base64').toString()
@@ -55,7 +56,7 @@ describe('two node processes on one PostgreSQL database', () => {
       expect(await readAll(b.url, topic)).toEqual(['from a', 'from b'])
       expect(await readAll(b.url, ephemeral)).toEqual([])
       const health = await (await fetch(`${b.url}/healthz`)).json()
-      expect(health).toMatchObject({ status: 'ok', envelopes: 2, store: { kind: 'postgres', available: true, schemaVersion: 1 } })
+      expect(health).toMatchObject({ status: 'ok', envelopes: 2, store: { kind: 'postgres', available: true, schemaVersion: MIGRATIONS.length } })
     } finally {
       atA.close()
       atB.close()

@@ -38,6 +38,30 @@ describe('PostgresEnvelopeStore schema', () => {
     await Promise.all([a.close(), b.close()])
   })
 
+  it('migration 2 adds owner proofs and keeps the rows stored before it, without one', async () => {
+    const url = await createTestDatabase()
+    const setup = await PostgresEnvelopeStore.open({ url })
+    // Roll the database back to schema 1 with a row in it, as a node of the previous release left it.
+    await setup.database.query('DROP TABLE envelopes, ephemeral_relay, parley_schema')
+    const client = await setup.database.connect()
+    try {
+      await migrate(client, MIGRATIONS.slice(0, 1))
+      await client.query("INSERT INTO envelopes VALUES ('t', -9223372036854775807, '\\x00'::bytea, 0, 'legacy'::bytea)")
+    } finally {
+      client.release()
+    }
+    await setup.close()
+    const store = await PostgresEnvelopeStore.open({ url })
+    await store.insert([{ ...env('t', 2, 'new'), proof: 'Bearer tok' }])
+    const rows = await store.query({ topics: ['t'], ascending: true, limit: 10 })
+    expect(rows.map((r) => [texts([r])[0], r.proof])).toEqual([
+      ['legacy', undefined],
+      ['new', 'Bearer tok'],
+    ])
+    expect(await store.health()).toMatchObject({ schemaVersion: 2 })
+    await store.close()
+  })
+
   it('refuses a database whose schema is newer than the code knows', async () => {
     const url = await createTestDatabase()
     const store = await PostgresEnvelopeStore.open({ url })
@@ -45,7 +69,7 @@ describe('PostgresEnvelopeStore schema', () => {
     await store.close()
     const opening = PostgresEnvelopeStore.open({ url })
     await expect(opening).rejects.toBeInstanceOf(SchemaTooNewError)
-    await expect(opening).rejects.toThrow(/schema is at version 99, newer than this node knows \(1\)/)
+    await expect(opening).rejects.toThrow(`schema is at version 99, newer than this node knows (${MIGRATIONS.length})`)
   })
 
   it('gives up on an unreachable database after the connect timeout, naming it without the password', async () => {

@@ -10,12 +10,11 @@
 
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import type { Envelope } from '../../protocol/api/wire.ts'
 import { envelopeDigest } from './digest.ts'
 import { StoreUnavailableError } from './errors.ts'
 import { migrate } from './migrations.ts'
 import { PgFanOut } from './pgFanOut.ts'
-import type { EnvelopeStore, StoreHealth, StoreQuery, StoredEnvelope, TopicRange } from './types.ts'
+import type { EnvelopeKey, EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope, TopicRange } from './types.ts'
 
 export interface StoreLogger {
   info(fields: Record<string, unknown>, message: string): void
@@ -73,12 +72,13 @@ interface Row {
   sender_ts: string
   digest: Buffer
   payload: Buffer
+  proof: string | null
 }
 
 const INSERT_SQL = `
-  INSERT INTO envelopes (topic, sender_ts, digest, receiver_ts, payload)
-  SELECT topic, sender_ts, digest, $5::bigint, payload
-    FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[]) AS t(topic, sender_ts, digest, payload)
+  INSERT INTO envelopes (topic, sender_ts, digest, receiver_ts, payload, proof)
+  SELECT topic, sender_ts, digest, $5::bigint, payload, proof
+    FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $6::text[]) AS t(topic, sender_ts, digest, payload, proof)
   ON CONFLICT DO NOTHING`
 
 export class PostgresEnvelopeStore implements EnvelopeStore {
@@ -157,7 +157,7 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
     await this.fanOut.start()
   }
 
-  async insert(envelopes: readonly Envelope[]): Promise<number> {
+  async insert(envelopes: readonly ProvenEnvelope[]): Promise<number> {
     if (envelopes.length === 0) return 0
     const receivedNs = BigInt(Date.now()) * 1_000_000n
     const withDigest = envelopes.map((e) => ({ ...e, digest: envelopeDigest(e.contentTopic, e.message) }))
@@ -167,6 +167,7 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
       withDigest.map((e) => Buffer.from(e.digest)),
       withDigest.map((e) => Buffer.from(e.message.buffer, e.message.byteOffset, e.message.byteLength)),
       toDb(receivedNs),
+      withDigest.map((e) => e.proof ?? null),
     ]
     const result = await this.run(() => this.pool.query({ name: 'parley-insert', text: INSERT_SQL, values }))
     // Committed: now the other processes may hear of it. Every envelope of the request is
@@ -197,7 +198,7 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
     if (cursorKind === 'full') where.push(`(sender_ts, digest) ${cmp} (${param(toDb(cursor!.senderTimeNs), 'bigint')}, ${param(Buffer.from(cursor!.digest), 'bytea')})`)
     if (cursorKind === 'digest') where.push(`digest ${cmp} ${param(Buffer.from(cursor!.digest), 'bytea')}`)
     const limit = param(q.limit, 'int')
-    const text = `SELECT topic, sender_ts, digest, payload FROM envelopes WHERE ${where.join(' AND ')} ORDER BY sender_ts ${dir}, digest ${dir} LIMIT ${limit}`
+    const text = `SELECT topic, sender_ts, digest, payload, proof FROM envelopes WHERE ${where.join(' AND ')} ORDER BY sender_ts ${dir}, digest ${dir} LIMIT ${limit}`
     // One prepared statement per query shape (at most 2·2·2·3·2 = 48), named by that shape.
     const name = `parley-q-${single ? 1 : 'n'}${+hasStart}${+hasEnd}${cursorKind[0]}${q.ascending ? 'a' : 'd'}`
     const { rows } = await this.run(() => this.pool.query<Row>({ name, text, values }))
@@ -206,6 +207,7 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
       timestampNs: fromDb(r.sender_ts),
       message: new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
       digest: new Uint8Array(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength),
+      ...(r.proof !== null && { proof: r.proof }),
     }))
   }
 
@@ -257,6 +259,21 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
       }),
     )
     return Number(rows[0]!.n)
+  }
+
+  /** Anti-entropy (p2p/antiEntropy.ts): envelope keys in a time range, in primary-key order. */
+  async scanKeys(range: { startTimeNs: bigint; endTimeNs: bigint; after?: EnvelopeKey; limit: number }): Promise<EnvelopeKey[]> {
+    const after = range.after ?? { contentTopic: '', timestampNs: 0n, digest: new Uint8Array(0) }
+    const { rows } = await this.run(() =>
+      this.pool.query<{ topic: string; sender_ts: string; digest: Buffer }>({
+        name: 'parley-scan-keys',
+        text: `SELECT topic, sender_ts, digest FROM envelopes
+                WHERE sender_ts BETWEEN $1::bigint AND $2::bigint AND (topic, sender_ts, digest) > ($3::text, $4::bigint, $5::bytea)
+                ORDER BY topic, sender_ts, digest LIMIT $6::int`,
+        values: [toDb(range.startTimeNs), toDb(range.endTimeNs), after.contentTopic, toDb(after.timestampNs), Buffer.from(after.digest), range.limit],
+      }),
+    )
+    return rows.map((r) => ({ contentTopic: r.topic, timestampNs: fromDb(r.sender_ts), digest: new Uint8Array(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength) }))
   }
 
   async health(): Promise<StoreHealth> {

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -84,6 +85,30 @@ describe('SqliteEnvelopeStore', () => {
       store = new SqliteEnvelopeStore({ path, sync: 'normal' })
       expect(texts(await store.query(q({})))).toEqual(['kept'])
       expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal')
+    } finally {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('adds the proof column to a file written before proofs were kept; old rows have none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-store-'))
+    try {
+      const path = join(dir, 'old.db')
+      // The schema as it was: no proof column.
+      const old = new Database(path)
+      old.exec('CREATE TABLE envelopes (topic TEXT NOT NULL, sender_ts INTEGER NOT NULL, digest BLOB NOT NULL, receiver_ts INTEGER NOT NULL, payload BLOB NOT NULL)')
+      old.prepare('INSERT INTO envelopes VALUES (?, ?, ?, ?, ?)').run('t', -(2n ** 63n) + 1n, Buffer.alloc(32), 0, Buffer.from('legacy'))
+      old.close()
+      store = new SqliteEnvelopeStore({ path })
+      await store.insert([{ ...env('t', 2, 'new'), proof: 'Bearer tok' }])
+      expect((await store.query(q({}))).map((r) => [dec.decode(r.message), r.proof])).toEqual([
+        ['legacy', undefined],
+        ['new', 'Bearer tok'],
+      ])
+      await store.close()
+      store = new SqliteEnvelopeStore({ path }) // reopening migrates nothing twice
+      expect(await store.count()).toBe(2)
     } finally {
       await store.close()
       rmSync(dir, { recursive: true, force: true })

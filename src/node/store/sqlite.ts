@@ -3,12 +3,11 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Envelope } from '../../protocol/api/wire.ts'
 import { Worker } from 'node:worker_threads'
 import { StoreUnavailableError } from './errors.ts'
 import { configure, createWriter, fromDb, toDb, type InsertOutcome, type SqliteWriter } from './sqliteWrites.ts'
 import type { WriterReply, WriterRequest } from './sqliteWriter.worker.ts'
-import type { EnvelopeStore, StoreHealth, StoreQuery, StoredEnvelope, TopicRange } from './types.ts'
+import type { EnvelopeKey, EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope, TopicRange } from './types.ts'
 
 export type SyncMode = 'full' | 'normal'
 
@@ -36,7 +35,7 @@ export function topicSlots(count: number): number {
 }
 
 interface PendingInsert {
-  envelopes: readonly Envelope[]
+  envelopes: readonly ProvenEnvelope[]
   resolve(inserted: number): void
   reject(error: unknown): void
 }
@@ -46,6 +45,7 @@ interface Row {
   sender_ts: bigint
   digest: Buffer
   payload: Buffer
+  proof: string | null
 }
 
 /** Commits made and requests they carried (the benchmark prints the mean group). */
@@ -69,6 +69,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   private readonly waiting = new Map<number, PendingInsert>()
   private readonly pruning = new Map<number, { resolve(r: { deleted: number; lastTopic: string | undefined }): void; reject(e: unknown): void }>()
   private nextId = 0
+  private keysStatement: Database.Statement | undefined
   private pending: PendingInsert[] = []
   private flushScheduled = false
   private writerFailure: string | undefined
@@ -104,6 +105,11 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       );
       CREATE UNIQUE INDEX IF NOT EXISTS envelopes_topic_time_digest ON envelopes (topic, sender_ts, digest);
     `)
+    // Migration: the owner proof of contact-/privatestore- envelopes (p2p catch-up carries it).
+    // Files written before it have no such column; their envelopes keep a NULL proof. Done here,
+    // before the writer thread opens its connection and prepares its INSERT.
+    const columns = this.db.pragma('table_info(envelopes)') as { name: string }[]
+    if (!columns.some((c) => c.name === 'proof')) this.db.exec('ALTER TABLE envelopes ADD COLUMN proof TEXT')
     this.countStatement = this.db.prepare('SELECT COUNT(*) AS n FROM envelopes').pluck()
     if (inMemory) {
       this.local = createWriter(this.db)
@@ -115,7 +121,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     this.worker.on('exit', (code) => this.writerStopped(`the SQLite writer exited (code ${code})`))
   }
 
-  insert(envelopes: readonly Envelope[]): Promise<number> {
+  insert(envelopes: readonly ProvenEnvelope[]): Promise<number> {
     if (envelopes.length === 0) return Promise.resolve(0)
     if (this.workerClosed || !this.db.open) return Promise.reject(new Error('the envelope store is closed'))
     if (this.writerFailure) return Promise.reject(new StoreUnavailableError(this.writerFailure))
@@ -123,7 +129,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       if (this.worker) {
         const id = ++this.nextId
         this.waiting.set(id, { envelopes, resolve, reject })
-        this.worker.postMessage({ type: 'insert', id, envelopes: envelopes as Envelope[] } satisfies WriterRequest)
+        this.worker.postMessage({ type: 'insert', id, envelopes: envelopes as ProvenEnvelope[] } satisfies WriterRequest)
         return
       }
       // In this thread, every insert() of one event-loop turn shares a commit.
@@ -220,6 +226,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       timestampNs: fromDb(r.sender_ts),
       message: new Uint8Array(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength),
       digest: new Uint8Array(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength),
+      ...(r.proof !== null && { proof: r.proof }),
     }))
   }
 
@@ -260,6 +267,16 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     return Number(this.countOlderStatement.get(range.from, range.to, toDb(beforeNs)))
   }
 
+  async scanKeys(range: { startTimeNs: bigint; endTimeNs: bigint; after?: EnvelopeKey; limit: number }): Promise<EnvelopeKey[]> {
+    // The (topic, sender_ts, digest) index covers this: no payload is read.
+    this.keysStatement ??= this.db
+      .prepare('SELECT topic, sender_ts, digest FROM envelopes WHERE sender_ts BETWEEN ? AND ? AND (topic, sender_ts, digest) > (?, ?, ?) ORDER BY topic, sender_ts, digest LIMIT ?')
+      .safeIntegers(true)
+    const after = range.after ?? { contentTopic: '', timestampNs: 0n, digest: new Uint8Array(0) }
+    const rows = this.keysStatement.all(toDb(range.startTimeNs), toDb(range.endTimeNs), after.contentTopic, toDb(after.timestampNs), after.digest, range.limit) as Row[]
+    return rows.map((r) => ({ contentTopic: r.topic, timestampNs: fromDb(r.sender_ts), digest: new Uint8Array(r.digest.buffer, r.digest.byteOffset, r.digest.byteLength) }))
+  }
+
   async close(): Promise<void> {
     if (this.worker) {
       // The writer commits what it was sent before it closes: accepted inserts are not dropped.
@@ -288,7 +305,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     if (hasEnd) where.push('sender_ts <= ?')
     if (cursor === 'full') where.push(`(sender_ts, digest) ${cmp} (?, ?)`)
     if (cursor === 'digest') where.push(`digest ${cmp} ?`)
-    const sql = `SELECT topic, sender_ts, digest, payload FROM envelopes WHERE ${where.join(' AND ')} ORDER BY sender_ts ${dir}, digest ${dir} LIMIT ?`
+    const sql = `SELECT topic, sender_ts, digest, payload, proof FROM envelopes WHERE ${where.join(' AND ')} ORDER BY sender_ts ${dir}, digest ${dir} LIMIT ?`
     statement = this.db.prepare(sql).safeIntegers(true)
     // Few shapes exist (topic slots are powers of two, and the node caps topics per query).
     if (this.queryStatements.size > 256) this.queryStatements.clear()

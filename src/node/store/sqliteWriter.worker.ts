@@ -6,9 +6,8 @@
 
 import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
-import type { Envelope } from '../../protocol/api/wire.ts'
 import { configure, createWriter, type InsertOutcome } from './sqliteWrites.ts'
-import type { TopicRange } from './types.ts'
+import type { ProvenEnvelope, TopicRange } from './types.ts'
 
 export interface WriterOptions {
   path: string
@@ -16,7 +15,7 @@ export interface WriterOptions {
 }
 
 export type WriterRequest =
-  | { type: 'insert'; id: number; envelopes: Envelope[] }
+  | { type: 'insert'; id: number; envelopes: ProvenEnvelope[] }
   | { type: 'prune'; id: number; range: TopicRange; beforeNs: bigint; limit: number }
   | { type: 'close' }
 
@@ -31,7 +30,7 @@ const db = new Database(options.path)
 configure(db, options.sync)
 const writer = createWriter(db)
 
-let inserts: { id: number; envelopes: Envelope[] }[] = []
+let inserts: { id: number; envelopes: ProvenEnvelope[] }[] = []
 let scheduled = false
 
 function commit(): void {

@@ -3,9 +3,8 @@
 // store itself for :memory:).
 
 import type Database from 'better-sqlite3'
-import type { Envelope } from '../../protocol/api/wire.ts'
 import { envelopeDigest } from './digest.ts'
-import type { TopicRange } from './types.ts'
+import type { ProvenEnvelope, TopicRange } from './types.ts'
 
 // Sender timestamps are uint64 but SQLite integers are int64. Storing ts − 2^63 maps
 // [0, 2^64) onto [−2^63, 2^63) keeping the order, so every value a client can send is
@@ -22,7 +21,7 @@ export interface SqliteWriter {
    * inside its own SAVEPOINT (better-sqlite3 nests transactions that way), so one failing
    * request does not fail its neighbours. Returns once COMMIT has returned, i.e. durable.
    */
-  commitGroup(requests: readonly (readonly Envelope[])[]): InsertOutcome[]
+  commitGroup(requests: readonly (readonly ProvenEnvelope[])[]): InsertOutcome[]
   deleteOlder(range: TopicRange, beforeNs: bigint, limit: number): { deleted: number; lastTopic: string | undefined }
 }
 
@@ -35,17 +34,18 @@ export function configure(db: Database.Database, sync: 'full' | 'normal'): void 
 }
 
 export function createWriter(db: Database.Database): SqliteWriter {
-  const insertStatement = db.prepare('INSERT OR IGNORE INTO envelopes (topic, sender_ts, digest, receiver_ts, payload) VALUES (?, ?, ?, ?, ?)')
-  const insertMany = db.transaction((envelopes: readonly Envelope[]) => {
+  // `proof`: the owner proof of a contact-/privatestore- envelope (p2p relay and catch-up carry it).
+  const insertStatement = db.prepare('INSERT OR IGNORE INTO envelopes (topic, sender_ts, digest, receiver_ts, payload, proof) VALUES (?, ?, ?, ?, ?, ?)')
+  const insertMany = db.transaction((envelopes: readonly ProvenEnvelope[]) => {
     const receivedNs = BigInt(Date.now()) * 1_000_000n
     let inserted = 0
     for (const e of envelopes) {
       const digest = envelopeDigest(e.contentTopic, e.message)
-      inserted += insertStatement.run(e.contentTopic, toDb(e.timestampNs), digest, receivedNs, e.message).changes
+      inserted += insertStatement.run(e.contentTopic, toDb(e.timestampNs), digest, receivedNs, e.message, e.proof ?? null).changes
     }
     return inserted
   })
-  const commitGroup = db.transaction((requests: readonly (readonly Envelope[])[], outcomes: InsertOutcome[]) => {
+  const commitGroup = db.transaction((requests: readonly (readonly ProvenEnvelope[])[], outcomes: InsertOutcome[]) => {
     for (const envelopes of requests) {
       try {
         outcomes.push({ inserted: insertMany(envelopes) })

@@ -146,6 +146,30 @@ export function describeStoreContract(name: string, open: () => Promise<Envelope
       expect(await s.listTopics!({ startTimeNs: 0n, after: 'c', limit: 10 })).toEqual(['d'])
     })
 
+    it('keeps an owner-only envelope\'s proof with it; the first stored copy\'s proof stays', async () => {
+      const s = await fresh()
+      await s.insert([{ ...env('t', 1, 'proven'), proof: 'Bearer first' }, env('t', 2, 'plain')])
+      await s.insert([{ ...env('t', 1, 'proven'), proof: 'Bearer second' }])
+      const rows = await s.query(q({}))
+      expect(rows.map((r) => [texts([r])[0], r.proof])).toEqual([
+        ['proven', 'Bearer first'],
+        ['plain', undefined],
+      ])
+      expect('proof' in rows[1]!).toBe(false)
+    })
+
+    it('scans envelope keys in a time range in (topic, time, digest) order, after a key', async () => {
+      const s = await fresh()
+      await s.insert([env('b', 5, 'x'), env('a', 6, 'y'), env('a', 5, 'z'), env('a', 1, 'old'), env('c', 99, 'late'), env('a', 5, 'w')])
+      const keys = await s.scanKeys!({ startTimeNs: 5n, endTimeNs: 10n, limit: 10 })
+      expect(keys.map((k) => `${k.contentTopic}${k.timestampNs}`)).toEqual(['a5', 'a5', 'a6', 'b5'])
+      expect(Buffer.compare(Buffer.from(keys[0]!.digest), Buffer.from(keys[1]!.digest))).toBe(-1)
+      const rest = await s.scanKeys!({ startTimeNs: 5n, endTimeNs: 10n, after: keys[1]!, limit: 2 })
+      expect(rest.map((k) => `${k.contentTopic}${k.timestampNs}`)).toEqual(['a6', 'b5'])
+      const all = await s.scanKeys!({ startTimeNs: 0n, endTimeNs: (1n << 64n) - 1n, limit: 10 })
+      expect(all).toHaveLength(6)
+    })
+
     it('refuses inserts once closed', async () => {
       const s = await fresh()
       await s.close()

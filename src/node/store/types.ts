@@ -3,8 +3,24 @@
 
 import type { Envelope } from '../../protocol/api/wire.ts'
 
+/**
+ * An envelope with the proof it was accepted on, for owner-only topics (contact-,
+ * privatestore-): the publisher's `Authorization` value ("Bearer <token>"). Peers check it
+ * again when the envelope reaches them later (catch-up, anti-entropy), so it is stored too.
+ */
+export interface ProvenEnvelope extends Envelope {
+  proof?: string | undefined
+}
+
 /** A stored envelope with its digest: SHA-256(UTF-8 topic ‖ message) (spec §13.3). */
-export interface StoredEnvelope extends Envelope {
+export interface StoredEnvelope extends ProvenEnvelope {
+  digest: Uint8Array
+}
+
+/** What identifies a stored envelope: its topic, sender time and digest. */
+export interface EnvelopeKey {
+  contentTopic: string
+  timestampNs: bigint
   digest: Uint8Array
 }
 
@@ -30,8 +46,9 @@ export interface EnvelopeStore {
   /**
    * Stores the envelopes in one transaction: all or none. Duplicates (same topic, sender
    * timestamp and message) are ignored. Resolves with how many were new, once durable.
+   * A `proof` is stored with its envelope (the first one stored wins).
    */
-  insert(envelopes: readonly Envelope[]): Promise<number>
+  insert(envelopes: readonly ProvenEnvelope[]): Promise<number>
   /** Envelopes ordered by (senderTimestamp, digest) in the asked direction. */
   query(query: StoreQuery): Promise<StoredEnvelope[]>
   /** Number of stored envelopes (Postgres: the planner's estimate past a size, see health()). */
@@ -50,6 +67,12 @@ export interface EnvelopeStore {
   deleteOlder?(range: TopicRange, beforeNs: bigint, limit: number): Promise<{ deleted: number; lastTopic: string | undefined }>
   /** How many envelopes deleteOlder would remove from `range` (a dry run). */
   countOlder?(range: TopicRange, beforeNs: bigint): Promise<number>
+  /**
+   * Keys (no payloads) of the envelopes with a sender time in [startTimeNs, endTimeNs], ordered
+   * by (topic, sender time, digest), after `after` (exclusive); at most `limit`. Anti-entropy
+   * (p2p/antiEntropy.ts) summarises recent history from these.
+   */
+  scanKeys?(range: { startTimeNs: bigint; endTimeNs: bigint; after?: EnvelopeKey; limit: number }): Promise<EnvelopeKey[]>
   close(): Promise<void>
   /** What /healthz reports about the store. */
   health?(): Promise<StoreHealth>
