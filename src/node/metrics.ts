@@ -9,6 +9,9 @@ import { GrpcCode } from './errors.ts'
 
 export type Transport = 'http' | 'grpc'
 
+/** The parts of the p2p status (p2p/network.ts status()) mirrored as metrics. */
+type P2pPart = 'relay' | 'catchUp' | 'antiEntropy' | 'peers'
+
 /** What the node shows at scrape time (read, never waited on beyond the health timeout). */
 export interface MetricsSources {
   connections(transport: Transport): number
@@ -17,7 +20,7 @@ export interface MetricsSources {
   streamBufferedBytes(): number
   storeUp(): Promise<boolean>
   /** The p2p network's counters (NetworkView.status()), when it runs. */
-  p2p(): { relay?: Record<string, unknown>; catchUp?: Record<string, unknown> } | undefined
+  p2p(): Partial<Record<P2pPart, Record<string, unknown>>> | undefined
   /** SQLite group commits: commits made and publish requests they carried. */
   commits(): { commits: number; requests: number } | undefined
 }
@@ -80,7 +83,7 @@ export class NodeMetrics {
     gauge('parley_stream_buffered_bytes', 'Bytes queued for subscribers that have not taken them yet', (s) => s.streamBufferedBytes())
     gauge('parley_store_up', '1 while the store answers, 0 while it cannot be reached', async (s) => ((await s.storeUp()) ? 1 : 0))
     // The relay and catch-up keep their own counts (p2p/relay.ts, p2p/catchup.ts); mirrored here.
-    const mirrored = (name: string, help: string, part: 'relay' | 'catchUp', field: string) =>
+    const mirrored = (name: string, help: string, part: P2pPart, field: string) =>
       new Counter({
         name,
         help,
@@ -114,6 +117,29 @@ export class NodeMetrics {
     mirrored('parley_catchup_stored_envelopes_total', 'Envelopes catch-up stored that the node did not have', 'catchUp', 'storedEnvelopes')
     mirrored('parley_catchup_refused_envelopes_total', 'Envelopes from catch-up refused by validation', 'catchUp', 'refusedEnvelopes')
     mirrored('parley_catchup_failed_sessions_total', 'Catch-up sessions with a peer that failed', 'catchUp', 'failedSessions')
+    mirrored('parley_antientropy_rounds_total', 'Anti-entropy rounds run (one peer each)', 'antiEntropy', 'rounds')
+    mirrored('parley_antientropy_repair_rounds_total', 'Anti-entropy rounds that found and fetched differences', 'antiEntropy', 'repairRounds')
+    mirrored('parley_antientropy_paused_rounds_total', 'Anti-entropy rounds skipped while the node was busy', 'antiEntropy', 'pausedRounds')
+    mirrored('parley_antientropy_received_bytes_total', 'Bytes anti-entropy read from peers', 'antiEntropy', 'bytesReceived')
+    mirrored('parley_antientropy_stored_envelopes_total', 'Envelopes anti-entropy stored that the node did not have', 'antiEntropy', 'storedEnvelopes')
+    mirrored('parley_antientropy_refused_envelopes_total', 'Envelopes from anti-entropy refused by validation', 'antiEntropy', 'refusedEnvelopes')
+    mirrored('parley_p2p_peer_dials_total', 'Dials the peer keeper made to stay within its bounds', 'peers', 'dials')
+    mirrored('parley_p2p_peers_pruned_total', 'Connections closed above the high watermark', 'peers', 'pruned')
+    mirrored('parley_p2p_peers_closed_silent_total', 'Peers closed for answering nothing within the timeout', 'peers', 'closedSilent')
+    mirrored('parley_p2p_peers_closed_overflow_total', "Peers closed because what waited for them passed the per-peer cap", 'peers', 'closedOverflow')
+    const peerGauge = (name: string, help: string, field: string) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const value = self.sources?.p2p()?.peers?.[field]
+          if (typeof value === 'number') this.set(value)
+        },
+      })
+    peerGauge('parley_p2p_connections', 'Open libp2p connections to other nodes', 'connections')
+    peerGauge('parley_p2p_min_peers', 'The peer keeper\'s low watermark (--min-peers)', 'minPeers')
+    peerGauge('parley_p2p_max_peers', 'The peer keeper\'s high watermark (--max-peers)', 'maxPeers')
   }
 
   /** The node's live counts, read at scrape time. */

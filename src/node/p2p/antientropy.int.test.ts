@@ -76,6 +76,13 @@ it('envelopes gossip never carried reach the other node in one anti-entropy roun
   expect(after.antiEntropy.storedEnvelopes - before.antiEntropy.storedEnvelopes).toBe(31)
   expect(after.antiEntropy.refused.forged - before.antiEntropy.refused.forged).toBe(2)
   expect(after.antiEntropy.refused.unproven - before.antiEntropy.refused.unproven).toBe(1)
+  // The same counts, and the peer bounds, on /metrics for an operator's scraper.
+  const scrape = await (await fetch(`${b.url}/metrics`)).text()
+  const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(scrape)?.[1])
+  expect(metric('parley_antientropy_stored_envelopes_total')).toBe(after.antiEntropy.storedEnvelopes)
+  expect(metric('parley_antientropy_repair_rounds_total')).toBeGreaterThanOrEqual(after.antiEntropy.repairRounds)
+  expect(metric('parley_p2p_connections')).toBeGreaterThanOrEqual(1)
+  expect(metric('parley_p2p_max_peers')).toBeGreaterThan(metric('parley_p2p_min_peers'))
   // No reconnect: no new catch-up session, the same connection.
   expect(after.catchUp.sessions).toBe(before.catchUp.sessions)
   expect((await peersOf(b)).peers.find((p) => p.peerId === a.peerId)).toEqual(connectionBefore)

@@ -194,7 +194,13 @@ export class P2pNetwork {
 
   /** What /healthz shows about the network. */
   status(): Record<string, unknown> {
-    return { peerId: this.peerId.toString(), relay: { ...this.relay.stats }, catchUp: { ...this.catchUp.stats }, antiEntropy: { ...this.antiEntropy.stats } }
+    return {
+      peerId: this.peerId.toString(),
+      relay: { ...this.relay.stats },
+      catchUp: { ...this.catchUp.stats },
+      antiEntropy: { ...this.antiEntropy.stats },
+      peers: { connections: this.libp2p.getConnections().length, minPeers: this.bounds.min, maxPeers: this.bounds.max, ...this.keeper.stats },
+    }
   }
 
   async stop(): Promise<void> {
