@@ -26,7 +26,7 @@
 // Prints, per scenario, the median of RUNS runs that rotate between the three sides
 // (who goes first rotates too), and the ratios Parley ÷ xmtp-js against the target ≤ 0.5×.
 // Run: npx tsx bench/protocol-client.ts [conversations] [runs]
-import { startNode } from '../src/node/testing/nodeProcess.ts'
+import { startNode } from '../src/node/testing/node-process.ts'
 import { Client, clearCryptoCaches } from '../src/protocol/index.ts'
 import { inviteMany, xmtpjsColdList as xmtpjsColdListOf } from './lib/invitations.ts'
 import { setSecp256k1Backend, type Secp256k1Backend } from '../src/protocol/crypto/backend.ts'

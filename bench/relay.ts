@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { healthOf, peersOf, startNetNode, waitFor, type NetNode } from '../src/node/p2p/testing.ts'
 import { openStream } from '../src/node/testing/http.ts'
-import { startNode, type NodeProcess } from '../src/node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../src/node/testing/node-process.ts'
 
 const quick = process.env.BENCH_QUICK === '1'
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback)

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { PostgresEnvelopeStore } from '../src/node/store/postgres.ts'
 import { SqliteEnvelopeStore } from '../src/node/store/sqlite.ts'
 import type { EnvelopeStore } from '../src/node/store/types.ts'
-import { startNode, type NodeProcess } from '../src/node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../src/node/testing/node-process.ts'
 import { createTestDatabase } from '../src/node/testing/postgres.ts'
 
 if (!process.env.PARLEY_TEST_DATABASE_URL) {

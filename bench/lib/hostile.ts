@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process'
 import { Agent, request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { connect, type Socket } from 'node:net'
-import { startNode } from '../../src/node/testing/nodeProcess.ts'
+import { startNode } from '../../src/node/testing/node-process.ts'
 
 type Report = (name: string, figure: string, note?: string) => void
 

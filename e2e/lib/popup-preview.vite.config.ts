@@ -4,7 +4,7 @@ import { defineConfig } from 'vite'
 import preact from '@preact/preset-vite'
 import { fileURLToPath } from 'node:url'
 
-const root = fileURLToPath(new URL('../../src/popup/test-support/', import.meta.url))
+const root = fileURLToPath(new URL('../../src/popup/testing/', import.meta.url))
 
 export default defineConfig({
   root,

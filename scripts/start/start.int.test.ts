@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { startNode, type NodeProcess } from '../../src/node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../../src/node/testing/node-process.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'parley-start-'))

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startNode, type NodeProcess } from '../node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../node/testing/node-process.ts'
 import { checkNode } from './node-status.ts'
 
 let node: NodeProcess

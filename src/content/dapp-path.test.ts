@@ -3,11 +3,11 @@
 // Every message crossing a boundary is recorded and checked for key material.
 import { describe, expect, it } from 'vitest'
 import { makeRuntimeRpcMessage, METHODS, type RuntimeRpcMessage } from '../extension/messages.ts'
-import { FakeWindow, flush } from '../extension/test-support/fake-window.ts'
+import { FakeWindow, flush } from '../extension/testing/fake-window.ts'
 import { createDispatcher, type Caller } from '../background/dispatcher.ts'
 import { createHandlers } from '../background/handlers.ts'
 import { attachDappEventsPort, createDappHandlers, createSiteHandlers } from '../background/dapp/index.ts'
-import { ALICE, approvalIdOf, BOB, FakeContext, message } from '../background/dapp/test-support/fake-context.ts'
+import { ALICE, approvalIdOf, BOB, FakeContext, message } from '../background/dapp/testing/fake-context.ts'
 import { createProvider } from '../inpage/provider.ts'
 import { createWindowTransport } from '../inpage/window-transport.ts'
 import { startRelay } from './relay.ts'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DAPP_EVENTS_PORT } from '../extension/methods/dapp.ts'
-import { FakeWindow, flush } from '../extension/test-support/fake-window.ts'
-import { FakePort } from '../background/dapp/test-support/fake-context.ts'
+import { FakeWindow, flush } from '../extension/testing/fake-window.ts'
+import { FakePort } from '../background/dapp/testing/fake-context.ts'
 import { createEventsPortRelay } from './events-port.ts'
 
 function setup() {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { ProviderRpcError } from '../extension/dapp-visible.ts'
 import { makeRuntimeRpcMessage, METHODS, WINDOW_CHANNEL, type RuntimeRpcMessage } from '../extension/messages.ts'
-import { FakeWindow, flush } from '../extension/test-support/fake-window.ts'
+import { FakeWindow, flush } from '../extension/testing/fake-window.ts'
 import { createDispatcher } from '../background/dispatcher.ts'
 import { createHandlers } from '../background/handlers.ts'
 import { createProvider } from '../inpage/provider.ts'

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createIdentity, type TestIdentity } from './testing/identities.ts'
 import { openStream, post } from './testing/http.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 
 let node: NodeProcess
 let alice: TestIdentity

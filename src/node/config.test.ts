@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, DEFAULT_DB, parseNodeArgs } from './config.ts'
-import { DEFAULT_RATE_LIMITS } from './rateLimit.ts'
+import { DEFAULT_RATE_LIMITS } from './rate-limit.ts'
 
 describe('parseNodeArgs', () => {
   it('has safe defaults: port 5555 on 127.0.0.1, file database, auth and rate limits on', () => {

@@ -5,7 +5,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NODE_LIMITS, DEFAULT_STREAM_BUFFER_BYTES, type NodeLimits } from './limits.ts'
 import { parseDuration } from './duration.ts'
 import { LOG_FORMATS, type LogFormat } from './logging.ts'
-import { DEFAULT_RATE_LIMITS, type RateLimits } from './rateLimit.ts'
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.ts'
 import type { SyncMode } from './store/sqlite.ts'
 
 export type StoreKind = 'sqlite' | 'postgres'

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { post } from './testing/http.ts'
-import { startNode } from './testing/nodeProcess.ts'
+import { startNode } from './testing/node-process.ts'
 import { testStoreKind } from './testing/postgres.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-durability-'))

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prng } from './testing/hostile.ts'
 import { post } from './testing/http.ts'
 import { createIdentity } from './testing/identities.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 1414)
 const COUNT = Number(process.env.FUZZ_COUNT ?? 3000)

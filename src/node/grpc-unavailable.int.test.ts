@@ -5,8 +5,8 @@
 import { status } from '@grpc/grpc-js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { codeOf, grpcClient } from './testing/grpc.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
-import { startPostgresServer, type PostgresServer } from './testing/postgresServer.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
+import { startPostgresServer, type PostgresServer } from './testing/postgres-server.ts'
 
 let server: PostgresServer | undefined
 let node: NodeProcess | undefined

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { post } from './testing/http.ts'
 import { codeOf, grpcClient, type GrpcTestClient } from './testing/grpc.ts'
 import { createIdentity } from './testing/identities.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 import { MAX_MESSAGE_BYTES } from './limits.ts'
 import { encodeRequest } from './grpc/codec.ts'
 

@@ -6,7 +6,7 @@ import type { Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { closed, healthProbe, rawSocket, requestFrom, rssMiB } from './testing/hostile.ts'
 import { openStream, post } from './testing/http.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 
 let node: NodeProcess | undefined
 const sockets: Socket[] = []

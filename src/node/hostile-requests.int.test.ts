@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { closed, healthProbe, rawSocket, rssMiB } from './testing/hostile.ts'
 import { openStream, post, type OpenStream } from './testing/http.ts'
 import { createIdentity } from './testing/identities.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 
 let node: NodeProcess | undefined
 afterEach(async () => {

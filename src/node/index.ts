@@ -1,5 +1,5 @@
 // Public surface of the node for code that embeds it (benchmarks, a future relay, e2e setup).
-// Tests that want a real process use ./testing/nodeProcess.ts (startNode) instead.
+// Tests that want a real process use ./testing/node-process.ts (startNode) instead.
 
 export { XmtpNode, type NodeOptions } from './server.ts'
 // A host that embeds the node should call this once at start, as the CLI does: token
@@ -13,6 +13,6 @@ export { envelopeDigest } from './store/digest.ts'
 export { EnvelopeSink, type AcceptedListener } from './sink.ts'
 export { Dispatcher, type Subscription } from './dispatcher.ts'
 export { parseNodeArgs, USAGE, LISTENING_LINE, DEFAULT_PORT, DEFAULT_DB, ConfigError, type NodeConfig } from './config.ts'
-export { DEFAULT_RATE_LIMITS, TokenBucketLimiter, type RateLimits, type BucketLimit } from './rateLimit.ts'
+export { DEFAULT_RATE_LIMITS, TokenBucketLimiter, type RateLimits, type BucketLimit } from './rate-limit.ts'
 export { ApiError, GrpcCode, httpStatusFor } from './errors.ts'
 export * from './limits.ts'

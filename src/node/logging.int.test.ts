@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openStream, post } from './testing/http.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { grpcClient, type GrpcTestClient } from './testing/grpc.ts'
 import { openStream, post } from './testing/http.ts'
 import { createIdentity } from './testing/identities.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 
 let node: NodeProcess | undefined
 let client: GrpcTestClient | undefined

@@ -5,7 +5,7 @@ import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openStream, post } from './testing/http.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))
 const envelope = (contentTopic: string, ts: number) => ({ contentTopic, timestampNs: String(ts), message: 'AQID' })

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { post } from './testing/http.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 import { testStoreKind } from './testing/postgres.ts'
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url))

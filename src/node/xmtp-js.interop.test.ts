@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomWallet, xmtpjs, type TestWallet } from './testing/identities.ts'
 import { post } from './testing/http.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 
 const { Client } = xmtpjs
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AppStore, FIRST_PAGE } from './store.ts'
-import { demoBackground, PEERS } from './test-support/demo.ts'
+import { demoBackground, PEERS } from './testing/demo.ts'
 
 const settle = () => new Promise((r) => setTimeout(r, 0))
 

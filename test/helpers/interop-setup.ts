@@ -5,7 +5,7 @@
 // Hooks run in order and are undone in reverse (vitest's default 'stack' order), so
 // clients are closed before the node stops.
 import { afterAll, beforeAll } from 'vitest'
-import { startNode, type NodeProcess } from '../../src/node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../../src/node/testing/node-process.ts'
 import { Client } from '../../src/protocol/index.ts'
 import { newWallet, type TestWallet } from './wallets.ts'
 import { createReferenceClient } from './xmtp-js.ts'

@@ -5,7 +5,7 @@
 // publishes over gRPC another reads over HTTP, and the reverse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createIdentity } from '../../src/node/testing/identities.ts'
-import { startNode, type NodeProcess } from '../../src/node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../../src/node/testing/node-process.ts'
 import { grpcClientOptions, loadGrpcApiClient, quiet } from '../helpers/grpc-api-client.ts'
 import { collectUntil, nextWithin } from '../helpers/streams.ts'
 import { newWallet, type TestWallet } from '../helpers/wallets.ts'

@@ -2,8 +2,8 @@
 // repeated rejections, on the fake context's clock; "Block this site" and Settings' unblock.
 import { describe, expect, it } from 'vitest'
 import { EMBARGO_MS } from './site-guard.ts'
-import { dappA, dappB, popup, setup, SITE_A, SITE_B, waitFor } from './test-support/dapp-harness.ts'
-import { ALICE, approvalIdOf, FakeContext } from './test-support/fake-context.ts'
+import { dappA, dappB, popup, setup, SITE_A, SITE_B, waitFor } from './testing/dapp-harness.ts'
+import { ALICE, approvalIdOf, FakeContext } from './testing/fake-context.ts'
 
 const settle = () => new Promise((r) => setTimeout(r, 20))
 /** The newest window of the site, by what it shows. */

@@ -2,8 +2,8 @@
 // `message` event per message however often the page subscribed.
 import { describe, expect, it } from 'vitest'
 import { attachDappEventsPort } from './index.ts'
-import { dappA, setup, waitFor } from './test-support/dapp-harness.ts'
-import { ALICE, BOB, FakePort, message } from './test-support/fake-context.ts'
+import { dappA, setup, waitFor } from './testing/dapp-harness.ts'
+import { ALICE, BOB, FakePort, message } from './testing/fake-context.ts'
 
 const flush = () => new Promise((r) => setTimeout(r, 10))
 const accountEvents = (port: FakePort) => port.received.filter((e: any) => e.type === 'accountsChanged').map((e: any) => e.accounts)

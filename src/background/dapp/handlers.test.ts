@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Caller } from '../dispatcher.ts'
 import { attachDappEventsPort } from './index.ts'
-import { dappA, dappB, popup, setup, SITE_A, SITE_B, waitFor } from './test-support/dapp-harness.ts'
-import { ALICE, approvalIdOf, BOB, CAROL, conversation, FakeContext, FakePort, message, STRANGER } from './test-support/fake-context.ts'
+import { dappA, dappB, popup, setup, SITE_A, SITE_B, waitFor } from './testing/dapp-harness.ts'
+import { ALICE, approvalIdOf, BOB, CAROL, conversation, FakeContext, FakePort, message, STRANGER } from './testing/fake-context.ts'
 
 /** Ids in site A's namespace (its host, with the port). */
 const A_ID = '127.0.0.1:4001/1'

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { canSeeConversation, describeContent, inNamespace, siteNamespace } from './access.ts'
 import { permissionsOf, SitePermissions } from './permissions.ts'
 import { OriginRateLimiter } from './rate-limit.ts'
-import { ALICE, conversation, MemoryStorage } from './test-support/fake-context.ts'
+import { ALICE, conversation, MemoryStorage } from './testing/fake-context.ts'
 
 const SITE = 'https://app.example'
 

@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startNode, type NodeProcess } from '../../node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../../node/testing/node-process.ts'
 import { Client, type Conversation } from '../../protocol/index.ts'
 import { decodeRecord } from '../../protocol/client/conversation-index.ts'
 import { newWallet } from '../../../test/helpers/wallets.ts'

@@ -5,7 +5,7 @@
 import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startNode, type NodeProcess } from '../../node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../../node/testing/node-process.ts'
 import { Client, ContentTypeAttachment, ContentTypeRemoteAttachment } from '../../protocol/index.ts'
 import { encryptAttachment, toRemoteAttachment } from '../../protocol/content/index.ts'
 import { toBase64 } from '../../protocol/utils/bytes.ts'

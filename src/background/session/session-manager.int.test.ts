@@ -2,7 +2,7 @@
 // key as signer on first unlock, restored without the network after a restart, follows lock and
 // account switches, and retries with a clear message while the node is down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startNode, type NodeProcess } from '../../node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../../node/testing/node-process.ts'
 import { Client } from '../../protocol/index.ts'
 import type { SessionView } from '../../extension/views.ts'
 import type { AccountData } from '../services.ts'

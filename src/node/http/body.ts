@@ -5,7 +5,7 @@
 
 import type { IncomingMessage } from 'node:http'
 import { ApiError, GrpcCode, invalidArgument } from '../errors.ts'
-import { JsonGuard, type JsonGuardLimits } from './jsonGuard.ts'
+import { JsonGuard, type JsonGuardLimits } from './json-guard.ts'
 
 /**
  * Oversized bodies get HTTP 413 with code 8 (RESOURCE_EXHAUSTED, what gRPC says for a message

@@ -1,7 +1,7 @@
 // Test helpers for networks of real node processes on loopback: start a node with libp2p on a
 // free port, read its peer addresses, wait for peers, and read a topic back in full.
 
-import { startNode, type NodeProcess, type StartNodeOptions } from '../testing/nodeProcess.ts'
+import { startNode, type NodeProcess, type StartNodeOptions } from '../testing/node-process.ts'
 import { post } from '../testing/http.ts'
 import { P2P_LISTENING_LINE } from './start.ts'
 

@@ -4,9 +4,9 @@
 
 import { afterAll, describe, expect, it } from 'vitest'
 import { openStream, post } from '../testing/http.ts'
-import { startNode, type NodeProcess } from '../testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../testing/node-process.ts'
 import { createTestDatabase } from '../testing/postgres.ts'
-import { startPostgresServer, type PostgresServer } from '../testing/postgresServer.ts'
+import { startPostgresServer, type PostgresServer } from '../testing/postgres-server.ts'
 import { MIGRATIONS } from './migrations.ts'
 
 const b64 = (text: string) => Buffer.from(text).toString('base64')

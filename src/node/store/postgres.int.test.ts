@@ -3,11 +3,11 @@
 
 import { describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../testing/postgres.ts'
-import { startPostgresServer } from '../testing/postgresServer.ts'
+import { startPostgresServer } from '../testing/postgres-server.ts'
 import { SchemaTooNewError, StoreUnavailableError } from './errors.ts'
 import { MIGRATIONS, migrate } from './migrations.ts'
 import { PostgresEnvelopeStore, redactUrl } from './postgres.ts'
-import { describeStoreContract, env, texts } from './storeContract.ts'
+import { describeStoreContract, env, texts } from './testing/store-contract.ts'
 import type { Envelope } from '../../protocol/api/wire.ts'
 
 describeStoreContract('PostgresEnvelopeStore', async () => PostgresEnvelopeStore.open({ url: await createTestDatabase() }))

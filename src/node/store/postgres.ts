@@ -1,7 +1,7 @@
 // EnvelopeStore on PostgreSQL (node-postgres): for a node that outgrows one SQLite file, or
-// several node processes behind one address sharing one database (see pgFanOut.ts).
+// several node processes behind one address sharing one database (see pg-fan-out.ts).
 //
-// Semantics match the SQLite store (the shared suite in storeContract.ts runs on both). An
+// Semantics match the SQLite store (the shared suite in store-contract.ts runs on both). An
 // insert is ONE statement, so it is atomic without an explicit transaction, and with
 // PostgreSQL's default synchronous_commit=on it returns only once the commit is flushed to
 // the WAL on disk: the node answers 200 after that, so an acknowledged envelope is durable.
@@ -13,7 +13,7 @@ import pg from 'pg'
 import { envelopeDigest } from './digest.ts'
 import { StoreUnavailableError } from './errors.ts'
 import { migrate } from './migrations.ts'
-import { PgFanOut } from './pgFanOut.ts'
+import { PgFanOut } from './pg-fan-out.ts'
 import type { EnvelopeKey, EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope, TopicRange } from './types.ts'
 
 export interface StoreLogger {
@@ -261,7 +261,7 @@ export class PostgresEnvelopeStore implements EnvelopeStore {
     return Number(rows[0]!.n)
   }
 
-  /** Anti-entropy (p2p/antiEntropy.ts): envelope keys in a time range, in primary-key order. */
+  /** Anti-entropy (p2p/anti-entropy.ts): envelope keys in a time range, in primary-key order. */
   async scanKeys(range: { startTimeNs: bigint; endTimeNs: bigint; after?: EnvelopeKey; limit: number }): Promise<EnvelopeKey[]> {
     const after = range.after ?? { contentTopic: '', timestampNs: 0n, digest: new Uint8Array(0) }
     const { rows } = await this.run(() =>

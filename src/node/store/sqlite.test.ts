@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SqliteEnvelopeStore } from './sqlite.ts'
-import { describeStoreContract } from './storeContract.ts'
+import { describeStoreContract } from './testing/store-contract.ts'
 import type { StoreQuery } from './types.ts'
 
 const enc = new TextEncoder()

@@ -5,8 +5,8 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { Worker } from 'node:worker_threads'
 import { StoreUnavailableError } from './errors.ts'
-import { configure, createWriter, fromDb, toDb, type InsertOutcome, type SqliteWriter } from './sqliteWrites.ts'
-import type { WriterReply, WriterRequest } from './sqliteWriter.worker.ts'
+import { configure, createWriter, fromDb, toDb, type InsertOutcome, type SqliteWriter } from './sqlite-writes.ts'
+import type { WriterReply, WriterRequest } from './sqlite-writer.worker.ts'
 import type { EnvelopeKey, EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope, TopicRange } from './types.ts'
 
 export type SyncMode = 'full' | 'normal'
@@ -54,7 +54,7 @@ export interface CommitStats {
   requests: number
 }
 
-const BOOT = new URL('./sqliteWriter.boot.mjs', import.meta.url)
+const BOOT = new URL('./sqlite-writer.boot.mjs', import.meta.url)
 
 export class SqliteEnvelopeStore implements EnvelopeStore {
   readonly path: string

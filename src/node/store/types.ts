@@ -70,7 +70,7 @@ export interface EnvelopeStore {
   /**
    * Keys (no payloads) of the envelopes with a sender time in [startTimeNs, endTimeNs], ordered
    * by (topic, sender time, digest), after `after` (exclusive); at most `limit`. Anti-entropy
-   * (p2p/antiEntropy.ts) summarises recent history from these.
+   * (p2p/anti-entropy.ts) summarises recent history from these.
    */
   scanKeys?(range: { startTimeNs: bigint; endTimeNs: bigint; after?: EnvelopeKey; limit: number }): Promise<EnvelopeKey[]>
   close(): Promise<void>

@@ -2,7 +2,7 @@
 // PARLEY_TEST_DATABASE_URL (a superuser URL); each store or node under test gets a database
 // of its own on it, so tests stay as independent as SQLite's `:memory:`.
 //
-// PARLEY_TEST_STORE=postgres makes startNode() (nodeProcess.ts) run nodes on Postgres, so the
+// PARLEY_TEST_STORE=postgres makes startNode() (node-process.ts) run nodes on Postgres, so the
 // node and interop tests run unchanged against either store.
 
 import { createHash, randomBytes } from 'node:crypto'

@@ -2,8 +2,8 @@
 // A site's conversation and the personal one with the same peer must not look alike.
 import { cleanup, screen } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../test-support/demo.ts'
-import { renderApp } from '../test-support/render.tsx'
+import { demoBackground, PEERS } from '../testing/demo.ts'
+import { renderApp } from '../testing/render.tsx'
 
 afterEach(cleanup)
 

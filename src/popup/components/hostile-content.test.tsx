@@ -3,8 +3,8 @@
 // and offers no download; a message too large to inflate says so; text past the cap is cut.
 import { cleanup, screen } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../test-support/demo.ts'
-import { renderApp } from '../test-support/render.tsx'
+import { demoBackground, PEERS } from '../testing/demo.ts'
+import { renderApp } from '../testing/render.tsx'
 
 afterEach(cleanup)
 

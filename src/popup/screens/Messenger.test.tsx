@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../test-support/demo.ts'
-import { renderApp } from '../test-support/render.tsx'
+import { demoBackground, PEERS } from '../testing/demo.ts'
+import { renderApp } from '../testing/render.tsx'
 
 afterEach(cleanup)
 

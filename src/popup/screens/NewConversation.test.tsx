@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground } from '../test-support/demo.ts'
-import { renderApp } from '../test-support/render.tsx'
+import { demoBackground } from '../testing/demo.ts'
+import { renderApp } from '../testing/render.tsx'
 
 afterEach(cleanup)
 

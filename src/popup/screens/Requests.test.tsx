@@ -2,8 +2,8 @@
 // A request stays a request until the person accepts; blocking asks first and can be undone.
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../test-support/demo.ts'
-import { renderApp } from '../test-support/render.tsx'
+import { demoBackground, PEERS } from '../testing/demo.ts'
+import { renderApp } from '../testing/render.tsx'
 
 afterEach(cleanup)
 

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../test-support/demo.ts'
-import { DEMO_PHRASE } from '../test-support/fake-background.ts'
-import { renderApp } from '../test-support/render.tsx'
+import { demoBackground, PEERS } from '../testing/demo.ts'
+import { DEMO_PHRASE } from '../testing/fake-background.ts'
+import { renderApp } from '../testing/render.tsx'
 
 afterEach(cleanup)
 

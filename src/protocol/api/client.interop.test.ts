@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createIdentity, xmtpjs, type TestIdentity } from '../../node/testing/identities.ts'
-import { startNode, type NodeProcess } from '../../node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../../node/testing/node-process.ts'
 import { ApiClient } from './client.ts'
 import type { Envelope } from './wire.ts'
 

@@ -4,7 +4,7 @@
 // the node like any client. The victim lists (fresh, incremental, after a restart), then
 // sends "to Bob": Bob reads it, Mallory cannot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startNode, type NodeProcess } from '../../node/testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from '../../node/testing/node-process.ts'
 import { generatePrivateKey, randomBytes } from '../crypto/index.ts'
 import { deriveConversation, sealInvitation } from '../invitations/index.ts'
 import { PrivateKeySigner } from '../keys/index.ts'

@@ -12,7 +12,7 @@ import {
   preferencesTopicIdentifier,
   type PreferencesAction,
 } from './private-preferences.ts'
-import { refPreferencesProto, userPreferencesWasm } from './test-support/xmtp-reference.ts'
+import { refPreferencesProto, userPreferencesWasm } from './testing/xmtp-reference.ts'
 
 // §15.4 (libxmtp xmtp_user_preferences/src/topic.rs)
 const vectorKey = new Uint8Array([

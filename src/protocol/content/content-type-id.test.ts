@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ContentTypeId, toContentTypeId } from './content-type-id.ts'
-import { refPrimitives } from './test-support/xmtp-reference.ts'
+import { refPrimitives } from './testing/xmtp-reference.ts'
 
 describe('ContentTypeId', () => {
   const reaction = new ContentTypeId({ authorityId: 'xmtp.org', typeId: 'reaction', versionMajor: 1, versionMinor: 0 })

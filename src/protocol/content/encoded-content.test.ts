@@ -15,7 +15,7 @@ import {
   MalformedContentError,
   UnknownContentTypeError,
 } from './errors.ts'
-import { referenceContentClient, refProto, refReaction } from './test-support/xmtp-reference.ts'
+import { referenceContentClient, refProto, refReaction } from './testing/xmtp-reference.ts'
 
 const registry = createDefaultRegistry()
 const reference = referenceContentClient()

@@ -13,7 +13,7 @@ import {
   UnknownContentTypeError,
 } from './errors.ts'
 import { decryptRemoteAttachment, encryptAttachment, encryptContentForUpload, toRemoteAttachment } from './remote-attachment-payload.ts'
-import { refAttachment } from './test-support/xmtp-reference.ts'
+import { refAttachment } from './testing/xmtp-reference.ts'
 
 const registry = createDefaultRegistry()
 const attachment: Attachment = {

@@ -9,7 +9,7 @@ import { SignatureError } from './errors.ts'
 import { clearPeerPoints, peerPointStats, PEER_POINT_CACHE_LIMIT, PEER_POINT_PROMOTE_AFTER } from './peer-points.ts'
 import { secp256k1Backend } from './backend.ts'
 import { nobleBackend } from './noble-backend.ts'
-import { secp256k1Backends, useSecp256k1BackendIn } from './test-support/backends.ts'
+import { secp256k1Backends, useSecp256k1BackendIn } from './testing/backends.ts'
 
 const N = secp256k1.Point.CURVE().n
 

@@ -22,7 +22,7 @@ import {
   vectorAlice,
   vectorBob,
   xmtpjs,
-} from './test-support/fixtures.ts'
+} from './testing/fixtures.ts'
 import {
   InvalidInvitationError,
   SharedSecretCache,

@@ -9,7 +9,7 @@ import { randomBytes } from '../crypto/random.ts'
 import { sha256 } from '../crypto/hashes.ts'
 import { concatBytes, fromHex } from '../utils/bytes.ts'
 import { clearPreKeyTables, verifyPreKeySignature } from './pre-key-verifier.ts'
-import { secp256k1Backends, useSecp256k1BackendIn } from '../crypto/test-support/backends.ts'
+import { secp256k1Backends, useSecp256k1BackendIn } from '../crypto/testing/backends.ts'
 
 const N = secp256k1.Point.Fn.ORDER
 const be32 = (n: bigint) => fromHex(n.toString(16).padStart(64, '0'))

@@ -13,7 +13,7 @@ import { signatureToProto } from '../keys/public-keys.ts'
 import type { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
 import { deriveConversation, sealInvitation } from '../invitations/index.ts'
 import { inviteTopic } from '../topics.ts'
-import { newIdentity, theirConversation, theirKeystore, vectorAlice, vectorBob } from '../invitations/test-support/fixtures.ts'
+import { newIdentity, theirConversation, theirKeystore, vectorAlice, vectorBob } from '../invitations/testing/fixtures.ts'
 import {
   ForgedSenderError,
   InvalidMessageError,

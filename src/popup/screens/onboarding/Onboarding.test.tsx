@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DEMO_PHRASE, FakeBackground } from '../../test-support/fake-background.ts'
-import { demoBackground } from '../../test-support/demo.ts'
-import { renderApp } from '../../test-support/render.tsx'
+import { DEMO_PHRASE, FakeBackground } from '../../testing/fake-background.ts'
+import { demoBackground } from '../../testing/demo.ts'
+import { renderApp } from '../../testing/render.tsx'
 
 afterEach(cleanup)
 

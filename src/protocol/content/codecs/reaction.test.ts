@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createDefaultRegistry } from '../defaults.ts'
 import { decodeContent, encodeContent } from '../encoded-content.ts'
 import { ContentCodecError } from '../errors.ts'
-import { referenceContentClient, refReaction } from '../test-support/xmtp-reference.ts'
+import { referenceContentClient, refReaction } from '../testing/xmtp-reference.ts'
 import { ContentTypeReaction, ReactionCodec, type Reaction } from './reaction.ts'
 
 const registry = createDefaultRegistry()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createDefaultRegistry } from '../defaults.ts'
 import { decodeContent, encodeContent } from '../encoded-content.ts'
-import { referenceContentClient, refReadReceipt } from '../test-support/xmtp-reference.ts'
+import { referenceContentClient, refReadReceipt } from '../testing/xmtp-reference.ts'
 import { ContentTypeReadReceipt, ReadReceiptCodec } from './read-receipt.ts'
 
 const registry = createDefaultRegistry()

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createDefaultRegistry } from '../defaults.ts'
 import { decodeContent, encodeContent } from '../encoded-content.ts'
 import { ContentCodecError } from '../errors.ts'
-import { referenceContentClient, refAttachment } from '../test-support/xmtp-reference.ts'
+import { referenceContentClient, refAttachment } from '../testing/xmtp-reference.ts'
 import { ContentTypeRemoteAttachment, RemoteAttachmentCodec, type RemoteAttachment } from './remote-attachment.ts'
 
 const registry = createDefaultRegistry()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createDefaultRegistry } from '../defaults.ts'
 import { ContentCodecError } from '../errors.ts'
-import { refText } from '../test-support/xmtp-reference.ts'
+import { refText } from '../testing/xmtp-reference.ts'
 import { ContentTypeText, TextCodec } from './text.ts'
 
 const registry = createDefaultRegistry()

@@ -6,7 +6,7 @@
 
 import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
-import { configure, createWriter, type InsertOutcome } from './sqliteWrites.ts'
+import { configure, createWriter, type InsertOutcome } from './sqlite-writes.ts'
 import type { ProvenEnvelope, TopicRange } from './types.ts'
 
 export interface WriterOptions {

@@ -6,7 +6,7 @@ import { status } from '@grpc/grpc-js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { codeOf, grpcClient, type GrpcTestClient } from './testing/grpc.ts'
 import { post } from './testing/http.ts'
-import { startNode, type NodeProcess } from './testing/nodeProcess.ts'
+import { startNode, type NodeProcess } from './testing/node-process.ts'
 
 let node: NodeProcess | undefined
 let client: GrpcTestClient | undefined

@@ -2,7 +2,7 @@ import type { Libp2p } from '@libp2p/interface'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { SqliteEnvelopeStore } from '../store/sqlite.ts'
-import { DEFAULT_ANTI_ENTROPY, AntiEntropy } from './antiEntropy.ts'
+import { DEFAULT_ANTI_ENTROPY, AntiEntropy } from './anti-entropy.ts'
 import { CatchUp } from './catchup.ts'
 
 const logger = pino({ level: 'silent' })

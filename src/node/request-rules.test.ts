@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NODE_LIMITS } from './limits.ts'
-import { admissionCost, bodyRules, MAX_ENVELOPE_JSON_BYTES, publishBytesCost } from './requestRules.ts'
+import { admissionCost, bodyRules, MAX_ENVELOPE_JSON_BYTES, publishBytesCost } from './request-rules.ts'
 
 describe('request rules', () => {
   it('charges a publish up front for the fewest envelopes its declared size can hold, at least one', () => {

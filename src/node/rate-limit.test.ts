@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TokenBucketLimiter } from './rateLimit.ts'
+import { TokenBucketLimiter } from './rate-limit.ts'
 
 describe('TokenBucketLimiter', () => {
   it('allows a burst, then refuses with a Retry-After that matches the refill rate', () => {

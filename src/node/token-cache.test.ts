@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cachingVerifier } from './tokenCache.ts'
+import { cachingVerifier } from './token-cache.ts'
 
 describe('cachingVerifier', () => {
   const HOUR = 3_600_000_000_000n

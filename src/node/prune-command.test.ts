@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from './config.ts'
 import { formatDuration, parseDuration } from './duration.ts'
-import { parsePruneArgs } from './pruneCommand.ts'
+import { parsePruneArgs } from './prune-command.ts'
 import { kindRange, parseKinds } from './retention.ts'
 
 describe('prune command line', () => {

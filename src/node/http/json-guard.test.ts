@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { JsonGuard, type JsonGuardLimits } from './jsonGuard.ts'
+import { JsonGuard, type JsonGuardLimits } from './json-guard.ts'
 
 const LIMITS: JsonGuardLimits = { maxDepth: 4, maxValues: 20, maxStringBytes: 10 }
 

@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { EnvelopeStore, StoreQuery } from './types.ts'
+import type { EnvelopeStore, StoreQuery } from '../types.ts'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()

@@ -1,5 +1,5 @@
 // The write side of the SQLite store: the statements and transactions that change the table,
-// run by whichever thread owns the write connection (sqliteWriter.worker.ts for a file, the
+// run by whichever thread owns the write connection (sqlite-writer.worker.ts for a file, the
 // store itself for :memory:).
 
 import type Database from 'better-sqlite3'

@@ -3,7 +3,7 @@
 // its envelopes), and the admission charge against the rate limits.
 
 import type { MessageApiMethod } from '../protocol/api/wire.ts'
-import type { JsonGuardLimits } from './http/jsonGuard.ts'
+import type { JsonGuardLimits } from './http/json-guard.ts'
 import {
   BODY_BYTES_BASE,
   BODY_BYTES_PER_TOPIC,
