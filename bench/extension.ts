@@ -27,7 +27,7 @@ import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { startNode } from '../src/node/testing/node-process.ts'
 import { useLibsecp256k1 } from '../src/protocol/crypto/libsecp256k1.ts'
-import { toHex } from '../src/protocol/utils/bytes.ts'
+import { toHex } from '../src/wire/bytes.ts'
 import { inviteMany, xmtpjsColdList as xmtpjsColdListOf } from './lib/invitations.ts'
 import { chromiumArgs } from '../e2e/harness.mjs'
 

@@ -27,7 +27,7 @@
 // of the libsecp256k1 side.
 import { createRequire } from 'node:module'
 import { xmtp } from '../src/gen/proto.js'
-import { utf8 } from '../src/protocol/utils/bytes.ts'
+import { utf8 } from '../src/wire/bytes.ts'
 import { ecdh, generatePrivateKey, getPublicKey, recoverPublicKey, signDigest, verifyDigest } from '../src/protocol/crypto/secp256k1.ts'
 import { sha256 } from '../src/protocol/crypto/hashes.ts'
 import { PrivateKeySigner } from '../src/protocol/keys/signer.ts'

@@ -4,9 +4,9 @@
 
 import Long from 'long'
 import { xmtp } from '../gen/proto.js'
-import type { Envelope } from '../protocol/api/wire.ts'
+import type { Envelope } from '../wire/message-api.ts'
 import { AUTH_TOKEN_MAX_AGE_NS } from '../protocol/auth/index.ts'
-import { fromBase64 } from '../protocol/utils/bytes.ts'
+import { fromBase64 } from '../wire/bytes.ts'
 import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
 import { restrictedTopicOwner } from './topics.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Envelope } from '../protocol/api/wire.ts'
+import type { Envelope } from '../wire/message-api.ts'
 import { DELIVERIES_PER_TURN, Dispatcher } from './dispatcher.ts'
 
 const env = (contentTopic: string): Envelope => ({ contentTopic, timestampNs: 1n, message: new Uint8Array([1]) })

@@ -7,7 +7,7 @@
 // publish to thousands of subscribers cannot hold the loop; order is kept because every
 // dispatch goes through one queue.
 
-import { streamLine, type Envelope } from '../protocol/api/wire.ts'
+import { streamLine, type Envelope } from '../wire/message-api.ts'
 import { isXmtpTopic } from './topics.ts'
 
 /** One envelope's stream line, shared by every subscriber it goes to. */

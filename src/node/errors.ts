@@ -1,7 +1,7 @@
 // gRPC status codes and the HTTP statuses the grpc-gateway maps them to (spec §12.5).
 // Every error the node answers with is an ApiError, written as `{code, message, details}`.
 
-import { GrpcCode } from '../protocol/api/wire.ts'
+import { GrpcCode } from '../wire/message-api.ts'
 
 export { GrpcCode }
 

@@ -1,4 +1,4 @@
-// One handler per message API method, keyed by the shared method table (wire.ts MESSAGE_API).
+// One handler per message API method, keyed by the shared method table (wire/message-api.ts MESSAGE_API).
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
@@ -18,7 +18,7 @@ import {
   type PublishRequest,
   type QueryRequest,
   type QueryResponse,
-} from '../protocol/api/wire.ts'
+} from '../wire/message-api.ts'
 import { authenticate, authorizeTopics, checkOwnerWriteTimes, type TokenVerifier } from './auth.ts'
 import type { Dispatcher } from './dispatcher.ts'
 import type { NodeMetrics } from './metrics.ts'
@@ -26,7 +26,7 @@ import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
 import { sendJson } from './http/respond.ts'
 import { topicFields } from './logging.ts'
 import { MAX_BATCH_QUERIES, MAX_MESSAGE_BYTES, MAX_TOPIC_LENGTH, type NodeLimits } from './limits.ts'
-import { topicCategory } from '../protocol/topics.ts'
+import { topicCategory } from '../wire/topics.ts'
 import { planQuery, runQuery } from './query.ts'
 import type { TokenBucketLimiter } from './rate-limit.ts'
 import type { EnvelopeSink } from './sink.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SortDirection } from '../protocol/api/wire.ts'
+import { SortDirection } from '../wire/message-api.ts'
 import { ApiError } from './errors.ts'
 import { planQuery, runQuery } from './query.ts'
 import { SqliteEnvelopeStore } from './store/sqlite.ts'

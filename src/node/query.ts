@@ -1,6 +1,6 @@
 // Query semantics of node-go (spec §13.4): validation, paging and the response's paging info.
 
-import { SortDirection, type QueryRequest, type QueryResponse } from '../protocol/api/wire.ts'
+import { SortDirection, type QueryRequest, type QueryResponse } from '../wire/message-api.ts'
 import { invalidArgument } from './errors.ts'
 import { DEFAULT_MAX_QUERY_TOPICS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_TOPIC_LENGTH, MAX_USER_PREFERENCES_PAGE_SIZE } from './limits.ts'
 import type { EnvelopeStore, StoreQuery } from './store/types.ts'

@@ -2,7 +2,7 @@
 // cap and JSON bounds per endpoint (a query or subscribe body is small; a publish is bounded by
 // its envelopes), and the admission charge against the rate limits.
 
-import type { MessageApiMethod } from '../protocol/api/wire.ts'
+import type { MessageApiMethod } from '../wire/message-api.ts'
 import type { JsonGuardLimits } from './http/json-guard.ts'
 import {
   BODY_BYTES_BASE,

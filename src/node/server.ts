@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
-import { MESSAGE_API, type MessageApiMethod } from '../protocol/api/wire.ts'
+import { MESSAGE_API, type MessageApiMethod } from '../wire/message-api.ts'
 import type { TokenVerifier } from './auth.ts'
 import { Dispatcher } from './dispatcher.ts'
 import { ApiError, GrpcCode } from './errors.ts'

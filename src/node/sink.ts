@@ -2,7 +2,7 @@
 // subscribers. The peer-to-peer relay (p2p/relay.ts) hooks in here: it adds a listener to
 // forward what local clients published, and calls accept() for what peers send.
 
-import type { Envelope } from '../protocol/api/wire.ts'
+import type { Envelope } from '../wire/message-api.ts'
 import type { Dispatcher } from './dispatcher.ts'
 import type { EnvelopeStore, ProvenEnvelope } from './store/types.ts'
 import { isEphemeralTopic, restrictedTopicOwner } from './topics.ts'

@@ -1,6 +1,6 @@
 // What the node needs to know about content topics (spec §1, §13.1, §13.2).
 
-import { isEphemeralTopic, topicCategory } from '../protocol/topics.ts'
+import { isEphemeralTopic, topicCategory } from '../wire/topics.ts'
 
 const XMTP_PREFIX = '/xmtp/0/'
 

@@ -17,7 +17,7 @@ import {
   type ContentCodec,
 } from '../../src/protocol/index.ts'
 import { sha256 } from '../../src/protocol/crypto/hashes.ts'
-import { toHex, utf8, fromUtf8 } from '../../src/protocol/utils/bytes.ts'
+import { toHex, utf8, fromUtf8 } from '../../src/wire/bytes.ts'
 import { refAttachment, refPrimitives, refReaction, refReadReceipt, refReply, refText, xmtpJs } from '../helpers/xmtp-js.ts'
 import { useParleyAndXmtpJs } from '../helpers/interop-setup.ts'
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { Client, ClientError, PrivateKeySigner } from '../../src/protocol/index.ts'
 import { KeyBundleError } from '../../src/protocol/keys/index.ts'
-import { toHex } from '../../src/protocol/utils/bytes.ts'
+import { toHex } from '../../src/wire/bytes.ts'
 import { identityTopicCounts, rawApi } from '../helpers/network.ts'
 import { newWallet } from '../helpers/wallets.ts'
 import { xmtpJs } from '../helpers/xmtp-js.ts'

@@ -10,7 +10,7 @@ import { hkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
-import { toHex } from '../../protocol/utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 
 const VERSION = 1
 const NONCE_BYTES = 12

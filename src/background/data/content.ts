@@ -15,7 +15,7 @@ import {
   type RemoteAttachment,
   type Reply,
 } from '../../protocol/index.ts'
-import { fromBase64, toBase64 } from '../../protocol/utils/bytes.ts'
+import { fromBase64, toBase64 } from '../../wire/bytes.ts'
 import { DecompressedSizeError } from '../../protocol/content/index.ts'
 import { believableTimeMs } from '../../protocol/client/time-window.ts'
 import type { StoredMessage } from './conversation-state.ts'

@@ -8,7 +8,7 @@
 import type { Client } from '../../protocol/index.ts'
 import { backoffDelay, isTransient } from '../../protocol/api/retry.ts'
 import type { Envelope } from '../../protocol/api/index.ts'
-import { fromBase64, toBase64 } from '../../protocol/utils/bytes.ts'
+import { fromBase64, toBase64 } from '../../wire/bytes.ts'
 import type { RecordCipher } from './cipher.ts'
 import type { CacheDatabase, OutboxRow } from './database.ts'
 import type { StoredMessage } from './conversation-state.ts'

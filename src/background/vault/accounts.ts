@@ -1,7 +1,7 @@
 // The account list as pure transforms: each takes the stored AccountsRecord and returns the next
 // one, so the wallet only reads, calls one of these, and writes. No I/O, no keys.
 import type { AccountView } from '../../extension/views.ts'
-import { toHex } from '../../protocol/utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 import { randomBytes } from './crypto.ts'
 import { VaultError } from './errors.ts'
 import type { AccountRecord, AccountsRecord } from './records.ts'

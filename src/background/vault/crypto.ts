@@ -8,7 +8,7 @@
 // - Purpose keys: HKDF-SHA256 from the vault's master key, one key per purpose string.
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { utf8 } from '../../protocol/utils/bytes.ts'
+import { utf8 } from '../../wire/bytes.ts'
 
 export const KEY_LENGTH = 32
 export const IV_LENGTH = 12

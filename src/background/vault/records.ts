@@ -9,7 +9,7 @@
 //   vault.autolock          idle minutes before auto-lock
 // storage.session (cleared when the browser closes)
 //   vault.unlocked          the KEK (never the password) and the auto-lock deadline
-import { fromBase64Portable, toBase64Portable } from '../../protocol/utils/bytes.ts'
+import { fromBase64Portable, toBase64Portable } from '../../wire/bytes.ts'
 import type { AccountKind } from '../../extension/views.ts'
 import { IV_LENGTH, KEY_LENGTH, SALT_LENGTH, type KdfParams, type Sealed } from './crypto.ts'
 import { VaultError } from './errors.ts'

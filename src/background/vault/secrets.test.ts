@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { mnemonicToSeedSync } from '@scure/bip39'
 import { HDKey } from '@scure/bip32'
 import { mnemonicToAccount } from 'viem/accounts'
-import { toHex } from '../../protocol/utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 import { VaultError } from './errors.ts'
 import { addressOfKey, isValidPhrase, newPhrase, normalizePhrase, parseSecret, phraseAccountKey } from './secrets.ts'
 

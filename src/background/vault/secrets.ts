@@ -9,7 +9,7 @@ import { wordlist } from '@scure/bip39/wordlists/english.js'
 import { HDKey } from '@scure/bip32'
 import { publicKeyToAddress } from '../../protocol/crypto/ethereum.ts'
 import { getPublicKey, isValidPrivateKey } from '../../protocol/crypto/secp256k1.ts'
-import { fromHex, fromUtf8, toHex, utf8 } from '../../protocol/utils/bytes.ts'
+import { fromHex, fromUtf8, toHex, utf8 } from '../../wire/bytes.ts'
 import { secretKey } from './records.ts'
 import { VaultError } from './errors.ts'
 

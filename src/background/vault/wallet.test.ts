@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { toHex } from '../../protocol/utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 import { MemoryStorageArea } from '../testing/memory-storage.ts'
 import { VaultError, type VaultErrorReason } from './errors.ts'
 import { MIN_PBKDF2_ITERATIONS } from './crypto.ts'

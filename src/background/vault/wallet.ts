@@ -13,7 +13,7 @@
 // without asking again until the auto-lock deadline. Locking zeroes the key and wipes the session.
 import type { AccountView } from '../../extension/views.ts'
 import type { StorageArea, WalletService, WalletStatusCore } from '../services.ts'
-import { toHex } from '../../protocol/utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 import { deriveKek, MIN_PBKDF2_ITERATIONS, newKdfParams, open, purposeKey, randomBytes, seal, type KdfParams } from './crypto.ts'
 import { VaultError } from './errors.ts'
 import {

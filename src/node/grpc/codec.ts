@@ -1,11 +1,11 @@
 // The message API's protobuf messages (the generated static code from proto/) turned into the
-// shapes the handlers share with the HTTP gateway (protocol/api/wire.ts), and back. Decoding is
+// shapes the handlers share with the HTTP gateway (wire/message-api.ts), and back. Decoding is
 // ours, not grpc-js's: a request that is not valid protobuf is the client's mistake and gets
 // INVALID_ARGUMENT naming the method, never the INTERNAL grpc-js would answer.
 
 import Long from 'long'
 import { xmtp } from '../../gen/proto.js'
-import type { BatchQueryRequest, BatchQueryResponse, Envelope, PagingInfo, PublishRequest, QueryRequest, QueryResponse, SortDirection, SubscribeRequest } from '../../protocol/api/wire.ts'
+import type { BatchQueryRequest, BatchQueryResponse, Envelope, PagingInfo, PublishRequest, QueryRequest, QueryResponse, SortDirection, SubscribeRequest } from '../../wire/message-api.ts'
 import { invalidArgument } from '../errors.ts'
 
 const pb = xmtp.message_api.v1

@@ -4,7 +4,7 @@
 // completing) gets whole envelopes dropped once its backlog is full; the stream stays valid.
 
 import type { Logger } from 'pino'
-import type { Envelope } from '../../protocol/api/wire.ts'
+import type { Envelope } from '../../wire/message-api.ts'
 import type { Dispatcher, Subscription } from '../dispatcher.ts'
 import type { StreamBudget } from '../stream.ts'
 import { encodeEnvelope } from './codec.ts'

@@ -11,7 +11,7 @@
 // Catch-up and anti-entropy pages mix envelopes of many publishers: there each envelope
 // carries its own proof (the Authorization value it was stored with; empty when none).
 
-import type { Envelope } from '../../protocol/api/wire.ts'
+import type { Envelope } from '../../wire/message-api.ts'
 import type { ProvenEnvelope } from '../store/types.ts'
 
 export const FRAME_VERSION = 1

@@ -10,7 +10,7 @@
 // clock skew). A contact envelope may prove itself instead: a bundle signed by the owner's
 // wallet. An envelope stored before proofs were kept has none; only such contacts pass.
 
-import type { Envelope } from '../../protocol/api/wire.ts'
+import type { Envelope } from '../../wire/message-api.ts'
 import { decodeContactBundle, verifyContact } from '../../protocol/contacts/index.ts'
 import { authenticate, writtenOutsideToken, type TokenVerifier } from '../auth.ts'
 import { MAX_MESSAGE_BYTES, MAX_TOPIC_LENGTH } from '../limits.ts'

@@ -24,7 +24,7 @@
 // (clients catch up by querying), and it reconnects with backoff by itself.
 
 import pg from 'pg'
-import type { Envelope } from '../../protocol/api/wire.ts'
+import type { Envelope } from '../../wire/message-api.ts'
 import type { StoreFanOut } from './types.ts'
 
 export const CHANNEL = 'parley_envelopes'

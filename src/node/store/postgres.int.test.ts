@@ -8,7 +8,7 @@ import { SchemaTooNewError, StoreUnavailableError } from './errors.ts'
 import { MIGRATIONS, migrate } from './migrations.ts'
 import { PostgresEnvelopeStore, redactUrl } from './postgres.ts'
 import { describeStoreContract, env, texts } from './testing/store-contract.ts'
-import type { Envelope } from '../../protocol/api/wire.ts'
+import type { Envelope } from '../../wire/message-api.ts'
 
 describeStoreContract('PostgresEnvelopeStore', async () => PostgresEnvelopeStore.open({ url: await createTestDatabase() }))
 

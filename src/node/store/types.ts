@@ -1,7 +1,7 @@
 // The storage boundary of the node: embedded SQLite (sqlite.ts, the default) and PostgreSQL
 // (postgres.ts) implement it, so everything is async and nothing outside a store knows SQL.
 
-import type { Envelope } from '../../protocol/api/wire.ts'
+import type { Envelope } from '../../wire/message-api.ts'
 
 /**
  * An envelope with the proof it was accepted on, for owner-only topics (contact-,

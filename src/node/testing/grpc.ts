@@ -3,7 +3,7 @@
 // (malformed ones too) and read the status the node answers.
 
 import { credentials, makeGenericClientConstructor, Metadata, type Client, type ClientDuplexStream, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js'
-import type { BatchQueryRequest, BatchQueryResponse, Envelope, QueryRequest, QueryResponse } from '../../protocol/api/wire.ts'
+import type { BatchQueryRequest, BatchQueryResponse, Envelope, QueryRequest, QueryResponse } from '../../wire/message-api.ts'
 import { decodeResponse, encodeRequest } from '../grpc/codec.ts'
 import { messageApiService } from '../grpc/service.ts'
 

@@ -2,7 +2,7 @@
 // cap (http.ts stops reading past it), and envelopes whose message is larger than the caller
 // accepts are counted and dropped while still base64 text — never decoded. The page still
 // counts them, so "the page came back full" and the node's cursor keep their meaning.
-import { WireFormatError, parseEnvelope, parsePagingInfo, type Envelope, type QueryResponse } from './wire.ts'
+import { WireFormatError, parseEnvelope, parsePagingInfo, type Envelope, type QueryResponse } from '../../wire/message-api.ts'
 
 export interface BoundedPageOptions {
   /** Fail with ResponseTooLargeError once the answer passes this many bytes (ask for fewer rows then). */

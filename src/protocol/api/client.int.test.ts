@@ -9,7 +9,7 @@ import { startNode, type NodeProcess } from '../../node/testing/node-process.ts'
 import { ApiClient } from './client.ts'
 import { ApiError, PermissionDeniedError, RateLimitedError, UnauthenticatedError } from './errors.ts'
 import type { ConnectionLostEvent, ReconnectEvent, Subscription } from './subscription.ts'
-import type { Envelope } from './wire.ts'
+import type { Envelope } from '../../wire/message-api.ts'
 
 let run = 0
 const topic = (kind = 'm') => `/xmtp/0/${kind}-apiclient${process.pid}x${++run}/proto`

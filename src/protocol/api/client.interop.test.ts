@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createIdentity, xmtpjs, type TestIdentity } from '../../node/testing/identities.ts'
 import { startNode, type NodeProcess } from '../../node/testing/node-process.ts'
 import { ApiClient } from './client.ts'
-import type { Envelope } from './wire.ts'
+import type { Envelope } from '../../wire/message-api.ts'
 
 let node: NodeProcess
 let alice: TestIdentity

@@ -11,7 +11,7 @@ import {
   UnauthenticatedError,
 } from './errors.ts'
 import { freePort, reply, startFaultServer, type FaultServer, type Handler } from './testing/fault-server.ts'
-import { SortDirection, envelopeToJson, type Envelope } from './wire.ts'
+import { SortDirection, envelopeToJson, type Envelope } from '../../wire/message-api.ts'
 
 const TOPIC = '/xmtp/0/m-abc/proto'
 const env = (i: number, topic = TOPIC): Envelope => ({ contentTopic: topic, timestampNs: 1_730_000_000_000_000_000n + BigInt(i), message: new Uint8Array([1, i & 255, i >> 8]) })

@@ -3,7 +3,7 @@
 // HTTP/JSON gateway. Uses only global fetch / AbortController / TextDecoder, so it
 // runs unchanged in an MV3 service worker and in Node; `fetch` can be injected.
 //
-// Requests: JSON bodies from wire.ts; headers X-Client-Version (always),
+// Requests: JSON bodies from src/wire/message-api.ts; headers X-Client-Version (always),
 // X-App-Version (when set) and, on publish only, `Authorization: Bearer <token>`
 // (§12.6). The token comes from a pluggable authenticator, is cached for just under
 // an hour like xmtp-js, and on UNAUTHENTICATED is refreshed and the publish retried
@@ -39,10 +39,10 @@ import {
   type MessageApiMethod,
   type QueryRequest,
   type QueryResponse,
-} from './wire.ts'
+} from '../../wire/message-api.ts'
 import { ResponseFormatError } from './errors.ts'
 import { parseBoundedPage, type BoundedPage, type BoundedPageOptions } from './bounded-page.ts'
-import { equalBytes } from '../utils/bytes.ts'
+import { equalBytes } from '../../wire/bytes.ts'
 
 function equalCursor(a: IndexCursor, b: IndexCursor): boolean {
   return a.senderTimeNs === b.senderTimeNs && equalBytes(a.digest, b.digest)

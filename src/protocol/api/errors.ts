@@ -4,7 +4,7 @@
 // only secret the client handles is the auth token, and `redact` strips it from any
 // text that came back from the server before it goes into an error.
 
-import { GrpcCode } from './wire.ts'
+import { GrpcCode } from '../../wire/message-api.ts'
 
 export { GrpcCode }
 

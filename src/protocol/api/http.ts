@@ -1,9 +1,9 @@
 // The HTTP side of the message API client: one POST with the client's headers, a
 // timeout, and the mapping of every way it can fail onto the typed errors. No retries
-// here (see retry.ts and client.ts) and no knowledge of message shapes (wire.ts).
+// here (see retry.ts and client.ts) and no knowledge of message shapes (src/wire/message-api.ts).
 
 import { ApiError, NetworkError, ResponseFormatError, ResponseTooLargeError, apiErrorFor, codeForHttpStatus, redact } from './errors.ts'
-import { parseErrorBody } from './wire.ts'
+import { parseErrorBody } from '../../wire/message-api.ts'
 import { parseRetryAfter } from './retry.ts'
 
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { readTopic, type ReadBudget } from './read-topic.ts'
 import { parseBoundedPage, type BoundedPage, type BoundedPageOptions } from './bounded-page.ts'
 import { ResponseTooLargeError } from './errors.ts'
-import { SortDirection, type Envelope, type QueryRequest } from './wire.ts'
-import { toBase64 } from '../utils/bytes.ts'
+import { SortDirection, type Envelope, type QueryRequest } from '../../wire/message-api.ts'
+import { toBase64 } from '../../wire/bytes.ts'
 
 const TOPIC = '/xmtp/0/invite-0xabc/proto'
 

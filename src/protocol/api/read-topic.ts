@@ -5,8 +5,8 @@
 // from. Nothing here holds more than one page.
 import { ResponseFormatError, ResponseTooLargeError } from './errors.ts'
 import type { BoundedPage, BoundedPageOptions } from './bounded-page.ts'
-import { SortDirection, type Envelope, type IndexCursor, type QueryRequest } from './wire.ts'
-import { equalBytes } from '../utils/bytes.ts'
+import { SortDirection, type Envelope, type IndexCursor, type QueryRequest } from '../../wire/message-api.ts'
+import { equalBytes } from '../../wire/bytes.ts'
 
 /** What one pass may still read, over every topic it reads; readTopic spends from it. */
 export interface ReadBudget {

@@ -4,7 +4,7 @@ import { ApiClient } from './client.ts'
 import { InvalidRequestError, NetworkError } from './errors.ts'
 import type { ConnectionLostEvent, ReconnectEvent, Subscription, SubscriptionStatus } from './subscription.ts'
 import { freePort, reply, startFaultServer, type FaultServer, type RecordedRequest } from './testing/fault-server.ts'
-import { envelopeToJson, streamLine, type Envelope } from './wire.ts'
+import { envelopeToJson, streamLine, type Envelope } from '../../wire/message-api.ts'
 
 const A = '/xmtp/0/m-a/proto'
 const B = '/xmtp/0/m-b/proto'

@@ -26,7 +26,7 @@
 //   so a sender with a clock in the future cannot push them ahead.
 
 import { sha256 } from '@noble/hashes/sha2.js'
-import { toHex } from '../utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 import {
   ApiError,
   GrpcCode,
@@ -43,7 +43,7 @@ import { readLines } from './ndjson.ts'
 import { RecentIds, ResumePoints } from './resume.ts'
 import { backoffDelay } from './retry.ts'
 import { MAX_BATCH_SIZE, checkTopics, toNs } from './validate.ts'
-import { WireFormatError, parseErrorBody, parseStreamLine, type Envelope } from './wire.ts'
+import { WireFormatError, parseErrorBody, parseStreamLine, type Envelope } from '../../wire/message-api.ts'
 import type { QueryParams, Sleep } from './client.ts'
 
 export type SubscriptionStatus = 'connecting' | 'live' | 'reconnecting' | 'closed'

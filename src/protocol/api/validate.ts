@@ -2,7 +2,7 @@
 // RangeError, so a bad argument fails here and not as a confusing node error.
 // Limits are the node's (../shared/protocol/xmtp-v2.md §13.1, §13.4, §13.5).
 
-import { SortDirection, type Envelope, type QueryRequest } from './wire.ts'
+import { SortDirection, type Envelope, type QueryRequest } from '../../wire/message-api.ts'
 
 export const MAX_TOPIC_LENGTH = 300
 export const MAX_MESSAGE_BYTES = 1_048_214

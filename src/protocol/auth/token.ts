@@ -7,7 +7,7 @@ import { xmtp } from '../../gen/proto.js'
 import { keccak256 } from '../crypto/hashes.ts'
 import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
 import { getPublicKey, signDigest, verifyDigest } from '../crypto/secp256k1.ts'
-import { equalBytes, fromBase64, toBase64 } from '../utils/bytes.ts'
+import { equalBytes, fromBase64, toBase64 } from '../../wire/bytes.ts'
 import {
   legacyIdentityKeyAddress,
   legacyPublicKeyPoint,

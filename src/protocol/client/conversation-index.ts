@@ -22,7 +22,7 @@
 //  - Incremental listing: the next run queries from the previous run's start minus a
 //    skew window, so envelopes with slightly late sender timestamps are not missed;
 //    the overlap is harmless because merging is idempotent.
-import { equalBytes, fromHex, fromUtf8, toHex, utf8 } from '../utils/bytes.ts'
+import { equalBytes, fromHex, fromUtf8, toHex, utf8 } from '../../wire/bytes.ts'
 
 export type ConversationVersion = 'v1' | 'v2'
 

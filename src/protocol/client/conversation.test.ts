@@ -2,7 +2,7 @@
 // stores what is published and answers queries per topic (no network, no process).
 import { describe, expect, it } from 'vitest'
 import { PrivateKeyBundleV1, PrivateKeySigner } from '../keys/index.ts'
-import { fromBase64, toBase64 } from '../utils/bytes.ts'
+import { fromBase64, toBase64 } from '../../wire/bytes.ts'
 import { Client } from './client.ts'
 import { ConversationV2 } from './conversation-v2.ts'
 

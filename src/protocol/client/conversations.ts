@@ -27,7 +27,7 @@ import {
   type InvitationContext,
 } from './conversation-index.ts'
 import { ConversationV2 } from './conversation-v2.ts'
-import { equalBytes } from '../utils/bytes.ts'
+import { equalBytes } from '../../wire/bytes.ts'
 import { ClientError, EnvelopeSkippedError } from './errors.ts'
 import { nowNs } from './identity.ts'
 import { SingleFlight } from './single-flight.ts'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiClient } from '../api/index.ts'
 import { PrivateKeyBundleV1, PrivateKeySigner, encryptPrivateKeyBundle, type Signer } from '../keys/index.ts'
-import { toBase64 } from '../utils/bytes.ts'
+import { toBase64 } from '../../wire/bytes.ts'
 import { privateStoreTopic } from '../topics.ts'
 import { IdentityAuthenticator, loadOrCreateIdentity } from './identity.ts'
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { generatePrivateKey, randomBytes } from '../crypto/index.ts'
 import { deriveConversation, sealInvitation } from '../invitations/index.ts'
 import { PrivateKeyBundleV1, PrivateKeySigner } from '../keys/index.ts'
-import { toHex } from '../utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 import { Client } from './client.ts'
 
 interface StoredEnvelope {

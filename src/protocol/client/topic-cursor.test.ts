@@ -3,7 +3,7 @@ import { InMemoryPersistence } from './persistence.ts'
 import { TopicCursor } from './topic-cursor.ts'
 import { FUTURE_TOLERANCE_NS } from './time-window.ts'
 import { LISTING_SKEW_NS } from './conversation-index.ts'
-import { utf8 } from '../utils/bytes.ts'
+import { utf8 } from '../../wire/bytes.ts'
 
 const NOW = 1_800_000_000_000_000_000n
 

@@ -6,7 +6,7 @@ import type { Persistence } from './persistence.ts'
 import { decodeWatermark, encodeWatermark } from './conversation-index.ts'
 import { readWindow, type ReadWindow } from './time-window.ts'
 import type { IndexCursor } from '../api/index.ts'
-import { fromHex, fromUtf8, toHex, utf8 } from '../utils/bytes.ts'
+import { fromHex, fromUtf8, toHex, utf8 } from '../../wire/bytes.ts'
 
 /** An unfinished read: its window, when it began, and the node's cursor after the last page read. */
 export interface ReadInProgress extends ReadWindow {

@@ -10,7 +10,7 @@ import { CiphertextFormatError, DecryptionError } from '../crypto/errors.ts'
 import { hkdfSha256, sha256 } from '../crypto/hashes.ts'
 import { zeroize } from '../crypto/random.ts'
 import { getPublicKey } from '../crypto/secp256k1.ts'
-import { toBase64, utf8 } from '../utils/bytes.ts'
+import { toBase64, utf8 } from '../../wire/bytes.ts'
 import { MalformedPreferencesError, PreferencesDecryptionError } from './errors.ts'
 
 const TOPIC_SALT = utf8('XMTP_PRIVATE_PREFERENCES_TOPIC')

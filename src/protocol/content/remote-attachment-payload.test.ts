@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { sha256 } from '../crypto/hashes.ts'
-import { toHex } from '../utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 import { type Attachment } from './codecs/attachment.ts'
 import { ContentTypeRemoteAttachment, type RemoteAttachment } from './codecs/remote-attachment.ts'
 import { TextCodec } from './codecs/text.ts'

@@ -4,7 +4,7 @@
 import { decrypt, encrypt } from '../crypto/ciphertext.ts'
 import { sha256 } from '../crypto/hashes.ts'
 import { randomBytes } from '../crypto/random.ts'
-import { toHex, equalBytes, fromHex } from '../utils/bytes.ts'
+import { toHex, equalBytes, fromHex } from '../../wire/bytes.ts'
 import type { CodecRegistry, ContentCodec } from './codec.ts'
 import { AttachmentCodec, type Attachment } from './codecs/attachment.ts'
 import {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { randomBytes } from './random.ts'
-import { toHex, utf8 } from '../utils/bytes.ts'
+import { toHex, utf8 } from '../../wire/bytes.ts'
 import { gcm as referenceGcm } from '@noble/ciphers/aes.js'
 import { decodeCiphertext, decrypt, encodeCiphertext, encrypt } from './ciphertext.ts'
 import { hkdfSha256 } from './hashes.ts'

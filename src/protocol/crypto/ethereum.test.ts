@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { privateKeyToAccount } from 'viem/accounts'
-import { fromHex, toHex } from '../utils/bytes.ts'
+import { fromHex, toHex } from '../../wire/bytes.ts'
 import {
   formatWalletSignature,
   hashPersonalMessage,

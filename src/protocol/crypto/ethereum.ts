@@ -2,7 +2,7 @@
 // keccak addresses, EIP-55 checksums and 65-byte r‖s‖v wallet signatures.
 import { keccak256 } from './hashes.ts'
 import { recoverPublicKey, type RecoverableSignature } from './secp256k1.ts'
-import { concatBytes, fromHex, toHex, utf8 } from '../utils/bytes.ts'
+import { concatBytes, fromHex, toHex, utf8 } from '../../wire/bytes.ts'
 import { SignatureError } from './errors.ts'
 
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/

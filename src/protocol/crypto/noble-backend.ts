@@ -2,7 +2,7 @@
 // backend.ts). ECDH multiplies through the peer-point cache (peer-points.ts)
 // so repeat peers get a precomputed table.
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { concatBytes } from '../utils/bytes.ts'
+import { concatBytes } from '../../wire/bytes.ts'
 import type { Secp256k1Backend } from './backend.ts'
 import { peerPoint } from './peer-points.ts'
 

@@ -13,7 +13,7 @@
 // CACHE_LIMIT points are kept (≈ 4 MiB worst case). Only public data is kept:
 // the points and their multiples, never a scalar or a shared secret.
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { toHex } from '../utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 
 type Point = InstanceType<typeof secp256k1.Point>
 

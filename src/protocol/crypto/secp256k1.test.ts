@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { privateKeyToAccount } from 'viem/accounts'
-import { fromHex, toHex, utf8 } from '../utils/bytes.ts'
+import { fromHex, toHex, utf8 } from '../../wire/bytes.ts'
 import { hkdfSha256, hmacSha256, keccak256, sha256 } from './hashes.ts'
 import { ecdh, generatePrivateKey, getPublicKey, isValidPrivateKey, isValidPublicKey, recoverPublicKey, signDigest, verifyDigest } from './secp256k1.ts'
 import { hashPersonalMessage, publicKeyToAddress } from './ethereum.ts'

@@ -4,7 +4,7 @@
 import { hkdfSha256, hmacSha256 } from '../crypto/hashes.ts'
 import { toChecksumAddress } from '../crypto/ethereum.ts'
 import { zeroize } from '../crypto/random.ts'
-import { equalBytes, toHex, utf8 } from '../utils/bytes.ts'
+import { equalBytes, toHex, utf8 } from '../../wire/bytes.ts'
 import { conversationTopic } from '../topics.ts'
 import type { PrivateKeyBundleV1, PrivateKeyPair } from '../keys/private-bundle.ts'
 import type { SignedPublicKeyBundle } from '../keys/bundles.ts'

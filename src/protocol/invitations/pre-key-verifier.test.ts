@@ -7,7 +7,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { generatePrivateKey, getPublicKey, signDigest, verifyDigest } from '../crypto/secp256k1.ts'
 import { randomBytes } from '../crypto/random.ts'
 import { sha256 } from '../crypto/hashes.ts'
-import { concatBytes, fromHex } from '../utils/bytes.ts'
+import { concatBytes, fromHex } from '../../wire/bytes.ts'
 import { clearPreKeyTables, verifyPreKeySignature } from './pre-key-verifier.ts'
 import { secp256k1Backends, useSecp256k1BackendIn } from '../crypto/testing/backends.ts'
 

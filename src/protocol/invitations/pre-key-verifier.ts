@@ -19,7 +19,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { verifyDigest } from '../crypto/secp256k1.ts'
 import { secp256k1Backend } from '../crypto/backend.ts'
 import { nobleBackend } from '../crypto/noble-backend.ts'
-import { toHex } from '../utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 
 type Point = InstanceType<typeof secp256k1.Point>
 const { Point: PointClass, Signature } = secp256k1

@@ -10,7 +10,7 @@
 // The cache holds secrets; its owner (the conversation layer, which lives only
 // in the background) must call clear() when the keys are locked or dropped.
 import { zeroize } from '../crypto/random.ts'
-import { toHex } from '../utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 import { threeDh } from '../keys/three-dh.ts'
 import type { PrivateKeyBundleV1, PrivateKeyPair } from '../keys/private-bundle.ts'
 import { legacyPublicKeyPoint } from '../keys/public-keys.ts'

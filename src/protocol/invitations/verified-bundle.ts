@@ -10,7 +10,7 @@
 // LRU, so later messages of a conversation neither re-verify nor re-decode.
 // Only public data is cached.
 import { xmtp } from '../../gen/proto.js'
-import { toHex } from '../utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 import { decodeUnsignedKey } from '../keys/public-keys.ts'
 import {
   clearBundleVerificationMemo,

@@ -1,7 +1,7 @@
 // Public key bundles (identity key + pre-key) in both wire forms (spec §2.1,
 // §3.3–§3.5). Verification returns the wallet address the bundle speaks for.
 import { xmtp } from '../../gen/proto.js'
-import { equalBytes, toHex } from '../utils/bytes.ts'
+import { equalBytes, toHex } from '../../wire/bytes.ts'
 import {
   legacyIdentityKeyAddress,
   legacyKeyFromSigned,

@@ -7,7 +7,7 @@ import { sha256 } from '../crypto/hashes.ts'
 import { parseWalletSignature, recoverWalletAddress, toChecksumAddress } from '../crypto/ethereum.ts'
 import { generatePrivateKey, getPublicKey, isValidPrivateKey, signDigest } from '../crypto/secp256k1.ts'
 import { zeroize } from '../crypto/random.ts'
-import { equalBytes } from '../utils/bytes.ts'
+import { equalBytes } from '../../wire/bytes.ts'
 import {
   legacyIdentityKeyAddress,
   legacyPublicKeyPoint,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { xmtp } from '../../gen/proto.js'
-import { fromHex, toHex } from '../utils/bytes.ts'
+import { fromHex, toHex } from '../../wire/bytes.ts'
 import { encrypt } from '../crypto/ciphertext.ts'
 import { PrivateKeySigner, type Signer } from './signer.ts'
 import { PrivateKeyBundleV1 } from './private-bundle.ts'

@@ -8,7 +8,7 @@ import { xmtp } from '../../gen/proto.js'
 import { sha256 } from '../crypto/hashes.ts'
 import { recoverWalletAddress } from '../crypto/ethereum.ts'
 import { isValidPublicKey, verifyDigest, type RecoverableSignature } from '../crypto/secp256k1.ts'
-import { equalBytes } from '../utils/bytes.ts'
+import { equalBytes } from '../../wire/bytes.ts'
 import { createIdentityText } from './signature-texts.ts'
 import { KeyBundleError } from './errors.ts'
 

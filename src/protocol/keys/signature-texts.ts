@@ -1,6 +1,6 @@
 // The exact texts wallets are asked to personal_sign (spec §3.2, §15.2).
 // LF line breaks, no trailing newline; hex is lowercase.
-import { toHex } from '../utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 
 const FOOTER = '\n\nFor more info: https://xmtp.org/signatures/'
 

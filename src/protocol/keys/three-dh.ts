@@ -5,7 +5,7 @@
 // Each DH is the 65-byte uncompressed point, so the secret is 195 bytes.
 import { ecdh } from '../crypto/secp256k1.ts'
 import { zeroize } from '../crypto/random.ts'
-import { concatBytes } from '../utils/bytes.ts'
+import { concatBytes } from '../../wire/bytes.ts'
 
 export interface ThreeDhInput {
   identityPrivateKey: Uint8Array

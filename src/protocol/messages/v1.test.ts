@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { xmtp } from '../../gen/proto.js'
-import { fromHex, toHex, utf8 } from '../utils/bytes.ts'
+import { fromHex, toHex, utf8 } from '../../wire/bytes.ts'
 import { sha256 } from '../crypto/hashes.ts'
 import { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
 import { PrivateKeySigner } from '../keys/signer.ts'

@@ -7,7 +7,7 @@ import { xmtp } from '../../gen/proto.js'
 import { decrypt, encrypt, ciphertextParts, type Ciphertext } from '../crypto/ciphertext.ts'
 import { sha256 } from '../crypto/hashes.ts'
 import { zeroize } from '../crypto/random.ts'
-import { toHex } from '../utils/bytes.ts'
+import { toHex } from '../../wire/bytes.ts'
 import {
   legacyBundlesEqual,
   requireLegacyBundle,

@@ -1,6 +1,6 @@
 // Test-only: a tiny node:http server for fault injection in the API client's unit
 // tests (429s, 401s, malformed bodies, split stream chunks, dropped streams). It
-// speaks just enough of the message API (via wire.ts) to be driven by a test; the
+// speaks just enough of the message API (via src/wire/message-api.ts) to be driven by a test; the
 // real node is exercised by the *.int.test.ts files.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'

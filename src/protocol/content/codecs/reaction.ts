@@ -3,7 +3,7 @@
 import type { ContentCodec, EncodedContent, EncodedContentFields } from '../codec.ts'
 import { ContentTypeId } from '../content-type-id.ts'
 import { ContentCodecError } from '../errors.ts'
-import { fromUtf8, utf8 } from '../../utils/bytes.ts'
+import { fromUtf8, utf8 } from '../../../wire/bytes.ts'
 
 export const ContentTypeReaction = new ContentTypeId({
   authorityId: 'xmtp.org',

@@ -4,7 +4,7 @@
 import type { ContentCodec, EncodedContent, EncodedContentFields } from '../codec.ts'
 import { ContentTypeId } from '../content-type-id.ts'
 import { ContentCodecError } from '../errors.ts'
-import { fromHex, fromUtf8, toHex, utf8 } from '../../utils/bytes.ts'
+import { fromHex, fromUtf8, toHex, utf8 } from '../../../wire/bytes.ts'
 import { attachmentFallback } from './attachment.ts'
 
 export const ContentTypeRemoteAttachment = new ContentTypeId({

@@ -2,7 +2,7 @@
 // identities, fresh identities, and xmtp-js 13 counterparts of our bundles.
 import { createRequire } from 'node:module'
 import { xmtp } from '../../../gen/proto.js'
-import { fromHex } from '../../utils/bytes.ts'
+import { fromHex } from '../../../wire/bytes.ts'
 import { generatePrivateKey } from '../../crypto/secp256k1.ts'
 import { PrivateKeyBundleV1 } from '../../keys/private-bundle.ts'
 import { PrivateKeySigner } from '../../keys/signer.ts'

@@ -10,7 +10,7 @@
 // string or number, standard or URL-safe base64 with or without padding, enums by name
 // or number, unknown fields ignored, null meaning unset.
 
-import { fromBase64, toBase64 } from '../utils/bytes.ts'
+import { fromBase64, toBase64 } from './bytes.ts'
 
 export enum SortDirection {
   SORT_DIRECTION_UNSPECIFIED = 0,

@@ -11,7 +11,7 @@ import {
   parseStreamLine,
   queryResponseToJson,
   streamLine,
-} from './wire.ts'
+} from './message-api.ts'
 
 describe('message API wire format', () => {
   it('names every HTTP path of the gateway', () => {
