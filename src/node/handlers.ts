@@ -20,7 +20,7 @@ import {
   type QueryResponse,
 } from '../wire/message-api.ts'
 import { authenticate, authorizeTopics, checkOwnerWriteTimes, type TokenVerifier } from './auth.ts'
-import type { Dispatcher } from './dispatcher.ts'
+import type { FanOut } from './fan-out.ts'
 import type { NodeMetrics } from './metrics.ts'
 import { ApiError, GrpcCode, invalidArgument } from './errors.ts'
 import { sendJson } from './http/respond.ts'
@@ -36,7 +36,7 @@ import { openStream, type StreamBudget, type StreamSlots } from './stream.ts'
 export interface NodeServices {
   store: EnvelopeStore
   sink: EnvelopeSink
-  dispatcher: Dispatcher
+  fanOut: FanOut
   /** Undefined turns publish authentication off (--no-auth). */
   verifyToken: TokenVerifier | undefined
   /** Undefined turns rate limiting off. */
@@ -284,7 +284,7 @@ export function admitSubscription(services: NodeServices, ctx: CallContext, topi
   topics.forEach((t, i) => checkTopic(t, `contentTopics[${i}]`))
   settle(services, ctx, 'default', 1)
   Object.assign(ctx.logFields, topicFields(topics))
-  const registered = services.dispatcher.topicRegistrations - replacing
+  const registered = services.fanOut.topicRegistrations - replacing
   if (registered + topics.length > services.limits.maxSubscribedTopics) {
     throw new ApiError(GrpcCode.RESOURCE_EXHAUSTED, `the node holds its maximum of ${services.limits.maxSubscribedTopics} subscribed topics; retry later`, {
       headers: { 'Retry-After': '10' },

@@ -1,12 +1,12 @@
 // The node: an HTTP server routing the message API (by the shared method table) to handlers,
-// over one store, one dispatcher and one sink.
+// over one store, one fanOut and one sink.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import { MESSAGE_API, type MessageApiMethod } from '../wire/message-api.ts'
 import type { TokenVerifier } from './auth.ts'
-import { Dispatcher } from './dispatcher.ts'
+import { FanOut } from './fan-out.ts'
 import { ApiError, GrpcCode } from './errors.ts'
 import { HANDLERS, spend, wholeRequestRefusal, type NodeServices, type RequestContext } from './handlers.ts'
 import { BodyBudget, ClientGoneError, parseJsonBody, readBody } from './http/body.ts'
@@ -88,12 +88,12 @@ export class XmtpNode {
     const nodeLimits: NodeLimits = { ...DEFAULT_NODE_LIMITS, ...options.limits }
     this.limits = nodeLimits
     this.bodyBudget = new BodyBudget(nodeLimits.maxBufferedBodyBytes)
-    const dispatcher = new Dispatcher({ onDeliveryError: (err) => options.logger.error({ err }, 'stream delivery failed') })
+    const fanOut = new FanOut({ onDeliveryError: (err) => options.logger.error({ err }, 'stream delivery failed') })
     const limits = options.rateLimits
     this.services = {
       store: options.store,
-      dispatcher,
-      sink: new EnvelopeSink(options.store, dispatcher),
+      fanOut,
+      sink: new EnvelopeSink(options.store, fanOut),
       verifyToken: options.verifyToken,
       limiters: limits && {
         default: new TokenBucketLimiter('DEF', limits.default),
@@ -142,7 +142,7 @@ export class XmtpNode {
     services.metrics.attach({
       connections: (t) => (t === 'http' ? this.connections.openCount : (this.grpc?.connectionCount ?? 0)),
       streams: (t) => (t === 'http' ? services.streams.size : (this.grpc?.streamCount ?? 0)),
-      subscribedTopics: () => services.dispatcher.topicRegistrations,
+      subscribedTopics: () => services.fanOut.topicRegistrations,
       streamBufferedBytes: () => services.streamBudget.heldBytes,
       storeUp: () => storeAnswers(services.store.health?.bind(services.store)),
       p2p: () => this.network?.status() as ReturnType<MetricsSources['p2p']>,
@@ -378,8 +378,8 @@ export class XmtpNode {
       status: up ? 'ok' : 'unavailable',
       ...(store ? { store } : {}),
       envelopes: up ? await this.services.store.count().catch(() => null) : null,
-      subscriptions: this.services.dispatcher.subscriptionCount,
-      subscribedTopics: this.services.dispatcher.topicRegistrations,
+      subscriptions: this.services.fanOut.subscriptionCount,
+      subscribedTopics: this.services.fanOut.topicRegistrations,
       streamBufferedBytes: this.services.streamBudget.heldBytes,
       bodyBufferedBytes: this.bodyBudget.heldBytes,
       connections: this.connections.openCount + (this.grpc?.connectionCount ?? 0),

@@ -3,7 +3,7 @@
 // forward what local clients published, and calls accept() for what peers send.
 
 import type { Envelope } from '../wire/message-api.ts'
-import type { Dispatcher } from './dispatcher.ts'
+import type { FanOut } from './fan-out.ts'
 import type { EnvelopeStore, ProvenEnvelope } from './store/types.ts'
 import { isEphemeralTopic, restrictedTopicOwner } from './topics.ts'
 
@@ -20,11 +20,11 @@ export class EnvelopeSink {
 
   constructor(
     private readonly store: EnvelopeStore,
-    private readonly dispatcher: Dispatcher,
+    private readonly fanOut: FanOut,
   ) {
     // Envelopes other node processes on a shared store accepted reach this process's
     // subscribers (not the listeners: those other processes already relayed them).
-    store.fanOut?.onRemote((envelopes) => dispatcher.dispatch(envelopes))
+    store.fanOut?.onRemote((envelopes) => fanOut.dispatch(envelopes))
   }
 
   /**
@@ -41,7 +41,7 @@ export class EnvelopeSink {
     const stored = durable.length > 0 ? await this.store.insert(durable) : 0
     // A shared store announces what it stored itself; ephemeral envelopes need telling.
     if (this.store.fanOut && durable.length < envelopes.length) await this.store.fanOut.announce(envelopes.filter((e) => isEphemeralTopic(e.contentTopic)))
-    this.dispatcher.dispatch(envelopes)
+    this.fanOut.dispatch(envelopes)
     for (const listener of this.listeners) listener(envelopes, origin, proof)
     return stored
   }

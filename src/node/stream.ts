@@ -9,7 +9,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
-import type { Dispatcher, EncodedLine } from './dispatcher.ts'
+import type { FanOut, EncodedLine } from './fan-out.ts'
 import { ApiError, GrpcCode } from './errors.ts'
 import { setCorsHeaders } from './http/respond.ts'
 
@@ -66,7 +66,7 @@ export class StreamSlots {
 const streamsExhausted = (message: string) => new ApiError(GrpcCode.RESOURCE_EXHAUSTED, message, { headers: { 'Retry-After': '10' } })
 
 export interface StreamServices {
-  dispatcher: Dispatcher
+  fanOut: FanOut
   /** Open streams, so shutdown can end them. */
   streams: Set<ServerResponse>
   /** Backlog of one stream before its envelopes are dropped. */
@@ -118,7 +118,7 @@ export function openStream(services: StreamServices, ctx: StreamRequest, topics:
     res.write(line.bytes, () => release(line))
   }
   if (ctx.logFields) ctx.logFields.delivered = 0
-  const subscription = services.dispatcher.subscribe(topics, write)
+  const subscription = services.fanOut.subscribe(topics, write)
   services.streams.add(res)
   const close = () => {
     subscription.close()

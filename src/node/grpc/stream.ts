@@ -5,12 +5,12 @@
 
 import type { Logger } from 'pino'
 import type { Envelope } from '../../wire/message-api.ts'
-import type { Dispatcher, Subscription } from '../dispatcher.ts'
+import type { FanOut, Subscription } from '../fan-out.ts'
 import type { StreamBudget } from '../stream.ts'
 import { encodeEnvelope } from './codec.ts'
 
 export interface GrpcStreamServices {
-  dispatcher: Dispatcher
+  fanOut: FanOut
   streamBufferBytes: number
   streamBudget: StreamBudget
   logger: Logger
@@ -24,7 +24,7 @@ export interface StreamWriter {
 }
 
 /**
- * One envelope's protobuf bytes, encoded once however many streams it goes to: the dispatcher
+ * One envelope's protobuf bytes, encoded once however many streams it goes to: the fanOut
  * hands every subscriber the same Envelope object.
  */
 const encoded = new WeakMap<Envelope, Buffer>()
@@ -56,7 +56,7 @@ export class GrpcSubscriber {
   replace(topics: readonly string[] | 'all'): void {
     if (this.closed) return
     this.subscription?.close()
-    this.subscription = this.services.dispatcher.subscribe(topics, (envelope) => this.deliver(envelope))
+    this.subscription = this.services.fanOut.subscribe(topics, (envelope) => this.deliver(envelope))
     this.topicCount = topics === 'all' ? 0 : new Set(topics).size
   }
 

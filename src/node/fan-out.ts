@@ -38,7 +38,7 @@ interface Pending {
 
 export const DELIVERIES_PER_TURN = 256
 
-export class Dispatcher {
+export class FanOut {
   private readonly byTopic = new Map<string, Set<Listener>>()
   private readonly all = new Set<Listener>()
   private count = 0
