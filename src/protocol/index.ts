@@ -16,6 +16,8 @@ export { ConsentContacts, type ConsentState, type PreferencesAction } from './cl
 export { AsyncStream } from './client/async-stream.ts'
 export { ClientError, EnvelopeSkippedError, type ClientErrorReason } from './client/errors.ts'
 export { InMemoryPersistence, NamespacedPersistence, type Persistence } from './client/persistence.ts'
+export { PersistenceConversationStore, type ConversationStore } from './client/conversation-store.ts'
+export { encodeRecord as encodeConversationRecord, decodeRecord as decodeConversationRecord, type ConversationRecord } from './client/conversation-index.ts'
 export { toSigner, type SignerLike } from './client/signer-adapter.ts'
 export type { DecodedMessage, ListMessagesOptions, SendOptions, ConversationLike, ConversationVersion, InvitationContext } from './client/types.ts'
 export { type Signer, PrivateKeySigner } from './keys/index.ts'

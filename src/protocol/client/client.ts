@@ -10,6 +10,7 @@ import { Conversations } from './conversations.ts'
 import { ConsentContacts } from './consent-contacts.ts'
 import { ClientError } from './errors.ts'
 import { IdentityAuthenticator, loadOrCreateIdentity } from './identity.ts'
+import { PersistenceConversationStore, checkConversationStore, type ConversationStore } from './conversation-store.ts'
 import { InMemoryPersistence, NamespacedPersistence, checkPersistence, type Persistence } from './persistence.ts'
 import { toSigner, type SignerLike } from './signer-adapter.ts'
 
@@ -28,6 +29,12 @@ export interface ClientOptions extends NetworkOptions {
   codecs?: ContentCodec<any>[]
   /** Where conversations and listing watermarks are kept between runs. Default: in memory. */
   persistence?: Persistence
+  /**
+   * Where conversation records are kept, when the application stores them itself (one record
+   * per conversation, written once per change). Default: items in `persistence`. It holds this
+   * wallet's conversations only.
+   */
+  conversationStore?: ConversationStore
   /** Do not check or publish the contact bundles. */
   skipContactPublishing?: boolean
 }
@@ -65,7 +72,7 @@ export class Client {
   readonly #keys: PrivateKeyBundleV1
   readonly #registry: ContentCodecRegistry
 
-  private constructor(keys: PrivateKeyBundleV1, api: ApiClient, registry: ContentCodecRegistry, persistence: Persistence) {
+  private constructor(keys: PrivateKeyBundleV1, api: ApiClient, registry: ContentCodecRegistry, persistence: Persistence, store: ConversationStore) {
     this.#keys = keys
     this.address = keys.walletAddress
     this.api = api
@@ -73,7 +80,7 @@ export class Client {
     this.persistence = persistence
     this.directory = new ContactDirectory(api)
     this.contacts = new ConsentContacts(this)
-    this.conversations = new Conversations(this)
+    this.conversations = new Conversations(this, store)
   }
 
   /**
@@ -85,6 +92,7 @@ export class Client {
     checkNetworkOptions(options)
     if (options.codecs !== undefined && !Array.isArray(options.codecs)) throw new TypeError('options.codecs must be an array')
     const persistence = options.persistence === undefined ? new InMemoryPersistence() : checkPersistence(options.persistence, 'options.persistence')
+    const ownStore = options.conversationStore === undefined ? undefined : checkConversationStore(options.conversationStore, 'options.conversationStore')
     const registry = createDefaultRegistry(options.codecs ?? [])
     const auth = new IdentityAuthenticator()
     const api = apiClientFor(options, auth)
@@ -102,7 +110,8 @@ export class Client {
       keys = (await loadOrCreateIdentity(api, auth, wallet)).keys
     }
     if (!options.skipContactPublishing) await publishContactsIfNeeded(api, keys)
-    const client = new Client(keys, api, registry, new NamespacedPersistence(persistence, keys.walletAddress))
+    const walletPersistence = new NamespacedPersistence(persistence, keys.walletAddress)
+    const client = new Client(keys, api, registry, walletPersistence, ownStore ?? new PersistenceConversationStore(walletPersistence))
     await client.conversations.load()
     return client
   }

@@ -21,11 +21,10 @@ import {
   ConversationIndex,
   checkInvitationContext,
   conversationKey,
-  decodeRecord,
-  encodeRecord,
   type ConversationRecord,
   type InvitationContext,
 } from './conversation-index.ts'
+import type { ConversationStore } from './conversation-store.ts'
 import { ConversationV2 } from './conversation-v2.ts'
 import { equalBytes } from '../../wire/bytes.ts'
 import { ClientError, EnvelopeSkippedError } from './errors.ts'
@@ -36,7 +35,6 @@ import { V1Listing } from './v1-listing.ts'
 import { V2Listing } from './v2-listing.ts'
 import type { DecodedMessage } from './types.ts'
 
-const RECORD_PREFIX = 'conversation/'
 const WATERMARK_V1 = 'watermark/intro'
 const WATERMARK_V2 = 'watermark/invite'
 const PAGE = 100
@@ -67,6 +65,7 @@ export interface ListingPart {
 
 export class Conversations {
   readonly #client: Client
+  readonly #store: ConversationStore
   readonly #index = new ConversationIndex()
   readonly #objects = new Map<string, Conversation>()
   readonly #flight = new SingleFlight<Conversation>()
@@ -81,8 +80,9 @@ export class Conversations {
   readonly #changeListeners = new Set<(conversations: Conversation[]) => void>()
   readonly #progressListeners = new Set<(progress: ListingProgress) => void>()
 
-  constructor(client: Client) {
+  constructor(client: Client, store: ConversationStore) {
     this.#client = client
+    this.#store = store
     this.v1 = new V1Listing(client)
     this.v2 = new V2Listing(client)
     this.#introCursor = new TopicCursor(client.persistence, WATERMARK_V1)
@@ -149,20 +149,10 @@ export class Conversations {
 
   /** Loads remembered conversations and watermarks (called by Client.create). */
   async load(): Promise<void> {
-    const persistence = this.#client.persistence
-    const keys = await persistence.keys(RECORD_PREFIX)
-    const values = persistence.getItems ? await persistence.getItems(keys) : undefined
     let unchecked = false
-    for (const [i, key] of keys.entries()) {
-      const bytes = values ? values[i] : await persistence.getItem(key)
-      if (!bytes) continue
-      try {
-        const record = decodeRecord(bytes)
-        if (record.version === 'v2' && record.verified === undefined) unchecked = true
-        this.#index.add(record)
-      } catch {
-        await persistence.deleteItem(key) // a corrupt record is re-learnt from the network
-      }
+    for (const record of await this.#store.loadAll()) {
+      if (record.version === 'v2' && record.verified === undefined) unchecked = true
+      this.#index.add(record)
     }
     await this.#introCursor.load()
     // Records stored before invitations were checked (§8.2) are proven by reading the
@@ -177,8 +167,7 @@ export class Conversations {
    */
   async #merge(records: ConversationRecord[]): Promise<Conversation[]> {
     const changedByTopic = new Map<string, Conversation>() // the latest object per topic
-    const persistence = this.#client.persistence
-    const writes: Array<[string, Uint8Array]> = []
+    const writes = new Map<string, ConversationRecord>() // the latest record per topic
     const ordered = [...records.filter((r) => r.verified === true), ...records.filter((r) => r.verified !== true)]
     for (const record of ordered) {
       const outcome = this.#index.add(record)
@@ -189,13 +178,11 @@ export class Conversations {
       }
       if (outcome !== 'added') this.#objects.delete(record.topic)
       const stored = this.#index.get(record.topic)!
-      const entry: [string, Uint8Array] = [RECORD_PREFIX + record.topic, encodeRecord(stored)]
-      if (persistence.setItems) writes.push(entry)
-      else await persistence.setItem(...entry)
+      writes.set(record.topic, stored)
       changedByTopic.delete(record.topic)
       changedByTopic.set(record.topic, this.#object(stored))
     }
-    if (writes.length > 0) await persistence.setItems!(writes) // a listing's records in one write
+    if (writes.size > 0) await this.#store.saveMany([...writes.values()]) // a listing's records in one write
     const changed = [...changedByTopic.values()]
     if (changed.length > 0) {
       for (const listener of this.#changeListeners) {
