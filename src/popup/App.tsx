@@ -1,6 +1,6 @@
 // Which screen shows: onboarding, unlock, the identity's progress, or the messenger itself
 // (one column in the popup; list and conversation side by side in a wide tab).
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect } from 'preact/hooks'
 import { Spinner } from './components/Spinner.tsx'
 import { ServicesContext, useAppState, useServices, type AppServices } from './context.ts'
 import { describeWorker } from './status.ts'
@@ -34,7 +34,7 @@ function Screens() {
   const wallet = useAppState((s) => s.wallet)
   const worker = useAppState((s) => s.worker)
   const sessionWasReady = useAppState((s) => s.sessionWasReady)
-  const [onboarded, setOnboarded] = useState(false)
+  const onboarded = useAppState((s) => s.onboardedHere)
   const route = useRoute()
 
   // Activity keeps auto-lock from firing while the person is using Parley.
@@ -45,7 +45,7 @@ function Screens() {
       const t = Date.now()
       if (t - last < 30_000) return
       last = t
-      platform.rpc.call('wallet_touch').catch(() => {})
+      void store.wallet.touch()
     }
     touch()
     window.addEventListener('keydown', touch)
@@ -54,7 +54,7 @@ function Screens() {
       window.removeEventListener('keydown', touch)
       window.removeEventListener('pointerdown', touch)
     }
-  }, [wallet?.locked, platform])
+  }, [wallet?.locked, store])
 
   if (!wallet) {
     if (worker.state === 'offline') {
@@ -81,7 +81,7 @@ function Screens() {
       </main>
     )
   }
-  if (!wallet.initialized) return <Onboarding onDone={() => setOnboarded(true)} />
+  if (!wallet.initialized) return <Onboarding />
   if (wallet.locked) return <Unlock />
   // The identity screen is for a first creation only: once the session was ready, or when the
   // person asks for Settings or Accounts, the app shows and a banner carries the session's state.

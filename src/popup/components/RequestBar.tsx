@@ -6,7 +6,7 @@ import type { ConversationView } from '../../extension/views.ts'
 import { useServices } from '../context.ts'
 import { shortAddress } from '../lib/address.ts'
 import { navigate } from '../router.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 
 /** What the person tried in a request: 'react' or 'reply', with what to do once accepted. */
 export interface AskedAction {
@@ -26,7 +26,7 @@ export function RequestBar({ conversation, asking, onCancelAsk }: { conversation
   const decide = async (state: 'allowed' | 'denied', then?: () => void) => {
     setError(null)
     try {
-      await store.setConsent(conversation, state)
+      await store.conversations.setConsent(conversation, state)
       if (state === 'denied') navigate({ name: 'conversations', tab: 'requests' })
       then?.()
     } catch (e) {

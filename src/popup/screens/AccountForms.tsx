@@ -7,7 +7,7 @@ import type { AccountView } from '../../extension/views.ts'
 import { Field } from '../components/Field.tsx'
 import { SecretField } from '../components/SecretField.tsx'
 import { checkSecretInput } from '../lib/phrase.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 
 /** Runs `action`, showing its error under the form; the form stays open on failure. */
 function useSubmit(): { busy: boolean; error: string | null; submit: (action: () => Promise<void>) => Promise<void> } {

@@ -12,7 +12,8 @@ import { SyncBar } from '../components/SyncBar.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { summarize } from '../lib/thread.ts'
 import { navigate, routeHref } from '../router.ts'
-import { errorText, sortConversations } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
+import { sortConversations } from '../store/conversations.ts'
 
 export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'requests'; selectedTopic?: string }) {
   const conversations = useAppState((s) => s.conversations)
@@ -89,7 +90,7 @@ export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'reque
 }
 
 function SearchResults({ query, selectedTopic }: { query: string; selectedTopic: string | undefined }) {
-  const { platform } = useServices()
+  const { store } = useServices()
   const [hits, setHits] = useState<SearchHit[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
@@ -97,8 +98,8 @@ function SearchResults({ query, selectedTopic }: { query: string; selectedTopic:
     setHits(null)
     setError(null)
     const t = setTimeout(() => {
-      platform.rpc.call('messages_search', { query, limit: 50 }).then(
-        (r) => live && setHits(r.hits),
+      store.conversations.search(query).then(
+        (found) => live && setHits(found),
         (e) => live && setError(errorText(e)),
       )
     }, 200)
@@ -106,7 +107,7 @@ function SearchResults({ query, selectedTopic }: { query: string; selectedTopic:
       live = false
       clearTimeout(t)
     }
-  }, [query, platform])
+  }, [query, store])
   if (error)
     return (
       <p class="banner bad" role="alert">

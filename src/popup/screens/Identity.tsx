@@ -4,13 +4,13 @@ import { useState } from 'preact/hooks'
 import { Spinner } from '../components/Spinner.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { SESSION_ERROR_HINT } from '../status.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 
 export function Identity() {
-  const { store, platform } = useServices()
+  const { store } = useServices()
   const lock = async () => {
     try {
-      store.setWallet(await platform.rpc.call('wallet_lock'))
+      await store.wallet.lock()
     } catch (e) {
       setRetryError(errorText(e))
     }
@@ -40,7 +40,7 @@ export function Identity() {
               setBusy(true)
               setRetryError(null)
               try {
-                await store.retrySession()
+                await store.wallet.retrySession()
               } catch (e) {
                 setRetryError(errorText(e))
               } finally {

@@ -8,10 +8,10 @@ import { TopBar } from '../components/TopBar.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { checkSecretInput } from '../lib/phrase.ts'
 import { MIN_PASSWORD_LENGTH as MIN_PASSWORD, passwordStrength } from '../lib/password.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 
 export function RestoreWallet({ onCancel }: { onCancel: () => void }) {
-  const { platform, store } = useServices()
+  const { store } = useServices()
   const accounts = useAppState((s) => s.wallet?.accounts.length ?? 0)
   const [secret, setSecret] = useState('')
   const [password, setPassword] = useState('')
@@ -33,7 +33,7 @@ export function RestoreWallet({ onCancel }: { onCancel: () => void }) {
     setBusy(true)
     setError(null)
     try {
-      store.setWallet(await platform.rpc.call('wallet_restore', { password, secret: check.secret }))
+      await store.wallet.restore(password, check.secret)
     } catch (err) {
       setError(errorText(err))
       setBusy(false)

@@ -1,7 +1,7 @@
 // Test-only page: the real App over the fake background, chosen by ?scenario=…&view=tab.
 import { render } from 'preact'
 import { App } from '../App.tsx'
-import { AppStore } from '../store.ts'
+import { AppStore } from '../store/app-store.ts'
 import '../styles/base.css'
 import '../styles/screens.css'
 import '../styles/conversation.css'

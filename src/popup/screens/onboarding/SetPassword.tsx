@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks'
 import { Field } from '../../components/Field.tsx'
 import { TopBar } from '../../components/TopBar.tsx'
 import { MIN_PASSWORD_LENGTH, passwordStrength } from '../../lib/password.ts'
-import { errorText } from '../../store.ts'
+import { errorText } from '../../lib/error-sentence.ts'
 
 export function SetPassword({ mode, onBack, onSubmit }: { mode: 'create' | 'import'; onBack: () => void; onSubmit: (password: string) => Promise<void> }) {
   const [password, setPassword] = useState('')

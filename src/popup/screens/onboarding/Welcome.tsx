@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { errorText } from '../../store.ts'
+import { errorText } from '../../lib/error-sentence.ts'
 
 export function Welcome({ onCreate, onImport }: { onCreate: () => Promise<void>; onImport: () => void }) {
   const [error, setError] = useState<string | null>(null)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { AppStore, FIRST_PAGE } from './store.ts'
-import { demoBackground, PEERS } from './testing/demo.ts'
+import { demoBackground, PEERS } from '../testing/demo.ts'
+import { AppStore } from './app-store.ts'
+import { FIRST_PAGE } from './state.ts'
 
 const settle = () => new Promise((r) => setTimeout(r, 0))
 
@@ -15,7 +16,7 @@ describe('AppStore over the background', () => {
     expect(Object.values(s.conversations ?? {}).map((c) => c.peerAddress)).toContain(PEERS.alice)
     expect(s.node?.reachable).toBe(true)
     const topic = Object.values(s.conversations ?? {}).find((c) => c.peerAddress === PEERS.bob)?.topic as string
-    await store.openThread(topic)
+    await store.conversations.openThread(topic)
     const before = store.snapshot.threads[topic]?.messages.length ?? 0
     const m = fake.deliver(topic, PEERS.bob, { type: 'text', text: 'new!' })
     fake.emit({ type: 'messages', topic, messages: [m] }) // a duplicate push changes nothing
@@ -59,7 +60,7 @@ describe('AppStore over the background', () => {
     expect(Object.keys(store.snapshot.conversations ?? {}).length).toBe(4)
     const work = fake.accounts[1]?.id as string
     fake.addConversation(PEERS.carol, 'allowed', work)
-    store.setWallet(await fake.rpc.call('accounts_select', { accountId: work }))
+    await store.wallet.selectAccount(work)
     expect(store.snapshot.conversations).toBeNull()
     await settle()
     expect(Object.values(store.snapshot.conversations ?? {}).map((c) => c.peerAddress)).toEqual([PEERS.carol])
@@ -72,9 +73,9 @@ describe('AppStore over the background', () => {
     await settle()
     const dave = Object.values(store.snapshot.conversations ?? {}).find((c) => c.peerAddress === PEERS.dave)
     if (!dave) throw new Error('no request')
-    await store.setConsent(dave, 'denied')
+    await store.conversations.setConsent(dave, 'denied')
     expect(store.snapshot.conversations?.[dave.topic]).toBeUndefined()
-    store.setWallet(await fake.rpc.call('wallet_lock'))
+    await store.wallet.lock()
     expect(store.snapshot.conversations).toBeNull()
     expect(store.snapshot.threads).toEqual({})
   })
@@ -97,18 +98,18 @@ describe('AppStore over the background', () => {
     await settle()
     const topic = Object.values(store.snapshot.conversations ?? {}).find((c) => c.peerAddress === PEERS.carol)?.topic as string
     for (let i = 0; i < 70; i++) fake.addMessage(topic, PEERS.carol, { type: 'text', text: `old ${i}` }, fake.now - 1_000_000 + i)
-    await store.openThread(topic)
+    await store.conversations.openThread(topic)
     expect(store.snapshot.threads[topic]?.messages).toHaveLength(30)
     expect(store.snapshot.threads[topic]?.hasMore).toBe(true)
     const oldest = store.snapshot.threads[topic]?.messages[0]?.sentAt
-    await store.loadOlder(topic)
+    await store.conversations.loadOlder(topic)
     expect(fake.calls.filter((c) => c.method === 'messages_list').at(-1)?.params).toEqual({ topic, before: oldest, limit: 30 })
     expect(store.snapshot.threads[topic]?.messages).toHaveLength(60)
-    await store.loadOlder(topic)
+    await store.conversations.loadOlder(topic)
     expect(store.snapshot.threads[topic]?.messages).toHaveLength(71)
     expect(store.snapshot.threads[topic]?.hasMore).toBe(false)
     const calls = fake.calls.length
-    await store.loadOlder(topic)
+    await store.conversations.loadOlder(topic)
     expect(fake.calls.length).toBe(calls) // nothing more to ask for
   })
 })
