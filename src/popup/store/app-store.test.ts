@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { demoBackground, PEERS } from '../testing/demo.ts'
+import { FakeBackground } from '../testing/fake-background.ts'
 import { AppStore } from './app-store.ts'
 import { FIRST_PAGE } from './state.ts'
 
@@ -111,5 +112,73 @@ describe('AppStore over the background', () => {
     const calls = fake.calls.length
     await store.conversations.loadOlder(topic)
     expect(fake.calls.length).toBe(calls) // nothing more to ask for
+  })
+
+  it('holds what Settings shows (settings, sites, blocked sites) and each action changes it in place', async () => {
+    const fake = demoBackground()
+    const store = new AppStore(fake)
+    await store.start()
+    expect(store.snapshot.settings).toBeNull()
+    await store.settings.load()
+    expect(store.snapshot.settings?.nodeUrl).toBe('http://127.0.0.1:5555')
+    await store.settings.update({ autoLockMinutes: 5 })
+    expect(store.snapshot.settings?.autoLockMinutes).toBe(5)
+    expect(fake.settings.autoLockMinutes).toBe(5)
+    await store.settings.loadSites()
+    expect(store.snapshot.sites?.map((s) => s.origin)).toEqual(['https://app.uniswap.example'])
+    expect(store.snapshot.blockedSites).toEqual([]) // the fake cannot list them: none shown
+    await store.settings.revokeSite('https://app.uniswap.example')
+    expect(store.snapshot.sites).toEqual([])
+  })
+
+  it('an unblocked address leaves the blocked list; a lock drops the list with the rest', async () => {
+    const fake = demoBackground()
+    const store = new AppStore(fake)
+    await store.start()
+    await settle()
+    const dave = Object.values(store.snapshot.conversations ?? {}).find((c) => c.peerAddress === PEERS.dave)
+    if (!dave) throw new Error('no request')
+    await store.conversations.setConsent(dave, 'denied')
+    await store.conversations.loadBlocked()
+    expect(store.snapshot.blockedConversations?.map((c) => c.peerAddress)).toEqual([PEERS.dave])
+    await store.conversations.setConsent(dave, 'allowed')
+    expect(store.snapshot.blockedConversations).toEqual([])
+    expect(store.snapshot.conversations?.[dave.topic]?.consent).toBe('allowed')
+    await store.conversations.loadBlocked()
+    await store.wallet.lock()
+    expect(store.snapshot.blockedConversations).toBeNull()
+  })
+
+  it('a new wallet is never announced without "onboarded here" (the identity screen depends on it)', async () => {
+    const fake = new FakeBackground()
+    const store = new AppStore(fake)
+    await store.start()
+    const seen: Array<[boolean, boolean]> = []
+    store.subscribe(() => seen.push([store.snapshot.wallet?.initialized ?? false, store.snapshot.onboardedHere]))
+    await store.wallet.importWallet('a long enough password', `0x${'11'.repeat(32)}`)
+    expect(store.snapshot.onboardedHere).toBe(true)
+    expect(seen.some(([initialized, onboarded]) => initialized && !onboarded)).toBe(false)
+  })
+
+  it('starting a conversation asks the network first, and creates nothing for a peer not on it', async () => {
+    const away = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'
+    const fake = demoBackground({ notOnNetwork: [away] })
+    const store = new AppStore(fake)
+    await store.start()
+    await settle()
+    expect(await store.conversations.start(away)).toBeNull()
+    expect(fake.calls.some((c) => c.method === 'conversations_new')).toBe(false)
+    const fresh = '0x1111111111111111111111111111111111111111'
+    const started = await store.conversations.start(fresh)
+    expect(started?.peerAddress).toBe(fresh)
+    expect(store.snapshot.conversations?.[started!.topic]).toEqual(started)
+  })
+
+  it('keeps the unread count of every account for the switcher', async () => {
+    const fake = demoBackground()
+    const store = new AppStore(fake)
+    await store.start()
+    await store.wallet.loadUnread()
+    expect(store.snapshot.unreadByAccount).toEqual({ [fake.accounts[0]!.id]: 2, [fake.accounts[1]!.id]: 0 })
   })
 })
