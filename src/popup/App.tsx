@@ -7,8 +7,8 @@ import { describeWorker } from './status.ts'
 import { useRoute, type Route } from './router.ts'
 import { Accounts } from './screens/Accounts.tsx'
 import { Conversation } from './screens/Conversation.tsx'
-import { Conversations } from './screens/Conversations.tsx'
-import { Identity } from './screens/Identity.tsx'
+import { ConversationList } from './screens/ConversationList.tsx'
+import { IdentitySetup } from './screens/IdentitySetup.tsx'
 import { NewConversation } from './screens/NewConversation.tsx'
 import { Onboarding } from './screens/onboarding/Onboarding.tsx'
 import { Settings } from './screens/Settings.tsx'
@@ -86,7 +86,7 @@ function Screens() {
   // The identity screen is for a first creation only: once the session was ready, or when the
   // person asks for Settings or Accounts, the app shows and a banner carries the session's state.
   const firstSetup = (onboarded || wallet.session.state === 'creating') && wallet.session.state !== 'ready' && !sessionWasReady
-  if (firstSetup && route.name !== 'settings' && route.name !== 'accounts') return <Identity />
+  if (firstSetup && route.name !== 'settings' && route.name !== 'accounts') return <IdentitySetup />
   return platform.view === 'tab' ? (
     <TabLayout route={route} />
   ) : (
@@ -110,7 +110,7 @@ function Routed({ route }: { route: Route }) {
   }, [key])
   switch (route.name) {
     case 'conversations':
-      return <Conversations tab={route.tab} />
+      return <ConversationList tab={route.tab} />
     case 'conversation':
       return <Conversation topic={route.topic} />
     case 'new':
@@ -129,7 +129,7 @@ function TabLayout({ route }: { route: Route }) {
   return (
     <div class="split">
       <aside class="split-list">
-        <Conversations tab={tab} {...(selected ? { selectedTopic: selected } : {})} />
+        <ConversationList tab={tab} {...(selected ? { selectedTopic: selected } : {})} />
       </aside>
       <main class="split-main">
         {route.name === 'conversations' ? (

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { ConversationView } from '../../extension/views.ts'
 import { useServices } from '../context.ts'
+import { FormError } from './FormError.tsx'
 import { shortAddress } from '../lib/address.ts'
 import { navigate } from '../router.ts'
 import { errorText } from '../lib/error-sentence.ts'
@@ -33,11 +34,7 @@ export function RequestBar({ conversation, asking, onCancelAsk }: { conversation
       setError(errorText(e))
     }
   }
-  const errorLine = error && (
-    <p class="form-error" role="alert">
-      {error}
-    </p>
-  )
+  const errorLine = <FormError message={error} />
   if (confirmBlock) {
     return (
       <div class="request-bar" role="alertdialog" aria-labelledby="block-title" aria-describedby="block-text">

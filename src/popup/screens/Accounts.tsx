@@ -5,6 +5,7 @@ import type { AccountView } from '../../extension/views.ts'
 import { Avatar } from '../components/Avatar.tsx'
 import { CopyButton } from '../components/CopyButton.tsx'
 import { Field } from '../components/Field.tsx'
+import { FormError } from '../components/FormError.tsx'
 import { Icon } from '../components/Icon.tsx'
 import { TopBar } from '../components/TopBar.tsx'
 import { useAppState, useServices } from '../context.ts'
@@ -61,11 +62,7 @@ export function Accounts() {
             />
           ))}
         </ul>
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         {adding === 'import' ? (
           <ImportAccountForm
             onCancel={() => setAdding(null)}

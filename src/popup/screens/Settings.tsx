@@ -1,6 +1,7 @@
 // Settings: the node (with its live status), auto-lock, notifications, connected sites, the
 // recovery phrase behind the password, and locking now.
 import { useEffect, useState } from 'preact/hooks'
+import { FormError } from '../components/FormError.tsx'
 import type { SettingsView } from '../../extension/views.ts'
 import { TopBar } from '../components/TopBar.tsx'
 import { useAppState, useServices } from '../context.ts'
@@ -116,11 +117,7 @@ export function Settings() {
 
         <RevealSecret />
 
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
       </div>
     </div>
   )

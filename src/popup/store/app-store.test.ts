@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../testing/demo.ts'
+import { demoBackground, PEERS } from '../testing/demo-background.ts'
 import { FakeBackground } from '../testing/fake-background.ts'
 import { AppStore } from './app-store.ts'
 import { FIRST_PAGE } from './state.ts'

@@ -5,7 +5,7 @@ import { AppStore } from '../store/app-store.ts'
 import '../styles/base.css'
 import '../styles/screens.css'
 import '../styles/conversation.css'
-import { demoBackground } from './demo.ts'
+import { demoBackground } from './demo-background.ts'
 import { FakeBackground } from './fake-background.ts'
 
 const params = new URLSearchParams(location.search)

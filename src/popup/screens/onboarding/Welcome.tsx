@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks'
+import { FormError } from '../../components/FormError.tsx'
 import { errorText } from '../../lib/error-sentence.ts'
 
 export function Welcome({ onCreate, onImport }: { onCreate: () => Promise<void>; onImport: () => void }) {
@@ -32,11 +33,7 @@ export function Welcome({ onCreate, onImport }: { onCreate: () => Promise<void>;
         <button type="button" class="button secondary" onClick={onImport}>
           Import a wallet
         </button>
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
       </div>
     </main>
   )

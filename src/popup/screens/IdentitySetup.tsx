@@ -1,12 +1,13 @@
 // The XMTP identity being created or restored after onboarding, step by step, with a way out
 // of an error. Progress comes from WalletStatus.session (pushed on the events port).
 import { useState } from 'preact/hooks'
+import { FormError } from '../components/FormError.tsx'
 import { Spinner } from '../components/Spinner.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { SESSION_ERROR_HINT } from '../status.ts'
 import { errorText } from '../lib/error-sentence.ts'
 
-export function Identity() {
+export function IdentitySetup() {
   const { store } = useServices()
   const lock = async () => {
     try {
@@ -59,11 +60,7 @@ export function Identity() {
               Lock
             </button>
           </div>
-          {retryError && (
-            <p class="form-error" role="alert">
-              {retryError}
-            </p>
-          )}
+          <FormError message={retryError} />
         </div>
       )}
     </main>

@@ -15,7 +15,7 @@ import { navigate, routeHref } from '../router.ts'
 import { errorText } from '../lib/error-sentence.ts'
 import { sortConversations } from '../store/conversations.ts'
 
-export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'requests'; selectedTopic?: string }) {
+export function ConversationList({ tab, selectedTopic }: { tab: 'messages' | 'requests'; selectedTopic?: string }) {
   const conversations = useAppState((s) => s.conversations)
   const listError = useAppState((s) => s.conversationsError)
   // A session that cannot start is said once, by the banner; the list says what it still has.
