@@ -5,7 +5,7 @@
 import type { ContentInput, ConversationView, MessageView, SearchHit } from '../../extension/views.ts'
 import { errorText } from '../lib/error-sentence.ts'
 import { mergeMessages } from '../lib/thread.ts'
-import { FIRST_PAGE, PAGE_SIZE, patch, type AppState, type StoreParts, type ThreadState } from './state.ts'
+import { FIRST_PAGE, PAGE_SIZE, StoreActions, type ThreadState } from './state.ts'
 
 /** An attachment fetched and decrypted by the background. */
 export interface LoadedAttachment {
@@ -19,29 +19,12 @@ export function sortConversations(list: ConversationView[]): ConversationView[] 
   return [...list].sort((a, b) => activity(b) - activity(a))
 }
 
-export class ConversationActions {
-  readonly #parts: StoreParts
+export class ConversationActions extends StoreActions {
   #listing: Promise<void> | null = null
-
-  constructor(parts: StoreParts) {
-    this.#parts = parts
-  }
-
-  private get rpc() {
-    return this.#parts.rpc
-  }
-
-  private get now(): AppState {
-    return this.#parts.state.value
-  }
-
-  private set(change: Partial<AppState>): void {
-    patch(this.#parts.state, change)
-  }
 
   /** One state change for any number of conversations; a blocked one leaves the list. */
   upsert(changed: ConversationView[]): void {
-    const conversations = { ...(this.now.conversations ?? {}) }
+    const conversations = { ...(this.current.conversations ?? {}) }
     for (const conversation of changed) {
       if (conversation.consent === 'denied') delete conversations[conversation.topic]
       else conversations[conversation.topic] = conversation
@@ -51,9 +34,9 @@ export class ConversationActions {
 
   /** Messages pushed or answered for a topic; a thread not loaded yet gets them from its first page. */
   merge(topic: string, messages: MessageView[]): void {
-    const thread = this.now.threads[topic]
+    const thread = this.current.threads[topic]
     if (!thread) return
-    this.set({ threads: { ...this.now.threads, [topic]: { ...thread, messages: mergeMessages(thread.messages, messages) } } })
+    this.set({ threads: { ...this.current.threads, [topic]: { ...thread, messages: mergeMessages(thread.messages, messages) } } })
   }
 
   /** Lists the active account's conversations; concurrent calls share one listing. */
@@ -68,26 +51,26 @@ export class ConversationActions {
     try {
       // The first paint needs one screenful: a page first (a worker that just woke answers it
       // from its cache at once), then the whole list.
-      if (!this.now.conversations) {
+      if (!this.current.conversations) {
         const first = await this.rpc.call('conversations_list', { filter: 'all', limit: FIRST_PAGE })
-        if (!this.now.conversations) this.set({ conversations: byTopic(first.conversations), conversationsError: undefined })
+        if (!this.current.conversations) this.set({ conversations: byTopic(first.conversations), conversationsError: undefined })
         if (first.conversations.length < FIRST_PAGE) return
       }
       const { conversations } = await this.rpc.call('conversations_list', { filter: 'all' })
       this.set({ conversations: byTopic(conversations), conversationsError: undefined })
     } catch (error) {
-      this.set({ conversations: this.now.conversations ?? {}, conversationsError: errorText(error) })
+      this.set({ conversations: this.current.conversations ?? {}, conversationsError: errorText(error) })
     }
   }
 
   private patchThread(topic: string, change: Partial<ThreadState>): void {
-    const current = this.now.threads[topic] ?? { messages: [], hasMore: false, loading: false }
-    this.set({ threads: { ...this.now.threads, [topic]: { ...current, ...change } } })
+    const current = this.current.threads[topic] ?? { messages: [], hasMore: false, loading: false }
+    this.set({ threads: { ...this.current.threads, [topic]: { ...current, ...change } } })
   }
 
   /** Loads the newest page (and the conversation itself when it is not in the list yet). */
   async openThread(topic: string): Promise<void> {
-    if (!this.now.conversations?.[topic]) {
+    if (!this.current.conversations?.[topic]) {
       try {
         this.upsert([await this.rpc.call('conversations_get', { topic })])
       } catch (error) {
@@ -98,7 +81,7 @@ export class ConversationActions {
     this.patchThread(topic, { loading: true, error: undefined })
     try {
       const page = await this.rpc.call('messages_list', { topic, limit: PAGE_SIZE })
-      const existing = this.now.threads[topic]?.messages ?? []
+      const existing = this.current.threads[topic]?.messages ?? []
       this.patchThread(topic, { messages: mergeMessages(existing, page.messages), hasMore: page.hasMore, loading: false })
     } catch (error) {
       this.patchThread(topic, { loading: false, error: errorText(error) })
@@ -106,13 +89,13 @@ export class ConversationActions {
   }
 
   async loadOlder(topic: string): Promise<void> {
-    const thread = this.now.threads[topic]
+    const thread = this.current.threads[topic]
     if (!thread || thread.loading || !thread.hasMore) return
     const before = thread.messages[0]?.sentAt
     this.patchThread(topic, { loading: true })
     try {
       const page = await this.rpc.call('messages_list', before === undefined ? { topic, limit: PAGE_SIZE } : { topic, before, limit: PAGE_SIZE })
-      const current = this.now.threads[topic]?.messages ?? []
+      const current = this.current.threads[topic]?.messages ?? []
       this.patchThread(topic, { messages: mergeMessages(current, page.messages), hasMore: page.hasMore, loading: false })
     } catch (error) {
       this.patchThread(topic, { loading: false, error: errorText(error) })
@@ -121,7 +104,7 @@ export class ConversationActions {
 
   /** Tells the background which conversation is on screen (null: none); its notifications wait. */
   viewing(topic: string | null): void {
-    this.#parts.events.setViewing(topic)
+    this.parts.events.setViewing(topic)
   }
 
   async send(topic: string, content: ContentInput): Promise<MessageView> {
@@ -135,7 +118,7 @@ export class ConversationActions {
   }
 
   async markRead(topic: string): Promise<void> {
-    const conversation = this.now.conversations?.[topic]
+    const conversation = this.current.conversations?.[topic]
     if (!conversation || conversation.unreadCount === 0) return
     this.upsert([{ ...conversation, unreadCount: 0 }])
     try {
@@ -154,7 +137,7 @@ export class ConversationActions {
   async setConsent(conversation: ConversationView, state: 'allowed' | 'denied'): Promise<void> {
     await this.rpc.call('consent_set', { peerAddress: conversation.peerAddress, state })
     this.upsert([{ ...conversation, consent: state }])
-    const blocked = this.now.blockedConversations
+    const blocked = this.current.blockedConversations
     if (state === 'allowed' && blocked) {
       const peer = conversation.peerAddress.toLowerCase()
       this.set({ blockedConversations: blocked.filter((c) => c.peerAddress.toLowerCase() !== peer) })

@@ -1,23 +1,9 @@
 // The store's settings actions: the background's settings (node URL, auto-lock, notifications,
 // read receipts) and the sites connected to an account or blocked from asking.
 import type { SettingsView, SiteScope, SiteView } from '../../extension/views.ts'
-import { patch, type AppState, type StoreParts } from './state.ts'
+import { StoreActions } from './state.ts'
 
-export class SettingsActions {
-  readonly #parts: StoreParts
-
-  constructor(parts: StoreParts) {
-    this.#parts = parts
-  }
-
-  private get rpc() {
-    return this.#parts.rpc
-  }
-
-  private set(change: Partial<AppState>): void {
-    patch(this.#parts.state, change)
-  }
-
+export class SettingsActions extends StoreActions {
   async load(): Promise<void> {
     this.set({ settings: await this.rpc.call('settings_get') })
   }

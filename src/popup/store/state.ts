@@ -82,3 +82,25 @@ export interface StoreParts {
 export function patch(state: ObservableState<AppState>, change: Partial<AppState>): void {
   state.update((current) => ({ ...current, ...change }))
 }
+
+/** What each concern's actions share: the background, and reading and patching the one state. */
+export abstract class StoreActions {
+  protected readonly parts: StoreParts
+
+  constructor(parts: StoreParts) {
+    this.parts = parts
+  }
+
+  protected get rpc(): RpcClient {
+    return this.parts.rpc
+  }
+
+  /** The state as it is now (it may have changed across an await). */
+  protected get current(): AppState {
+    return this.parts.state.value
+  }
+
+  protected set(change: Partial<AppState>): void {
+    patch(this.parts.state, change)
+  }
+}

@@ -3,7 +3,7 @@
 // goes through applyWallet, which decides what the rest of the state does about it. Failures
 // reject with the background's error; screens say it with errorText.
 import type { AccountView, WalletStatus } from '../../extension/views.ts'
-import { patch, type StoreParts } from './state.ts'
+import { StoreActions } from './state.ts'
 
 /** An account's secret, shown once behind the password and never kept in the store's state. */
 export interface RevealedSecret {
@@ -11,19 +11,9 @@ export interface RevealedSecret {
   secret: string
 }
 
-export class WalletActions {
-  readonly #parts: StoreParts
-
-  constructor(parts: StoreParts) {
-    this.#parts = parts
-  }
-
-  private get rpc() {
-    return this.#parts.rpc
-  }
-
+export class WalletActions extends StoreActions {
   private async apply(status: Promise<WalletStatus>): Promise<void> {
-    this.#parts.applyWallet(await status)
+    this.parts.applyWallet(await status)
   }
 
   /** A fresh recovery phrase to show during onboarding (the wallet is not created yet). */
@@ -45,8 +35,8 @@ export class WalletActions {
     const created = await status
     // In the same turn as the status: no screen ever shows the new wallet without knowing
     // this page made it.
-    patch(this.#parts.state, { onboardedHere: true })
-    this.#parts.applyWallet(created)
+    this.set({ onboardedHere: true })
+    this.parts.applyWallet(created)
   }
 
   unlock(password: string): Promise<void> {
@@ -106,7 +96,7 @@ export class WalletActions {
   async loadUnread(): Promise<void> {
     try {
       const { counts } = await this.rpc.call('accounts_unread')
-      patch(this.#parts.state, { unreadByAccount: counts })
+      this.set({ unreadByAccount: counts })
     } catch {
       // The counts are a hint; the accounts work without them.
     }
