@@ -181,4 +181,32 @@ describe('AppStore over the background', () => {
     await store.wallet.loadUnread()
     expect(store.snapshot.unreadByAccount).toEqual({ [fake.accounts[0]!.id]: 2, [fake.accounts[1]!.id]: 0 })
   })
+
+  it('renaming and adding an account bring the new wallet status into the state', async () => {
+    const fake = demoBackground()
+    const store = new AppStore(fake)
+    await store.start()
+    await store.wallet.renameAccount(fake.accounts[1]!.id, 'Office')
+    expect(store.snapshot.wallet?.accounts.map((a) => a.label)).toEqual(['Personal', 'Office'])
+    await store.wallet.addAccount('Savings')
+    expect(store.snapshot.wallet?.accounts.map((a) => a.label)).toEqual(['Personal', 'Office', 'Savings'])
+    await store.wallet.addAccount()
+    expect(fake.calls.filter((c) => c.method === 'accounts_add').map((c) => c.params)).toEqual([{ label: 'Savings' }, {}])
+  })
+
+  it('opens the full tab on a conversation, then closes the popup; activity that fails to reach the background is not an error', async () => {
+    const fake = demoBackground()
+    let closed = 0
+    fake.closeView = () => void closed++
+    const store = new AppStore(fake)
+    await store.openInTab('/xmtp/0/m-x/proto')
+    await store.openInTab()
+    expect(fake.calls.filter((c) => c.method === 'ui_openTab').map((c) => c.params)).toEqual([{ topic: '/xmtp/0/m-x/proto' }, {}])
+    expect(closed).toBe(2)
+    const handlers = (fake as unknown as { handlers: Record<string, () => unknown> }).handlers
+    handlers.wallet_touch = () => {
+      throw new Error('worker asleep')
+    }
+    await expect(store.wallet.touch()).resolves.toBeUndefined()
+  })
 })
