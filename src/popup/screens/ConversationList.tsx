@@ -1,7 +1,6 @@
 // The list: Messages and Requests tabs, search over addresses and cached text, sync progress,
 // and an empty state that says what to do next.
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import type { SearchHit } from '../../extension/views.ts'
 import { AppHeader } from '../components/AppHeader.tsx'
 import { ConversationRow, distinctNames } from '../components/ConversationRow.tsx'
 import { EmptyState } from '../components/EmptyState.tsx'
@@ -12,7 +11,6 @@ import { SyncBar } from '../components/SyncBar.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { summarize } from '../lib/thread.ts'
 import { navigate, routeHref } from '../router.ts'
-import { errorText } from '../lib/error-sentence.ts'
 import { sortConversations } from '../store/conversations.ts'
 
 export function ConversationList({ tab, selectedTopic }: { tab: 'messages' | 'requests'; selectedTopic?: string }) {
@@ -91,22 +89,13 @@ export function ConversationList({ tab, selectedTopic }: { tab: 'messages' | 're
 
 function SearchResults({ query, selectedTopic }: { query: string; selectedTopic: string | undefined }) {
   const { store } = useServices()
-  const [hits, setHits] = useState<SearchHit[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  // What the store holds for this very query; an older query's answer shows as still searching.
+  const search = useAppState((s) => (s.search?.query === query ? s.search : null))
+  const hits = search?.hits ?? null
+  const error = search?.error
   useEffect(() => {
-    let live = true
-    setHits(null)
-    setError(null)
-    const t = setTimeout(() => {
-      store.conversations.search(query).then(
-        (found) => live && setHits(found),
-        (e) => live && setError(errorText(e)),
-      )
-    }, 200)
-    return () => {
-      live = false
-      clearTimeout(t)
-    }
+    const t = setTimeout(() => void store.conversations.search(query), 200)
+    return () => clearTimeout(t)
   }, [query, store])
   if (error)
     return (

@@ -209,4 +209,27 @@ describe('AppStore over the background', () => {
     }
     await expect(store.wallet.touch()).resolves.toBeUndefined()
   })
+
+  it('shows the hits of the query asked last, whatever order the answers come in; a lock drops them', async () => {
+    const fake = demoBackground()
+    const store = new AppStore(fake)
+    await store.start()
+    await settle()
+    const handlers = (fake as unknown as { handlers: Record<string, (params: { query: string }) => unknown> }).handlers
+    const search = handlers.messages_search!
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    handlers.messages_search = async (params) => {
+      if (params.query === 'slow') await gate
+      return search(params)
+    }
+    const slow = store.conversations.search('slow')
+    await store.conversations.search('meetup')
+    release()
+    await slow
+    expect(store.snapshot.search?.query).toBe('meetup')
+    expect(store.snapshot.search?.hits?.map((h) => h.conversation.peerAddress)).toEqual([PEERS.carol])
+    await store.wallet.lock()
+    expect(store.snapshot.search).toBeNull()
+  })
 })

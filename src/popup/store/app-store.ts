@@ -95,7 +95,7 @@ export class AppStore {
     this.#accountId = wallet.activeAccountId
     const sessionWasReady = ready && (before.sessionWasReady || wallet.session.state === 'ready')
     // Each account's conversations are its own; a lock drops what was on screen.
-    if (!ready || accountChanged) this.set({ wallet, conversations: null, conversationsError: undefined, threads: {}, sync: null, blockedConversations: null, sessionWasReady })
+    if (!ready || accountChanged) this.set({ wallet, conversations: null, conversationsError: undefined, threads: {}, search: null, sync: null, blockedConversations: null, sessionWasReady })
     else this.set({ wallet, sessionWasReady })
     if (!ready) return
     // A session that (re)opened may list more than what was there before (a first restore, a

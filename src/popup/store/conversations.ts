@@ -2,7 +2,7 @@
 // threads paged back on demand, sending and retrying, read marks, mute, consent (accept, block,
 // unblock), starting a conversation, search and remote attachments. Pushed conversations and
 // messages land here too (upsert, merge), so each change is applied in one place.
-import type { ContentInput, ConversationView, MessageView, SearchHit } from '../../extension/views.ts'
+import type { ContentInput, ConversationView, MessageView } from '../../extension/views.ts'
 import { errorText } from '../lib/error-sentence.ts'
 import { mergeMessages } from '../lib/thread.ts'
 import { FIRST_PAGE, PAGE_SIZE, StoreActions, type ThreadState } from './state.ts'
@@ -162,9 +162,18 @@ export class ConversationActions extends StoreActions {
     return conversation
   }
 
-  /** Searches addresses and cached message text. */
-  async search(query: string): Promise<SearchHit[]> {
-    return (await this.rpc.call('messages_search', { query, limit: 50 })).hits
+  /**
+   * Searches addresses and cached message text. The same query asked again keeps its hits on
+   * screen until the new answer; an answer for a query no longer asked is dropped.
+   */
+  async search(query: string): Promise<void> {
+    if (this.current.search?.query !== query) this.set({ search: { query, hits: null } })
+    try {
+      const { hits } = await this.rpc.call('messages_search', { query, limit: 50 })
+      if (this.current.search?.query === query) this.set({ search: { query, hits } })
+    } catch (error) {
+      if (this.current.search?.query === query) this.set({ search: { query, hits: null, error: errorText(error) } })
+    }
   }
 
   /** Fetches and decrypts a remote attachment (only when the person asks). */

@@ -4,7 +4,7 @@
 // `patch`; screens read it through useAppState and never write it.
 import { ObservableState } from '../../state/observable-state.ts'
 import type { RpcClient } from '../../extension/rpc-client.ts'
-import type { BlockedSiteView, ConversationView, MessageView, NodeStatusView, SettingsView, SiteView, SyncStatusView, WalletStatus } from '../../extension/views.ts'
+import type { BlockedSiteView, ConversationView, MessageView, NodeStatusView, SearchHit, SettingsView, SiteView, SyncStatusView, WalletStatus } from '../../extension/views.ts'
 import type { EventChannel } from '../platform/types.ts'
 
 /** Conversations asked for first when the list is empty: more than one popup screen holds. */
@@ -22,6 +22,13 @@ export interface ThreadState {
   error?: string
 }
 
+/** The last search over addresses and cached messages: hits null while it runs. */
+export interface SearchState {
+  query: string
+  hits: SearchHit[] | null
+  error?: string
+}
+
 export interface AppState {
   worker: WorkerHealth
   wallet: WalletStatus | null
@@ -31,6 +38,8 @@ export interface AppState {
   conversations: Record<string, ConversationView> | null
   conversationsError?: string
   threads: Record<string, ThreadState>
+  /** The active account's last search; null when none ran since the last lock or switch. */
+  search: SearchState | null
   /**
    * The session has been ready since this page's last unlock: a later session error (a wrong
    * node URL, an outage) then shows in a banner over the app, never instead of it.
@@ -58,6 +67,7 @@ export function initialState(): AppState {
     sync: null,
     conversations: null,
     threads: {},
+    search: null,
     sessionWasReady: false,
     onboardedHere: false,
     blockedConversations: null,
