@@ -1,4 +1,4 @@
-// Test-only build: the popup's App over the fake background (src/popup/test-support), for
+// Test-only build: the popup's App over the fake background (src/popup/testing), for
 // looking at every screen without a background. Never part of dist/.
 import { defineConfig } from 'vite'
 import preact from '@preact/preset-vite'

@@ -1,14 +1,14 @@
 // Which screen shows: onboarding, unlock, the identity's progress, or the messenger itself
 // (one column in the popup; list and conversation side by side in a wide tab).
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect } from 'preact/hooks'
 import { Spinner } from './components/Spinner.tsx'
 import { ServicesContext, useAppState, useServices, type AppServices } from './context.ts'
 import { describeWorker } from './status.ts'
 import { useRoute, type Route } from './router.ts'
 import { Accounts } from './screens/Accounts.tsx'
 import { Conversation } from './screens/Conversation.tsx'
-import { Conversations } from './screens/Conversations.tsx'
-import { Identity } from './screens/Identity.tsx'
+import { ConversationList } from './screens/ConversationList.tsx'
+import { IdentitySetup } from './screens/IdentitySetup.tsx'
 import { NewConversation } from './screens/NewConversation.tsx'
 import { Onboarding } from './screens/onboarding/Onboarding.tsx'
 import { Settings } from './screens/Settings.tsx'
@@ -34,7 +34,7 @@ function Screens() {
   const wallet = useAppState((s) => s.wallet)
   const worker = useAppState((s) => s.worker)
   const sessionWasReady = useAppState((s) => s.sessionWasReady)
-  const [onboarded, setOnboarded] = useState(false)
+  const onboarded = useAppState((s) => s.onboardedHere)
   const route = useRoute()
 
   // Activity keeps auto-lock from firing while the person is using Parley.
@@ -45,7 +45,7 @@ function Screens() {
       const t = Date.now()
       if (t - last < 30_000) return
       last = t
-      platform.rpc.call('wallet_touch').catch(() => {})
+      void store.wallet.touch()
     }
     touch()
     window.addEventListener('keydown', touch)
@@ -54,7 +54,7 @@ function Screens() {
       window.removeEventListener('keydown', touch)
       window.removeEventListener('pointerdown', touch)
     }
-  }, [wallet?.locked, platform])
+  }, [wallet?.locked, store])
 
   if (!wallet) {
     if (worker.state === 'offline') {
@@ -81,12 +81,12 @@ function Screens() {
       </main>
     )
   }
-  if (!wallet.initialized) return <Onboarding onDone={() => setOnboarded(true)} />
+  if (!wallet.initialized) return <Onboarding />
   if (wallet.locked) return <Unlock />
   // The identity screen is for a first creation only: once the session was ready, or when the
   // person asks for Settings or Accounts, the app shows and a banner carries the session's state.
   const firstSetup = (onboarded || wallet.session.state === 'creating') && wallet.session.state !== 'ready' && !sessionWasReady
-  if (firstSetup && route.name !== 'settings' && route.name !== 'accounts') return <Identity />
+  if (firstSetup && route.name !== 'settings' && route.name !== 'accounts') return <IdentitySetup />
   return platform.view === 'tab' ? (
     <TabLayout route={route} />
   ) : (
@@ -110,7 +110,7 @@ function Routed({ route }: { route: Route }) {
   }, [key])
   switch (route.name) {
     case 'conversations':
-      return <Conversations tab={route.tab} />
+      return <ConversationList tab={route.tab} />
     case 'conversation':
       return <Conversation topic={route.topic} />
     case 'new':
@@ -129,7 +129,7 @@ function TabLayout({ route }: { route: Route }) {
   return (
     <div class="split">
       <aside class="split-list">
-        <Conversations tab={tab} {...(selected ? { selectedTopic: selected } : {})} />
+        <ConversationList tab={tab} {...(selected ? { selectedTopic: selected } : {})} />
       </aside>
       <main class="split-main">
         {route.name === 'conversations' ? (

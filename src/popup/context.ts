@@ -2,7 +2,8 @@
 import { createContext } from 'preact'
 import { useContext, useEffect, useRef, useState } from 'preact/hooks'
 import type { Platform } from './platform/types.ts'
-import type { AppState, AppStore } from './store.ts'
+import type { AppStore } from './store/app-store.ts'
+import type { AppState } from './store/state.ts'
 
 export interface AppServices {
   store: AppStore

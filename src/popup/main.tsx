@@ -1,7 +1,7 @@
 import { render } from 'preact'
 import { App } from './App.tsx'
 import { createBrowserPlatform } from './platform/browser.ts'
-import { AppStore } from './store.ts'
+import { AppStore } from './store/app-store.ts'
 import './styles/base.css'
 import './styles/screens.css'
 import './styles/conversation.css'

@@ -1,7 +1,7 @@
 // Two different facts, said apart: whether Parley's background worker answers, and whether the
 // XMTP node it talks to is reachable. A live worker says nothing about the node.
 import type { NodeStatusView } from '../extension/views.ts'
-import type { WorkerHealth } from './store.ts'
+import type { WorkerHealth } from './store/state.ts'
 
 /** What a person can do about a session that cannot start, said wherever the error shows. */
 export const SESSION_ERROR_HINT = 'Check the node address in Settings, or wait: Parley keeps trying. Your wallet and cached messages are safe.'

@@ -2,7 +2,7 @@
 import { useAppState, useServices } from '../context.ts'
 import { shortAddress } from '../lib/address.ts'
 import { navigate } from '../router.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 import { Avatar } from './Avatar.tsx'
 import { NodeDot, NodeStatusText } from './HealthBanner.tsx'
 import { Icon } from './Icon.tsx'
@@ -13,14 +13,10 @@ export function AppHeader() {
   const account = wallet?.accounts.find((a) => a.id === wallet.activeAccountId)
   const lock = async () => {
     try {
-      store.setWallet(await platform.rpc.call('wallet_lock'))
+      await store.wallet.lock()
     } catch (e) {
       window.alert(errorText(e))
     }
-  }
-  const openTab = async () => {
-    await platform.rpc.call('ui_openTab', {})
-    platform.closeView()
   }
   return (
     <header class="app-header">
@@ -47,7 +43,7 @@ export function AppHeader() {
           <Icon name="compose" />
         </button>
         {platform.view === 'popup' && (
-          <button type="button" class="icon-button" aria-label="Open in tab" title="Open in tab" onClick={() => void openTab()}>
+          <button type="button" class="icon-button" aria-label="Open in tab" title="Open in tab" onClick={() => void store.openInTab()}>
             <Icon name="expand" />
           </button>
         )}

@@ -5,7 +5,7 @@ import type { MessageContentView } from '../../extension/views.ts'
 import { attachmentUrlProblem } from '../../extension/attachment-url.ts'
 import { useServices } from '../context.ts'
 import { base64ByteLength, formatSize } from '../lib/bytes.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 import { Icon } from './Icon.tsx'
 
 type Inline = { filename: string; mimeType: string; dataBase64: string }
@@ -30,7 +30,7 @@ export function InlineAttachment({ file }: { file: Inline }) {
 }
 
 export function RemoteAttachment({ topic, id, content }: { topic: string; id: string; content: Extract<MessageContentView, { type: 'remoteAttachment' }> }) {
-  const { platform } = useServices()
+  const { store } = useServices()
   const [file, setFile] = useState<Inline | null>(null)
   const [state, setState] = useState<'idle' | 'loading' | 'error'>('idle')
   const [error, setError] = useState('')
@@ -58,7 +58,7 @@ export function RemoteAttachment({ topic, id, content }: { topic: string; id: st
         onClick={async () => {
           setState('loading')
           try {
-            setFile(await platform.rpc.call('attachments_load', { topic, id }))
+            setFile(await store.conversations.loadAttachment(topic, id))
           } catch (e) {
             setError(errorText(e))
             setState('error')

@@ -2,7 +2,7 @@
 // A site's conversation and the personal one with the same peer must not look alike.
 import { cleanup, screen } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../testing/demo.ts'
+import { demoBackground, PEERS } from '../testing/demo-background.ts'
 import { renderApp } from '../testing/render.tsx'
 
 afterEach(cleanup)

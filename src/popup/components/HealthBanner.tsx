@@ -28,7 +28,7 @@ export function HealthBanner() {
           {session.error ?? 'XMTP is not connected.'} {SESSION_ERROR_HINT}
         </span>
         <span class="banner-actions">
-          <button type="button" class="link-button" onClick={() => void store.retrySession().catch(() => {})}>
+          <button type="button" class="link-button" onClick={() => void store.wallet.retrySession().catch(() => {})}>
             Try again
           </button>
           <a class="link-button" href="#/settings">

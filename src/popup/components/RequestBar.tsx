@@ -4,9 +4,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type { ConversationView } from '../../extension/views.ts'
 import { useServices } from '../context.ts'
+import { FormError } from './FormError.tsx'
 import { shortAddress } from '../lib/address.ts'
 import { navigate } from '../router.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 
 /** What the person tried in a request: 'react' or 'reply', with what to do once accepted. */
 export interface AskedAction {
@@ -26,18 +27,14 @@ export function RequestBar({ conversation, asking, onCancelAsk }: { conversation
   const decide = async (state: 'allowed' | 'denied', then?: () => void) => {
     setError(null)
     try {
-      await store.setConsent(conversation, state)
+      await store.conversations.setConsent(conversation, state)
       if (state === 'denied') navigate({ name: 'conversations', tab: 'requests' })
       then?.()
     } catch (e) {
       setError(errorText(e))
     }
   }
-  const errorLine = error && (
-    <p class="form-error" role="alert">
-      {error}
-    </p>
-  )
+  const errorLine = <FormError message={error} />
   if (confirmBlock) {
     return (
       <div class="request-bar" role="alertdialog" aria-labelledby="block-title" aria-describedby="block-text">

@@ -3,7 +3,7 @@
 // and offers no download; a message too large to inflate says so; text past the cap is cut.
 import { cleanup, screen } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../testing/demo.ts'
+import { demoBackground, PEERS } from '../testing/demo-background.ts'
 import { renderApp } from '../testing/render.tsx'
 
 afterEach(cleanup)

@@ -12,8 +12,7 @@ import { MemoryStorageArea } from '../../background/testing/memory-storage.ts'
 import { VaultError, type VaultErrorReason } from '../../background/vault/index.ts'
 import { NetworkError } from '../../protocol/api/index.ts'
 import { ClientError } from '../../protocol/client/errors.ts'
-import { errorText } from '../store.ts'
-import { asSentence } from './error-sentence.ts'
+import { asSentence, errorText } from './error-sentence.ts'
 
 async function rejection(run: () => unknown): Promise<unknown> {
   try {

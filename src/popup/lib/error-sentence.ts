@@ -2,6 +2,7 @@
 // problem, never the RPC wrapping. The background's -32602 errors say "Invalid params for
 // "method": why" for dapp developers; the popup keeps only the why, names fields the way the
 // screens do, and ends it as a sentence.
+import { ProviderRpcError } from '../../extension/dapp-visible.ts'
 
 const DEVELOPER_PREFIX = /^Invalid params for "[^"]*":\s*/
 
@@ -21,4 +22,9 @@ export function asSentence(message: string): string {
   if (text === '') return 'Something went wrong. Try again.'
   text = text.charAt(0).toUpperCase() + text.slice(1)
   return /[.!?…]$/.test(text) ? text : `${text}.`
+}
+
+/** The sentence for a failed call: the background's own reason, or `fallback` for anything else. */
+export function errorText(error: unknown, fallback = 'Something went wrong. Try again.'): string {
+  return error instanceof ProviderRpcError ? asSentence(error.message) : fallback
 }

@@ -80,4 +80,24 @@ describe('events port (page side)', () => {
     while (timers.length > 0) timers.shift()?.()
     expect(delays).toEqual([250, 500, 1000])
   })
+
+  it('a listener that throws is reported and never keeps the event from the others', () => {
+    const port = new FakePort()
+    const channel = createEventChannel({ connect: () => port, setTimer: () => {} })
+    const got: ExtensionEvent[] = []
+    const reported: unknown[] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => void reported.push(args.join(' '))
+    try {
+      channel.subscribe(() => {
+        throw new Error('a broken screen')
+      })
+      channel.subscribe((e) => got.push(e))
+      port.push({ type: 'sync', status: { state: 'idle', streaming: true } })
+    } finally {
+      console.error = original
+    }
+    expect(got).toEqual([{ type: 'sync', status: { state: 'idle', streaming: true } }])
+    expect(reported).toEqual(['[parley] a background event listener failed: Error: a broken screen'])
+  })
 })

@@ -1,6 +1,7 @@
 // The page side of the background's events port (EXTENSION_EVENTS_PORT): one long-lived port,
 // reconnected with backoff when the worker restarts, re-announcing the conversation on screen.
 import { EXTENSION_EVENTS_PORT, isExtensionEvent, type ExtensionEvent, type ViewingMessage } from '../../extension/events.ts'
+import { Listeners } from '../../state/listeners.ts'
 import type { EventChannel } from './types.ts'
 
 /** The part of runtime.Port this needs (webextension-polyfill and chrome both fit). */
@@ -21,16 +22,13 @@ export interface EventPortOptions {
 export function createEventChannel(options: EventPortOptions): EventChannel {
   const backoff = options.backoffMs ?? ((n) => Math.min(5000, 250 * 2 ** n))
   const setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms))
-  const listeners = new Set<(event: ExtensionEvent) => void>()
-  const connectionListeners = new Set<(connected: boolean) => void>()
+  const listeners = new Listeners<[event: ExtensionEvent]>('background event')
+  const connectionListeners = new Listeners<[connected: boolean]>('events port connection')
   let viewing: string | null = null
   let port: PortLike | null = null
   let closed = false
   let attempt = 0
 
-  const announce = (connected: boolean) => {
-    for (const l of connectionListeners) l(connected)
-  }
 
   const open = () => {
     if (closed) return
@@ -45,15 +43,15 @@ export function createEventChannel(options: EventPortOptions): EventChannel {
     p.onMessage.addListener((message) => {
       attempt = 0
       if (!isExtensionEvent(message)) return
-      for (const l of listeners) l(message)
+      listeners.emit(message)
     })
     p.onDisconnect.addListener(() => {
       if (port === p) port = null
-      announce(false)
+      connectionListeners.emit(false)
       retry()
     })
     if (viewing !== null) p.postMessage({ type: 'viewing', topic: viewing } satisfies ViewingMessage)
-    announce(true)
+    connectionListeners.emit(true)
   }
 
   const retry = () => {
@@ -64,14 +62,8 @@ export function createEventChannel(options: EventPortOptions): EventChannel {
   open()
 
   return {
-    subscribe(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
-    onConnection(listener) {
-      connectionListeners.add(listener)
-      return () => connectionListeners.delete(listener)
-    },
+    subscribe: (listener) => listeners.add(listener),
+    onConnection: (listener) => connectionListeners.add(listener),
     setViewing(topic) {
       viewing = topic
       try {

@@ -5,34 +5,17 @@
 import { useState } from 'preact/hooks'
 import type { AccountView } from '../../extension/views.ts'
 import { Field } from '../components/Field.tsx'
+import { FormError } from '../components/FormError.tsx'
 import { SecretField } from '../components/SecretField.tsx'
 import { checkSecretInput } from '../lib/phrase.ts'
-import { errorText } from '../store.ts'
-
-/** Runs `action`, showing its error under the form; the form stays open on failure. */
-function useSubmit(): { busy: boolean; error: string | null; submit: (action: () => Promise<void>) => Promise<void> } {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const submit = async (action: () => Promise<void>) => {
-    setError(null)
-    setBusy(true)
-    try {
-      await action()
-    } catch (e) {
-      setError(errorText(e))
-    } finally {
-      setBusy(false)
-    }
-  }
-  return { busy, error, submit }
-}
+import { useAction } from '../hooks/use-action.ts'
 
 export function ImportAccountForm({ onImport, onCancel }: { onImport: (args: { secret: string; label?: string; password: string }) => Promise<void>; onCancel: () => void }) {
   const [secret, setSecret] = useState('')
   const [secretError, setSecretError] = useState<string | null>(null)
   const [label, setLabel] = useState('')
   const [password, setPassword] = useState('')
-  const { busy, error, submit } = useSubmit()
+  const { busy, error, run } = useAction()
   return (
     <form
       class="card stack"
@@ -45,7 +28,7 @@ export function ImportAccountForm({ onImport, onCancel }: { onImport: (args: { s
           return
         }
         const trimmed = label.trim()
-        void submit(() => onImport({ secret: check.secret, password, ...(trimmed ? { label: trimmed } : {}) }))
+        void run(() => onImport({ secret: check.secret, password, ...(trimmed ? { label: trimmed } : {}) }))
       }}
     >
       <SecretField
@@ -60,11 +43,7 @@ export function ImportAccountForm({ onImport, onCancel }: { onImport: (args: { s
       />
       <Field label="Account name" value={label} onValue={setLabel} placeholder="e.g. Hardware wallet" hint="Optional." />
       <Field label="Wallet password" type="password" autoComplete="current-password" value={password} onValue={setPassword} hint="It encrypts the imported key with the rest of your wallet." />
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div class="row-gap end">
         <button type="button" class="button secondary" onClick={onCancel}>
           Cancel
@@ -79,25 +58,21 @@ export function ImportAccountForm({ onImport, onCancel }: { onImport: (args: { s
 
 export function RemoveAccountForm({ account, onRemove, onCancel }: { account: AccountView; onRemove: (password: string) => Promise<void>; onCancel: () => void }) {
   const [password, setPassword] = useState('')
-  const { busy, error, submit } = useSubmit()
+  const { busy, error, run } = useAction()
   return (
     <form
       class="stack grow"
       aria-label={`Remove ${account.label}`}
       onSubmit={(e) => {
         e.preventDefault()
-        void submit(() => onRemove(password))
+        void run(() => onRemove(password))
       }}
     >
       <p class="small">
         Removes <strong>{account.label}</strong> from this wallet and deletes its cached messages in this browser. Its conversations stay on the XMTP network, tied to its address.
       </p>
       <Field label="Wallet password" type="password" autoComplete="current-password" value={password} onValue={setPassword} autoFocus />
-      {error && (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div class="row-gap end">
         <button type="button" class="button secondary small" onClick={onCancel}>
           Cancel

@@ -5,26 +5,27 @@ import type { AccountView } from '../../extension/views.ts'
 import { Avatar } from '../components/Avatar.tsx'
 import { CopyButton } from '../components/CopyButton.tsx'
 import { Field } from '../components/Field.tsx'
+import { FormError } from '../components/FormError.tsx'
 import { Icon } from '../components/Icon.tsx'
 import { TopBar } from '../components/TopBar.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { shortAddress } from '../lib/address.ts'
 import { navigate } from '../router.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 import { ImportAccountForm, RemoveAccountForm } from './AccountForms.tsx'
 
 export function Accounts() {
-  const { platform, store } = useServices()
+  const { store } = useServices()
   const wallet = useAppState((s) => s.wallet)
   const [error, setError] = useState<string | null>(null)
   const [adding, setAdding] = useState<'next' | 'import' | null>(null)
   const [label, setLabel] = useState('')
-  const [unread, setUnread] = useState<Record<string, number>>({})
+  const unread = useAppState((s) => s.unreadByAccount)
   const conversations = useAppState((s) => s.conversations)
   // Unread per account: the active one live, the others as of their last sync (from their caches).
   useEffect(() => {
-    platform.rpc.call('accounts_unread').then((r) => setUnread(r.counts), () => {})
-  }, [platform, wallet?.accounts.length, wallet?.activeAccountId, conversations])
+    void store.wallet.loadUnread()
+  }, [store, wallet?.accounts.length, wallet?.activeAccountId, conversations])
   if (!wallet) return null
   const run = async (fn: () => Promise<void>) => {
     setError(null)
@@ -47,34 +48,26 @@ export function Accounts() {
               unread={unread[a.id] ?? 0}
               onSelect={() =>
                 run(async () => {
-                  store.setWallet(await platform.rpc.call('accounts_select', { accountId: a.id }))
+                  await store.wallet.selectAccount(a.id)
                   navigate({ name: 'conversations', tab: 'messages' })
                 })
               }
               onRename={(newLabel) =>
-                run(async () => {
-                  await platform.rpc.call('accounts_rename', { accountId: a.id, label: newLabel })
-                  store.setWallet(await platform.rpc.call('wallet_status'))
-                })
+                run(() => store.wallet.renameAccount(a.id, newLabel))
               }
               // The last account cannot go (the wallet would have nobody to message as).
               {...(wallet.accounts.length > 1
-                ? { onRemove: async (password: string) => store.setWallet(await platform.rpc.call('accounts_remove', { accountId: a.id, password })) }
+                ? { onRemove: (password: string) => store.wallet.removeAccount(a, password) }
                 : {})}
             />
           ))}
         </ul>
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         {adding === 'import' ? (
           <ImportAccountForm
             onCancel={() => setAdding(null)}
             onImport={async (args) => {
-              await platform.rpc.call('accounts_import', args)
-              store.setWallet(await platform.rpc.call('wallet_status'))
+              await store.wallet.importAccount(args)
               setAdding(null)
             }}
           />
@@ -85,8 +78,7 @@ export function Accounts() {
               e.preventDefault()
               void run(async () => {
                 const trimmed = label.trim()
-                await platform.rpc.call('accounts_add', trimmed ? { label: trimmed } : {})
-                store.setWallet(await platform.rpc.call('wallet_status'))
+                await store.wallet.addAccount(trimmed || undefined)
                 setAdding(null)
                 setLabel('')
               })

@@ -16,7 +16,7 @@ import { shortAddress } from '../lib/address.ts'
 import { buildThread, type BubbleItem } from '../lib/thread.ts'
 import { dayLabel } from '../lib/time.ts'
 import { navigate, routeHref } from '../router.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 
 export function Conversation({ topic }: { topic: string }) {
   const { store, platform, now } = useServices()
@@ -35,15 +35,15 @@ export function Conversation({ topic }: { topic: string }) {
     setReplyTo(null)
     setAsking(null)
     stickToBottom.current = true
-    void store.openThread(topic)
-    platform.events.setViewing(topic)
-    return () => platform.events.setViewing(null)
-  }, [topic, store, platform])
+    void store.conversations.openThread(topic)
+    store.conversations.viewing(topic)
+    return () => store.conversations.viewing(null)
+  }, [topic, store])
 
   // Seen on screen = read (the background clears the badge and unread marks).
   const count = thread?.messages.length ?? 0
   useEffect(() => {
-    if (count > 0 && conversation && conversation.unreadCount > 0 && document.visibilityState === 'visible') void store.markRead(topic)
+    if (count > 0 && conversation && conversation.unreadCount > 0 && document.visibilityState === 'visible') void store.conversations.markRead(topic)
   }, [count, conversation?.unreadCount, topic, store])
 
   const sections = useMemo(() => buildThread(thread?.messages ?? [], me), [thread?.messages, me])
@@ -78,14 +78,14 @@ export function Conversation({ topic }: { topic: string }) {
     stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48
     if (el.scrollTop < 80 && thread?.hasMore && !thread.loading) {
       heightBeforeOlder.current = el.scrollHeight
-      void store.loadOlder(topic)
+      void store.conversations.loadOlder(topic)
     }
   }
 
   const send = useCallback(
     async (content: ContentInput) => {
       stickToBottom.current = true
-      await store.send(topic, content)
+      await store.conversations.send(topic, content)
     },
     [store, topic],
   )
@@ -105,11 +105,11 @@ export function Conversation({ topic }: { topic: string }) {
     react: (reference, emoji, action) =>
       orAsk('react', () => {
         setActionError(null)
-        store.send(topic, { type: 'reaction', reference, action, content: emoji }).catch((e) => setActionError(errorText(e)))
+        store.conversations.send(topic, { type: 'reaction', reference, action, content: emoji }).catch((e) => setActionError(errorText(e)))
       }),
     reply: (item) => orAsk('reply', () => setReplyTo(item)),
     retry: (id) => {
-      store.retry(topic, id).catch((e) => setActionError(errorText(e)))
+      store.conversations.retry(topic, id).catch((e) => setActionError(errorText(e)))
     },
   }
 
@@ -139,13 +139,13 @@ export function Conversation({ topic }: { topic: string }) {
             aria-pressed={conversation.muted}
             aria-label={conversation.muted ? 'Unmute notifications' : 'Mute notifications'}
             title={conversation.muted ? 'Muted: no notifications. Click to unmute' : 'Mute notifications'}
-            onClick={() => store.setMuted(conversation, !conversation.muted).catch((e) => setActionError(errorText(e)))}
+            onClick={() => store.conversations.setMuted(conversation, !conversation.muted).catch((e) => setActionError(errorText(e)))}
           >
             <Icon name={conversation.muted ? 'bellOff' : 'bell'} />
           </button>
         )}
         {platform.view === 'popup' && (
-          <button type="button" class="icon-button" aria-label="Open in tab" title="Open in tab" onClick={() => void platform.rpc.call('ui_openTab', { topic }).then(() => platform.closeView())}>
+          <button type="button" class="icon-button" aria-label="Open in tab" title="Open in tab" onClick={() => void store.openInTab(topic)}>
             <Icon name="expand" />
           </button>
         )}

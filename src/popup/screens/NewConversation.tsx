@@ -5,10 +5,10 @@ import { TopBar } from '../components/TopBar.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { checkAddressInput } from '../lib/address.ts'
 import { navigate } from '../router.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 
 export function NewConversation() {
-  const { platform, store } = useServices()
+  const { store } = useServices()
   const me = useAppState((s) => s.wallet?.accounts.find((a) => a.id === s.wallet?.activeAccountId)?.address)
   const [value, setValue] = useState('')
   const [error, setError] = useState<string | undefined>(undefined)
@@ -27,14 +27,12 @@ export function NewConversation() {
     setBusy(true)
     setError(undefined)
     try {
-      const { canMessage } = await platform.rpc.call('peers_canMessage', { peerAddress: check.address })
-      if (!canMessage) {
+      const conversation = await store.conversations.start(check.address)
+      if (!conversation) {
         setError('This address is not on the XMTP network yet. They need to use an XMTP app (such as Parley) once before you can message them.')
         setBusy(false)
         return
       }
-      const conversation = await platform.rpc.call('conversations_new', { peerAddress: check.address })
-      store.apply({ type: 'conversation', conversation })
       navigate({ name: 'conversation', topic: conversation.topic })
     } catch (err) {
       setError(errorText(err))

@@ -2,27 +2,25 @@
 // private key under a new password. It replaces the wallet in this browser, so it says first
 // what goes (the accounts here and their cached messages) and asks for a deliberate confirm.
 import { useState } from 'preact/hooks'
-import { Field } from '../components/Field.tsx'
+import { FormError } from '../components/FormError.tsx'
+import { NewPasswordFields } from '../components/NewPasswordFields.tsx'
 import { SecretField } from '../components/SecretField.tsx'
 import { TopBar } from '../components/TopBar.tsx'
 import { useAppState, useServices } from '../context.ts'
+import { useAction } from '../hooks/use-action.ts'
+import { useNewPassword } from '../hooks/use-new-password.ts'
 import { checkSecretInput } from '../lib/phrase.ts'
-import { MIN_PASSWORD_LENGTH as MIN_PASSWORD, passwordStrength } from '../lib/password.ts'
-import { errorText } from '../store.ts'
 
 export function RestoreWallet({ onCancel }: { onCancel: () => void }) {
-  const { platform, store } = useServices()
+  const { store } = useServices()
   const accounts = useAppState((s) => s.wallet?.accounts.length ?? 0)
   const [secret, setSecret] = useState('')
-  const [password, setPassword] = useState('')
-  const [confirm, setConfirm] = useState('')
+  const fields = useNewPassword()
   const [understood, setUnderstood] = useState(false)
-  const [error, setError] = useState<string | null>(null)
   const [secretError, setSecretError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const mismatch = confirm !== '' && confirm !== password
-  const ready = secret.trim() !== '' && password.length >= MIN_PASSWORD && confirm === password && understood && !busy
-  const submit = async (e: Event) => {
+  const { busy, error, run } = useAction()
+  const ready = secret.trim() !== '' && fields.acceptable && understood && !busy
+  const submit = (e: Event) => {
     e.preventDefault()
     const check = checkSecretInput(secret)
     if (!check.ok) {
@@ -30,14 +28,7 @@ export function RestoreWallet({ onCancel }: { onCancel: () => void }) {
       return
     }
     if (!ready) return
-    setBusy(true)
-    setError(null)
-    try {
-      store.setWallet(await platform.rpc.call('wallet_restore', { password, secret: check.secret }))
-    } catch (err) {
-      setError(errorText(err))
-      setBusy(false)
-    }
+    void run(() => store.wallet.restore(fields.password, check.secret))
   }
   return (
     <main class="main-landmark">
@@ -54,17 +45,12 @@ export function RestoreWallet({ onCancel }: { onCancel: () => void }) {
             </span>
           </div>
           <SecretField label="Recovery phrase or private key" value={secret} onValue={(v) => { setSecret(v); setSecretError(null) }} error={secretError} autoFocus />
-          <Field label="New password" type="password" autoComplete="new-password" value={password} onValue={setPassword} hint={password ? `${passwordStrength(password).label}. ${passwordStrength(password).hint}` : `At least ${MIN_PASSWORD} characters.`} />
-          <Field label="Confirm new password" type="password" autoComplete="new-password" value={confirm} onValue={setConfirm} error={mismatch ? 'The passwords do not match.' : undefined} />
+          <NewPasswordFields fields={fields} labels={{ password: 'New password', confirm: 'Confirm new password' }} strength="hint" />
           <label class="check">
             <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.currentTarget.checked)} />
             <span>I understand the wallet in this browser is replaced.</span>
           </label>
-          {error && (
-            <p class="form-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
         </div>
         <div class="actions">
           <button type="submit" class="button primary danger-fill" disabled={!ready}>

@@ -1,11 +1,12 @@
 // Settings: the node (with its live status), auto-lock, notifications, connected sites, the
 // recovery phrase behind the password, and locking now.
 import { useEffect, useState } from 'preact/hooks'
+import { FormError } from '../components/FormError.tsx'
 import type { SettingsView } from '../../extension/views.ts'
 import { TopBar } from '../components/TopBar.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { describeNode, describeWorker } from '../status.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 import { NodeSetting } from './settings/NodeSetting.tsx'
 import { BlockedList } from './settings/BlockedList.tsx'
 import { RevealSecret } from './settings/RevealSecret.tsx'
@@ -21,24 +22,24 @@ const AUTO_LOCK_CHOICES = [
 ] as const
 
 export function Settings() {
-  const { platform, store } = useServices()
+  const { store } = useServices()
   const worker = useAppState((s) => s.worker)
   const node = useAppState((s) => s.node)
-  const [settings, setSettings] = useState<SettingsView | null>(null)
+  const settings = useAppState((s) => s.settings)
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
-    platform.rpc.call('settings_get').then(setSettings, (e) => setError(errorText(e)))
+    store.settings.load().catch((e) => setError(errorText(e)))
     void store.checkNode()
     // Live status: check the node every few seconds while Settings is open.
     const t = setInterval(() => void store.checkNode(), 5000)
     return () => clearInterval(t)
-  }, [platform, store])
+  }, [store])
 
-  const update = async (patch: Partial<SettingsView>) => {
+  const update = async (change: Partial<SettingsView>) => {
     setError(null)
     try {
-      setSettings(await platform.rpc.call('settings_update', patch))
+      await store.settings.update(change)
     } catch (e) {
       setError(errorText(e))
       throw e
@@ -99,7 +100,7 @@ export function Settings() {
               class="button secondary full"
               onClick={async () => {
                 try {
-                  store.setWallet(await platform.rpc.call('wallet_lock'))
+                  await store.wallet.lock()
                 } catch (e) {
                   setError(errorText(e))
                 }
@@ -116,11 +117,7 @@ export function Settings() {
 
         <RevealSecret />
 
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
       </div>
     </div>
   )

@@ -3,11 +3,11 @@ import { Avatar } from '../components/Avatar.tsx'
 import { Field } from '../components/Field.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { shortAddress } from '../lib/address.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 import { RestoreWallet } from './RestoreWallet.tsx'
 
 export function Unlock() {
-  const { platform, store } = useServices()
+  const { store } = useServices()
   const wallet = useAppState((s) => s.wallet)
   const [password, setPassword] = useState('')
   const [error, setError] = useState<string | undefined>(undefined)
@@ -20,7 +20,7 @@ export function Unlock() {
     setBusy(true)
     setError(undefined)
     try {
-      store.setWallet(await platform.rpc.call('wallet_unlock', { password }))
+      await store.wallet.unlock(password)
     } catch (err) {
       setError(errorText(err))
       setBusy(false)

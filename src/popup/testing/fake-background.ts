@@ -6,6 +6,7 @@ import type { ExtensionEvent } from '../../extension/events.ts'
 import type { MethodName, ParamsOf, ResultOf } from '../../extension/messages.ts'
 import type { RpcClient } from '../../extension/rpc-client.ts'
 import type { AccountView, ContentInput, ConversationView, MessageContentView, MessageView, NodeStatusView, SettingsView, SiteView, WalletStatus } from '../../extension/views.ts'
+import { Listeners } from '../../state/listeners.ts'
 import type { EventChannel, Platform, ViewKind } from '../platform/types.ts'
 
 export const DEMO_PHRASE = 'orbit lunar canvas velvet pigeon harbor frost mango ticket silent remind anchor'
@@ -25,8 +26,8 @@ export interface FakeOptions {
 export class FakeBackground implements Platform {
   readonly view: ViewKind
   readonly calls: Array<{ method: string; params: unknown }> = []
-  private readonly listeners = new Set<(e: ExtensionEvent) => void>()
-  private readonly connectionListeners = new Set<(c: boolean) => void>()
+  private readonly listeners = new Listeners<[event: ExtensionEvent]>('fake background event')
+  private readonly connectionListeners = new Listeners<[connected: boolean]>('fake events port connection')
   viewing: string | null = null
   initialized: boolean
   locked: boolean
@@ -63,14 +64,8 @@ export class FakeBackground implements Platform {
   }
 
   readonly events: EventChannel = {
-    subscribe: (l) => {
-      this.listeners.add(l)
-      return () => this.listeners.delete(l)
-    },
-    onConnection: (l) => {
-      this.connectionListeners.add(l)
-      return () => this.connectionListeners.delete(l)
-    },
+    subscribe: (l) => this.listeners.add(l),
+    onConnection: (l) => this.connectionListeners.add(l),
     setViewing: (topic) => {
       this.viewing = topic
     },
@@ -81,7 +76,7 @@ export class FakeBackground implements Platform {
   closeView = () => {}
 
   emit(event: ExtensionEvent): void {
-    for (const l of this.listeners) l(structuredClone(event))
+    this.listeners.emit(structuredClone(event))
   }
 
   status(): WalletStatus {

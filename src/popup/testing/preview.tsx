@@ -1,11 +1,11 @@
 // Test-only page: the real App over the fake background, chosen by ?scenario=…&view=tab.
 import { render } from 'preact'
 import { App } from '../App.tsx'
-import { AppStore } from '../store.ts'
+import { AppStore } from '../store/app-store.ts'
 import '../styles/base.css'
 import '../styles/screens.css'
 import '../styles/conversation.css'
-import { demoBackground } from './demo.ts'
+import { demoBackground } from './demo-background.ts'
 import { FakeBackground } from './fake-background.ts'
 
 const params = new URLSearchParams(location.search)

@@ -1,7 +1,7 @@
 // Test-only: renders the real App over a fake background in happy-dom.
 import { render } from '@testing-library/preact'
 import { App } from '../App.tsx'
-import { AppStore } from '../store.ts'
+import { AppStore } from '../store/app-store.ts'
 import type { FakeBackground } from './fake-background.ts'
 
 export function renderApp(fake: FakeBackground, hash = '#/') {

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks'
 import { Field } from '../../components/Field.tsx'
+import { FormError } from '../../components/FormError.tsx'
 import { TopBar } from '../../components/TopBar.tsx'
 import { pickQuizPositions, splitPhrase, wrongAnswers, wrongWordsSentence } from '../../lib/phrase.ts'
 
@@ -42,11 +43,7 @@ export function ConfirmPhrase({ phrase, onBack, onNext }: { phrase: string; onBa
               }}
             />
           ))}
-          {error && (
-            <p class="form-error" role="alert">
-              {error}
-            </p>
-          )}
+          <FormError message={error} />
         </div>
         <div class="actions">
           <button type="submit" class="button primary" disabled={answers.some((a) => a.trim() === '')}>

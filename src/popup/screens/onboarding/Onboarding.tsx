@@ -15,8 +15,8 @@ type Step =
   | { name: 'import' }
   | { name: 'password'; mode: 'create' | 'import'; secret: string; back: Step }
 
-export function Onboarding({ onDone }: { onDone: () => void }) {
-  const { platform, store } = useServices()
+export function Onboarding() {
+  const { store } = useServices()
   const [step, setStep] = useState<Step>({ name: 'welcome' })
 
   switch (step.name) {
@@ -24,7 +24,7 @@ export function Onboarding({ onDone }: { onDone: () => void }) {
       return (
         <Welcome
           onCreate={async () => {
-            const { phrase } = await platform.rpc.call('wallet_generatePhrase')
+            const phrase = await store.wallet.generatePhrase()
             setStep({ name: 'show', phrase })
           }}
           onImport={() => setStep({ name: 'import' })}
@@ -47,14 +47,7 @@ export function Onboarding({ onDone }: { onDone: () => void }) {
         <SetPassword
           mode={step.mode}
           onBack={() => setStep(step.back)}
-          onSubmit={async (password) => {
-            const status =
-              step.mode === 'create'
-                ? await platform.rpc.call('wallet_create', { password, phrase: step.secret })
-                : await platform.rpc.call('wallet_import', { password, secret: step.secret })
-            onDone()
-            store.setWallet(status)
-          }}
+          onSubmit={(password) => (step.mode === 'create' ? store.wallet.create(password, step.secret) : store.wallet.importWallet(password, step.secret))}
         />
       )
   }

@@ -1,28 +1,17 @@
-import { useState } from 'preact/hooks'
-import { Field } from '../../components/Field.tsx'
+import { FormError } from '../../components/FormError.tsx'
+import { NewPasswordFields } from '../../components/NewPasswordFields.tsx'
 import { TopBar } from '../../components/TopBar.tsx'
-import { MIN_PASSWORD_LENGTH, passwordStrength } from '../../lib/password.ts'
-import { errorText } from '../../store.ts'
+import { useAction } from '../../hooks/use-action.ts'
+import { useNewPassword } from '../../hooks/use-new-password.ts'
 
 export function SetPassword({ mode, onBack, onSubmit }: { mode: 'create' | 'import'; onBack: () => void; onSubmit: (password: string) => Promise<void> }) {
-  const [password, setPassword] = useState('')
-  const [confirm, setConfirm] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const strength = passwordStrength(password)
-  const mismatch = confirm.length > 0 && confirm !== password
-  const canSubmit = password.length >= MIN_PASSWORD_LENGTH && confirm === password && !busy
-  const submit = async (e: Event) => {
+  const fields = useNewPassword()
+  const { busy, error, run } = useAction()
+  const canSubmit = fields.acceptable && !busy
+  const submit = (e: Event) => {
     e.preventDefault()
     if (!canSubmit) return
-    setBusy(true)
-    setError(null)
-    try {
-      await onSubmit(password)
-    } catch (err) {
-      setError(errorText(err))
-      setBusy(false)
-    }
+    void run(() => onSubmit(fields.password))
   }
   return (
     <main class="main-landmark">
@@ -34,32 +23,8 @@ export function SetPassword({ mode, onBack, onSubmit }: { mode: 'create' | 'impo
         </TopBar>
         <div class="screen-body">
           <p class="lead">The password unlocks Parley on this browser. It cannot be recovered; your recovery phrase can.</p>
-          <Field label="Password" type="password" autoComplete="new-password" value={password} onValue={setPassword} />
-          <div class={`strength level-${strength.level}`} aria-live="polite" data-testid="password-strength">
-            <div class="strength-meter" aria-hidden="true">
-              {[1, 2, 3, 4].map((n) => (
-                <span key={n} class={n <= strength.level ? 'on' : ''} />
-              ))}
-            </div>
-            {password.length > 0 && (
-              <p class="small">
-                <strong>{strength.label}.</strong> {strength.hint}
-              </p>
-            )}
-          </div>
-          <Field
-            label="Confirm password"
-            type="password"
-            autoComplete="new-password"
-            value={confirm}
-            onValue={setConfirm}
-            error={mismatch ? 'The passwords do not match.' : undefined}
-          />
-          {error && (
-            <p class="form-error" role="alert">
-              {error}
-            </p>
-          )}
+          <NewPasswordFields fields={fields} labels={{ password: 'Password', confirm: 'Confirm password' }} strength="meter" />
+          <FormError message={error} />
         </div>
         <div class="actions">
           <button type="submit" class="button primary" disabled={!canSubmit}>

@@ -1,9 +1,8 @@
-import { useState } from 'preact/hooks'
-import { errorText } from '../../store.ts'
+import { FormError } from '../../components/FormError.tsx'
+import { useAction } from '../../hooks/use-action.ts'
 
 export function Welcome({ onCreate, onImport }: { onCreate: () => Promise<void>; onImport: () => void }) {
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useAction()
   return (
     <main class="screen onboarding welcome">
       <div class="hero">
@@ -12,31 +11,13 @@ export function Welcome({ onCreate, onImport }: { onCreate: () => Promise<void>;
         <p class="lead">Message any Ethereum address, end-to-end encrypted on XMTP. Your keys never leave this browser.</p>
       </div>
       <div class="actions stack">
-        <button
-          type="button"
-          class="button primary"
-          disabled={busy}
-          onClick={async () => {
-            setBusy(true)
-            setError(null)
-            try {
-              await onCreate()
-            } catch (e) {
-              setError(errorText(e))
-              setBusy(false)
-            }
-          }}
-        >
+        <button type="button" class="button primary" disabled={busy} onClick={() => void run(onCreate)}>
           Create a new wallet
         </button>
         <button type="button" class="button secondary" onClick={onImport}>
           Import a wallet
         </button>
-        {error && (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
       </div>
     </main>
   )

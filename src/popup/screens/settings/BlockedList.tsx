@@ -1,23 +1,19 @@
 // Settings → Blocked: the addresses the user blocked (from their conversations), each with
 // Unblock. Unblocking allows the address again: its conversation returns to Messages.
 import { useEffect, useState } from 'preact/hooks'
-import type { ConversationView } from '../../../extension/views.ts'
 import { useAppState, useServices } from '../../context.ts'
-import { errorText } from '../../store.ts'
+import { errorText } from '../../lib/error-sentence.ts'
 
 export function BlockedList() {
-  const { platform, store } = useServices()
+  const { store } = useServices()
   const ready = useAppState((s) => s.wallet?.session.state === 'ready')
-  const [blocked, setBlocked] = useState<ConversationView[] | null>(null)
+  const blocked = useAppState((s) => s.blockedConversations)
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
     if (!ready) return
-    platform.rpc.call('conversations_list', { filter: 'blocked' }).then(
-      (r) => setBlocked(r.conversations),
-      (e) => setError(errorText(e)),
-    )
-  }, [platform, ready])
+    store.conversations.loadBlocked().catch((e) => setError(errorText(e)))
+  }, [store, ready])
 
   // One row per address: blocking is per address, whatever the number of conversations.
   const peers = blocked ? [...new Map(blocked.map((c) => [c.peerAddress.toLowerCase(), c])).values()] : null
@@ -47,8 +43,7 @@ export function BlockedList() {
                 onClick={async () => {
                   setError(null)
                   try {
-                    await store.setConsent(c, 'allowed')
-                    setBlocked((list) => (list ?? []).filter((x) => x.peerAddress.toLowerCase() !== c.peerAddress.toLowerCase()))
+                    await store.conversations.setConsent(c, 'allowed')
                   } catch (e) {
                     setError(errorText(e))
                   }

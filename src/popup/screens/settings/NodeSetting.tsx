@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks'
 import { Field } from '../../components/Field.tsx'
 import { useServices } from '../../context.ts'
 import { checkNodeUrl } from '../../lib/node-url.ts'
-import { errorText } from '../../store.ts'
+import { errorText } from '../../lib/error-sentence.ts'
 
 /** The node URL; a host the extension has no access to yet is asked for first (on this click). */
 export function NodeSetting({ current, onSave }: { current: string; onSave: (url: string) => Promise<void> }) {

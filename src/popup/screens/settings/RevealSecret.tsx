@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks'
 import { Field } from '../../components/Field.tsx'
 import { useAppState, useServices } from '../../context.ts'
-import { errorText } from '../../store.ts'
+import { errorText } from '../../lib/error-sentence.ts'
 
 /** Shows the active account's phrase or key after the password, hidden again on demand. */
 export function RevealSecret() {
-  const { platform } = useServices()
+  const { store } = useServices()
   const accountId = useAppState((s) => s.wallet?.activeAccountId ?? null)
   // An imported key has no phrase: say "private key" for it, from the heading on.
   const isKey = useAppState((s) => s.wallet?.accounts.find((a) => a.id === s.wallet?.activeAccountId)?.kind === 'privateKey')
@@ -34,7 +34,7 @@ export function RevealSecret() {
             e.preventDefault()
             setError(undefined)
             try {
-              setSecret(await platform.rpc.call('wallet_reveal', { password, accountId }))
+              setSecret(await store.wallet.reveal(password, accountId))
               setPassword('')
             } catch (err) {
               setError(errorText(err))

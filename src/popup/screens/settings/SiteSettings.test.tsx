@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { BlockedSiteView, SiteScope } from '../../../extension/views.ts'
-import { demoBackground } from '../../testing/demo.ts'
+import { demoBackground } from '../../testing/demo-background.ts'
 import { renderApp } from '../../testing/render.tsx'
 
 afterEach(cleanup)

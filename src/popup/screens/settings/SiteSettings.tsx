@@ -1,22 +1,20 @@
 // Settings → Connected sites and Blocked sites: what each site may do (one line per ability,
 // each removable on its own), revoking a site at once, and lifting a block set from an
 // approval window.
-import { useEffect, useState } from 'preact/hooks'
-import type { BlockedSiteView, SiteView } from '../../../extension/views.ts'
-import { useServices } from '../../context.ts'
+import { useEffect } from 'preact/hooks'
+import { useAppState, useServices } from '../../context.ts'
 import { shortAddress } from '../../lib/address.ts'
 import { scopeEntries } from '../../lib/site-scopes.ts'
-import { errorText } from '../../store.ts'
+import { errorText } from '../../lib/error-sentence.ts'
 
 export function SiteSettings({ onError }: { onError: (message: string) => void }) {
-  const { platform } = useServices()
-  const [sites, setSites] = useState<SiteView[] | null>(null)
-  const [blocked, setBlocked] = useState<BlockedSiteView[]>([])
+  const { store } = useServices()
+  const sites = useAppState((s) => s.sites)
+  const blocked = useAppState((s) => s.blockedSites)
 
   useEffect(() => {
-    platform.rpc.call('sites_list').then((r) => setSites(r.sites), () => setSites([]))
-    platform.rpc.call('sites_blocked').then((r) => setBlocked(r.blocked), () => setBlocked([]))
-  }, [platform])
+    void store.settings.loadSites()
+  }, [store])
 
   const act = async (run: () => Promise<void>) => {
     try {
@@ -52,10 +50,7 @@ export function SiteSettings({ onError }: { onError: (message: string) => void }
                           class="link-button small"
                           aria-label={`Remove “${entry.label}” from ${site.origin}`}
                           onClick={() =>
-                            void act(async () => {
-                              const r = await platform.rpc.call('sites_removeScope', { origin: site.origin, accountAddress: site.accountAddress, scope: entry.scope })
-                              setSites(r.sites)
-                            })
+                            void act(() => store.settings.removeScope(site, entry.scope))
                           }
                         >
                           Remove
@@ -68,7 +63,7 @@ export function SiteSettings({ onError }: { onError: (message: string) => void }
                   type="button"
                   class="button secondary small danger"
                   aria-label={`Revoke ${site.origin}`}
-                  onClick={() => void act(async () => setSites((await platform.rpc.call('sites_revoke', { origin: site.origin })).sites))}
+                  onClick={() => void act(() => store.settings.revokeSite(site.origin))}
                 >
                   Revoke
                 </button>
@@ -90,7 +85,7 @@ export function SiteSettings({ onError }: { onError: (message: string) => void }
                   type="button"
                   class="button secondary small"
                   aria-label={`Unblock ${site.origin}`}
-                  onClick={() => void act(async () => setBlocked((await platform.rpc.call('sites_unblock', { origin: site.origin })).blocked))}
+                  onClick={() => void act(() => store.settings.unblockSite(site.origin))}
                 >
                   Unblock
                 </button>

@@ -2,7 +2,7 @@
 // Wrong states a person can get stuck in: a session error must never hide the app.
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../testing/demo.ts'
+import { demoBackground, PEERS } from '../testing/demo-background.ts'
 import { FakeBackground } from '../testing/fake-background.ts'
 import { renderApp } from '../testing/render.tsx'
 

@@ -2,7 +2,7 @@
 // What axe cannot score but people need: distinct names, landmarks on every screen.
 import { cleanup, fireEvent, screen } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../testing/demo.ts'
+import { demoBackground, PEERS } from '../testing/demo-background.ts'
 import { FakeBackground } from '../testing/fake-background.ts'
 import { renderApp } from '../testing/render.tsx'
 

@@ -1,7 +1,6 @@
 // The list: Messages and Requests tabs, search over addresses and cached text, sync progress,
 // and an empty state that says what to do next.
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import type { SearchHit } from '../../extension/views.ts'
 import { AppHeader } from '../components/AppHeader.tsx'
 import { ConversationRow, distinctNames } from '../components/ConversationRow.tsx'
 import { EmptyState } from '../components/EmptyState.tsx'
@@ -12,9 +11,9 @@ import { SyncBar } from '../components/SyncBar.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { summarize } from '../lib/thread.ts'
 import { navigate, routeHref } from '../router.ts'
-import { errorText, sortConversations } from '../store.ts'
+import { sortConversations } from '../store/conversations.ts'
 
-export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'requests'; selectedTopic?: string }) {
+export function ConversationList({ tab, selectedTopic }: { tab: 'messages' | 'requests'; selectedTopic?: string }) {
   const conversations = useAppState((s) => s.conversations)
   const listError = useAppState((s) => s.conversationsError)
   // A session that cannot start is said once, by the banner; the list says what it still has.
@@ -89,24 +88,15 @@ export function Conversations({ tab, selectedTopic }: { tab: 'messages' | 'reque
 }
 
 function SearchResults({ query, selectedTopic }: { query: string; selectedTopic: string | undefined }) {
-  const { platform } = useServices()
-  const [hits, setHits] = useState<SearchHit[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { store } = useServices()
+  // What the store holds for this very query; an older query's answer shows as still searching.
+  const search = useAppState((s) => (s.search?.query === query ? s.search : null))
+  const hits = search?.hits ?? null
+  const error = search?.error
   useEffect(() => {
-    let live = true
-    setHits(null)
-    setError(null)
-    const t = setTimeout(() => {
-      platform.rpc.call('messages_search', { query, limit: 50 }).then(
-        (r) => live && setHits(r.hits),
-        (e) => live && setError(errorText(e)),
-      )
-    }, 200)
-    return () => {
-      live = false
-      clearTimeout(t)
-    }
-  }, [query, platform])
+    const t = setTimeout(() => void store.conversations.search(query), 200)
+    return () => clearTimeout(t)
+  }, [query, store])
   if (error)
     return (
       <p class="banner bad" role="alert">

@@ -2,7 +2,7 @@
 // A request stays a request until the person accepts; blocking asks first and can be undone.
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact'
 import { afterEach, describe, expect, it } from 'vitest'
-import { demoBackground, PEERS } from '../testing/demo.ts'
+import { demoBackground, PEERS } from '../testing/demo-background.ts'
 import { renderApp } from '../testing/render.tsx'
 
 afterEach(cleanup)

@@ -1,16 +1,17 @@
 // The XMTP identity being created or restored after onboarding, step by step, with a way out
 // of an error. Progress comes from WalletStatus.session (pushed on the events port).
 import { useState } from 'preact/hooks'
+import { FormError } from '../components/FormError.tsx'
 import { Spinner } from '../components/Spinner.tsx'
 import { useAppState, useServices } from '../context.ts'
 import { SESSION_ERROR_HINT } from '../status.ts'
-import { errorText } from '../store.ts'
+import { errorText } from '../lib/error-sentence.ts'
 
-export function Identity() {
-  const { store, platform } = useServices()
+export function IdentitySetup() {
+  const { store } = useServices()
   const lock = async () => {
     try {
-      store.setWallet(await platform.rpc.call('wallet_lock'))
+      await store.wallet.lock()
     } catch (e) {
       setRetryError(errorText(e))
     }
@@ -40,7 +41,7 @@ export function Identity() {
               setBusy(true)
               setRetryError(null)
               try {
-                await store.retrySession()
+                await store.wallet.retrySession()
               } catch (e) {
                 setRetryError(errorText(e))
               } finally {
@@ -59,11 +60,7 @@ export function Identity() {
               Lock
             </button>
           </div>
-          {retryError && (
-            <p class="form-error" role="alert">
-              {retryError}
-            </p>
-          )}
+          <FormError message={retryError} />
         </div>
       )}
     </main>
