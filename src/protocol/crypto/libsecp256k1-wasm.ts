@@ -14,7 +14,7 @@
 // Inputs arrive checked by secp256k1.ts (lengths, private keys in [1, n−1]); what is left
 // is what only the curve can tell, and signature scalars ≥ n, which libsecp256k1's parser
 // rejects and callers expect as "does not verify" / "does not recover".
-import type { Secp256k1Backend } from './backend.ts'
+import type { Secp256k1Backend } from './secp256k1-backend.ts'
 
 const ERROR_MESSAGES = ['Expected Private', 'Expected Point', 'Expected Tweak', 'Expected Hash', 'Expected Signature', 'Expected Extra Data (32 bytes)', 'Expected Parity (1 | 0)', 'Bad Recovery Id']
 
