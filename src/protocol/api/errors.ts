@@ -5,6 +5,7 @@
 // text that came back from the server before it goes into an error.
 
 import { GrpcCode } from '../../wire/message-api.ts'
+import { ReasonError } from '../utils/errors.ts'
 
 export { GrpcCode }
 
@@ -75,6 +76,11 @@ export class ResponseTooLargeError extends ResponseFormatError {
     this.maxBytes = maxBytes
   }
 }
+
+export type EnvelopeStreamErrorReason = 'closed' // updateTopics / reconnect on a stream already closed
+
+/** A call on an envelope stream that its state does not allow. */
+export class EnvelopeStreamError extends ReasonError<EnvelopeStreamErrorReason> {}
 
 // grpc-gateway's HTTP status for each code (§12.5), used when a body carries no code.
 const HTTP_TO_CODE: Record<number, number> = {

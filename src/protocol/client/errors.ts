@@ -9,6 +9,7 @@ export type ClientErrorReason =
   | 'no-identity' // neither a signer nor privateKeyOverride was given
   | 'identity-mismatch' // privateKeyOverride belongs to another wallet than the signer
   | 'closed' // the client was closed
+  | 'peer-mismatch' // a known conversation on the derived topic is with another peer
 
 export class ClientError extends ReasonError<ClientErrorReason> {}
 
