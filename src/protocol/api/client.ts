@@ -159,7 +159,10 @@ export class ApiClient {
     const checked = envelopes.map((e, i) => checkEnvelope(e, `envelopes[${i}]`))
     if (checked.length === 0) return
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
-    if (options.retry !== undefined) checkRetryPolicy({ ...this.retry, ...options.retry }, 'options.retry')
+    if (options.retry !== undefined) {
+      if (typeof options.retry !== 'object' || options.retry === null) throw new TypeError('options.retry must be an object')
+      checkRetryPolicy({ ...this.retry, ...options.retry }, 'options.retry')
+    }
     await this.call('publish', publishRequestToJson({ envelopes: checked }), { ...options, auth: true })
   }
 

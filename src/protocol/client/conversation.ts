@@ -2,6 +2,7 @@
 // through history and streaming. The version-specific classes only seal and open
 // Message bytes (conversation-v1.ts, conversation-v2.ts).
 import { SortDirection, type Envelope, type RetryPolicy } from '../api/index.ts'
+import { checkRetryPolicy } from '../api/retry.ts'
 import {
   ContentTypeText,
   DecompressedSizeError,
@@ -154,6 +155,7 @@ export abstract class Conversation implements ConversationLike {
     }
     if (prepared.topic !== this.topic) throw new TypeError('prepared message belongs to another conversation')
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
+    if (options.retry !== undefined) checkRetryPolicy(options.retry, 'options.retry')
     await this.beforePublish()
     await this.deps.api.publish(prepared.envelopes, options.retry !== undefined ? { retry: options.retry } : {})
     await this.afterSend()
