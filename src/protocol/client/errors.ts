@@ -14,13 +14,13 @@ export type ClientErrorReason =
 export class ClientError extends ReasonError<ClientErrorReason> {}
 
 /** A message or invitation envelope that could not be opened (undecryptable, forged, malformed). */
-export class EnvelopeSkippedError extends Error {
+export class EnvelopeSkippedError extends ReasonError<'unopenable'> {
   override readonly name = 'EnvelopeSkippedError'
   constructor(
     readonly contentTopic: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options)
+    super('unopenable', message, options)
   }
 }
