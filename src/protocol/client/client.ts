@@ -4,7 +4,7 @@
 import { ApiClient, type FetchFn } from '../api/index.ts'
 import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
 import { ContentCodecRegistry, createDefaultRegistry, type ContentCodec, type ContentTypeIdFields } from '../content/index.ts'
-import { PrivateKeyBundleV1, encodeLegacyBundle, type CompleteLegacyBundle, type Signer } from '../keys/index.ts'
+import { PrivateKeyBundleV1, encodeLegacyBundle, type CompleteLegacyBundle } from '../keys/index.ts'
 import { ContactDirectory, publishContactsIfNeeded } from './contact-directory.ts'
 import { Conversations } from './conversations.ts'
 import { ConsentContacts } from './consent-contacts.ts'
