@@ -35,6 +35,7 @@ import { inviteMany } from './lib/invitations.ts'
 import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
 import { openDevice } from '../src/background/data/testing/devices.ts'
+import { keysOf } from '../src/protocol/client/testing/exported-keys.ts'
 
 const JUNK = Number(process.argv[2] ?? 3000)
 const INVITES = Number(process.argv[3] ?? 1000)
@@ -128,7 +129,7 @@ function victimInChild(apiUrl: string, keys: Uint8Array, address: string): Promi
 async function conversationOf(apiUrl: string, victimKeys: Uint8Array, count: number, payload: Uint8Array): Promise<void> {
   const sender = await PrivateKeyBundleV1.generate(new PrivateKeySigner(randomBytes(32)))
   const victim = await Client.create(null, { apiUrl, privateKeyOverride: victimKeys, skipContactPublishing: true })
-  const recipient = victim.keys.getSignedPublicKeyBundle()
+  const recipient = keysOf(victim).getSignedPublicKeyBundle()
   const derived = deriveConversation(sender, recipient, {})
   const sealed = await sealInvitation({ sender, recipient, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
   await victim.api.publish(sealed.envelopes)
@@ -211,7 +212,7 @@ try {
 /** `count` invitations from 100 inviters to the identity behind `keys` (as bench/lib/invitations.ts, to an existing identity). */
 async function invitesTo(apiUrl: string, keys: Uint8Array, count: number): Promise<void> {
   const client = await Client.create(null, { apiUrl, privateKeyOverride: keys, skipContactPublishing: true })
-  const recipient = client.keys.getSignedPublicKeyBundle()
+  const recipient = keysOf(client).getSignedPublicKeyBundle()
   const inviters: PrivateKeyBundleV1[] = []
   for (let p = 0; p < Math.min(100, count); p++) inviters.push(await PrivateKeyBundleV1.generate(new PrivateKeySigner(randomBytes(32))))
   let batch: Envelope[] = []

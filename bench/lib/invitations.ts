@@ -8,6 +8,7 @@ import { randomBytes } from '../../src/protocol/crypto/random.ts'
 import { deriveConversation, sealInvitation, SharedSecretCache } from '../../src/protocol/invitations/index.ts'
 import type { Envelope } from '../../src/protocol/api/index.ts'
 import { createRequire } from 'node:module'
+import { keysOf } from '../../src/protocol/client/testing/exported-keys.ts'
 
 const xmtpjs = createRequire(import.meta.url)('@xmtp/xmtp-js')
 
@@ -24,7 +25,7 @@ export interface Invitee {
 export async function inviteMany(apiUrl: string, count: number, peers: number): Promise<Invitee> {
   const walletKey = randomBytes(32)
   const invitee = await Client.create(new PrivateKeySigner(walletKey), { apiUrl })
-  const recipient = invitee.keys.getSignedPublicKeyBundle()
+  const recipient = keysOf(invitee).getSignedPublicKeyBundle()
   const inviters: PrivateKeyBundleV1[] = []
   for (let p = 0; p < peers; p++) inviters.push(await PrivateKeyBundleV1.generate(new PrivateKeySigner(randomBytes(32))))
   const secrets = new SharedSecretCache()
@@ -40,7 +41,7 @@ export async function inviteMany(apiUrl: string, count: number, peers: number): 
       batch = []
     }
   }
-  const out = { walletKey, keys: invitee.keys.encode(), address: invitee.address }
+  const out = { walletKey, keys: keysOf(invitee).encode(), address: invitee.address }
   await invitee.close()
   return out
 }

@@ -9,7 +9,7 @@
 //   for await (const message of stream) { ... }   // stream.return() ends it
 export { Client, type ClientOptions, type NetworkOptions, type PublicKeyBundleView } from './client/client.ts'
 export { Conversations } from './client/conversations.ts'
-export { Conversation, type OpenedMessage, type PreparedMessage } from './client/conversation.ts'
+export { Conversation, type OpenedMessage, type PreparedMessage, type PublishPreparedOptions } from './client/conversation.ts'
 export { ConversationV2 } from './client/conversation-v2.ts'
 export { ConversationV1 } from './client/conversation-v1.ts'
 export { ConsentContacts, type ConsentState, type PreferencesAction } from './client/consent-contacts.ts'

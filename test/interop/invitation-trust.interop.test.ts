@@ -9,6 +9,7 @@ import { inviteTopic } from '../../src/protocol/topics.ts'
 import { useNode } from '../helpers/interop-setup.ts'
 import { newWallet } from '../helpers/wallets.ts'
 import { createReferenceClient } from '../helpers/xmtp-js.ts'
+import { keysOf } from '../../src/protocol/client/testing/exported-keys.ts'
 
 const setup = useNode()
 
@@ -53,7 +54,7 @@ describe('xmtp-js 13 invitations are verified deterministic invitations', () => 
         const mallory = await Client.create(newWallet(), { apiUrl: setup.node.url })
         try {
           for (const topic of [jsPlain.topic, jsWithContext.topic]) {
-            const sealed = await sealInvitation({ sender: mallory.keys, recipient: parley.keys.getSignedPublicKeyBundle(), invitation: { topic, keyMaterial: new Uint8Array(32).fill(1) } })
+            const sealed = await sealInvitation({ sender: keysOf(mallory), recipient: keysOf(parley).getSignedPublicKeyBundle(), invitation: { topic, keyMaterial: new Uint8Array(32).fill(1) } })
             await mallory.api.publish(sealed.envelopes)
           }
         } finally {

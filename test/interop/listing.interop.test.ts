@@ -10,6 +10,7 @@ import { introTopic, inviteTopic } from '../../src/protocol/topics.ts'
 import { newWallet } from '../helpers/wallets.ts'
 import { createReferenceClient } from '../helpers/xmtp-js.ts'
 import { useNode } from '../helpers/interop-setup.ts'
+import { keysOf } from '../../src/protocol/client/testing/exported-keys.ts'
 
 const env = useNode()
 
@@ -108,11 +109,11 @@ describe('conversation listing', () => {
     const convo = await a.conversations.newConversation(bWallet.address, { conversationId: 'guarded', metadata: {} })
     await convo.send('genuine')
     // The third party learns the conversation secret (e.g. a leaked key material) and signs with its own keys.
-    const secret = deriveConversation(a.keys, b.keys.getSignedPublicKeyBundle(), { conversationId: 'guarded' })
+    const secret = deriveConversation(keysOf(a), keysOf(b).getSignedPublicKeyBundle(), { conversationId: 'guarded' })
     expect(secret.topic).toBe(convo.topic)
     const mallory = await Client.create(newWallet(), { apiUrl: env.node.url })
     const payload = await encodeContent('forged', { contentType: ContentTypeText }, createDefaultRegistry())
-    const forged = await encodeMessageV2({ sender: mallory.keys, conversation: secret, payload, shouldPush: true })
+    const forged = await encodeMessageV2({ sender: keysOf(mallory), conversation: secret, payload, shouldPush: true })
     await mallory.api.publish([forged.envelope()])
     await a.api.publish([{ contentTopic: convo.topic, timestampNs: BigInt(Date.now()) * 1_000_000n, message: new Uint8Array([1, 2, 3]) }])
     const bConvo = (await b.conversations.list()).find((c) => c.topic === convo.topic)!

@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startNode, type NodeProcess } from '../../node/testing/node-process.ts'
-import { Client, type Conversation } from '../../protocol/index.ts'
+import { Client, InMemoryPersistence, NamespacedPersistence, type Conversation } from '../../protocol/index.ts'
 import { decodeRecord } from '../../protocol/client/conversation-index.ts'
 import { newWallet } from '../../../test/helpers/wallets.ts'
 import type { MessageView } from '../../extension/views.ts'
@@ -15,6 +15,7 @@ import type { AccountData } from '../services.ts'
 import { accountDatabaseName, openAccountDatabase } from './index.ts'
 import { openDevice as openDeviceOn, switchableFetch, TEST_CACHE_KEY as KEY, until, type Device } from './testing/devices.ts'
 import { collectStoredBytes, containsBytes } from './testing/scan.ts'
+import { keysOf } from '../../protocol/client/testing/exported-keys.ts'
 
 let node: NodeProcess
 
@@ -36,12 +37,13 @@ describe('AccountData on a real node', () => {
   const aliceWallet = newWallet()
   const net = switchableFetch()
   let bob: Client
+  const bobPersistence = new InMemoryPersistence()
   let alice: Device
   let bobConversation: Conversation
   let topic: string
 
   beforeAll(async () => {
-    bob = await Client.create(newWallet(), { apiUrl: node.url })
+    bob = await Client.create(newWallet(), { apiUrl: node.url, persistence: bobPersistence })
     alice = await openDevice(aliceWallet, idb, net.fetch)
     bobConversation = await bob.conversations.newConversation(aliceWallet.address)
     topic = bobConversation.topic
@@ -206,7 +208,7 @@ describe('AccountData on a real node', () => {
   })
 
   it('with the node down, a restarted worker (keys held in the background) paints from the cache', async () => {
-    const keys = alice.client.keys.encode()
+    const keys = keysOf(alice.client).encode()
     const expected = await allMessages(alice.data, topic)
     await alice.close()
     net.state.down = true
@@ -232,10 +234,10 @@ describe('AccountData on a real node', () => {
       expect(containsBytes(stored, text(needle)), needle).toBe(false)
     }
     expect(containsBytes(stored, KEY)).toBe(false)
-    expect(containsBytes(stored, alice.client.keys.identityKey.privateKey)).toBe(false)
-    for (const preKey of alice.client.keys.preKeys) expect(containsBytes(stored, preKey.privateKey)).toBe(false)
+    expect(containsBytes(stored, keysOf(alice.client).identityKey.privateKey)).toBe(false)
+    for (const preKey of keysOf(alice.client).preKeys) expect(containsBytes(stored, preKey.privateKey)).toBe(false)
     // The conversation's V2 key material (bob's client keeps the same record in memory).
-    const record = decodeRecord((await bob.persistence.getItem(`conversation/${topic}`))!)
+    const record = decodeRecord((await new NamespacedPersistence(bobPersistence, bob.address).getItem(`conversation/${topic}`))!)
     expect(record.keyMaterial?.length).toBe(32)
     expect(containsBytes(stored, record.keyMaterial!)).toBe(false)
     alice = await openDevice(aliceWallet, idb, net.fetch) // for afterAll

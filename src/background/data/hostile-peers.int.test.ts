@@ -7,7 +7,7 @@ import Long from 'long'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { xmtp } from '../../gen/proto.js'
 import { startNode, type NodeProcess } from '../../node/testing/node-process.ts'
-import { Client, ConversationV2 } from '../../protocol/index.ts'
+import { Client } from '../../protocol/index.ts'
 import { ContentTypeText, prepareContent } from '../../protocol/content/index.ts'
 import { encrypt } from '../../protocol/crypto/ciphertext.ts'
 import { randomBytes } from '../../protocol/crypto/index.ts'
@@ -18,6 +18,7 @@ import { toHex } from '../../wire/bytes.ts'
 import { newWallet } from '../../../test/helpers/wallets.ts'
 import type { MessageView } from '../../extension/views.ts'
 import { openDevice as openDeviceOn, until, type Device } from './testing/devices.ts'
+import { keysOf } from '../../protocol/client/testing/exported-keys.ts'
 
 const MS = 1_000_000n
 let node: NodeProcess
@@ -54,11 +55,11 @@ async function texts(d: Device, topic: string): Promise<MessageView[]> {
  * as sender (§4.2), so the message opens for the victim like one of her own.
  */
 async function forgeV1FromVictim(bob: Client, victim: Client, text: string): Promise<void> {
-  const victimBundle = victim.keys.getPublicKeyBundle()
-  const bobBundle = bob.keys.getPublicKeyBundle()
+  const victimBundle = keysOf(victim).getPublicKeyBundle()
+  const bobBundle = keysOf(bob).getPublicKeyBundle()
   const timestampMs = Date.now()
   const headerBytes = xmtp.message_contents.MessageHeaderV1.encode({ sender: victimBundle, recipient: bobBundle, timestamp: Long.fromNumber(timestampMs, true) }).finish()
-  const secret = bob.keys.sharedSecret(victimBundle, legacyPublicKeyPoint(bobBundle.preKey), true)
+  const secret = keysOf(bob).sharedSecret(victimBundle, legacyPublicKeyPoint(bobBundle.preKey), true)
   const { payload: content } = await prepareContent(text, { contentType: ContentTypeText }, victim.registry)
   const ciphertext = await encrypt(content, secret, headerBytes)
   const message = xmtp.message_contents.Message.encode({ v1: { headerBytes, ciphertext } }).finish()
@@ -103,10 +104,10 @@ describe('a hostile peer against the background data layer (real node)', () => {
     const [bob, mallory] = [await client(), await client()]
     const topic = `/xmtp/0/m-${toHex(randomBytes(32))}/proto` // a random topic, as pre-10 xmtp-js chose
     const createdNs = BigInt(Date.now()) * MS
-    const aliceBundle = alice.client.keys.getSignedPublicKeyBundle()
-    const fromBob = await sealInvitation({ sender: bob.keys, recipient: aliceBundle, invitation: { topic, keyMaterial: randomBytes(32) }, createdNs })
+    const aliceBundle = keysOf(alice.client).getSignedPublicKeyBundle()
+    const fromBob = await sealInvitation({ sender: keysOf(bob), recipient: aliceBundle, invitation: { topic, keyMaterial: randomBytes(32) }, createdNs })
     await bob.api.publish(fromBob.envelopes)
-    const squat = await sealInvitation({ sender: mallory.keys, recipient: aliceBundle, invitation: { topic, keyMaterial: randomBytes(32) }, createdNs: createdNs - MS })
+    const squat = await sealInvitation({ sender: keysOf(mallory), recipient: aliceBundle, invitation: { topic, keyMaterial: randomBytes(32) }, createdNs: createdNs - MS })
     await mallory.api.publish(squat.envelopes)
 
     await alice.data.syncNow()
@@ -121,24 +122,24 @@ describe('a hostile peer against the background data layer (real node)', () => {
   it('a squatter’s record is taken over by the owner’s verified invitation: the cached peer follows, the history is the owner’s', async () => {
     const { device: alice, address } = await device()
     const [bob, mallory] = [await client(), await client()]
-    const aliceBundle = alice.client.keys.getSignedPublicKeyBundle()
-    const derived = deriveConversation(bob.keys, aliceBundle)
+    const aliceBundle = keysOf(alice.client).getSignedPublicKeyBundle()
+    const derived = deriveConversation(keysOf(bob), aliceBundle)
     // Bob's side exists (his invitation reached only his own invite topic so far) and he writes.
-    const first = await sealInvitation({ sender: bob.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
+    const first = await sealInvitation({ sender: keysOf(bob), recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
     await bob.api.publish([first.envelopes[1]])
     const fromBob = (await bob.conversations.list()).find((c) => c.topic === derived.topic)!
     await fromBob.send('early from Bob')
     // Mallory's claim reaches Alice first, and she writes on the topic with her own key.
     const malloryKey = randomBytes(32)
-    const squat = await sealInvitation({ sender: mallory.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: malloryKey } })
+    const squat = await sealInvitation({ sender: keysOf(mallory), recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: malloryKey } })
     await mallory.api.publish(squat.envelopes)
-    await new ConversationV2(mallory, { version: 'v2', topic: derived.topic, peerAddress: address, createdNs: squat.createdNs, keyMaterial: malloryKey }).send('from Mallory')
+    await mallory.conversations.fromRecord({ version: 'v2', topic: derived.topic, peerAddress: address, createdNs: squat.createdNs, keyMaterial: malloryKey }).send('from Mallory')
     await alice.data.syncNow()
     expect((await alice.data.listConversations('all')).map((c) => c.peerAddress)).toEqual([mallory.address])
     expect((await texts(alice, derived.topic)).map((m) => m.senderAddress)).toEqual([mallory.address])
 
     // Bob's invitation arrives (re-sent): the topic is his, with his whole history and nothing of Mallory's.
-    const again = await sealInvitation({ sender: bob.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
+    const again = await sealInvitation({ sender: keysOf(bob), recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
     await bob.api.publish(again.envelopes)
     await fromBob.send('later from Bob')
     await alice.data.syncNow()
@@ -154,12 +155,12 @@ describe('a hostile peer against the background data layer (real node)', () => {
   it('New conversation with Bob (the popup’s and a dapp’s way in) never returns Mallory’s record of Bob’s topic', async () => {
     const { device: alice } = await device()
     const [bob, mallory] = [await client(), await client()]
-    const aliceBundle = alice.client.keys.getSignedPublicKeyBundle()
-    const derived = deriveConversation(bob.keys, aliceBundle)
+    const aliceBundle = keysOf(alice.client).getSignedPublicKeyBundle()
+    const derived = deriveConversation(keysOf(bob), aliceBundle)
     // Bob's invitation exists only on his own invite topic; Mallory's squat reaches Alice.
-    const invite = await sealInvitation({ sender: bob.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
+    const invite = await sealInvitation({ sender: keysOf(bob), recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
     await bob.api.publish([invite.envelopes[1]])
-    const squat = await sealInvitation({ sender: mallory.keys, recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: randomBytes(32) }, createdNs: invite.createdNs - MS })
+    const squat = await sealInvitation({ sender: keysOf(mallory), recipient: aliceBundle, invitation: { topic: derived.topic, keyMaterial: randomBytes(32) }, createdNs: invite.createdNs - MS })
     await mallory.api.publish(squat.envelopes)
     await alice.data.syncNow()
     expect((await alice.data.getConversation(derived.topic))?.peerAddress).toBe(mallory.address)

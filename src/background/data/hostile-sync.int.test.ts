@@ -21,6 +21,7 @@ import { openDevice, TEST_CACHE_KEY, until, type Device } from './testing/device
 import { openAccountStore } from './index.ts'
 import { AccountCache } from './cache.ts'
 import { SyncEngine } from './sync.ts'
+import { keysOf } from '../../protocol/client/testing/exported-keys.ts'
 
 const NS_PER_MS = 1_000_000n
 const HOUR_NS = 3_600_000n * NS_PER_MS
@@ -74,10 +75,10 @@ describe('a hostile peer against the sync', () => {
     await bobConversation.send('hello victim')
     await attacker.api.publish([...junk(12, 1_000_000), ...junk(3, 20_000)])
     // A real invitation from the attacker, dated a year ahead: no poll may read it every pass.
-    const recipient = victim.client.keys.getSignedPublicKeyBundle()
+    const recipient = keysOf(victim.client).getSignedPublicKeyBundle()
     const context = { conversationId: 'from-the-future', metadata: {} }
-    const derived = deriveConversation(attacker.keys, recipient, { conversationId: context.conversationId })
-    const sealed = await sealInvitation({ sender: attacker.keys, recipient, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial, context } })
+    const derived = deriveConversation(keysOf(attacker), recipient, { conversationId: context.conversationId })
+    const sealed = await sealInvitation({ sender: keysOf(attacker), recipient, invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial, context } })
     const toVictim = sealed.envelopes.find((e) => e.contentTopic === invite)!
     await attacker.api.publish([{ ...toVictim, timestampNs: nowNs() + 365n * 24n * HOUR_NS }])
     // The attacker's own conversation with the victim: texts that each inflate to 4 MiB (4 KiB on the wire).
@@ -134,11 +135,11 @@ describe('a hostile peer against the sync', () => {
     const release = victim.data.holdStream('test')
     try {
       await until('the stream', async () => victim.data.syncStatus().streaming)
-      const secret = deriveConversation(attacker.keys, victim.client.keys.getSignedPublicKeyBundle(), {})
+      const secret = deriveConversation(keysOf(attacker), keysOf(victim.client).getSignedPublicKeyBundle(), {})
       expect(secret.topic).toBe(attackerConversation.topic)
       const claimed = nowNs() + 3n * HOUR_NS
       const payload = await encodeContent('from the future', { contentType: ContentTypeText }, createDefaultRegistry())
-      const future = await encodeMessageV2({ sender: attacker.keys, conversation: secret, payload, shouldPush: true, createdNs: claimed })
+      const future = await encodeMessageV2({ sender: keysOf(attacker), conversation: secret, payload, shouldPush: true, createdNs: claimed })
       const before = Date.now()
       await attacker.api.publish([future.envelope()])
       const shown = await until('the future-dated message', async () =>

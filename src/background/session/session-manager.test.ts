@@ -20,7 +20,7 @@ function deferred<T>() {
 }
 
 function fakeClient(address: string, closed: string[]): Client {
-  return { address, keys: { encode: () => new Uint8Array([1, 2, 3]) }, close: async () => void closed.push(address) } as unknown as Client
+  return { address, exportKeyBundle: () => new Uint8Array([1, 2, 3]), close: async () => void closed.push(address) } as unknown as Client
 }
 
 function setup() {

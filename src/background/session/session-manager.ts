@@ -7,7 +7,6 @@
 // restart opens the session without the network; the contact bundles are then checked and
 // published in the background.
 import { Client, PrivateKeySigner, type ClientOptions, type Persistence } from '../../protocol/index.ts'
-import { publishContactsIfNeeded } from '../../protocol/client/contact-directory.ts'
 import { ApiError, NetworkError } from '../../protocol/api/index.ts'
 import type { AccountView, SessionView } from '../../extension/views.ts'
 import type { AccountData, ActiveSession, WalletService } from '../services.ts'
@@ -285,7 +284,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
         } finally {
           signer.destroy()
         }
-        const bundle = client.keys.encode()
+        const bundle = client.exportKeyBundle()
         try {
           await this.#o.identities.save(nodeUrl, address, bundle)
         } finally {
@@ -339,7 +338,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
   /** Makes sure the node has our contact bundles (a restored session skipped that to open offline). */
   async #publishContacts(attempt: Attempt<S>, client: Client, tries = 0): Promise<void> {
     try {
-      await publishContactsIfNeeded(client.api, client.keys)
+      await client.publishContactBundles()
     } catch {
       if (!this.#current(attempt) || tries >= 5) return
       const setTimer = this.#o.setTimer ?? ((fn, ms) => setTimeout(fn, ms))

@@ -8,7 +8,8 @@ import { createIdentity } from '../../node/testing/identities.ts'
 import { startNode, type NodeProcess } from '../../node/testing/node-process.ts'
 import { ApiClient } from './client.ts'
 import { ApiError, PermissionDeniedError, RateLimitedError, UnauthenticatedError } from './errors.ts'
-import type { ConnectionLostEvent, ReconnectEvent, Subscription } from './subscription.ts'
+import type { EnvelopeStream } from './envelope-stream.ts'
+import type { ConnectionLostEvent, ReconnectEvent } from './envelope-stream-options.ts'
 import type { Envelope } from '../../wire/message-api.ts'
 
 let run = 0
@@ -27,7 +28,7 @@ const nowEnvelope = (contentTopic: string, text: string): Envelope => ({
 const text = (e: Envelope) => new TextDecoder().decode(e.message)
 
 /** Reads `n` envelopes from a subscription, failing after `timeoutMs`. */
-async function take(sub: Subscription, n: number, timeoutMs = 15_000): Promise<Envelope[]> {
+async function take(sub: EnvelopeStream, n: number, timeoutMs = 15_000): Promise<Envelope[]> {
   const out: Envelope[] = []
   const deadline = setTimeout(() => void sub.close(), timeoutMs)
   try {
@@ -43,7 +44,7 @@ async function take(sub: Subscription, n: number, timeoutMs = 15_000): Promise<E
 }
 
 /** Resolves with whatever arrives within `ms` (used to prove nothing more comes). */
-async function nothingMore(sub: Subscription, ms: number): Promise<Envelope | undefined> {
+async function nothingMore(sub: EnvelopeStream, ms: number): Promise<Envelope | undefined> {
   const next = sub.next().then((r) => (r.done ? undefined : r.value))
   const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms))
   return Promise.race([next, timeout])

@@ -1,29 +1,26 @@
 // The message API client (../shared/protocol/xmtp-v2.md §12): publish, query (pages,
-// iterator, all), batch query, and subscriptions (subscription.ts), over the node's
+// iterator, all), batch query, and subscriptions (envelope-stream.ts), over the node's
 // HTTP/JSON gateway. Uses only global fetch / AbortController / TextDecoder, so it
 // runs unchanged in an MV3 service worker and in Node; `fetch` can be injected.
 //
-// Requests: JSON bodies from src/wire/message-api.ts; headers X-Client-Version (always),
-// X-App-Version (when set) and, on publish only, `Authorization: Bearer <token>`
-// (§12.6). The token comes from a pluggable authenticator, is cached for just under
-// an hour like xmtp-js, and on UNAUTHENTICATED is refreshed and the publish retried
-// exactly once. Transient failures are retried per retry.ts.
+// Requests: JSON bodies from src/wire/message-api.ts. How a call is sent (headers, auth
+// token, timeout) and retried (retry.ts) lives in unary-call.ts; what each method sends
+// and how it reads the answer lives here.
 
-import { UnauthenticatedError } from './errors.ts'
-import { abortReason, normaliseApiUrl, postJson, type FetchFn } from './http.ts'
-import { DEFAULT_RETRY_POLICY, checkRetryPolicy, retryDelay, type RetryPolicy } from './retry.ts'
-import { Subscription, type SubscribeOptions, type SubscriptionTransport } from './subscription.ts'
+import { normaliseApiUrl, type FetchFn } from './http.ts'
+import { DEFAULT_RETRY_POLICY, checkRetryPolicy, type RetryPolicy } from './retry.ts'
+import { EnvelopeStream } from './envelope-stream.ts'
+import type { EnvelopeStreamTransport, SubscribeOptions } from './envelope-stream-options.ts'
+import { UnaryCaller, defaultSleep, type Authenticator, type CallOptions, type Sleep, type UnaryCallOptions } from './unary-call.ts'
 import {
   MAX_BATCH_SIZE,
   MAX_PAGE_SIZE,
   checkEnvelope,
   checkPageSize,
-  checkTopic,
   checkTopics,
   normaliseQueryRequest,
-  toDirection,
-  toNs,
-  type DirectionInput,
+  queryRequestFromParams,
+  type QueryParams,
 } from './validate.ts'
 import {
   MESSAGE_API,
@@ -36,7 +33,6 @@ import {
   WireFormatError,
   type Envelope,
   type IndexCursor,
-  type MessageApiMethod,
   type QueryRequest,
   type QueryResponse,
 } from '../../wire/message-api.ts'
@@ -52,13 +48,10 @@ function equalCursor(a: IndexCursor, b: IndexCursor): boolean {
 export const PARLEY_VERSION = '0.1.0'
 export const DEFAULT_CLIENT_VERSION = `parley/${PARLEY_VERSION}`
 
-/** Creates auth tokens for publish (src/protocol/auth). */
-export interface Authenticator {
-  /** A fresh token: standard base64 of an encoded `Token` (§12.6). */
-  createToken(): Promise<string>
+export interface PublishOptions extends CallOptions {
+  /** Overrides of the client's retry policy for this publish only. */
+  retry?: Partial<RetryPolicy>
 }
-
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
 
 export interface ApiClientOptions {
   /** Base URL of the node's HTTP gateway, e.g. `http://127.0.0.1:5555`. */
@@ -84,40 +77,6 @@ export interface ApiClientOptions {
   /** Uniform [0, 1) source for backoff jitter (injectable for tests). */
   random?: () => number
 }
-
-export interface CallOptions {
-  signal?: AbortSignal
-}
-
-export interface QueryParams {
-  contentTopic?: string
-  contentTopics?: string[]
-  /** Inclusive lower bound on the sender timestamp. */
-  startTime?: Date | bigint
-  /** Inclusive upper bound on the sender timestamp. */
-  endTime?: Date | bigint
-  /** Default 'ascending' (sent explicitly; the node's own default is descending). */
-  direction?: DirectionInput
-  /** Rows per request, 1..100. Default 100. */
-  pageSize?: number
-  /** Stop after this many envelopes in total. */
-  limit?: number
-  signal?: AbortSignal
-}
-
-export const defaultSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal))
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(abortReason(signal))
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 
 function checkHeaderValue(value: unknown, label: string): string {
   if (typeof value !== 'string' || !/^[\x21-\x7e][\x20-\x7e]*$/.test(value) || value.length > 200) {
@@ -149,69 +108,67 @@ export class ApiClient {
   readonly appVersion: string | undefined
   readonly retry: RetryPolicy
   private readonly fetchFn: FetchFn
-  private readonly authenticator: Authenticator | undefined
-  private readonly timeoutMs: number
-  private readonly tokenTtlMs: number
   private readonly batchConcurrency: number
+  private readonly unary: UnaryCaller
   readonly now: () => number
   readonly sleep: Sleep
   readonly random: () => number
-  private token: { value: string; expiresAt: number } | undefined
-  private tokenInFlight: Promise<string> | undefined
 
   constructor(options: ApiClientOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
     this.apiUrl = normaliseApiUrl(options.apiUrl)
     this.fetchFn = options.fetch === undefined ? (input, init) => globalThis.fetch(input, init) : checkFunction<FetchFn>(options.fetch, 'options.fetch')
-    if (options.authenticator !== undefined) {
-      if (typeof options.authenticator?.createToken !== 'function') throw new TypeError('options.authenticator must have a createToken() method')
-      this.authenticator = options.authenticator
+    if (options.authenticator !== undefined && typeof options.authenticator?.createToken !== 'function') {
+      throw new TypeError('options.authenticator must have a createToken() method')
     }
     this.clientVersion = checkHeaderValue(options.clientVersion ?? DEFAULT_CLIENT_VERSION, 'options.clientVersion')
     this.appVersion = options.appVersion === undefined ? undefined : checkHeaderValue(options.appVersion, 'options.appVersion')
     this.retry = checkRetryPolicy(options.retry ?? DEFAULT_RETRY_POLICY, 'options.retry')
-    this.timeoutMs = checkMs(options.timeoutMs ?? 30_000, 'options.timeoutMs')
-    this.tokenTtlMs = checkMs(options.tokenTtlMs ?? 3_590_000, 'options.tokenTtlMs')
+    const timeoutMs = checkMs(options.timeoutMs ?? 30_000, 'options.timeoutMs')
+    const tokenTtlMs = checkMs(options.tokenTtlMs ?? 3_590_000, 'options.tokenTtlMs')
     const concurrency = options.batchConcurrency ?? 3
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) throw new RangeError('options.batchConcurrency must be an integer in 1..16')
     this.batchConcurrency = concurrency
     this.now = options.now === undefined ? Date.now : checkFunction(options.now, 'options.now')
     this.sleep = options.sleep === undefined ? defaultSleep : checkFunction(options.sleep, 'options.sleep')
     this.random = options.random === undefined ? Math.random : checkFunction(options.random, 'options.random')
+    this.unary = new UnaryCaller({
+      apiUrl: this.apiUrl,
+      fetch: this.fetchFn,
+      authenticator: options.authenticator,
+      clientVersion: this.clientVersion,
+      appVersion: this.appVersion,
+      retry: this.retry,
+      timeoutMs,
+      tokenTtlMs,
+      now: this.now,
+      sleep: this.sleep,
+      random: this.random,
+    })
   }
 
   // ------------------------------------------------------------ publish
 
   /**
    * Publishes envelopes in one request (the node stores them in order; an error stops
-   * the rest, §13.1). An empty list sends nothing.
+   * the rest, §13.1). An empty list sends nothing. `options.retry` overrides the client's
+   * retry policy for this call only (e.g. `{ maxAttempts: 1 }` where an outbox owns retries).
    */
-  async publish(envelopes: Envelope[], options: CallOptions = {}): Promise<void> {
+  async publish(envelopes: Envelope[], options: PublishOptions = {}): Promise<void> {
     if (!Array.isArray(envelopes)) throw new TypeError('envelopes must be an array')
     const checked = envelopes.map((e, i) => checkEnvelope(e, `envelopes[${i}]`))
     if (checked.length === 0) return
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
+    if (options.retry !== undefined) {
+      if (typeof options.retry !== 'object' || options.retry === null) throw new TypeError('options.retry must be an object')
+      checkRetryPolicy({ ...this.retry, ...options.retry }, 'options.retry')
+    }
     await this.call('publish', publishRequestToJson({ envelopes: checked }), { ...options, auth: true })
   }
 
   /** Forgets the cached auth token (e.g. after the identity changed). */
   clearAuthToken(): void {
-    this.token = undefined
-  }
-
-  private async authToken(): Promise<string | undefined> {
-    if (!this.authenticator) return undefined
-    if (this.token && this.now() < this.token.expiresAt) return this.token.value
-    this.tokenInFlight ??= (async () => {
-      try {
-        const value = await this.authenticator!.createToken()
-        if (typeof value !== 'string' || value.length === 0) throw new TypeError('authenticator.createToken() must resolve to a non-empty string')
-        this.token = { value, expiresAt: this.now() + this.tokenTtlMs }
-        return value
-      } finally {
-        this.tokenInFlight = undefined
-      }
-    })()
-    return this.tokenInFlight
+    this.unary.clearAuthToken()
   }
 
   // ------------------------------------------------------------ queries
@@ -265,7 +222,7 @@ export class ApiClient {
    * without a cursor, or `limit` envelopes have been yielded. Empty pages are not yielded.
    */
   async *queryIterator(params: QueryParams): AsyncGenerator<Envelope[], void, undefined> {
-    const base = this.queryBase(params)
+    const base = queryRequestFromParams(params)
     const pageSize = params.pageSize === undefined ? MAX_PAGE_SIZE : checkPageSize(params.pageSize, 'params.pageSize')
     let remaining = Infinity
     if (params.limit !== undefined) {
@@ -294,27 +251,6 @@ export class ApiClient {
     const out: Envelope[] = []
     for await (const page of this.queryIterator(params)) out.push(...page)
     return out
-  }
-
-  private queryBase(params: QueryParams): QueryRequest {
-    if (typeof params !== 'object' || params === null) throw new TypeError('params must be an object')
-    let topics: string[]
-    if (params.contentTopics !== undefined) {
-      if (params.contentTopic !== undefined) throw new TypeError('params must have contentTopic or contentTopics, not both')
-      topics = checkTopics(params.contentTopics, 'params.contentTopics')
-    } else {
-      topics = [checkTopic(params.contentTopic, 'params.contentTopic')]
-    }
-    const request: QueryRequest = {
-      contentTopics: topics,
-      pagingInfo: { limit: MAX_PAGE_SIZE, direction: toDirection(params.direction, 'params.direction') },
-    }
-    if (params.startTime !== undefined) request.startTimeNs = toNs(params.startTime, 'params.startTime')
-    if (params.endTime !== undefined) request.endTimeNs = toNs(params.endTime, 'params.endTime')
-    if (request.startTimeNs !== undefined && request.endTimeNs !== undefined && request.startTimeNs > request.endTimeNs) {
-      throw new RangeError('params.startTime must not be after params.endTime')
-    }
-    return request
   }
 
   /**
@@ -353,16 +289,16 @@ export class ApiClient {
 
   /**
    * Subscribes to `topics`. When the promise resolves the subscribe request is on its
-   * way and the registration race is covered by gap-fill (see subscription.ts).
+   * way and the registration race is covered by gap-fill (see envelope-stream.ts).
    */
-  async subscribe(topics: string[], options: SubscribeOptions = {}): Promise<Subscription> {
+  async subscribe(topics: string[], options: SubscribeOptions = {}): Promise<EnvelopeStream> {
     const checked = checkTopics(topics, 'topics')
-    const transport: SubscriptionTransport = {
+    const transport: EnvelopeStreamTransport = {
       open: (contentTopics, signal) =>
         this.fetchFn(this.apiUrl + MESSAGE_API.subscribe.path, {
           method: 'POST',
           body: JSON.stringify(subscribeRequestToJson({ contentTopics })),
-          headers: this.headers(undefined),
+          headers: this.unary.headers(undefined),
           signal,
         }),
       query: (params) => this.query(params),
@@ -370,53 +306,14 @@ export class ApiClient {
       sleep: this.sleep,
       random: this.random,
     }
-    const subscription = new Subscription(transport, checked, options)
-    subscription.start()
-    return subscription
+    const stream = new EnvelopeStream(transport, checked, options)
+    stream.start()
+    return stream
   }
 
-  // ------------------------------------------------------------ plumbing
-
-  private headers(token: string | undefined): Record<string, string> {
-    const headers: Record<string, string> = { 'X-Client-Version': this.clientVersion }
-    if (this.appVersion !== undefined) headers['X-App-Version'] = this.appVersion
-    if (token !== undefined) headers.Authorization = `Bearer ${token}`
-    return headers
+  private call(method: Parameters<UnaryCaller['call']>[0], body: unknown, options: UnaryCallOptions): Promise<unknown> {
+    return this.unary.call(method, body, options)
   }
 
-  /** One unary call with retries; on publish, one token refresh after UNAUTHENTICATED. */
-  private async call(method: MessageApiMethod, body: unknown, options: CallOptions & { auth?: boolean; maxResponseBytes?: number }): Promise<unknown> {
-    const url = this.apiUrl + MESSAGE_API[method].path
-    let refreshed = false
-    for (let attempt = 0; ; ) {
-      if (options.signal?.aborted) throw abortReason(options.signal)
-      const token = options.auth ? await this.authToken() : undefined
-      try {
-        return await postJson(
-          this.fetchFn,
-          url,
-          body,
-          {
-            method,
-            headers: this.headers(token),
-            timeoutMs: this.timeoutMs,
-            ...(options.signal ? { signal: options.signal } : {}),
-            ...(token ? { secret: token } : {}),
-            ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
-          },
-          this.now,
-        )
-      } catch (error) {
-        if (error instanceof UnauthenticatedError && token !== undefined && !refreshed) {
-          refreshed = true
-          if (this.token?.value === token) this.token = undefined
-          continue
-        }
-        const delay = retryDelay(error, attempt, this.retry, this.random)
-        if (delay === undefined) throw error
-        attempt++
-        await this.sleep(delay, options.signal)
-      }
-    }
-  }
+
 }

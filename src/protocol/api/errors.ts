@@ -5,6 +5,7 @@
 // text that came back from the server before it goes into an error.
 
 import { GrpcCode } from '../../wire/message-api.ts'
+import { ReasonError } from '../utils/errors.ts'
 
 export { GrpcCode }
 
@@ -19,15 +20,26 @@ export interface ApiErrorInit {
   cause?: unknown
 }
 
-/** Base class: the node answered with an error, or no usable answer arrived. */
-export class ApiError extends Error {
+export type ApiErrorReason =
+  | 'node-error' // the node answered with an error no subclass names (see `code`)
+  | 'rate-limited' // RESOURCE_EXHAUSTED / 429
+  | 'unauthenticated' // UNAUTHENTICATED / 401
+  | 'invalid-request' // INVALID_ARGUMENT / 400
+  | 'permission-denied' // PERMISSION_DENIED / 403
+  | 'network' // no answer
+  | 'malformed-response' // an answer that is not the message API's JSON
+  | 'response-too-large' // an answer past the caller's byte cap
+
+/** Base class: the node answered with an error, or no usable answer arrived. Each class carries one reason. */
+export class ApiError extends ReasonError<ApiErrorReason> {
+  /** The reason every instance of the class carries. */
+  static readonly reason: ApiErrorReason = 'node-error'
   readonly code: number
   readonly httpStatus: number
   readonly method: string | undefined
   readonly details: unknown[]
   constructor(message: string, init: ApiErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause })
-    this.name = new.target.name
+    super((new.target as unknown as { reason: ApiErrorReason }).reason, message, init.cause === undefined ? undefined : { cause: init.cause })
     this.code = init.code
     this.httpStatus = init.httpStatus
     this.method = init.method
@@ -37,6 +49,7 @@ export class ApiError extends Error {
 
 /** RESOURCE_EXHAUSTED / HTTP 429. `retryAfterMs` comes from the Retry-After header when sent. */
 export class RateLimitedError extends ApiError {
+  static override readonly reason = 'rate-limited'
   readonly retryAfterMs: number | undefined
   constructor(message: string, init: ApiErrorInit & { retryAfterMs?: number }) {
     super(message, init)
@@ -45,16 +58,23 @@ export class RateLimitedError extends ApiError {
 }
 
 /** UNAUTHENTICATED / HTTP 401: missing, invalid or expired auth token. */
-export class UnauthenticatedError extends ApiError {}
+export class UnauthenticatedError extends ApiError {
+  static override readonly reason = 'unauthenticated'
+}
 
 /** INVALID_ARGUMENT / HTTP 400: the node rejected the request (topic too long, limit too high, …). */
-export class InvalidRequestError extends ApiError {}
+export class InvalidRequestError extends ApiError {
+  static override readonly reason = 'invalid-request'
+}
 
 /** PERMISSION_DENIED / HTTP 403: e.g. publishing to another wallet's contact or privatestore topic. */
-export class PermissionDeniedError extends ApiError {}
+export class PermissionDeniedError extends ApiError {
+  static override readonly reason = 'permission-denied'
+}
 
 /** No answer: connection refused or reset, DNS failure, timeout, or the body was cut off. */
 export class NetworkError extends ApiError {
+  static override readonly reason = 'network'
   constructor(message: string, init: Omit<ApiErrorInit, 'code' | 'httpStatus'> & { httpStatus?: number }) {
     super(message, { ...init, code: GrpcCode.UNAVAILABLE, httpStatus: init.httpStatus ?? 0 })
   }
@@ -62,6 +82,7 @@ export class NetworkError extends ApiError {
 
 /** The server answered, but not with the JSON shape the message API defines. */
 export class ResponseFormatError extends ApiError {
+  static override readonly reason: ApiErrorReason = 'malformed-response'
   constructor(message: string, init: Omit<ApiErrorInit, 'code'>) {
     super(message, { ...init, code: GrpcCode.UNKNOWN })
   }
@@ -69,12 +90,18 @@ export class ResponseFormatError extends ApiError {
 
 /** The answer was larger than the caller allowed; the read stopped there (ask for fewer rows). */
 export class ResponseTooLargeError extends ResponseFormatError {
+  static override readonly reason = 'response-too-large'
   readonly maxBytes: number
   constructor(method: string, maxBytes: number) {
     super(`${method} failed: the node's answer exceeds ${maxBytes} bytes`, { method, httpStatus: 200 })
     this.maxBytes = maxBytes
   }
 }
+
+export type EnvelopeStreamErrorReason = 'closed' // updateTopics / reconnect on a stream already closed
+
+/** A call on an envelope stream that its state does not allow. */
+export class EnvelopeStreamError extends ReasonError<EnvelopeStreamErrorReason> {}
 
 // grpc-gateway's HTTP status for each code (§12.5), used when a body carries no code.
 const HTTP_TO_CODE: Record<number, number> = {

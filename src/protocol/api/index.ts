@@ -1,11 +1,15 @@
 // The message API client: publish, query, batch query and resilient subscriptions
 // over the XMTP node's HTTP/JSON gateway (../shared/protocol/xmtp-v2.md §12).
-export { ApiClient, DEFAULT_CLIENT_VERSION, PARLEY_VERSION, defaultSleep } from './client.ts'
-export type { ApiClientOptions, Authenticator, CallOptions, QueryParams, Sleep } from './client.ts'
-export { Subscription, DEFAULT_RECONNECT_POLICY } from './subscription.ts'
-export type { ConnectionLostEvent, ReconnectEvent, ReconnectPolicy, SubscribeOptions, SubscriptionStatus } from './subscription.ts'
+export { ApiClient, DEFAULT_CLIENT_VERSION, PARLEY_VERSION } from './client.ts'
+export type { ApiClientOptions, PublishOptions } from './client.ts'
+export { defaultSleep, type Authenticator, type CallOptions, type Sleep } from './unary-call.ts'
+export type { QueryParams } from './validate.ts'
+export { EnvelopeStream } from './envelope-stream.ts'
+export { DEFAULT_RECONNECT_POLICY } from './envelope-stream-options.ts'
+export type { ConnectionLostEvent, EnvelopeStreamStatus, ReconnectEvent, ReconnectPolicy, SubscribeOptions } from './envelope-stream-options.ts'
 export {
   ApiError,
+  EnvelopeStreamError,
   GrpcCode,
   InvalidRequestError,
   NetworkError,

@@ -1,5 +1,5 @@
 // Bookkeeping that lets a subscription resume without losing or repeating envelopes
-// (see subscription.ts): which envelopes were already delivered, and from when each
+// (see envelope-stream.ts): which envelopes were already delivered, and from when each
 // topic's gap fill has to start.
 
 /** Bounded set of recent keys; the oldest is forgotten first. */

@@ -93,3 +93,42 @@ export function normaliseQueryRequest(request: unknown, label: string): QueryReq
   }
   return out
 }
+
+/** What ApiClient.query / queryIterator take (and a subscription's gap fill asks). */
+export interface QueryParams {
+  contentTopic?: string
+  contentTopics?: string[]
+  /** Inclusive lower bound on the sender timestamp. */
+  startTime?: Date | bigint
+  /** Inclusive upper bound on the sender timestamp. */
+  endTime?: Date | bigint
+  /** Default 'ascending' (sent explicitly; the node's own default is descending). */
+  direction?: DirectionInput
+  /** Rows per request, 1..100. Default 100. */
+  pageSize?: number
+  /** Stop after this many envelopes in total. */
+  limit?: number
+  signal?: AbortSignal
+}
+
+/** The request `params` describe (first page: limit 100, no cursor), checked with labelled errors. */
+export function queryRequestFromParams(params: QueryParams): QueryRequest {
+  if (typeof params !== 'object' || params === null) throw new TypeError('params must be an object')
+  let topics: string[]
+  if (params.contentTopics !== undefined) {
+    if (params.contentTopic !== undefined) throw new TypeError('params must have contentTopic or contentTopics, not both')
+    topics = checkTopics(params.contentTopics, 'params.contentTopics')
+  } else {
+    topics = [checkTopic(params.contentTopic, 'params.contentTopic')]
+  }
+  const request: QueryRequest = {
+    contentTopics: topics,
+    pagingInfo: { limit: MAX_PAGE_SIZE, direction: toDirection(params.direction, 'params.direction') },
+  }
+  if (params.startTime !== undefined) request.startTimeNs = toNs(params.startTime, 'params.startTime')
+  if (params.endTime !== undefined) request.endTimeNs = toNs(params.endTime, 'params.endTime')
+  if (request.startTimeNs !== undefined && request.endTimeNs !== undefined && request.startTimeNs > request.endTimeNs) {
+    throw new RangeError('params.startTime must not be after params.endTime')
+  }
+  return request
+}

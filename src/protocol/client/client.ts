@@ -4,10 +4,14 @@
 import { ApiClient, type FetchFn } from '../api/index.ts'
 import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
 import { ContentCodecRegistry, createDefaultRegistry, type ContentCodec, type ContentTypeIdFields } from '../content/index.ts'
-import { PrivateKeyBundleV1, encodeLegacyBundle, type CompleteLegacyBundle, type Signer } from '../keys/index.ts'
+import { PrivateKeyBundleV1, encodeLegacyBundle, type CompleteLegacyBundle } from '../keys/index.ts'
 import { ContactDirectory, publishContactsIfNeeded } from './contact-directory.ts'
 import { Conversations } from './conversations.ts'
 import { ConsentContacts } from './consent-contacts.ts'
+import type { ConsentDeps, ConversationDeps } from './deps.ts'
+import { BundleKeyOperations } from './key-operations.ts'
+import { SkippedEnvelopes } from './skipped-envelopes.ts'
+import { StreamRegistry } from './stream-registry.ts'
 import { ClientError } from './errors.ts'
 import { IdentityAuthenticator, loadOrCreateIdentity } from './identity.ts'
 import { PersistenceConversationStore, checkConversationStore, type ConversationStore } from './conversation-store.ts'
@@ -63,12 +67,12 @@ export interface PublicKeyBundleView extends CompleteLegacyBundle {
 
 export class Client {
   readonly address: string
+  /** The message API client (publish, query, subscribe), e.g. for an application's own sync. */
   readonly api: ApiClient
   readonly conversations: Conversations
   /** Consent (allow/deny) of peer addresses, synced through the private preferences topic (§11). */
   readonly contacts: ConsentContacts
   readonly directory: ContactDirectory
-  readonly persistence: Persistence
   readonly #keys: PrivateKeyBundleV1
   readonly #registry: ContentCodecRegistry
 
@@ -77,10 +81,14 @@ export class Client {
     this.address = keys.walletAddress
     this.api = api
     this.#registry = registry
-    this.persistence = persistence
     this.directory = new ContactDirectory(api)
-    this.contacts = new ConsentContacts(this)
-    this.conversations = new Conversations(this, store)
+    // The conversation layer gets narrow dependencies, never this object (deps.ts).
+    const streams = new StreamRegistry()
+    const skipped = new SkippedEnvelopes()
+    const consentDeps: ConsentDeps = { api, keys: new BundleKeyOperations(keys), streams, reportSkipped: skipped.report }
+    this.contacts = new ConsentContacts(consentDeps)
+    const deps: ConversationDeps = { ...consentDeps, address: this.address, registry, directory: this.directory, consent: this.contacts }
+    this.conversations = new Conversations(deps, { store, persistence, streams, skipped })
   }
 
   /**
@@ -119,7 +127,11 @@ export class Client {
   /** `PrivateKeyBundle{v1}` bytes of the wallet's identity (creating it if needed), as xmtp-js `getKeys` returns. */
   static async getKeys(signer: SignerLike | null, options: ClientOptions): Promise<Uint8Array> {
     const client = await Client.create(signer, options)
-    return client.#keys.encode()
+    try {
+      return client.exportKeyBundle()
+    } finally {
+      await client.close()
+    }
   }
 
   /** Whether each address has a valid contact bundle on the network (false for malformed addresses). */
@@ -142,9 +154,21 @@ export class Client {
     return { ...bundle, toBytes: () => encodeLegacyBundle(bundle) }
   }
 
-  /** The private key bundle, for the protocol modules of this layer only (never log or export it). */
-  get keys(): PrivateKeyBundleV1 {
-    return this.#keys
+  /**
+   * The one way the private keys leave the client: `PrivateKeyBundle{v1}` bytes (as
+   * Client.getKeys and xmtp-js getKeys return), e.g. to keep them sealed for the next start
+   * (pass them back as `privateKeyOverride`). The caller owns the copy: zero it after use.
+   */
+  exportKeyBundle(): Uint8Array {
+    return this.#keys.encode()
+  }
+
+  /**
+   * Publishes this wallet's contact bundles unless the network already holds them (a client
+   * created with `skipContactPublishing` calls this once it is online); true when it published.
+   */
+  publishContactBundles(): Promise<boolean> {
+    return publishContactsIfNeeded(this.api, this.#keys)
   }
 
   get registry(): ContentCodecRegistry {

@@ -3,10 +3,10 @@
 // refreshConsentList / streamConsentList). The state lives on the wallet's private
 // preferences topic, encrypted to the identity key, so every client of the same wallet
 // (Parley or xmtp-js) reads the same list.
-import { ConsentList, decryptPreferencesAction, encryptPreferencesAction, preferencesTopic, type ConsentState, type PreferencesAction } from '../consent/index.ts'
+import { ConsentList, type ConsentState, type PreferencesAction } from '../consent/index.ts'
 import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
 import { AsyncStream } from './async-stream.ts'
-import type { Client } from './client.ts'
+import type { ConsentDeps, ConsentOperations } from './deps.ts'
 import { EnvelopeSkippedError } from './errors.ts'
 import { nowNs } from './identity.ts'
 import { listingStartNs } from './conversation-index.ts'
@@ -22,19 +22,18 @@ function checkAddresses(addresses: unknown, label: string): string[] {
   })
 }
 
-export class ConsentContacts {
-  readonly #client: Client
+export class ConsentContacts implements ConsentOperations {
+  readonly #deps: ConsentDeps
   #list = new ConsentList()
-  #topic: string | undefined
   /** Start (ns) of the last completed load; the next load starts a skew window before it. */
   #lastLoadNs: bigint | undefined
 
-  constructor(client: Client) {
-    this.#client = client
+  constructor(deps: ConsentDeps) {
+    this.#deps = deps
   }
 
   get topic(): string {
-    return (this.#topic ??= preferencesTopic(this.#client.keys.identityKey.privateKey))
+    return this.#deps.keys.preferencesTopic()
   }
 
   /**
@@ -46,7 +45,7 @@ export class ConsentContacts {
     if (startTime !== undefined && !(startTime instanceof Date)) throw new TypeError('startTime must be a Date')
     const startedNs = nowNs()
     const fromNs = startTime ? BigInt(startTime.getTime()) * 1_000_000n : listingStartNs(this.#lastLoadNs)
-    const envelopes = await this.#client.api.query({ contentTopic: this.topic, direction: 'ascending', ...(fromNs !== undefined ? { startTime: fromNs } : {}) })
+    const envelopes = await this.#deps.api.query({ contentTopic: this.topic, direction: 'ascending', ...(fromNs !== undefined ? { startTime: fromNs } : {}) })
     this.#list.applyAll(await this.#decryptAll(envelopes))
     this.#lastLoadNs = startedNs
     return this.#snapshot()
@@ -55,7 +54,7 @@ export class ConsentContacts {
   /** Rebuilds the list from the whole topic (picks up changes made by other clients of this wallet). */
   async refreshConsentList(): Promise<Map<string, ConsentState>> {
     const startedNs = nowNs()
-    const envelopes = await this.#client.api.query({ contentTopic: this.topic, direction: 'ascending' })
+    const envelopes = await this.#deps.api.query({ contentTopic: this.topic, direction: 'ascending' })
     this.#list = ConsentList.fromActions(await this.#decryptAll(envelopes))
     this.#lastLoadNs = startedNs
     return this.#snapshot()
@@ -68,8 +67,8 @@ export class ConsentContacts {
 
   /** Live consent changes (from any client of this wallet), applied as they arrive; end with `return()`. */
   async streamConsentList(): Promise<AsyncStream<PreferencesAction>> {
-    const subscription = await this.#client.api.subscribe([this.topic])
-    const stream = this.#client.conversations.track(new AsyncStream<PreferencesAction>(() => subscription.close()))
+    const subscription = await this.#deps.api.subscribe([this.topic])
+    const stream = this.#deps.streams.track(new AsyncStream<PreferencesAction>(() => subscription.close()))
     void (async () => {
       try {
         for await (const envelope of subscription) {
@@ -109,17 +108,17 @@ export class ConsentContacts {
   }
 
   async #publish(action: PreferencesAction): Promise<void> {
-    const message = await encryptPreferencesAction(action, this.#client.keys.identityKey.privateKey)
-    await this.#client.api.publish([{ contentTopic: this.topic, timestampNs: nowNs(), message }])
+    const message = await this.#deps.keys.encryptPreferencesAction(action)
+    await this.#deps.api.publish([{ contentTopic: this.topic, timestampNs: nowNs(), message }])
   }
 
   async #decryptAll(envelopes: Envelope[]): Promise<PreferencesAction[]> {
     const out: PreferencesAction[] = []
     for (const envelope of envelopes) {
       try {
-        out.push(await decryptPreferencesAction(envelope.message, this.#client.keys.identityKey.privateKey))
+        out.push(await this.#deps.keys.decryptPreferencesAction(envelope.message))
       } catch (cause) {
-        this.#client.conversations.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, 'a consent action could not be decrypted', { cause }))
+        this.#deps.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, 'a consent action could not be decrypted', { cause }))
       }
     }
     return out

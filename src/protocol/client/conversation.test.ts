@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest'
 import { PrivateKeyBundleV1, PrivateKeySigner } from '../keys/index.ts'
 import { fromBase64, toBase64 } from '../../wire/bytes.ts'
 import { Client } from './client.ts'
-import { ConversationV2 } from './conversation-v2.ts'
 
 interface StoredEnvelope {
   contentTopic: string
@@ -39,7 +38,7 @@ async function setup() {
   const peer = new PrivateKeySigner(new Uint8Array(32).fill(8))
   const keys = await PrivateKeyBundleV1.generate(signer)
   const client = await Client.create(null, { apiUrl: 'http://node.test', fetch: double.fetch, privateKeyOverride: keys.encode(), skipContactPublishing: true })
-  const conversation = new ConversationV2(client, {
+  const conversation = client.conversations.fromRecord({
     version: 'v2',
     topic: '/xmtp/0/m-conversation-test/proto',
     peerAddress: peer.address,

@@ -1,7 +1,8 @@
 // The part of a conversation shared by V1 and V2: content encoding, sending, paging
 // through history and streaming. The version-specific classes only seal and open
 // Message bytes (conversation-v1.ts, conversation-v2.ts).
-import { SortDirection, type Envelope } from '../api/index.ts'
+import { SortDirection, type Envelope, type RetryPolicy } from '../api/index.ts'
+import { checkRetryPolicy } from '../api/retry.ts'
 import {
   ContentTypeText,
   DecompressedSizeError,
@@ -16,7 +17,7 @@ import {
 import { messageId } from '../messages/v2.ts'
 import { toEphemeralTopic } from '../topics.ts'
 import { AsyncStream } from './async-stream.ts'
-import type { Client } from './client.ts'
+import type { ConversationDeps, SkipReporter } from './deps.ts'
 import type { ConversationRecord, ConversationVersion, InvitationContext } from './conversation-index.ts'
 import { EnvelopeSkippedError } from './errors.ts'
 import type { ConversationLike, DecodedMessage, ListMessagesOptions, SendOptions } from './types.ts'
@@ -56,8 +57,16 @@ export interface PreparedMessage {
   message: DecodedMessage
 }
 
-/** Receives envelopes that could not be opened; the client counts them and keeps going. */
-export type SkipReporter = (error: EnvelopeSkippedError) => void
+export type { SkipReporter }
+
+/** Options of Conversation.publishPrepared. */
+export interface PublishPreparedOptions {
+  /**
+   * Overrides of the API client's retry policy for this publish only, e.g. `{ maxAttempts: 1 }`
+   * where the caller (an outbox) owns the retries of its sends.
+   */
+  retry?: Partial<RetryPolicy>
+}
 
 export abstract class Conversation implements ConversationLike {
   abstract readonly conversationVersion: ConversationVersion
@@ -67,10 +76,10 @@ export abstract class Conversation implements ConversationLike {
   readonly context: InvitationContext | undefined
   /** Two unverifiable invitations dispute this topic (see Conversations.conflicts()). */
   readonly conflict: boolean
-  protected readonly client: Client
+  protected readonly deps: ConversationDeps
 
-  constructor(client: Client, record: ConversationRecord) {
-    this.client = client
+  constructor(deps: ConversationDeps, record: ConversationRecord) {
+    this.deps = deps
     this.topic = record.topic
     this.peerAddress = record.peerAddress
     this.createdAt = nsToDate(record.createdNs)
@@ -79,20 +88,20 @@ export abstract class Conversation implements ConversationLike {
   }
 
   get clientAddress(): string {
-    return this.client.address
+    return this.deps.address
   }
 
   /** Consent state of the peer ('allowed' | 'denied' | 'unknown'). */
   get consentState() {
-    return this.client.contacts.consentState(this.peerAddress)
+    return this.deps.consent.consentState(this.peerAddress)
   }
 
   allow(): Promise<void> {
-    return this.client.contacts.allow([this.peerAddress])
+    return this.deps.consent.allow([this.peerAddress])
   }
 
   deny(): Promise<void> {
-    return this.client.contacts.deny([this.peerAddress])
+    return this.deps.consent.deny([this.peerAddress])
   }
 
   /** Seals encoded content into Message bytes and the envelopes that carry them. */
@@ -123,12 +132,12 @@ export abstract class Conversation implements ConversationLike {
     const prepared = await prepareContent(
       content,
       { contentType, ...(options.compression !== undefined ? { compression: options.compression } : {}) },
-      this.client.registry,
+      this.deps.registry,
     )
     const sealed = await this.seal(prepared.payload, prepared.shouldPush, options)
     const id = messageId(sealed.message)
     const message = await this.decoded(
-      { senderAddress: this.client.address, recipientAddress: this.peerAddress, sentNs: sealed.sentNs, contentBytes: prepared.payload },
+      { senderAddress: this.deps.address, recipientAddress: this.peerAddress, sentNs: sealed.sentNs, contentBytes: prepared.payload },
       id,
       sealed.envelopes[sealed.envelopes.length - 1]!.contentTopic, // the dm/m- (or ephemeral) topic
     )
@@ -138,14 +147,17 @@ export abstract class Conversation implements ConversationLike {
   /**
    * Publishes what `prepareMessage` sealed (this conversation's envelopes only). Publishing the
    * same prepared message twice stores the same Message bytes twice; readers see one ID.
+   * `options.retry` applies to this publish only (see PublishPreparedOptions).
    */
-  async publishPrepared(prepared: Pick<PreparedMessage, 'topic' | 'envelopes'>): Promise<void> {
+  async publishPrepared(prepared: Pick<PreparedMessage, 'topic' | 'envelopes'>, options: PublishPreparedOptions = {}): Promise<void> {
     if (typeof prepared !== 'object' || prepared === null || !Array.isArray(prepared.envelopes) || prepared.envelopes.length === 0) {
       throw new TypeError('prepared must have a non-empty envelopes array')
     }
     if (prepared.topic !== this.topic) throw new TypeError('prepared message belongs to another conversation')
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
+    if (options.retry !== undefined) checkRetryPolicy(options.retry, 'options.retry')
     await this.beforePublish()
-    await this.client.api.publish(prepared.envelopes)
+    await this.deps.api.publish(prepared.envelopes, options.retry !== undefined ? { retry: options.retry } : {})
     await this.afterSend()
   }
 
@@ -154,8 +166,8 @@ export abstract class Conversation implements ConversationLike {
 
   /** Sending into a conversation whose peer has no consent state allows the peer (§11). */
   protected async afterSend(): Promise<void> {
-    await this.client.contacts.ensureLoaded()
-    if (this.client.contacts.consentState(this.peerAddress) === 'unknown') await this.client.contacts.allow([this.peerAddress])
+    await this.deps.consent.ensureLoaded()
+    if (this.deps.consent.consentState(this.peerAddress) === 'unknown') await this.deps.consent.allow([this.peerAddress])
   }
 
   /** Messages in this conversation, ascending by default, paging past 100 as needed. Undecodable envelopes are skipped. */
@@ -172,7 +184,7 @@ export abstract class Conversation implements ConversationLike {
     // A replay (the same Message bytes stored again under another envelope timestamp) has
     // the same ID: list each message once, where it first appears in the chosen order.
     const seen = new Set<string>()
-    const pages = this.client.api.queryIterator({
+    const pages = this.deps.api.queryIterator({
       contentTopic: this.topic,
       direction,
       ...(options.startTime ? { startTime: options.startTime } : {}),
@@ -212,8 +224,8 @@ export abstract class Conversation implements ConversationLike {
   }
 
   async #stream(topic: string, gapFill: boolean): Promise<AsyncStream<DecodedMessage>> {
-    const subscription = await this.client.api.subscribe([topic], { gapFill })
-    const stream = this.client.conversations.track(new AsyncStream<DecodedMessage>(() => subscription.close()))
+    const subscription = await this.deps.api.subscribe([topic], { gapFill })
+    const stream = this.deps.streams.track(new AsyncStream<DecodedMessage>(() => subscription.close()))
     const seen = new Set<string>()
     void (async () => {
       try {
@@ -249,7 +261,7 @@ export abstract class Conversation implements ConversationLike {
       const opened = await this.open(envelope)
       return await this.decoded(opened, messageId(envelope.message), this.contentTopicOf(envelope), options.inflateBudget)
     } catch (cause) {
-      this.client.conversations.reportSkipped(
+      this.deps.reportSkipped(
         new EnvelopeSkippedError(envelope.contentTopic, `message on ${envelope.contentTopic} could not be opened: ${describe(cause)}`, { cause }),
       )
       return undefined
@@ -257,7 +269,7 @@ export abstract class Conversation implements ConversationLike {
   }
 
   private async decoded(opened: OpenedMessage, id: string, contentTopic: string, budget?: InflateBudget): Promise<DecodedMessage> {
-    const content = await decodeBounded(opened.contentBytes, this.client.registry, budget)
+    const content = await decodeBounded(opened.contentBytes, this.deps.registry, budget)
     const message: DecodedMessage = {
       id,
       messageVersion: this.conversationVersion,
@@ -286,7 +298,7 @@ export interface DecodeEnvelopeOptions {
 }
 
 /** decodeContent under the per-message cap and the budget; over either, the type and fallback with a DecompressedSizeError. */
-async function decodeBounded(bytes: Uint8Array, registry: Client['registry'], budget: InflateBudget | undefined): Promise<DecodedContent> {
+async function decodeBounded(bytes: Uint8Array, registry: ConversationDeps['registry'], budget: InflateBudget | undefined): Promise<DecodedContent> {
   const cap = Math.min(MAX_MESSAGE_INFLATED_BYTES, budget?.remaining ?? Infinity)
   try {
     const content = await decodeContent(bytes, registry, { maxDecompressedBytes: cap })

@@ -9,13 +9,11 @@
 // never hides the rest. Results merge into a ConversationIndex (verified invitations
 // own their topic, unverifiable disagreements are flagged as conflicts, earliest intro
 // per peer) mirrored per record into Persistence.
-import { SortDirection, readTopic, type BoundedPage, type Envelope, type QueryRequest, type ReadBudget } from '../api/index.ts'
+import type { ReadBudget } from '../api/index.ts'
 import { isAddress, toChecksumAddress } from '../crypto/ethereum.ts'
-import { deriveConversation } from '../invitations/deterministic.ts'
-import { sealInvitation } from '../invitations/sealed.ts'
-import { introTopic, inviteTopic } from '../topics.ts'
-import { AsyncStream } from './async-stream.ts'
-import type { Client } from './client.ts'
+import type { Persistence } from './persistence.ts'
+import { Listeners } from '../../state/listeners.ts'
+import type { AsyncStream } from './async-stream.ts'
 import type { Conversation } from './conversation.ts'
 import {
   ConversationIndex,
@@ -25,29 +23,25 @@ import {
   type InvitationContext,
 } from './conversation-index.ts'
 import type { ConversationStore } from './conversation-store.ts'
+import { streamAllMessages, streamConversations, type ConversationFinder, type ConversationStreamDeps } from './conversation-streams.ts'
 import { ConversationV2 } from './conversation-v2.ts'
+import type { ConversationDeps } from './deps.ts'
 import { equalBytes } from '../../wire/bytes.ts'
 import { ClientError, EnvelopeSkippedError } from './errors.ts'
 import { nowNs } from './identity.ts'
+import { LISTING_PASS_BUDGET, MAX_INVITATION_BYTES, runListingPass } from './listing-pass.ts'
 import { SingleFlight } from './single-flight.ts'
+import type { SkippedEnvelopes } from './skipped-envelopes.ts'
+import type { StreamRegistry } from './stream-registry.ts'
 import { TopicCursor } from './topic-cursor.ts'
 import { V1Listing } from './v1-listing.ts'
 import { V2Listing } from './v2-listing.ts'
 import type { DecodedMessage } from './types.ts'
 
+export { LISTING_PASS_BUDGET, MAX_INVITATION_BYTES }
+
 const WATERMARK_V1 = 'watermark/intro'
 const WATERMARK_V2 = 'watermark/invite'
-const PAGE = 100
-
-/**
- * A sealed invitation from xmtp-js 13 is about 0.8 KB (3.2 KB with 2 KB of context metadata):
- * an invite-topic envelope past this is junk and is dropped before any decoding (issue 19).
- */
-export const MAX_INVITATION_BYTES = 32 * 1024
-
-/** What one bounded part of a listing may read (the sync engine's pass uses the same figures). */
-export const LISTING_PASS_BUDGET: Readonly<ReadBudget> = { envelopes: 5_000, bytes: 256 * 1024 * 1024 }
-
 /** How far a listing is: invitations opened of those found, and envelopes skipped unread as junk. */
 export interface ListingProgress {
   done: number
@@ -63,52 +57,73 @@ export interface ListingPart {
   complete: boolean
 }
 
+/** What Conversations shares with the client that builds it. */
+export interface ConversationsOptions {
+  /** Where conversation records are kept (the ConversationStore seam). */
+  store: ConversationStore
+  /** Where the listing watermarks and resume points are kept (this wallet's namespace). */
+  persistence: Persistence
+  /** The client's streams (the same registry as `deps.streams`). */
+  streams: StreamRegistry
+  /** The client's skipped envelopes (`deps.reportSkipped` reports to it). */
+  skipped: SkippedEnvelopes
+}
+
+const silent = { onError: () => {} } // the library never logs; a failing listener breaks nothing
+
 export class Conversations {
-  readonly #client: Client
+  readonly #deps: ConversationDeps
   readonly #store: ConversationStore
+  readonly #streams: StreamRegistry
+  readonly #skipped: SkippedEnvelopes
   readonly #index = new ConversationIndex()
   readonly #objects = new Map<string, Conversation>()
   readonly #flight = new SingleFlight<Conversation>()
   readonly #listing = new SingleFlight<ListingPart>()
-  readonly #streams = new Set<AsyncStream<unknown>>()
   readonly v1: V1Listing
   readonly v2: V2Listing
   readonly #introCursor: TopicCursor
   readonly #inviteCursor: TopicCursor
-  #skipped = 0
-  #onSkipped: ((error: EnvelopeSkippedError) => void) | undefined
-  readonly #changeListeners = new Set<(conversations: Conversation[]) => void>()
-  readonly #progressListeners = new Set<(progress: ListingProgress) => void>()
+  readonly #changeListeners = new Listeners<[conversations: Conversation[]]>('conversations change', silent)
+  readonly #progressListeners = new Listeners<[progress: ListingProgress]>('listing progress', silent)
+  readonly #streamDeps: ConversationStreamDeps
 
-  constructor(client: Client, store: ConversationStore) {
-    this.#client = client
-    this.#store = store
-    this.v1 = new V1Listing(client)
-    this.v2 = new V2Listing(client)
-    this.#introCursor = new TopicCursor(client.persistence, WATERMARK_V1)
-    this.#inviteCursor = new TopicCursor(client.persistence, WATERMARK_V2)
+  constructor(deps: ConversationDeps, options: ConversationsOptions) {
+    this.#deps = deps
+    this.#store = options.store
+    this.#streams = options.streams
+    this.#skipped = options.skipped
+    this.v1 = new V1Listing(deps)
+    this.v2 = new V2Listing(deps)
+    this.#introCursor = new TopicCursor(options.persistence, WATERMARK_V1)
+    this.#inviteCursor = new TopicCursor(options.persistence, WATERMARK_V2)
+    const finder: ConversationFinder = {
+      fromInvite: (envelope) => this.v2.fromInvite(envelope),
+      fromIntros: (envelopes) => this.v1.fromIntros(envelopes, this.#index),
+      merge: (records) => this.#merge(records),
+      applyConsentProofs: () => this.v2.applyConsentProofs(),
+      dmTopicOf: (envelope) => this.v1.dmTopicOf(envelope),
+      get: (topic) => this.get(topic),
+      topics: () => this.#index.list().map((r) => r.topic),
+      onChange: (listener) => this.onChange(listener),
+    }
+    this.#streamDeps = { address: deps.address, api: deps.api, streams: deps.streams, reportSkipped: deps.reportSkipped, finder }
   }
 
   // ---------------------------------------------------------------- skipped envelopes
 
   /** Envelopes skipped so far because they could not be opened (undecryptable, forged, malformed). */
   get skippedCount(): number {
-    return this.#skipped
+    return this.#skipped.count
   }
 
   /** Called with each skipped envelope's error (for diagnostics; never key material). */
   onSkipped(listener: ((error: EnvelopeSkippedError) => void) | undefined): void {
-    if (listener !== undefined && typeof listener !== 'function') throw new TypeError('listener must be a function')
-    this.#onSkipped = listener
+    this.#skipped.listen(listener)
   }
 
   reportSkipped(error: EnvelopeSkippedError): void {
-    this.#skipped++
-    try {
-      this.#onSkipped?.(error)
-    } catch {
-      // A failing listener must not break a listing or a stream.
-    }
+    this.#skipped.report(error)
   }
 
   /**
@@ -117,9 +132,7 @@ export class Conversations {
    * Returns a function that removes the listener.
    */
   onChange(listener: (conversations: Conversation[]) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function')
-    this.#changeListeners.add(listener)
-    return () => this.#changeListeners.delete(listener)
+    return this.#changeListeners.add(listener)
   }
 
   /**
@@ -128,21 +141,13 @@ export class Conversations {
    * only envelopes too large to be invitations (`skipped`). Returns a remover.
    */
   onListingProgress(listener: (progress: ListingProgress) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function')
-    this.#progressListeners.add(listener)
-    return () => this.#progressListeners.delete(listener)
+    return this.#progressListeners.add(listener)
   }
 
   #reportProgress(done: number, total: number, skipped = 0): void {
     const step = Math.max(1, Math.floor(total / 50))
     if (done !== total && done % step !== 0) return
-    for (const listener of this.#progressListeners) {
-      try {
-        listener({ done, total, ...(skipped > 0 ? { skipped } : {}) })
-      } catch {
-        // A failing listener must not break a listing.
-      }
-    }
+    this.#progressListeners.emit({ done, total, ...(skipped > 0 ? { skipped } : {}) })
   }
 
   // ---------------------------------------------------------------- state
@@ -184,25 +189,25 @@ export class Conversations {
     }
     if (writes.size > 0) await this.#store.saveMany([...writes.values()]) // a listing's records in one write
     const changed = [...changedByTopic.values()]
-    if (changed.length > 0) {
-      for (const listener of this.#changeListeners) {
-        try {
-          listener(changed)
-        } catch {
-          // A failing listener must not break a listing or a stream.
-        }
-      }
-    }
+    if (changed.length > 0) this.#changeListeners.emit(changed)
     return changed
   }
 
   #object(record: ConversationRecord): Conversation {
     let conversation = this.#objects.get(record.topic)
     if (!conversation) {
-      conversation = record.version === 'v2' ? new ConversationV2(this.#client, record) : this.v1.conversation(record)
+      conversation = record.version === 'v2' ? new ConversationV2(this.#deps, record) : this.v1.conversation(record)
       this.#objects.set(record.topic, conversation)
     }
     return conversation
+  }
+
+  /**
+   * A conversation object for a record the application holds (e.g. from its own store),
+   * not added to the list. Sending and reading work as on a listed one.
+   */
+  fromRecord(record: ConversationRecord): Conversation {
+    return record.version === 'v2' ? new ConversationV2(this.#deps, record) : this.v1.conversation(record)
   }
 
   /** The known conversation on `topic`, if any (a disputed topic is not one: see conflicts()). */
@@ -246,73 +251,24 @@ export class Conversations {
   }
 
   async #listSome(budget: ReadBudget): Promise<ListingPart> {
-    const me = this.#client.address
-    const now = nowNs()
-    // Invitations are opened a page at a time while the next page is fetched (opening is
-    // curve work on this thread, fetching waits on the network): one page opens while the
-    // next is read, never more, and each is merged and let go in order.
-    let found = 0
-    let opened = 0
-    let opening: Promise<void> = Promise.resolve()
-    let failed: { error: unknown } | undefined
-    const settle = async () => {
-      await opening
-      if (failed) throw failed.error
-    }
-    const inviteTopicName = inviteTopic(me)
-    let junk = 0
-    const onInvites = async (envelopes: Envelope[], page: BoundedPage) => {
-      for (let i = 0; i < page.oversized; i++) {
-        this.reportSkipped(new EnvelopeSkippedError(inviteTopicName, `an envelope larger than ${MAX_INVITATION_BYTES} bytes is no invitation: skipped unread`))
-      }
-      junk += page.oversized
-      await settle()
-      found += envelopes.length
-      this.#reportProgress(opened, found, junk)
-      opening = this.v2
-        .fromInvites(envelopes, () => this.#reportProgress(++opened, found, junk))
-        .then((records) => this.#merge(records))
-        .then(
-          () => undefined,
-          (error: unknown) => void (failed ??= { error }),
-        )
-    }
-    const onIntros = async (envelopes: Envelope[]) => {
-      await this.#merge(await this.v1.fromIntros(envelopes, this.#index))
-    }
-    const [intros, invites] = await Promise.all([
-      this.#readOwnTopic(this.#introCursor, introTopic(me), now, budget, onIntros, {}),
-      this.#readOwnTopic(this.#inviteCursor, inviteTopicName, now, budget, onInvites, { maxMessageBytes: MAX_INVITATION_BYTES, drain: settle }).finally(settle),
-    ])
-    await settle()
+    const complete = await runListingPass(
+      {
+        api: this.#deps.api,
+        address: this.#deps.address,
+        introCursor: this.#introCursor,
+        inviteCursor: this.#inviteCursor,
+        index: this.#index,
+        fromIntros: (envelopes, index) => this.v1.fromIntros(envelopes, index),
+        fromInvites: (envelopes, onOpened) => this.v2.fromInvites(envelopes, onOpened),
+        merge: (records) => this.#merge(records),
+        reportSkipped: this.#deps.reportSkipped,
+        reportProgress: (done, total, skipped) => this.#reportProgress(done, total, skipped),
+      },
+      budget,
+      nowNs(),
+    )
     await this.v2.applyConsentProofs()
-    return { conversations: this.listFromCache(), complete: intros && invites }
-  }
-
-  /** Reads one own topic from where it last stopped; true when it is read to its end. */
-  async #readOwnTopic(
-    cursor: TopicCursor,
-    topic: string,
-    now: bigint,
-    budget: ReadBudget,
-    onPage: (envelopes: Envelope[], page: BoundedPage) => Promise<void>,
-    options: { maxMessageBytes?: number; drain?: () => Promise<void> },
-  ): Promise<boolean> {
-    const read = cursor.next(now)
-    const request: QueryRequest = {
-      contentTopics: [topic],
-      ...(read.startNs !== undefined ? { startTimeNs: read.startNs } : {}),
-      endTimeNs: read.endNs,
-      pagingInfo: { limit: PAGE, direction: SortDirection.SORT_DIRECTION_ASCENDING },
-    }
-    const result = await readTopic(this.#client.api, request, budget, onPage, {
-      ...(options.maxMessageBytes !== undefined ? { maxMessageBytes: options.maxMessageBytes } : {}),
-      ...(read.cursor ? { cursor: read.cursor } : {}),
-    })
-    await options.drain?.() // what was read is merged before the cursor moves past it
-    if (result.complete) await cursor.finished(read)
-    else await cursor.stopped(read, result.cursor)
-    return result.complete
+    return { conversations: this.listFromCache(), complete }
   }
 
   // ---------------------------------------------------------------- starting conversations
@@ -325,7 +281,7 @@ export class Conversations {
   async newConversation(peerAddress: string, context?: InvitationContext): Promise<Conversation> {
     if (!isAddress(peerAddress)) throw new ClientError('invalid-address', 'peerAddress must be an Ethereum address')
     const peer = toChecksumAddress(peerAddress)
-    if (peer === this.#client.address) throw new ClientError('self-message', 'cannot start a conversation with yourself')
+    if (peer === this.#deps.address) throw new ClientError('self-message', 'cannot start a conversation with yourself')
     const ctx = checkInvitationContext(context)
     return this.#flight.run(conversationKey(peer, ctx?.conversationId), () => this.#startConversation(peer, ctx))
   }
@@ -333,14 +289,14 @@ export class Conversations {
   async #startConversation(peer: string, context: InvitationContext | undefined): Promise<Conversation> {
     const existing = this.#index.findV2(peer, context?.conversationId)
     if (existing) return this.#checkedPeer(this.#object(existing), peer)
-    const contact = await this.#client.directory.get(peer)
+    const contact = await this.#deps.directory.get(peer)
     if (!contact) throw new ClientError('not-on-network', `${peer} has no XMTP identity on this network`)
     if (!context) {
       const v1 = this.#index.findV1(peer)
       if (v1) return this.#checkedPeer(this.#object(v1), peer)
       if (contact.newestIsLegacy) return this.v1.start(peer, contact)
     }
-    const derived = deriveConversation(this.#client.keys, contact.signed, { conversationId: context?.conversationId, secrets: this.v2.secrets })
+    const derived = this.#deps.keys.deriveConversation(contact.signed, { conversationId: context?.conversationId, secrets: this.v2.secrets })
     const known = this.#index.get(derived.topic)
     // Reuse only what is provably this conversation: same peer and the derived keys. Any
     // other record on the derived topic is a squatter or a dispute, and the invitation
@@ -349,62 +305,32 @@ export class Conversations {
       if (known.verified !== true) await this.#merge([{ ...known, verified: true }])
       return this.#checkedPeer(this.#object(this.#index.get(derived.topic)!), peer)
     }
-    const sealed = await sealInvitation({
-      sender: this.#client.keys,
-      recipient: contact.signed,
-      invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial, ...(context ? { context } : {}) },
-      secrets: this.v2.secrets,
-    })
-    await this.#client.api.publish(sealed.envelopes)
+    const sealed = await this.#deps.keys.sealInvitation(
+      contact.signed,
+      { topic: derived.topic, keyMaterial: derived.keyMaterial, ...(context ? { context } : {}) },
+      { secrets: this.v2.secrets },
+    )
+    await this.#deps.api.publish(sealed.envelopes)
     const record: ConversationRecord = { version: 'v2', topic: derived.topic, peerAddress: peer, createdNs: sealed.createdNs, keyMaterial: derived.keyMaterial, verified: true }
     if (context) record.context = context
     await this.#merge([record])
     // §8.3 step 6: inviting someone allows them, for every client of this wallet.
-    await this.#client.contacts.ensureLoaded()
-    if (!this.#client.contacts.isAllowed(peer)) await this.#client.contacts.allow([peer])
+    await this.#deps.consent.ensureLoaded()
+    if (this.#deps.consent.consentState(peer) !== 'allowed') await this.#deps.consent.allow([peer])
     return this.#checkedPeer(this.#object(this.#index.get(derived.topic)!), peer)
   }
 
   /** newConversation(peer) hands out a conversation with `peer` or nothing. */
   #checkedPeer(conversation: Conversation, peer: string): Conversation {
-    if (conversation.peerAddress.toLowerCase() !== peer.toLowerCase()) throw new Error(`conversation ${conversation.topic} is not with ${peer}`)
+    if (conversation.peerAddress.toLowerCase() !== peer.toLowerCase()) throw new ClientError('peer-mismatch', `conversation ${conversation.topic} is not with ${peer}`)
     return conversation
   }
 
   // ---------------------------------------------------------------- streams
 
   /** New conversations (invites and first V1 messages) as they arrive; end with `return()`. */
-  async stream(): Promise<AsyncStream<Conversation>> {
-    const me = this.#client.address
-    const subscription = await this.#client.api.subscribe([inviteTopic(me), introTopic(me)])
-    const stream = this.track(new AsyncStream<Conversation>(() => subscription.close()))
-    void (async () => {
-      try {
-        for await (const envelope of subscription) {
-          for (const conversation of await this.#conversationsFrom(envelope)) stream.push(conversation)
-        }
-        await stream.return()
-      } catch (error) {
-        stream.fail(error)
-      }
-    })()
-    return stream
-  }
-
-  /** New conversations found in an invite or intro envelope (already merged). */
-  async #conversationsFrom(envelope: Envelope): Promise<Conversation[]> {
-    if (envelope.contentTopic === inviteTopic(this.#client.address)) {
-      if (envelope.message.length > MAX_INVITATION_BYTES) {
-        this.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, `an envelope larger than ${MAX_INVITATION_BYTES} bytes is no invitation: skipped unread`))
-        return []
-      }
-      const record = await this.v2.fromInvite(envelope)
-      if (!record) return []
-      const merged = await this.#merge([record])
-      await this.v2.applyConsentProofs()
-      return merged.filter((c) => !c.conflict)
-    }
-    return this.#merge(await this.v1.fromIntros([envelope], this.#index))
+  stream(): Promise<AsyncStream<Conversation>> {
+    return streamConversations(this.#streamDeps)
   }
 
   /**
@@ -412,60 +338,18 @@ export class Conversations {
    * the stream (it also watches the invite and intro topics). No duplicates: a V1 first
    * message arrives on the intro and dm topics but is yielded once.
    */
-  async streamAllMessages(): Promise<AsyncStream<DecodedMessage>> {
-    const me = this.#client.address
-    const ownTopics = [inviteTopic(me), introTopic(me)]
-    const conversationTopics = () => [...ownTopics, ...this.#index.list().map((r) => r.topic)]
-    const subscription = await this.#client.api.subscribe(conversationTopics())
-    // Conversations learnt elsewhere meanwhile (a listing, newConversation) are watched too.
-    const stopWatching = this.onChange(() => subscription.updateTopics(conversationTopics()))
-    const stream = this.track(
-      new AsyncStream<DecodedMessage>(() => {
-        stopWatching()
-        return subscription.close()
-      }),
-    )
-    const seen = new Set<string>()
-    void (async () => {
-      try {
-        for await (const envelope of subscription) {
-          if (envelope.contentTopic === ownTopics[0]) {
-            await this.#conversationsFrom(envelope) // merging updates the topics (onChange above)
-            continue
-          }
-          let conversation: Conversation | undefined
-          if (envelope.contentTopic === ownTopics[1]) {
-            await this.#conversationsFrom(envelope)
-            const topic = this.v1.dmTopicOf(envelope)
-            conversation = topic === undefined ? undefined : this.get(topic)
-          } else conversation = this.get(envelope.contentTopic)
-          if (!conversation) continue
-          const message = await conversation.decodeEnvelope(envelope)
-          if (!message || seen.has(message.id)) continue
-          seen.add(message.id)
-          if (seen.size > 10_000) seen.delete(seen.values().next().value!)
-          stream.push(message)
-        }
-        await stream.return()
-      } catch (error) {
-        stream.fail(error)
-      }
-    })()
-    return stream
+  streamAllMessages(): Promise<AsyncStream<DecodedMessage>> {
+    return streamAllMessages(this.#streamDeps)
   }
 
   /** Registers a stream so client.close() ends it. */
   track<T>(stream: AsyncStream<T>): AsyncStream<T> {
-    for (const s of this.#streams) if (s.closed) this.#streams.delete(s)
-    this.#streams.add(stream as AsyncStream<unknown>)
-    return stream
+    return this.#streams.track(stream)
   }
 
-  /** Ends every stream opened through this object and forgets cached secrets. */
+  /** Ends every stream opened through this client and forgets cached secrets. */
   async closeStreams(): Promise<void> {
-    const streams = [...this.#streams]
-    this.#streams.clear()
-    await Promise.all(streams.map((s) => s.return()))
+    await this.#streams.closeAll()
     this.v2.secrets.clear()
   }
 }

@@ -9,17 +9,18 @@ export type ClientErrorReason =
   | 'no-identity' // neither a signer nor privateKeyOverride was given
   | 'identity-mismatch' // privateKeyOverride belongs to another wallet than the signer
   | 'closed' // the client was closed
+  | 'peer-mismatch' // a known conversation on the derived topic is with another peer
 
 export class ClientError extends ReasonError<ClientErrorReason> {}
 
 /** A message or invitation envelope that could not be opened (undecryptable, forged, malformed). */
-export class EnvelopeSkippedError extends Error {
+export class EnvelopeSkippedError extends ReasonError<'unopenable'> {
   override readonly name = 'EnvelopeSkippedError'
   constructor(
     readonly contentTopic: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options)
+    super('unopenable', message, options)
   }
 }

@@ -11,8 +11,8 @@ import { PrivateKeySigner } from '../keys/index.ts'
 import { toHex } from '../../wire/bytes.ts'
 import { Client } from './client.ts'
 import type { Conversation } from './conversation.ts'
-import { ConversationV2 } from './conversation-v2.ts'
 import { InMemoryPersistence } from './persistence.ts'
+import { keysOf } from './testing/exported-keys.ts'
 
 const MS = 1_000_000n
 
@@ -33,8 +33,8 @@ async function squat(mallory: Client, victim: Client, topic: string, createdNs: 
   const keyMaterial = randomBytes(32)
   malloryKeys.set(topic, [...(malloryKeys.get(topic) ?? []), keyMaterial])
   const sealed = await sealInvitation({
-    sender: mallory.keys,
-    recipient: victim.keys.getSignedPublicKeyBundle(),
+    sender: keysOf(mallory),
+    recipient: keysOf(victim).getSignedPublicKeyBundle(),
     invitation: { topic, keyMaterial },
     createdNs,
   })
@@ -45,7 +45,7 @@ async function squat(mallory: Client, victim: Client, topic: string, createdNs: 
 async function whatMalloryReads(mallory: Client, victim: Client, topic: string): Promise<string[]> {
   const read: string[] = []
   for (const keyMaterial of malloryKeys.get(topic) ?? []) {
-    const conversation = new ConversationV2(mallory, { version: 'v2', topic, peerAddress: victim.address, createdNs: 1n, keyMaterial })
+    const conversation = mallory.conversations.fromRecord({ version: 'v2', topic, peerAddress: victim.address, createdNs: 1n, keyMaterial })
     read.push(...(await texts(conversation)))
   }
   return read
@@ -128,9 +128,9 @@ describe('a conversation cannot be hijacked by an invitation naming its topic (r
     const victim = await newClient(storage, victimKey)
     const [bob, mallory] = [await newClient(), await newClient()]
     // Bob's invitation, dated a minute ago: outside any later incremental listing's window.
-    const derived = deriveConversation(bob.keys, victim.keys.getSignedPublicKeyBundle())
+    const derived = deriveConversation(keysOf(bob), keysOf(victim).getSignedPublicKeyBundle())
     const createdNs = BigInt(Date.now() - 60_000) * MS
-    const invite = await sealInvitation({ sender: bob.keys, recipient: victim.keys.getSignedPublicKeyBundle(), invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial }, createdNs })
+    const invite = await sealInvitation({ sender: keysOf(bob), recipient: keysOf(victim).getSignedPublicKeyBundle(), invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial }, createdNs })
     await bob.api.publish(invite.envelopes)
     expect((await victim.conversations.list()).map((c) => c.peerAddress)).toEqual([bob.address])
     // Rewrite the stored record as an older Parley wrote it: no `verified` field.
@@ -152,8 +152,8 @@ describe('a conversation cannot be hijacked by an invitation naming its topic (r
   it('newConversation(Bob) takes back a topic Mallory squatted before Bob’s invitation reached the victim', async () => {
     const [victim, bob, mallory] = [await newClient(), await newClient(), await newClient()]
     // Bob's invitation reached only his own invite topic (say it fell outside the victim's listing window).
-    const derived = deriveConversation(bob.keys, victim.keys.getSignedPublicKeyBundle())
-    const sealed = await sealInvitation({ sender: bob.keys, recipient: victim.keys.getSignedPublicKeyBundle(), invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
+    const derived = deriveConversation(keysOf(bob), keysOf(victim).getSignedPublicKeyBundle())
+    const sealed = await sealInvitation({ sender: keysOf(bob), recipient: keysOf(victim).getSignedPublicKeyBundle(), invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial } })
     await bob.api.publish([sealed.envelopes[1]])
     const bobSide = (await bob.conversations.list()).find((c) => c.topic === derived.topic)!
     await squat(mallory, victim, derived.topic, sealed.createdNs - 1n * MS)
@@ -174,7 +174,7 @@ describe('a conversation cannot be hijacked by an invitation naming its topic (r
     // What a pre-10 xmtp-js client sends: a random topic and random key material.
     const topic = `/xmtp/0/m-${toHex(randomBytes(32))}/proto`
     const createdNs = BigInt(Date.now()) * MS
-    const sealed = await sealInvitation({ sender: bob.keys, recipient: victim.keys.getSignedPublicKeyBundle(), invitation: { topic, keyMaterial: randomBytes(32) }, createdNs })
+    const sealed = await sealInvitation({ sender: keysOf(bob), recipient: keysOf(victim).getSignedPublicKeyBundle(), invitation: { topic, keyMaterial: randomBytes(32) }, createdNs })
     await bob.api.publish(sealed.envelopes)
     await squat(mallory, victim, topic, createdNs + 1n * MS)
 

@@ -27,7 +27,7 @@ export class IdentityAuthenticator implements Authenticator {
 
   async createToken(): Promise<string> {
     const keys = this.#keys
-    if (!keys) throw new Error('no identity yet: cannot authenticate a publish')
+    if (!keys) throw new ClientError('no-identity', 'no identity yet: cannot authenticate a publish')
     return createAuthToken({
       identityPrivateKey: keys.identityKey.privateKey,
       identityPublicKey: keys.identityKey.publicKey,

@@ -7,6 +7,7 @@ import { deriveConversation, sealInvitation } from '../invitations/index.ts'
 import { PrivateKeyBundleV1, PrivateKeySigner } from '../keys/index.ts'
 import { toHex } from '../../wire/bytes.ts'
 import { Client } from './client.ts'
+import { keysOf } from './testing/exported-keys.ts'
 
 interface StoredEnvelope {
   contentTopic: string
@@ -49,14 +50,14 @@ async function world() {
   const [victim, bob, mallory] = [await make(), await make(), await make()]
   /** Bob's invitation to the victim, dated `createdNs` (what Bob's newConversation publishes). */
   const bobInvites = async (createdNs: bigint) => {
-    const derived = deriveConversation(bob.keys, victim.keys.getSignedPublicKeyBundle())
-    const sealed = await sealInvitation({ sender: bob.keys, recipient: victim.keys.getSignedPublicKeyBundle(), invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial }, createdNs })
+    const derived = deriveConversation(keysOf(bob), keysOf(victim).getSignedPublicKeyBundle())
+    const sealed = await sealInvitation({ sender: keysOf(bob), recipient: keysOf(victim).getSignedPublicKeyBundle(), invitation: { topic: derived.topic, keyMaterial: derived.keyMaterial }, createdNs })
     await bob.api.publish(sealed.envelopes)
     return derived
   }
   /** An invitation naming `topic`, with the sender's own key material. */
   const claim = async (sender: Client, topic: string, createdNs: bigint) => {
-    const sealed = await sealInvitation({ sender: sender.keys, recipient: victim.keys.getSignedPublicKeyBundle(), invitation: { topic, keyMaterial: randomBytes(32) }, createdNs })
+    const sealed = await sealInvitation({ sender: keysOf(sender), recipient: keysOf(victim).getSignedPublicKeyBundle(), invitation: { topic, keyMaterial: randomBytes(32) }, createdNs })
     await sender.api.publish(sealed.envelopes)
   }
   const peers = async () => (await victim.conversations.list()).map((c) => [c.topic, c.peerAddress])
@@ -89,7 +90,7 @@ describe('listing against a squatted topic', () => {
 
   it('a squat seen in an earlier pass than Bob’s invitation is displaced by it', async () => {
     const w = await world()
-    const derived = deriveConversation(w.bob.keys, w.victim.keys.getSignedPublicKeyBundle())
+    const derived = deriveConversation(keysOf(w.bob), keysOf(w.victim).getSignedPublicKeyBundle())
     await w.claim(w.mallory, derived.topic, T0)
     expect(await w.peers()).toEqual([[derived.topic, w.mallory.address]])
     await w.bobInvites(T0 + 1n * MS)

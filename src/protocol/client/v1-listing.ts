@@ -4,9 +4,9 @@
 // the earliest). Failures are reported and skipped, never thrown.
 import type { Envelope } from '../api/index.ts'
 import { toChecksumAddress } from '../crypto/ethereum.ts'
-import { decodeMessageV1, decryptMessageV1, type DecodedMessageV1 } from '../messages/v1.ts'
+import { decodeMessageV1, type DecodedMessageV1 } from '../messages/v1.ts'
 import { dmTopic } from '../topics.ts'
-import type { Client } from './client.ts'
+import type { ConversationDeps } from './deps.ts'
 import type { ConversationIndex, ConversationRecord } from './conversation-index.ts'
 import { ConversationV1 } from './conversation-v1.ts'
 import type { PeerContact } from './contact-payloads.ts'
@@ -16,29 +16,29 @@ import { nowNs } from './identity.ts'
 const NS_PER_MS = 1_000_000n
 
 export class V1Listing {
-  readonly #client: Client
+  readonly #deps: ConversationDeps
   /** Peers introduced by this client in this session (shared by its V1 conversations). */
   readonly #introduced = new Set<string>()
   /** V1 conversations started here but not yet seen on the intro topic. */
   readonly #started = new Map<string, ConversationV1>()
 
-  constructor(client: Client) {
-    this.#client = client
+  constructor(deps: ConversationDeps) {
+    this.#deps = deps
   }
 
   /** The listed conversation for a record (it supersedes one started here: its createdAt is the first message's time). */
   conversation(record: ConversationRecord): ConversationV1 {
     this.#started.delete(record.topic)
-    return new ConversationV1(this.#client, record, this.#introduced)
+    return new ConversationV1(this.#deps, record, this.#introduced)
   }
 
   /** A new V1 conversation with `peer` (listed once its first message is on the intro topic). */
   start(peer: string, contact: PeerContact): ConversationV1 {
     if (!contact.legacy) throw new TypeError('a V1 conversation needs the peer legacy bundle')
-    const topic = dmTopic(this.#client.address, peer)
+    const topic = dmTopic(this.#deps.address, peer)
     let conversation = this.#started.get(topic)
     if (!conversation) {
-      conversation = new ConversationV1(this.#client, { version: 'v1', topic, peerAddress: peer, createdNs: nowNs() }, this.#introduced)
+      conversation = new ConversationV1(this.#deps, { version: 'v1', topic, peerAddress: peer, createdNs: nowNs() }, this.#introduced)
       this.#started.set(topic, conversation)
     }
     return conversation
@@ -46,7 +46,7 @@ export class V1Listing {
 
   /** The peer of an intro message that names us, or undefined. */
   #peerOf(message: DecodedMessageV1): string | undefined {
-    const me = this.#client.address
+    const me = this.#deps.address
     const sender = toChecksumAddress(message.senderAddress)
     const recipient = toChecksumAddress(message.recipientAddress)
     if (sender === me && recipient !== me) return recipient
@@ -76,10 +76,10 @@ export class V1Listing {
         const createdNs = BigInt(message.timestampMs) * NS_PER_MS
         const known = earliest.get(topic) ?? index.get(topic)
         if (known && known.createdNs <= createdNs) continue // no need to decrypt: not earlier
-        await decryptMessageV1(message, this.#client.keys)
+        await this.#deps.keys.decryptMessageV1(message)
         earliest.set(topic, { version: 'v1', topic, peerAddress: peer, createdNs })
       } catch (cause) {
-        this.#client.conversations.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, 'an intro message could not be opened', { cause }))
+        this.#deps.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, 'an intro message could not be opened', { cause }))
       }
     }
     return [...earliest.values()]

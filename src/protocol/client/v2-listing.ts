@@ -3,22 +3,21 @@
 // whose consent proof our own wallet signed marks the inviter for an automatic allow.
 import type { Envelope } from '../api/index.ts'
 import { verifyConsentProof } from '../invitations/invitation.ts'
-import { openInvitation } from '../invitations/sealed.ts'
 import { SharedSecretCache } from '../invitations/shared-secrets.ts'
 import { isValidTopic } from '../topics.ts'
-import type { Client } from './client.ts'
+import type { ConversationDeps } from './deps.ts'
 import type { ConversationRecord } from './conversation-index.ts'
 import { EnvelopeSkippedError } from './errors.ts'
 
 export class V2Listing {
-  readonly #client: Client
+  readonly #deps: ConversationDeps
   /** 3DH secrets per peer bundle (shared with sealing); key-derived material, cleared on close. */
   readonly secrets = new SharedSecretCache()
   /** Inviters whose invitation carried a valid consent proof (§8.5), not yet acted on. */
   readonly #provenInviters = new Set<string>()
 
-  constructor(client: Client) {
-    this.#client = client
+  constructor(deps: ConversationDeps) {
+    this.#deps = deps
   }
 
   /** Records of the invitations that open, in envelope order (the index decides between claims on one topic). */
@@ -35,7 +34,7 @@ export class V2Listing {
 
   async fromInvite(envelope: Envelope): Promise<ConversationRecord | undefined> {
     try {
-      const invitation = await openInvitation(this.#client.keys, envelope, { secrets: this.secrets })
+      const invitation = await this.#deps.keys.openInvitation(envelope, { secrets: this.secrets })
       if (!isValidTopic(invitation.topic)) throw new TypeError('invitation names an invalid topic')
       const record: ConversationRecord = {
         version: 'v2',
@@ -49,13 +48,13 @@ export class V2Listing {
       if (
         invitation.role === 'recipient' &&
         invitation.consentProof &&
-        verifyConsentProof(invitation.consentProof, { inviterAddress: invitation.peerAddress, recipientAddress: this.#client.address })
+        verifyConsentProof(invitation.consentProof, { inviterAddress: invitation.peerAddress, recipientAddress: this.#deps.address })
       ) {
         this.#provenInviters.add(invitation.peerAddress)
       }
       return record
     } catch (cause) {
-      this.#client.conversations.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, 'an invitation could not be opened', { cause }))
+      this.#deps.reportSkipped(new EnvelopeSkippedError(envelope.contentTopic, 'an invitation could not be opened', { cause }))
       return undefined
     }
   }
@@ -65,7 +64,7 @@ export class V2Listing {
     if (this.#provenInviters.size === 0) return
     const inviters = [...this.#provenInviters]
     this.#provenInviters.clear()
-    const contacts = this.#client.contacts
+    const contacts = this.#deps.consent
     await contacts.ensureLoaded()
     const undecided = inviters.filter((a) => contacts.consentState(a) === 'unknown')
     if (undecided.length > 0) await contacts.allow(undecided)

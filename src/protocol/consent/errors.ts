@@ -1,14 +1,22 @@
 // Typed errors of the private-preferences (consent) layer (§11).
+import { ReasonError } from '../utils/errors.ts'
 
-export class PreferencesError extends Error {
+export type PreferencesErrorReason =
+  | 'decryption-failed' // another identity's key, or tampered bytes
+  | 'malformed' // not a usable protobuf message
+
+export abstract class PreferencesError extends ReasonError<PreferencesErrorReason> {}
+
+/** A preferences payload did not decrypt: another identity's key, or tampered bytes. */
+export class PreferencesDecryptionError extends PreferencesError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = new.target.name
+    super('decryption-failed', message, options)
   }
 }
 
-/** A preferences payload did not decrypt: another identity's key, or tampered bytes. */
-export class PreferencesDecryptionError extends PreferencesError {}
-
 /** A preferences payload or action is not a usable protobuf message. */
-export class MalformedPreferencesError extends PreferencesError {}
+export class MalformedPreferencesError extends PreferencesError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('malformed', message, options)
+  }
+}

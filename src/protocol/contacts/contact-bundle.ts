@@ -13,6 +13,7 @@ import {
   type CompleteSignedBundle,
 } from '../keys/bundles.ts'
 import { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
+import { ReasonError } from '../utils/errors.ts'
 
 const pb = xmtp.message_contents
 
@@ -23,8 +24,11 @@ export type Contact = { version: 'v1'; bundle: CompleteLegacyBundle } | { versio
 export type VerifiedContact = Contact & { walletAddress: string }
 
 /** A contact payload could not be decoded. */
-export class ContactBundleError extends Error {
+export class ContactBundleError extends ReasonError<'malformed'> {
   override readonly name = 'ContactBundleError'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('malformed', message, options)
+  }
 }
 
 function ownPublicBundles(own: PrivateKeyBundleV1): { legacy: CompleteLegacyBundle; signed: CompleteSignedBundle } {

@@ -14,7 +14,8 @@
 // Inputs arrive checked by secp256k1.ts (lengths, private keys in [1, n−1]); what is left
 // is what only the curve can tell, and signature scalars ≥ n, which libsecp256k1's parser
 // rejects and callers expect as "does not verify" / "does not recover".
-import type { Secp256k1Backend } from './backend.ts'
+import type { Secp256k1Backend } from './secp256k1-backend.ts'
+import { SignatureError } from './errors.ts'
 
 const ERROR_MESSAGES = ['Expected Private', 'Expected Point', 'Expected Tweak', 'Expected Hash', 'Expected Signature', 'Expected Extra Data (32 bytes)', 'Expected Parity (1 | 0)', 'Bad Recovery Id']
 
@@ -161,20 +162,20 @@ export function libsecp256k1Binding(instance: WebAssembly.Instance): Secp256k1Ba
     recoverPublicKey: (digest, signature, recovery) =>
       scrubbed([hashInput, signatureInput, publicInput], () => {
         if (signature.length !== 64 || !scalarsBelowN(signature) || compare32(signature.subarray(0, 32), ZERO) === 0 || compare32(signature.subarray(32), ZERO) === 0) {
-          throw new Error('signature does not recover to a public key')
+          throw new SignatureError('signature does not recover to a public key')
         }
         hashInput().set(digest)
         signatureInput().set(signature)
-        if (wasm.recover(POINT, recovery) !== 1) throw new Error('signature does not recover to a public key')
+        if (wasm.recover(POINT, recovery) !== 1) throw new SignatureError('signature does not recover to a public key')
         return publicInput().slice()
       }),
 
     ecdh: (privateKey, publicKey) =>
       scrubbed([publicInput, tweakInput], () => {
-        if (!isUncompressed(publicKey)) throw new Error('not an uncompressed point')
+        if (!isUncompressed(publicKey)) throw new RangeError('publicKey is not an uncompressed point')
         publicInput().set(publicKey)
         tweakInput().set(privateKey)
-        if (wasm.pointMultiply(POINT, POINT) !== 1) throw new Error('shared point is at infinity')
+        if (wasm.pointMultiply(POINT, POINT) !== 1) throw new RangeError('publicKey gives a shared point at infinity')
         return publicInput().slice()
       }),
   }

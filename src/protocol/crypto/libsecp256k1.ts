@@ -11,6 +11,7 @@
 // those into the same labelled errors the noble path gives.
 import * as tiny from 'tiny-secp256k1'
 import { setSecp256k1Backend, type Secp256k1Backend } from './backend.ts'
+import { SignatureError } from './errors.ts'
 
 // libsecp256k1 also parses the "hybrid" 0x06/0x07 65-byte encoding, which
 // noble and XMTP do not accept: only 0x04 passes here.
@@ -49,14 +50,14 @@ export const libsecp256k1Backend: Secp256k1Backend = {
 
   recoverPublicKey(digest, signature, recovery) {
     const publicKey = tiny.recover(digest, signature, recovery, false)
-    if (publicKey === null) throw new Error('signature does not recover to a public key')
+    if (publicKey === null) throw new SignatureError('signature does not recover to a public key')
     return publicKey
   },
 
   ecdh(privateKey, publicKey) {
-    if (publicKey[0] !== 4) throw new Error('not an uncompressed point')
+    if (publicKey[0] !== 4) throw new RangeError('publicKey is not an uncompressed point')
     const shared = tiny.pointMultiply(publicKey, privateKey, false)
-    if (shared === null) throw new Error('shared point is at infinity')
+    if (shared === null) throw new RangeError('publicKey gives a shared point at infinity')
     return shared
   },
 }

@@ -3,7 +3,7 @@
 // so repeat peers get a precomputed table.
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { concatBytes } from '../../wire/bytes.ts'
-import type { Secp256k1Backend } from './backend.ts'
+import type { Secp256k1Backend } from './secp256k1-backend.ts'
 import { peerPoint } from './peer-points.ts'
 
 export const nobleBackend: Secp256k1Backend = {

@@ -41,7 +41,7 @@ export function peerPoint(publicKey: Uint8Array): Point {
     entries.delete(key) // re-insert below: Map order is the recency order
   } else {
     const point = secp256k1.Point.fromBytes(publicKey) // checks the curve equation
-    if (point.is0()) throw new Error('invalid public key: point at infinity')
+    if (point.is0()) throw new RangeError('publicKey is the point at infinity')
     entry = { point, uses: 0 }
     if (entries.size >= PEER_POINT_CACHE_LIMIT) entries.delete(entries.keys().next().value as string)
   }

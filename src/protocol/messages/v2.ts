@@ -42,10 +42,10 @@ export type InvalidMessageReason =
 export class InvalidMessageError extends ReasonError<InvalidMessageReason> {}
 
 /** A validly signed message whose signer is not a member of the conversation. */
-export class ForgedSenderError extends Error {
+export class ForgedSenderError extends ReasonError<'forged-sender'> {
   override readonly name = 'ForgedSenderError'
   constructor(readonly senderAddress: string) {
-    super(`message is signed by ${senderAddress}, who is not a member of this conversation`)
+    super('forged-sender', `message is signed by ${senderAddress}, who is not a member of this conversation`)
   }
 }
 

@@ -1,4 +1,5 @@
-// A live subscription to content topics over POST /message/v1/subscribe (§12.4,
+// A live subscription to content topics (EnvelopeStream; options and events in
+// envelope-stream-options.ts) over POST /message/v1/subscribe (§12.4,
 // §13.6), as an async iterable of envelopes that survives dropped connections.
 //
 // Design:
@@ -27,88 +28,21 @@
 
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toHex } from '../../wire/bytes.ts'
-import {
-  ApiError,
-  GrpcCode,
-  InvalidRequestError,
-  NetworkError,
-  PermissionDeniedError,
-  ResponseFormatError,
-  UnauthenticatedError,
-  apiErrorFor,
-  redact,
-} from './errors.ts'
+import { EnvelopeStreamError, NetworkError, ResponseFormatError, redact } from './errors.ts'
 import { errorFromResponse } from './http.ts'
 import { readLines } from './ndjson.ts'
 import { RecentIds, ResumePoints } from './resume.ts'
 import { backoffDelay } from './retry.ts'
 import { MAX_BATCH_SIZE, checkTopics, toNs } from './validate.ts'
-import { WireFormatError, parseErrorBody, parseStreamLine, type Envelope } from '../../wire/message-api.ts'
-import type { QueryParams, Sleep } from './client.ts'
-
-export type SubscriptionStatus = 'connecting' | 'live' | 'reconnecting' | 'closed'
-
-export interface ConnectionLostEvent {
-  error: unknown
-  /** Consecutive failed connections so far (1 for the first drop after a healthy one). */
-  attempt: number
-  retryInMs: number
-}
-
-export interface ReconnectEvent {
-  attempt: number
-  /** Envelopes the gap fill found that the stream had not delivered. */
-  gapFilled: number
-}
-
-export interface ReconnectPolicy {
-  initialDelayMs: number
-  maxDelayMs: number
-  /** A connection that lived this long resets the backoff. */
-  healthyAfterMs: number
-  /** Consecutive failed connections before the subscription gives up. */
-  maxAttempts: number
-}
-
-export const DEFAULT_RECONNECT_POLICY: Readonly<ReconnectPolicy> = Object.freeze({
-  initialDelayMs: 1_000,
-  maxDelayMs: 30_000,
-  healthyAfterMs: 30_000,
-  maxAttempts: Infinity,
-})
-
-export interface SubscribeOptions {
-  /** Aborting it closes the subscription. */
-  signal?: AbortSignal
-  /**
-   * Where the first gap fill starts (minus `skewMs`): e.g. the last sync time a service
-   * worker persisted before it was stopped. Default: the moment subscribe() was called.
-   */
-  since?: Date | bigint
-  /** Query for missed envelopes after every (re)connect. Default true. */
-  gapFill?: boolean
-  /** Gap fills start this far before the resume point (sender clocks differ). Default 10 s. */
-  skewMs?: number
-  /** Wait this long after connecting before the gap fill, unless a line arrives first. Default 1 s. */
-  registrationGraceMs?: number
-  /** Message IDs remembered for deduplication. Default 10 000. */
-  recentIdsWindow?: number
-  reconnect?: Partial<ReconnectPolicy>
-  /** Longest stream line accepted. Default 4 MiB (a 1 MiB message is ~1.4 MB of base64). */
-  maxLineChars?: number
-  onStatus?: (status: SubscriptionStatus) => void
-  onConnectionLost?: (event: ConnectionLostEvent) => void
-  onReconnect?: (event: ReconnectEvent) => void
-}
-
-/** What a Subscription needs from the client (ApiClient provides it). */
-export interface SubscriptionTransport {
-  open(topics: string[], signal: AbortSignal): Promise<Response>
-  query(params: QueryParams): Promise<Envelope[]>
-  now(): number
-  sleep: Sleep
-  random(): number
-}
+import { parseStreamLine, type Envelope } from '../../wire/message-api.ts'
+import {
+  DEFAULT_RECONNECT_POLICY,
+  type EnvelopeStreamStatus,
+  type EnvelopeStreamTransport,
+  type ReconnectPolicy,
+  type SubscribeOptions,
+} from './envelope-stream-options.ts'
+import { shouldReconnect, streamLineError } from './envelope-stream-errors.ts'
 
 function checkNonNegative(value: unknown, label: string): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) throw new RangeError(`${label} must be a non-negative number`)
@@ -120,7 +54,7 @@ const NS_PER_MS = 1_000_000n
 /** Why the loop aborted a connection itself. */
 type Restart = 'topics' | 'manual'
 
-export class Subscription implements AsyncIterableIterator<Envelope> {
+export class EnvelopeStream implements AsyncIterableIterator<Envelope> {
   private topics: string[]
   private topicSet: Set<string>
   private readonly resume: ResumePoints
@@ -129,7 +63,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
   /** Pending next() calls, oldest first (callers may ask again before an answer). */
   private readonly waiters: { resolve: (r: IteratorResult<Envelope>) => void; reject: (e: unknown) => void }[] = []
   private failure: { error: unknown } | undefined
-  private state: SubscriptionStatus = 'connecting'
+  private state: EnvelopeStreamStatus = 'connecting'
   private connection: AbortController | undefined
   private wake: AbortController | undefined
   private restart: Restart | undefined
@@ -140,7 +74,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
   lastActivityAt: number
 
   constructor(
-    private readonly transport: SubscriptionTransport,
+    private readonly transport: EnvelopeStreamTransport,
     topics: string[],
     private readonly callbacks: SubscribeOptions = {},
   ) {
@@ -171,7 +105,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
     return this.state === 'closed'
   }
 
-  get status(): SubscriptionStatus {
+  get status(): EnvelopeStreamStatus {
     return this.state
   }
 
@@ -239,7 +173,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
     const next = [...new Set(checkTopics(topics, 'topics'))]
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
     const since = options.since === undefined ? undefined : toNs(options.since, 'options.since')
-    if (this.state === 'closed') throw new Error('the subscription is closed')
+    if (this.state === 'closed') throw new EnvelopeStreamError('closed', 'the envelope stream is closed')
     if (next.length === this.topics.length && next.every((t) => this.topicSet.has(t))) return
     for (const t of next) if (!this.topicSet.has(t) && since !== undefined) this.resume.add(t, since)
     for (const t of this.topics) if (!next.includes(t)) this.resume.remove(t)
@@ -250,7 +184,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
 
   /** Drops the current connection and reconnects now (with a gap fill), e.g. after a suspected dead stream. */
   reconnect(): void {
-    if (this.state === 'closed') throw new Error('the subscription is closed')
+    if (this.state === 'closed') throw new EnvelopeStreamError('closed', 'the envelope stream is closed')
     this.interrupt('manual')
   }
 
@@ -288,7 +222,7 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
     }
   }
 
-  private setStatus(status: SubscriptionStatus): void {
+  private setStatus(status: EnvelopeStreamStatus): void {
     if (this.state === status) return
     this.state = status
     this.notify(() => this.callbacks.onStatus?.(status))
@@ -417,38 +351,4 @@ export class Subscription implements AsyncIterableIterator<Envelope> {
   private nowNs(): bigint {
     return BigInt(Math.floor(this.transport.now())) * NS_PER_MS
   }
-}
-
-/**
- * Whether a failed connection is worth another try: anything that went wrong on the
- * way or mid-stream, but not an answer that says the request itself is wrong.
- */
-function shouldReconnect(error: unknown): boolean {
-  if (!(error instanceof ApiError)) return false
-  if (error instanceof InvalidRequestError || error instanceof PermissionDeniedError || error instanceof UnauthenticatedError) return false
-  return error.code !== GrpcCode.UNIMPLEMENTED && error.code !== GrpcCode.NOT_FOUND
-}
-
-/** A malformed line is a ResponseFormatError; an `{"error": …}` line becomes the typed error it names. */
-function streamLineError(line: string, error: unknown): ApiError {
-  if (error instanceof WireFormatError && error.path === 'stream') {
-    let body: ReturnType<typeof parseErrorBody>
-    try {
-      body = parseErrorBody((JSON.parse(line) as { error?: unknown }).error)
-    } catch {
-      body = undefined
-    }
-    return apiErrorFor({
-      method: 'subscribe',
-      httpStatus: 200,
-      code: body?.code ?? GrpcCode.UNKNOWN,
-      serverMessage: redact(body?.message ?? ''),
-      details: body?.details ?? [],
-    })
-  }
-  return new ResponseFormatError(`subscribe failed: malformed stream line (${error instanceof Error ? error.message : 'unparseable'})`, {
-    method: 'subscribe',
-    httpStatus: 200,
-    cause: error,
-  })
 }

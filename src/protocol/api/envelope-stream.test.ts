@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiClient } from './client.ts'
 import { InvalidRequestError, NetworkError } from './errors.ts'
-import type { ConnectionLostEvent, ReconnectEvent, Subscription, SubscriptionStatus } from './subscription.ts'
+import type { EnvelopeStream } from './envelope-stream.ts'
+import type { ConnectionLostEvent, EnvelopeStreamStatus, ReconnectEvent } from './envelope-stream-options.ts'
 import { freePort, reply, startFaultServer, type FaultServer, type RecordedRequest } from './testing/fault-server.ts'
 import { envelopeToJson, streamLine, type Envelope } from '../../wire/message-api.ts'
 
@@ -50,7 +51,7 @@ class ScriptedNode {
 }
 
 let node: ScriptedNode | undefined
-const subs: Subscription[] = []
+const subs: EnvelopeStream[] = []
 afterEach(async () => {
   for (const s of subs.splice(0)) await s.close()
   await node?.server.close()
@@ -65,7 +66,7 @@ async function subscribe(topics: string[], options: Parameters<ApiClient['subscr
   return { sub, node }
 }
 
-async function take(sub: Subscription, n: number): Promise<Envelope[]> {
+async function take(sub: EnvelopeStream, n: number): Promise<Envelope[]> {
   const out: Envelope[] = []
   while (out.length < n) {
     const r = await sub.next()
@@ -75,7 +76,7 @@ async function take(sub: Subscription, n: number): Promise<Envelope[]> {
   return out
 }
 
-describe('Subscription over a streaming fetch', () => {
+describe('EnvelopeStream over a streaming fetch', () => {
   it('POSTs the topics and reassembles lines split across chunks; ignores envelopes without a message', async () => {
     const { sub, node } = await subscribe([A, B])
     const { request, res } = await node.stream(1)
@@ -144,7 +145,7 @@ describe('Subscription over a streaming fetch', () => {
   it('reconnects after a drop, fills the gap by query, and delivers each envelope once', async () => {
     const lost: ConnectionLostEvent[] = []
     const reconnected: ReconnectEvent[] = []
-    const statuses: SubscriptionStatus[] = []
+    const statuses: EnvelopeStreamStatus[] = []
     let clock = NOW_MS - 2_000 // the subscription starts before env 1..5 are sent
     const { sub, node } = await subscribe(
       [A, B],

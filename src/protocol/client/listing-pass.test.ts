@@ -1,0 +1,143 @@
+// The listing pass's pipeline (issue 24): the next invite page is fetched while the current one
+// is opened, never more than one page ahead, and issue 19's pass budget and resume cursor still
+// hold. A real ApiClient reads a fault server over HTTP; opening is a stand-in the test releases
+// page by page, so the order of events is decided by the code under test, not by timing.
+import { afterEach, describe, expect, it } from 'vitest'
+import { ApiClient } from '../api/client.ts'
+import type { BoundedPage, BoundedPageOptions } from '../api/bounded-page.ts'
+import { reply, startFaultServer, type FaultServer } from '../api/testing/fault-server.ts'
+import { PrivateKeySigner } from '../keys/index.ts'
+import { inviteTopic } from '../topics.ts'
+import { ConversationIndex, type ConversationRecord } from './conversation-index.ts'
+import { InMemoryPersistence } from './persistence.ts'
+import { runListingPass, type ListingPassDeps } from './listing-pass.ts'
+import { TopicCursor } from './topic-cursor.ts'
+import { envelopeToJson, type Envelope, type QueryRequest } from '../../wire/message-api.ts'
+import { toBase64 } from '../../wire/bytes.ts'
+
+const ME = new PrivateKeySigner(new Uint8Array(32).fill(7)).address
+const INVITES = inviteTopic(ME)
+const NOW = 1_800_000_000_000_000_000n
+
+let server: FaultServer | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+/** Lets every pending callback, promise and socket event run (no time is measured). */
+async function settleLoop(turns = 50): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve))
+}
+
+async function waitFor(what: string, predicate: () => boolean): Promise<void> {
+  for (let i = 0; i < 20_000 && !predicate(); i++) await new Promise((resolve) => setImmediate(resolve))
+  if (!predicate()) throw new Error(`never happened: ${what}`)
+}
+
+/** A node double holding `count` invite envelopes; the cursor is the offset of the next row. */
+async function inviteNode(count: number) {
+  const invites: Envelope[] = Array.from({ length: count }, (_, i) => ({
+    contentTopic: INVITES,
+    timestampNs: NOW - 1_000_000_000n + BigInt(i),
+    message: new Uint8Array([i & 255, i >> 8, 1, 2, 3, 4, 5, 6]),
+  }))
+  server = await startFaultServer((request, res) => {
+    const body = request.body as { contentTopics: string[]; pagingInfo: { limit: number; cursor?: { index: { senderTimeNs: string } } } }
+    if (body.contentTopics[0] !== INVITES) return reply(res, 200, { envelopes: [], pagingInfo: null })
+    const offset = Number(body.pagingInfo.cursor?.index.senderTimeNs ?? 0)
+    const page = invites.slice(offset, offset + body.pagingInfo.limit)
+    const next = offset + page.length
+    const cursor = page.length === body.pagingInfo.limit ? { index: { digest: toBase64(new Uint8Array([next & 255])), senderTimeNs: String(next) } } : undefined
+    reply(res, 200, { envelopes: page.map(envelopeToJson), pagingInfo: { limit: body.pagingInfo.limit, direction: 'SORT_DIRECTION_ASCENDING', ...(cursor ? { cursor } : {}) } })
+  })
+  return { url: server.url, invites }
+}
+
+/** Pass dependencies whose invite opening waits for the test to release each page. */
+async function passDeps(url: string, options: { held: boolean }) {
+  const api = new ApiClient({ apiUrl: url })
+  const persistence = new InMemoryPersistence()
+  const introCursor = new TopicCursor(persistence, 'watermark/intro')
+  const inviteCursor = new TopicCursor(persistence, 'watermark/invite')
+  await introCursor.load()
+  await inviteCursor.load()
+  const events: string[] = []
+  const releases: Array<() => void> = []
+  const merged: number[] = []
+  let requested = 0
+  let received = 0
+  let opening = 0
+  const deps: ListingPassDeps = {
+    api: {
+      async queryBoundedPage(request: QueryRequest, bounds: BoundedPageOptions): Promise<BoundedPage> {
+        const invite = request.contentTopics[0] === INVITES
+        const n = invite ? ++requested : 0
+        if (invite) events.push(`request ${n}`)
+        const page = await api.queryBoundedPage(request, bounds)
+        if (invite) events.push(`received ${++received}`)
+        return page
+      },
+    },
+    address: ME,
+    introCursor,
+    inviteCursor,
+    index: new ConversationIndex(),
+    fromIntros: async () => [],
+    async fromInvites(envelopes, onOpened) {
+      const n = ++opening
+      events.push(`open ${n}`)
+      if (options.held) await new Promise<void>((resolve) => releases.push(resolve))
+      for (const _ of envelopes) onOpened()
+      events.push(`opened ${n}`)
+      return envelopes.map((e): ConversationRecord => ({ version: 'v1', topic: `/xmtp/0/dm-${e.message[0]}-${e.message[1]}/proto`, peerAddress: ME, createdNs: e.timestampNs }))
+    },
+    merge: async (records) => void (records.length > 0 && merged.push(records.length)), // intros and empty pages merge nothing
+    reportSkipped: () => {},
+    reportProgress: () => {},
+  }
+  return { deps, events, releases, merged, inviteCursor }
+}
+
+describe('runListingPass', () => {
+  it("requests invite page N+1 while page N is still being opened, and never a page further ahead", async () => {
+    const node = await inviteNode(250) // pages of 100, 100, 50
+    const { deps, events, releases, merged } = await passDeps(node.url, { held: true })
+    const pass = runListingPass(deps, { envelopes: 10_000, bytes: 1 << 30 }, NOW)
+
+    // Page 1 is being opened (held) and page 2 is already asked for and read.
+    await waitFor('page 2 read while page 1 opens', () => events.includes('received 2'))
+    await settleLoop()
+    expect(events).toEqual(['request 1', 'received 1', 'open 1', 'request 2', 'received 2'])
+    // One page ahead at most: page 3 waits until page 1 is opened and merged.
+    expect(events).not.toContain('request 3')
+    expect(merged).toEqual([])
+
+    releases[0]!()
+    await waitFor('page 3 read while page 2 opens', () => events.includes('received 3'))
+    expect(events.indexOf('opened 1')).toBeLessThan(events.indexOf('open 2'))
+    expect(events.indexOf('open 2')).toBeLessThan(events.indexOf('request 3'))
+    expect(merged).toEqual([100])
+
+    releases[1]!()
+    await waitFor('page 3 opens', () => events.includes('open 3'))
+    releases[2]!()
+    expect(await pass).toBe(true)
+    expect(merged).toEqual([100, 100, 50]) // merged in page order, each once
+    expect(events.filter((e) => e.startsWith('request'))).toHaveLength(3)
+  })
+
+  it('stops where the pass budget runs out, merged up to there, and the next pass resumes at the cursor', async () => {
+    const node = await inviteNode(250)
+    const { deps, events, merged, inviteCursor } = await passDeps(node.url, { held: false })
+    expect(await runListingPass(deps, { envelopes: 150, bytes: 1 << 30 }, NOW)).toBe(false)
+    expect(events.filter((e) => e.startsWith('request'))).toEqual(['request 1', 'request 2'])
+    expect(merged).toEqual([100, 50]) // the budget's 150 envelopes, all opened and merged before the pass ended
+    const resume = inviteCursor.next(NOW + 1n)
+    expect(resume.cursor?.senderTimeNs).toBe(150n)
+
+    expect(await runListingPass(deps, { envelopes: 5_000, bytes: 1 << 30 }, NOW + 1n)).toBe(true)
+    expect(merged).toEqual([100, 50, 100]) // rows 150..249, once
+    expect(node.invites).toHaveLength(250)
+  })
+})
