@@ -8,7 +8,7 @@ import { loadCryptoBackend } from './session/crypto-backend.ts'
 import { LIBSECP256K1_ASSET } from './session/libsecp256k1-asset.ts'
 import { createBackground, POLL_ALARM, POLL_PERIOD_MINUTES } from './app.ts'
 import { classifySender } from './dispatcher.ts'
-import { attachDappEventsPort, createDappHandlers, createSiteHandlers, DAPP_EVENTS_PORT } from './dapp/index.ts'
+import { DAPP_EVENTS_PORT } from './dapp/index.ts'
 import { isRuntimeRpcMessage } from '../extension/messages.ts'
 import type { StorageArea } from './services.ts'
 
@@ -73,7 +73,6 @@ const background = createBackground({
     return contexts.find((c) => c.documentUrl === url && c.windowId >= 0)?.windowId ?? null
   },
   keepalivePing: () => browser.runtime.getPlatformInfo(),
-  domains: (ctx) => ({ ...createDappHandlers(ctx), ...createSiteHandlers(ctx) }),
   onInternalError: (method, error) => {
     // Only the error's name reaches the log: messages may quote secret inputs.
     console.error(`parley: ${method} failed (${error instanceof Error ? error.name : typeof error})`)
@@ -105,7 +104,7 @@ browser.runtime.onConnect.addListener((port) => {
           extensionBaseUrl,
         )
       : null
-    void background.ready.then(() => attachDappEventsPort(background.context, port, caller))
+    void background.acceptDappEventsPort(port, caller)
     return
   }
   // Only Parley's own pages get the events port.

@@ -5,14 +5,14 @@ import { ProviderRpcError } from '../extension/dapp-visible.ts'
 import { makeRuntimeRpcMessage, METHODS, WINDOW_CHANNEL, type RuntimeRpcMessage } from '../extension/messages.ts'
 import { FakeWindow, flush } from '../extension/testing/fake-window.ts'
 import { createDispatcher } from '../background/dispatcher.ts'
-import { createHandlers } from '../background/handlers.ts'
+import { PING_METHODS, pingHandler } from '../background/handlers.ts'
 import { createProvider } from '../inpage/provider.ts'
 import { createWindowTransport } from '../inpage/window-transport.ts'
 import { startRelay, type SendToBackground } from './relay.ts'
 
 function setup(send?: SendToBackground) {
   const win = new FakeWindow()
-  const dispatch = createDispatcher(METHODS, createHandlers({ version: '1.2.3', startedAt: 99 }))
+  const dispatch = createDispatcher(PING_METHODS, pingHandler({ version: '1.2.3', startedAt: 99 }))
   const received: RuntimeRpcMessage[] = []
   const stop = startRelay(
     win,
@@ -63,7 +63,7 @@ describe('content relay', () => {
   })
 
   it('sends a repeatable request again when the worker stopped under it; never a send or a connect', async () => {
-    const dispatch = createDispatcher(METHODS, createHandlers({ version: '1', startedAt: 0 }))
+    const dispatch = createDispatcher(PING_METHODS, pingHandler({ version: '1', startedAt: 0 }))
     const win = new FakeWindow()
     const sent: string[] = []
     let drops = 1
@@ -102,7 +102,7 @@ describe('content relay', () => {
 
   it('answers 4900 and fires disconnect when the background is gone', async () => {
     let alive = true
-    const dispatch = createDispatcher(METHODS, createHandlers({ version: '1', startedAt: 0 }))
+    const dispatch = createDispatcher(PING_METHODS, pingHandler({ version: '1', startedAt: 0 }))
     const { provider } = setup(async (message) => {
       if (!alive) throw new Error('Extension context invalidated.')
       return dispatch(message, { kind: 'dapp', origin: 'http://127.0.0.1:8080' })

@@ -2,7 +2,6 @@
 // over a fake BackgroundContext (in-memory storage, scripted account data, hand-closed windows).
 import { describe, expect, it } from 'vitest'
 import type { Caller } from '../dispatcher.ts'
-import { attachDappEventsPort } from './index.ts'
 import { dappA, dappB, popup, setup, SITE_A, SITE_B, waitFor } from './testing/dapp-harness.ts'
 import { ALICE, approvalIdOf, BOB, CAROL, conversation, FakeContext, FakePort, message, STRANGER } from './testing/fake-context.ts'
 
@@ -248,9 +247,9 @@ describe('sending', () => {
 
 describe('revoking and rate limits', () => {
   it('sites_revoke takes effect at once: 4100, accountsChanged [], subscription ended', async () => {
-    const { ctx, result, call, connect } = setup()
+    const { dapp, ctx, result, call, connect } = setup()
     const port = new FakePort()
-    attachDappEventsPort(ctx, port, dappA)
+    dapp.attachEventsPort(port, dappA)
     await connect(dappA)
     const conv = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: A_ID } })
     const { subscriptionId } = await result(dappA, 'xmtp_subscribe')
@@ -279,12 +278,12 @@ describe('revoking and rate limits', () => {
   })
 
   it('refuses dapp methods to callers without a web origin', async () => {
-    const { ctx, call } = setup()
+    const { dapp, ctx, call } = setup()
     expect(await call(popup, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })
     const hostless: Caller = { kind: 'dapp', origin: 'file://', frame: { tabId: 9, frameId: 0 } }
     expect(await call(hostless, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })
     const port = new FakePort()
-    attachDappEventsPort(ctx, port, hostless)
+    dapp.attachEventsPort(port, hostless)
     expect(port.disconnected).toBe(true)
   })
 })

@@ -7,10 +7,9 @@ import { CONNECT_SCOPES, type DAPP_METHODS } from '../../extension/methods/dapp.
 import type { SITE_METHODS } from '../../extension/methods/sites.ts'
 import type { ApprovalSendView, ConversationView, MessagePage, MessageView, SiteScope } from '../../extension/views.ts'
 import { frameKeyOf, type Caller, type HandlerTable } from '../dispatcher.ts'
-import type { BackgroundContext } from '../services.ts'
 import { canSeeConversation, describeContent, hasScope, inNamespace, siteNamespace, toDappConversation } from './access.ts'
 import { permissionsOf } from './permissions.ts'
-import { dappServicesFor, sendTo, type DappServiceOptions, type DappServices, type SendTarget } from './service.ts'
+import { sendTo, type DappServices, type SendTarget } from './service.ts'
 
 export type DappHandlers = Pick<HandlerTable, keyof typeof DAPP_METHODS>
 export type SiteHandlers = Pick<HandlerTable, keyof typeof SITE_METHODS>
@@ -27,9 +26,7 @@ function originOf(caller: Caller): string {
   return caller.origin
 }
 
-export function createDappHandlers(ctx: BackgroundContext, options: DappServiceOptions = {}): DappHandlers {
-  const s = dappServicesFor(ctx, options)
-
+export function createDappHandlers(s: DappServices): DappHandlers {
   /** Rate limit, then the session and a grant holding every scope asked for. */
   async function authorise(caller: Caller, ...scopes: SiteScope[]) {
     const origin = originOf(caller)
@@ -176,9 +173,7 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
   }
 }
 
-export function createSiteHandlers(ctx: BackgroundContext, options: DappServiceOptions = {}): SiteHandlers {
-  const s: DappServices = dappServicesFor(ctx, options)
-  return {
+export function createSiteHandlers(s: DappServices): SiteHandlers {  return {
     async sites_list() {
       return { sites: await s.permissions.list() }
     },

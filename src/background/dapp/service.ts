@@ -1,7 +1,7 @@
-// Everything the dapp side of the background shares, built once per BackgroundContext:
-// the site permissions, the approval queue, the rate limiter and the events hub. The handler
-// factories (handlers.ts) and the events port (attachDappEventsPort) all reach the same
-// instance through dappServicesFor(ctx).
+// Everything the dapp side of the background shares, built once where the background is
+// assembled (app.ts): the site permissions, the approval queue, the rate limiter and the
+// events hub. The handler factories (handlers.ts) and the events port (attachDappEventsPort)
+// are given that one instance.
 import { providerErrors } from '../../extension/dapp-visible.ts'
 import type { ContentInput, SiteScope } from '../../extension/views.ts'
 import type { ActiveSession, BackgroundContext } from '../services.ts'
@@ -53,7 +53,6 @@ export async function sendTo(session: ActiveSession, target: SendTarget, content
   return session.data.send(topic, content)
 }
 
-const cache = new WeakMap<BackgroundContext, DappServices>()
 /** How long xmtp_accounts / xmtp_requestAccounts wait for an account that is still being prepared. */
 const ANSWER_WAIT_MS = 15_000
 
@@ -61,15 +60,7 @@ export interface DappServiceOptions {
   rateLimit?: RateLimitOptions
 }
 
-export function dappServicesFor(ctx: BackgroundContext, options: DappServiceOptions = {}): DappServices {
-  const existing = cache.get(ctx)
-  if (existing) return existing
-  const services = createDappServices(ctx, options)
-  cache.set(ctx, services)
-  return services
-}
-
-function createDappServices(ctx: BackgroundContext, options: DappServiceOptions): DappServices {
+export function createDappServices(ctx: BackgroundContext, options: DappServiceOptions = {}): DappServices {
   const permissions = new SitePermissions(ctx.local, () => ctx.now())
 
   async function activeAddress(): Promise<string | null> {

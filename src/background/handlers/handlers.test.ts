@@ -101,7 +101,7 @@ describe('messaging handlers', () => {
   const handlers = (over: { locked?: boolean; view?: SessionView; data?: Partial<AccountData> }) =>
     createMessagingHandlers({
       activeData: () => (over.data ? (over.data as AccountData) : null),
-      locked: async () => over.locked ?? false,
+      locked: () => over.locked ?? false,
       sessionView: () => over.view ?? { state: 'creating', step: 'Publishing your contact bundle' },
       openTab: async () => {},
     })
@@ -119,7 +119,7 @@ describe('messaging handlers', () => {
     const asked: unknown[] = []
     const early = createMessagingHandlers({
       activeData: () => null,
-      locked: async () => false,
+      locked: () => false,
       sessionView: () => ({ state: 'restoring', step: 'Opening your XMTP identity' }),
       cachedConversations: async (filter, limit) => (asked.push([filter, limit]), [cachedView]),
       openTab: async () => {},
@@ -128,7 +128,7 @@ describe('messaging handlers', () => {
     expect(asked).toEqual([['all', 50]])
     const ready = createMessagingHandlers({
       activeData: () => ({ listConversations: async (_f: unknown, o: unknown) => (asked.push(o), []) }) as unknown as AccountData,
-      locked: async () => false,
+      locked: () => false,
       sessionView: () => ({ state: 'ready' }),
       cachedConversations: async () => {
         throw new Error('not used once ready')

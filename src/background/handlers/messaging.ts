@@ -11,7 +11,8 @@ import { lockedError, mapErrors } from './errors.ts'
 export interface MessagingHandlerDeps {
   /** The active account's data, or null while locked / not ready. */
   activeData(): AccountData | null
-  locked(): Promise<boolean>
+  /** Whether the wallet is locked, as the wallet knows it in memory. */
+  locked(): boolean
   sessionView(): SessionView
   /** Resolves when a session being opened is ready or has failed (SessionManager.whenSettled). */
   whenSettled?(): Promise<unknown>
@@ -57,7 +58,7 @@ export function createMessagingHandlers(deps: MessagingHandlerDeps): Pick<Handle
   async function data(): Promise<AccountData> {
     const active = deps.activeData()
     if (active) return active
-    if (await deps.locked()) throw lockedError()
+    if (deps.locked()) throw lockedError()
     // A session being opened (a worker start restores it offline from the cache) is waited
     // for, so the popup's first list paints from the cache instead of seeing an error.
     const view = deps.sessionView()

@@ -18,7 +18,7 @@ function handlersWith(conversation: Partial<ConversationView>, setting: boolean)
       return {} as never
     },
   } as Partial<AccountData> as AccountData
-  const h = createMessagingHandlers({ activeData: () => data, locked: async () => false, sessionView: () => ({ state: 'ready' }), openTab: async () => {}, readReceipts: async () => setting })
+  const h = createMessagingHandlers({ activeData: () => data, locked: () => false, sessionView: () => ({ state: 'ready' }), openTab: async () => {}, readReceipts: async () => setting })
   return { h, sent, topic: view.topic }
 }
 
