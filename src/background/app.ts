@@ -228,6 +228,8 @@ export function createBackground(platform: Platform): Background {
     now,
   }
   const dapp = createDappSide(context)
+  sessions.onSessionChange((session) => dapp.sessionChanged(session))
+  vault.onChange(() => dapp.walletChanged())
 
   /** Answered once the WebAssembly backend settled, so it names the backend the session uses. */
   const diagnostics = async (): Promise<DiagnosticsView> => {

@@ -11,6 +11,7 @@ import { classifySender } from './dispatcher.ts'
 import { DAPP_EVENTS_PORT } from './dapp/index.ts'
 import { isRuntimeRpcMessage } from '../extension/messages.ts'
 import type { StorageArea } from './services.ts'
+import { Listeners } from '../state/listeners.ts'
 
 markBoot('modules-evaluated')
 // libsecp256k1 compiles off the wake path; noble serves the first calls (crypto-backend.ts).
@@ -29,8 +30,8 @@ const cryptoBackend = loadCryptoBackend(async () => {
 })
 void cryptoBackend.ready.then(() => markBoot('curve-backend-settled'))
 
-const windowClosedListeners = new Set<(windowId: number) => void>()
-browser.windows?.onRemoved.addListener((windowId) => windowClosedListeners.forEach((listener) => listener(windowId)))
+const windowClosed = new Listeners<[windowId: number]>('window closed')
+browser.windows?.onRemoved.addListener((windowId) => windowClosed.emit(windowId))
 
 const background = createBackground({
   local: browser.storage.local as unknown as StorageArea,
@@ -54,10 +55,7 @@ const background = createBackground({
     const created = await browser.windows.create({ type: 'popup', url: browser.runtime.getURL(path), ...size })
     return created.id ?? -1
   },
-  onWindowClosed: (listener) => {
-    windowClosedListeners.add(listener)
-    return () => windowClosedListeners.delete(listener)
-  },
+  onWindowClosed: (listener) => windowClosed.add(listener),
   windowExists: async (windowId) => {
     try {
       await browser.windows.get(windowId)

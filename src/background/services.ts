@@ -33,6 +33,8 @@ export interface StorageArea {
 /** What the rest of the background needs from the wallet (src/background/vault). */
 export interface WalletService {
   status(): Promise<WalletStatusCore>
+  /** Whether the wallet is locked, as the wallet knows it in memory. */
+  readonly locked: boolean
   /** The active account's 32-byte secp256k1 private key; a fresh copy the caller must zero. Throws when locked. */
   privateKeyOf(accountId: string): Promise<Uint8Array>
   /**

@@ -6,8 +6,7 @@ import { makeRuntimeRpcMessage, type RuntimeRpcMessage } from '../extension/mess
 import { FakeWindow, flush } from '../extension/testing/fake-window.ts'
 import { createDispatcher, type Caller } from '../background/dispatcher.ts'
 import { pingHandler } from '../background/handlers.ts'
-import { createDappSide } from '../background/dapp/index.ts'
-import { DAPP_SIDE_METHODS } from '../background/dapp/testing/dapp-harness.ts'
+import { createWiredDappSide, DAPP_SIDE_METHODS } from '../background/dapp/testing/dapp-harness.ts'
 import { ALICE, approvalIdOf, BOB, FakeContext, message } from '../background/dapp/testing/fake-context.ts'
 import { createProvider } from '../inpage/provider.ts'
 import { createWindowTransport } from '../inpage/window-transport.ts'
@@ -50,7 +49,7 @@ function portPair(record: (where: string, message: unknown) => void) {
 function setup(origin = 'http://127.0.0.1:4001', ctx = new FakeContext()) {
   const win = new FakeWindow(origin)
   const caller: Caller = { kind: 'dapp', origin, frame: { tabId: 7, frameId: 0 } }
-  const dapp = createDappSide(ctx)
+  const dapp = createWiredDappSide(ctx)
   const dispatch = createDispatcher(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
   const crossings: Array<{ where: string; message: unknown }> = []
   const record = (where: string, m: unknown) => crossings.push({ where, message: structuredClone(m) })
@@ -132,7 +131,7 @@ describe('dapp path: provider ⇄ relay ⇄ background', () => {
     const ctx = new FakeContext()
     const win = new FakeWindow('http://127.0.0.1:4001')
     const caller: Caller = { kind: 'dapp', origin: win.location.origin, frame: { tabId: 1, frameId: 0 } }
-    const dapp = createDappSide(ctx)
+    const dapp = createWiredDappSide(ctx)
   const dispatch = createDispatcher(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
     const backgroundEnds: EventsPortLike[] = []
     startRelay(win, (m) => dispatch(m, caller), () => {

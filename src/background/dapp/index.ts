@@ -8,7 +8,7 @@
 // The handlers and the events port share the one DappServices built here.
 import type { Caller } from '../dispatcher.ts'
 import { frameKeyOf } from '../dispatcher.ts'
-import type { BackgroundContext } from '../services.ts'
+import type { ActiveSession, BackgroundContext } from '../services.ts'
 import type { DappPortLike } from './event-hub.ts'
 import { siteNamespace } from './access.ts'
 import { createDappHandlers, createSiteHandlers, type DappHandlers, type SiteHandlers } from './handlers.ts'
@@ -25,6 +25,10 @@ export interface DappSide {
   handlers: DappHandlers & SiteHandlers
   /** A content script's events port (see attachDappEventsPort). */
   attachEventsPort(port: DappPortLike, caller: Caller | null): void
+  /** The active session changed (lock, unlock, switch, ready): pages hear accountsChanged. */
+  sessionChanged(session: ActiveSession | null): void
+  /** The wallet changed (accounts, lock): pages' accounts are announced again where they differ. */
+  walletChanged(): void
 }
 
 export function createDappSide(ctx: BackgroundContext, options: DappServiceOptions = {}): DappSide {
@@ -33,6 +37,8 @@ export function createDappSide(ctx: BackgroundContext, options: DappServiceOptio
     services,
     handlers: { ...createDappHandlers(services), ...createSiteHandlers(services) },
     attachEventsPort: (port, caller) => attachDappEventsPort(services, port, caller),
+    sessionChanged: (session) => services.hub.setSession(session),
+    walletChanged: () => void services.hub.refresh(),
   }
 }
 

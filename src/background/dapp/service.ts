@@ -154,9 +154,8 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
   })
 
   const hub = new DappEventHub({ accountsFor: announcedAccounts, access })
+  // The events hub starts from the session now; the assembly tells it of later changes.
   hub.setSession(ctx.activeSession())
-  ctx.onSessionChange((session) => hub.setSession(session))
-  ctx.wallet.onChange(() => void hub.refresh())
   permissions.onChange((origin) => void hub.refresh(origin))
 
   return {

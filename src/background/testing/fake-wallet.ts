@@ -5,11 +5,12 @@ import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { PrivateKeySigner } from '../../protocol/index.ts'
 import type { AccountView } from '../../extension/views.ts'
+import { Listeners } from '../../state/listeners.ts'
 import type { WalletService, WalletStatusCore } from '../services.ts'
 
 export class FakeWallet implements WalletService {
   readonly #keys = new Map<string, Uint8Array>()
-  readonly #listeners = new Set<(status: WalletStatusCore) => void>()
+  readonly #listeners = new Listeners<[status: WalletStatusCore]>('fake wallet change')
   readonly #secret = crypto.getRandomValues(new Uint8Array(32))
   accounts: AccountView[] = []
   activeAccountId: string | null = null
@@ -63,13 +64,10 @@ export class FakeWallet implements WalletService {
   }
 
   onChange(listener: (status: WalletStatusCore) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#listeners.add(listener)
   }
 
   #emit(): void {
-    void this.status().then((status) => {
-      for (const listener of this.#listeners) listener(status)
-    })
+    void this.status().then((status) => this.#listeners.emit(status))
   }
 }

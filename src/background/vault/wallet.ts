@@ -14,6 +14,7 @@
 import type { AccountView } from '../../extension/views.ts'
 import type { StorageArea, WalletService, WalletStatusCore } from '../services.ts'
 import { toHex } from '../../wire/bytes.ts'
+import { ObservableState, type ReadableState } from '../../state/observable-state.ts'
 import { deriveKek, MIN_PBKDF2_ITERATIONS, newKdfParams, open, purposeKey, randomBytes, seal, type KdfParams } from './crypto.ts'
 import { VaultError } from './errors.ts'
 import {
@@ -50,12 +51,18 @@ const DEADLINE_KEY = 'vault.deadline'
 
 type Listener = (status: WalletStatusCore) => void
 
+/** What the wallet announces before it has read its records (and while there is none). */
+const UNKNOWN_STATUS: WalletStatusCore = Object.freeze({ initialized: false, locked: true, accounts: [], activeAccountId: null, autoLockAt: null })
+/** Statuses are plain JSON views: equal when they say the same. */
+const sameStatus = (a: WalletStatusCore, b: WalletStatusCore) => JSON.stringify(a) === JSON.stringify(b)
+
 export class Wallet implements WalletService {
   readonly #local: StorageArea
   readonly #session: StorageArea
   readonly #now: () => number
   readonly #iterations: number
-  readonly #listeners = new Set<Listener>()
+  /** The status last announced; set after each change the wallet makes. */
+  readonly #state = new ObservableState<WalletStatusCore>('wallet', UNKNOWN_STATUS, { equals: sameStatus })
   #master: Uint8Array | null = null
   /** This instance's auto-lock deadline (mirrored in storage.session for the next worker). */
   #deadlineAt: number | null = null
@@ -72,8 +79,14 @@ export class Wallet implements WalletService {
     if (!Number.isInteger(this.#iterations) || this.#iterations < 1) throw new RangeError('iterations must be a positive whole number')
   }
 
+  /** Whether the wallet is locked, known in memory (no storage read). */
   get locked(): boolean {
     return this.#master === null
+  }
+
+  /** The wallet's status as last announced (read `status()` for the stored accounts now). */
+  get state(): ReadableState<WalletStatusCore> {
+    return this.#state.readonly()
   }
 
   /** Runs mutations one at a time, so two clicks cannot interleave their writes. */
@@ -83,15 +96,13 @@ export class Wallet implements WalletService {
     return run
   }
 
+  /** Told the new status after each change (lock, unlock, accounts); see ObservableState. */
   onChange(listener: Listener): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#state.subscribe((next) => listener(next))
   }
 
   async #emit(): Promise<void> {
-    if (this.#listeners.size === 0) return
-    const status = await this.status()
-    for (const l of this.#listeners) l(status)
+    this.#state.set(await this.status())
   }
 
   // ── reading ──

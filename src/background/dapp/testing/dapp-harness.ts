@@ -5,7 +5,7 @@ import { DAPP_METHODS } from '../../../extension/methods/dapp.ts'
 import { SITE_METHODS } from '../../../extension/methods/sites.ts'
 import { createDispatcher, type Caller } from '../../dispatcher.ts'
 import { PING_METHODS, pingHandler } from '../../handlers.ts'
-import { createDappSide } from '../index.ts'
+import { createDappSide, type DappServiceOptions, type DappSide } from '../index.ts'
 import { approvalIdOf, FakeContext } from './fake-context.ts'
 
 export const SITE_A = 'http://127.0.0.1:4001'
@@ -14,12 +14,20 @@ export const dappA: Caller = { kind: 'dapp', origin: SITE_A, frame: { tabId: 1, 
 export const dappB: Caller = { kind: 'dapp', origin: SITE_B, frame: { tabId: 2, frameId: 0 } }
 export const popup: Caller = { kind: 'extension' }
 
+/** The dapp side told of the fake context's changes, as app.ts tells it of the real ones. */
+export function createWiredDappSide(ctx: FakeContext, options: DappServiceOptions = {}): DappSide {
+  const dapp = createDappSide(ctx, options)
+  ctx.onSessionChange((session) => dapp.sessionChanged(session))
+  ctx.wallet.onChange(() => dapp.walletChanged())
+  return dapp
+}
+
 /** The methods the dapp side answers, with ping: every other method is unknown here. */
 export const DAPP_SIDE_METHODS = { ...PING_METHODS, ...DAPP_METHODS, ...SITE_METHODS } as const
 
 export function setup(ctx = new FakeContext(), rateLimit?: { capacity: number; refillPerSecond: number }) {
   const options = rateLimit ? { rateLimit } : {}
-  const dapp = createDappSide(ctx, options)
+  const dapp = createWiredDappSide(ctx, options)
   const dispatch = createDispatcher(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
   const call = (caller: Caller, method: string, params?: unknown): Promise<RpcResponse> =>
     dispatch(makeRuntimeRpcMessage(params === undefined ? { method } : { method, params }), caller)
