@@ -9,11 +9,19 @@ import { SessionManager } from '../session/session-manager.ts'
 import { MemoryStorageArea } from '../testing/memory-storage.ts'
 import { VaultError, Wallet } from '../vault/index.ts'
 import type { AccountData } from '../services.ts'
-import { mapErrors, vaultErrorToRpc } from './errors.ts'
+import { mapErrors, vaultErrorToRpc } from '../rpc-errors.ts'
+import { ClientError } from '../../protocol/client/errors.ts'
 import { createMessagingHandlers, notReadyError } from './messaging.ts'
 import { createWalletHandlers } from './wallet.ts'
 
 const EXT = { kind: 'extension' } as const
+
+/** The handlers as the RPC router answers for them: every failure through rpc-errors.ts. */
+function translated<H extends object>(handlers: H): H {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([method, handler]) => [method, (...args: unknown[]) => mapErrors(method, () => (handler as (...a: unknown[]) => unknown)(...args))]),
+  ) as H
+}
 const PASSWORD = 'correct horse battery'
 
 function setup() {
@@ -34,14 +42,14 @@ function setup() {
     clearTimer: () => {},
   })
   const forgotten: string[] = []
-  const wallet = createWalletHandlers({
+  const wallet = translated(createWalletHandlers({
     vault,
     settings,
     sessions,
     checkNode: async (url) => ({ url, reachable: false, error: 'test', checkedAt: 0 }),
     forgetAccount: async (a) => void forgotten.push(a.address),
     diagnostics: () => ({ cryptoBackend: 'noble', startedAt: 1 }),
-  })
+  }))
   return { local, vault, settings, sessions, wallet, forgotten }
 }
 
@@ -99,12 +107,12 @@ describe('wallet handlers', () => {
 
 describe('messaging handlers', () => {
   const handlers = (over: { locked?: boolean; view?: SessionView; data?: Partial<AccountData> }) =>
-    createMessagingHandlers({
+    translated(createMessagingHandlers({
       activeData: () => (over.data ? (over.data as AccountData) : null),
       locked: () => over.locked ?? false,
       sessionView: () => over.view ?? { state: 'creating', step: 'Publishing your contact bundle' },
       openTab: async () => {},
-    })
+    }))
 
   it('answers 4900 while locked or while the session opens, saying which', async () => {
     const locked = await rejection(handlers({ locked: true }).conversations_list({ filter: 'all' }, EXT))
@@ -117,16 +125,16 @@ describe('messaging handlers', () => {
   it('lists from the cache while the session opens, and from the data once it is ready', async () => {
     const cachedView = { topic: '/xmtp/0/m-c/proto', peerAddress: '0x2222222222222222222222222222222222222222', version: 'v2', createdAt: 1, consent: 'unknown', unreadCount: 0, muted: false } as const
     const asked: unknown[] = []
-    const early = createMessagingHandlers({
+    const early = translated(createMessagingHandlers({
       activeData: () => null,
       locked: () => false,
       sessionView: () => ({ state: 'restoring', step: 'Opening your XMTP identity' }),
       cachedConversations: async (filter, limit) => (asked.push([filter, limit]), [cachedView]),
       openTab: async () => {},
-    })
+    }))
     expect(await early.conversations_list({ filter: 'all', limit: 50 }, EXT)).toEqual({ conversations: [cachedView] })
     expect(asked).toEqual([['all', 50]])
-    const ready = createMessagingHandlers({
+    const ready = translated(createMessagingHandlers({
       activeData: () => ({ listConversations: async (_f: unknown, o: unknown) => (asked.push(o), []) }) as unknown as AccountData,
       locked: () => false,
       sessionView: () => ({ state: 'ready' }),
@@ -134,7 +142,7 @@ describe('messaging handlers', () => {
         throw new Error('not used once ready')
       },
       openTab: async () => {},
-    })
+    }))
     expect(await ready.conversations_list({ filter: 'all' }, EXT)).toEqual({ conversations: [] })
     expect(asked.at(-1)).toEqual({})
   })
@@ -143,7 +151,7 @@ describe('messaging handlers', () => {
     const data: Partial<AccountData> = {
       getConversation: async () => null,
       newConversation: async () => {
-        throw Object.assign(new Error('peer not on XMTP'), { name: 'ClientError', reason: 'not-on-network' })
+        throw new ClientError('not-on-network', 'peer not on XMTP')
       },
     }
     const h = handlers({ data })

@@ -13,6 +13,8 @@ import type { AccountView, SessionView } from '../../extension/views.ts'
 import type { AccountData, ActiveSession, WalletService } from '../services.ts'
 import { IdentityStore } from './identity-store.ts'
 import { markBoot } from '../boot-marks.ts'
+import { BackgroundError } from '../errors.ts'
+import { ClientError } from '../../protocol/client/errors.ts'
 import { ObservableState, type ReadableState } from '../../state/observable-state.ts'
 
 /** How long a session restore lets reads of the cache in flight go first (readPendingStore). */
@@ -78,12 +80,15 @@ const IDLE: SessionView = { state: 'idle' }
 /** Purpose strings for WalletService.deriveKey; one key per use, node and account. */
 export const cachePurpose = (nodeUrl: string, address: string) => `cache/${nodeUrl}/${address.toLowerCase()}`
 
+/** Why a session could not be opened, where the cause alone does not say (the account's cache did not open). */
+export class SessionError extends BackgroundError<'cache-unavailable'> {}
+
 /** A sentence a person can act on, never internal text or key material. */
 export function describeSessionError(error: unknown, nodeUrl: string): string {
   if (error instanceof NetworkError) return `Cannot reach the XMTP node at ${nodeUrl}.`
-  if (error instanceof Error && error.message.startsWith('the message cache could not be opened')) return 'The message cache in this browser could not be opened (is the disk full, or is a private window blocking storage?).'
+  if (error instanceof SessionError && error.reason === 'cache-unavailable') return 'The message cache in this browser could not be opened (is the disk full, or is a private window blocking storage?).'
   if (error instanceof ApiError) return `The XMTP node at ${nodeUrl} refused the request (${error.name}).`
-  if (error instanceof Error && error.name === 'ClientError') return `Your XMTP identity could not be opened (${(error as Error & { reason?: string }).reason ?? 'client error'}).`
+  if (error instanceof ClientError) return `Your XMTP identity could not be opened (${error.reason}).`
   return 'Your XMTP session could not be started.'
 }
 
@@ -269,7 +274,11 @@ export class SessionManager<S extends SessionStore = SessionStore> {
         ? { state: 'restoring', step: 'Opening your XMTP identity' }
         : { state: 'creating', step: `Creating or restoring your XMTP identity on ${nodeUrl}` })
       started()
-      store = await opening
+      try {
+        store = await opening
+      } catch (cause) {
+        throw new SessionError('cache-unavailable', 'the message cache could not be opened', { cause })
+      }
       markBoot('store-opened')
       storeOpened(store)
       await this.#readsSettled(READ_PRIORITY_MS)

@@ -7,6 +7,7 @@ import { PrivateKeySigner } from '../../protocol/index.ts'
 import type { AccountView } from '../../extension/views.ts'
 import { Listeners } from '../../state/listeners.ts'
 import type { WalletService, WalletStatusCore } from '../services.ts'
+import { VaultError } from '../vault/errors.ts'
 
 export class FakeWallet implements WalletService {
   readonly #keys = new Map<string, Uint8Array>()
@@ -52,14 +53,14 @@ export class FakeWallet implements WalletService {
   }
 
   async privateKeyOf(accountId: string): Promise<Uint8Array> {
-    if (this.locked) throw Object.assign(new Error('The wallet is locked.'), { name: 'VaultError', reason: 'locked' })
+    if (this.locked) throw new VaultError('locked', 'The wallet is locked.')
     const key = this.#keys.get(accountId)
-    if (!key) throw Object.assign(new Error('No such account.'), { name: 'VaultError', reason: 'not-found' })
+    if (!key) throw new VaultError('not-found', 'No such account.')
     return new Uint8Array(key)
   }
 
   async deriveKey(purpose: string): Promise<Uint8Array> {
-    if (this.locked) throw Object.assign(new Error('The wallet is locked.'), { name: 'VaultError', reason: 'locked' })
+    if (this.locked) throw new VaultError('locked', 'The wallet is locked.')
     return hkdf(sha256, this.#secret, undefined, new TextEncoder().encode(purpose), 32)
   }
 
