@@ -10,7 +10,7 @@ import { createBackground, POLL_ALARM, POLL_PERIOD_MINUTES } from './app.ts'
 import { classifySender } from './dispatcher.ts'
 import { DAPP_EVENTS_PORT } from './dapp/index.ts'
 import { isRuntimeRpcMessage } from '../extension/messages.ts'
-import type { StorageArea } from './services.ts'
+import type { StorageArea } from './contracts.ts'
 import { Listeners } from '../state/listeners.ts'
 
 markBoot('modules-evaluated')

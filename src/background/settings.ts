@@ -3,7 +3,7 @@
 // the stored record is never half-written.
 import { providerErrors } from '../extension/dapp-visible.ts'
 import type { SettingsView } from '../extension/views.ts'
-import type { StorageArea } from './services.ts'
+import type { StorageArea } from './contracts.ts'
 import { Listeners } from '../state/listeners.ts'
 
 export const DEFAULT_SETTINGS: SettingsView = Object.freeze({

@@ -9,7 +9,7 @@
 // Closing a window counts as "Reject".
 import { providerErrors } from '../../extension/dapp-visible.ts'
 import type { ApprovalView } from '../../extension/views.ts'
-import type { StorageArea } from '../services.ts'
+import type { StorageArea } from '../contracts.ts'
 
 const KEY_PREFIX = 'dapp/approval/'
 export const APPROVAL_PAGE = 'src/approval/index.html'

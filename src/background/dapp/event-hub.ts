@@ -8,7 +8,7 @@
 import { providerErrors } from '../../extension/dapp-visible.ts'
 import type { DappPortEvent } from '../../extension/methods/dapp.ts'
 import type { ConversationView, MessageView } from '../../extension/views.ts'
-import type { ActiveSession } from '../services.ts'
+import type { ActiveSession } from '../contracts.ts'
 import { canSeeConversation, hasScope } from './access.ts'
 import type { SiteGrant } from './permissions.ts'
 

@@ -8,7 +8,7 @@
 // The handlers and the events port share the one DappServices built here.
 import type { Caller } from '../dispatcher.ts'
 import { frameKeyOf } from '../dispatcher.ts'
-import type { ActiveSession, BackgroundContext } from '../services.ts'
+import type { ActiveSession, BackgroundContext } from '../contracts.ts'
 import type { DappPortLike } from './event-hub.ts'
 import { siteNamespace } from './access.ts'
 import { createDappHandlers, createSiteHandlers, type DappHandlers, type SiteHandlers } from './handlers.ts'

@@ -4,7 +4,7 @@
 // site never rewrites the others. Writes are serialised, so two quick grants cannot lose one.
 import { Listeners } from '../../state/listeners.ts'
 import type { DappPermission, SiteScope, SiteView } from '../../extension/views.ts'
-import type { StorageArea } from '../services.ts'
+import type { StorageArea } from '../contracts.ts'
 
 const KEY_PREFIX = 'dapp/site/'
 

@@ -4,7 +4,7 @@
 // are given that one instance.
 import { providerErrors } from '../../extension/dapp-visible.ts'
 import type { ContentInput, SiteScope } from '../../extension/views.ts'
-import type { ActiveSession, BackgroundContext } from '../services.ts'
+import type { ActiveSession, BackgroundContext } from '../contracts.ts'
 import { Approvals, type ApprovalRecord, type Decision } from './approvals.ts'
 import { DappEventHub } from './event-hub.ts'
 import { permissionsOf, SitePermissions, type SiteGrant } from './permissions.ts'

@@ -8,7 +8,7 @@
 // restart); blocks in storage.local. Writes are serialised, so two quick rejections both count.
 import { providerErrors } from '../../extension/dapp-visible.ts'
 import type { BlockedSiteView } from '../../extension/views.ts'
-import type { StorageArea } from '../services.ts'
+import type { StorageArea } from '../contracts.ts'
 
 const STRIKES_PREFIX = 'dapp/strikes/'
 const BLOCKED_PREFIX = 'dapp/blocked/'

@@ -5,7 +5,7 @@ import { ERROR_CODES, ProviderRpcError, providerErrors } from '../../extension/d
 import type { ConversationFilter } from '../../extension/methods/messaging.ts'
 import type { ConversationView, SessionView, SyncStatusView } from '../../extension/views.ts'
 import type { HandlerTable } from '../dispatcher.ts'
-import type { AccountData } from '../services.ts'
+import type { AccountData } from '../contracts.ts'
 import { lockedError, notReadyError } from '../rpc-errors.ts'
 
 export { notReadyError } from '../rpc-errors.ts'

@@ -2,7 +2,7 @@
 // unread, only with the setting on; never in a request.
 import { describe, expect, it } from 'vitest'
 import type { ContentInput, ConversationView } from '../../extension/views.ts'
-import type { AccountData } from '../services.ts'
+import type { AccountData } from '../contracts.ts'
 import { createMessagingHandlers } from './messaging.ts'
 
 const EXT = { kind: 'extension' } as const

@@ -2,7 +2,7 @@
 // when identity creation finishes and can lock or switch accounts in the middle.
 import { describe, expect, it } from 'vitest'
 import type { Client } from '../../protocol/index.ts'
-import type { AccountData } from '../services.ts'
+import type { AccountData } from '../contracts.ts'
 import { FakeWallet } from '../testing/fake-wallet.ts'
 import { MemoryStorageArea } from '../testing/memory-storage.ts'
 import { IdentityStore } from './identity-store.ts'

@@ -6,7 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { PrivateKeySigner } from '../../protocol/index.ts'
 import type { AccountView } from '../../extension/views.ts'
 import { Listeners } from '../../state/listeners.ts'
-import type { WalletService, WalletStatusCore } from '../services.ts'
+import type { WalletService, WalletStatusCore } from '../contracts.ts'
 import { VaultError } from '../vault/errors.ts'
 
 export class FakeWallet implements WalletService {

@@ -12,7 +12,7 @@
 // password, never the password itself) sits in storage.session, so a restarted worker resumes
 // without asking again until the auto-lock deadline. Locking zeroes the key and wipes the session.
 import type { AccountView } from '../../extension/views.ts'
-import type { StorageArea, WalletService, WalletStatusCore } from '../services.ts'
+import type { StorageArea, WalletService, WalletStatusCore } from '../contracts.ts'
 import { toHex } from '../../wire/bytes.ts'
 import { ObservableState, type ReadableState } from '../../state/observable-state.ts'
 import { deriveKek, MIN_PBKDF2_ITERATIONS, newKdfParams, open, purposeKey, randomBytes, seal, type KdfParams } from './crypto.ts'

@@ -1,5 +1,6 @@
-// The seams inside the background, so each module has one concern and Node tests can drive it
-// with real parts (a real node, fake-indexeddb, an in-memory storage area):
+// The contracts between the background's parts: interfaces only, no code. Each module has one
+// concern and Node tests can drive it with real parts (a real node, fake-indexeddb, an
+// in-memory storage area):
 //
 //   vault/      Wallet: the encrypted vault, accounts, lock and auto-lock (owns the keys)
 //   session/    one XMTP Client per unlocked account (signer = the account key), the node URL
@@ -20,7 +21,10 @@ import type {
   SyncStatusView,
   WalletStatus,
 } from '../extension/views.ts'
-import type { AccountStore } from './data/index.ts'
+import type { Persistence } from '../protocol/index.ts'
+// Leaf modules of the data layer (they import nothing of the background): no import circle.
+import type { RecordCipher } from './data/cipher.ts'
+import type { CacheDatabase } from './data/database.ts'
 import type { OutboxPolicy } from './data/outbox.ts'
 
 /** The shape of chrome.storage.local / chrome.storage.session that the background uses. */
@@ -81,6 +85,15 @@ export interface AccountData {
   onSyncStatus(listener: (status: SyncStatusView) => void): () => void
   /** Stops streams and timers, zeroes keys held for the cache; the IndexedDB data stays. */
   close(): Promise<void>
+}
+
+/** An opened account database with its record cipher and the Client's Persistence over it (data/ openAccountStore). */
+export interface AccountStore {
+  readonly db: CacheDatabase
+  readonly cipher: RecordCipher
+  readonly persistence: Persistence
+  /** Closes the database and zeroes the derived keys. */
+  close(): void
 }
 
 /** What src/background/data exports to build an AccountData for an unlocked account. */
