@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ProviderRpcError } from '../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../extension/rpc-error.ts'
 import { dappMethod, extensionMethod, makeRuntimeRpcMessage, METHODS, noParams } from '../extension/messages.ts'
 import { classifySender, createDispatcher, type Caller } from './dispatcher.ts'
 import { PING_METHODS, pingHandler } from './handlers.ts'

@@ -1,7 +1,8 @@
 // One error policy: reasoned errors derive from one base and are recognised by class, and one
 // module (rpc-errors.ts) turns them into what a caller sees, through the RPC router.
 import { describe, expect, it } from 'vitest'
-import { ERROR_CODES, ProviderRpcError, providerErrors } from '../extension/dapp-visible.ts'
+import { ERROR_CODES, providerErrors } from '../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../extension/rpc-error.ts'
 import { makeRuntimeRpcMessage, METHODS } from '../extension/messages.ts'
 import { NetworkError } from '../protocol/api/index.ts'
 import { ClientError } from '../protocol/client/errors.ts'

@@ -7,7 +7,8 @@
 //    a peer not on XMTP) is -32602, a locked wallet or an unreachable node 4900;
 //  - anything else is internal: the router answers a generic -32603 (no internal text, no key
 //    material), and so is every non-RPC error from a dapp method.
-import { ERROR_CODES, ProviderRpcError, providerErrors } from '../extension/dapp-visible.ts'
+import { ERROR_CODES, providerErrors } from '../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../extension/rpc-error.ts'
 import type { SessionView } from '../extension/views.ts'
 import { NetworkError } from '../protocol/api/index.ts'
 import { ClientError, type ClientErrorReason } from '../protocol/client/errors.ts'

@@ -1,7 +1,7 @@
 // The whole page → content → background path in Node: window.xmtp over the window transport,
 // the content relay, and the background dispatcher, joined by a FakeWindow.
 import { describe, expect, it } from 'vitest'
-import { ProviderRpcError } from '../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../extension/rpc-error.ts'
 import { makeRuntimeRpcMessage, METHODS, WINDOW_CHANNEL, type RuntimeRpcMessage } from '../extension/messages.ts'
 import { FakeWindow, flush } from '../extension/testing/fake-window.ts'
 import { createDispatcher } from '../background/dispatcher.ts'

@@ -11,7 +11,8 @@
 // 'extension'`, so pages can never reach them. Result shapes are in views.ts.
 //
 // Imported by the page-world script: keep it free of chrome.*, browser.* and DOM.
-import { ERROR_MESSAGES, isRpcErrorPayload, providerErrors, type RpcErrorPayload } from './dapp-visible.ts'
+import { ERROR_MESSAGES, providerErrors } from './dapp-visible.ts'
+import { isRpcErrorPayload, type RpcErrorPayload } from './rpc-error.ts'
 import { dappMethod, noParams, REPEATABLE, type MethodSpec, type MethodTable } from './method-spec.ts'
 import { DAPP_METHODS, isDappPortEvent, type DappPortEvent } from './methods/dapp.ts'
 import { MESSAGING_METHODS } from './methods/messaging.ts'

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createDispatcher } from '../background/dispatcher.ts'
 import { PING_METHODS, pingHandler } from '../background/handlers.ts'
-import { ProviderRpcError, providerErrors } from './dapp-visible.ts'
+import { providerErrors } from './dapp-visible.ts'
+import { ProviderRpcError } from './rpc-error.ts'
 import { METHODS, RUNTIME_RPC_TAG } from './messages.ts'
 import { createRpcClient, isUnreachable } from './rpc-client.ts'
 

@@ -1,7 +1,7 @@
 // The messenger's state, kept outside the components: the wallet's status, the worker and node
 // health, the active account's conversations and the loaded pages of messages. It is filled by
 // RPC calls and kept current by the events port. No DOM here, so it is tested in plain Node.
-import { ProviderRpcError } from '../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../extension/rpc-error.ts'
 import type { ExtensionEvent } from '../extension/events.ts'
 import type { ContentInput, ConversationView, MessageView, NodeStatusView, SyncStatusView, WalletStatus } from '../extension/views.ts'
 import { asSentence } from './lib/error-sentence.ts'

@@ -1,7 +1,8 @@
 // The wallet and messaging handlers over the real vault (low PBKDF2 rounds) and a session
 // manager whose data layer is not reached: error mapping, status with session, settings.
 import { describe, expect, it } from 'vitest'
-import { ERROR_CODES, ProviderRpcError } from '../../extension/dapp-visible.ts'
+import { ERROR_CODES } from '../../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../../extension/rpc-error.ts'
 import type { SessionView } from '../../extension/views.ts'
 import { Settings } from '../settings.ts'
 import { IdentityStore } from '../session/identity-store.ts'

@@ -1,7 +1,8 @@
 // Handlers of the messaging methods (src/extension/methods/messaging.ts) over the active
 // account's AccountData. While the wallet is locked they answer 4900 "locked"; while the XMTP
 // session is still opening (or failing) 4900 with its progress in words.
-import { ERROR_CODES, ProviderRpcError, providerErrors } from '../../extension/dapp-visible.ts'
+import { ERROR_CODES, providerErrors } from '../../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../../extension/rpc-error.ts'
 import type { ConversationFilter } from '../../extension/methods/messaging.ts'
 import type { ConversationView, SessionView, SyncStatusView } from '../../extension/views.ts'
 import type { HandlerTable } from '../dispatcher.ts'

@@ -2,7 +2,8 @@
 // layer and protocol errors through the handlers' mapping, the session, the RPC param checks
 // for what people type), and checks each reads as a sentence once the popup has it.
 import { describe, expect, it } from 'vitest'
-import { ProviderRpcError, providerErrors } from '../../extension/dapp-visible.ts'
+import { providerErrors } from '../../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../../extension/rpc-error.ts'
 import { METHODS } from '../../extension/messages.ts'
 import { AccountDataError } from '../../background/data/account-data.ts'
 import { lockedError, mapErrors, vaultErrorToRpc } from '../../background/rpc-errors.ts'
