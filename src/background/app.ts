@@ -13,7 +13,7 @@ import { tabViewPath } from '../extension/tab-url.ts'
 import type { DiagnosticsView } from '../extension/views.ts'
 import { isMethodName, METHODS } from '../extension/messages.ts'
 import { accountDatabaseName, createAccountData, listCachedConversations, openAccountStore, type AccountStore } from './data/index.ts'
-import { createDispatcher, type Caller, type Dispatch } from './dispatcher.ts'
+import { createRpcRouter, type Caller, type Dispatch } from './rpc-router.ts'
 import { Attention, targetOfNotification } from './attention.ts'
 import { EventHub, type EventPort } from './events-hub.ts'
 import { createHandlers } from './handlers.ts'
@@ -41,7 +41,8 @@ export { RECENT_FLOW_MS } from './stream-holds.ts'
 
 export interface Platform {
   local: StorageArea
-  session: StorageArea
+  /** chrome.storage.session: cleared on browser restart, kept across worker restarts. */
+  sessionStorage: StorageArea
   indexedDB: IDBFactory
   fetch: typeof fetch
   version: string
@@ -93,7 +94,7 @@ export function createBackground(platform: Platform): Background {
   const now = platform.now ?? Date.now
   const startedAt = now()
   const appVersion = `parley/${platform.version}`
-  const vault = new Wallet({ local: platform.local, session: platform.session, now, ...(platform.iterations ? { iterations: platform.iterations } : {}) })
+  const vault = new Wallet({ local: platform.local, sessionStorage: platform.sessionStorage, now, ...(platform.iterations ? { iterations: platform.iterations } : {}) })
   const settings = new Settings({ local: platform.local, hasHostPermission: platform.hasHostPermission })
   const identities = new IdentityStore(platform.local, vault)
   const hub = new EventHub()
@@ -186,7 +187,7 @@ export function createBackground(platform: Platform): Background {
       () => badge.cancel(),
       data.onMessages((topic, messages, conversation) => {
         broadcast({ type: 'messages', topic, messages })
-        void platform.session.set({ [LAST_FLOW_KEY]: now() })
+        void platform.sessionStorage.set({ [LAST_FLOW_KEY]: now() })
         holds.messagesFlowed()
         void attention.onMessages(conversation, messages)
         badge.request()
@@ -202,7 +203,7 @@ export function createBackground(platform: Platform): Background {
     // streaming if messages were flowing just before the worker stopped.
     void data.syncNow().catch(() => {})
     badge.request()
-    void platform.session.get(LAST_FLOW_KEY).then((stored) => {
+    void platform.sessionStorage.get(LAST_FLOW_KEY).then((stored) => {
       const last = stored[LAST_FLOW_KEY]
       if (typeof last === 'number' && sessions.active() === session) holds.flowedAt(last)
     })
@@ -220,7 +221,7 @@ export function createBackground(platform: Platform): Background {
     activeSession: () => sessions.active(),
     onSessionChange: (listener) => sessions.onSessionChange(listener),
     local: platform.local,
-    session: platform.session,
+    sessionStorage: platform.sessionStorage,
     openWindow: platform.openWindow,
     onWindowClosed: platform.onWindowClosed,
     windowExists: platform.windowExists,
@@ -278,7 +279,7 @@ export function createBackground(platform: Platform): Background {
       ...dapp.handlers,
     },
   )
-  const route = createDispatcher(METHODS, handlers, platform.onInternalError ? { onInternalError: platform.onInternalError } : {})
+  const route = createRpcRouter(METHODS, handlers, platform.onInternalError ? { onInternalError: platform.onInternalError } : {})
 
   const ready = (async () => {
     await vault.resume().catch(() => false)

@@ -134,7 +134,7 @@ export interface BackgroundContext {
   /** chrome.storage.local, for modules that keep their own records (sites, approvals, settings). */
   local: StorageArea
   /** chrome.storage.session (cleared on browser restart), for state that must survive worker restarts only. */
-  session: StorageArea
+  sessionStorage: StorageArea
   /** Opens an extension page in a popup window (the approval window); resolves with its window id. */
   openWindow(path: string, size: { width: number; height: number }): Promise<number>
   /** Fires when a window opened with openWindow closes (closing an approval window rejects it). */

@@ -2,7 +2,7 @@
 // METHODS, with no runtime stand-ins. The @ts-expect-error lines are checked by `npx tsc --noEmit`:
 // they fail the type check if a table missing a method were ever accepted again.
 import { describe, expect, it } from 'vitest'
-import { createDispatcher, type HandlerTable } from './dispatcher.ts'
+import { createRpcRouter, type HandlerTable } from './rpc-router.ts'
 import { createHandlers, PING_METHODS, pingHandler, type DomainHandlers } from './handlers.ts'
 import { makeRuntimeRpcMessage, METHODS } from '../extension/messages.ts'
 
@@ -21,15 +21,15 @@ describe('the handler table', () => {
       // @ts-expect-error one method (messages_send) without a handler is refused
       createHandlers(state, withoutOne(domains))
     const checkDispatcher = () =>
-      // @ts-expect-error the dispatcher over METHODS refuses the ping-only table
-      createDispatcher(METHODS, pingHandler(state))
+      // @ts-expect-error the router over METHODS refuses the ping-only table
+      createRpcRouter(METHODS, pingHandler(state))
     expect([checkIncomplete, checkMissingOne, checkDispatcher].every((f) => typeof f === 'function')).toBe(true)
     const full: (domains: DomainHandlers) => HandlerTable = (domains) => createHandlers(state, domains)
     expect(typeof full).toBe('function')
   })
 
   it('routes ping over the ping-only table, and treats every other method as unknown', async () => {
-    const dispatch = createDispatcher(PING_METHODS, pingHandler({ version: '3', startedAt: 7 }))
+    const dispatch = createRpcRouter(PING_METHODS, pingHandler({ version: '3', startedAt: 7 }))
     expect(await dispatch(makeRuntimeRpcMessage({ method: 'ping' }), { kind: 'extension' })).toEqual({
       ok: true,
       result: { pong: true, version: '3', startedAt: 7 },

@@ -2,7 +2,7 @@
 // dapp). createHandlers takes every method but ping, with no defaults: a method in METHODS
 // without a handler is a compile error (handler-table.test.ts proves it).
 import { METHODS } from '../extension/messages.ts'
-import type { HandlerTable } from './dispatcher.ts'
+import type { HandlerTable } from './rpc-router.ts'
 
 export interface BackgroundState {
   /** Extension version from the manifest. */

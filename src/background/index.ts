@@ -7,7 +7,7 @@ import browser from 'webextension-polyfill'
 import { loadCryptoBackend } from './session/crypto-backend.ts'
 import { LIBSECP256K1_ASSET } from './session/libsecp256k1-asset.ts'
 import { createBackground, POLL_ALARM, POLL_PERIOD_MINUTES } from './app.ts'
-import { classifySender } from './dispatcher.ts'
+import { classifySender } from './rpc-router.ts'
 import { DAPP_EVENTS_PORT } from './dapp/index.ts'
 import { isRuntimeRpcMessage } from '../extension/messages.ts'
 import type { StorageArea } from './contracts.ts'
@@ -35,7 +35,7 @@ browser.windows?.onRemoved.addListener((windowId) => windowClosed.emit(windowId)
 
 const background = createBackground({
   local: browser.storage.local as unknown as StorageArea,
-  session: browser.storage.session as unknown as StorageArea,
+  sessionStorage: browser.storage.session as unknown as StorageArea,
   indexedDB,
   fetch: (input, init) => fetch(input, init),
   version: browser.runtime.getManifest().version,

@@ -8,7 +8,7 @@ import { NetworkError } from '../protocol/api/index.ts'
 import { ClientError } from '../protocol/client/errors.ts'
 import { ReasonError } from '../protocol/utils/errors.ts'
 import { AccountDataError } from './data/index.ts'
-import { createDispatcher } from './dispatcher.ts'
+import { createRpcRouter } from './rpc-router.ts'
 import { BackgroundError } from './errors.ts'
 import { toRpcError } from './rpc-errors.ts'
 import { describeSessionError, SessionError } from './session/session-manager.ts'
@@ -47,7 +47,7 @@ describe('toRpcError', () => {
   it('is what the RPC router answers with: words for extension methods, -32603 for dapp methods', async () => {
     const internal: string[] = []
     const table = { wallet_lock: METHODS.wallet_lock, xmtp_accounts: METHODS.xmtp_accounts } as const
-    const route = createDispatcher(
+    const route = createRpcRouter(
       table,
       {
         wallet_lock: () => Promise.reject(new VaultError('no-vault', 'internal text')),

@@ -32,7 +32,7 @@ function port(): EventPort {
 
 describe('a throwing listener', () => {
   it('neither fails a wallet change nor silences the next listener, and the state says what changed', async () => {
-    const wallet = new Wallet({ local: new MemoryStorageArea(), session: new MemoryStorageArea(), iterations: 1000 })
+    const wallet = new Wallet({ local: new MemoryStorageArea(), sessionStorage: new MemoryStorageArea(), iterations: 1000 })
     const seen: boolean[] = []
     wallet.onChange(boom)
     wallet.state.subscribe((next) => void seen.push(next.locked))
@@ -78,12 +78,12 @@ describe('the lock, known in memory', () => {
   it('answers a messaging RPC on a locked wallet without reading storage', async () => {
     const local = new MemoryStorageArea()
     const session = new MemoryStorageArea()
-    const setup = new Wallet({ local, session, iterations: 1000 })
+    const setup = new Wallet({ local, sessionStorage: session, iterations: 1000 })
     await setup.create(PASSWORD, PHRASE)
     await setup.lock()
     const background = createBackground({
       local,
-      session,
+      sessionStorage: session,
       indexedDB: new IDBFactory(),
       fetch: async () => Promise.reject(new TypeError('offline')),
       version: '0.0.0-test',

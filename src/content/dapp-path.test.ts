@@ -1,10 +1,10 @@
 // The whole dapp path in Node: window.xmtp (provider + window transport) ⇄ content relay (with
-// its events port) ⇄ the real dispatcher and dapp handlers over a fake BackgroundContext.
+// its events port) ⇄ the real RPC router and dapp handlers over a fake BackgroundContext.
 // Every message crossing a boundary is recorded and checked for key material.
 import { describe, expect, it } from 'vitest'
 import { makeRuntimeRpcMessage, type RuntimeRpcMessage } from '../extension/messages.ts'
 import { FakeWindow, flush } from '../extension/testing/fake-window.ts'
-import { createDispatcher, type Caller } from '../background/dispatcher.ts'
+import { createRpcRouter, type Caller } from '../background/rpc-router.ts'
 import { pingHandler } from '../background/handlers.ts'
 import { createWiredDappSide, DAPP_SIDE_METHODS } from '../background/dapp/testing/dapp-harness.ts'
 import { ALICE, approvalIdOf, BOB, FakeContext, message } from '../background/dapp/testing/fake-context.ts'
@@ -50,7 +50,7 @@ function setup(origin = 'http://127.0.0.1:4001', ctx = new FakeContext()) {
   const win = new FakeWindow(origin)
   const caller: Caller = { kind: 'dapp', origin, frame: { tabId: 7, frameId: 0 } }
   const dapp = createWiredDappSide(ctx)
-  const dispatch = createDispatcher(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
+  const dispatch = createRpcRouter(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
   const crossings: Array<{ where: string; message: unknown }> = []
   const record = (where: string, m: unknown) => crossings.push({ where, message: structuredClone(m) })
   const realPost = win.postMessage.bind(win)
@@ -132,7 +132,7 @@ describe('dapp path: provider ⇄ relay ⇄ background', () => {
     const win = new FakeWindow('http://127.0.0.1:4001')
     const caller: Caller = { kind: 'dapp', origin: win.location.origin, frame: { tabId: 1, frameId: 0 } }
     const dapp = createWiredDappSide(ctx)
-  const dispatch = createDispatcher(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
+  const dispatch = createRpcRouter(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
     const backgroundEnds: EventsPortLike[] = []
     startRelay(win, (m) => dispatch(m, caller), () => {
       const { background, content } = portPair(() => {})

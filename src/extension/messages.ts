@@ -4,7 +4,7 @@
 //   content script / popup ──runtime.sendMessage──▶ background ──response──▶ back the same way
 //
 // METHODS is the single RPC table (method name → params, result, who may call it). It drives
-// the background's handler table (src/background/dispatcher.ts requires a handler per entry)
+// the background's handler table (src/background/rpc-router.ts requires a handler per entry)
 // and the provider's allow-list (src/inpage/provider.ts only forwards `exposure: 'dapp'`).
 // The table is assembled from one file per domain in methods/ (wallet, messaging, sites, and the
 // dapp-facing xmtp_* methods); methods that touch keys or conversations are `exposure:

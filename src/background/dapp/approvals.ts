@@ -40,7 +40,7 @@ export interface ApprovalRecord<A = unknown> {
 }
 
 export interface ApprovalsOptions<A> {
-  session: StorageArea
+  sessionStorage: StorageArea
   openWindow(path: string, size: { width: number; height: number }): Promise<number>
   onWindowClosed(listener: (windowId: number) => void): () => void
   /** Whether an approval window is still open; absent = assume it is. */
@@ -119,7 +119,7 @@ export class Approvals<A = unknown> {
     this.#lastSeq = seq
     const record: ApprovalRecord<A> = { view: { ...view, id, createdAt: this.#now() }, action, seq }
     const promise = new Promise<unknown>((resolve, reject) => this.#waiters.set(id, { resolve, reject }))
-    await this.#options.session.set({ [KEY_PREFIX + id]: record })
+    await this.#options.sessionStorage.set({ [KEY_PREFIX + id]: record })
     return { promise }
   }
 
@@ -138,7 +138,7 @@ export class Approvals<A = unknown> {
     await this.#ready
     const record = await this.#read(id)
     if (!record) throw providerErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
-    await this.#options.session.remove(KEY_PREFIX + id)
+    await this.#options.sessionStorage.remove(KEY_PREFIX + id)
     const origin = record.view.origin
     const waiter = this.#waiters.get(id)
     this.#waiters.delete(id)
@@ -185,7 +185,7 @@ export class Approvals<A = unknown> {
     for (const record of records.filter((r) => r.opening && r.windowId === undefined)) {
       const windowId = (await this.#options.findWindow?.(approvalPath(record.view.id))) ?? null
       const { opening: _, ...rest } = record
-      await this.#options.session.set({ [KEY_PREFIX + record.view.id]: windowId === null ? rest : { ...rest, windowId } })
+      await this.#options.sessionStorage.set({ [KEY_PREFIX + record.view.id]: windowId === null ? rest : { ...rest, windowId } })
     }
     return this.#restoreShown(await this.#all())
   }
@@ -197,7 +197,7 @@ export class Approvals<A = unknown> {
     for (const open of records.filter((r) => r.windowId !== undefined)) {
       if ((await this.#options.windowExists?.(open.windowId!)) === false) {
         // No caller of an earlier worker can still be waiting: dropping the record rejects it.
-        await this.#options.session.remove(KEY_PREFIX + open.view.id)
+        await this.#options.sessionStorage.remove(KEY_PREFIX + open.view.id)
       } else this.#showing.set(open.view.origin, open.view.id)
     }
     void this.#showNext(true)
@@ -229,12 +229,12 @@ export class Approvals<A = unknown> {
         this.#showing.delete(origin)
         return void this.#showNext()
       }
-      await this.#options.session.set({ [KEY_PREFIX + next.view.id]: { ...current, opening: true } })
+      await this.#options.sessionStorage.set({ [KEY_PREFIX + next.view.id]: { ...current, opening: true } })
       const windowId = await this.#options.openWindow(approvalPath(next.view.id), APPROVAL_WINDOW_SIZE)
       const still = await this.#read(next.view.id)
       if (still) {
         const { opening: _, ...rest } = still
-        await this.#options.session.set({ [KEY_PREFIX + next.view.id]: { ...rest, windowId } })
+        await this.#options.sessionStorage.set({ [KEY_PREFIX + next.view.id]: { ...rest, windowId } })
       }
     } catch {
       // No window could be opened: the request cannot be shown, so it is rejected (not the user's doing).
@@ -244,12 +244,12 @@ export class Approvals<A = unknown> {
   }
 
   async #read(id: string): Promise<ApprovalRecord<A> | null> {
-    const items = await this.#options.session.get(KEY_PREFIX + id)
+    const items = await this.#options.sessionStorage.get(KEY_PREFIX + id)
     return (items[KEY_PREFIX + id] as ApprovalRecord<A> | undefined) ?? null
   }
 
   async #all(): Promise<ApprovalRecord<A>[]> {
-    const items = await this.#options.session.get(null)
+    const items = await this.#options.sessionStorage.get(null)
     return Object.entries(items)
       .filter(([key]) => key.startsWith(KEY_PREFIX))
       .map(([, value]) => value as ApprovalRecord<A>)

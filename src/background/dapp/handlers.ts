@@ -1,12 +1,12 @@
 // The handlers of the xmtp_* methods (createDappHandlers) and of the popup's site and
 // approval methods (createSiteHandlers). The caller's origin always comes from the browser
-// (dispatcher.ts classifySender); every dapp call first passes the per-origin rate limit.
+// (rpc-router.ts classifySender); every dapp call first passes the per-origin rate limit.
 // Results are plain views: nothing here ever returns a key, a Client or a class instance.
 import { providerErrors } from '../../extension/dapp-visible.ts'
 import { CONNECT_SCOPES, type DAPP_METHODS } from '../../extension/methods/dapp.ts'
 import type { SITE_METHODS } from '../../extension/methods/sites.ts'
 import type { ApprovalSendView, ConversationView, MessagePage, MessageView, SiteScope } from '../../extension/views.ts'
-import { frameKeyOf, type Caller, type HandlerTable } from '../dispatcher.ts'
+import { frameKeyOf, type Caller, type HandlerTable } from '../rpc-router.ts'
 import { canSeeConversation, describeContent, hasScope, inNamespace, siteNamespace, toDappConversation } from './access.ts'
 import { permissionsOf } from './permissions.ts'
 import { sendTo, type DappServices, type SendTarget } from './service.ts'
@@ -31,7 +31,7 @@ export function createDappHandlers(s: DappServices): DappHandlers {
   async function authorise(caller: Caller, ...scopes: SiteScope[]) {
     const origin = originOf(caller)
     s.limiter.take(origin)
-    const { session, grant } = await s.requireSession(origin)
+    const { session, grant } = await s.requireConnection(origin)
     if (!grant) throw providerErrors.notConnected()
     for (const scope of scopes) if (!hasScope(grant, scope)) throw providerErrors.missingScope(scope)
     return { origin, session, grant }

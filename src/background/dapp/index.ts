@@ -6,8 +6,8 @@
 //     with caller = classifySender(port.sender incl. tab id and frameId)
 //
 // The handlers and the events port share the one DappServices built here.
-import type { Caller } from '../dispatcher.ts'
-import { frameKeyOf } from '../dispatcher.ts'
+import type { Caller } from '../rpc-router.ts'
+import { frameKeyOf } from '../rpc-router.ts'
 import type { ActiveSession, BackgroundContext } from '../contracts.ts'
 import type { DappPortLike } from './event-hub.ts'
 import { siteNamespace } from './access.ts'

@@ -4,7 +4,7 @@
 // site never rewrites the others. Writes are serialised, so two quick grants cannot lose one.
 import { Listeners } from '../../state/listeners.ts'
 import type { DappPermission, SiteScope, SiteView } from '../../extension/views.ts'
-import type { StorageArea } from '../contracts.ts'
+import type { ActiveSession, StorageArea } from '../contracts.ts'
 
 const KEY_PREFIX = 'dapp/site/'
 
@@ -152,4 +152,13 @@ export function permissionsOf(origin: string, grant: SiteGrant | null): DappPerm
     caveats: [{ type: 'restrictReturnedAccounts', value: [grant.accountAddress] }],
     date: grant.grantedAt[scope] ?? grant.connectedAt,
   }))
+}
+
+/**
+ * A site's connection to the wallet: the active account's XMTP session (SessionManager) and the
+ * origin's grant for that account (null: the site is not connected to it).
+ */
+export interface SiteConnection {
+  session: ActiveSession
+  grant: SiteGrant | null
 }

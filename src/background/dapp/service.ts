@@ -7,7 +7,7 @@ import type { ContentInput, SiteScope } from '../../extension/views.ts'
 import type { ActiveSession, BackgroundContext } from '../contracts.ts'
 import { Approvals, type ApprovalRecord, type Decision } from './approvals.ts'
 import { DappEventHub } from './event-hub.ts'
-import { permissionsOf, SitePermissions, type SiteGrant } from './permissions.ts'
+import { permissionsOf, SitePermissions, type SiteConnection, type SiteGrant } from './permissions.ts'
 import { DEFAULT_DAPP_RATE_LIMIT, OriginRateLimiter, type RateLimitOptions } from './rate-limit.ts'
 import { SiteGuard } from './site-guard.ts'
 
@@ -41,8 +41,8 @@ export interface DappServices {
   accountsFor(origin: string): Promise<string[]>
   /** [address] once the account answers requests (bounded wait), else 4900 "still preparing". */
   answering(address: string): Promise<string[]>
-  /** The session and the origin's grant; throws 4900 while locked or not ready. */
-  requireSession(origin: string): Promise<{ session: ActiveSession; grant: SiteGrant | null }>
+  /** The origin's connection; throws 4900 while locked or not ready. */
+  requireConnection(origin: string): Promise<SiteConnection>
 }
 
 /** Sends into a topic, or into the site's (found or new) conversation with a peer: never the user's personal one. */
@@ -105,14 +105,14 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
     return isAnswering(address) ? [address] : null
   }
 
-  async function access(origin: string): Promise<{ session: ActiveSession; grant: SiteGrant | null } | null> {
+  async function connectionOf(origin: string): Promise<SiteConnection | null> {
     const session = ctx.activeSession()
     if (!session) return null
     return { session, grant: await permissions.get(origin, session.account.address) }
   }
 
-  async function requireSession(origin: string) {
-    const found = await access(origin)
+  async function requireConnection(origin: string): Promise<SiteConnection> {
+    const found = await connectionOf(origin)
     if (found) return found
     const status = await ctx.wallet.status()
     throw status.locked || !status.initialized ? providerErrors.locked() : providerErrors.notReady()
@@ -133,7 +133,7 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
         return permissionsOf(view.origin, grant)
       }
       case 'send': {
-        const { session } = await requireSession(view.origin)
+        const { session } = await requireConnection(view.origin)
         if (session.account.address.toLowerCase() !== action.accountAddress.toLowerCase()) throw providerErrors.notConnected()
         if (decision.remember === 'sendWithoutConfirm') await permissions.grant(view.origin, action.accountAddress, ['sendWithoutConfirm'])
         return sendTo(session, action.target, action.content)
@@ -141,10 +141,10 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
     }
   }
 
-  const guard = new SiteGuard({ session: ctx.session, local: ctx.local, now: () => ctx.now() })
+  const guard = new SiteGuard({ sessionStorage: ctx.sessionStorage, local: ctx.local, now: () => ctx.now() })
   const approvals = new Approvals<DappAction>({
     guard,
-    session: ctx.session,
+    sessionStorage: ctx.sessionStorage,
     openWindow: (path, size) => ctx.openWindow(path, size),
     onWindowClosed: (listener) => ctx.onWindowClosed(listener),
     windowExists: (windowId) => ctx.windowExists(windowId),
@@ -153,7 +153,7 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
     now: () => ctx.now(),
   })
 
-  const hub = new DappEventHub({ accountsFor: announcedAccounts, access })
+  const hub = new DappEventHub({ accountsFor: announcedAccounts, connectionOf })
   // The events hub starts from the session now; the assembly tells it of later changes.
   hub.setSession(ctx.activeSession())
   permissions.onChange((origin) => void hub.refresh(origin))
@@ -168,6 +168,6 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
     activeAddress,
     accountsFor,
     answering,
-    requireSession,
+    requireConnection,
   }
 }

@@ -27,7 +27,7 @@ const PASSWORD = 'correct horse battery'
 
 function setup() {
   const local = new MemoryStorageArea()
-  const vault = new Wallet({ local, session: new MemoryStorageArea(), iterations: 1000 })
+  const vault = new Wallet({ local, sessionStorage: new MemoryStorageArea(), iterations: 1000 })
   const settings = new Settings({ local, hasHostPermission: async (p) => p === 'http://127.0.0.1/*' })
   const sessions = new SessionManager({
     wallet: vault,
@@ -163,7 +163,7 @@ describe('messaging handlers', () => {
 })
 
 describe('error mapping', () => {
-  it('maps vault reasons and leaves unknown errors for the dispatcher', async () => {
+  it('maps vault reasons and leaves unknown errors for the router', async () => {
     expect(vaultErrorToRpc(new VaultError('corrupt', 'x'), 'm')?.code).toBe(ERROR_CODES.internal)
     expect(vaultErrorToRpc(new VaultError('locked', 'x'), 'm')?.code).toBe(4900)
     expect(vaultErrorToRpc(new Error('x'), 'm')).toBeUndefined()

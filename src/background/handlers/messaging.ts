@@ -5,7 +5,7 @@ import { ERROR_CODES, providerErrors } from '../../extension/dapp-visible.ts'
 import { ProviderRpcError } from '../../extension/rpc-error.ts'
 import type { ConversationFilter } from '../../extension/methods/messaging.ts'
 import type { ConversationView, SessionView, SyncStatusView } from '../../extension/views.ts'
-import type { HandlerTable } from '../dispatcher.ts'
+import type { HandlerTable } from '../rpc-router.ts'
 import type { AccountData } from '../contracts.ts'
 import { lockedError, notReadyError } from '../rpc-errors.ts'
 

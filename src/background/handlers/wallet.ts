@@ -3,7 +3,7 @@
 // includes the XMTP session's progress; changes that affect the session (unlock, lock,
 // account switch, node URL) bring it in line before answering.
 import type { AccountView, DiagnosticsView, NodeStatusView, WalletStatus } from '../../extension/views.ts'
-import type { HandlerTable } from '../dispatcher.ts'
+import type { HandlerTable } from '../rpc-router.ts'
 import type { Wallet } from '../vault/index.ts'
 import type { Settings } from '../settings.ts'
 import type { SessionManager } from '../session/session-manager.ts'

@@ -39,7 +39,7 @@ import { addressOfKey, decodeSecret, encodeSecret, newPhrase, parseSecret, phras
 
 export interface WalletOptions {
   local: StorageArea
-  session: StorageArea
+  sessionStorage: StorageArea
   now?: () => number
   /** PBKDF2 rounds for new and re-wrapped vaults (default and floor in production: 900,000). */
   iterations?: number
@@ -58,7 +58,7 @@ const sameStatus = (a: WalletStatusCore, b: WalletStatusCore) => JSON.stringify(
 
 export class Wallet implements WalletService {
   readonly #local: StorageArea
-  readonly #session: StorageArea
+  readonly #sessionStorage: StorageArea
   readonly #now: () => number
   readonly #iterations: number
   /** The status last announced; set after each change the wallet makes. */
@@ -69,11 +69,11 @@ export class Wallet implements WalletService {
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(options: WalletOptions) {
-    if (!options || typeof options.local?.get !== 'function' || typeof options.session?.get !== 'function') {
-      throw new TypeError('Wallet needs { local, session } storage areas')
+    if (!options || typeof options.local?.get !== 'function' || typeof options.sessionStorage?.get !== 'function') {
+      throw new TypeError('Wallet needs { local, sessionStorage } storage areas')
     }
     this.#local = options.local
-    this.#session = options.session
+    this.#sessionStorage = options.sessionStorage
     this.#now = options.now ?? Date.now
     this.#iterations = options.iterations ?? MIN_PBKDF2_ITERATIONS
     if (!Number.isInteger(this.#iterations) || this.#iterations < 1) throw new RangeError('iterations must be a positive whole number')
@@ -238,7 +238,7 @@ export class Wallet implements WalletService {
   async #becomeUnlocked(master: Uint8Array, kek: Uint8Array, kdf: KdfParams): Promise<void> {
     this.#master?.fill(0)
     this.#master = master
-    await this.#session.set({ [UNLOCKED_KEY]: encodeUnlocked({ kek, salt: kdf.salt, deadline: null }) })
+    await this.#sessionStorage.set({ [UNLOCKED_KEY]: encodeUnlocked({ kek, salt: kdf.salt, deadline: null }) })
     kek.fill(0)
     await this.#touchNow()
     await this.#emit()
@@ -267,7 +267,7 @@ export class Wallet implements WalletService {
     return this.#serial(async () => {
       if (this.#master) return true
       // One round trip to each storage area, side by side: this is on every wake's path.
-      const [{ [UNLOCKED_KEY]: raw, [DEADLINE_KEY]: d }, header] = await Promise.all([this.#session.get([UNLOCKED_KEY, DEADLINE_KEY]), this.#header()])
+      const [{ [UNLOCKED_KEY]: raw, [DEADLINE_KEY]: d }, header] = await Promise.all([this.#sessionStorage.get([UNLOCKED_KEY, DEADLINE_KEY]), this.#header()])
       const unlocked = parseUnlocked(raw)
       if (!unlocked) return false
       const deadline = typeof d === 'number' ? d : null
@@ -275,7 +275,7 @@ export class Wallet implements WalletService {
       const master = !stale && (deadline === null || this.#now() < deadline) ? await open(unlocked.kek, header!.wrappedKey, HEADER_KEY) : null
       unlocked.kek.fill(0)
       if (!master) {
-        await this.#session.remove([UNLOCKED_KEY, DEADLINE_KEY])
+        await this.#sessionStorage.remove([UNLOCKED_KEY, DEADLINE_KEY])
         return false
       }
       this.#master = master
@@ -294,7 +294,7 @@ export class Wallet implements WalletService {
     this.#master?.fill(0)
     this.#master = null
     this.#deadlineAt = null
-    await this.#session.remove([UNLOCKED_KEY, DEADLINE_KEY])
+    await this.#sessionStorage.remove([UNLOCKED_KEY, DEADLINE_KEY])
     if (was) await this.#emit()
   }
 
@@ -313,8 +313,8 @@ export class Wallet implements WalletService {
     const minutes = await this.autoLockMinutes()
     const deadline = minutes === 0 ? null : this.#now() + minutes * 60_000
     this.#deadlineAt = deadline
-    if (deadline === null) await this.#session.remove(DEADLINE_KEY)
-    else await this.#session.set({ [DEADLINE_KEY]: deadline })
+    if (deadline === null) await this.#sessionStorage.remove(DEADLINE_KEY)
+    else await this.#sessionStorage.set({ [DEADLINE_KEY]: deadline })
     return deadline
   }
 
@@ -345,7 +345,7 @@ export class Wallet implements WalletService {
       // The one write that switches passwords (see the header comment).
       await this.#local.set({ [HEADER_KEY]: encodeHeader(next) })
       if (this.#master) {
-        await this.#session.set({ [UNLOCKED_KEY]: encodeUnlocked({ kek, salt: kdf.salt, deadline: null }) })
+        await this.#sessionStorage.set({ [UNLOCKED_KEY]: encodeUnlocked({ kek, salt: kdf.salt, deadline: null }) })
       }
       kek.fill(0)
       master.fill(0)

@@ -1,9 +1,9 @@
-// The dapp side through the real dispatcher and RPC table, for the unit tests of this folder:
+// The dapp side through the real RPC router and RPC table, for the unit tests of this folder:
 // `setup()` gives calls as a site or as Parley's popup, and answers approval windows.
 import { makeRuntimeRpcMessage, type RpcResponse } from '../../../extension/messages.ts'
 import { DAPP_METHODS } from '../../../extension/methods/dapp.ts'
 import { SITE_METHODS } from '../../../extension/methods/sites.ts'
-import { createDispatcher, type Caller } from '../../dispatcher.ts'
+import { createRpcRouter, type Caller } from '../../rpc-router.ts'
 import { PING_METHODS, pingHandler } from '../../handlers.ts'
 import { createDappSide, type DappServiceOptions, type DappSide } from '../index.ts'
 import { approvalIdOf, FakeContext } from './fake-context.ts'
@@ -28,7 +28,7 @@ export const DAPP_SIDE_METHODS = { ...PING_METHODS, ...DAPP_METHODS, ...SITE_MET
 export function setup(ctx = new FakeContext(), rateLimit?: { capacity: number; refillPerSecond: number }) {
   const options = rateLimit ? { rateLimit } : {}
   const dapp = createWiredDappSide(ctx, options)
-  const dispatch = createDispatcher(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
+  const dispatch = createRpcRouter(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
   const call = (caller: Caller, method: string, params?: unknown): Promise<RpcResponse> =>
     dispatch(makeRuntimeRpcMessage(params === undefined ? { method } : { method, params }), caller)
   const result = async (caller: Caller, method: string, params?: unknown) => {

@@ -138,7 +138,7 @@ export class FakeContext implements BackgroundContext {
 
   constructor(
     readonly local: MemoryStorage = new MemoryStorage(),
-    readonly session: MemoryStorage = new MemoryStorage(),
+    readonly sessionStorage: MemoryStorage = new MemoryStorage(),
     /** The browser's windows: shared by the contexts of one browser's successive workers. */
     readonly openWindows = new Map<number, string>(),
   ) {

@@ -1,4 +1,4 @@
-// Turns a runtime message into a call on the handler table and an RpcResponse.
+// Turns a runtime message into a call on the handler table and an RpcResponse: the background's RPC routing.
 // The table is typed from a method table (METHODS in src/extension/messages.ts in the
 // extension): a method without a handler is a compile error. Pages only ever reach
 // `exposure: 'dapp'` methods. Every failure is translated in one place (rpc-errors.ts);
@@ -42,7 +42,7 @@ export type HandlerFor<T extends MethodTable, M extends keyof T> = (
 export type HandlerTableFor<T extends MethodTable> = { readonly [M in keyof T]: HandlerFor<T, M> }
 export type HandlerTable = HandlerTableFor<typeof METHODS>
 
-export interface DispatcherOptions {
+export interface RpcRouterOptions {
   /** Told about internal failures (those rpc-errors.ts does not translate); the caller only sees -32603. */
   onInternalError?: (method: string, error: unknown) => void
 }
@@ -50,10 +50,10 @@ export interface DispatcherOptions {
 /** Dispatches one runtime message; resolves with an RpcResponse and never rejects. */
 export type Dispatch = (message: unknown, caller: Caller | null) => Promise<RpcResponse>
 
-export function createDispatcher<T extends MethodTable>(
+export function createRpcRouter<T extends MethodTable>(
   methods: T,
   handlers: HandlerTableFor<T>,
-  options: DispatcherOptions = {},
+  options: RpcRouterOptions = {},
 ): Dispatch {
   return async (message, caller) => {
     let method = '(none)'
