@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ProviderRpcError } from '../extension/rpc-error.ts'
-import { dappMethod, extensionMethod, makeRuntimeRpcMessage, METHODS, noParams } from '../extension/messages.ts'
+import { dappMethod, extensionMethod, makeRuntimeRpcMessage, noParams } from '../extension/messages.ts'
 import { classifySender, createRpcRouter, type Caller } from './rpc-router.ts'
 import { PING_METHODS, pingHandler } from './handlers.ts'
 

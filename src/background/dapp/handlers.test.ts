@@ -278,7 +278,7 @@ describe('revoking and rate limits', () => {
   })
 
   it('refuses dapp methods to callers without a web origin', async () => {
-    const { dapp, ctx, call } = setup()
+    const { dapp, call } = setup()
     expect(await call(popup, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })
     const hostless: Caller = { kind: 'dapp', origin: 'file://', frame: { tabId: 9, frameId: 0 } }
     expect(await call(hostless, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })

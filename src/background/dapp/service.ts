@@ -7,7 +7,7 @@ import type { ContentInput, SiteScope } from '../../extension/views.ts'
 import type { ActiveSession, BackgroundContext } from '../contracts.ts'
 import { Approvals, type ApprovalRecord, type Decision } from './approvals.ts'
 import { DappEventHub } from './event-hub.ts'
-import { permissionsOf, SitePermissions, type SiteConnection, type SiteGrant } from './permissions.ts'
+import { permissionsOf, SitePermissions, type SiteConnection } from './permissions.ts'
 import { DEFAULT_DAPP_RATE_LIMIT, OriginRateLimiter, type RateLimitOptions } from './rate-limit.ts'
 import { SiteGuard } from './site-guard.ts'
 

@@ -1,8 +1,7 @@
 // Handlers of the messaging methods (src/extension/methods/messaging.ts) over the active
 // account's AccountData. While the wallet is locked they answer 4900 "locked"; while the XMTP
 // session is still opening (or failing) 4900 with its progress in words.
-import { ERROR_CODES, providerErrors } from '../../extension/dapp-visible.ts'
-import { ProviderRpcError } from '../../extension/rpc-error.ts'
+import { providerErrors } from '../../extension/dapp-visible.ts'
 import type { ConversationFilter } from '../../extension/methods/messaging.ts'
 import type { ConversationView, SessionView, SyncStatusView } from '../../extension/views.ts'
 import type { HandlerTable } from '../rpc-router.ts'

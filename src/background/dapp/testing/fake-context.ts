@@ -4,7 +4,7 @@
 // the rest of AccountData throws so a test notices when it is reached.
 import { Listeners } from '../../../state/listeners.ts'
 import type { ContentInput, ConversationView, MessageView } from '../../../extension/views.ts'
-import type { AccountData, ActiveSession, BackgroundContext, StorageArea, WalletService, WalletStatusCore } from '../../contracts.ts'
+import type { AccountData, ActiveSession, BackgroundContext, WalletService, WalletStatusCore } from '../../contracts.ts'
 
 /** The background's in-memory storage area, under the name these tests use. */
 export { MemoryStorageArea as MemoryStorage } from '../../testing/memory-storage.ts'
