@@ -22,7 +22,8 @@ import { createWalletHandlers } from './handlers/wallet.ts'
 import { Keepalive } from './keepalive.ts'
 import { checkNode } from './node-status.ts'
 import { NodeMonitor } from './node-monitor.ts'
-import type { BackgroundContext, StorageArea } from './contracts.ts'
+import type { BackgroundContext } from './contracts.ts'
+import type { Platform } from './platform.ts'
 import { IdentityStore } from './session/identity-store.ts'
 import { SessionManager } from './session/session-manager.ts'
 import { Settings } from './settings.ts'
@@ -38,33 +39,7 @@ import { createDappSide, type DappPortLike } from './dapp/index.ts'
 import { Client } from '../protocol/index.ts'
 
 export { RECENT_FLOW_MS } from './stream-holds.ts'
-
-export interface Platform {
-  local: StorageArea
-  /** chrome.storage.session: cleared on browser restart, kept across worker restarts. */
-  sessionStorage: StorageArea
-  indexedDB: IDBFactory
-  fetch: typeof fetch
-  version: string
-  hasHostPermission(pattern: string): Promise<boolean>
-  setBadge(text: string): Promise<void>
-  notify(id: string, options: { title: string; message: string }): Promise<void>
-  /** Opens an extension page (path relative to the extension root) in a tab. */
-  openTab(path: string): Promise<void>
-  openWindow(path: string, size: { width: number; height: number }): Promise<number>
-  onWindowClosed(listener: (windowId: number) => void): () => void
-  windowExists(windowId: number): Promise<boolean>
-  findWindow(path: string): Promise<number | null>
-  /** A cheap extension API call that resets the worker's idle timer. */
-  keepalivePing(): Promise<unknown>
-  /** The secp256k1 backend now, and when the WebAssembly one has been installed (or has failed). */
-  cryptoBackend: { info(): { name: string; fallbackReason?: string }; ready: Promise<unknown> }
-  now?: () => number
-  /** PBKDF2 rounds (tests lower it; production uses the vault's floor). */
-  iterations?: number
-  retryDelaysMs?: number[]
-  onInternalError?: (method: string, error: unknown) => void
-}
+export type { Platform } from './platform.ts'
 
 /** Alarm names: the polling tick (also re-checks auto-lock and the node). */
 export const POLL_ALARM = 'parley/poll'

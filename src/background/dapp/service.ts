@@ -64,6 +64,7 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
   const permissions = new SitePermissions(ctx.local, () => ctx.now())
 
   async function activeAddress(): Promise<string | null> {
+    if (ctx.wallet.locked) return null // known in memory: no storage read while locked
     const status = await ctx.wallet.status()
     if (!status.initialized || status.locked) return null
     return status.accounts.find((a) => a.id === status.activeAccountId)?.address ?? null
@@ -114,8 +115,8 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
   async function requireConnection(origin: string): Promise<SiteConnection> {
     const found = await connectionOf(origin)
     if (found) return found
-    const status = await ctx.wallet.status()
-    throw status.locked || !status.initialized ? providerErrors.locked() : providerErrors.notReady()
+    // An unlocked wallet exists; without a vault the wallet is locked too.
+    throw ctx.wallet.locked ? providerErrors.locked() : providerErrors.notReady()
   }
 
   async function perform(record: ApprovalRecord<DappAction>, decision: Decision): Promise<unknown> {
