@@ -10,6 +10,7 @@ import { ReasonError } from '../protocol/utils/errors.ts'
 import { AccountDataError } from './data/index.ts'
 import { createRpcRouter } from './rpc-router.ts'
 import { BackgroundError } from './errors.ts'
+import { dappErrors, DappError } from './dapp/errors.ts'
 import { toRpcError } from './rpc-errors.ts'
 import { describeSessionError, SessionError } from './session/session-manager.ts'
 import { VaultError } from './vault/index.ts'
@@ -21,6 +22,7 @@ describe('the background error base', () => {
     expect(vault).toBeInstanceOf(ReasonError)
     expect(vault.name).toBe('VaultError')
     expect(new SessionError('cache-unavailable', 'x')).toBeInstanceOf(BackgroundError)
+    expect(dappErrors.notConnected()).toBeInstanceOf(BackgroundError)
   })
 })
 
@@ -35,6 +37,20 @@ describe('toRpcError', () => {
     expect(toRpcError(new AccountDataError('invalid', 'wrapped', { cause: new ClientError('self-message', 'x') }), 'conversations_new')?.message).toContain('your own address')
     expect(toRpcError(new NetworkError('fetch failed', { method: 'publish' }), 'messages_send')?.code).toBe(ERROR_CODES.disconnected)
     expect(toRpcError(new RangeError('internal detail'), 'messages_send')).toBeUndefined()
+  })
+
+  it("turns the dapp side's refusals into the dapp-visible errors their reasons name, for every caller", () => {
+    const scope = dappErrors.missingScope('stream')
+    expect(scope).toBeInstanceOf(DappError)
+    for (const audience of ['dapp', 'extension'] as const) {
+      expect(toRpcError(scope, 'xmtp_subscribe', audience)?.toJSON()).toEqual(providerErrors.missingScope('stream').toJSON())
+      expect(toRpcError(dappErrors.outsideNamespace('xmtp_newConversation', 'app.example'), 'xmtp_newConversation', audience)?.toJSON()).toEqual(
+        providerErrors.outsideNamespace('xmtp_newConversation', 'app.example').toJSON(),
+      )
+    }
+    expect(toRpcError(dappErrors.userRejectedRequest(), 'xmtp_requestAccounts', 'dapp')?.code).toBe(ERROR_CODES.userRejectedRequest)
+    // A lookalike (right name and reason, wrong class) is not a refusal: it stays internal.
+    expect(toRpcError(Object.assign(new Error('x'), { name: 'DappError', reason: 'locked', args: [] }), 'xmtp_accounts', 'dapp')).toBeUndefined()
   })
 
   it('gives web pages RPC errors only: domain errors stay internal for the dapp audience', () => {

@@ -2,6 +2,8 @@
 // failed request). Errors are recognised by class (`instanceof`) and `reason`, never by name or
 // message text:
 //  - ProviderRpcError is already an answer (dapp-visible.ts holds its strings);
+//  - the dapp side's refusals (DappError) become the dapp-visible error their reason names,
+//    for every caller;
 //  - for Parley's own pages (extension methods), the vault's, the session's, the data layer's
 //    and the protocol's reasoned errors become our own sentences: bad input (a wrong password,
 //    a peer not on XMTP) is -32602, a locked wallet or an unreachable node 4900;
@@ -13,6 +15,7 @@ import type { SessionView } from '../extension/views.ts'
 import { NetworkError } from '../protocol/api/index.ts'
 import { ClientError, type ClientErrorReason } from '../protocol/client/errors.ts'
 import { AccountDataError } from './data/index.ts'
+import { DappError, type DappRefusal } from './dapp/errors.ts'
 import { MIN_PASSWORD_LENGTH, VaultError, type VaultErrorReason } from './vault/index.ts'
 
 const VAULT_MESSAGES: Record<VaultErrorReason, string> = {
@@ -70,6 +73,10 @@ function clientErrorToRpc(error: Error, method: string): ProviderRpcError | unde
  */
 export function toRpcError(error: unknown, method: string, audience: ErrorAudience = 'extension'): ProviderRpcError | undefined {
   if (error instanceof ProviderRpcError) return error
+  if (error instanceof DappError) {
+    const reason: DappRefusal = error.reason
+    return (providerErrors[reason] as (...args: readonly unknown[]) => ProviderRpcError)(...(error.args as readonly unknown[]))
+  }
   if (audience !== 'extension' || !(error instanceof Error)) return undefined
   const vault = vaultErrorToRpc(error, method)
   if (vault) return vault

@@ -7,7 +7,7 @@
 // the restarted worker finds the records, re-opens a window if none is showing, and when the
 // user answers, performs the approved action even though the original caller is gone.
 // Closing a window counts as "Reject".
-import { providerErrors } from '../../extension/dapp-visible.ts'
+import { dappErrors } from './errors.ts'
 import type { ApprovalView } from '../../extension/views.ts'
 import type { StorageArea } from '../contracts.ts'
 
@@ -113,7 +113,7 @@ export class Approvals<A = unknown> {
 
   async #admit(view: Omit<ApprovalView, 'id' | 'createdAt'>, action: A): Promise<{ promise: Promise<unknown> }> {
     const pending = await this.#all()
-    if (pending.filter((r) => r.view.origin === view.origin).length >= MAX_PENDING_PER_ORIGIN) throw providerErrors.tooManyApprovals()
+    if (pending.filter((r) => r.view.origin === view.origin).length >= MAX_PENDING_PER_ORIGIN) throw dappErrors.tooManyApprovals()
     const id = this.#newId()
     const seq = pending.reduce((max, r) => Math.max(max, r.seq ?? 0), this.#lastSeq) + 1
     this.#lastSeq = seq
@@ -137,7 +137,7 @@ export class Approvals<A = unknown> {
   async resolve(id: string, decision: Decision, by: AnsweredBy = 'user'): Promise<void> {
     await this.#ready
     const record = await this.#read(id)
-    if (!record) throw providerErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
+    if (!record) throw dappErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
     await this.#options.sessionStorage.remove(KEY_PREFIX + id)
     const origin = record.view.origin
     const waiter = this.#waiters.get(id)
@@ -147,7 +147,7 @@ export class Approvals<A = unknown> {
       if (decision.approved) await this.#options.guard.approved(origin)
       else if (await this.#options.guard.rejected(origin)) {
         // An embargo began: the site's queued requests get their 4001 now, not a window each.
-        waiter?.reject(providerErrors.userRejectedRequest())
+        waiter?.reject(dappErrors.userRejectedRequest())
         await this.rejectOrigin(origin)
         return void this.#showNext()
       }
@@ -160,7 +160,7 @@ export class Approvals<A = unknown> {
         waiter?.reject(error)
       }
     } else {
-      waiter?.reject(providerErrors.userRejectedRequest())
+      waiter?.reject(dappErrors.userRejectedRequest())
     }
     void this.#showNext()
   }

@@ -5,7 +5,7 @@
 // `message` events for the frame's subscription, each message once per page however often the
 // page subscribed, only for conversations the site may read while it holds `stream`. A lost
 // permission ends subscriptions at once.
-import { providerErrors } from '../../extension/dapp-visible.ts'
+import { dappErrors } from './errors.ts'
 import type { DappPortEvent } from '../../extension/methods/dapp.ts'
 import type { ConversationView, MessageView } from '../../extension/views.ts'
 import type { ActiveSession } from '../contracts.ts'
@@ -91,7 +91,7 @@ export class DappEventHub {
    */
   async subscribe(origin: string, frameKey: string | undefined, topics?: string[]): Promise<string> {
     const frame = frameKey === undefined ? undefined : this.#frames.get(frameKey)
-    if (!frame || frame.origin !== origin) throw providerErrors.noEventChannel()
+    if (!frame || frame.origin !== origin) throw dappErrors.noEventChannel()
     await this.#requireStream(origin)
     const existing = frame.subscriptions.entries().next().value as [string, FrameSubscription] | undefined
     const id = existing?.[0] ?? this.#newId()
@@ -100,7 +100,7 @@ export class DappEventHub {
       const held = existing[1].topics
       wanted = held === null || wanted === null ? null : new Set([...held, ...wanted])
     }
-    if (wanted && wanted.size > MAX_TOPICS_PER_FRAME) throw providerErrors.tooManySubscriptions()
+    if (wanted && wanted.size > MAX_TOPICS_PER_FRAME) throw dappErrors.tooManySubscriptions()
     frame.subscriptions.set(id, { topics: wanted })
     this.#post(frame, wanted ? { type: 'subscribed', subscriptionId: id, topics: [...wanted] } : { type: 'subscribed', subscriptionId: id })
     this.#updateStreamHold()
@@ -164,9 +164,9 @@ export class DappEventHub {
 
   async #requireStream(origin: string): Promise<void> {
     const connection = await this.#deps.connectionOf(origin)
-    if (!connection) throw providerErrors.locked()
-    if (!connection.grant) throw providerErrors.notConnected()
-    if (!hasScope(connection.grant, 'stream')) throw providerErrors.missingScope('stream')
+    if (!connection) throw dappErrors.locked()
+    if (!connection.grant) throw dappErrors.notConnected()
+    if (!hasScope(connection.grant, 'stream')) throw dappErrors.missingScope('stream')
   }
 
   async #onPortMessage(frameKey: string, frame: Frame, message: unknown): Promise<void> {

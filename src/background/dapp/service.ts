@@ -2,7 +2,7 @@
 // assembled (app.ts): the site permissions, the approval queue, the rate limiter and the
 // events hub. The handler factories (handlers.ts) and the events port (attachDappEventsPort)
 // are given that one instance.
-import { providerErrors } from '../../extension/dapp-visible.ts'
+import { dappErrors } from './errors.ts'
 import type { ContentInput, SiteScope } from '../../extension/views.ts'
 import type { ActiveSession, BackgroundContext } from '../contracts.ts'
 import { Approvals, type ApprovalRecord, type Decision } from './approvals.ts'
@@ -90,7 +90,7 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
 
   async function answering(address: string): Promise<string[]> {
     if (await whenAnswering(address, ANSWER_WAIT_MS)) return [address]
-    throw providerErrors.notReady()
+    throw dappErrors.notReady()
   }
 
   async function accountsFor(origin: string): Promise<string[]> {
@@ -116,7 +116,7 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
     const found = await connectionOf(origin)
     if (found) return found
     // An unlocked wallet exists; without a vault the wallet is locked too.
-    throw ctx.wallet.locked ? providerErrors.locked() : providerErrors.notReady()
+    throw ctx.wallet.locked ? dappErrors.locked() : dappErrors.notReady()
   }
 
   async function perform(record: ApprovalRecord<DappAction>, decision: Decision): Promise<unknown> {
@@ -125,7 +125,7 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
       case 'connect': {
         // Asked while locked, the window offered to unlock: connect the account active now.
         const address = await activeAddress()
-        if (address === null) throw providerErrors.locked()
+        if (address === null) throw dappErrors.locked()
         await permissions.grant(view.origin, address, action.scopes)
         return answering(address)
       }
@@ -135,7 +135,7 @@ export function createDappServices(ctx: BackgroundContext, options: DappServiceO
       }
       case 'send': {
         const { session } = await requireConnection(view.origin)
-        if (session.account.address.toLowerCase() !== action.accountAddress.toLowerCase()) throw providerErrors.notConnected()
+        if (session.account.address.toLowerCase() !== action.accountAddress.toLowerCase()) throw dappErrors.notConnected()
         if (decision.remember === 'sendWithoutConfirm') await permissions.grant(view.origin, action.accountAddress, ['sendWithoutConfirm'])
         return sendTo(session, action.target, action.content)
       }

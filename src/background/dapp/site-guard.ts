@@ -6,7 +6,7 @@
 //
 // Strikes and embargoes live in storage.session (they survive worker restarts, not a browser
 // restart); blocks in storage.local. Writes are serialised, so two quick rejections both count.
-import { providerErrors } from '../../extension/dapp-visible.ts'
+import { dappErrors } from './errors.ts'
 import type { BlockedSiteView } from '../../extension/views.ts'
 import type { StorageArea } from '../contracts.ts'
 
@@ -43,9 +43,9 @@ export class SiteGuard {
 
   /** Throws 4001 when the site may not open an approval window now. */
   async check(origin: string): Promise<void> {
-    if (await this.isBlocked(origin)) throw providerErrors.siteBlocked()
+    if (await this.isBlocked(origin)) throw dappErrors.siteBlocked()
     const until = (await this.#strikes(origin)).embargoUntil
-    if (until !== undefined && until > this.#now()) throw providerErrors.siteEmbargoed()
+    if (until !== undefined && until > this.#now()) throw dappErrors.siteEmbargoed()
   }
 
   /**
