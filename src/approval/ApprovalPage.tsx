@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { ProviderRpcError } from '../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../extension/rpc-error.ts'
 import type { RpcClient } from '../extension/rpc-client.ts'
 import type { ApprovalView, WalletStatus } from '../extension/views.ts'
 import { conversationLine, headlineOf, scopeLines } from './describe.ts'

@@ -29,7 +29,7 @@ describe('account discovery over a real node', () => {
     }
     const bg = createBackground({
       local: new MemoryStorageArea(),
-      session: new MemoryStorageArea(),
+      sessionStorage: new MemoryStorageArea(),
       indexedDB: new IDBFactory(),
       fetch,
       version: '0.0.0-test',

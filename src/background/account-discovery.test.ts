@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { discoverAccounts, MAX_ACCOUNTS } from './account-discovery.ts'
+import { accountDiscoverer, discoverAccounts, MAX_ACCOUNTS } from './account-discovery.ts'
 
 /** A phrase whose derived addresses are "a1", "a2", …; `used` says which have identities. */
 function phrase(used: (index: number) => boolean) {
@@ -40,5 +40,26 @@ describe('account discovery', () => {
     const p = phrase(() => false)
     expect(await discoverAccounts(p.deps)).toBe(0)
     expect(p.asked).toHaveLength(1)
+  })
+})
+
+describe('accountDiscoverer', () => {
+  it('asks the node in use at the time of each discovery', async () => {
+    let url = 'http://node-1'
+    const asked: string[] = []
+    let added = 0
+    const discover = accountDiscoverer({
+      nextDerivedAddresses: async (count) => Array.from({ length: count }, (_, i) => `x${added + i}`),
+      addAccount: async () => void added++,
+      canMessage: async (addresses, apiUrl) => {
+        asked.push(apiUrl)
+        return addresses.map(() => false)
+      },
+      nodeUrl: async () => url,
+    })
+    expect(await discover()).toBe(0)
+    url = 'http://node-2'
+    expect(await discover()).toBe(0)
+    expect(asked).toEqual(['http://node-1', 'http://node-2'])
   })
 })

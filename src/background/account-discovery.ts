@@ -29,3 +29,24 @@ export async function discoverAccounts(deps: DiscoveryDeps): Promise<number> {
   }
   return added
 }
+
+export interface DiscovererDeps {
+  nextDerivedAddresses(count: number): Promise<string[]>
+  /** Adds the next derived account without making it the active one. */
+  addAccount(): Promise<unknown>
+  /** Which addresses have an XMTP identity on the node at `apiUrl` (Client.canMessage). */
+  canMessage(addresses: string[], apiUrl: string): Promise<boolean[]>
+  nodeUrl(): Promise<string>
+}
+
+/** accounts_discover's action: discovery on the node in use when it is asked. */
+export function accountDiscoverer(deps: DiscovererDeps): () => Promise<number> {
+  return async () => {
+    const apiUrl = await deps.nodeUrl()
+    return discoverAccounts({
+      nextDerivedAddresses: deps.nextDerivedAddresses,
+      addAccount: deps.addAccount,
+      onXmtp: (addresses) => deps.canMessage(addresses, apiUrl),
+    })
+  }
+}

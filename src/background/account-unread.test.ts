@@ -4,7 +4,7 @@ import 'fake-indexeddb/auto'
 import { IDBFactory } from 'fake-indexeddb'
 import { describe, expect, it } from 'vitest'
 import type { AccountView } from '../extension/views.ts'
-import { unreadByAccount } from './account-unread.ts'
+import { unreadByAccount, unreadCounter } from './account-unread.ts'
 import { AccountCache } from './data/cache.ts'
 import { accountDatabaseName, openAccountStore } from './data/index.ts'
 
@@ -28,5 +28,18 @@ describe('unreadByAccount', () => {
     const counts = await unreadByAccount({ accounts, activeAccountId: 'a', activeUnread: async () => 7, nodeUrl: NODE, indexedDB, deriveKey })
     expect(counts).toEqual({ a: 7, b: 3, c: 0 })
     expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(accountDatabaseName(NODE, accounts[2]!.address))
+  })
+})
+
+describe('unreadCounter', () => {
+  it("asks for the wallet's accounts and the node URL on each call, not once", async () => {
+    const indexedDB = new IDBFactory()
+    let current = { accounts: [accounts[0]!], activeAccountId: 'a' as string | null }
+    let live = 2
+    const count = unreadCounter({ status: async () => current, activeUnread: async () => live, nodeUrl: async () => NODE, indexedDB, deriveKey })
+    expect(await count()).toEqual({ a: 2 })
+    current = { accounts: accounts.slice(0, 2), activeAccountId: 'b' }
+    live = 5
+    expect(await count()).toEqual({ a: 0, b: 5 })
   })
 })

@@ -49,3 +49,27 @@ export async function unreadByAccount(deps: AccountUnreadDeps): Promise<Record<s
   }
   return counts
 }
+
+export interface UnreadCounterDeps {
+  /** The wallet's accounts now (Wallet.status). */
+  status(): Promise<{ accounts: AccountView[]; activeAccountId: string | null }>
+  activeUnread(): Promise<number | null>
+  nodeUrl(): Promise<string>
+  indexedDB: IDBFactory
+  deriveKey(purpose: string): Promise<Uint8Array>
+}
+
+/** accounts_unread's answer over the wallet's accounts and the node in use, asked each time. */
+export function unreadCounter(deps: UnreadCounterDeps): () => Promise<Record<string, number>> {
+  return async () => {
+    const status = await deps.status()
+    return unreadByAccount({
+      accounts: status.accounts,
+      activeAccountId: status.activeAccountId,
+      activeUnread: deps.activeUnread,
+      nodeUrl: await deps.nodeUrl(),
+      indexedDB: deps.indexedDB,
+      deriveKey: deps.deriveKey,
+    })
+  }
+}

@@ -40,7 +40,7 @@ function newBrowser(): Browser {
 function startWorker(b: Browser): Background {
   return createBackground({
     local: b.local,
-    session: b.session,
+    sessionStorage: b.session,
     indexedDB: b.indexedDB,
     fetch,
     version: '0.0.0-test',

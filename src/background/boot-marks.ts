@@ -13,3 +13,17 @@ export function markBoot(step: string): void {
 }
 
 markBoot('script-evaluating')
+
+/**
+ * Marks the first answer of each method this worker gives (`answered <method>`), once per
+ * method: a wake's first answer is what the user waits for. `isMethod` keeps names a caller
+ * made up out of the timeline (and its memory bounded by the method table).
+ */
+export function firstAnswerMarks(isMethod: (name: string) => boolean, mark: (step: string) => void = markBoot): (method: unknown) => void {
+  const answered = new Set<string>()
+  return (method) => {
+    if (typeof method !== 'string' || !isMethod(method) || answered.has(method)) return
+    answered.add(method)
+    mark(`answered ${method}`)
+  }
+}

@@ -4,6 +4,7 @@
 // index.ts hands it the ports.
 import { EXTENSION_EVENTS_PORT, isViewingMessage, type ExtensionEvent } from '../extension/events.ts'
 import type { ConversationView } from '../extension/views.ts'
+import { ObservableState, type ReadableState } from '../state/observable-state.ts'
 
 /** The part of runtime.Port the hub uses. */
 export interface EventPort {
@@ -15,7 +16,8 @@ export interface EventPort {
 
 export class EventHub {
   readonly #ports = new Map<EventPort, { viewing: string | null }>()
-  readonly #presence = new Set<(connected: number) => void>()
+  /** Pages connected, announced on each change. */
+  readonly #presence = new ObservableState<number>('page presence', 0)
   /** Conversation changes gathered for the next send (topic → latest view). */
   readonly #pending = new Map<string, ConversationView>()
   #flushTimer: ReturnType<typeof setTimeout> | undefined
@@ -85,11 +87,15 @@ export class EventHub {
 
   /** Told the number of connected pages whenever it changes. */
   onPresence(listener: (connected: number) => void): () => void {
-    this.#presence.add(listener)
-    return () => this.#presence.delete(listener)
+    return this.#presence.subscribe((connected) => listener(connected))
+  }
+
+  /** The number of connected pages, as state others may watch. */
+  get presence(): ReadableState<number> {
+    return this.#presence.readonly()
   }
 
   #announce(): void {
-    for (const listener of this.#presence) listener(this.#ports.size)
+    this.#presence.set(this.#ports.size)
   }
 }

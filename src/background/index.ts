@@ -7,10 +7,11 @@ import browser from 'webextension-polyfill'
 import { loadCryptoBackend } from './session/crypto-backend.ts'
 import { LIBSECP256K1_ASSET } from './session/libsecp256k1-asset.ts'
 import { createBackground, POLL_ALARM, POLL_PERIOD_MINUTES } from './app.ts'
-import { classifySender } from './dispatcher.ts'
-import { attachDappEventsPort, createDappHandlers, createSiteHandlers, DAPP_EVENTS_PORT } from './dapp/index.ts'
+import { classifySender } from './rpc-router.ts'
+import { DAPP_EVENTS_PORT } from './dapp/index.ts'
 import { isRuntimeRpcMessage } from '../extension/messages.ts'
-import type { StorageArea } from './services.ts'
+import type { StorageArea } from './contracts.ts'
+import { Listeners } from '../state/listeners.ts'
 
 markBoot('modules-evaluated')
 // libsecp256k1 compiles off the wake path; noble serves the first calls (crypto-backend.ts).
@@ -29,12 +30,12 @@ const cryptoBackend = loadCryptoBackend(async () => {
 })
 void cryptoBackend.ready.then(() => markBoot('curve-backend-settled'))
 
-const windowClosedListeners = new Set<(windowId: number) => void>()
-browser.windows?.onRemoved.addListener((windowId) => windowClosedListeners.forEach((listener) => listener(windowId)))
+const windowClosed = new Listeners<[windowId: number]>('window closed')
+browser.windows?.onRemoved.addListener((windowId) => windowClosed.emit(windowId))
 
 const background = createBackground({
   local: browser.storage.local as unknown as StorageArea,
-  session: browser.storage.session as unknown as StorageArea,
+  sessionStorage: browser.storage.session as unknown as StorageArea,
   indexedDB,
   fetch: (input, init) => fetch(input, init),
   version: browser.runtime.getManifest().version,
@@ -54,10 +55,7 @@ const background = createBackground({
     const created = await browser.windows.create({ type: 'popup', url: browser.runtime.getURL(path), ...size })
     return created.id ?? -1
   },
-  onWindowClosed: (listener) => {
-    windowClosedListeners.add(listener)
-    return () => windowClosedListeners.delete(listener)
-  },
+  onWindowClosed: (listener) => windowClosed.add(listener),
   windowExists: async (windowId) => {
     try {
       await browser.windows.get(windowId)
@@ -73,7 +71,6 @@ const background = createBackground({
     return contexts.find((c) => c.documentUrl === url && c.windowId >= 0)?.windowId ?? null
   },
   keepalivePing: () => browser.runtime.getPlatformInfo(),
-  domains: (ctx) => ({ ...createDappHandlers(ctx), ...createSiteHandlers(ctx) }),
   onInternalError: (method, error) => {
     // Only the error's name reaches the log: messages may quote secret inputs.
     console.error(`parley: ${method} failed (${error instanceof Error ? error.name : typeof error})`)
@@ -105,7 +102,7 @@ browser.runtime.onConnect.addListener((port) => {
           extensionBaseUrl,
         )
       : null
-    void background.ready.then(() => attachDappEventsPort(background.context, port, caller))
+    void background.acceptDappEventsPort(port, caller)
     return
   }
   // Only Parley's own pages get the events port.

@@ -48,7 +48,7 @@ describe('node status pushed to open pages', () => {
     }
     const bg = createBackground({
       local: new MemoryStorageArea(),
-      session: new MemoryStorageArea(),
+      sessionStorage: new MemoryStorageArea(),
       indexedDB: new IDBFactory(),
       fetch: refusing,
       version: '0.0.0-test',

@@ -37,7 +37,7 @@ describe('notifications for every unlocked account', () => {
     const tabs: string[] = []
     const bg = createBackground({
       local: new MemoryStorageArea(),
-      session: new MemoryStorageArea(),
+      sessionStorage: new MemoryStorageArea(),
       indexedDB: new IDBFactory(),
       fetch,
       version: '0.0.0-test',

@@ -6,7 +6,7 @@
 import type { AccountView, ConversationView, MessageView } from '../extension/views.ts'
 import type { Client, ClientOptions } from '../protocol/index.ts'
 import { accountDatabaseName, createAccountData, openAccountStore, type AccountStore } from './data/index.ts'
-import type { AccountData } from './services.ts'
+import type { AccountData } from './contracts.ts'
 import type { IdentityStore } from './session/identity-store.ts'
 import { cachePurpose } from './session/session-manager.ts'
 

@@ -3,7 +3,8 @@
 // the stored record is never half-written.
 import { providerErrors } from '../extension/dapp-visible.ts'
 import type { SettingsView } from '../extension/views.ts'
-import type { StorageArea } from './services.ts'
+import type { StorageArea } from './contracts.ts'
+import { Listeners } from '../state/listeners.ts'
 
 export const DEFAULT_SETTINGS: SettingsView = Object.freeze({
   nodeUrl: 'http://127.0.0.1:5555',
@@ -62,7 +63,7 @@ export interface SettingsOptions {
 export class Settings {
   readonly #local: StorageArea
   readonly #hasHostPermission: (pattern: string) => Promise<boolean>
-  readonly #listeners = new Set<(next: SettingsView, previous: SettingsView) => void>()
+  readonly #changes = new Listeners<[next: SettingsView, previous: SettingsView]>('settings change')
   #cached: SettingsView | undefined
 
   constructor(options: SettingsOptions) {
@@ -95,12 +96,11 @@ export class Settings {
     if (changes.notifyAllAccounts !== undefined) next.notifyAllAccounts = changes.notifyAllAccounts
     await this.#local.set({ [KEY]: next })
     this.#cached = next
-    for (const listener of this.#listeners) listener({ ...next }, previous)
+    this.#changes.emit({ ...next }, previous)
     return { ...next }
   }
 
   onChange(listener: (next: SettingsView, previous: SettingsView) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#changes.add(listener)
   }
 }

@@ -1,12 +1,12 @@
 // The whole dapp path in Node: window.xmtp (provider + window transport) ⇄ content relay (with
-// its events port) ⇄ the real dispatcher and dapp handlers over a fake BackgroundContext.
+// its events port) ⇄ the real RPC router and dapp handlers over a fake BackgroundContext.
 // Every message crossing a boundary is recorded and checked for key material.
 import { describe, expect, it } from 'vitest'
-import { makeRuntimeRpcMessage, METHODS, type RuntimeRpcMessage } from '../extension/messages.ts'
+import { makeRuntimeRpcMessage, type RuntimeRpcMessage } from '../extension/messages.ts'
 import { FakeWindow, flush } from '../extension/testing/fake-window.ts'
-import { createDispatcher, type Caller } from '../background/dispatcher.ts'
-import { createHandlers } from '../background/handlers.ts'
-import { attachDappEventsPort, createDappHandlers, createSiteHandlers } from '../background/dapp/index.ts'
+import { createRpcRouter, type Caller } from '../background/rpc-router.ts'
+import { pingHandler } from '../background/handlers.ts'
+import { createWiredDappSide, DAPP_SIDE_METHODS } from '../background/dapp/testing/dapp-harness.ts'
 import { ALICE, approvalIdOf, BOB, FakeContext, message } from '../background/dapp/testing/fake-context.ts'
 import { createProvider } from '../inpage/provider.ts'
 import { createWindowTransport } from '../inpage/window-transport.ts'
@@ -49,7 +49,8 @@ function portPair(record: (where: string, message: unknown) => void) {
 function setup(origin = 'http://127.0.0.1:4001', ctx = new FakeContext()) {
   const win = new FakeWindow(origin)
   const caller: Caller = { kind: 'dapp', origin, frame: { tabId: 7, frameId: 0 } }
-  const dispatch = createDispatcher(METHODS, { ...createHandlers({ version: '1', startedAt: 0 }), ...createDappHandlers(ctx), ...createSiteHandlers(ctx) })
+  const dapp = createWiredDappSide(ctx)
+  const dispatch = createRpcRouter(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
   const crossings: Array<{ where: string; message: unknown }> = []
   const record = (where: string, m: unknown) => crossings.push({ where, message: structuredClone(m) })
   const realPost = win.postMessage.bind(win)
@@ -67,7 +68,7 @@ function setup(origin = 'http://127.0.0.1:4001', ctx = new FakeContext()) {
     },
     () => {
       const { background, content } = portPair(record)
-      attachDappEventsPort(ctx, background, caller)
+      dapp.attachEventsPort(background, caller)
       return content
     },
   )
@@ -130,12 +131,13 @@ describe('dapp path: provider ⇄ relay ⇄ background', () => {
     const ctx = new FakeContext()
     const win = new FakeWindow('http://127.0.0.1:4001')
     const caller: Caller = { kind: 'dapp', origin: win.location.origin, frame: { tabId: 1, frameId: 0 } }
-    const dispatch = createDispatcher(METHODS, { ...createHandlers({ version: '1', startedAt: 0 }), ...createDappHandlers(ctx), ...createSiteHandlers(ctx) })
+    const dapp = createWiredDappSide(ctx)
+  const dispatch = createRpcRouter(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
     const backgroundEnds: EventsPortLike[] = []
     startRelay(win, (m) => dispatch(m, caller), () => {
       const { background, content } = portPair(() => {})
       backgroundEnds.push(background)
-      attachDappEventsPort(ctx, background, caller)
+      dapp.attachEventsPort(background, caller)
       return content
     }, { reconnectDelayMs: 5 })
     const provider = createProvider(createWindowTransport(win))

@@ -1,18 +1,18 @@
 // The whole page → content → background path in Node: window.xmtp over the window transport,
-// the content relay, and the background dispatcher, joined by a FakeWindow.
+// the content relay, and the background's RPC router, joined by a FakeWindow.
 import { describe, expect, it } from 'vitest'
-import { ProviderRpcError } from '../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../extension/rpc-error.ts'
 import { makeRuntimeRpcMessage, METHODS, WINDOW_CHANNEL, type RuntimeRpcMessage } from '../extension/messages.ts'
 import { FakeWindow, flush } from '../extension/testing/fake-window.ts'
-import { createDispatcher } from '../background/dispatcher.ts'
-import { createHandlers } from '../background/handlers.ts'
+import { createRpcRouter } from '../background/rpc-router.ts'
+import { PING_METHODS, pingHandler } from '../background/handlers.ts'
 import { createProvider } from '../inpage/provider.ts'
 import { createWindowTransport } from '../inpage/window-transport.ts'
 import { startRelay, type SendToBackground } from './relay.ts'
 
 function setup(send?: SendToBackground) {
   const win = new FakeWindow()
-  const dispatch = createDispatcher(METHODS, createHandlers({ version: '1.2.3', startedAt: 99 }))
+  const dispatch = createRpcRouter(PING_METHODS, pingHandler({ version: '1.2.3', startedAt: 99 }))
   const received: RuntimeRpcMessage[] = []
   const stop = startRelay(
     win,
@@ -63,7 +63,7 @@ describe('content relay', () => {
   })
 
   it('sends a repeatable request again when the worker stopped under it; never a send or a connect', async () => {
-    const dispatch = createDispatcher(METHODS, createHandlers({ version: '1', startedAt: 0 }))
+    const dispatch = createRpcRouter(PING_METHODS, pingHandler({ version: '1', startedAt: 0 }))
     const win = new FakeWindow()
     const sent: string[] = []
     let drops = 1
@@ -102,7 +102,7 @@ describe('content relay', () => {
 
   it('answers 4900 and fires disconnect when the background is gone', async () => {
     let alive = true
-    const dispatch = createDispatcher(METHODS, createHandlers({ version: '1', startedAt: 0 }))
+    const dispatch = createRpcRouter(PING_METHODS, pingHandler({ version: '1', startedAt: 0 }))
     const { provider } = setup(async (message) => {
       if (!alive) throw new Error('Extension context invalidated.')
       return dispatch(message, { kind: 'dapp', origin: 'http://127.0.0.1:8080' })

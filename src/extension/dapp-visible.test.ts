@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ERROR_CODES, ERROR_MESSAGES, errorFromPayload, isRpcErrorPayload, ProviderRpcError, providerErrors } from './dapp-visible.ts'
+import { ERROR_CODES, ERROR_MESSAGES, errorFromPayload, providerErrors } from './dapp-visible.ts'
+import { isRpcErrorPayload, ProviderRpcError } from './rpc-error.ts'
 
 describe('ProviderRpcError', () => {
   it('is an Error with an EIP-1193 code and serialises to a plain payload', () => {

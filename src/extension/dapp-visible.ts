@@ -4,6 +4,8 @@
 // internal error text: internal failures surface as a generic -32603.
 //
 // This module is imported by the page-world script: keep it free of chrome.*, browser.* and DOM.
+// The error class itself (ProviderRpcError) is in rpc-error.ts.
+import { ProviderRpcError, type RpcErrorPayload } from './rpc-error.ts'
 
 /** Name of the global the provider is installed under: `window.xmtp`. */
 export const PROVIDER_GLOBAL = 'xmtp'
@@ -113,32 +115,6 @@ export const ERROR_MESSAGES = {
   subscriptionEnded: 'The subscription ended because the site lost the permission.',
 } as const
 
-/** The wire form of an error: what crosses postMessage / runtime messaging. */
-export interface RpcErrorPayload {
-  code: number
-  message: string
-  data?: unknown
-}
-
-/** The error every rejected `window.xmtp.request()` promise carries (EIP-1193 ProviderRpcError). */
-export class ProviderRpcError extends Error {
-  readonly code: number
-  readonly data?: unknown
-
-  constructor(code: number, message: string, data?: unknown) {
-    super(message)
-    this.name = 'ProviderRpcError'
-    this.code = code
-    if (data !== undefined) this.data = data
-  }
-
-  toJSON(): RpcErrorPayload {
-    return this.data === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, data: this.data }
-  }
-}
-
 export const providerErrors = {
   userRejectedRequest: () => new ProviderRpcError(ERROR_CODES.userRejectedRequest, ERROR_MESSAGES.userRejectedRequest),
   unauthorized: () => new ProviderRpcError(ERROR_CODES.unauthorized, ERROR_MESSAGES.unauthorized),
@@ -164,13 +140,6 @@ export const providerErrors = {
   tooManySubscriptions: () => new ProviderRpcError(ERROR_CODES.limitExceeded, ERROR_MESSAGES.tooManySubscriptions),
   unknownSubscription: () => new ProviderRpcError(ERROR_CODES.invalidParams, ERROR_MESSAGES.unknownSubscription),
   noEventChannel: () => new ProviderRpcError(ERROR_CODES.invalidRequest, ERROR_MESSAGES.noEventChannel),
-}
-
-/** Shape check for an error payload that arrived over a message channel. */
-export function isRpcErrorPayload(value: unknown): value is RpcErrorPayload {
-  if (typeof value !== 'object' || value === null) return false
-  const v = value as Record<string, unknown>
-  return typeof v.code === 'number' && Number.isInteger(v.code) && typeof v.message === 'string'
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ERROR_CODES, ProviderRpcError } from './dapp-visible.ts'
+import { ERROR_CODES } from './dapp-visible.ts'
+import { ProviderRpcError } from './rpc-error.ts'
 import {
   isMethodName,
   isRuntimeRpcMessage,

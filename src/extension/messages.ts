@@ -4,14 +4,15 @@
 //   content script / popup ──runtime.sendMessage──▶ background ──response──▶ back the same way
 //
 // METHODS is the single RPC table (method name → params, result, who may call it). It drives
-// the background's handler table (src/background/dispatcher.ts requires a handler per entry)
+// the background's handler table (src/background/rpc-router.ts requires a handler per entry)
 // and the provider's allow-list (src/inpage/provider.ts only forwards `exposure: 'dapp'`).
 // The table is assembled from one file per domain in methods/ (wallet, messaging, sites, and the
 // dapp-facing xmtp_* methods); methods that touch keys or conversations are `exposure:
 // 'extension'`, so pages can never reach them. Result shapes are in views.ts.
 //
 // Imported by the page-world script: keep it free of chrome.*, browser.* and DOM.
-import { ERROR_MESSAGES, isRpcErrorPayload, providerErrors, type RpcErrorPayload } from './dapp-visible.ts'
+import { ERROR_MESSAGES, providerErrors } from './dapp-visible.ts'
+import { isRpcErrorPayload, type RpcErrorPayload } from './rpc-error.ts'
 import { dappMethod, noParams, REPEATABLE, type MethodSpec, type MethodTable } from './method-spec.ts'
 import { DAPP_METHODS, isDappPortEvent, type DappPortEvent } from './methods/dapp.ts'
 import { MESSAGING_METHODS } from './methods/messaging.ts'

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { createDispatcher } from '../background/dispatcher.ts'
-import { createHandlers } from '../background/handlers.ts'
-import { ProviderRpcError, providerErrors } from './dapp-visible.ts'
+import { createRpcRouter } from '../background/rpc-router.ts'
+import { PING_METHODS, pingHandler } from '../background/handlers.ts'
+import { providerErrors } from './dapp-visible.ts'
+import { ProviderRpcError } from './rpc-error.ts'
 import { METHODS, RUNTIME_RPC_TAG } from './messages.ts'
 import { createRpcClient, isUnreachable } from './rpc-client.ts'
 
 describe('createRpcClient', () => {
   it('calls the background with a tagged message and returns the typed result', async () => {
     const sent: unknown[] = []
-    const dispatch = createDispatcher(METHODS, createHandlers({ version: '2.0.0', startedAt: 5 }))
+    const dispatch = createRpcRouter(PING_METHODS, pingHandler({ version: '2.0.0', startedAt: 5 }))
     const client = createRpcClient(async (message) => {
       sent.push(message)
       return dispatch(message, { kind: 'extension' })
@@ -35,7 +36,7 @@ describe('createRpcClient', () => {
   })
 
   it('sends a repeatable call again while the background is unreachable, and only then', async () => {
-    const dispatch = createDispatcher(METHODS, createHandlers({ version: '1', startedAt: 0 }))
+    const dispatch = createRpcRouter(PING_METHODS, pingHandler({ version: '1', startedAt: 0 }))
     let sends = 0
     const waking = createRpcClient(
       async (message) => {

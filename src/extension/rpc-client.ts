@@ -1,7 +1,8 @@
 // Typed calls from Parley's own pages (popup, later approval windows) to the background:
 // `await rpc.call('ping')` returns PingResult or throws a ProviderRpcError. The send
 // function is injected (browser.runtime.sendMessage in the popup) so this runs in tests.
-import { ERROR_CODES, ERROR_MESSAGES, errorFromPayload, ProviderRpcError, providerErrors } from './dapp-visible.ts'
+import { ERROR_CODES, ERROR_MESSAGES, errorFromPayload, providerErrors } from './dapp-visible.ts'
+import { ProviderRpcError } from './rpc-error.ts'
 import { retrying, type RetryOptions } from './retry.ts'
 import { makeRuntimeRpcMessage, METHODS, parseRpcResponse, type MethodName, type ParamsOf, type ResultOf, type RuntimeRpcMessage } from './messages.ts'
 

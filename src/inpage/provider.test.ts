@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ProviderRpcError, providerErrors } from '../extension/dapp-visible.ts'
+import { providerErrors } from '../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../extension/rpc-error.ts'
 import { dappMethod, extensionMethod, noParams, type RpcRequest, type RpcResponse } from '../extension/messages.ts'
 import { createProvider, type ProviderTransport } from './provider.ts'
 

@@ -116,7 +116,7 @@ describe('embargo after three rejections or closed windows in a row', () => {
     expect(await queued).toMatchObject({ ok: false, error: { code: 4001 } })
     await settle()
     expect(h.ctx.opened).toHaveLength(3)
-    const restarted = setup(new FakeContext(h.ctx.local, h.ctx.session, h.ctx.openWindows))
+    const restarted = setup(new FakeContext(h.ctx.local, h.ctx.sessionStorage, h.ctx.openWindows))
     restarted.ctx.clock = h.ctx.clock
     expect(await restarted.call(dappA, 'xmtp_requestAccounts')).toMatchObject({ ok: false, error: { code: 4001 } })
     await settle()

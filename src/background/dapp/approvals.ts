@@ -7,9 +7,9 @@
 // the restarted worker finds the records, re-opens a window if none is showing, and when the
 // user answers, performs the approved action even though the original caller is gone.
 // Closing a window counts as "Reject".
-import { providerErrors } from '../../extension/dapp-visible.ts'
+import { dappErrors } from './errors.ts'
 import type { ApprovalView } from '../../extension/views.ts'
-import type { StorageArea } from '../services.ts'
+import type { StorageArea } from '../contracts.ts'
 
 const KEY_PREFIX = 'dapp/approval/'
 export const APPROVAL_PAGE = 'src/approval/index.html'
@@ -40,7 +40,7 @@ export interface ApprovalRecord<A = unknown> {
 }
 
 export interface ApprovalsOptions<A> {
-  session: StorageArea
+  sessionStorage: StorageArea
   openWindow(path: string, size: { width: number; height: number }): Promise<number>
   onWindowClosed(listener: (windowId: number) => void): () => void
   /** Whether an approval window is still open; absent = assume it is. */
@@ -113,13 +113,13 @@ export class Approvals<A = unknown> {
 
   async #admit(view: Omit<ApprovalView, 'id' | 'createdAt'>, action: A): Promise<{ promise: Promise<unknown> }> {
     const pending = await this.#all()
-    if (pending.filter((r) => r.view.origin === view.origin).length >= MAX_PENDING_PER_ORIGIN) throw providerErrors.tooManyApprovals()
+    if (pending.filter((r) => r.view.origin === view.origin).length >= MAX_PENDING_PER_ORIGIN) throw dappErrors.tooManyApprovals()
     const id = this.#newId()
     const seq = pending.reduce((max, r) => Math.max(max, r.seq ?? 0), this.#lastSeq) + 1
     this.#lastSeq = seq
     const record: ApprovalRecord<A> = { view: { ...view, id, createdAt: this.#now() }, action, seq }
     const promise = new Promise<unknown>((resolve, reject) => this.#waiters.set(id, { resolve, reject }))
-    await this.#options.session.set({ [KEY_PREFIX + id]: record })
+    await this.#options.sessionStorage.set({ [KEY_PREFIX + id]: record })
     return { promise }
   }
 
@@ -137,8 +137,8 @@ export class Approvals<A = unknown> {
   async resolve(id: string, decision: Decision, by: AnsweredBy = 'user'): Promise<void> {
     await this.#ready
     const record = await this.#read(id)
-    if (!record) throw providerErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
-    await this.#options.session.remove(KEY_PREFIX + id)
+    if (!record) throw dappErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
+    await this.#options.sessionStorage.remove(KEY_PREFIX + id)
     const origin = record.view.origin
     const waiter = this.#waiters.get(id)
     this.#waiters.delete(id)
@@ -147,7 +147,7 @@ export class Approvals<A = unknown> {
       if (decision.approved) await this.#options.guard.approved(origin)
       else if (await this.#options.guard.rejected(origin)) {
         // An embargo began: the site's queued requests get their 4001 now, not a window each.
-        waiter?.reject(providerErrors.userRejectedRequest())
+        waiter?.reject(dappErrors.userRejectedRequest())
         await this.rejectOrigin(origin)
         return void this.#showNext()
       }
@@ -160,7 +160,7 @@ export class Approvals<A = unknown> {
         waiter?.reject(error)
       }
     } else {
-      waiter?.reject(providerErrors.userRejectedRequest())
+      waiter?.reject(dappErrors.userRejectedRequest())
     }
     void this.#showNext()
   }
@@ -185,7 +185,7 @@ export class Approvals<A = unknown> {
     for (const record of records.filter((r) => r.opening && r.windowId === undefined)) {
       const windowId = (await this.#options.findWindow?.(approvalPath(record.view.id))) ?? null
       const { opening: _, ...rest } = record
-      await this.#options.session.set({ [KEY_PREFIX + record.view.id]: windowId === null ? rest : { ...rest, windowId } })
+      await this.#options.sessionStorage.set({ [KEY_PREFIX + record.view.id]: windowId === null ? rest : { ...rest, windowId } })
     }
     return this.#restoreShown(await this.#all())
   }
@@ -197,7 +197,7 @@ export class Approvals<A = unknown> {
     for (const open of records.filter((r) => r.windowId !== undefined)) {
       if ((await this.#options.windowExists?.(open.windowId!)) === false) {
         // No caller of an earlier worker can still be waiting: dropping the record rejects it.
-        await this.#options.session.remove(KEY_PREFIX + open.view.id)
+        await this.#options.sessionStorage.remove(KEY_PREFIX + open.view.id)
       } else this.#showing.set(open.view.origin, open.view.id)
     }
     void this.#showNext(true)
@@ -229,12 +229,12 @@ export class Approvals<A = unknown> {
         this.#showing.delete(origin)
         return void this.#showNext()
       }
-      await this.#options.session.set({ [KEY_PREFIX + next.view.id]: { ...current, opening: true } })
+      await this.#options.sessionStorage.set({ [KEY_PREFIX + next.view.id]: { ...current, opening: true } })
       const windowId = await this.#options.openWindow(approvalPath(next.view.id), APPROVAL_WINDOW_SIZE)
       const still = await this.#read(next.view.id)
       if (still) {
         const { opening: _, ...rest } = still
-        await this.#options.session.set({ [KEY_PREFIX + next.view.id]: { ...rest, windowId } })
+        await this.#options.sessionStorage.set({ [KEY_PREFIX + next.view.id]: { ...rest, windowId } })
       }
     } catch {
       // No window could be opened: the request cannot be shown, so it is rejected (not the user's doing).
@@ -244,12 +244,12 @@ export class Approvals<A = unknown> {
   }
 
   async #read(id: string): Promise<ApprovalRecord<A> | null> {
-    const items = await this.#options.session.get(KEY_PREFIX + id)
+    const items = await this.#options.sessionStorage.get(KEY_PREFIX + id)
     return (items[KEY_PREFIX + id] as ApprovalRecord<A> | undefined) ?? null
   }
 
   async #all(): Promise<ApprovalRecord<A>[]> {
-    const items = await this.#options.session.get(null)
+    const items = await this.#options.sessionStorage.get(null)
     return Object.entries(items)
       .filter(([key]) => key.startsWith(KEY_PREFIX))
       .map(([, value]) => value as ApprovalRecord<A>)

@@ -5,12 +5,12 @@
 // `message` events for the frame's subscription, each message once per page however often the
 // page subscribed, only for conversations the site may read while it holds `stream`. A lost
 // permission ends subscriptions at once.
-import { providerErrors } from '../../extension/dapp-visible.ts'
+import { dappErrors } from './errors.ts'
 import type { DappPortEvent } from '../../extension/methods/dapp.ts'
 import type { ConversationView, MessageView } from '../../extension/views.ts'
-import type { ActiveSession } from '../services.ts'
+import type { ActiveSession } from '../contracts.ts'
 import { canSeeConversation, hasScope } from './access.ts'
-import type { SiteGrant } from './permissions.ts'
+import type { SiteConnection } from './permissions.ts'
 
 /** The parts of runtime.Port the hub uses. */
 export interface DappPortLike {
@@ -32,12 +32,12 @@ export interface EventHubDeps {
    * the account it is connected to is still being prepared (announced once it answers).
    */
   accountsFor(origin: string): Promise<string[] | null>
-  /** The active session and the origin's grant for its account (null grant = not connected). */
-  access(origin: string): Promise<{ session: ActiveSession; grant: SiteGrant | null } | null>
+  /** The origin's connection: the active session and its grant (null grant = not connected); null while locked. */
+  connectionOf(origin: string): Promise<SiteConnection | null>
   newId?: () => string
 }
 
-interface Subscription {
+interface FrameSubscription {
   topics: Set<string> | null
 }
 
@@ -45,7 +45,7 @@ interface Frame {
   origin: string
   port: DappPortLike
   accounts: string[] | null
-  subscriptions: Map<string, Subscription>
+  subscriptions: Map<string, FrameSubscription>
   /** Message ids already delivered to this page (each message reaches a page once). */
   seen: Set<string>
 }
@@ -91,16 +91,16 @@ export class DappEventHub {
    */
   async subscribe(origin: string, frameKey: string | undefined, topics?: string[]): Promise<string> {
     const frame = frameKey === undefined ? undefined : this.#frames.get(frameKey)
-    if (!frame || frame.origin !== origin) throw providerErrors.noEventChannel()
+    if (!frame || frame.origin !== origin) throw dappErrors.noEventChannel()
     await this.#requireStream(origin)
-    const existing = frame.subscriptions.entries().next().value as [string, Subscription] | undefined
+    const existing = frame.subscriptions.entries().next().value as [string, FrameSubscription] | undefined
     const id = existing?.[0] ?? this.#newId()
     let wanted: Set<string> | null = topics ? new Set(topics) : null
     if (existing) {
       const held = existing[1].topics
       wanted = held === null || wanted === null ? null : new Set([...held, ...wanted])
     }
-    if (wanted && wanted.size > MAX_TOPICS_PER_FRAME) throw providerErrors.tooManySubscriptions()
+    if (wanted && wanted.size > MAX_TOPICS_PER_FRAME) throw dappErrors.tooManySubscriptions()
     frame.subscriptions.set(id, { topics: wanted })
     this.#post(frame, wanted ? { type: 'subscribed', subscriptionId: id, topics: [...wanted] } : { type: 'subscribed', subscriptionId: id })
     this.#updateStreamHold()
@@ -158,22 +158,22 @@ export class DappEventHub {
       this.#post(frame, { type: 'accountsChanged', accounts })
     }
     if (frame.subscriptions.size === 0) return
-    const access = await this.#deps.access(frame.origin)
-    if (!access || !hasScope(access.grant, 'stream')) this.#endAll(frame)
+    const connection = await this.#deps.connectionOf(frame.origin)
+    if (!connection || !hasScope(connection.grant, 'stream')) this.#endAll(frame)
   }
 
   async #requireStream(origin: string): Promise<void> {
-    const access = await this.#deps.access(origin)
-    if (!access) throw providerErrors.locked()
-    if (!access.grant) throw providerErrors.notConnected()
-    if (!hasScope(access.grant, 'stream')) throw providerErrors.missingScope('stream')
+    const connection = await this.#deps.connectionOf(origin)
+    if (!connection) throw dappErrors.locked()
+    if (!connection.grant) throw dappErrors.notConnected()
+    if (!hasScope(connection.grant, 'stream')) throw dappErrors.missingScope('stream')
   }
 
   async #onPortMessage(frameKey: string, frame: Frame, message: unknown): Promise<void> {
     if (!isResumeMessage(message) || this.#frames.get(frameKey) !== frame) return
-    const access = await this.#deps.access(frame.origin)
+    const connection = await this.#deps.connectionOf(frame.origin)
     for (const { subscriptionId, topics } of message.subscriptions.slice(0, MAX_SUBSCRIPTIONS_PER_FRAME)) {
-      if (access && hasScope(access.grant, 'stream')) {
+      if (connection && hasScope(connection.grant, 'stream')) {
         frame.subscriptions.set(subscriptionId, { topics: topics ? new Set(topics.slice(0, MAX_TOPICS_PER_FRAME)) : null })
       } else {
         this.#post(frame, { type: 'subscriptionEnded', subscriptionId })
@@ -186,13 +186,13 @@ export class DappEventHub {
     const session = this.#session
     for (const frame of this.#frames.values()) {
       if (frame.subscriptions.size === 0) continue
-      const access = await this.#deps.access(frame.origin)
-      if (this.#session !== session || !access || access.session.data !== session?.data) return
-      if (!hasScope(access.grant, 'stream')) {
+      const connection = await this.#deps.connectionOf(frame.origin)
+      if (this.#session !== session || !connection || connection.session.data !== session?.data) return
+      if (!hasScope(connection.grant, 'stream')) {
         this.#endAll(frame)
         continue
       }
-      if (!canSeeConversation(frame.origin, access.grant, conversation)) continue
+      if (!canSeeConversation(frame.origin, connection.grant, conversation)) continue
       // Each message once per page, under the first subscription that covers its topic.
       const subscriptionId = [...frame.subscriptions].find(([, s]) => s.topics === null || s.topics.has(topic))?.[0]
       if (subscriptionId === undefined) continue

@@ -1,7 +1,6 @@
 // The dapp events a page receives: accountsChanged only once the account answers, and one
 // `message` event per message however often the page subscribed.
 import { describe, expect, it } from 'vitest'
-import { attachDappEventsPort } from './index.ts'
 import { dappA, setup, waitFor } from './testing/dapp-harness.ts'
 import { ALICE, BOB, FakePort, message } from './testing/fake-context.ts'
 
@@ -11,9 +10,9 @@ const messageEvents = (port: FakePort) => port.received.filter((e: any) => e.typ
 
 describe('accountsChanged', () => {
   it('announces an account only once it answers; a call made at the event succeeds', async () => {
-    const { ctx, call, connect } = setup()
+    const { dapp, ctx, call, connect } = setup()
     const port = new FakePort()
-    attachDappEventsPort(ctx, port, dappA)
+    dapp.attachEventsPort(port, dappA)
     await connect(dappA)
     await waitFor(() => (accountEvents(port).length === 2 ? true : null))
     await ctx.setLocked(true)
@@ -55,9 +54,9 @@ describe('accountsChanged', () => {
 
 describe('xmtp_subscribe', () => {
   it('is idempotent per page: one event per message however often it is called; unsubscribe ends it', async () => {
-    const { ctx, result, connect } = setup()
+    const { dapp, ctx, result, connect } = setup()
     const port = new FakePort()
-    attachDappEventsPort(ctx, port, dappA)
+    dapp.attachEventsPort(port, dappA)
     await connect(dappA)
     const conv = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB })
     const first = await result(dappA, 'xmtp_subscribe')
@@ -83,9 +82,9 @@ describe('xmtp_subscribe', () => {
   })
 
   it('a subscription to some topics widens to all when asked without topics, still one event each', async () => {
-    const { ctx, result, connect } = setup()
+    const { dapp, ctx, result, connect } = setup()
     const port = new FakePort()
-    attachDappEventsPort(ctx, port, dappA)
+    dapp.attachEventsPort(port, dappA)
     await connect(dappA)
     const one = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB })
     const two = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: '127.0.0.1:4001/two' } })

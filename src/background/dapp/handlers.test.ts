@@ -1,8 +1,7 @@
-// The xmtp_* methods and the site/approval methods through the real dispatcher and RPC table,
+// The xmtp_* methods and the site/approval methods through the real RPC router and RPC table,
 // over a fake BackgroundContext (in-memory storage, scripted account data, hand-closed windows).
 import { describe, expect, it } from 'vitest'
-import type { Caller } from '../dispatcher.ts'
-import { attachDappEventsPort } from './index.ts'
+import type { Caller } from '../rpc-router.ts'
 import { dappA, dappB, popup, setup, SITE_A, SITE_B, waitFor } from './testing/dapp-harness.ts'
 import { ALICE, approvalIdOf, BOB, CAROL, conversation, FakeContext, FakePort, message, STRANGER } from './testing/fake-context.ts'
 
@@ -248,9 +247,9 @@ describe('sending', () => {
 
 describe('revoking and rate limits', () => {
   it('sites_revoke takes effect at once: 4100, accountsChanged [], subscription ended', async () => {
-    const { ctx, result, call, connect } = setup()
+    const { dapp, ctx, result, call, connect } = setup()
     const port = new FakePort()
-    attachDappEventsPort(ctx, port, dappA)
+    dapp.attachEventsPort(port, dappA)
     await connect(dappA)
     const conv = await result(dappA, 'xmtp_newConversation', { peerAddress: BOB, context: { conversationId: A_ID } })
     const { subscriptionId } = await result(dappA, 'xmtp_subscribe')
@@ -279,12 +278,12 @@ describe('revoking and rate limits', () => {
   })
 
   it('refuses dapp methods to callers without a web origin', async () => {
-    const { ctx, call } = setup()
+    const { dapp, call } = setup()
     expect(await call(popup, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })
     const hostless: Caller = { kind: 'dapp', origin: 'file://', frame: { tabId: 9, frameId: 0 } }
     expect(await call(hostless, 'xmtp_accounts')).toMatchObject({ ok: false, error: { code: 4100 } })
     const port = new FakePort()
-    attachDappEventsPort(ctx, port, hostless)
+    dapp.attachEventsPort(port, hostless)
     expect(port.disconnected).toBe(true)
   })
 })
@@ -295,7 +294,7 @@ describe('worker restart', () => {
     void first.call(dappA, 'xmtp_requestAccounts')
     await waitFor(() => (first.ctx.opened.length === 1 ? true : null))
     // The worker dies before the window opened... and the user closed nothing.
-    const restarted = new FakeContext(first.ctx.local, first.ctx.session, first.ctx.openWindows)
+    const restarted = new FakeContext(first.ctx.local, first.ctx.sessionStorage, first.ctx.openWindows)
     const second = setup(restarted)
     // Its window survived: the new worker does not open another one.
     await new Promise((r) => setTimeout(r, 20))
@@ -313,7 +312,7 @@ describe('worker restart', () => {
     await waitFor(() => (first.ctx.opened.length === 1 ? true : null))
     // The user closes the window while the worker is stopped: no close event reaches anyone.
     first.ctx.openWindows.clear()
-    const restarted = new FakeContext(first.ctx.local, first.ctx.session, first.ctx.openWindows)
+    const restarted = new FakeContext(first.ctx.local, first.ctx.sessionStorage, first.ctx.openWindows)
     const second = setup(restarted)
     await second.result(dappB, 'xmtp_accounts')
     await waitFor(() => (restarted.opened.length === 1 ? true : null))
@@ -327,7 +326,7 @@ describe('worker restart', () => {
     const path = 'src/approval/index.html?id=abc'
     const windowId = await ctx.openWindow(path)
     ctx.opened.length = 0
-    await ctx.session.set({
+    await ctx.sessionStorage.set({
       'dapp/approval/abc': {
         view: { id: 'abc', origin: SITE_B, accountAddress: ALICE, kind: 'connect', scopes: ['read'], createdAt: 1 },
         action: { type: 'connect', scopes: ['read'] },
@@ -339,8 +338,8 @@ describe('worker restart', () => {
     await result(dappA, 'xmtp_accounts') // any call starts the dapp services
     await new Promise((r) => setTimeout(r, 20))
     expect(ctx.opened).toEqual([])
-    expect((await ctx.session.get('dapp/approval/abc'))['dapp/approval/abc']).toMatchObject({ windowId })
-    expect((await ctx.session.get('dapp/approval/abc'))['dapp/approval/abc']).not.toHaveProperty('opening')
+    expect((await ctx.sessionStorage.get('dapp/approval/abc'))['dapp/approval/abc']).toMatchObject({ windowId })
+    expect((await ctx.sessionStorage.get('dapp/approval/abc'))['dapp/approval/abc']).not.toHaveProperty('opening')
     // The adopted window is that request's: closing it rejects the request.
     ctx.closeWindow(windowId)
     for (let i = 0; i < 100 && (await result(popup, 'approvals_get', { id: 'abc' })) !== null; i++) await new Promise((r) => setTimeout(r, 2))
@@ -351,8 +350,8 @@ describe('worker restart', () => {
   it('a window being opened is marked first, and the mark is cleared once its id is saved', async () => {
     const first = setup()
     const marks: unknown[] = []
-    const set = first.ctx.session.set.bind(first.ctx.session)
-    first.ctx.session.set = async (items) => {
+    const set = first.ctx.sessionStorage.set.bind(first.ctx.sessionStorage)
+    first.ctx.sessionStorage.set = async (items) => {
       for (const value of Object.values(items)) marks.push({ opening: (value as { opening?: boolean }).opening ?? false, windowId: (value as { windowId?: number }).windowId ?? null })
       return set(items)
     }
@@ -365,7 +364,7 @@ describe('worker restart', () => {
 
   it('re-opens a request whose window had not opened yet', async () => {
     const ctx = new FakeContext()
-    await ctx.session.set({
+    await ctx.sessionStorage.set({
       'dapp/approval/abc': {
         view: { id: 'abc', origin: SITE_B, accountAddress: ALICE, kind: 'connect', scopes: ['read'], createdAt: 1 },
         action: { type: 'connect', scopes: ['read'] },

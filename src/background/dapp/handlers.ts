@@ -1,49 +1,46 @@
 // The handlers of the xmtp_* methods (createDappHandlers) and of the popup's site and
 // approval methods (createSiteHandlers). The caller's origin always comes from the browser
-// (dispatcher.ts classifySender); every dapp call first passes the per-origin rate limit.
+// (rpc-router.ts classifySender); every dapp call first passes the per-origin rate limit.
 // Results are plain views: nothing here ever returns a key, a Client or a class instance.
-import { providerErrors } from '../../extension/dapp-visible.ts'
+import { dappErrors } from './errors.ts'
 import { CONNECT_SCOPES, type DAPP_METHODS } from '../../extension/methods/dapp.ts'
 import type { SITE_METHODS } from '../../extension/methods/sites.ts'
 import type { ApprovalSendView, ConversationView, MessagePage, MessageView, SiteScope } from '../../extension/views.ts'
-import { frameKeyOf, type Caller, type HandlerTable } from '../dispatcher.ts'
-import type { BackgroundContext } from '../services.ts'
+import { frameKeyOf, type Caller, type HandlerTable } from '../rpc-router.ts'
 import { canSeeConversation, describeContent, hasScope, inNamespace, siteNamespace, toDappConversation } from './access.ts'
 import { permissionsOf } from './permissions.ts'
-import { dappServicesFor, sendTo, type DappServiceOptions, type DappServices, type SendTarget } from './service.ts'
+import { sendTo, type DappServices, type SendTarget } from './service.ts'
 
 export type DappHandlers = Pick<HandlerTable, keyof typeof DAPP_METHODS>
 export type SiteHandlers = Pick<HandlerTable, keyof typeof SITE_METHODS>
 
 function originOf(caller: Caller): string {
   // Parley's own pages have no business here; a dapp method needs a web origin.
-  if (caller.kind !== 'dapp') throw providerErrors.unauthorized()
+  if (caller.kind !== 'dapp') throw dappErrors.unauthorized()
   // …and a host to name its namespace by (content scripts run on http and https pages only).
   try {
     siteNamespace(caller.origin)
   } catch {
-    throw providerErrors.unauthorized()
+    throw dappErrors.unauthorized()
   }
   return caller.origin
 }
 
-export function createDappHandlers(ctx: BackgroundContext, options: DappServiceOptions = {}): DappHandlers {
-  const s = dappServicesFor(ctx, options)
-
+export function createDappHandlers(s: DappServices): DappHandlers {
   /** Rate limit, then the session and a grant holding every scope asked for. */
   async function authorise(caller: Caller, ...scopes: SiteScope[]) {
     const origin = originOf(caller)
     s.limiter.take(origin)
-    const { session, grant } = await s.requireSession(origin)
-    if (!grant) throw providerErrors.notConnected()
-    for (const scope of scopes) if (!hasScope(grant, scope)) throw providerErrors.missingScope(scope)
+    const { session, grant } = await s.requireConnection(origin)
+    if (!grant) throw dappErrors.notConnected()
+    for (const scope of scopes) if (!hasScope(grant, scope)) throw dappErrors.missingScope(scope)
     return { origin, session, grant }
   }
 
   /** A conversation the site may use, or 4100 (also when it does not exist: no probing). */
   async function visibleConversation(a: Awaited<ReturnType<typeof authorise>>, topic: string): Promise<ConversationView> {
     const conversation = await a.session.data.getConversation(topic)
-    if (!conversation || !canSeeConversation(a.origin, a.grant, conversation)) throw providerErrors.conversationNotAllowed()
+    if (!conversation || !canSeeConversation(a.origin, a.grant, conversation)) throw dappErrors.conversationNotAllowed()
     return conversation
   }
 
@@ -70,7 +67,7 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
       const origin = originOf(caller)
       s.limiter.take(origin)
       const address = await s.activeAddress()
-      if (address === null) throw providerErrors.locked()
+      if (address === null) throw dappErrors.locked()
       const grant = await s.permissions.get(origin, address)
       const missing = scopes.filter((scope) => !hasScope(grant, scope))
       if (missing.length === 0) return permissionsOf(origin, grant)
@@ -91,7 +88,7 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
       const origin = originOf(caller)
       s.limiter.take(origin)
       const address = await s.activeAddress()
-      if (address === null) throw providerErrors.locked()
+      if (address === null) throw dappErrors.locked()
       await s.permissions.revoke(origin, address, scopes)
       return null
     },
@@ -114,9 +111,9 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
       const namespace = siteNamespace(a.origin)
       const conversationId = context?.conversationId ?? namespace
       if (!inNamespace(namespace, conversationId) && !hasScope(a.grant, 'readAll')) {
-        throw providerErrors.outsideNamespace('xmtp_newConversation', namespace)
+        throw dappErrors.outsideNamespace('xmtp_newConversation', namespace)
       }
-      if (!(await a.session.data.canMessage(peerAddress))) throw providerErrors.peerNotOnXmtp()
+      if (!(await a.session.data.canMessage(peerAddress))) throw dappErrors.peerNotOnXmtp()
       const conversation = await a.session.data.newConversation(peerAddress, { conversationId, metadata: context?.metadata ?? {} })
       return toDappConversation(conversation)
     },
@@ -141,7 +138,7 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
         conversationId = conversation.context?.conversationId ?? null
       } else {
         // By address: the site's own conversation with the peer, never the user's personal one.
-        if (!(await a.session.data.canMessage(params.peerAddress))) throw providerErrors.peerNotOnXmtp()
+        if (!(await a.session.data.canMessage(params.peerAddress))) throw dappErrors.peerNotOnXmtp()
         target = { peerAddress: params.peerAddress, conversationId: namespace }
         peerAddress = params.peerAddress
         conversationId = namespace
@@ -176,9 +173,7 @@ export function createDappHandlers(ctx: BackgroundContext, options: DappServiceO
   }
 }
 
-export function createSiteHandlers(ctx: BackgroundContext, options: DappServiceOptions = {}): SiteHandlers {
-  const s: DappServices = dappServicesFor(ctx, options)
-  return {
+export function createSiteHandlers(s: DappServices): SiteHandlers {  return {
     async sites_list() {
       return { sites: await s.permissions.list() }
     },
@@ -205,11 +200,11 @@ export function createSiteHandlers(ctx: BackgroundContext, options: DappServiceO
     },
     async approvals_resolve({ id, decision, remember }) {
       if (remember !== undefined && remember !== 'sendWithoutConfirm') {
-        throw providerErrors.invalidParams('approvals_resolve', 'remember must be "sendWithoutConfirm"')
+        throw dappErrors.invalidParams('approvals_resolve', 'remember must be "sendWithoutConfirm"')
       }
       if (decision === 'block') {
         const view = await s.approvals.get(id)
-        if (!view) throw providerErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
+        if (!view) throw dappErrors.invalidParams('approvals_resolve', 'no pending request has that id (it may have been answered already)')
         // Blocked first, so nothing the site asks meanwhile opens a window; then cut off.
         await s.guard.block(view.origin)
         await s.approvals.resolve(id, { approved: false }, 'parley')

@@ -2,8 +2,9 @@
 // which account and when each was granted. What `read` covers follows from the origin alone
 // (access.ts, the namespace rule), so nothing else is kept. One storage key per origin (`dapp/site/<origin>`), so a change to one
 // site never rewrites the others. Writes are serialised, so two quick grants cannot lose one.
+import { Listeners } from '../../state/listeners.ts'
 import type { DappPermission, SiteScope, SiteView } from '../../extension/views.ts'
-import type { StorageArea } from '../services.ts'
+import type { ActiveSession, StorageArea } from '../contracts.ts'
 
 const KEY_PREFIX = 'dapp/site/'
 
@@ -33,7 +34,7 @@ function isSiteRecord(value: unknown): value is SiteRecord {
 export class SitePermissions {
   readonly #storage: StorageArea
   readonly #now: () => number
-  readonly #listeners = new Set<(origin: string) => void>()
+  readonly #changes = new Listeners<[origin: string]>('site permissions change')
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(storage: StorageArea, now: () => number = Date.now) {
@@ -43,8 +44,7 @@ export class SitePermissions {
 
   /** Called with the origin after every change (grant, revoke). */
   onChange(listener: (origin: string) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#changes.add(listener)
   }
 
   async get(origin: string, accountAddress: string): Promise<SiteGrant | null> {
@@ -139,7 +139,7 @@ export class SitePermissions {
   }
 
   #emit(origin: string): void {
-    for (const listener of [...this.#listeners]) listener(origin)
+    this.#changes.emit(origin)
   }
 }
 
@@ -152,4 +152,13 @@ export function permissionsOf(origin: string, grant: SiteGrant | null): DappPerm
     caveats: [{ type: 'restrictReturnedAccounts', value: [grant.accountAddress] }],
     date: grant.grantedAt[scope] ?? grant.connectedAt,
   }))
+}
+
+/**
+ * A site's connection to the wallet: the active account's XMTP session (SessionManager) and the
+ * origin's grant for that account (null: the site is not connected to it).
+ */
+export interface SiteConnection {
+  session: ActiveSession
+  grant: SiteGrant | null
 }

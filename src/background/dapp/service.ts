@@ -1,13 +1,13 @@
-// Everything the dapp side of the background shares, built once per BackgroundContext:
-// the site permissions, the approval queue, the rate limiter and the events hub. The handler
-// factories (handlers.ts) and the events port (attachDappEventsPort) all reach the same
-// instance through dappServicesFor(ctx).
-import { providerErrors } from '../../extension/dapp-visible.ts'
+// Everything the dapp side of the background shares, built once where the background is
+// assembled (app.ts): the site permissions, the approval queue, the rate limiter and the
+// events hub. The handler factories (handlers.ts) and the events port (attachDappEventsPort)
+// are given that one instance.
+import { dappErrors } from './errors.ts'
 import type { ContentInput, SiteScope } from '../../extension/views.ts'
-import type { ActiveSession, BackgroundContext } from '../services.ts'
+import type { ActiveSession, BackgroundContext } from '../contracts.ts'
 import { Approvals, type ApprovalRecord, type Decision } from './approvals.ts'
 import { DappEventHub } from './event-hub.ts'
-import { permissionsOf, SitePermissions, type SiteGrant } from './permissions.ts'
+import { permissionsOf, SitePermissions, type SiteConnection } from './permissions.ts'
 import { DEFAULT_DAPP_RATE_LIMIT, OriginRateLimiter, type RateLimitOptions } from './rate-limit.ts'
 import { SiteGuard } from './site-guard.ts'
 
@@ -41,8 +41,8 @@ export interface DappServices {
   accountsFor(origin: string): Promise<string[]>
   /** [address] once the account answers requests (bounded wait), else 4900 "still preparing". */
   answering(address: string): Promise<string[]>
-  /** The session and the origin's grant; throws 4900 while locked or not ready. */
-  requireSession(origin: string): Promise<{ session: ActiveSession; grant: SiteGrant | null }>
+  /** The origin's connection; throws 4900 while locked or not ready. */
+  requireConnection(origin: string): Promise<SiteConnection>
 }
 
 /** Sends into a topic, or into the site's (found or new) conversation with a peer: never the user's personal one. */
@@ -53,7 +53,6 @@ export async function sendTo(session: ActiveSession, target: SendTarget, content
   return session.data.send(topic, content)
 }
 
-const cache = new WeakMap<BackgroundContext, DappServices>()
 /** How long xmtp_accounts / xmtp_requestAccounts wait for an account that is still being prepared. */
 const ANSWER_WAIT_MS = 15_000
 
@@ -61,18 +60,11 @@ export interface DappServiceOptions {
   rateLimit?: RateLimitOptions
 }
 
-export function dappServicesFor(ctx: BackgroundContext, options: DappServiceOptions = {}): DappServices {
-  const existing = cache.get(ctx)
-  if (existing) return existing
-  const services = createDappServices(ctx, options)
-  cache.set(ctx, services)
-  return services
-}
-
-function createDappServices(ctx: BackgroundContext, options: DappServiceOptions): DappServices {
+export function createDappServices(ctx: BackgroundContext, options: DappServiceOptions = {}): DappServices {
   const permissions = new SitePermissions(ctx.local, () => ctx.now())
 
   async function activeAddress(): Promise<string | null> {
+    if (ctx.wallet.locked) return null // known in memory: no storage read while locked
     const status = await ctx.wallet.status()
     if (!status.initialized || status.locked) return null
     return status.accounts.find((a) => a.id === status.activeAccountId)?.address ?? null
@@ -98,7 +90,7 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
 
   async function answering(address: string): Promise<string[]> {
     if (await whenAnswering(address, ANSWER_WAIT_MS)) return [address]
-    throw providerErrors.notReady()
+    throw dappErrors.notReady()
   }
 
   async function accountsFor(origin: string): Promise<string[]> {
@@ -114,17 +106,17 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     return isAnswering(address) ? [address] : null
   }
 
-  async function access(origin: string): Promise<{ session: ActiveSession; grant: SiteGrant | null } | null> {
+  async function connectionOf(origin: string): Promise<SiteConnection | null> {
     const session = ctx.activeSession()
     if (!session) return null
     return { session, grant: await permissions.get(origin, session.account.address) }
   }
 
-  async function requireSession(origin: string) {
-    const found = await access(origin)
+  async function requireConnection(origin: string): Promise<SiteConnection> {
+    const found = await connectionOf(origin)
     if (found) return found
-    const status = await ctx.wallet.status()
-    throw status.locked || !status.initialized ? providerErrors.locked() : providerErrors.notReady()
+    // An unlocked wallet exists; without a vault the wallet is locked too.
+    throw ctx.wallet.locked ? dappErrors.locked() : dappErrors.notReady()
   }
 
   async function perform(record: ApprovalRecord<DappAction>, decision: Decision): Promise<unknown> {
@@ -133,7 +125,7 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
       case 'connect': {
         // Asked while locked, the window offered to unlock: connect the account active now.
         const address = await activeAddress()
-        if (address === null) throw providerErrors.locked()
+        if (address === null) throw dappErrors.locked()
         await permissions.grant(view.origin, address, action.scopes)
         return answering(address)
       }
@@ -142,18 +134,18 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
         return permissionsOf(view.origin, grant)
       }
       case 'send': {
-        const { session } = await requireSession(view.origin)
-        if (session.account.address.toLowerCase() !== action.accountAddress.toLowerCase()) throw providerErrors.notConnected()
+        const { session } = await requireConnection(view.origin)
+        if (session.account.address.toLowerCase() !== action.accountAddress.toLowerCase()) throw dappErrors.notConnected()
         if (decision.remember === 'sendWithoutConfirm') await permissions.grant(view.origin, action.accountAddress, ['sendWithoutConfirm'])
         return sendTo(session, action.target, action.content)
       }
     }
   }
 
-  const guard = new SiteGuard({ session: ctx.session, local: ctx.local, now: () => ctx.now() })
+  const guard = new SiteGuard({ sessionStorage: ctx.sessionStorage, local: ctx.local, now: () => ctx.now() })
   const approvals = new Approvals<DappAction>({
     guard,
-    session: ctx.session,
+    sessionStorage: ctx.sessionStorage,
     openWindow: (path, size) => ctx.openWindow(path, size),
     onWindowClosed: (listener) => ctx.onWindowClosed(listener),
     windowExists: (windowId) => ctx.windowExists(windowId),
@@ -162,10 +154,9 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     now: () => ctx.now(),
   })
 
-  const hub = new DappEventHub({ accountsFor: announcedAccounts, access })
+  const hub = new DappEventHub({ accountsFor: announcedAccounts, connectionOf })
+  // The events hub starts from the session now; the assembly tells it of later changes.
   hub.setSession(ctx.activeSession())
-  ctx.onSessionChange((session) => hub.setSession(session))
-  ctx.wallet.onChange(() => void hub.refresh())
   permissions.onChange((origin) => void hub.refresh(origin))
 
   return {
@@ -178,6 +169,6 @@ function createDappServices(ctx: BackgroundContext, options: DappServiceOptions)
     activeAddress,
     accountsFor,
     answering,
-    requireSession,
+    requireConnection,
   }
 }

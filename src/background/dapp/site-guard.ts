@@ -6,9 +6,9 @@
 //
 // Strikes and embargoes live in storage.session (they survive worker restarts, not a browser
 // restart); blocks in storage.local. Writes are serialised, so two quick rejections both count.
-import { providerErrors } from '../../extension/dapp-visible.ts'
+import { dappErrors } from './errors.ts'
 import type { BlockedSiteView } from '../../extension/views.ts'
-import type { StorageArea } from '../services.ts'
+import type { StorageArea } from '../contracts.ts'
 
 const STRIKES_PREFIX = 'dapp/strikes/'
 const BLOCKED_PREFIX = 'dapp/blocked/'
@@ -24,28 +24,28 @@ interface StrikeRecord {
 }
 
 export interface SiteGuardOptions {
-  session: StorageArea
+  sessionStorage: StorageArea
   local: StorageArea
   now?: () => number
 }
 
 export class SiteGuard {
-  readonly #session: StorageArea
+  readonly #sessionStorage: StorageArea
   readonly #local: StorageArea
   readonly #now: () => number
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(options: SiteGuardOptions) {
-    this.#session = options.session
+    this.#sessionStorage = options.sessionStorage
     this.#local = options.local
     this.#now = options.now ?? Date.now
   }
 
   /** Throws 4001 when the site may not open an approval window now. */
   async check(origin: string): Promise<void> {
-    if (await this.isBlocked(origin)) throw providerErrors.siteBlocked()
+    if (await this.isBlocked(origin)) throw dappErrors.siteBlocked()
     const until = (await this.#strikes(origin)).embargoUntil
-    if (until !== undefined && until > this.#now()) throw providerErrors.siteEmbargoed()
+    if (until !== undefined && until > this.#now()) throw dappErrors.siteEmbargoed()
   }
 
   /**
@@ -59,17 +59,17 @@ export class SiteGuard {
       // A finished embargo starts the count afresh.
       const strikes = (record.embargoUntil !== undefined && record.embargoUntil <= now ? 0 : record.strikes) + 1
       if (strikes >= STRIKES_BEFORE_EMBARGO) {
-        await this.#session.set({ [STRIKES_PREFIX + origin]: { strikes: 0, embargoUntil: now + EMBARGO_MS } satisfies StrikeRecord })
+        await this.#sessionStorage.set({ [STRIKES_PREFIX + origin]: { strikes: 0, embargoUntil: now + EMBARGO_MS } satisfies StrikeRecord })
         return true
       }
-      await this.#session.set({ [STRIKES_PREFIX + origin]: { strikes } satisfies StrikeRecord })
+      await this.#sessionStorage.set({ [STRIKES_PREFIX + origin]: { strikes } satisfies StrikeRecord })
       return false
     })
   }
 
   /** The user approved a request: the count starts again. */
   approved(origin: string): Promise<void> {
-    return this.#serialised(() => this.#session.remove(STRIKES_PREFIX + origin))
+    return this.#serialised(() => this.#sessionStorage.remove(STRIKES_PREFIX + origin))
   }
 
   block(origin: string): Promise<void> {
@@ -80,7 +80,7 @@ export class SiteGuard {
   unblock(origin: string): Promise<void> {
     return this.#serialised(async () => {
       await this.#local.remove(BLOCKED_PREFIX + origin)
-      await this.#session.remove(STRIKES_PREFIX + origin)
+      await this.#sessionStorage.remove(STRIKES_PREFIX + origin)
     })
   }
 
@@ -98,7 +98,7 @@ export class SiteGuard {
   }
 
   async #strikes(origin: string): Promise<StrikeRecord> {
-    const value = (await this.#session.get(STRIKES_PREFIX + origin))[STRIKES_PREFIX + origin] as Partial<StrikeRecord> | undefined
+    const value = (await this.#sessionStorage.get(STRIKES_PREFIX + origin))[STRIKES_PREFIX + origin] as Partial<StrikeRecord> | undefined
     return {
       strikes: typeof value?.strikes === 'number' ? value.strikes : 0,
       ...(typeof value?.embargoUntil === 'number' ? { embargoUntil: value.embargoUntil } : {}),

@@ -11,7 +11,7 @@ import { Client, InMemoryPersistence, NamespacedPersistence, type Conversation }
 import { decodeRecord } from '../../protocol/client/conversation-index.ts'
 import { newWallet } from '../../../test/helpers/wallets.ts'
 import type { MessageView } from '../../extension/views.ts'
-import type { AccountData } from '../services.ts'
+import type { AccountData } from '../contracts.ts'
 import { accountDatabaseName, openAccountDatabase } from './index.ts'
 import { openDevice as openDeviceOn, switchableFetch, TEST_CACHE_KEY as KEY, until, type Device } from './testing/devices.ts'
 import { collectStoredBytes, containsBytes } from './testing/scan.ts'

@@ -1,12 +1,12 @@
 // AccountData for one unlocked account: the encrypted cache, the sync engine and the
-// outbox behind the interface in ../services.ts. Everything a page sees comes from the
+// outbox behind the interface in ../contracts.ts. Everything a page sees comes from the
 // cache; the network only ever adds to it (reconciling by message id).
 import type { ConversationFilter } from '../../extension/methods/messaging.ts'
 import type { ConsentView, ContentInput, ConversationView, MessagePage, MessageView, SearchHit, SyncStatusView } from '../../extension/views.ts'
 import { ClientError, type Client, type Conversation, type DecodedMessage } from '../../protocol/index.ts'
 import { decodeContent, decryptRemoteAttachment, type Attachment, type RemoteAttachment } from '../../protocol/content/index.ts'
 import { fromBase64, toBase64 } from '../../wire/bytes.ts'
-import type { AccountData } from '../services.ts'
+import type { AccountData } from '../contracts.ts'
 import { AccountCache } from './cache.ts'
 import { applyMessage, disownUnproven, knownKey, newConversationState, type ConversationState, type StoredMessage, toConversationView } from './conversation-state.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'

@@ -1,5 +1,5 @@
 // src/background/data: one account's messenger data — an encrypted IndexedDB cache, the
-// sync engine and the durable outbox — behind AccountData (../services.ts).
+// sync engine and the durable outbox — behind AccountData (../contracts.ts).
 //
 // Order of use in the background (the protocol Client keeps its own records, with their
 // conversation key material, in the same encrypted database, so it needs the store first):
@@ -9,7 +9,7 @@
 //   const data = await createAccountData({ client, indexedDB, databaseName, cacheKey, store })
 //   ... data.close() closes the store too (the client stays the caller's).
 import type { Persistence } from '../../protocol/index.ts'
-import type { AccountData, AccountDataOptions } from '../services.ts'
+import type { AccountData, AccountDataOptions } from '../contracts.ts'
 import type { AttachmentFetch } from './attachments.ts'
 import { CachedAccountData } from './account-data.ts'
 import { RecordCipher } from './cipher.ts'

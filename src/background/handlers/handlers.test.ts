@@ -1,24 +1,33 @@
 // The wallet and messaging handlers over the real vault (low PBKDF2 rounds) and a session
 // manager whose data layer is not reached: error mapping, status with session, settings.
 import { describe, expect, it } from 'vitest'
-import { ERROR_CODES, ProviderRpcError } from '../../extension/dapp-visible.ts'
+import { ERROR_CODES } from '../../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../../extension/rpc-error.ts'
 import type { SessionView } from '../../extension/views.ts'
 import { Settings } from '../settings.ts'
 import { IdentityStore } from '../session/identity-store.ts'
 import { SessionManager } from '../session/session-manager.ts'
 import { MemoryStorageArea } from '../testing/memory-storage.ts'
 import { VaultError, Wallet } from '../vault/index.ts'
-import type { AccountData } from '../services.ts'
-import { mapErrors, vaultErrorToRpc } from './errors.ts'
+import type { AccountData } from '../contracts.ts'
+import { mapErrors, vaultErrorToRpc } from '../rpc-errors.ts'
+import { ClientError } from '../../protocol/client/errors.ts'
 import { createMessagingHandlers, notReadyError } from './messaging.ts'
 import { createWalletHandlers } from './wallet.ts'
 
 const EXT = { kind: 'extension' } as const
+
+/** The handlers as the RPC router answers for them: every failure through rpc-errors.ts. */
+function translated<H extends object>(handlers: H): H {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([method, handler]) => [method, (...args: unknown[]) => mapErrors(method, () => (handler as (...a: unknown[]) => unknown)(...args))]),
+  ) as H
+}
 const PASSWORD = 'correct horse battery'
 
 function setup() {
   const local = new MemoryStorageArea()
-  const vault = new Wallet({ local, session: new MemoryStorageArea(), iterations: 1000 })
+  const vault = new Wallet({ local, sessionStorage: new MemoryStorageArea(), iterations: 1000 })
   const settings = new Settings({ local, hasHostPermission: async (p) => p === 'http://127.0.0.1/*' })
   const sessions = new SessionManager({
     wallet: vault,
@@ -34,14 +43,14 @@ function setup() {
     clearTimer: () => {},
   })
   const forgotten: string[] = []
-  const wallet = createWalletHandlers({
+  const wallet = translated(createWalletHandlers({
     vault,
     settings,
     sessions,
     checkNode: async (url) => ({ url, reachable: false, error: 'test', checkedAt: 0 }),
     forgetAccount: async (a) => void forgotten.push(a.address),
     diagnostics: () => ({ cryptoBackend: 'noble', startedAt: 1 }),
-  })
+  }))
   return { local, vault, settings, sessions, wallet, forgotten }
 }
 
@@ -99,12 +108,12 @@ describe('wallet handlers', () => {
 
 describe('messaging handlers', () => {
   const handlers = (over: { locked?: boolean; view?: SessionView; data?: Partial<AccountData> }) =>
-    createMessagingHandlers({
+    translated(createMessagingHandlers({
       activeData: () => (over.data ? (over.data as AccountData) : null),
-      locked: async () => over.locked ?? false,
+      locked: () => over.locked ?? false,
       sessionView: () => over.view ?? { state: 'creating', step: 'Publishing your contact bundle' },
       openTab: async () => {},
-    })
+    }))
 
   it('answers 4900 while locked or while the session opens, saying which', async () => {
     const locked = await rejection(handlers({ locked: true }).conversations_list({ filter: 'all' }, EXT))
@@ -117,24 +126,24 @@ describe('messaging handlers', () => {
   it('lists from the cache while the session opens, and from the data once it is ready', async () => {
     const cachedView = { topic: '/xmtp/0/m-c/proto', peerAddress: '0x2222222222222222222222222222222222222222', version: 'v2', createdAt: 1, consent: 'unknown', unreadCount: 0, muted: false } as const
     const asked: unknown[] = []
-    const early = createMessagingHandlers({
+    const early = translated(createMessagingHandlers({
       activeData: () => null,
-      locked: async () => false,
+      locked: () => false,
       sessionView: () => ({ state: 'restoring', step: 'Opening your XMTP identity' }),
       cachedConversations: async (filter, limit) => (asked.push([filter, limit]), [cachedView]),
       openTab: async () => {},
-    })
+    }))
     expect(await early.conversations_list({ filter: 'all', limit: 50 }, EXT)).toEqual({ conversations: [cachedView] })
     expect(asked).toEqual([['all', 50]])
-    const ready = createMessagingHandlers({
+    const ready = translated(createMessagingHandlers({
       activeData: () => ({ listConversations: async (_f: unknown, o: unknown) => (asked.push(o), []) }) as unknown as AccountData,
-      locked: async () => false,
+      locked: () => false,
       sessionView: () => ({ state: 'ready' }),
       cachedConversations: async () => {
         throw new Error('not used once ready')
       },
       openTab: async () => {},
-    })
+    }))
     expect(await ready.conversations_list({ filter: 'all' }, EXT)).toEqual({ conversations: [] })
     expect(asked.at(-1)).toEqual({})
   })
@@ -143,7 +152,7 @@ describe('messaging handlers', () => {
     const data: Partial<AccountData> = {
       getConversation: async () => null,
       newConversation: async () => {
-        throw Object.assign(new Error('peer not on XMTP'), { name: 'ClientError', reason: 'not-on-network' })
+        throw new ClientError('not-on-network', 'peer not on XMTP')
       },
     }
     const h = handlers({ data })
@@ -154,7 +163,7 @@ describe('messaging handlers', () => {
 })
 
 describe('error mapping', () => {
-  it('maps vault reasons and leaves unknown errors for the dispatcher', async () => {
+  it('maps vault reasons and leaves unknown errors for the router', async () => {
     expect(vaultErrorToRpc(new VaultError('corrupt', 'x'), 'm')?.code).toBe(ERROR_CODES.internal)
     expect(vaultErrorToRpc(new VaultError('locked', 'x'), 'm')?.code).toBe(4900)
     expect(vaultErrorToRpc(new Error('x'), 'm')).toBeUndefined()

@@ -1,17 +1,20 @@
 // Handlers of the messaging methods (src/extension/methods/messaging.ts) over the active
 // account's AccountData. While the wallet is locked they answer 4900 "locked"; while the XMTP
 // session is still opening (or failing) 4900 with its progress in words.
-import { ERROR_CODES, ProviderRpcError, providerErrors } from '../../extension/dapp-visible.ts'
+import { providerErrors } from '../../extension/dapp-visible.ts'
 import type { ConversationFilter } from '../../extension/methods/messaging.ts'
 import type { ConversationView, SessionView, SyncStatusView } from '../../extension/views.ts'
-import type { HandlerTable } from '../dispatcher.ts'
-import type { AccountData } from '../services.ts'
-import { lockedError, mapErrors } from './errors.ts'
+import type { HandlerTable } from '../rpc-router.ts'
+import type { AccountData } from '../contracts.ts'
+import { lockedError, notReadyError } from '../rpc-errors.ts'
+
+export { notReadyError } from '../rpc-errors.ts'
 
 export interface MessagingHandlerDeps {
   /** The active account's data, or null while locked / not ready. */
   activeData(): AccountData | null
-  locked(): Promise<boolean>
+  /** Whether the wallet is locked, as the wallet knows it in memory. */
+  locked(): boolean
   sessionView(): SessionView
   /** Resolves when a session being opened is ready or has failed (SessionManager.whenSettled). */
   whenSettled?(): Promise<unknown>
@@ -48,16 +51,11 @@ const SETTLE_WAIT_MS = 15_000
 
 const NOT_STREAMING: SyncStatusView = { state: 'idle', streaming: false }
 
-export function notReadyError(view: SessionView): ProviderRpcError {
-  const detail = view.state === 'error' ? view.error : view.step
-  return new ProviderRpcError(ERROR_CODES.disconnected, `Your XMTP session is not ready yet.${detail ? ` ${detail}` : ''}`)
-}
-
 export function createMessagingHandlers(deps: MessagingHandlerDeps): Pick<HandlerTable, MessagingMethods> {
   async function data(): Promise<AccountData> {
     const active = deps.activeData()
     if (active) return active
-    if (await deps.locked()) throw lockedError()
+    if (deps.locked()) throw lockedError()
     // A session being opened (a worker start restores it offline from the cache) is waited
     // for, so the popup's first list paints from the cache instead of seeing an error.
     const view = deps.sessionView()
@@ -68,31 +66,30 @@ export function createMessagingHandlers(deps: MessagingHandlerDeps): Pick<Handle
     }
     throw notReadyError(deps.sessionView())
   }
-  const on = <T>(method: string, body: (d: AccountData) => Promise<T>) => mapErrors(method, async () => body(await data()))
+  const on = async <T>(body: (d: AccountData) => Promise<T>): Promise<T> => body(await data())
 
   return {
-    conversations_list: ({ filter, limit }) =>
-      mapErrors('conversations_list', async () => {
-        // A worker that is still restoring the session answers from the cache at once.
-        const early = !deps.activeData() && deps.cachedConversations ? await deps.cachedConversations(filter, limit).catch(() => null) : null
-        if (early) return { conversations: early }
-        const d = await data()
-        return { conversations: await d.listConversations(filter, limit === undefined ? {} : { limit }) }
-      }),
-    peers_canMessage: ({ peerAddress }) => on('peers_canMessage', async (d) => ({ canMessage: await d.canMessage(peerAddress) })),
-    conversations_new: ({ peerAddress }) => on('conversations_new', (d) => d.newConversation(peerAddress)),
+    conversations_list: async ({ filter, limit }) => {
+      // A worker that is still restoring the session answers from the cache at once.
+      const early = !deps.activeData() && deps.cachedConversations ? await deps.cachedConversations(filter, limit).catch(() => null) : null
+      if (early) return { conversations: early }
+      const d = await data()
+      return { conversations: await d.listConversations(filter, limit === undefined ? {} : { limit }) }
+    },
+    peers_canMessage: ({ peerAddress }) => on(async (d) => ({ canMessage: await d.canMessage(peerAddress) })),
+    conversations_new: ({ peerAddress }) => on((d) => d.newConversation(peerAddress)),
     conversations_get: ({ topic }) =>
-      on('conversations_get', async (d) => {
+      on(async (d) => {
         const conversation = await d.getConversation(topic)
         if (!conversation) throw providerErrors.invalidParams('conversations_get', 'no conversation with that topic in this account')
         return conversation
       }),
-    messages_list: ({ topic, before, limit }) => on('messages_list', (d) => d.listMessages(topic, before === undefined ? { limit } : { before, limit })),
-    messages_send: ({ topic, content }) => on('messages_send', (d) => d.send(topic, content)),
-    messages_retry: ({ topic, id }) => on('messages_retry', (d) => d.retry(topic, id)),
-    attachments_load: ({ topic, id }) => on('attachments_load', (d) => d.loadAttachment(topic, id)),
+    messages_list: ({ topic, before, limit }) => on((d) => d.listMessages(topic, before === undefined ? { limit } : { before, limit })),
+    messages_send: ({ topic, content }) => on((d) => d.send(topic, content)),
+    messages_retry: ({ topic, id }) => on((d) => d.retry(topic, id)),
+    attachments_load: ({ topic, id }) => on((d) => d.loadAttachment(topic, id)),
     conversations_markRead: ({ topic }) =>
-      on('conversations_markRead', async (d) => {
+      on(async (d) => {
         const before = await d.getConversation(topic)
         const unreadTotal = await d.markRead(topic)
         // The peer learns the conversation was read: only for an accepted one (never tells a
@@ -102,18 +99,18 @@ export function createMessagingHandlers(deps: MessagingHandlerDeps): Pick<Handle
         }
         return { unreadTotal }
       }),
-    conversations_setMuted: ({ topic, muted }) => on('conversations_setMuted', (d) => d.setMuted(topic, muted)),
+    conversations_setMuted: ({ topic, muted }) => on((d) => d.setMuted(topic, muted)),
     consent_set: ({ peerAddress, state }) =>
-      on('consent_set', async (d) => {
+      on(async (d) => {
         await d.setConsent(peerAddress, state)
         return { peerAddress, state }
       }),
-    messages_search: ({ query, limit }) => on('messages_search', async (d) => ({ hits: await d.search(query, limit) })),
+    messages_search: ({ query, limit }) => on(async (d) => ({ hits: await d.search(query, limit) })),
     sync_status: async () => deps.activeData()?.syncStatus() ?? { ...NOT_STREAMING },
-    sync_now: () => on('sync_now', (d) => d.syncNow()),
+    sync_now: () => on((d) => d.syncNow()),
     ui_openTab: async ({ topic }) => {
-      await deps.openTab(topic)
-      return { ok: true as const }
-    },
-  }
+    await deps.openTab(topic)
+    return { ok: true as const }
+  },
+}
 }

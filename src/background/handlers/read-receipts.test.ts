@@ -2,7 +2,7 @@
 // unread, only with the setting on; never in a request.
 import { describe, expect, it } from 'vitest'
 import type { ContentInput, ConversationView } from '../../extension/views.ts'
-import type { AccountData } from '../services.ts'
+import type { AccountData } from '../contracts.ts'
 import { createMessagingHandlers } from './messaging.ts'
 
 const EXT = { kind: 'extension' } as const
@@ -18,7 +18,7 @@ function handlersWith(conversation: Partial<ConversationView>, setting: boolean)
       return {} as never
     },
   } as Partial<AccountData> as AccountData
-  const h = createMessagingHandlers({ activeData: () => data, locked: async () => false, sessionView: () => ({ state: 'ready' }), openTab: async () => {}, readReceipts: async () => setting })
+  const h = createMessagingHandlers({ activeData: () => data, locked: () => false, sessionView: () => ({ state: 'ready' }), openTab: async () => {}, readReceipts: async () => setting })
   return { h, sent, topic: view.topic }
 }
 

@@ -3,11 +3,10 @@
 // includes the XMTP session's progress; changes that affect the session (unlock, lock,
 // account switch, node URL) bring it in line before answering.
 import type { AccountView, DiagnosticsView, NodeStatusView, WalletStatus } from '../../extension/views.ts'
-import type { HandlerTable } from '../dispatcher.ts'
+import type { HandlerTable } from '../rpc-router.ts'
 import type { Wallet } from '../vault/index.ts'
 import type { Settings } from '../settings.ts'
 import type { SessionManager } from '../session/session-manager.ts'
-import { mapErrors } from './errors.ts'
 
 /** The vault's API as these handlers use it (src/background/vault, class Wallet). */
 export type VaultApi = Pick<
@@ -79,93 +78,80 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
   }
 
   return {
-    wallet_status: () => mapErrors('wallet_status', status),
-    wallet_generatePhrase: () => mapErrors('wallet_generatePhrase', () => ({ phrase: vault.generatePhrase() })),
-    wallet_create: ({ password, phrase }) =>
-      mapErrors('wallet_create', async () => {
-        await vault.create(password, phrase)
-        return synced()
-      }),
-    wallet_import: ({ password, secret }) =>
-      mapErrors('wallet_import', async () => {
-        await vault.importWallet(password, secret)
-        void deps.discoverAccounts?.().catch(() => {}) // in the background: the first account opens meanwhile
-        return synced()
-      }),
-    accounts_unread: () => mapErrors('accounts_unread', async () => ({ counts: (await deps.unreadByAccount?.()) ?? {} })),
-    wallet_restore: ({ password, secret }) =>
-      mapErrors('wallet_restore', async () => {
-        // The old vault's keys go: its cached identities and messages could not be read again.
-        await vault.restoreWallet(password, secret, async (replaced) => {
-          for (const account of replaced) await deps.forgetAccount(account).catch(() => {})
-        })
-        void deps.discoverAccounts?.().catch(() => {})
-        return synced()
-      }),
-    wallet_unlock: ({ password }) =>
-      mapErrors('wallet_unlock', async () => {
-        await vault.unlock(password)
-        return synced()
-      }),
-    wallet_lock: () =>
-      mapErrors('wallet_lock', async () => {
-        await vault.lock()
-        return synced()
-      }),
-    wallet_changePassword: ({ oldPassword, newPassword }) =>
-      mapErrors('wallet_changePassword', async () => {
-        await vault.changePassword(oldPassword, newPassword)
-        return { changed: true as const }
-      }),
-    wallet_reveal: ({ password, accountId }) => mapErrors('wallet_reveal', () => vault.reveal(password, accountId)),
-    accounts_add: ({ label }) =>
-      mapErrors('accounts_add', async () => {
-        const account = await vault.addAccount(label)
-        await sessions.sync()
-        return account
-      }),
-    accounts_import: ({ password, secret, label }) =>
-      mapErrors('accounts_import', async () => {
-        const account = await vault.importAccount(password, secret, label)
-        await sessions.sync()
-        return account
-      }),
-    accounts_rename: ({ accountId, label }) =>
-      mapErrors('accounts_rename', async () => {
-        const account = await vault.renameAccount(accountId, label)
-        await sessions.sync()
-        return account
-      }),
-    accounts_remove: ({ accountId, password }) =>
-      mapErrors('accounts_remove', async () => {
-        const account = (await vault.status()).accounts.find((a) => a.id === accountId)
-        await vault.removeAccount(accountId, password)
-        await sessions.sync()
-        if (account) await deps.forgetAccount(account)
-        return status()
-      }),
-    accounts_select: ({ accountId }) =>
-      mapErrors('accounts_select', async () => {
-        await vault.selectAccount(accountId)
-        return synced()
-      }),
+    wallet_status: () => status(),
+    wallet_generatePhrase: () => ({ phrase: vault.generatePhrase() }),
+    wallet_create: async ({ password, phrase }) => {
+      await vault.create(password, phrase)
+      return synced()
+    },
+    wallet_import: async ({ password, secret }) => {
+      await vault.importWallet(password, secret)
+      void deps.discoverAccounts?.().catch(() => {}) // in the background: the first account opens meanwhile
+      return synced()
+    },
+    accounts_unread: async () => ({ counts: (await deps.unreadByAccount?.()) ?? {} }),
+    wallet_restore: async ({ password, secret }) => {
+      // The old vault's keys go: its cached identities and messages could not be read again.
+      await vault.restoreWallet(password, secret, async (replaced) => {
+        for (const account of replaced) await deps.forgetAccount(account).catch(() => {})
+      })
+      void deps.discoverAccounts?.().catch(() => {})
+      return synced()
+    },
+    wallet_unlock: async ({ password }) => {
+      await vault.unlock(password)
+      return synced()
+    },
+    wallet_lock: async () => {
+      await vault.lock()
+      return synced()
+    },
+    wallet_changePassword: async ({ oldPassword, newPassword }) => {
+      await vault.changePassword(oldPassword, newPassword)
+      return { changed: true as const }
+    },
+    wallet_reveal: ({ password, accountId }) => vault.reveal(password, accountId),
+    accounts_add: async ({ label }) => {
+      const account = await vault.addAccount(label)
+      await sessions.sync()
+      return account
+    },
+    accounts_import: async ({ password, secret, label }) => {
+      const account = await vault.importAccount(password, secret, label)
+      await sessions.sync()
+      return account
+    },
+    accounts_rename: async ({ accountId, label }) => {
+      const account = await vault.renameAccount(accountId, label)
+      await sessions.sync()
+      return account
+    },
+    accounts_remove: async ({ accountId, password }) => {
+      const account = (await vault.status()).accounts.find((a) => a.id === accountId)
+      await vault.removeAccount(accountId, password)
+      await sessions.sync()
+      if (account) await deps.forgetAccount(account)
+      return status()
+    },
+    accounts_select: async ({ accountId }) => {
+      await vault.selectAccount(accountId)
+      return synced()
+    },
     settings_get: async () => ({ ...(await settings.get()), autoLockMinutes: await vault.autoLockMinutes() }),
-    settings_update: (changes) =>
-      mapErrors('settings_update', async () => {
-        // The vault owns the idle minutes (its deadline lives beside its key); settings keeps the rest.
-        if (changes.autoLockMinutes !== undefined) await vault.setAutoLockMinutes(changes.autoLockMinutes)
-        const next = await settings.update(changes)
-        if (changes.nodeUrl !== undefined) await sessions.sync()
-        return { ...next, autoLockMinutes: await vault.autoLockMinutes() }
-      }),
-    session_retry: () =>
-      mapErrors('session_retry', async () => {
-        sessions.retryNow()
-        await sessions.sync()
-        return status()
-      }),
+    settings_update: async (changes) => {
+      // The vault owns the idle minutes (its deadline lives beside its key); settings keeps the rest.
+      if (changes.autoLockMinutes !== undefined) await vault.setAutoLockMinutes(changes.autoLockMinutes)
+      const next = await settings.update(changes)
+      if (changes.nodeUrl !== undefined) await sessions.sync()
+      return { ...next, autoLockMinutes: await vault.autoLockMinutes() }
+    },
+    session_retry: async () => {
+      sessions.retryNow()
+      await sessions.sync()
+      return status()
+    },
     node_status: async () => deps.checkNode((await settings.get()).nodeUrl),
-    wallet_touch: () => mapErrors('wallet_touch', async () => ({ autoLockAt: await vault.touch() })),
+    wallet_touch: async () => ({ autoLockAt: await vault.touch() }),
     diagnostics_get: () => deps.diagnostics(),
   }
 }

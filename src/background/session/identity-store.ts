@@ -4,7 +4,7 @@
 // key for exactly this purpose, so it opens only while the wallet is unlocked. The record is
 // bound to its storage key by the GCM additional data: a record copied under another address or
 // node does not open.
-import type { StorageArea } from '../services.ts'
+import type { StorageArea } from '../contracts.ts'
 
 export interface IdentityKeySource {
   /** 32 bytes for one purpose, derived from the vault key; throws when locked. */

@@ -1,8 +1,8 @@
 // SessionManager without a network: the Client is a deferred stand-in, so the test controls
 // when identity creation finishes and can lock or switch accounts in the middle.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Client } from '../../protocol/index.ts'
-import type { AccountData } from '../services.ts'
+import type { AccountData } from '../contracts.ts'
 import { FakeWallet } from '../testing/fake-wallet.ts'
 import { MemoryStorageArea } from '../testing/memory-storage.ts'
 import { IdentityStore } from './identity-store.ts'
@@ -77,6 +77,35 @@ function restoreWatching(openStore: () => Promise<typeof STORE>, beforeClient?: 
 }
 
 describe('SessionManager', () => {
+  it('a throwing listener neither fails the session nor silences the others (the one listener policy)', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const { wallet, sessions, pending, fakeClient } = setup()
+      const account = wallet.addAccount()
+      const heard: (string | null)[] = []
+      const views: string[] = []
+      sessions.onSessionChange(() => {
+        throw new Error('listener broke')
+      })
+      sessions.onSessionChange((session) => void heard.push(session?.account.address ?? null))
+      sessions.activeState.subscribe((next) => void heard.push(`state:${next?.account.address ?? null}`))
+      sessions.onView((view) => {
+        views.push(view.state)
+        throw new Error('view listener broke')
+      })
+      await sessions.sync()
+      await until(() => pending.length === 1, 'the attempt')
+      pending[0]!.d.resolve(fakeClient(account.address))
+      await until(() => sessions.view().state === 'ready', 'the session')
+      expect(sessions.active()?.account.address).toBe(account.address)
+      expect(heard).toEqual([account.address, `state:${account.address}`])
+      expect(views.at(-1)).toBe('ready')
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining('active session change listener failed'))
+    } finally {
+      errors.mockRestore()
+    }
+  })
+
   it('discards an identity that finishes after the wallet locked', async () => {
     const { wallet, sessions, pending, closedClients, fakeClient } = setup()
     const account = wallet.addAccount()

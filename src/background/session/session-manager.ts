@@ -9,9 +9,12 @@
 import { Client, PrivateKeySigner, type ClientOptions, type Persistence } from '../../protocol/index.ts'
 import { ApiError, NetworkError } from '../../protocol/api/index.ts'
 import type { AccountView, SessionView } from '../../extension/views.ts'
-import type { AccountData, ActiveSession, WalletService } from '../services.ts'
+import type { AccountData, ActiveSession, WalletService } from '../contracts.ts'
 import { IdentityStore } from './identity-store.ts'
 import { markBoot } from '../boot-marks.ts'
+import { BackgroundError } from '../errors.ts'
+import { ClientError } from '../../protocol/client/errors.ts'
+import { ObservableState, type ReadableState } from '../../state/observable-state.ts'
 
 /** How long a session restore lets reads of the cache in flight go first (readPendingStore). */
 const READ_PRIORITY_MS = 300
@@ -76,24 +79,27 @@ const IDLE: SessionView = { state: 'idle' }
 /** Purpose strings for WalletService.deriveKey; one key per use, node and account. */
 export const cachePurpose = (nodeUrl: string, address: string) => `cache/${nodeUrl}/${address.toLowerCase()}`
 
+/** Why a session could not be opened, where the cause alone does not say (the account's cache did not open). */
+export class SessionError extends BackgroundError<'cache-unavailable'> {}
+
 /** A sentence a person can act on, never internal text or key material. */
 export function describeSessionError(error: unknown, nodeUrl: string): string {
   if (error instanceof NetworkError) return `Cannot reach the XMTP node at ${nodeUrl}.`
-  if (error instanceof Error && error.message.startsWith('the message cache could not be opened')) return 'The message cache in this browser could not be opened (is the disk full, or is a private window blocking storage?).'
+  if (error instanceof SessionError && error.reason === 'cache-unavailable') return 'The message cache in this browser could not be opened (is the disk full, or is a private window blocking storage?).'
   if (error instanceof ApiError) return `The XMTP node at ${nodeUrl} refused the request (${error.name}).`
-  if (error instanceof Error && error.name === 'ClientError') return `Your XMTP identity could not be opened (${(error as Error & { reason?: string }).reason ?? 'client error'}).`
+  if (error instanceof ClientError) return `Your XMTP identity could not be opened (${error.reason}).`
   return 'Your XMTP session could not be started.'
 }
 
 export class SessionManager<S extends SessionStore = SessionStore> {
   readonly #o: SessionManagerOptions<S>
   readonly #createClient: NonNullable<SessionManagerOptions<S>['createClient']>
-  readonly #listeners = new Set<(session: ActiveSession | null) => void>()
-  readonly #viewListeners = new Set<(view: SessionView) => void>()
+  /** The active account's session (null while locked or not ready), announced on each change. */
+  readonly #activeState = new ObservableState<ActiveSession | null>('active session', null, { equals: Object.is })
+  /** The session's progress as pages show it, announced on each change. */
+  readonly #viewState = new ObservableState<SessionView>('session view', IDLE)
   #attempt: Attempt<S> | undefined
   #generation = 0
-  #view: SessionView = IDLE
-  #active: ActiveSession | null = null
   #sync: Promise<void> = Promise.resolve()
   /** Reads of the pending store in flight (readPendingStore). */
   readonly #reads = new Set<Promise<void>>()
@@ -111,14 +117,25 @@ export class SessionManager<S extends SessionStore = SessionStore> {
     return this.#active
   }
 
+  get #view(): SessionView {
+    return this.#viewState.value
+  }
+
+  get #active(): ActiveSession | null {
+    return this.#activeState.value
+  }
+
+  /** The active session as state (ObservableState): lock, unlock, switch, session ready. */
+  get activeState(): ReadableState<ActiveSession | null> {
+    return this.#activeState.readonly()
+  }
+
   onSessionChange(listener: (session: ActiveSession | null) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#activeState.subscribe((next) => listener(next))
   }
 
   onView(listener: (view: SessionView) => void): () => void {
-    this.#viewListeners.add(listener)
-    return () => this.#viewListeners.delete(listener)
+    return this.#viewState.subscribe((next) => listener({ ...next }))
   }
 
   /**
@@ -214,9 +231,8 @@ export class SessionManager<S extends SessionStore = SessionStore> {
     const key = `${account.id}|${account.address}|${nodeUrl}`
     if (this.#attempt?.key === key) {
       if (this.#attempt.account.label !== account.label) this.#attempt.account = account
-      if (this.#active && this.#active.account.label !== account.label) {
-        this.#active = { ...this.#active, account }
-      }
+      // A rename is not a new session: the same session shows the new label, nobody is told.
+      if (this.#active && this.#active.account.label !== account.label) this.#active.account = account
       return
     }
     await this.#end()
@@ -257,7 +273,11 @@ export class SessionManager<S extends SessionStore = SessionStore> {
         ? { state: 'restoring', step: 'Opening your XMTP identity' }
         : { state: 'creating', step: `Creating or restoring your XMTP identity on ${nodeUrl}` })
       started()
-      store = await opening
+      try {
+        store = await opening
+      } catch (cause) {
+        throw new SessionError('cache-unavailable', 'the message cache could not be opened', { cause })
+      }
       markBoot('store-opened')
       storeOpened(store)
       await this.#readsSettled(READ_PRIORITY_MS)
@@ -307,10 +327,10 @@ export class SessionManager<S extends SessionStore = SessionStore> {
       }
       attempt.data = data
       attempt.failures = 0
-      this.#active = { account: attempt.account, data }
+      // The session first, so whoever hears 'ready' finds it in active().
+      this.#activeState.set({ account: attempt.account, data })
       this.#setView({ state: 'ready' })
       markBoot('session-ready')
-      for (const listener of this.#listeners) listener(this.#active)
     } catch (error) {
       // Closing twice is harmless (IDBDatabase.close, key zeroing), so close whatever was opened.
       store?.close()
@@ -364,15 +384,12 @@ export class SessionManager<S extends SessionStore = SessionStore> {
     this.#generation++
     if (!attempt) return
     if (attempt.timer !== undefined) (this.#o.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>)))(attempt.timer)
-    const hadActive = this.#active !== null
-    this.#active = null
-    if (hadActive) for (const listener of this.#listeners) listener(null)
+    this.#activeState.set(null)
     await attempt.data?.close().catch(() => {})
     await attempt.client?.close().catch(() => {})
   }
 
   #setView(view: SessionView): void {
-    this.#view = view
-    for (const listener of this.#viewListeners) listener({ ...view })
+    this.#viewState.set(view)
   }
 }

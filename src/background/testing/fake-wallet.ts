@@ -5,11 +5,13 @@ import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { PrivateKeySigner } from '../../protocol/index.ts'
 import type { AccountView } from '../../extension/views.ts'
-import type { WalletService, WalletStatusCore } from '../services.ts'
+import { Listeners } from '../../state/listeners.ts'
+import type { WalletService, WalletStatusCore } from '../contracts.ts'
+import { VaultError } from '../vault/errors.ts'
 
 export class FakeWallet implements WalletService {
   readonly #keys = new Map<string, Uint8Array>()
-  readonly #listeners = new Set<(status: WalletStatusCore) => void>()
+  readonly #listeners = new Listeners<[status: WalletStatusCore]>('fake wallet change')
   readonly #secret = crypto.getRandomValues(new Uint8Array(32))
   accounts: AccountView[] = []
   activeAccountId: string | null = null
@@ -51,25 +53,22 @@ export class FakeWallet implements WalletService {
   }
 
   async privateKeyOf(accountId: string): Promise<Uint8Array> {
-    if (this.locked) throw Object.assign(new Error('The wallet is locked.'), { name: 'VaultError', reason: 'locked' })
+    if (this.locked) throw new VaultError('locked', 'The wallet is locked.')
     const key = this.#keys.get(accountId)
-    if (!key) throw Object.assign(new Error('No such account.'), { name: 'VaultError', reason: 'not-found' })
+    if (!key) throw new VaultError('not-found', 'No such account.')
     return new Uint8Array(key)
   }
 
   async deriveKey(purpose: string): Promise<Uint8Array> {
-    if (this.locked) throw Object.assign(new Error('The wallet is locked.'), { name: 'VaultError', reason: 'locked' })
+    if (this.locked) throw new VaultError('locked', 'The wallet is locked.')
     return hkdf(sha256, this.#secret, undefined, new TextEncoder().encode(purpose), 32)
   }
 
   onChange(listener: (status: WalletStatusCore) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#listeners.add(listener)
   }
 
   #emit(): void {
-    void this.status().then((status) => {
-      for (const listener of this.#listeners) listener(status)
-    })
+    void this.status().then((status) => this.#listeners.emit(status))
   }
 }

@@ -1,7 +1,7 @@
 // An in-memory StorageArea with chrome.storage's semantics (values are structured-cloned in and
 // out, get(null) returns everything), for Node tests of the background's modules. A test can make
 // the next writes fail, to act out a worker killed before a write lands.
-import type { StorageArea } from '../services.ts'
+import type { StorageArea } from '../contracts.ts'
 
 export class MemoryStorageArea implements StorageArea {
   readonly items = new Map<string, unknown>()

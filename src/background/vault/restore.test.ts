@@ -11,7 +11,7 @@ const OTHER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b7
 describe('Wallet.restoreWallet', () => {
   it('replaces a locked wallet whose password is forgotten; the old password no longer opens it', async () => {
     const local = new MemoryStorageArea()
-    const wallet = new Wallet({ local, session: new MemoryStorageArea(), iterations: 1000 })
+    const wallet = new Wallet({ local, sessionStorage: new MemoryStorageArea(), iterations: 1000 })
     await wallet.importWallet('the old password', OTHER_KEY)
     await wallet.addAccount().catch(() => {}) // a key wallet has no phrase: nothing added
     await wallet.lock()
@@ -30,7 +30,7 @@ describe('Wallet.restoreWallet', () => {
 
   it('a bad secret or a weak password changes nothing', async () => {
     const local = new MemoryStorageArea()
-    const wallet = new Wallet({ local, session: new MemoryStorageArea(), iterations: 1000 })
+    const wallet = new Wallet({ local, sessionStorage: new MemoryStorageArea(), iterations: 1000 })
     await wallet.importWallet('the old password', OTHER_KEY)
     await wallet.lock()
     const before = JSON.stringify([...local.items.entries()])
@@ -43,7 +43,7 @@ describe('Wallet.restoreWallet', () => {
 
 describe('Wallet.nextDerivedAddresses and quiet adds (account discovery)', () => {
   it('lists the next addresses without adding them; a quiet add keeps the active account', async () => {
-    const wallet = new Wallet({ local: new MemoryStorageArea(), session: new MemoryStorageArea(), iterations: 1000 })
+    const wallet = new Wallet({ local: new MemoryStorageArea(), sessionStorage: new MemoryStorageArea(), iterations: 1000 })
     await wallet.importWallet('a long enough password', PHRASE)
     expect(await wallet.nextDerivedAddresses(1)).toEqual(['0x70997970C51812dc3A010C7d01b50e0d17dc79C8'])
     const first = (await wallet.status()).activeAccountId

@@ -29,7 +29,7 @@ describe('Wallet', () => {
   let local: MemoryStorageArea
   let session: MemoryStorageArea
   let clock: number
-  const make = (iterations = ITERATIONS) => new Wallet({ local, session, now: () => clock, iterations })
+  const make = (iterations = ITERATIONS) => new Wallet({ local, sessionStorage: session, now: () => clock, iterations })
 
   beforeEach(() => {
     local = new MemoryStorageArea()
@@ -49,7 +49,7 @@ describe('Wallet', () => {
   })
 
   it('uses 900,000 PBKDF2 rounds by default and stores them with the vault', async () => {
-    await new Wallet({ local, session }).create(PASSWORD, PHRASE)
+    await new Wallet({ local, sessionStorage: session }).create(PASSWORD, PHRASE)
     const header = (local.items.get('vault.header') as any)
     expect(header.kdf).toMatchObject({ name: 'PBKDF2-SHA256', iterations: MIN_PBKDF2_ITERATIONS })
     expect(MIN_PBKDF2_ITERATIONS).toBeGreaterThanOrEqual(900_000)

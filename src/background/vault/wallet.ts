@@ -12,68 +12,70 @@
 // password, never the password itself) sits in storage.session, so a restarted worker resumes
 // without asking again until the auto-lock deadline. Locking zeroes the key and wipes the session.
 import type { AccountView } from '../../extension/views.ts'
-import type { StorageArea, WalletService, WalletStatusCore } from '../services.ts'
+import type { StorageArea, WalletService, WalletStatusCore } from '../contracts.ts'
 import { toHex } from '../../wire/bytes.ts'
-import { deriveKek, MIN_PBKDF2_ITERATIONS, newKdfParams, open, purposeKey, randomBytes, seal, type KdfParams } from './crypto.ts'
+import { ObservableState, type ReadableState } from '../../state/observable-state.ts'
+import { deriveKek, MIN_PBKDF2_ITERATIONS, newKdfParams, open, purposeKey, seal, type KdfParams } from './crypto.ts'
 import { VaultError } from './errors.ts'
-import {
-  ACCOUNTS_KEY,
-  AUTOLOCK_KEY,
-  encodeHeader,
-  encodeSealed,
-  encodeUnlocked,
-  HEADER_KEY,
-  parseAccounts,
-  parseHeader,
-  parseSecretRecord,
-  parseUnlocked,
-  secretKey,
-  UNLOCKED_KEY,
-  type AccountRecord,
-  type AccountsRecord,
-  type VaultHeader,
-} from './records.ts'
-import { accountView as view, EMPTY_ACCOUNTS, findAccount, newAccount, newId, withAccount, withActive, withLabel, withoutAccount } from './accounts.ts'
-import { addressOfKey, decodeSecret, encodeSecret, newPhrase, parseSecret, phraseAccountKey, privateKeyHex, type Secret } from './secrets.ts'
+import { ACCOUNTS_KEY, encodeHeader, encodeSealed, encodeUnlocked, HEADER_KEY, parseUnlocked, secretKey, UNLOCKED_KEY, type AccountRecord, type AccountsRecord, type VaultHeader } from './records.ts'
+import { accountView as view, newId, withAccount, withActive, withLabel, withoutAccount } from './accounts.ts'
+import { encodeSecret, newPhrase, parseSecret, privateKeyHex, type Secret } from './secrets.ts'
+import { AutoLockDeadline, DEADLINE_KEY } from './auto-lock.ts'
+import { VaultRecords } from './vault-records.ts'
+import { accountOfSecret, derivedAddresses, keyOfAccount } from './derivation.ts'
+
+export { DEFAULT_AUTOLOCK_MINUTES } from './auto-lock.ts'
 
 export interface WalletOptions {
   local: StorageArea
-  session: StorageArea
+  sessionStorage: StorageArea
   now?: () => number
   /** PBKDF2 rounds for new and re-wrapped vaults (default and floor in production: 900,000). */
   iterations?: number
 }
 
-export const DEFAULT_AUTOLOCK_MINUTES = 15
 export const MIN_PASSWORD_LENGTH = 8
-const DEADLINE_KEY = 'vault.deadline'
 
 type Listener = (status: WalletStatusCore) => void
 
+/** What the wallet announces before it has read its records (and while there is none). */
+const UNKNOWN_STATUS: WalletStatusCore = Object.freeze({ initialized: false, locked: true, accounts: [], activeAccountId: null, autoLockAt: null })
+/** Statuses are plain JSON views: equal when they say the same. */
+const sameStatus = (a: WalletStatusCore, b: WalletStatusCore) => JSON.stringify(a) === JSON.stringify(b)
+
 export class Wallet implements WalletService {
   readonly #local: StorageArea
-  readonly #session: StorageArea
+  readonly #sessionStorage: StorageArea
   readonly #now: () => number
   readonly #iterations: number
-  readonly #listeners = new Set<Listener>()
+  /** The status last announced; set after each change the wallet makes. */
+  readonly #state = new ObservableState<WalletStatusCore>('wallet', UNKNOWN_STATUS, { equals: sameStatus })
+  readonly #records: VaultRecords
+  readonly #deadline: AutoLockDeadline
   #master: Uint8Array | null = null
-  /** This instance's auto-lock deadline (mirrored in storage.session for the next worker). */
-  #deadlineAt: number | null = null
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(options: WalletOptions) {
-    if (!options || typeof options.local?.get !== 'function' || typeof options.session?.get !== 'function') {
-      throw new TypeError('Wallet needs { local, session } storage areas')
+    if (!options || typeof options.local?.get !== 'function' || typeof options.sessionStorage?.get !== 'function') {
+      throw new TypeError('Wallet needs { local, sessionStorage } storage areas')
     }
     this.#local = options.local
-    this.#session = options.session
+    this.#sessionStorage = options.sessionStorage
     this.#now = options.now ?? Date.now
     this.#iterations = options.iterations ?? MIN_PBKDF2_ITERATIONS
+    this.#records = new VaultRecords(this.#local)
+    this.#deadline = new AutoLockDeadline(this.#local, this.#sessionStorage, this.#now)
     if (!Number.isInteger(this.#iterations) || this.#iterations < 1) throw new RangeError('iterations must be a positive whole number')
   }
 
+  /** Whether the wallet is locked, known in memory (no storage read). */
   get locked(): boolean {
     return this.#master === null
+  }
+
+  /** The wallet's status as last announced (read `status()` for the stored accounts now). */
+  get state(): ReadableState<WalletStatusCore> {
+    return this.#state.readonly()
   }
 
   /** Runs mutations one at a time, so two clicks cannot interleave their writes. */
@@ -83,34 +85,13 @@ export class Wallet implements WalletService {
     return run
   }
 
+  /** Told the new status after each change (lock, unlock, accounts); see ObservableState. */
   onChange(listener: Listener): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#state.subscribe((next) => listener(next))
   }
 
   async #emit(): Promise<void> {
-    if (this.#listeners.size === 0) return
-    const status = await this.status()
-    for (const l of this.#listeners) l(status)
-  }
-
-  // ── reading ──
-
-  async #header(): Promise<VaultHeader | null> {
-    const { [HEADER_KEY]: raw } = await this.#local.get(HEADER_KEY)
-    return raw === undefined ? null : parseHeader(raw)
-  }
-
-  async #requireHeader(): Promise<VaultHeader> {
-    const header = await this.#header()
-    if (!header) throw new VaultError('no-vault', 'There is no wallet yet: create or import one first.')
-    return header
-  }
-
-  async #accounts(): Promise<AccountsRecord> {
-    const { [ACCOUNTS_KEY]: raw } = await this.#local.get(ACCOUNTS_KEY)
-    if (raw === undefined) return EMPTY_ACCOUNTS
-    return parseAccounts(raw)
+    this.#state.set(await this.status())
   }
 
   #requireMaster(): Uint8Array {
@@ -118,45 +99,19 @@ export class Wallet implements WalletService {
     return this.#master
   }
 
-  async #account(id: string): Promise<{ record: AccountsRecord; account: AccountRecord }> {
-    const record = await this.#accounts()
-    return { record, account: findAccount(record, id) }
-  }
-
-  async #openSecret(master: Uint8Array, id: string): Promise<Secret> {
-    const key = secretKey(id)
-    const { [key]: raw } = await this.#local.get(key)
-    if (raw === undefined) throw new VaultError('corrupt', `The wallet's stored data is damaged (${key} is missing).`)
-    const plain = await open(master, parseSecretRecord(raw, id), key)
-    if (!plain) throw new VaultError('corrupt', `The wallet's stored data is damaged (${key} does not decrypt).`)
-    return decodeSecret(plain, id)
-  }
-
-  /** Checks a password against the vault; returns the master key it unwraps (caller zeroes it). */
-  async #masterFromPassword(password: string, header: VaultHeader): Promise<{ master: Uint8Array; kek: Uint8Array }> {
-    const kek = await deriveKek(password, header.kdf)
-    const master = await open(kek, header.wrappedKey, HEADER_KEY)
-    if (!master) {
-      kek.fill(0)
-      throw new VaultError('wrong-password', 'That password is not right.')
-    }
-    return { master, kek }
-  }
-
-  async autoLockMinutes(): Promise<number> {
-    const { [AUTOLOCK_KEY]: m } = await this.#local.get(AUTOLOCK_KEY)
-    return typeof m === 'number' && Number.isInteger(m) && m >= 0 ? m : DEFAULT_AUTOLOCK_MINUTES
+  autoLockMinutes(): Promise<number> {
+    return this.#deadline.minutes()
   }
 
   async status(): Promise<WalletStatusCore> {
-    const [header, record] = await Promise.all([this.#local.get(HEADER_KEY), this.#accounts()])
+    const [header, record] = await Promise.all([this.#local.get(HEADER_KEY), this.#records.accounts()])
     const locked = this.#master === null
     return {
       initialized: header[HEADER_KEY] !== undefined,
       locked,
       accounts: record.accounts.map(view),
       activeAccountId: record.activeAccountId,
-      autoLockAt: locked ? null : this.#deadlineAt,
+      autoLockAt: locked ? null : this.#deadline.at,
     }
   }
 
@@ -191,7 +146,7 @@ export class Wallet implements WalletService {
         if (secret.kind === 'privateKey') secret.privateKey.fill(0)
         throw new VaultError('weak-password', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
       }
-      const previous = (await this.#header()) ? (await this.#accounts()).accounts.map(view) : []
+      const previous = (await this.#records.header()) ? (await this.#records.accounts()).accounts.map(view) : []
       await this.#lockNow()
       const stored = await this.#local.get(null)
       const vaultKeys = Object.keys(stored).filter((k) => k === HEADER_KEY || k === ACCOUNTS_KEY || k.startsWith(secretKey('')))
@@ -202,34 +157,20 @@ export class Wallet implements WalletService {
   }
 
   async #initialize(password: string, secret: Secret): Promise<void> {
-    if (await this.#header()) throw new VaultError('exists', 'A wallet already exists here: unlock it, or add accounts from Settings.')
+    if (await this.#records.header()) throw new VaultError('exists', 'A wallet already exists here: unlock it, or add accounts from Settings.')
     if (typeof password !== 'string' || password.length < MIN_PASSWORD_LENGTH) {
       throw new VaultError('weak-password', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
     }
-    const master = randomBytes(32)
-    const kdf = newKdfParams(this.#iterations)
-    const kek = await deriveKek(password, kdf)
-    const secretId = newId()
-    const key = secret.kind === 'phrase' ? phraseAccountKey(secret.phrase, 0) : new Uint8Array(secret.privateKey)
-    const accounts = withAccount(
-      EMPTY_ACCOUNTS,
-      newAccount(EMPTY_ACCOUNTS, { address: addressOfKey(key), kind: secret.kind, secretId, ...(secret.kind === 'phrase' ? { index: 0 } : {}) }),
-    )
-    key.fill(0)
-    const header: VaultHeader = { version: 1, kdf, wrappedKey: await seal(kek, master, HEADER_KEY) }
-    const sealedSecret = await seal(master, encodeSecret(secret), secretKey(secretId))
-    if (secret.kind === 'privateKey') secret.privateKey.fill(0)
-    // One write: a vault is there completely or not at all.
-    await this.#local.set({ [HEADER_KEY]: encodeHeader(header), [secretKey(secretId)]: encodeSealed(sealedSecret), [ACCOUNTS_KEY]: accounts })
+    const { master, kek, kdf } = await this.#records.writeNew(password, secret, this.#iterations)
     await this.#becomeUnlocked(master, kek, kdf)
   }
 
   async #becomeUnlocked(master: Uint8Array, kek: Uint8Array, kdf: KdfParams): Promise<void> {
     this.#master?.fill(0)
     this.#master = master
-    await this.#session.set({ [UNLOCKED_KEY]: encodeUnlocked({ kek, salt: kdf.salt, deadline: null }) })
+    await this.#sessionStorage.set({ [UNLOCKED_KEY]: encodeUnlocked({ kek, salt: kdf.salt, deadline: null }) })
     kek.fill(0)
-    await this.#touchNow()
+    await this.#deadline.touch()
     await this.#emit()
   }
 
@@ -237,8 +178,8 @@ export class Wallet implements WalletService {
 
   unlock(password: string): Promise<void> {
     return this.#serial(async () => {
-      let header = await this.#requireHeader()
-      let { master, kek } = await this.#masterFromPassword(password, header)
+      let header = await this.#records.requireHeader()
+      let { master, kek } = await this.#records.masterFromPassword(password, header)
       if (header.kdf.iterations < this.#iterations) {
         // Raise an older vault's KDF cost to today's: one write, as in changePassword.
         kek.fill(0)
@@ -256,7 +197,7 @@ export class Wallet implements WalletService {
     return this.#serial(async () => {
       if (this.#master) return true
       // One round trip to each storage area, side by side: this is on every wake's path.
-      const [{ [UNLOCKED_KEY]: raw, [DEADLINE_KEY]: d }, header] = await Promise.all([this.#session.get([UNLOCKED_KEY, DEADLINE_KEY]), this.#header()])
+      const [{ [UNLOCKED_KEY]: raw, [DEADLINE_KEY]: d }, header] = await Promise.all([this.#sessionStorage.get([UNLOCKED_KEY, DEADLINE_KEY]), this.#records.header()])
       const unlocked = parseUnlocked(raw)
       if (!unlocked) return false
       const deadline = typeof d === 'number' ? d : null
@@ -264,11 +205,11 @@ export class Wallet implements WalletService {
       const master = !stale && (deadline === null || this.#now() < deadline) ? await open(unlocked.kek, header!.wrappedKey, HEADER_KEY) : null
       unlocked.kek.fill(0)
       if (!master) {
-        await this.#session.remove([UNLOCKED_KEY, DEADLINE_KEY])
+        await this.#sessionStorage.remove([UNLOCKED_KEY, DEADLINE_KEY])
         return false
       }
       this.#master = master
-      this.#deadlineAt = deadline
+      this.#deadline.at = deadline
       await this.#emit()
       return true
     })
@@ -282,37 +223,26 @@ export class Wallet implements WalletService {
     const was = this.#master !== null
     this.#master?.fill(0)
     this.#master = null
-    this.#deadlineAt = null
-    await this.#session.remove([UNLOCKED_KEY, DEADLINE_KEY])
+    this.#deadline.at = null
+    await this.#sessionStorage.remove([UNLOCKED_KEY, DEADLINE_KEY])
     if (was) await this.#emit()
   }
 
   async setAutoLockMinutes(minutes: number): Promise<void> {
-    if (!Number.isInteger(minutes) || minutes < 0 || minutes > 7 * 24 * 60) throw new RangeError('autoLockMinutes must be a whole number from 0 to 10080')
-    await this.#local.set({ [AUTOLOCK_KEY]: minutes })
-    if (this.#master) await this.#touchNow()
+    await this.#deadline.setMinutes(minutes)
+    if (this.#master) await this.#deadline.touch()
   }
 
   /** Records activity: the auto-lock deadline moves to now + the idle minutes. */
   touch(): Promise<number | null> {
-    return this.#master ? this.#touchNow() : Promise.resolve(null)
-  }
-
-  async #touchNow(): Promise<number | null> {
-    const minutes = await this.autoLockMinutes()
-    const deadline = minutes === 0 ? null : this.#now() + minutes * 60_000
-    this.#deadlineAt = deadline
-    if (deadline === null) await this.#session.remove(DEADLINE_KEY)
-    else await this.#session.set({ [DEADLINE_KEY]: deadline })
-    return deadline
+    return this.#master ? this.#deadline.touch() : Promise.resolve(null)
   }
 
   /** Locks when the deadline has passed; true when the wallet is (now) locked. */
   checkAutoLock(): Promise<boolean> {
     return this.#serial(async () => {
       if (!this.#master) return true
-      const deadline = this.#deadlineAt
-      if (deadline !== null && this.#now() >= deadline) {
+      if (this.#deadline.passed()) {
         await this.#lockNow()
         return true
       }
@@ -322,11 +252,11 @@ export class Wallet implements WalletService {
 
   changePassword(oldPassword: string, newPassword: string): Promise<void> {
     return this.#serial(async () => {
-      const header = await this.#requireHeader()
+      const header = await this.#records.requireHeader()
       if (typeof newPassword !== 'string' || newPassword.length < MIN_PASSWORD_LENGTH) {
         throw new VaultError('weak-password', `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`)
       }
-      const { master, kek: oldKek } = await this.#masterFromPassword(oldPassword, header)
+      const { master, kek: oldKek } = await this.#records.masterFromPassword(oldPassword, header)
       oldKek.fill(0)
       const kdf = newKdfParams(Math.max(this.#iterations, header.kdf.iterations))
       const kek = await deriveKek(newPassword, kdf)
@@ -334,7 +264,7 @@ export class Wallet implements WalletService {
       // The one write that switches passwords (see the header comment).
       await this.#local.set({ [HEADER_KEY]: encodeHeader(next) })
       if (this.#master) {
-        await this.#session.set({ [UNLOCKED_KEY]: encodeUnlocked({ kek, salt: kdf.salt, deadline: null }) })
+        await this.#sessionStorage.set({ [UNLOCKED_KEY]: encodeUnlocked({ kek, salt: kdf.salt, deadline: null }) })
       }
       kek.fill(0)
       master.fill(0)
@@ -342,12 +272,12 @@ export class Wallet implements WalletService {
   }
 
   async reveal(password: string, accountId: string): Promise<{ kind: 'phrase' | 'privateKey'; secret: string }> {
-    const header = await this.#requireHeader()
-    const { account } = await this.#account(accountId)
-    const { master, kek } = await this.#masterFromPassword(password, header)
+    const header = await this.#records.requireHeader()
+    const { account } = await this.#records.account(accountId)
+    const { master, kek } = await this.#records.masterFromPassword(password, header)
     kek.fill(0)
     try {
-      const secret = await this.#openSecret(master, account.secretId)
+      const secret = await this.#records.openSecret(master, account.secretId)
       if (secret.kind === 'phrase') return { kind: 'phrase', secret: secret.phrase }
       const hex = privateKeyHex(secret.privateKey)
       secret.privateKey.fill(0)
@@ -362,15 +292,12 @@ export class Wallet implements WalletService {
   addAccount(label?: string, options: { activate?: boolean } = {}): Promise<AccountView> {
     return this.#serial(async () => {
       const master = this.#requireMaster()
-      const record = await this.#accounts()
+      const record = await this.#records.accounts()
       const secretId = record.primarySecretId
       if (!secretId) throw new VaultError('no-phrase', 'This wallet has no recovery phrase to derive accounts from; import a phrase or a key instead.')
-      const secret = await this.#openSecret(master, secretId)
+      const secret = await this.#records.openSecret(master, secretId)
       if (secret.kind !== 'phrase') throw new VaultError('corrupt', `The wallet's stored data is damaged (${secretKey(secretId)}).`)
-      const index = record.nextIndex[secretId] ?? 0
-      const key = phraseAccountKey(secret.phrase, index)
-      const account = newAccount(record, { address: addressOfKey(key), kind: 'phrase', secretId, index }, label)
-      key.fill(0)
+      const account = accountOfSecret(record, secret, secretId, label, record.nextIndex[secretId] ?? 0)
       const added = withAccount(record, account)
       // A discovered account joins the list; the one in use stays in use.
       await this.#local.set({ [ACCOUNTS_KEY]: options.activate === false ? { ...added, activeAccountId: record.activeAccountId } : added })
@@ -388,37 +315,26 @@ export class Wallet implements WalletService {
     return this.#serial(async () => {
       if (!Number.isInteger(count) || count < 1 || count > 20) throw new RangeError('count must be a whole number from 1 to 20')
       const master = this.#requireMaster()
-      const record = await this.#accounts()
+      const record = await this.#records.accounts()
       const secretId = record.primarySecretId
       if (!secretId) return []
-      const secret = await this.#openSecret(master, secretId)
+      const secret = await this.#records.openSecret(master, secretId)
       if (secret.kind !== 'phrase') return []
-      const start = record.nextIndex[secretId] ?? 0
-      const addresses: string[] = []
-      for (let i = start; i < start + count; i++) {
-        const key = phraseAccountKey(secret.phrase, i)
-        addresses.push(addressOfKey(key))
-        key.fill(0)
-      }
-      return addresses
+      return derivedAddresses(secret.phrase, record.nextIndex[secretId] ?? 0, count)
     })
   }
 
   importAccount(password: string, secretText: string, label?: string): Promise<AccountView> {
     return this.#serial(async () => {
       const master = this.#requireMaster()
-      const header = await this.#requireHeader()
-      const checked = await this.#masterFromPassword(password, header)
-      checked.master.fill(0)
-      checked.kek.fill(0)
+      await this.#records.checkPassword(password)
       const secret = parseSecret(secretText)
-      const record = await this.#accounts()
-      const key = secret.kind === 'phrase' ? phraseAccountKey(secret.phrase, 0) : new Uint8Array(secret.privateKey)
+      const record = await this.#records.accounts()
       const secretId = newId()
-      const account = newAccount(record, { address: addressOfKey(key), kind: secret.kind, secretId, ...(secret.kind === 'phrase' ? { index: 0 } : {}) }, label)
-      key.fill(0)
+      let account: AccountRecord
       let next: AccountsRecord
       try {
+        account = accountOfSecret(record, secret, secretId, label)
         next = withAccount(record, account)
       } catch (error) {
         if (secret.kind === 'privateKey') secret.privateKey.fill(0)
@@ -435,7 +351,7 @@ export class Wallet implements WalletService {
   renameAccount(id: string, label: string): Promise<AccountView> {
     return this.#serial(async () => {
       this.#requireMaster()
-      const { next, account } = withLabel(await this.#accounts(), id, label)
+      const { next, account } = withLabel(await this.#records.accounts(), id, label)
       await this.#local.set({ [ACCOUNTS_KEY]: next })
       await this.#emit()
       return view(account)
@@ -445,11 +361,9 @@ export class Wallet implements WalletService {
   removeAccount(id: string, password: string): Promise<void> {
     return this.#serial(async () => {
       this.#requireMaster()
-      const header = await this.#requireHeader()
-      const { record, account } = await this.#account(id)
-      const checked = await this.#masterFromPassword(password, header)
-      checked.master.fill(0)
-      checked.kek.fill(0)
+      await this.#records.requireHeader()
+      const { record, account } = await this.#records.account(id)
+      await this.#records.checkPassword(password)
       const { next, orphanSecretId } = withoutAccount(record, account.id)
       // Accounts first: a worker killed before the second write leaves an unused sealed secret
       // behind, never an account without its secret.
@@ -461,7 +375,7 @@ export class Wallet implements WalletService {
 
   selectAccount(id: string): Promise<void> {
     return this.#serial(async () => {
-      const record = await this.#accounts()
+      const record = await this.#records.accounts()
       if (withActive(record, id).activeAccountId === record.activeAccountId) return
       await this.#local.set({ [ACCOUNTS_KEY]: withActive(record, id) })
       await this.#emit()
@@ -472,14 +386,8 @@ export class Wallet implements WalletService {
 
   async privateKeyOf(accountId: string): Promise<Uint8Array> {
     const master = this.#requireMaster()
-    const { account } = await this.#account(accountId)
-    const secret = await this.#openSecret(master, account.secretId)
-    const key = secret.kind === 'phrase' ? phraseAccountKey(secret.phrase, account.index ?? 0) : secret.privateKey
-    if (addressOfKey(key).toLowerCase() !== account.address.toLowerCase()) {
-      key.fill(0)
-      throw new VaultError('corrupt', `The wallet's stored data is damaged (${ACCOUNTS_KEY}: an address does not match its key).`)
-    }
-    return key
+    const { account } = await this.#records.account(accountId)
+    return keyOfAccount(await this.#records.openSecret(master, account.secretId), account)
   }
 
   async deriveKey(purpose: string): Promise<Uint8Array> {

@@ -2,10 +2,11 @@
 // layer and protocol errors through the handlers' mapping, the session, the RPC param checks
 // for what people type), and checks each reads as a sentence once the popup has it.
 import { describe, expect, it } from 'vitest'
-import { ProviderRpcError, providerErrors } from '../../extension/dapp-visible.ts'
+import { providerErrors } from '../../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../../extension/rpc-error.ts'
 import { METHODS } from '../../extension/messages.ts'
 import { AccountDataError } from '../../background/data/account-data.ts'
-import { lockedError, mapErrors, vaultErrorToRpc } from '../../background/handlers/errors.ts'
+import { lockedError, mapErrors, vaultErrorToRpc } from '../../background/rpc-errors.ts'
 import { notReadyError } from '../../background/handlers/messaging.ts'
 import { Settings } from '../../background/settings.ts'
 import { MemoryStorageArea } from '../../background/testing/memory-storage.ts'

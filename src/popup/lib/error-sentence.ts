@@ -2,7 +2,7 @@
 // problem, never the RPC wrapping. The background's -32602 errors say "Invalid params for
 // "method": why" for dapp developers; the popup keeps only the why, names fields the way the
 // screens do, and ends it as a sentence.
-import { ProviderRpcError } from '../../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../../extension/rpc-error.ts'
 
 const DEVELOPER_PREFIX = /^Invalid params for "[^"]*":\s*/
 

@@ -1,7 +1,8 @@
 // Test-only: an in-memory stand-in for the background that answers the popup's RPC methods and
 // pushes events, for component tests and for previewing screens before the real background is
 // wired. Never imported by the shipped bundle (src/popup/main.tsx uses platform/browser.ts).
-import { ProviderRpcError, ERROR_CODES, providerErrors } from '../../extension/dapp-visible.ts'
+import { ERROR_CODES, providerErrors } from '../../extension/dapp-visible.ts'
+import { ProviderRpcError } from '../../extension/rpc-error.ts'
 import type { ExtensionEvent } from '../../extension/events.ts'
 import type { MethodName, ParamsOf, ResultOf } from '../../extension/messages.ts'
 import type { RpcClient } from '../../extension/rpc-client.ts'

@@ -1,9 +1,11 @@
-// The dapp side through the real dispatcher and RPC table, for the unit tests of this folder:
+// The dapp side through the real RPC router and RPC table, for the unit tests of this folder:
 // `setup()` gives calls as a site or as Parley's popup, and answers approval windows.
-import { makeRuntimeRpcMessage, METHODS, type RpcResponse } from '../../../extension/messages.ts'
-import { createDispatcher, type Caller } from '../../dispatcher.ts'
-import { createHandlers } from '../../handlers.ts'
-import { createDappHandlers, createSiteHandlers } from '../handlers.ts'
+import { makeRuntimeRpcMessage, type RpcResponse } from '../../../extension/messages.ts'
+import { DAPP_METHODS } from '../../../extension/methods/dapp.ts'
+import { SITE_METHODS } from '../../../extension/methods/sites.ts'
+import { createRpcRouter, type Caller } from '../../rpc-router.ts'
+import { PING_METHODS, pingHandler } from '../../handlers.ts'
+import { createDappSide, type DappServiceOptions, type DappSide } from '../index.ts'
 import { approvalIdOf, FakeContext } from './fake-context.ts'
 
 export const SITE_A = 'http://127.0.0.1:4001'
@@ -12,13 +14,21 @@ export const dappA: Caller = { kind: 'dapp', origin: SITE_A, frame: { tabId: 1, 
 export const dappB: Caller = { kind: 'dapp', origin: SITE_B, frame: { tabId: 2, frameId: 0 } }
 export const popup: Caller = { kind: 'extension' }
 
+/** The dapp side told of the fake context's changes, as app.ts tells it of the real ones. */
+export function createWiredDappSide(ctx: FakeContext, options: DappServiceOptions = {}): DappSide {
+  const dapp = createDappSide(ctx, options)
+  ctx.onSessionChange((session) => dapp.sessionChanged(session))
+  ctx.wallet.onChange(() => dapp.walletChanged())
+  return dapp
+}
+
+/** The methods the dapp side answers, with ping: every other method is unknown here. */
+export const DAPP_SIDE_METHODS = { ...PING_METHODS, ...DAPP_METHODS, ...SITE_METHODS } as const
+
 export function setup(ctx = new FakeContext(), rateLimit?: { capacity: number; refillPerSecond: number }) {
   const options = rateLimit ? { rateLimit } : {}
-  const dispatch = createDispatcher(METHODS, {
-    ...createHandlers({ version: '1', startedAt: 0 }),
-    ...createDappHandlers(ctx, options),
-    ...createSiteHandlers(ctx, options),
-  })
+  const dapp = createWiredDappSide(ctx, options)
+  const dispatch = createRpcRouter(DAPP_SIDE_METHODS, { ...pingHandler({ version: '1', startedAt: 0 }), ...dapp.handlers })
   const call = (caller: Caller, method: string, params?: unknown): Promise<RpcResponse> =>
     dispatch(makeRuntimeRpcMessage(params === undefined ? { method } : { method, params }), caller)
   const result = async (caller: Caller, method: string, params?: unknown) => {
@@ -40,7 +50,7 @@ export function setup(ctx = new FakeContext(), rateLimit?: { capacity: number; r
     await answer('approve')
     return pending
   }
-  return { ctx, call, result, answer, connect }
+  return { ctx, dapp, call, result, answer, connect }
 }
 
 export async function waitFor<T>(probe: () => T | null, tries = 200): Promise<T> {

@@ -2,8 +2,9 @@
 // that can lock and switch accounts, an AccountData with scripted conversations that records
 // sends, and windows that tests open and close by hand. Only what the dapp side uses is real;
 // the rest of AccountData throws so a test notices when it is reached.
+import { Listeners } from '../../../state/listeners.ts'
 import type { ContentInput, ConversationView, MessageView } from '../../../extension/views.ts'
-import type { AccountData, ActiveSession, BackgroundContext, StorageArea, WalletService, WalletStatusCore } from '../../services.ts'
+import type { AccountData, ActiveSession, BackgroundContext, WalletService, WalletStatusCore } from '../../contracts.ts'
 
 /** The background's in-memory storage area, under the name these tests use. */
 export { MemoryStorageArea as MemoryStorage } from '../../testing/memory-storage.ts'
@@ -106,7 +107,7 @@ export class FakeWallet implements WalletService {
     { id: 'acc-1', label: 'Main', address: ALICE, kind: 'phrase' as const, index: 0 },
     { id: 'acc-2', label: 'Second', address: '0x4444444444444444444444444444444444444444', kind: 'phrase' as const, index: 1 },
   ]
-  #listeners = new Set<(status: WalletStatusCore) => void>()
+  #listeners = new Listeners<[status: WalletStatusCore]>('fake wallet change')
 
   async status(): Promise<WalletStatusCore> {
     return { initialized: true, locked: this.locked, accounts: this.accounts, activeAccountId: this.activeAccountId, autoLockAt: null }
@@ -118,12 +119,10 @@ export class FakeWallet implements WalletService {
     throw new Error('the dapp side must never ask for keys')
   }
   onChange(listener: (status: WalletStatusCore) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#listeners.add(listener)
   }
   async emit(): Promise<void> {
-    const status = await this.status()
-    for (const listener of [...this.#listeners]) listener(status)
+    this.#listeners.emit(await this.status())
   }
 }
 
@@ -132,14 +131,14 @@ export class FakeContext implements BackgroundContext {
   readonly data = new Map<string, FakeAccountData>()
   readonly opened: string[] = []
   #session: ActiveSession | null = null
-  #sessionListeners = new Set<(session: ActiveSession | null) => void>()
-  #closeListeners = new Set<(windowId: number) => void>()
+  #sessionListeners = new Listeners<[session: ActiveSession | null]>('fake session change')
+  #closeListeners = new Listeners<[windowId: number]>('fake window closed')
   #nextWindow = 100
   clock = 1_000_000
 
   constructor(
     readonly local: MemoryStorage = new MemoryStorage(),
-    readonly session: MemoryStorage = new MemoryStorage(),
+    readonly sessionStorage: MemoryStorage = new MemoryStorage(),
     /** The browser's windows: shared by the contexts of one browser's successive workers. */
     readonly openWindows = new Map<number, string>(),
   ) {
@@ -166,8 +165,7 @@ export class FakeContext implements BackgroundContext {
     return this.#session
   }
   onSessionChange(listener: (session: ActiveSession | null) => void): () => void {
-    this.#sessionListeners.add(listener)
-    return () => this.#sessionListeners.delete(listener)
+    return this.#sessionListeners.add(listener)
   }
   async setLocked(locked: boolean): Promise<void> {
     this.wallet.locked = locked
@@ -181,11 +179,11 @@ export class FakeContext implements BackgroundContext {
   sessionReady(id: string): void {
     this.preparing.delete(id)
     this.#session = this.#sessionFor()
-    for (const listener of [...this.#sessionListeners]) listener(this.#session)
+    this.#sessionListeners.emit(this.#session)
   }
   async #changed(): Promise<void> {
     this.#session = this.#sessionFor()
-    for (const listener of [...this.#sessionListeners]) listener(this.#session)
+    this.#sessionListeners.emit(this.#session)
     await this.wallet.emit()
   }
 
@@ -196,8 +194,7 @@ export class FakeContext implements BackgroundContext {
     return id
   }
   onWindowClosed(listener: (windowId: number) => void): () => void {
-    this.#closeListeners.add(listener)
-    return () => this.#closeListeners.delete(listener)
+    return this.#closeListeners.add(listener)
   }
   async windowExists(id: number): Promise<boolean> {
     return this.openWindows.has(id)
@@ -208,7 +205,7 @@ export class FakeContext implements BackgroundContext {
   /** The user closes a window. */
   closeWindow(id: number): void {
     this.openWindows.delete(id)
-    for (const listener of [...this.#closeListeners]) listener(id)
+    this.#closeListeners.emit(id)
   }
   now(): number {
     return this.clock

@@ -1,9 +1,10 @@
-// Turns a runtime message into a call on the handler table and an RpcResponse.
+// Turns a runtime message into a call on the handler table and an RpcResponse: the background's RPC routing.
 // The table is typed from a method table (METHODS in src/extension/messages.ts in the
 // extension): a method without a handler is a compile error. Pages only ever reach
-// `exposure: 'dapp'` methods, and internal errors reach callers only as a generic -32603
-// (no internal text, no key material).
-import { ProviderRpcError, providerErrors } from '../extension/dapp-visible.ts'
+// `exposure: 'dapp'` methods. Every failure is translated in one place (rpc-errors.ts);
+// internal errors reach callers only as a generic -32603 (no internal text, no key material).
+import { providerErrors } from '../extension/dapp-visible.ts'
+import { toRpcError } from './rpc-errors.ts'
 import {
   isMethodIn,
   isRuntimeRpcMessage,
@@ -41,21 +42,22 @@ export type HandlerFor<T extends MethodTable, M extends keyof T> = (
 export type HandlerTableFor<T extends MethodTable> = { readonly [M in keyof T]: HandlerFor<T, M> }
 export type HandlerTable = HandlerTableFor<typeof METHODS>
 
-export interface DispatcherOptions {
-  /** Told about unexpected (non-ProviderRpcError) failures; the caller only sees -32603. */
+export interface RpcRouterOptions {
+  /** Told about internal failures (those rpc-errors.ts does not translate); the caller only sees -32603. */
   onInternalError?: (method: string, error: unknown) => void
 }
 
 /** Dispatches one runtime message; resolves with an RpcResponse and never rejects. */
 export type Dispatch = (message: unknown, caller: Caller | null) => Promise<RpcResponse>
 
-export function createDispatcher<T extends MethodTable>(
+export function createRpcRouter<T extends MethodTable>(
   methods: T,
   handlers: HandlerTableFor<T>,
-  options: DispatcherOptions = {},
+  options: RpcRouterOptions = {},
 ): Dispatch {
   return async (message, caller) => {
     let method = '(none)'
+    let audience: 'extension' | 'dapp' = 'dapp'
     try {
       if (!isRuntimeRpcMessage(message)) throw providerErrors.invalidRequest('Not a Parley RPC message.')
       if (!caller) throw providerErrors.unauthorized()
@@ -66,11 +68,14 @@ export function createDispatcher<T extends MethodTable>(
         throw providerErrors.unsupportedMethod(method)
       }
       const spec = methods[method]!
+      // Domain errors are said in words to Parley's own pages only (extension-only methods).
+      if (spec.exposure === 'extension') audience = 'extension'
       const params = spec.parseParams(request.params, method) as ParamsIn<T, typeof method>
       const handler = handlers[method] as HandlerFor<T, typeof method>
       return { ok: true, result: await handler(params, caller) }
     } catch (error) {
-      if (error instanceof ProviderRpcError) return { ok: false, error: error.toJSON() }
+      const visible = toRpcError(error, method, audience)
+      if (visible) return { ok: false, error: visible.toJSON() }
       options.onInternalError?.(method, error)
       return { ok: false, error: providerErrors.internal().toJSON() }
     }

@@ -1,5 +1,6 @@
-// The seams inside the background, so each module has one concern and Node tests can drive it
-// with real parts (a real node, fake-indexeddb, an in-memory storage area):
+// The contracts between the background's parts: interfaces only, no code. Each module has one
+// concern and Node tests can drive it with real parts (a real node, fake-indexeddb, an
+// in-memory storage area):
 //
 //   vault/      Wallet: the encrypted vault, accounts, lock and auto-lock (owns the keys)
 //   session/    one XMTP Client per unlocked account (signer = the account key), the node URL
@@ -20,7 +21,10 @@ import type {
   SyncStatusView,
   WalletStatus,
 } from '../extension/views.ts'
-import type { AccountStore } from './data/index.ts'
+import type { Persistence } from '../protocol/index.ts'
+// Leaf modules of the data layer (they import nothing of the background): no import circle.
+import type { RecordCipher } from './data/cipher.ts'
+import type { CacheDatabase } from './data/database.ts'
 import type { OutboxPolicy } from './data/outbox.ts'
 
 /** The shape of chrome.storage.local / chrome.storage.session that the background uses. */
@@ -33,6 +37,8 @@ export interface StorageArea {
 /** What the rest of the background needs from the wallet (src/background/vault). */
 export interface WalletService {
   status(): Promise<WalletStatusCore>
+  /** Whether the wallet is locked, as the wallet knows it in memory. */
+  readonly locked: boolean
   /** The active account's 32-byte secp256k1 private key; a fresh copy the caller must zero. Throws when locked. */
   privateKeyOf(accountId: string): Promise<Uint8Array>
   /**
@@ -81,6 +87,15 @@ export interface AccountData {
   close(): Promise<void>
 }
 
+/** An opened account database with its record cipher and the Client's Persistence over it (data/ openAccountStore). */
+export interface AccountStore {
+  readonly db: CacheDatabase
+  readonly cipher: RecordCipher
+  readonly persistence: Persistence
+  /** Closes the database and zeroes the derived keys. */
+  close(): void
+}
+
 /** What src/background/data exports to build an AccountData for an unlocked account. */
 export interface AccountDataOptions {
   client: Client
@@ -119,7 +134,7 @@ export interface BackgroundContext {
   /** chrome.storage.local, for modules that keep their own records (sites, approvals, settings). */
   local: StorageArea
   /** chrome.storage.session (cleared on browser restart), for state that must survive worker restarts only. */
-  session: StorageArea
+  sessionStorage: StorageArea
   /** Opens an extension page in a popup window (the approval window); resolves with its window id. */
   openWindow(path: string, size: { width: number; height: number }): Promise<number>
   /** Fires when a window opened with openWindow closes (closing an approval window rejects it). */

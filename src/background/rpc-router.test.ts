@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { ProviderRpcError } from '../extension/dapp-visible.ts'
-import { dappMethod, extensionMethod, makeRuntimeRpcMessage, METHODS, noParams } from '../extension/messages.ts'
-import { classifySender, createDispatcher, type Caller } from './dispatcher.ts'
-import { createHandlers } from './handlers.ts'
+import { ProviderRpcError } from '../extension/rpc-error.ts'
+import { dappMethod, extensionMethod, makeRuntimeRpcMessage, noParams } from '../extension/messages.ts'
+import { classifySender, createRpcRouter, type Caller } from './rpc-router.ts'
+import { PING_METHODS, pingHandler } from './handlers.ts'
 
 const dapp: Caller = { kind: 'dapp', origin: 'https://dapp.example' }
 const extension: Caller = { kind: 'extension' }
 const rpc = (request: unknown) => makeRuntimeRpcMessage(request)
 
 describe('background dispatch with the real table', () => {
-  const dispatch = createDispatcher(METHODS, createHandlers({ version: '9.9.9', startedAt: 1234 }))
+  const dispatch = createRpcRouter(PING_METHODS, pingHandler({ version: '9.9.9', startedAt: 1234 }))
 
   it('answers ping for pages and for extension pages', async () => {
     const expected = { ok: true, result: { pong: true, version: '9.9.9', startedAt: 1234 } }
@@ -53,7 +53,7 @@ describe('background dispatch with a custom table', () => {
     reject: dappMethod<undefined, never>(noParams),
   }
   const internal: Array<[string, unknown]> = []
-  const dispatch = createDispatcher(
+  const dispatch = createRpcRouter(
     methods,
     {
       echo: async ({ text }) => text.toUpperCase(),
