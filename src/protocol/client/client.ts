@@ -12,6 +12,7 @@ import { ClientError } from './errors.ts'
 import { IdentityAuthenticator, loadOrCreateIdentity } from './identity.ts'
 import { InMemoryPersistence, NamespacedPersistence, checkPersistence, type Persistence } from './persistence.ts'
 import { toSigner, type SignerLike } from './signer-adapter.ts'
+import { checkInvitationOpener, type InvitationOpener } from '../invitations/batch-opener.ts'
 
 export interface NetworkOptions {
   /** Base URL of the node's HTTP API, e.g. http://127.0.0.1:5555. */
@@ -30,6 +31,11 @@ export interface ClientOptions extends NetworkOptions {
   persistence?: Persistence
   /** Do not check or publish the contact bundles. */
   skipContactPublishing?: boolean
+  /**
+   * Opens each page of invitations a listing reads (invitations/batch-opener.ts), e.g. on
+   * another thread. Default: on this thread.
+   */
+  openInvitations?: InvitationOpener
 }
 
 function checkNetworkOptions(options: unknown): NetworkOptions {
@@ -103,6 +109,7 @@ export class Client {
     }
     if (!options.skipContactPublishing) await publishContactsIfNeeded(api, keys)
     const client = new Client(keys, api, registry, new NamespacedPersistence(persistence, keys.walletAddress))
+    if (options.openInvitations !== undefined) client.conversations.v2.openInvitations = checkInvitationOpener(options.openInvitations, 'options.openInvitations')
     await client.conversations.load()
     return client
   }
