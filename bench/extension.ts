@@ -113,6 +113,30 @@ async function workerHeap(context: BrowserContext): Promise<{ used: number; tota
   }
 }
 
+/** The background's offload marks (src/background/index.ts), counted by name: "offload-batch ×10, …". */
+async function offloadMarks(context: BrowserContext): Promise<string> {
+  const send = await workerDevtools(context)
+  if (!send) return 'n/a'
+  const expression = `JSON.stringify(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('parley:offload-')).map((m) => [m.name.slice(7), m.startTime]))`
+  const answer = await send('Runtime.evaluate', { expression, returnByValue: true })
+  const marks: Array<[string, number]> = answer?.result?.value ? JSON.parse(answer.result.value) : []
+  const counts = new Map<string, { n: number; first: number }>()
+  for (const [name, at] of marks) counts.set(name, { n: (counts.get(name)?.n ?? 0) + 1, first: counts.get(name)?.first ?? at })
+  return [...counts].map(([name, { n, first }]) => `${name}${n > 1 ? ` ×${n}` : ''} (first at ${first.toFixed(0)} ms)`).join(', ') || 'none'
+}
+
+/** Whether the extension's offscreen document (src/offscreen, the invitation workers' host) is open. */
+async function offscreenOpen(context: BrowserContext): Promise<boolean> {
+  const cdp = await context.browser()?.newBrowserCDPSession()
+  if (!cdp) return false
+  try {
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ url: string }> }
+    return targetInfos.some((t) => t.url.startsWith('chrome-extension://') && t.url.includes('/offscreen/'))
+  } finally {
+    await cdp.detach().catch(() => {})
+  }
+}
+
 /** The worker's start-up marks (src/background/boot-marks.ts), ms since it started. */
 async function workerBootMarks(context: BrowserContext): Promise<Array<{ step: string; at: number }>> {
   const send = await workerDevtools(context)
@@ -187,6 +211,10 @@ interface Build {
   label: string
   dist: string
   colds: number[]
+  /** The worker's offload marks of the last cold run (offload-ready-*, offload-batch ×n, offload-failed-*). */
+  offloadMarks?: string
+  /** Cold runs after which the offscreen document (the invitation workers' host) was open. */
+  offscreenSeen: number
   importMs: number
   backend: string
   later?: LaterRows
@@ -267,6 +295,8 @@ async function coldRun(build: Build, session: Session, profileTo: string | undef
     return conversations.length >= COUNT ? conversations.length : undefined
   }, 900_000, 50)
   build.colds.push(performance.now() - coldStart)
+  if (await offscreenOpen(context)) build.offscreenSeen++
+  build.offloadMarks = await offloadMarks(context)
   if (devtools && profileTo) {
     const { profile: cpu } = await devtools('Profiler.stop')
     const { writeFile } = await import('node:fs/promises')
@@ -346,8 +376,8 @@ if (baseline) {
   execFileSync('npx', ['vite', 'build'], { cwd: baseline.dir, stdio: ['ignore', 'ignore', 'inherit'] })
 }
 const builds: Build[] = [
-  { label: 'this tree', dist: DIST, colds: [], importMs: 0, backend: 'unknown' },
-  ...(baseline ? [{ label: baseline.label, dist: baseline.dist, colds: [], importMs: 0, backend: 'unknown' }] : []),
+  { label: 'this tree', dist: DIST, colds: [], offscreenSeen: 0, importMs: 0, backend: 'unknown' },
+  ...(baseline ? [{ label: baseline.label, dist: baseline.dist, colds: [], offscreenSeen: 0, importMs: 0, backend: 'unknown' }] : []),
 ]
 
 const node = await startNode({ auth: true, rateLimits: false })
@@ -393,6 +423,8 @@ try {
   log('')
   log(`Parley's background worker in headless Chromium vs xmtp-js 13 in Node, same node, same run; this tree beside ${baseline ? `the baseline ${baseline.rev} (${baseline.label})` : 'no baseline'}`)
   log(`secp256k1 backend: ${builds.map((b) => `${b.label} ${b.backend}`).join('; ')}`)
+  log(`offscreen document (invitation workers) open after the cold list: ${builds.map((b) => `${b.label} ${b.offscreenSeen} of ${b.colds.length} runs`).join('; ')}`)
+  log(`worker's offload marks, last cold run: ${builds.map((b) => `${b.label}: ${b.offloadMarks ?? 'n/a'}`).join('; ')}`)
   log(`${COUNT.toLocaleString('en-US')} V2 conversations from ${COUNT.toLocaleString('en-US')} distinct inviters; medians of ${RUNS}; 1-min load average at each cold run: ${loads.join(', ')}`)
   log(`  ${'measure'.padEnd(46)} ${builds.map((b) => b.label.slice(0, 13).padEnd(13)).join(' ')} ${'xmtp-js 13'.padEnd(13)} ${builds.map((b) => `ratio ${b === mine ? 'this' : 'base'}`.padEnd(9)).join(' ')} target`)
   row('cold conversation list', (b) => median(b.colds), xmtpjsCold, '≤ 0.15×')

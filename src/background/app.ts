@@ -31,6 +31,7 @@ import { discoverAccounts } from './account-discovery.ts'
 import { unreadByAccount } from './account-unread.ts'
 import { accountOpener, OtherAccounts } from './other-accounts.ts'
 import { Client } from '../protocol/index.ts'
+import type { InvitationOpener } from '../protocol/invitations/batch-opener.ts'
 
 export interface Platform {
   local: StorageArea
@@ -51,6 +52,8 @@ export interface Platform {
   keepalivePing(): Promise<unknown>
   /** The secp256k1 backend now, and when the WebAssembly one has been installed (or has failed). */
   cryptoBackend: { info(): { name: string; fallbackReason?: string }; ready: Promise<unknown> }
+  /** Opens a listing's pages of invitations on worker threads where the browser allows (offload/); default: this thread. */
+  openInvitations?: InvitationOpener
   now?: () => number
   /** PBKDF2 rounds (tests lower it; production uses the vault's floor). */
   iterations?: number
@@ -109,6 +112,7 @@ export function createBackground(platform: Platform): Background {
     fetch: observedFetch,
     appVersion: `parley/${platform.version}`,
     beforeClient: () => platform.cryptoBackend.ready,
+    ...(platform.openInvitations ? { createClient: (signer, options) => Client.create(signer, { ...options, openInvitations: platform.openInvitations! }) } : {}),
     ...(platform.retryDelaysMs ? { retryDelaysMs: platform.retryDelaysMs } : {}),
     openStore: ({ account, nodeUrl: url, cacheKey }) =>
       openAccountStore({ indexedDB: platform.indexedDB, databaseName: accountDatabaseName(url, account.address), cacheKey }),
@@ -144,7 +148,8 @@ export function createBackground(platform: Platform): Background {
       indexedDB: platform.indexedDB,
       identities,
       deriveKey: (purpose) => vault.deriveKey(purpose),
-      createClient: (options) => Client.create(null, { ...options, fetch: observedFetch, appVersion: `parley/${platform.version}` }),
+      createClient: (options) =>
+        Client.create(null, { ...options, fetch: observedFetch, appVersion: `parley/${platform.version}`, ...(platform.openInvitations ? { openInvitations: platform.openInvitations } : {}) }),
       now,
       fetchAttachment: (u) => platform.fetch(u),
     }),

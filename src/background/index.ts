@@ -11,6 +11,8 @@ import { classifySender } from './dispatcher.ts'
 import { attachDappEventsPort, createDappHandlers, createSiteHandlers, DAPP_EVENTS_PORT } from './dapp/index.ts'
 import { isRuntimeRpcMessage } from '../extension/messages.ts'
 import type { StorageArea } from './services.ts'
+import { platformConnector } from './offload/connect.ts'
+import { InvitationOffloader } from './offload/offloader.ts'
 
 markBoot('modules-evaluated')
 // libsecp256k1 compiles off the wake path; noble serves the first calls (crypto-backend.ts).
@@ -29,6 +31,27 @@ const cryptoBackend = loadCryptoBackend(async () => {
 })
 void cryptoBackend.ready.then(() => markBoot('curve-backend-settled'))
 
+// A first sync's invitations are opened on worker threads where the browser allows it
+// (Chromium: an offscreen document's workers; Firefox: workers of this event page); on any
+// failure, and where neither exists, on this thread (offload/offloader.ts).
+const offloadConnector = platformConnector()
+const offloader = offloadConnector
+  ? new InvitationOffloader({
+      connect: () => {
+        markBoot('offload-connecting')
+        return offloadConnector()
+      },
+      // Only the reason reaches the log, never a message that could quote an input.
+      onFailure: (error) => {
+        markBoot(`offload-failed-${error.reason}`)
+        console.warn(`parley: invitations opened in the background thread (${error.reason})`)
+      },
+      // User Timing marks only (bench/extension.ts counts them), no logging.
+      onConnected: (backend) => markBoot(`offload-ready-${backend.replace(/\W+/g, '-')}`),
+      onOffloaded: () => markBoot('offload-batch'),
+    })
+  : null
+
 const windowClosedListeners = new Set<(windowId: number) => void>()
 browser.windows?.onRemoved.addListener((windowId) => windowClosedListeners.forEach((listener) => listener(windowId)))
 
@@ -39,6 +62,7 @@ const background = createBackground({
   fetch: (input, init) => fetch(input, init),
   version: browser.runtime.getManifest().version,
   cryptoBackend,
+  ...(offloader ? { openInvitations: offloader.open } : {}),
   hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
   setBadge: async (text) => {
     await browser.action.setBadgeText({ text })

@@ -69,6 +69,17 @@ describe('invitation offload', () => {
     expect(workers.released()).toBe(1)
   })
 
+  it('with an in-thread share, this thread opens the tail of each batch and the order is kept', async () => {
+    const me = await identity()
+    const envelopes = await invitations(me, 9)
+    const offloader = new InvitationOffloader({ connect: inProcessWorkers(1).connect, minBatch: 4, inThreadShare: 0.5 })
+    await offloader.warm()
+    expect(summary(await offloader.open(me, envelopes))).toEqual(summary(await openInvitationsInThread(me, envelopes)))
+    expect(offloader.counts).toMatchObject({ offloaded: 1, inThread: 0 })
+    offloader.close()
+    expect(() => new InvitationOffloader({ connect: inProcessWorkers(1).connect, inThreadShare: 0.9 })).toThrow('options.inThreadShare must be 0 to 0.5')
+  })
+
   it('small batches stay on this thread and start no worker; while workers start, batches open here', async () => {
     const me = await identity()
     let connects = 0

@@ -28,6 +28,11 @@ export interface OffloaderOptions {
   minBatch?: number
   /** Envelopes per request, at most MAX_BATCH. */
   maxBatch?: number
+  /**
+   * The share of each batch this thread opens itself while the workers open the rest (0 to
+   * 0.5): the background mostly waits on the workers otherwise. Default 0.
+   */
+  inThreadShare?: number
   /** Deadline of one request. Default 20 s (a page of 100 takes well under a second). */
   timeoutMs?: number
   /** The workers are let go after this long without a batch. Default 30 s. */
@@ -36,6 +41,10 @@ export interface OffloaderOptions {
   retryAfterMs?: number
   /** Told of each failure (a reason and a labelled message; never key material). */
   onFailure?(error: OffloadError): void
+  /** Told when the workers answered `ready`, with the secp256k1 backend they run. */
+  onConnected?(backend: string): void
+  /** Told of each batch (or part) opened by a worker, with its size. */
+  onOffloaded?(count: number): void
   now?(): number
 }
 
@@ -47,7 +56,7 @@ interface Pending {
 type State = { kind: 'idle' } | { kind: 'connecting' } | { kind: 'connected'; connection: OffloadConnection; pending: Map<number, Pending>; detach: Array<() => void> }
 
 export class InvitationOffloader {
-  readonly #o: Required<Omit<OffloaderOptions, 'onFailure'>> & Pick<OffloaderOptions, 'onFailure'>
+  readonly #o: Required<Omit<OffloaderOptions, 'onFailure' | 'onConnected' | 'onOffloaded'>> & Pick<OffloaderOptions, 'onFailure' | 'onConnected' | 'onOffloaded'>
   #state: State = { kind: 'idle' }
   #nextId = 1
   #blockedUntil = 0
@@ -59,15 +68,20 @@ export class InvitationOffloader {
     if (typeof options?.connect !== 'function') throw new TypeError('options.connect must be a function')
     const maxBatch = options.maxBatch ?? MAX_BATCH
     if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH) throw new RangeError(`options.maxBatch must be 1 to ${MAX_BATCH}`)
+    const share = options.inThreadShare ?? 0
+    if (typeof share !== 'number' || !(share >= 0 && share <= 0.5)) throw new RangeError('options.inThreadShare must be 0 to 0.5')
     this.#o = {
       connect: options.connect,
       fallback: options.fallback ?? openInvitationsInThread,
       minBatch: options.minBatch ?? 16,
+      inThreadShare: share,
       maxBatch,
       timeoutMs: options.timeoutMs ?? 20_000,
       idleMs: options.idleMs ?? 30_000,
       retryAfterMs: options.retryAfterMs ?? 60_000,
       onFailure: options.onFailure,
+      onConnected: options.onConnected,
+      onOffloaded: options.onOffloaded,
       now: options.now ?? Date.now,
     }
   }
@@ -85,16 +99,19 @@ export class InvitationOffloader {
       return inThread()
     }
     this.#touch()
-    const size = Math.min(this.#o.maxBatch, Math.ceil(envelopes.length / state.connection.ports.length))
+    const here = Math.floor(envelopes.length * this.#o.inThreadShare)
+    const away = envelopes.length - here
+    const size = Math.min(this.#o.maxBatch, Math.ceil(away / state.connection.ports.length))
     const parts: Array<Promise<InvitationOutcome[]>> = []
-    for (let start = 0, i = 0; start < envelopes.length; start += size, i++) {
-      const part = envelopes.slice(start, start + size)
+    for (let start = 0, i = 0; start < away; start += size, i++) {
+      const part = envelopes.slice(start, Math.min(start + size, away))
       parts.push(this.#send(state, i % state.connection.ports.length, keys, part).catch((error: unknown) => {
         this.#fail(error instanceof OffloadError ? error : new OffloadError('failed', 'the batch failed'))
         this.counts.inThread++
         return this.#o.fallback(keys, part, options)
       }))
     }
+    if (here > 0) parts.push(this.#o.fallback(keys, envelopes.slice(away), options))
     return (await Promise.all(parts)).flat()
   }
 
@@ -140,6 +157,7 @@ export class InvitationOffloader {
         const detach = connection.ports.map((port) => this.#listen(port, pending))
         this.#state = { kind: 'connected', connection, pending, detach }
         this.#touch()
+        this.#tell(() => this.#o.onConnected?.(connection.backend))
       },
       (error: unknown) => {
         if (this.#state.kind !== 'connecting') return
@@ -194,6 +212,7 @@ export class InvitationOffloader {
     if (answer instanceof OffloadError) throw answer
     if (answer.kind === 'failed') throw new OffloadError('failed', `the worker failed: ${answer.error}`)
     this.counts.offloaded++
+    this.#tell(() => this.#o.onOffloaded?.(envelopes.length))
     return answer.outcomes
   }
 
@@ -201,8 +220,12 @@ export class InvitationOffloader {
     this.counts.failures++
     this.#blockedUntil = this.#o.now() + this.#o.retryAfterMs
     this.#drop(error)
+    this.#tell(() => this.#o.onFailure?.(error))
+  }
+
+  #tell(call: () => void): void {
     try {
-      this.#o.onFailure?.(error)
+      call()
     } catch {
       // A failing listener changes nothing here.
     }
