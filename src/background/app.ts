@@ -32,6 +32,7 @@ import { unreadByAccount } from './account-unread.ts'
 import { accountOpener, OtherAccounts } from './other-accounts.ts'
 import { Client } from '../protocol/index.ts'
 import type { InvitationOpener } from '../protocol/invitations/batch-opener.ts'
+import type { InvitationWorkersView } from '../extension/views.ts'
 
 export interface Platform {
   local: StorageArea
@@ -53,7 +54,7 @@ export interface Platform {
   /** The secp256k1 backend now, and when the WebAssembly one has been installed (or has failed). */
   cryptoBackend: { info(): { name: string; fallbackReason?: string }; ready: Promise<unknown> }
   /** Opens a listing's pages of invitations on worker threads where the browser allows (offload/); default: this thread. */
-  openInvitations?: InvitationOpener
+  invitationOffload?: { open: InvitationOpener; status(): InvitationWorkersView }
   now?: () => number
   /** PBKDF2 rounds (tests lower it; production uses the vault's floor). */
   iterations?: number
@@ -112,7 +113,7 @@ export function createBackground(platform: Platform): Background {
     fetch: observedFetch,
     appVersion: `parley/${platform.version}`,
     beforeClient: () => platform.cryptoBackend.ready,
-    ...(platform.openInvitations ? { createClient: (signer, options) => Client.create(signer, { ...options, openInvitations: platform.openInvitations! }) } : {}),
+    ...(platform.invitationOffload ? { createClient: (signer, options) => Client.create(signer, { ...options, openInvitations: platform.invitationOffload!.open }) } : {}),
     ...(platform.retryDelaysMs ? { retryDelaysMs: platform.retryDelaysMs } : {}),
     openStore: ({ account, nodeUrl: url, cacheKey }) =>
       openAccountStore({ indexedDB: platform.indexedDB, databaseName: accountDatabaseName(url, account.address), cacheKey }),
@@ -149,7 +150,7 @@ export function createBackground(platform: Platform): Background {
       identities,
       deriveKey: (purpose) => vault.deriveKey(purpose),
       createClient: (options) =>
-        Client.create(null, { ...options, fetch: observedFetch, appVersion: `parley/${platform.version}`, ...(platform.openInvitations ? { openInvitations: platform.openInvitations } : {}) }),
+        Client.create(null, { ...options, fetch: observedFetch, appVersion: `parley/${platform.version}`, ...(platform.invitationOffload ? { openInvitations: platform.invitationOffload.open } : {}) }),
       now,
       fetchAttachment: (u) => platform.fetch(u),
     }),
@@ -283,7 +284,12 @@ export function createBackground(platform: Platform): Background {
   const diagnostics = async (): Promise<DiagnosticsView> => {
     await platform.cryptoBackend.ready
     const crypto = platform.cryptoBackend.info()
-    return { cryptoBackend: crypto.name, ...(crypto.fallbackReason ? { cryptoFallbackReason: crypto.fallbackReason } : {}), startedAt }
+    return {
+      cryptoBackend: crypto.name,
+      ...(crypto.fallbackReason ? { cryptoFallbackReason: crypto.fallbackReason } : {}),
+      startedAt,
+      ...(platform.invitationOffload ? { invitationWorkers: platform.invitationOffload.status() } : {}),
+    }
   }
 
   const forgetAccount = async (account: { address: string }) => {

@@ -62,7 +62,7 @@ const background = createBackground({
   fetch: (input, init) => fetch(input, init),
   version: browser.runtime.getManifest().version,
   cryptoBackend,
-  ...(offloader ? { openInvitations: offloader.open } : {}),
+  ...(offloader ? { invitationOffload: offloader } : {}),
   hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
   setBadge: async (text) => {
     await browser.action.setBadgeText({ text })

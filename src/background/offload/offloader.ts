@@ -10,6 +10,7 @@ import { openInvitationsInThread, type InvitationEnvelope, type InvitationOpener
 import type { PrivateKeyBundleV1 } from '../../protocol/keys/private-bundle.ts'
 import { checkWorkerAnswer, MAX_BATCH, OFFLOAD_TAG, OffloadError, type OpenedAnswer, type OpenRequest } from './messages.ts'
 import type { PortLike } from './serve.ts'
+import type { InvitationWorkersView } from '../../extension/views.ts'
 
 /** Workers that answered `ready`, one port each, and how to let them all go. */
 export interface OffloadConnection {
@@ -126,6 +127,17 @@ export class InvitationOffloader {
     return this.#state.kind === 'connected'
   }
 
+  /** What diagnostics_get shows. */
+  status(): InvitationWorkersView {
+    const state = this.#state
+    return {
+      connected: state.kind === 'connected',
+      ...(state.kind === 'connected' ? { backend: state.connection.backend } : {}),
+      ...this.counts,
+      ...(this.#lastFailure ? { lastFailure: this.#lastFailure } : {}),
+    }
+  }
+
   /** Whether batches go to workers now. */
   get connected(): boolean {
     return this.#state.kind === 'connected'
@@ -216,8 +228,11 @@ export class InvitationOffloader {
     return answer.outcomes
   }
 
+  #lastFailure: OffloadError['reason'] | undefined
+
   #fail(error: OffloadError): void {
     this.counts.failures++
+    this.#lastFailure = error.reason
     this.#blockedUntil = this.#o.now() + this.#o.retryAfterMs
     this.#drop(error)
     this.#tell(() => this.#o.onFailure?.(error))
