@@ -54,7 +54,7 @@ export interface Platform {
   /** The secp256k1 backend now, and when the WebAssembly one has been installed (or has failed). */
   cryptoBackend: { info(): { name: string; fallbackReason?: string }; ready: Promise<unknown> }
   /** Opens a listing's pages of invitations on worker threads where the browser allows (offload/); default: this thread. */
-  invitationOffload?: { open: InvitationOpener; status(): InvitationWorkersView }
+  invitationOffload?: { open: InvitationOpener; warm(): Promise<boolean>; status(): InvitationWorkersView }
   now?: () => number
   /** PBKDF2 rounds (tests lower it; production uses the vault's floor). */
   iterations?: number
@@ -113,7 +113,18 @@ export function createBackground(platform: Platform): Background {
     fetch: observedFetch,
     appVersion: `parley/${platform.version}`,
     beforeClient: () => platform.cryptoBackend.ready,
-    ...(platform.invitationOffload ? { createClient: (signer, options) => Client.create(signer, { ...options, openInvitations: platform.invitationOffload!.open }) } : {}),
+    ...(platform.invitationOffload
+      ? {
+          createClient: (signer, options) => {
+            const offload = platform.invitationOffload!
+            // An identity made or fetched with the wallet key (none cached here) is new to this
+            // device: its first sync opens every invitation, so the workers start now, while
+            // the identity is fetched, instead of after the first page.
+            if (signer) void offload.warm()
+            return Client.create(signer, { ...options, openInvitations: offload.open })
+          },
+        }
+      : {}),
     ...(platform.retryDelaysMs ? { retryDelaysMs: platform.retryDelaysMs } : {}),
     openStore: ({ account, nodeUrl: url, cacheKey }) =>
       openAccountStore({ indexedDB: platform.indexedDB, databaseName: accountDatabaseName(url, account.address), cacheKey }),
