@@ -11,7 +11,7 @@ import { classifySender } from './dispatcher.ts'
 import { attachDappEventsPort, createDappHandlers, createSiteHandlers, DAPP_EVENTS_PORT } from './dapp/index.ts'
 import { isRuntimeRpcMessage } from '../extension/messages.ts'
 import type { StorageArea } from './services.ts'
-import { platformConnector } from './offload/connect.ts'
+import { closeLeftoverOffscreen, platformConnector } from './offload/connect.ts'
 import { InvitationOffloader } from './offload/offloader.ts'
 
 markBoot('modules-evaluated')
@@ -104,6 +104,10 @@ const background = createBackground({
   },
 })
 void background.ready.then(() => setTimeout(startedUp, BACKEND_LOAD_DELAY_MS))
+// Workers a previous instance of this worker left running (it stopped before letting them go)
+// are closed once this one has settled, unless a sync has started using them by then.
+const LEFTOVER_CHECK_MS = 10_000
+void background.ready.then(() => setTimeout(() => void (offloader?.idle ? closeLeftoverOffscreen().catch(() => false) : false), LEFTOVER_CHECK_MS))
 
 const extensionBaseUrl = browser.runtime.getURL('')
 

@@ -134,3 +134,17 @@ export function platformConnector(scope: Record<string, any> = globalThis): (() 
   }
   return null
 }
+
+/**
+ * Closes an offscreen document a previous instance of this service worker left open (it
+ * stopped before its idle timer let the workers go). Resolves true when one was closed.
+ */
+export async function closeLeftoverOffscreen(scope: Record<string, any> = globalThis): Promise<boolean> {
+  const chromeApi = scope.chrome
+  if (typeof chromeApi?.offscreen?.closeDocument !== 'function' || typeof scope.clients?.matchAll !== 'function') return false
+  const url = chromeApi.runtime.getURL(OFFSCREEN_PAGE)
+  const open = (await scope.clients.matchAll({ includeUncontrolled: true, type: 'window' })).some((c: { url: string }) => c.url === url)
+  if (!open) return false
+  await chromeApi.offscreen.closeDocument()
+  return true
+}

@@ -138,6 +138,11 @@ export class InvitationOffloader {
     }
   }
 
+  /** No workers started or starting (nothing to let go). */
+  get idle(): boolean {
+    return this.#state.kind === 'idle'
+  }
+
   /** Whether batches go to workers now. */
   get connected(): boolean {
     return this.#state.kind === 'connected'
