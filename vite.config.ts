@@ -36,7 +36,11 @@ export default defineConfig({
     minify: true,
     sourcemap: false,
     target: 'es2022',
-    // Extension pages not named in the manifest: the dapp approval window.
-    rollupOptions: { input: { approval: 'src/approval/index.html' } },
+    // Extension pages not named in the manifest: the dapp approval window, and Chromium's
+    // offscreen document that starts the invitation workers (src/background/offload).
+    rollupOptions: { input: { approval: 'src/approval/index.html', offscreen: 'src/offscreen/index.html' } },
   },
+  // The invitation worker at a fixed name: Firefox's event page starts it by URL
+  // (INVITATION_WORKER_ASSET in src/background/offload/connect.ts).
+  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: 'assets/[name].js' } } },
 })

@@ -17,11 +17,16 @@
 //  - unlock with the production KDF (PBKDF2-SHA256, 900,000 rounds) in the worker.
 //  - worker wake to ready: stop the worker, send one request, until the session is ready.
 //  - the worker's JS heap with those N conversations (CDP Runtime.getHeapUsage).
-// Targets (not asserted; printed): cold ≤ 0.25× xmtp-js; cached first data (the first page
-// the popup paints) ≤ 100 ms and ≤ 0.02× xmtp-js cold; unlock ≤ 1 s.
+// Every Parley row is measured twice in the same run: for this tree's dist/chrome and for a
+// baseline commit's (BENCH_BASELINE, default HEAD~1; `none` skips it), built from `git archive`
+// in a temporary directory with this tree's node_modules linked in. The cold runs alternate
+// between the two builds (this tree, baseline, this tree, …) so load on the shared machine
+// falls on both alike; the other rows run on each build's last cold profile.
+// Targets (not asserted; printed): cold ≤ 0.15× xmtp-js (issue 24); cached first data (the
+// first page the popup paints) ≤ 100 ms and ≤ 0.02× xmtp-js cold; unlock ≤ 1 s.
 // Run: npx tsx bench/extension.ts [conversations] [runs]   (builds dist/chrome first)
 import { execFileSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
@@ -30,6 +35,7 @@ import { useLibsecp256k1 } from '../src/protocol/crypto/libsecp256k1.ts'
 import { toHex } from '../src/wire/bytes.ts'
 import { inviteMany, xmtpjsColdList as xmtpjsColdListOf } from './lib/invitations.ts'
 import { chromiumArgs } from '../e2e/harness.mjs'
+import { emptyExtensionWake, offloadMarks, offscreenOpen, rpc, stopWorker, until, workerBootMarks, workerDevtools, workerHeap } from './lib/extension-devtools.ts'
 
 useLibsecp256k1() // the bench's own setup; the worker runs whatever backend it loads
 
@@ -42,27 +48,6 @@ const PASSWORD = 'bench password 1'
 
 const log = (line: string) => console.log(line)
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** One RPC from an extension page, exactly as the popup sends it. */
-async function rpc<T = any>(page: Page, method: string, params?: unknown): Promise<T> {
-  const response = await page.evaluate(
-    async ([method, params]) => chrome.runtime.sendMessage({ tag: 'parley/rpc@1', request: params === undefined ? { method } : { method, params } }),
-    [method, params] as const,
-  )
-  if (!response?.ok) throw new Error(`${method}: ${JSON.stringify(response?.error)}`)
-  return response.result as T
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(everyMs)
-  }
-}
 
 const sessionReady = (page: Page) =>
   until('the XMTP session', async () => {
@@ -71,209 +56,137 @@ const sessionReady = (page: Page) =>
     return status.session.state === 'ready' ? status : undefined
   }, 600_000, 50)
 
-async function stopWorker(context: BrowserContext, page: Page, extensionId: string): Promise<void> {
-  const cdp = await context.newCDPSession(page)
-  const stopped = new Promise<void>((resolve) => {
-    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }: { versions: Array<{ scriptURL: string; runningStatus: string }> }) => {
-      if (versions.some((v) => v.scriptURL.includes(extensionId) && v.runningStatus === 'stopped')) resolve()
-    })
-  })
-  await cdp.send('ServiceWorker.enable')
-  await cdp.send('ServiceWorker.stopAllWorkers')
-  await stopped
-  await cdp.detach()
-}
-
-/** The worker's JS heap, through a browser-level DevTools session attached to its target. */
-async function workerHeap(context: BrowserContext): Promise<{ used: number; total: number } | null> {
-  const browser = context.browser()
-  if (!browser) return null
-  const cdp = await browser.newBrowserCDPSession()
-  try {
-    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string; url: string }> }
-    const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'))
-    if (!worker) return null
-    const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false })) as { sessionId: string }
-    const answer = new Promise<{ usedSize: number; totalSize: number }>((resolve) => {
-      cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
-        const message = JSON.parse(event.message)
-        if (event.sessionId === sessionId && message.id === 1) resolve(message.result)
-      })
-    })
-    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) })
-    const heap = await answer
-    return { used: heap.usedSize, total: heap.totalSize }
-  } finally {
-    await cdp.detach().catch(() => {})
-  }
-}
-
-/** The worker's start-up marks (src/background/boot-marks.ts), ms since it started. */
-async function workerBootMarks(context: BrowserContext): Promise<Array<{ step: string; at: number }>> {
-  const send = await workerDevtools(context)
-  if (!send) return []
-  const expression = `JSON.stringify(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('parley:')).map((m) => ({ step: m.name.slice(7), at: m.startTime })))`
-  const answer = await send('Runtime.evaluate', { expression, returnByValue: true })
-  return answer?.result?.value ? JSON.parse(answer.result.value) : []
-}
-
-/**
- * Sends DevTools commands to the extension's worker (browser-level session, like workerHeap);
- * used for an optional CPU profile of the cold sync (BENCH_PROFILE=file.cpuprofile).
- */
-async function workerDevtools(context: BrowserContext): Promise<((method: string, params?: object) => Promise<any>) | null> {
-  const browser = context.browser()
-  if (!browser) return null
-  const cdp = await browser.newBrowserCDPSession()
-  const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string; url: string }> }
-  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'))
-  if (!worker) return null
-  const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false })) as { sessionId: string }
-  const waiting = new Map<number, (result: any) => void>()
-  cdp.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
-    const message = JSON.parse(event.message)
-    if (event.sessionId === sessionId) waiting.get(message.id)?.(message.result)
-  })
-  let next = 1
-  return (method, params = {}) => {
-    const id = next++
-    const answer = new Promise((resolve) => waiting.set(id, resolve))
-    void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) })
-    return answer
-  }
-}
-
-/**
- * The floor under every wake: the same Chromium waking an extension whose worker does nothing
- * but answer (no bundle to load, no vault), measured the same way as Parley's wake rows.
- */
-async function emptyExtensionWake(runs: number): Promise<number[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'parley-bench-empty-ext-'))
-  const emptyProfile = await mkdtemp(join(tmpdir(), 'parley-bench-empty-profile-'))
-  const { writeFile } = await import('node:fs/promises')
-  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'empty', version: '1', background: { service_worker: 'worker.js' } })) // classic, like Parley's
-  await writeFile(join(dir, 'worker.js'), 'chrome.runtime.onMessage.addListener((message, sender, reply) => { reply({ ok: true, result: null }) })\n')
-  await writeFile(join(dir, 'page.html'), '<!doctype html><title>empty</title>')
-  const emptyContext = await chromium.launchPersistentContext(emptyProfile, { executablePath: CHROMIUM, headless: true, args: chromiumArgs(dir) })
-  try {
-    const emptyWorker = emptyContext.serviceWorkers()[0] ?? (await emptyContext.waitForEvent('serviceworker'))
-    const id = new URL(emptyWorker.url()).host
-    const emptyPage = await emptyContext.newPage()
-    await emptyPage.goto(`chrome-extension://${id}/page.html`)
-    const times: number[] = []
-    for (let run = 0; run < runs; run++) {
-      await stopWorker(emptyContext, emptyPage, id)
-      const t = performance.now()
-      await rpc(emptyPage, 'ping')
-      times.push(performance.now() - t)
-    }
-    return times
-  } finally {
-    await emptyContext.close().catch(() => {})
-    await rm(dir, { recursive: true, force: true })
-    await rm(emptyProfile, { recursive: true, force: true })
-  }
-}
-
 const xmtpjsColdList = (apiUrl: string, keys: Uint8Array) => xmtpjsColdListOf(apiUrl, keys, COUNT)
 
-log(`building dist/chrome`)
-execFileSync('npm', ['run', '--silent', 'build:chrome'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+/** One extension build measured: its dist/chrome and everything measured on it. */
+interface Build {
+  label: string
+  dist: string
+  colds: number[]
+  /** The worker's offload marks of the last cold run (offload-ready-*, offload-batch ×n, offload-failed-*). */
+  offloadMarks?: string
+  /** Cold runs after which the offscreen document (the invitation workers' host) was open. */
+  offscreenSeen: number
+  importMs: number
+  backend: string
+  later?: LaterRows
+}
 
-const node = await startNode({ auth: true, rateLimits: false })
-let context: BrowserContext | undefined
-let profile: string | undefined
-try {
-  const setupStart = performance.now()
-  const invitee = await inviteMany(node.url, COUNT, COUNT)
-  log(`setup: ${COUNT} invitations from ${COUNT} distinct inviters published in ${(performance.now() - setupStart).toFixed(0)} ms`)
+interface LaterRows {
+  heap: { used: number; total: number } | null
+  cached: number[]
+  firstPage: number[]
+  wakeToReady: number[]
+  wakeFloor: number[]
+  bootTimelines: Array<Array<{ step: string; at: number }>>
+  restartedTimelines: Array<Array<{ step: string; at: number }>>
+  firstPageRestarted: number[]
+  restoringDuringPage: boolean[]
+  unlocks: number[]
+}
 
-  await xmtpjsColdList(node.url, invitee.keys) // warm-up, not counted
-  const theirs: number[] = []
-  for (let run = 0; run < RUNS; run++) theirs.push(await xmtpjsColdList(node.url, invitee.keys))
-  const xmtpjsCold = median(theirs)
+/** A fresh browser profile with one build loaded. */
+interface Session {
+  context: BrowserContext
+  profile: string
+  page: Page
+  extensionId: string
+}
 
-  // Cold: RUNS times, each in a fresh browser profile (an empty vault and cache), the same node.
-  const colds: number[] = []
-  let importMs = 0
-  let backend = 'unknown'
-  let page!: Page
-  let extensionId = ''
-  for (let run = 0; run < RUNS; run++) {
-    if (context) await context.close().catch(() => {})
-    if (profile) await rm(profile, { recursive: true, force: true })
-    profile = await mkdtemp(join(tmpdir(), 'parley-bench-'))
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: chromiumArgs(DIST),
-    })
-    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
-    extensionId = new URL(worker.url()).host
-    page = await context.newPage()
-    await page.goto(`chrome-extension://${extensionId}/${process.env.BENCH_PAGE ?? 'src/popup/index.html'}`)
-    backend = (await rpc<{ cryptoBackend: string }>(page, 'diagnostics_get').catch(() => ({ cryptoBackend: 'unknown' }))).cryptoBackend
+/** Builds the baseline commit's dist/chrome in a temporary directory; null when BENCH_BASELINE=none. */
+function buildBaseline(): { label: string; rev: string; dist: string; dir: string } | null {
+  const rev = process.env.BENCH_BASELINE ?? 'HEAD~1'
+  if (rev === 'none') return null
+  const commit = execFileSync('git', ['rev-parse', '--short', `${rev}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim()
+  const dir = execFileSync('mktemp', ['-d', join(tmpdir(), 'parley-bench-baseline-XXXXXX')], { encoding: 'utf8' }).trim()
+  log(`building the baseline ${rev} (${commit}) in ${dir}`)
+  execFileSync('bash', ['-c', 'git -C "$1" archive "$2" | tar -x -C "$3"', 'archive', ROOT, commit, dir], { stdio: ['ignore', 'ignore', 'inherit'] })
+  return { label: `base ${commit}`, rev, dist: join(dir, 'dist', 'chrome'), dir }
+}
 
-    const profileTo = run === 0 ? process.env.BENCH_PROFILE : undefined
-    const devtools = profileTo ? await workerDevtools(context) : null
-    if (devtools) {
-      await devtools('Profiler.enable')
-      await devtools('Profiler.setSamplingInterval', { interval: 1000 })
-      await devtools('Profiler.start')
-    }
-    await rpc(page, 'settings_update', { nodeUrl: node.url })
-    const importStart = performance.now()
-    await rpc(page, 'wallet_import', { password: PASSWORD, secret: `0x${toHex(invitee.walletKey)}` })
-    importMs = performance.now() - importStart
-    await sessionReady(page)
-    const coldStart = performance.now()
-    // Waits cheaply (sync_status reads no records) until the sync pass has cached the
-    // conversations (it reports per-conversation progress, or is done), then asks for the full
-    // list; a list still short keeps waiting. Polling the full list itself would decrypt every
-    // cached record every 50 ms in the worker's one thread and slow the sync it measures.
-    const listPage = page
-    await until('all conversations listed', async () => {
-      const status = await rpc(listPage, 'sync_status')
-      const listed = status.state === 'idle' ? status.lastSyncAt !== undefined : status.progress?.what === 'Syncing conversations'
-      if (!listed) return undefined
-      const { conversations } = await rpc(listPage, 'conversations_list', { filter: 'all' })
-      return conversations.length >= COUNT ? conversations.length : undefined
-    }, 900_000, 50)
-    colds.push(performance.now() - coldStart)
-    if (devtools && profileTo) {
-      const { profile: cpu } = await devtools('Profiler.stop')
-      const { writeFile } = await import('node:fs/promises')
-      await writeFile(profileTo, JSON.stringify(cpu))
-      log(`worker CPU profile (import → cold list) written to ${profileTo}`)
-    }
+async function openSession(dist: string): Promise<Session> {
+  const profile = await mkdtemp(join(tmpdir(), 'parley-bench-'))
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: chromiumArgs(dist) })
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))
+  const extensionId = new URL(worker.url()).host
+  const page = await context.newPage()
+  await page.goto(`chrome-extension://${extensionId}/${process.env.BENCH_PAGE ?? 'src/popup/index.html'}`)
+  return { context, profile, page, extensionId }
+}
+
+async function closeSession(session: Session): Promise<void> {
+  await session.context.close().catch(() => {})
+  await rm(session.profile, { recursive: true, force: true })
+}
+
+/** One cold run on a fresh profile: import the key, wait for the session, time the full list. */
+async function coldRun(build: Build, session: Session, profileTo: string | undefined): Promise<void> {
+  const { context, page } = session
+  build.backend = (await rpc<{ cryptoBackend: string }>(page, 'diagnostics_get').catch(() => ({ cryptoBackend: 'unknown' }))).cryptoBackend
+  const devtools = profileTo ? await workerDevtools(context) : null
+  if (devtools) {
+    await devtools('Profiler.enable')
+    await devtools('Profiler.setSamplingInterval', { interval: 1000 })
+    await devtools('Profiler.start')
   }
-  const parleyCold = median(colds)
-  // The last profile stays: the restart rows below run on its cache.
-  const browserContext = context!
-  const heap = await workerHeap(browserContext)
+  await rpc(page, 'settings_update', { nodeUrl: node.url })
+  const importStart = performance.now()
+  await rpc(page, 'wallet_import', { password: PASSWORD, secret: `0x${toHex(invitee.walletKey)}` })
+  build.importMs = performance.now() - importStart
+  await sessionReady(page)
+  const coldStart = performance.now()
+  // Waits cheaply (sync_status reads no records) until the sync pass has cached the
+  // conversations (it reports per-conversation progress, or is done), then asks for the full
+  // list; a list still short keeps waiting. Polling the full list itself would decrypt every
+  // cached record every 50 ms in the worker's one thread and slow the sync it measures.
+  await until('all conversations listed', async () => {
+    const status = await rpc(page, 'sync_status')
+    const listed = status.state === 'idle' ? status.lastSyncAt !== undefined : status.progress?.what === 'Syncing conversations'
+    if (!listed) return undefined
+    const { conversations } = await rpc(page, 'conversations_list', { filter: 'all' })
+    return conversations.length >= COUNT ? conversations.length : undefined
+  }, 900_000, 50)
+  build.colds.push(performance.now() - coldStart)
+  if (await offscreenOpen(context)) build.offscreenSeen++
+  build.offloadMarks = await offloadMarks(context)
+  if (devtools && profileTo) {
+    const { profile: cpu } = await devtools('Profiler.stop')
+    const { writeFile } = await import('node:fs/promises')
+    await writeFile(profileTo, JSON.stringify(cpu))
+    log(`worker CPU profile (import → cold list) written to ${profileTo}`)
+  }
+}
 
+/** The rows after the cold list, on the last cold profile: restarts, wakes, unlock, heap. */
+async function laterRows(session: Session): Promise<LaterRows> {
+  const { context: browserContext, page, extensionId } = session
+  const heap = await workerHeap(browserContext)
   // Restart: stop the worker, then one request wakes it; the answer comes from the cache.
-  const cached: number[] = []
-  const firstPage: number[] = []
-  const wakeToReady: number[] = []
-  const wakeFloor: number[] = []
-  const bootTimelines: Array<Array<{ step: string; at: number }>> = []
-  const restartedTimelines: Array<Array<{ step: string; at: number }>> = []
-  const firstPageRestarted: number[] = []
-  const restoringDuringPage: boolean[] = []
+  const rows: LaterRows = {
+    heap,
+    cached: [],
+    firstPage: [],
+    wakeToReady: [],
+    wakeFloor: [],
+    bootTimelines: [],
+    restartedTimelines: [],
+    firstPageRestarted: [],
+    restoringDuringPage: [],
+    unlocks: [],
+  }
   for (let run = 0; run < RUNS; run++) {
     // The floor under any answer from a stopped worker: starting it (its bundle parsed and
     // run, the vault resumed) and one request that reads nothing.
     await stopWorker(browserContext, page, extensionId)
     const tw = performance.now()
     await rpc(page, 'sync_status')
-    wakeFloor.push(performance.now() - tw)
+    rows.wakeFloor.push(performance.now() - tw)
     await sessionReady(page)
     await stopWorker(browserContext, page, extensionId)
     const tp = performance.now()
     const page50 = await rpc(page, 'conversations_list', { filter: 'all', limit: 50 })
-    firstPage.push(performance.now() - tp)
-    bootTimelines.push(await workerBootMarks(browserContext))
+    rows.firstPage.push(performance.now() - tp)
+    rows.bootTimelines.push(await workerBootMarks(browserContext))
     if (page50.conversations.length !== Math.min(50, COUNT)) throw new Error(`the first page after restart had ${page50.conversations.length}`)
     await sessionReady(page)
     // The cache path alone: the worker restarted (woken by a request that reads nothing), its
@@ -282,10 +195,9 @@ try {
     await rpc(page, 'sync_status')
     const tr = performance.now()
     const restartedPage = await rpc(page, 'conversations_list', { filter: 'all', limit: 50 })
-    firstPageRestarted.push(performance.now() - tr)
-    restartedTimelines.push(await workerBootMarks(browserContext))
-    const restoring = (await rpc(page, 'wallet_status')).session.state !== 'ready'
-    restoringDuringPage.push(restoring)
+    rows.firstPageRestarted.push(performance.now() - tr)
+    rows.restartedTimelines.push(await workerBootMarks(browserContext))
+    rows.restoringDuringPage.push((await rpc(page, 'wallet_status')).session.state !== 'ready')
     if (restartedPage.conversations.length !== Math.min(50, COUNT)) throw new Error(`the first page after the restart had ${restartedPage.conversations.length}`)
     await sessionReady(page)
     await stopWorker(browserContext, page, extensionId)
@@ -293,35 +205,87 @@ try {
     const { conversations } = await rpc(page, 'conversations_list', { filter: 'all' })
     const first = performance.now() - t0
     if (conversations.length < COUNT) throw new Error(`after restart the first answer had ${conversations.length} of ${COUNT}`)
-    cached.push(first)
+    rows.cached.push(first)
     await stopWorker(browserContext, page, extensionId)
     const t1 = performance.now()
     await sessionReady(page)
-    wakeToReady.push(performance.now() - t1)
+    rows.wakeToReady.push(performance.now() - t1)
   }
-
-  const unlocks: number[] = []
   for (let run = 0; run < RUNS; run++) {
     await rpc(page, 'wallet_lock')
     const t = performance.now()
     await rpc(page, 'wallet_unlock', { password: PASSWORD })
-    unlocks.push(performance.now() - t)
+    rows.unlocks.push(performance.now() - t)
+  }
+  return rows
+}
+
+log(`building dist/chrome`)
+execFileSync('npm', ['run', '--silent', 'build:chrome'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+const baseline = buildBaseline()
+if (baseline) {
+  await symlink(join(ROOT, 'node_modules'), join(baseline.dir, 'node_modules'))
+  execFileSync('npx', ['vite', 'build'], { cwd: baseline.dir, stdio: ['ignore', 'ignore', 'inherit'] })
+}
+const builds: Build[] = [
+  { label: 'this tree', dist: DIST, colds: [], offscreenSeen: 0, importMs: 0, backend: 'unknown' },
+  ...(baseline ? [{ label: baseline.label, dist: baseline.dist, colds: [], offscreenSeen: 0, importMs: 0, backend: 'unknown' }] : []),
+]
+
+const node = await startNode({ auth: true, rateLimits: false })
+let invitee!: Awaited<ReturnType<typeof inviteMany>>
+let open: Session | undefined
+try {
+  const setupStart = performance.now()
+  invitee = await inviteMany(node.url, COUNT, COUNT)
+  log(`setup: ${COUNT} invitations from ${COUNT} distinct inviters published in ${(performance.now() - setupStart).toFixed(0)} ms`)
+
+  await xmtpjsColdList(node.url, invitee.keys) // warm-up, not counted
+  const theirs: number[] = []
+  for (let run = 0; run < RUNS; run++) theirs.push(await xmtpjsColdList(node.url, invitee.keys))
+  const xmtpjsCold = median(theirs)
+
+  // Cold: RUNS times per build, each in a fresh browser profile (an empty vault and cache), the
+  // same node, the builds alternating; the last profile of each build serves its later rows.
+  const loads: string[] = []
+  for (let run = 0; run < RUNS; run++) {
+    for (const build of builds) {
+      open = await openSession(build.dist)
+      loads.push((await import('node:os')).loadavg()[0]!.toFixed(2))
+      await coldRun(build, open, run === 0 && build === builds[0] ? process.env.BENCH_PROFILE : undefined)
+      if (run === RUNS - 1) build.later = await laterRows(open)
+      await closeSession(open)
+      open = undefined
+    }
   }
 
-  const emptyWakes = await emptyExtensionWake(Math.max(RUNS, 5))
+  const emptyWakes = await emptyExtensionWake(Math.max(RUNS, 5), CHROMIUM)
 
   const ratio = (a: number, b: number) => `${(a / b).toFixed(3)}×`
   const ms = (v: number) => `${v.toFixed(0)} ms`
+  const [mine, base] = builds as [Build, Build | undefined]
+  /** One row: each build's figure, xmtp-js's, and each build's ratio to it. */
+  const row = (measure: string, of: (b: Build) => number | undefined, theirsMs: number | undefined, note = '') => {
+    const values = builds.map(of)
+    const cells = values.map((v) => (v === undefined ? '' : ms(v)).padEnd(13)).join(' ')
+    const ratios = theirsMs === undefined ? '' : values.map((v) => (v === undefined ? '' : ratio(v, theirsMs)).padEnd(9)).join(' ')
+    log(`  ${measure.padEnd(46)} ${cells} ${(theirsMs === undefined ? '' : ms(theirsMs)).padEnd(13)} ${ratios.padEnd(builds.length * 10)} ${note}`)
+  }
+  const later = (b: Build, pick: (l: LaterRows) => number[]) => (b.later ? median(pick(b.later)) : undefined)
   log('')
-  log(`Parley's background worker in headless Chromium (${backend} secp256k1 backend) vs xmtp-js 13 in Node, same node, same run`)
-  log(`${COUNT.toLocaleString('en-US')} V2 conversations from ${COUNT.toLocaleString('en-US')} distinct inviters; medians of ${RUNS}`)
-  log(`  measure                                        Parley        xmtp-js 13    ratio     target`)
-  log(`  cold conversation list                         ${ms(parleyCold).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(parleyCold, xmtpjsCold).padEnd(9)} ≤ 0.25×`)
-  log(`  first page (50) after a worker restart         ${ms(median(firstPage)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(firstPage), xmtpjsCold).padEnd(9)} ≤ 100 ms, ≤ 0.02× (first data: the popup's first paint)`)
-  log(`  whole list (${COUNT}) after a worker restart     ${ms(median(cached)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(cached), xmtpjsCold).padEnd(9)}`)
-  log(`  any request after a restart (wake floor)     ${ms(median(wakeFloor))}`)
+  log(`Parley's background worker in headless Chromium vs xmtp-js 13 in Node, same node, same run; this tree beside ${baseline ? `the baseline ${baseline.rev} (${baseline.label})` : 'no baseline'}`)
+  log(`secp256k1 backend: ${builds.map((b) => `${b.label} ${b.backend}`).join('; ')}`)
+  log(`offscreen document (invitation workers) open after the cold list: ${builds.map((b) => `${b.label} ${b.offscreenSeen} of ${b.colds.length} runs`).join('; ')}`)
+  log(`worker's offload marks, last cold run: ${builds.map((b) => `${b.label}: ${b.offloadMarks ?? 'n/a'}`).join('; ')}`)
+  log(`${COUNT.toLocaleString('en-US')} V2 conversations from ${COUNT.toLocaleString('en-US')} distinct inviters; medians of ${RUNS}; 1-min load average at each cold run: ${loads.join(', ')}`)
+  log(`  ${'measure'.padEnd(46)} ${builds.map((b) => b.label.slice(0, 13).padEnd(13)).join(' ')} ${'xmtp-js 13'.padEnd(13)} ${builds.map((b) => `ratio ${b === mine ? 'this' : 'base'}`.padEnd(9)).join(' ')} target`)
+  row('cold conversation list', (b) => median(b.colds), xmtpjsCold, '≤ 0.15×')
+  row('first page (50) after a worker restart', (b) => later(b, (l) => l.firstPage), xmtpjsCold, '≤ 100 ms, ≤ 0.02× (first data: the popup\'s first paint)')
+  row(`whole list (${COUNT}) after a worker restart`, (b) => later(b, (l) => l.cached), xmtpjsCold)
+  row('any request after a restart (wake floor)', (b) => later(b, (l) => l.wakeFloor), undefined)
   log(`    the same wake of an empty extension's worker (Chromium's own floor): ${ms(median(emptyWakes))}`)
-  log(`  first page (50) once a restarted worker runs  ${ms(median(firstPageRestarted)).padEnd(13)} ${ms(xmtpjsCold).padEnd(13)} ${ratio(median(firstPageRestarted), xmtpjsCold).padEnd(9)} (from the cache; session still restoring in ${restoringDuringPage.filter(Boolean).length} of ${restoringDuringPage.length} runs)`)
+  row('first page (50) once a restarted worker runs', (b) => later(b, (l) => l.firstPageRestarted), xmtpjsCold,
+    `(from the cache; session still restoring in ${builds.map((b) => `${b.later?.restoringDuringPage.filter(Boolean).length ?? 0} of ${b.later?.restoringDuringPage.length ?? 0}`).join(' / ')} runs)`)
   /** Each start-up step at its median time over the runs, in order. */
   const timelineOf = (runs: Array<Array<{ step: string; at: number }>>) =>
     [...new Set(runs.flat().map((m) => m.step))]
@@ -330,16 +294,26 @@ try {
       .sort((a, b) => a.at - b.at)
       .map(({ step, at }) => `${step} ${at.toFixed(0)}`)
       .join(', ')
-  log(`    where a wake's time goes (ms after the worker started; first page run): ${timelineOf(bootTimelines)}`)
-  log(`    the same, "once a restarted worker runs" (woken by sync_status): ${timelineOf(restartedTimelines)}`)
-  log(`  unlock (PBKDF2-SHA256, 900,000 rounds)         ${ms(median(unlocks)).padEnd(13)} ${''.padEnd(13)} ${''.padEnd(9)} ≤ 1 s`)
-  log(`  worker wake to session ready                   ${ms(median(wakeToReady))}`)
-  log(`  import key → vault written (incl. PBKDF2)      ${ms(importMs)}`)
-  log(`  worker JS heap with ${COUNT} conversations        ${heap ? `${(heap.used / 2 ** 20).toFixed(1)} MiB used of ${(heap.total / 2 ** 20).toFixed(1)} MiB` : 'not available'}`)
+  for (const b of builds) {
+    if (!b.later) continue
+    log(`    where a wake's time goes, ${b.label} (ms after the worker started; first page run): ${timelineOf(b.later.bootTimelines)}`)
+    log(`    the same, "once a restarted worker runs" (woken by sync_status): ${timelineOf(b.later.restartedTimelines)}`)
+  }
+  row('unlock (PBKDF2-SHA256, 900,000 rounds)', (b) => later(b, (l) => l.unlocks), undefined, '≤ 1 s')
+  row('worker wake to session ready', (b) => later(b, (l) => l.wakeToReady), undefined)
+  row('import key → vault written (incl. PBKDF2)', (b) => b.importMs, undefined)
+  const mib = (heap: LaterRows['heap'] | undefined) => (heap ? `${(heap.used / 2 ** 20).toFixed(1)} of ${(heap.total / 2 ** 20).toFixed(1)} MiB` : 'n/a')
+  log(`  worker JS heap with ${COUNT} conversations        ${builds.map((b) => `${b.label}: ${mib(b.later?.heap)}`).join('; ')}`)
   log('')
-  log(`runs (ms): xmtp-js cold ${theirs.map((v) => v.toFixed(0)).join(', ')}; Parley cold ${colds.map((v) => v.toFixed(0)).join(', ')}; cached ${cached.map((v) => v.toFixed(0)).join(', ')}; first page ${firstPage.map((v) => v.toFixed(0)).join(', ')}; first page, restarted ${firstPageRestarted.map((v) => v.toFixed(0)).join(', ')}; wake floor ${wakeFloor.map((v) => v.toFixed(0)).join(', ')}; empty extension ${emptyWakes.map((v) => v.toFixed(0)).join(', ')}; wake→ready ${wakeToReady.map((v) => v.toFixed(0)).join(', ')}; unlock ${unlocks.map((v) => v.toFixed(0)).join(', ')}`)
+  log(`cold list vs xmtp-js 13: this tree ${ratio(median(mine.colds), xmtpjsCold)}${base ? `, baseline ${ratio(median(base.colds), xmtpjsCold)} (this tree / baseline: ${ratio(median(mine.colds), median(base.colds))})` : ''}`)
+  log(`runs (ms): xmtp-js cold ${theirs.map((v) => v.toFixed(0)).join(', ')}`)
+  for (const b of builds) {
+    const l = b.later
+    log(`  ${b.label}: cold ${b.colds.map((v) => v.toFixed(0)).join(', ')}${l ? `; cached ${l.cached.map((v) => v.toFixed(0)).join(', ')}; first page ${l.firstPage.map((v) => v.toFixed(0)).join(', ')}; first page, restarted ${l.firstPageRestarted.map((v) => v.toFixed(0)).join(', ')}; wake floor ${l.wakeFloor.map((v) => v.toFixed(0)).join(', ')}; wake→ready ${l.wakeToReady.map((v) => v.toFixed(0)).join(', ')}; unlock ${l.unlocks.map((v) => v.toFixed(0)).join(', ')}` : ''}`)
+  }
+  log(`  empty extension wake ${emptyWakes.map((v) => v.toFixed(0)).join(', ')}`)
 } finally {
-  await context?.close().catch(() => {})
-  if (profile) await rm(profile, { recursive: true, force: true })
+  if (open) await closeSession(open)
   await node.stop()
+  if (baseline) await rm(baseline.dir, { recursive: true, force: true })
 }

@@ -26,7 +26,8 @@ describe('manifestFor', () => {
     expect(chrome.background).toEqual({ service_worker: BACKGROUND_ENTRY, type: 'module' })
     expect(chrome.minimum_chrome_version).toBe('111')
     expect(chrome.browser_specific_settings).toBeUndefined()
-    expect(chrome.permissions).toEqual(shared.permissions)
+    // Plus "offscreen": the service worker's invitation workers live in an offscreen document.
+    expect(chrome.permissions).toEqual([...shared.permissions, 'offscreen'])
   })
 
   it('gives Firefox a module event page, the gecko id and the data-collection declaration', () => {
@@ -35,6 +36,7 @@ describe('manifestFor', () => {
     expect(firefox.browser_specific_settings).toMatchObject({ gecko: { id: GECKO_ID, strict_min_version: '140.0' } })
     expect(firefox.minimum_chrome_version).toBeUndefined()
     expect(firefox.content_scripts).toEqual(shared.content_scripts)
+    expect(firefox.permissions).toEqual(shared.permissions) // no chrome.offscreen in Firefox
   })
 
   it('does not change the shared object', () => {

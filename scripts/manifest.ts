@@ -11,6 +11,13 @@ export const GECKO_ID = 'parley@parley-messenger.org'
 /** The background entry point, relative to the project root (crxjs rewrites it to the built file). */
 export const BACKGROUND_ENTRY = 'src/background/index.ts'
 
+/**
+ * Permissions only Chromium gets: "offscreen" (chrome.offscreen, reason WORKERS) lets the
+ * service worker start the invitation workers of a first sync (src/background/offload);
+ * Firefox has no such API (its event page starts workers itself) and web-ext lint rejects it.
+ */
+export const CHROME_ONLY_PERMISSIONS = ['offscreen'] as const
+
 /** Keys the shared manifest.json must not set: the build step owns them. */
 const BUILD_OWNED = ['version', 'background', 'browser_specific_settings', 'minimum_chrome_version'] as const
 
@@ -66,6 +73,7 @@ export function manifestFor(target: BuildTarget, sharedManifest: unknown, versio
   return {
     ...copy,
     version,
+    permissions: [...((copy.permissions as string[] | undefined) ?? []), ...CHROME_ONLY_PERMISSIONS],
     background: { service_worker: BACKGROUND_ENTRY, type: 'module' },
     // 111: first release with world: "MAIN" content scripts declared in the manifest.
     minimum_chrome_version: '111',

@@ -54,6 +54,8 @@ step "chromium e2e" node e2e/run-chromium.mjs
 step "firefox e2e" node e2e/run-firefox.mjs
 step "background e2e (chromium: worker, real node, xmtp-js 13 peer)" node e2e/background.chromium.mjs
 step "background e2e (firefox: event page, vault + one round trip)" node e2e/background.firefox.mjs
+step "offload e2e (chromium: invitation workers in the offscreen document)" npx tsx e2e/offload.chromium.mjs
+step "offload e2e (firefox: invitation workers of the event page)" npx tsx e2e/offload.firefox.mjs
 step "popup e2e (chromium: two profiles, xmtp-js 13, real node)" npx tsx e2e/popup.chromium.mjs
 step "popup e2e (firefox: onboarding, round trip, read receipt, attachment preview, restore)" npx tsx e2e/popup.firefox.mjs
 step "dapp e2e (chromium: example dapp, approvals, permissions, xmtp-js 13 peer)" node e2e/dapp.chromium.mjs

@@ -9,7 +9,8 @@ import { makeRuntimeRpcMessage } from '../extension/messages.ts'
 import type { ConversationView, MessagePage, WalletStatus } from '../extension/views.ts'
 import { startNode, type NodeProcess } from '../node/testing/node-process.ts'
 import { Client, PrivateKeySigner } from '../protocol/index.ts'
-import { createBackground, type Background } from './app.ts'
+import { openInvitationsInThread, type InvitationOpener } from '../protocol/invitations/index.ts'
+import { createBackground, type Background, type Platform } from './app.ts'
 import { MemoryStorageArea } from './testing/memory-storage.ts'
 
 let node: NodeProcess
@@ -37,8 +38,9 @@ function newBrowser(): Browser {
 }
 
 /** One worker instance over a browser's storage (a new call = a worker restart). */
-function startWorker(b: Browser): Background {
+function startWorker(b: Browser, extra: Partial<Platform> = {}): Background {
   return createBackground({
+    ...extra,
     local: b.local,
     sessionStorage: b.session,
     indexedDB: b.indexedDB,
@@ -127,6 +129,43 @@ describe('background over a real node', () => {
     const listed = await call<{ conversations: ConversationView[] }>(bg, 'conversations_list', { filter: 'all' })
     expect(listed.conversations.map((c) => c.topic)).toEqual([conversation.topic])
     expect(listed.conversations[0]!.lastMessage?.text).toBe('gm back')
+    await peer.close()
+    await bg.sessions.close()
+  })
+
+  it('passes the invitation offload to its clients: started for a new identity, not for a restored one; listings open through it', async () => {
+    const browser = newBrowser()
+    const counts = { warms: 0, opened: 0 }
+    const open: InvitationOpener = async (keys, envelopes, options) => {
+      counts.opened += envelopes.length
+      return openInvitationsInThread(keys, envelopes, options)
+    }
+    const invitationOffload = {
+      open,
+      warm: async () => (counts.warms++, true),
+      status: () => ({ connected: true, backend: 'test', offloaded: counts.opened, inThread: 0, failures: 0 }),
+    }
+    let bg = startWorker(browser, { invitationOffload })
+    await call(bg, 'settings_update', { nodeUrl: node.url })
+    await call(bg, 'wallet_import', { password: PASSWORD, secret: `0x${'43'.repeat(32)}` })
+    const status = await ready(bg).then(() => call<WalletStatus>(bg, 'wallet_status'))
+    expect(counts.warms).toBe(1) // the identity was made with the wallet key: a first sync follows
+
+    const peer = await Client.create(new PrivateKeySigner(crypto.getRandomValues(new Uint8Array(32))), { apiUrl: node.url })
+    const invited = await peer.conversations.newConversation(status.accounts[0]!.address)
+    await until(async () => {
+      await call(bg, 'sync_now')
+      const listed = await call<{ conversations: ConversationView[] }>(bg, 'conversations_list', { filter: 'all' })
+      return listed.conversations.some((c) => c.topic === invited.topic)
+    }, 'the invitation listed')
+    expect(counts.opened).toBeGreaterThanOrEqual(1)
+    expect(await call(bg, 'diagnostics_get')).toMatchObject({ invitationWorkers: { connected: true, backend: 'test' } })
+    await bg.sessions.close()
+
+    // A worker restart restores the cached identity: no first sync, nothing started.
+    bg = startWorker(browser, { invitationOffload })
+    await ready(bg)
+    expect(counts.warms).toBe(1)
     await peer.close()
     await bg.sessions.close()
   })

@@ -91,6 +91,18 @@ export function createBackground(platform: Platform): Background {
     fetch: observedFetch,
     appVersion,
     beforeClient: () => platform.cryptoBackend.ready,
+    ...(platform.invitationOffload
+      ? {
+          createClient: (signer, options) => {
+            const offload = platform.invitationOffload!
+            // An identity made or fetched with the wallet key (none cached here) is new to this
+            // device: its first sync opens every invitation, so the workers start now, while
+            // the identity is fetched, instead of after the first page.
+            if (signer) void offload.warm()
+            return Client.create(signer, { ...options, openInvitations: offload.open })
+          },
+        }
+      : {}),
     ...(platform.retryDelaysMs ? { retryDelaysMs: platform.retryDelaysMs } : {}),
     openStore: ({ account, nodeUrl: url, cacheKey }) =>
       openAccountStore({ indexedDB: platform.indexedDB, databaseName: accountDatabaseName(url, account.address), cacheKey }),
@@ -127,7 +139,8 @@ export function createBackground(platform: Platform): Background {
       indexedDB: platform.indexedDB,
       identities,
       deriveKey: (purpose) => vault.deriveKey(purpose),
-      createClient: (options) => Client.create(null, { ...options, fetch: observedFetch, appVersion }),
+      createClient: (options) =>
+        Client.create(null, { ...options, fetch: observedFetch, appVersion, ...(platform.invitationOffload ? { openInvitations: platform.invitationOffload.open } : {}) }),
       now,
       fetchAttachment: (u) => platform.fetch(u),
     }),
@@ -211,7 +224,12 @@ export function createBackground(platform: Platform): Background {
   const diagnostics = async (): Promise<DiagnosticsView> => {
     await platform.cryptoBackend.ready
     const crypto = platform.cryptoBackend.info()
-    return { cryptoBackend: crypto.name, ...(crypto.fallbackReason ? { cryptoFallbackReason: crypto.fallbackReason } : {}), startedAt }
+    return {
+      cryptoBackend: crypto.name,
+      ...(crypto.fallbackReason ? { cryptoFallbackReason: crypto.fallbackReason } : {}),
+      startedAt,
+      ...(platform.invitationOffload ? { invitationWorkers: platform.invitationOffload.status() } : {}),
+    }
   }
 
   const handlers = createHandlers(

@@ -12,6 +12,8 @@ import { DAPP_EVENTS_PORT } from './dapp/index.ts'
 import { isRuntimeRpcMessage } from '../extension/messages.ts'
 import type { StorageArea } from './contracts.ts'
 import { Listeners } from '../state/listeners.ts'
+import { closeLeftoverOffscreen, platformConnector } from './offload/connect.ts'
+import { InvitationOffloader } from './offload/offloader.ts'
 
 markBoot('modules-evaluated')
 // libsecp256k1 compiles off the wake path; noble serves the first calls (crypto-backend.ts).
@@ -30,6 +32,27 @@ const cryptoBackend = loadCryptoBackend(async () => {
 })
 void cryptoBackend.ready.then(() => markBoot('curve-backend-settled'))
 
+// A first sync's invitations are opened on worker threads where the browser allows it
+// (Chromium: an offscreen document's workers; Firefox: workers of this event page); on any
+// failure, and where neither exists, on this thread (offload/offloader.ts).
+const offloadConnector = platformConnector()
+const offloader = offloadConnector
+  ? new InvitationOffloader({
+      connect: () => {
+        markBoot('offload-connecting')
+        return offloadConnector()
+      },
+      // Only the reason reaches the log, never a message that could quote an input.
+      onFailure: (error) => {
+        markBoot(`offload-failed-${error.reason}`)
+        console.warn(`parley: invitations opened in the background thread (${error.reason})`)
+      },
+      // User Timing marks only (bench/extension.ts counts them), no logging.
+      onConnected: (backend) => markBoot(`offload-ready-${backend.replace(/\W+/g, '-')}`),
+      onOffloaded: () => markBoot('offload-batch'),
+    })
+  : null
+
 const windowClosed = new Listeners<[windowId: number]>('window closed')
 browser.windows?.onRemoved.addListener((windowId) => windowClosed.emit(windowId))
 
@@ -40,6 +63,7 @@ const background = createBackground({
   fetch: (input, init) => fetch(input, init),
   version: browser.runtime.getManifest().version,
   cryptoBackend,
+  ...(offloader ? { invitationOffload: offloader } : {}),
   hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
   setBadge: async (text) => {
     await browser.action.setBadgeText({ text })
@@ -77,6 +101,10 @@ const background = createBackground({
   },
 })
 void background.ready.then(() => setTimeout(startedUp, BACKEND_LOAD_DELAY_MS))
+// Workers a previous instance of this worker left running (it stopped before letting them go)
+// are closed once this one has settled, unless a sync has started using them by then.
+const LEFTOVER_CHECK_MS = 10_000
+void background.ready.then(() => setTimeout(() => void (offloader?.idle ? closeLeftoverOffscreen().catch(() => false) : false), LEFTOVER_CHECK_MS))
 
 const extensionBaseUrl = browser.runtime.getURL('')
 

@@ -2,6 +2,8 @@
 // chrome.* through webextension-polyfill; Node tests hand it in-memory storage areas,
 // fake-indexeddb and a real node). Interfaces only.
 import type { StorageArea } from './contracts.ts'
+import type { InvitationOpener } from '../protocol/invitations/batch-opener.ts'
+import type { InvitationWorkersView } from '../extension/views.ts'
 
 export interface Platform {
   local: StorageArea
@@ -23,6 +25,8 @@ export interface Platform {
   keepalivePing(): Promise<unknown>
   /** The secp256k1 backend now, and when the WebAssembly one has been installed (or has failed). */
   cryptoBackend: { info(): { name: string; fallbackReason?: string }; ready: Promise<unknown> }
+  /** Opens a listing's pages of invitations on worker threads where the browser allows (offload/); default: this thread. */
+  invitationOffload?: { open: InvitationOpener; warm(): Promise<boolean>; status(): InvitationWorkersView }
   now?: () => number
   /** PBKDF2 rounds (tests lower it; production uses the vault's floor). */
   iterations?: number

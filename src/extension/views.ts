@@ -61,6 +61,21 @@ export interface DiagnosticsView {
   cryptoFallbackReason?: string
   /** When this background instance started (ms since epoch). */
   startedAt: number
+  /** Where a sync's invitations are opened (background/offload); absent where no worker can be started. */
+  invitationWorkers?: InvitationWorkersView
+}
+
+export interface InvitationWorkersView {
+  /** Workers are running and take the large batches now. */
+  connected: boolean
+  /** Their secp256k1 backend, once they answered. */
+  backend?: string
+  /** Batches (or parts) opened by the workers, and on the background's own thread, since start. */
+  offloaded: number
+  inThread: number
+  failures: number
+  /** The reason of the last failure (timeout, bad-message, failed, unavailable, closed). */
+  lastFailure?: string
 }
 
 export interface NodeStatusView {

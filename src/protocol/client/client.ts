@@ -17,6 +17,7 @@ import { IdentityAuthenticator, loadOrCreateIdentity } from './identity.ts'
 import { PersistenceConversationStore, checkConversationStore, type ConversationStore } from './conversation-store.ts'
 import { InMemoryPersistence, NamespacedPersistence, checkPersistence, type Persistence } from './persistence.ts'
 import { toSigner, type SignerLike } from './signer-adapter.ts'
+import { checkInvitationOpener, type InvitationOpener } from '../invitations/batch-opener.ts'
 
 export interface NetworkOptions {
   /** Base URL of the node's HTTP API, e.g. http://127.0.0.1:5555. */
@@ -41,6 +42,11 @@ export interface ClientOptions extends NetworkOptions {
   conversationStore?: ConversationStore
   /** Do not check or publish the contact bundles. */
   skipContactPublishing?: boolean
+  /**
+   * Opens each page of invitations a listing reads (invitations/batch-opener.ts), e.g. on
+   * another thread. Default: on this thread.
+   */
+  openInvitations?: InvitationOpener
 }
 
 function checkNetworkOptions(options: unknown): NetworkOptions {
@@ -120,6 +126,7 @@ export class Client {
     if (!options.skipContactPublishing) await publishContactsIfNeeded(api, keys)
     const walletPersistence = new NamespacedPersistence(persistence, keys.walletAddress)
     const client = new Client(keys, api, registry, walletPersistence, ownStore ?? new PersistenceConversationStore(walletPersistence))
+    if (options.openInvitations !== undefined) client.conversations.v2.openInvitations = checkInvitationOpener(options.openInvitations, 'options.openInvitations')
     await client.conversations.load()
     return client
   }

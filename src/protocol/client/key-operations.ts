@@ -6,6 +6,7 @@
 import type { Envelope } from '../api/index.ts'
 import { decryptPreferencesAction, encryptPreferencesAction, preferencesTopic, type PreferencesAction } from '../consent/index.ts'
 import { deriveConversation } from '../invitations/deterministic.ts'
+import type { InvitationEnvelope, InvitationOpener, InvitationOutcome } from '../invitations/batch-opener.ts'
 import { openInvitation, sealInvitation, type SealedInvitationOutput } from '../invitations/sealed.ts'
 import type { OpenedInvitation } from '../invitations/sealed.ts'
 import type { SharedSecretCache } from '../invitations/shared-secrets.ts'
@@ -37,6 +38,12 @@ export interface KeyOperations {
   sealInvitation(recipient: SignedPublicKeyBundle, invitation: Invitation, options: { secrets?: SharedSecretCache | undefined }): Promise<SealedInvitationOutput>
   /** Opens one invite-topic envelope (§8.4); throws when it is not a valid invitation for this wallet. */
   openInvitation(envelope: Pick<Envelope, 'timestampNs' | 'message'>, options: { secrets?: SharedSecretCache | undefined }): Promise<OpenedInvitation>
+  /**
+   * Opens a page of invite-topic envelopes through `opener` (invitations/batch-opener.ts): one
+   * outcome per envelope, in order. The opener is the one place keys go past this object, and
+   * only one the application itself passed (ClientOptions.openInvitations) or the in-thread default.
+   */
+  openInvitationBatch(envelopes: readonly InvitationEnvelope[], opener: InvitationOpener, options: { secrets?: SharedSecretCache | undefined }): Promise<InvitationOutcome[]>
 
   /** The private preferences topic (§11), named from the identity key. */
   preferencesTopic(): string
@@ -87,6 +94,10 @@ export class BundleKeyOperations implements KeyOperations {
 
   openInvitation(envelope: Pick<Envelope, 'timestampNs' | 'message'>, options: { secrets?: SharedSecretCache | undefined }): Promise<OpenedInvitation> {
     return openInvitation(this.#keys, envelope, options)
+  }
+
+  openInvitationBatch(envelopes: readonly InvitationEnvelope[], opener: InvitationOpener, options: { secrets?: SharedSecretCache | undefined }): Promise<InvitationOutcome[]> {
+    return opener(this.#keys, envelopes, options)
   }
 
   preferencesTopic(): string {

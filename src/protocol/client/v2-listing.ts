@@ -1,7 +1,10 @@
 // V2 conversations from the invite topic (spec §8.4, §8.5): each sealed invitation is
 // opened on its own (a failure is reported and skipped, never thrown); an invitation
 // whose consent proof our own wallet signed marks the inviter for an automatic allow.
+// A listing's pages are opened through `openInvitations` (invitations/batch-opener.ts): on
+// this thread by default, elsewhere when the application passes its own opener.
 import type { Envelope } from '../api/index.ts'
+import { openInvitationsInThread, type InvitationOpener, type InvitationOutcome } from '../invitations/batch-opener.ts'
 import { verifyConsentProof } from '../invitations/invitation.ts'
 import { SharedSecretCache } from '../invitations/shared-secrets.ts'
 import { isValidTopic } from '../topics.ts'
@@ -15,6 +18,8 @@ export class V2Listing {
   readonly secrets = new SharedSecretCache()
   /** Inviters whose invitation carried a valid consent proof (§8.5), not yet acted on. */
   readonly #provenInviters = new Set<string>()
+  /** Opens a page of invitations (ClientOptions.openInvitations); default: on this thread. */
+  openInvitations: InvitationOpener = openInvitationsInThread
 
   constructor(deps: ConversationDeps) {
     this.#deps = deps
@@ -22,19 +27,37 @@ export class V2Listing {
 
   /** Records of the invitations that open, in envelope order (the index decides between claims on one topic). */
   async fromInvites(envelopes: Envelope[], onOpened?: () => void): Promise<ConversationRecord[]> {
-    const opened = await Promise.all(
-      envelopes.map(async (envelope) => {
-        const record = await this.fromInvite(envelope)
-        onOpened?.()
-        return record
-      }),
-    )
-    return opened.filter((r): r is ConversationRecord => r !== undefined)
+    const keys = this.#deps.keys
+    let outcomes: InvitationOutcome[] | undefined
+    try {
+      outcomes = await keys.openInvitationBatch(envelopes, this.openInvitations, { secrets: this.secrets })
+    } catch {
+      // A replacement opener that fails as a whole costs its speed, never the page.
+    }
+    if (!Array.isArray(outcomes) || outcomes.length !== envelopes.length) outcomes = await keys.openInvitationBatch(envelopes, openInvitationsInThread, { secrets: this.secrets })
+    const records: ConversationRecord[] = []
+    envelopes.forEach((envelope, i) => {
+      const record = this.#fromOutcome(envelope, outcomes[i]!)
+      onOpened?.()
+      if (record) records.push(record)
+    })
+    return records
   }
 
   async fromInvite(envelope: Envelope): Promise<ConversationRecord | undefined> {
+    let outcome: InvitationOutcome
     try {
-      const invitation = await this.#deps.keys.openInvitation(envelope, { secrets: this.secrets })
+      outcome = { ok: true, invitation: await this.#deps.keys.openInvitation(envelope, { secrets: this.secrets }) }
+    } catch (cause) {
+      outcome = { ok: false, error: cause instanceof Error ? cause : new Error(String(cause)) }
+    }
+    return this.#fromOutcome(envelope, outcome)
+  }
+
+  #fromOutcome(envelope: Envelope, outcome: InvitationOutcome): ConversationRecord | undefined {
+    try {
+      if (!outcome.ok) throw outcome.error
+      const invitation = outcome.invitation
       if (!isValidTopic(invitation.topic)) throw new TypeError('invitation names an invalid topic')
       const record: ConversationRecord = {
         version: 'v2',

@@ -32,3 +32,11 @@ export {
   type SealedInvitationOutput,
   type OpenedInvitation,
 } from './sealed.ts'
+export {
+  openInvitationsInThread,
+  checkInvitationOpener,
+  type InvitationOpener,
+  type InvitationOutcome,
+  type InvitationEnvelope,
+  type OpenedInvitationData,
+} from './batch-opener.ts'
