@@ -2,6 +2,7 @@
 // conversation after one more message (preview, unread count, reply flag), the list's sort
 // key, the one-line preview text, and the view the pages see. No storage here.
 import type { ConversationView, MessagePreview, MessageView, ConsentView } from '../../extension/views.ts'
+import { decodeConversationRecord, encodeConversationRecord, type ConversationRecord } from '../../protocol/index.ts'
 import { believableTimeMs } from '../../protocol/client/time-window.ts'
 
 /** What the cache keeps per conversation (sealed). */
@@ -20,6 +21,45 @@ export interface ConversationState {
   repliedByMe: boolean
   /** Two unverifiable invitations claim this topic (the protocol's Conversation.conflict): never listed or sent to. */
   conflict?: true
+  /**
+   * The protocol library's own record of the conversation (its ConversationRecord, with the
+   * key material) in its stored JSON form, kept in this same sealed row: the library reads and
+   * writes it through the ConversationStore (conversation-store.ts). Never part of a view.
+   * Absent on rows whose record the library has not (re)written yet.
+   */
+  record?: RecordJson
+}
+
+/** A ConversationRecord as JSON (createdNs a decimal string, keyMaterial hex): the library's persistence form. */
+export type RecordJson = Record<string, unknown>
+
+const recordEncoder = new TextEncoder()
+const recordDecoder = new TextDecoder()
+
+export function recordToJson(record: ConversationRecord): RecordJson {
+  return JSON.parse(recordDecoder.decode(encodeConversationRecord(record))) as RecordJson
+}
+
+/** The library's record kept in a row; throws TypeError/RangeError when it is not one. */
+export function recordFromJson(json: RecordJson): ConversationRecord {
+  return decodeConversationRecord(recordEncoder.encode(JSON.stringify(json)))
+}
+
+/** The state a conversation starts with, from the library's record of it (the record kept inside). */
+export function stateFromRecord(record: ConversationRecord, nowMs: number): ConversationState {
+  const state = newConversationState(
+    {
+      topic: record.topic,
+      peerAddress: record.peerAddress,
+      conversationVersion: record.version,
+      createdAt: new Date(Number(record.createdNs / 1_000_000n)), // as Conversation.createdAt
+      context: record.context,
+      conflict: record.conflict === true,
+    },
+    nowMs,
+  )
+  state.record = recordToJson(record)
+  return state
 }
 
 /** A cached message: the view plus, for content the view cannot hold (remote attachments), the EncodedContent. */
@@ -131,4 +171,13 @@ export function toConversationView(state: ConversationState, consent: ConsentVie
   if (state.lastMessage) view.lastMessage = { ...state.lastMessage }
   if (state.conflict) view.conflict = true
   return view
+}
+
+/** Whether a conversation of this consent belongs in the list `filter` names. */
+export function matches(filter: 'all' | 'messages' | 'requests' | 'blocked', consent: ConsentView): boolean {
+  if (filter === 'blocked') return consent === 'denied'
+  if (consent === 'denied') return false
+  if (filter === 'messages') return consent === 'allowed'
+  if (filter === 'requests') return consent === 'unknown'
+  return true
 }

@@ -1,54 +1,85 @@
 // src/background/data: one account's messenger data — an encrypted IndexedDB cache, the
 // sync engine and the durable outbox — behind AccountData (../services.ts).
 //
-// Order of use in the background (the protocol Client keeps its own records, with their
-// conversation key material, in the same encrypted database, so it needs the store first):
+// Order of use in the background (the protocol Client reads and writes its conversation
+// records, with their key material, through the store's rows, and keeps its listing
+// watermarks in the store's Persistence, so it needs the store first):
 //
 //   const store = await openAccountStore({ indexedDB, databaseName: accountDatabaseName(nodeUrl, address), cacheKey })
-//   const client = await Client.create(signer, { apiUrl: nodeUrl, persistence: store.persistence })
+//   const client = await Client.create(signer, { apiUrl: nodeUrl, persistence: store.persistence, conversationStore: store.conversationStore })
 //   const data = await createAccountData({ client, indexedDB, databaseName, cacheKey, store })
 //   ... data.close() closes the store too (the client stays the caller's).
+//
+// Who owns what (one owner per record):
+//   - a conversation — the library's record, its preview, unread count, read position and
+//     mute — is ONE sealed row in `conversations`, written once per change in one transaction
+//     (conversation-rows.ts); the library writes it through CachedConversationStore, the cache
+//     through AccountCache, both with the same optimistic batched write;
+//   - a message is one row in `messages`, written with its conversation's row;
+//   - consent per peer is owned by the ConsentBook (consent.ts): one sealed row per peer in
+//     `consent`; the views read it there (the library's contact list is where it comes from);
+//   - the library's listing watermarks stay in its Persistence (`client` rows); the sync
+//     engine's per-topic cursors in `cursors`; the outbox's entries in `outbox`.
 import type { Persistence } from '../../protocol/index.ts'
 import type { AccountData, AccountDataOptions } from '../services.ts'
 import type { AttachmentFetch } from './attachments.ts'
 import { CachedAccountData } from './account-data.ts'
 import { RecordCipher } from './cipher.ts'
+import { CachedConversationStore } from './conversation-store.ts'
 import { openAccountDatabase, type CacheDatabase } from './database.ts'
+import { foldClientConversations } from './fold.ts'
 import { EncryptedPersistence } from './persistence.ts'
 
-export { AccountDataError, CachedAccountData } from './account-data.ts'
+export { CachedAccountData } from './account-data.ts'
+export { AccountDataError } from './account-errors.ts'
 export { listCachedConversations } from './cached-list.ts'
 export { CacheRecordError } from './cipher.ts'
 export { accountDatabaseName, openAccountDatabase, type CacheDatabase } from './database.ts'
 export { EncryptedPersistence } from './persistence.ts'
+export { CachedConversationStore } from './conversation-store.ts'
 export { DEFAULT_OUTBOX_POLICY, type OutboxPolicy } from './outbox.ts'
 
 /** An opened account database with its record cipher and the Client's Persistence over it. */
 export interface AccountStore {
   readonly db: CacheDatabase
   readonly cipher: RecordCipher
+  /** The library's listing watermarks. */
   readonly persistence: Persistence
+  /** The library's conversation records, inside the cache's conversation rows: pass it to Client.create. */
+  readonly conversationStore: CachedConversationStore
   /** Closes the database and zeroes the derived keys. */
   close(): void
 }
 
-export async function openAccountStore(options: { indexedDB: IDBFactory; databaseName: string; cacheKey: Uint8Array }): Promise<AccountStore> {
+/**
+ * Opens (creating or upgrading) the account's database; a database of the first release has
+ * its conversation records folded into the cache rows here (fold.ts). `address` (the
+ * account's) defaults to the one at the end of an accountDatabaseName.
+ */
+export async function openAccountStore(options: { indexedDB: IDBFactory; databaseName: string; cacheKey: Uint8Array; address?: string }): Promise<AccountStore> {
   const cipher = new RecordCipher(options.cacheKey)
-  let db: CacheDatabase
+  let db: CacheDatabase | undefined
   try {
     db = await openAccountDatabase(options.indexedDB, options.databaseName)
+    const persistence = new EncryptedPersistence(db, cipher)
+    const me = options.address ?? /\/(0x[0-9a-fA-F]{40})$/.exec(options.databaseName)?.[1] ?? ''
+    const conversationStore = new CachedConversationStore({ db, cipher, persistence, me })
+    await foldClientConversations(db, persistence, conversationStore)
+    const opened = db
+    return {
+      db,
+      cipher,
+      persistence,
+      conversationStore,
+      close() {
+        opened.close()
+        cipher.close()
+      },
+    }
   } catch (error) {
+    db?.close()
     cipher.close()
     throw error
-  }
-  return {
-    db,
-    cipher,
-    persistence: new EncryptedPersistence(db, cipher),
-    close() {
-      db.close()
-      cipher.close()
-    },
   }
 }
 
@@ -71,6 +102,7 @@ export async function createAccountData(options: AccountDataOptions): Promise<Ac
     client: options.client,
     db: store.db,
     cipher: store.cipher,
+    conversations: store.conversationStore,
     now: options.now ?? Date.now,
     fetch: fetchFn,
     ...(options.outbox ? { outbox: options.outbox } : {}),

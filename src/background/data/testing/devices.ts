@@ -52,7 +52,7 @@ export async function openDevice(
 ): Promise<Device> {
   const databaseName = accountDatabaseName(nodeUrl, wallet.address)
   const store = await openAccountStore({ indexedDB: idb as unknown as globalThis.IDBFactory, databaseName, cacheKey: TEST_CACHE_KEY })
-  const client = await Client.create(clientOptions.privateKeyOverride ? null : wallet, { ...clientOptions, apiUrl: nodeUrl, persistence: store.persistence, ...(fetch ? { fetch } : {}) })
+  const client = await Client.create(clientOptions.privateKeyOverride ? null : wallet, { ...clientOptions, apiUrl: nodeUrl, persistence: store.persistence, conversationStore: store.conversationStore, ...(fetch ? { fetch } : {}) })
   const data = await createAccountData({
     client,
     indexedDB: idb as unknown as globalThis.IDBFactory,
