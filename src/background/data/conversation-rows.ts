@@ -121,6 +121,11 @@ export class ConversationRows {
         }),
       )
       const toSeal = plans.flatMap((plan, j) => (plan ? [{ j, plan }] : []))
+      if (toSeal.length === 0) {
+        // Nothing to change: no write transaction at all.
+        for (const [j, i] of pending.entries()) results[i] = { state: stored[j]!, previous: stored[j]!, written: false, reset: false }
+        break
+      }
       const sealed = await this.#cipher.sealJsonMany('conversations', toSeal.map(({ j, plan }) => ({ recordKey: ids[pending[j]!]!, value: plan.next })))
       const rowOf = new Map(toSeal.map(({ j, plan }, k) => [j, { id: ids[pending[j]!]!, lastMessageAt: sortKeyOf(plan.next), value: sealed[k]! }]))
 
