@@ -139,7 +139,7 @@ export abstract class Conversation implements ConversationLike {
    * Publishes what `prepareMessage` sealed (this conversation's envelopes only). Publishing the
    * same prepared message twice stores the same Message bytes twice; readers see one ID.
    */
-  async publishPrepared(prepared: Pick<PreparedMessage, 'topic' | 'envelopes'>): Promise<void> {
+  async publishPrepared(prepared: Pick<PreparedMessage, 'topic' | 'envelopes'>, _options: { retry?: { maxAttempts?: number } } = {}): Promise<void> { // i24-data: accepted (and not yet used) until i24-proto's per-call retry lands
     if (typeof prepared !== 'object' || prepared === null || !Array.isArray(prepared.envelopes) || prepared.envelopes.length === 0) {
       throw new TypeError('prepared must have a non-empty envelopes array')
     }
