@@ -1,5 +1,5 @@
 // AccountData for one unlocked account: the encrypted cache, the sync engine and the
-// outbox behind the interface in ../services.ts. Everything a page sees comes from the
+// outbox behind the AccountData interface of ../services.ts. Everything a page sees comes from the
 // cache; the network only ever adds to it (reconciling by message id).
 //
 // What owns what: a conversation's row is written by the library through the
@@ -10,7 +10,6 @@ import type { ConversationFilter } from '../../extension/methods/messaging.ts'
 import type { ConsentView, ContentInput, ConversationView, MessagePage, MessageView, SearchHit, SyncStatusView } from '../../extension/views.ts'
 import { ClientError, type Client, type Conversation, type DecodedMessage } from '../../protocol/index.ts'
 import { Listeners } from '../../state/listeners.ts'
-import type { AccountData } from '../services.ts'
 import { AccountDataError, notFound } from './account-errors.ts'
 import { loadAttachment, searchCache } from './account-reads.ts'
 import { AccountCache } from './cache.ts'
@@ -40,7 +39,8 @@ export interface AccountDataParts {
   onCorruptRecord?: (message: string) => void
 }
 
-export class CachedAccountData implements AccountData {
+/** The AccountData of ../services.ts (checked where it is used: this folder imports nothing from there). */
+export class CachedAccountData {
   readonly address: string
   readonly #client: Client
   readonly #db: CacheDatabase

@@ -20,14 +20,14 @@
 //     `consent`; the views read it there (the library's contact list is where it comes from);
 //   - the library's listing watermarks stay in its Persistence (`client` rows); the sync
 //     engine's per-topic cursors in `cursors`; the outbox's entries in `outbox`.
-import type { Persistence } from '../../protocol/index.ts'
-import type { AccountData, AccountDataOptions } from '../services.ts'
+import type { Client, Persistence } from '../../protocol/index.ts'
 import type { AttachmentFetch } from './attachments.ts'
 import { CachedAccountData } from './account-data.ts'
 import { RecordCipher } from './cipher.ts'
 import { CachedConversationStore } from './conversation-store.ts'
 import { openAccountDatabase, type CacheDatabase } from './database.ts'
 import { foldClientConversations } from './fold.ts'
+import type { OutboxPolicy } from './outbox.ts'
 import { EncryptedPersistence } from './persistence.ts'
 
 export { CachedAccountData } from './account-data.ts'
@@ -38,6 +38,27 @@ export { accountDatabaseName, openAccountDatabase, type CacheDatabase } from './
 export { EncryptedPersistence } from './persistence.ts'
 export { CachedConversationStore } from './conversation-store.ts'
 export { DEFAULT_OUTBOX_POLICY, type OutboxPolicy } from './outbox.ts'
+
+/**
+ * What createAccountData takes (owned here, so this folder needs nothing from ../services.ts;
+ * what it builds is checked against AccountData where it is used).
+ */
+export interface AccountDataOptions {
+  client: Client
+  /** An IDBFactory: `indexedDB` in the worker, fake-indexeddb in Node tests. */
+  indexedDB: IDBFactory
+  /** Database name, e.g. `parley/<nodeUrl>/<address>`: one database per node and account. */
+  databaseName: string
+  /** 32 bytes from WalletService.deriveKey for encrypting records at rest; the data layer copies it. */
+  cacheKey: Uint8Array
+  now?: () => number
+  /** The store already opened for the Client (openAccountStore); closed with the AccountData. */
+  store?: AccountStore
+  /** Outbox retry policy (tests shorten it). */
+  outbox?: Partial<OutboxPolicy>
+  /** For downloading remote attachments (default: global fetch). */
+  fetch?: (url: string, init?: RequestInit) => Promise<Response>
+}
 
 /** An opened account database with its record cipher and the Client's Persistence over it. */
 export interface AccountStore {
@@ -93,7 +114,7 @@ export function createEncryptedPersistence(db: CacheDatabase, cacheKey: Uint8Arr
  * (a restarted worker publishes what a previous one left); call syncNow() and holdStream()
  * as the background needs. Uses `options.store` when given, else opens the database.
  */
-export async function createAccountData(options: AccountDataOptions): Promise<AccountData> {
+export async function createAccountData(options: AccountDataOptions): Promise<CachedAccountData> {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
   if (!options.client || typeof options.client.address !== 'string') throw new TypeError('options.client must be a protocol Client')
   const store = options.store ?? (await openAccountStore(options))

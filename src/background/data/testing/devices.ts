@@ -4,8 +4,8 @@
 import type { IDBFactory } from 'fake-indexeddb'
 import { Client, type ClientOptions } from '../../../protocol/index.ts'
 import type { TestWallet } from '../../../../test/helpers/wallets.ts'
-import type { AccountData, AccountDataOptions } from '../../services.ts'
-import { accountDatabaseName, createAccountData, openAccountStore } from '../index.ts'
+import type { AccountData } from '../../services.ts'
+import { accountDatabaseName, createAccountData, openAccountStore, type AccountDataOptions } from '../index.ts'
 
 /** A fetch that can play a node outage (refused connections) or lose the answer to a publish. */
 export function switchableFetch() {
