@@ -101,12 +101,6 @@ export class AccountCache {
     return out
   }
 
-  /** Stores `state` unless the conversation is already cached; returns what is cached. */
-  async addConversation(state: ConversationState): Promise<{ state: ConversationState; added: boolean }> {
-    const [result] = await this.addConversations([state], '')
-    return result!
-  }
-
   /**
    * Adds a state for each conversation without a readable record (one read transaction, the
    * new rows sealed together, one write transaction that re-checks each row, so a
