@@ -4,7 +4,9 @@
 // it holds comes from the network through the protocol library's contact list: the consent
 // list each sync pass loads, what the user sets, and the allow the library records when this
 // account invites someone. Nothing else keeps consent: the cached list read before a Client
-// exists (cached-list.ts) reads the same rows.
+// exists (cached-list.ts) reads the same rows. Consent belongs to a peer, not to a
+// conversation (one peer can have many V2 conversations), so it is a row per peer rather than
+// a field of each conversation row: a change is one write however many conversations it moves.
 import type { ConsentView } from '../../extension/views.ts'
 import { ObservableState, type ReadableState } from '../../state/observable-state.ts'
 import type { ConsentRecords } from './sync-records.ts'
