@@ -78,17 +78,29 @@ export class ConversationRows {
     return unchanged
   }
 
+  #addAbsent(ids: string[], decide: (stored: ConversationState | null, i: number) => UpsertDecision, results: Array<UpsertResult | undefined>): Promise<number[]> {
+    return addAbsent(this.#db, this.#cipher, ids, decide, results)
+  }
+
   /**
-   * Decides and writes many conversations together: one read transaction, the new rows
-   * sealed together, one write transaction. A conversation without a readable row whose
-   * messages are cached (its row was lost) takes its preview from the newest of them. `decide`
+   * Decides and writes many conversations together: new ones in one write transaction
+   * (addAbsent; `likelyAbsent` says which topics to try that way), the others with one read
+   * transaction, their rows sealed together, and one write transaction. A conversation
+   * without a readable row whose messages are cached (its row was lost) takes its preview
+   * from the newest of them. `decide`
    * may be called again for a row that changed meanwhile, so it must be pure. One result per
    * topic, in order (topics are distinct).
    */
-  async upsert(topics: string[], decide: (stored: ConversationState | null, i: number) => UpsertDecision, me: string, openMessage: (row: MessageRow, topic: string) => Promise<StoredMessage | null>): Promise<UpsertResult[]> {
+  async upsert(
+    topics: string[],
+    decide: (stored: ConversationState | null, i: number) => UpsertDecision,
+    me: string,
+    openMessage: (row: MessageRow, topic: string) => Promise<StoredMessage | null>,
+    likelyAbsent: (i: number) => boolean = () => true,
+  ): Promise<UpsertResult[]> {
     const ids = topics.map((topic) => this.id(topic))
     const results: Array<UpsertResult | undefined> = topics.map(() => undefined)
-    let pending = topics.map((_topic, i) => i)
+    let pending = await this.#addAbsent(ids, (stored, i) => (likelyAbsent(i) ? decide(stored, i) : null), results)
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > MAX_WRITE_ATTEMPTS) throw new Error('the conversation records kept changing while they were being written')
       const read = this.#db.transaction(['conversations', 'messages'])
@@ -161,6 +173,35 @@ export class ConversationRows {
     }
     return results as UpsertResult[]
   }
+}
+
+/**
+ * The common case first (a listing's new conversations): each row sealed as if absent, then ONE
+ * write transaction puts those still absent with no cached messages (nothing to preview). The
+ * rest (present, or absent with messages: a lost row) is left for the read-decide-write loop;
+ * returns their indexes.
+ */
+async function addAbsent(db: CacheDatabase, cipher: RecordCipher, ids: string[], decide: (stored: ConversationState | null, i: number) => UpsertDecision, results: Array<UpsertResult | undefined>): Promise<number[]> {
+  const fresh = ids.map((_id, i) => decide(null, i))
+  const candidates = fresh.flatMap((decision, i) => (decision && !decision.reset ? [{ i, next: decision.next }] : []))
+  if (candidates.length === 0) return ids.map((_id, i) => i) // none expected to be new: no transaction here
+  const sealed = await cipher.sealJsonMany('conversations', candidates.map(({ i, next }) => ({ recordKey: ids[i]!, value: next })))
+  const tx = db.transaction(['conversations', 'messages'], 'readwrite')
+  const conversations = tx.objectStore('conversations')
+  const messages = tx.objectStore('messages')
+  const noMessages = (await messages.count()) === 0 // a first sync: no conversation has any yet
+  const added = new Set<number>()
+  await Promise.all(
+    candidates.map(async ({ i, next }, k) => {
+      if ((await conversations.getKey(ids[i]!)) !== undefined) return
+      if (!noMessages && (await messages.index('byConversation').getKey(IDBKeyRange.bound([ids[i]!, -Infinity], [ids[i]!, Infinity]))) !== undefined) return
+      await conversations.put({ id: ids[i]!, lastMessageAt: sortKeyOf(next), value: sealed[k]! })
+      added.add(i)
+      results[i] = { state: next, previous: null, written: true, reset: false }
+    }),
+  )
+  await tx.done
+  return ids.flatMap((_id, i) => (added.has(i) ? [] : [i]))
 }
 
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {

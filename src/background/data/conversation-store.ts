@@ -108,6 +108,7 @@ export class CachedConversationStore implements ConversationStore {
       (stored, i) => decide(stored, records[i]!),
       this.#me,
       (row, topic) => this.#openMessage(row, topic),
+      (i) => !this.#records.has(records[i]!.topic), // never loaded nor saved: most likely a new row
     )
     for (const record of records) this.#records.set(record.topic, record)
     const saved: SavedConversation[] = []
