@@ -22,27 +22,50 @@ export interface ConversationState {
   /** Two unverifiable invitations claim this topic (the protocol's Conversation.conflict): never listed or sent to. */
   conflict?: true
   /**
-   * The protocol library's own record of the conversation (its ConversationRecord, with the
-   * key material) in its stored JSON form, kept in this same sealed row: the library reads and
-   * writes it through the ConversationStore (conversation-store.ts). Never part of a view.
-   * Absent on rows whose record the library has not (re)written yet.
+   * The part of the protocol library's record of the conversation (its ConversationRecord)
+   * that the fields above do not already hold: creation time in ns, the V2 key material and
+   * whether it is verified. With version, topic, peerAddress, context and conflict above it
+   * is the whole record, kept in this same sealed row: the library reads and writes it through
+   * the ConversationStore (conversation-store.ts). Never part of a view. Absent on rows whose
+   * record the library has not (re)written yet.
    */
   record?: RecordJson
 }
 
-/** A ConversationRecord as JSON (createdNs a decimal string, keyMaterial hex): the library's persistence form. */
-export type RecordJson = Record<string, unknown>
+/** The record's own part in its stored JSON form (the library's: createdNs decimal, keyMaterial hex). */
+export interface RecordJson {
+  createdNs: string
+  keyMaterial?: string
+  verified?: boolean
+}
 
 const recordEncoder = new TextEncoder()
 const recordDecoder = new TextDecoder()
 
+/** The record's own part (the rest is the state's fields; see recordOf). */
 export function recordToJson(record: ConversationRecord): RecordJson {
-  return JSON.parse(recordDecoder.decode(encodeConversationRecord(record))) as RecordJson
+  const full = JSON.parse(recordDecoder.decode(encodeConversationRecord(record))) as RecordJson
+  const json: RecordJson = { createdNs: full.createdNs }
+  if (full.keyMaterial !== undefined) json.keyMaterial = full.keyMaterial
+  if (full.verified !== undefined) json.verified = full.verified
+  return json
 }
 
-/** The library's record kept in a row; throws TypeError/RangeError when it is not one. */
-export function recordFromJson(json: RecordJson): ConversationRecord {
-  return decodeConversationRecord(recordEncoder.encode(JSON.stringify(json)))
+/** The library's whole record of a row's conversation; throws TypeError/RangeError when the row holds none. */
+export function recordOf(state: ConversationState): ConversationRecord {
+  if (!state.record) throw new TypeError('the row holds no record')
+  const full = { version: state.version, topic: state.topic, peerAddress: state.peerAddress, ...state.record, ...(state.context ? { context: state.context } : {}), ...(state.conflict ? { conflict: true } : {}) }
+  return decodeConversationRecord(recordEncoder.encode(JSON.stringify(full)))
+}
+
+/** The state's fields that mirror the library's record, set from it (a row always agrees with its record). */
+export function withRecord(state: ConversationState, record: ConversationRecord): ConversationState {
+  const next: ConversationState = { ...state, topic: record.topic, peerAddress: record.peerAddress, version: record.version, record: recordToJson(record) }
+  if (record.context) next.context = { conversationId: record.context.conversationId, metadata: { ...record.context.metadata } }
+  else delete next.context
+  if (record.conflict === true) next.conflict = true
+  else delete next.conflict
+  return next
 }
 
 /** The state a conversation starts with, from the library's record of it (the record kept inside). */

@@ -9,11 +9,11 @@
 // watermarks, so the next listing reads the invitations from the start and saveMany writes the
 // record back. A row dropped while the library runs is written again from the record the
 // library handed over (restore()).
-import type { ConversationRecord, ConversationStore, Persistence } from '../../protocol/index.ts'
+import { encodeConversationRecord, type ConversationRecord, type ConversationStore, type Persistence } from '../../protocol/index.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import type { CacheDatabase, MessageRow } from './database.ts'
 import { ConversationRows, type CorruptListener, type UpsertDecision, type UpsertResult } from './conversation-rows.ts'
-import { knownKey, recordFromJson, recordToJson, stateFromRecord, type ConversationState, type StoredMessage } from './conversation-state.ts'
+import { knownKey, recordOf, stateFromRecord, withRecord, type ConversationState, type StoredMessage } from './conversation-state.ts'
 
 /** A conversation whose row a save wrote in a way the views can see. */
 export interface SavedConversation {
@@ -131,10 +131,8 @@ export class CachedConversationStore implements ConversationStore {
   #decide(stored: ConversationState | null, record: ConversationRecord): UpsertDecision {
     if (!stored) return { next: stateFromRecord(record, this.#now()) }
     if (stored.peerAddress.toLowerCase() !== record.peerAddress.toLowerCase()) return { next: stateFromRecord(record, this.#now()), reset: true }
-    const next: ConversationState = { ...stored, record: recordToJson(record) }
-    if (record.conflict === true) next.conflict = true
-    else delete next.conflict
-    if (next.conflict === stored.conflict && JSON.stringify(next.record) === JSON.stringify(stored.record)) return null
+    const next = withRecord(stored, record)
+    if (stored.record && sameRecord(recordOf(next), tryRecord(stored))) return null
     return { next }
   }
 
@@ -155,9 +153,16 @@ export class CachedConversationStore implements ConversationStore {
 
 function tryRecord(state: ConversationState): ConversationRecord | undefined {
   try {
-    const record = recordFromJson(state.record!)
-    return record.topic === state.topic ? record : undefined
+    return recordOf(state)
   } catch {
     return undefined
   }
+}
+
+/** Equal records: nothing of the row would change. */
+function sameRecord(a: ConversationRecord, b: ConversationRecord | undefined): boolean {
+  if (b === undefined) return false
+  const x = encodeConversationRecord(a)
+  const y = encodeConversationRecord(b)
+  return x.length === y.length && x.every((byte, i) => byte === y[i])
 }
