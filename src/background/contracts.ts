@@ -25,7 +25,6 @@ import type { Persistence } from '../protocol/index.ts'
 // Leaf modules of the data layer (they import nothing of the background): no import circle.
 import type { RecordCipher } from './data/cipher.ts'
 import type { CacheDatabase } from './data/database.ts'
-import type { OutboxPolicy } from './data/outbox.ts'
 
 /** The shape of chrome.storage.local / chrome.storage.session that the background uses. */
 export interface StorageArea {
@@ -94,24 +93,6 @@ export interface AccountStore {
   readonly persistence: Persistence
   /** Closes the database and zeroes the derived keys. */
   close(): void
-}
-
-/** What src/background/data exports to build an AccountData for an unlocked account. */
-export interface AccountDataOptions {
-  client: Client
-  /** An IDBFactory: `indexedDB` in the worker, fake-indexeddb in Node tests. */
-  indexedDB: IDBFactory
-  /** Database name, e.g. `parley/<nodeUrl>/<address>`: one database per node and account. */
-  databaseName: string
-  /** 32 bytes from WalletService.deriveKey for encrypting records at rest; the data layer copies it. */
-  cacheKey: Uint8Array
-  now?: () => number
-  /** The store already opened for the Client's persistence (openAccountStore); closed with the AccountData. */
-  store?: AccountStore
-  /** Outbox retry policy (tests shorten it). */
-  outbox?: Partial<OutboxPolicy>
-  /** For downloading remote attachments (default: global fetch). */
-  fetch?: (url: string, init?: RequestInit) => Promise<Response>
 }
 
 /** The active account's services for RPC handlers, or null while locked / not ready. */

@@ -63,7 +63,7 @@ export interface OpenerDeps {
   identities: Pick<IdentityStore, 'load'>
   deriveKey(purpose: string): Promise<Uint8Array>
   /** Client.create(null, …) with the worker's fetch; gets apiUrl, the cached keys and the persistence. */
-  createClient(options: Pick<ClientOptions, 'apiUrl' | 'privateKeyOverride' | 'skipContactPublishing' | 'persistence'>): Promise<Client>
+  createClient(options: Pick<ClientOptions, 'apiUrl' | 'privateKeyOverride' | 'skipContactPublishing' | 'persistence' | 'conversationStore'>): Promise<Client>
   now: () => number
   fetchAttachment(url: string): Promise<Response>
 }
@@ -82,7 +82,7 @@ export function accountOpener(deps: OpenerDeps): OtherAccountsDeps['open'] {
     try {
       store = await openAccountStore({ indexedDB: deps.indexedDB, databaseName, cacheKey })
       try {
-        client = await deps.createClient({ apiUrl: url, privateKeyOverride: cached, skipContactPublishing: true, persistence: store.persistence })
+        client = await deps.createClient({ apiUrl: url, privateKeyOverride: cached, skipContactPublishing: true, persistence: store.persistence, conversationStore: store.conversationStore })
       } finally {
         cached.fill(0)
       }

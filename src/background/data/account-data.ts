@@ -1,28 +1,38 @@
 // AccountData for one unlocked account: the encrypted cache, the sync engine and the
 // outbox behind the interface in ../contracts.ts. Everything a page sees comes from the
 // cache; the network only ever adds to it (reconciling by message id).
+//
+// What owns what: a conversation's row is written by the library through the
+// ConversationStore (conversation-store.ts) when it learns or changes the conversation, and by
+// the cache when a message, a read or a mute changes it; this class writes no conversation
+// row of its own, it tells the pages what changed. Consent is the ConsentBook's (consent.ts).
 import type { ConversationFilter } from '../../extension/methods/messaging.ts'
 import type { ConsentView, ContentInput, ConversationView, MessagePage, MessageView, SearchHit, SyncStatusView } from '../../extension/views.ts'
 import { ClientError, type Client, type Conversation, type DecodedMessage } from '../../protocol/index.ts'
-import { decodeContent, decryptRemoteAttachment, type Attachment, type RemoteAttachment } from '../../protocol/content/index.ts'
-import { fromBase64, toBase64 } from '../../wire/bytes.ts'
 import type { AccountData } from '../contracts.ts'
+import { Listeners } from '../../state/listeners.ts'
+import { AccountDataError, notFound } from './account-errors.ts'
+import { loadAttachment, searchCache } from './account-reads.ts'
 import { AccountCache } from './cache.ts'
-import { applyMessage, disownUnproven, knownKey, newConversationState, type ConversationState, type StoredMessage, toConversationView } from './conversation-state.ts'
+import { ConsentBook } from './consent.ts'
+import { disownUnproven, matches, toConversationView, type ConversationState, type StoredMessage } from './conversation-state.ts'
+import type { CachedConversationStore } from './conversation-store.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
-import { encodeInput, searchableText, toStoredMessage } from './content.ts'
+import { encodeInput, toStoredMessage } from './content.ts'
 import type { CacheDatabase } from './database.ts'
 import { Outbox, type OutboxPolicy } from './outbox.ts'
-import { downloadAttachment, type AttachmentFetch } from './attachments.ts'
+import type { AttachmentFetch } from './attachments.ts'
 import { SyncEngine } from './sync.ts'
 
-type MessagesListener = (topic: string, messages: MessageView[], conversation: ConversationView) => void
-type ConversationListener = (conversation: ConversationView) => void
+export { AccountDataError } from './account-errors.ts'
+export { matches } from './conversation-state.ts'
 
 export interface AccountDataParts {
   client: Client
   db: CacheDatabase
   cipher: RecordCipher
+  /** The store the client reads and writes its conversation records through (the same rows). */
+  conversations: CachedConversationStore
   now: () => number
   fetch: AttachmentFetch
   outbox?: Partial<OutboxPolicy>
@@ -30,33 +40,24 @@ export interface AccountDataParts {
   onCorruptRecord?: (message: string) => void
 }
 
-/** A clear, typed error for callers (handlers map `reason` to RPC errors). */
-export class AccountDataError extends Error {
-  readonly reason: 'not-found' | 'not-on-network' | 'invalid' | 'attachment' | 'corrupt'
-  constructor(reason: AccountDataError['reason'], message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'AccountDataError'
-    this.reason = reason
-  }
-}
-
-export class CachedAccountData implements AccountData {
+/** The AccountData of ../services.ts (checked where it is used: this folder imports nothing from there). */
+export class CachedAccountData {
   readonly address: string
   readonly #client: Client
   readonly #db: CacheDatabase
   readonly #cipher: RecordCipher
   readonly #cache: AccountCache
+  readonly #conversations: CachedConversationStore
+  readonly #consent: ConsentBook
   readonly #sync: SyncEngine
   readonly #outbox: Outbox
   readonly #fetch: AttachmentFetch
   readonly #now: () => number
-  readonly #consent = new Map<string, ConsentView>()
-  readonly #messageListeners = new Set<MessagesListener>()
-  readonly #conversationListeners = new Set<ConversationListener>()
-  readonly #stopWatching: () => void
-  /** Topics known to have a cached state, with the peer and conflict flag it holds (saves a transaction per conversation per pass). */
-  readonly #known = new Map<string, string>()
+  readonly #messageListeners = new Listeners<[topic: string, messages: MessageView[], conversation: ConversationView]>('account messages')
+  readonly #conversationListeners = new Listeners<[conversation: ConversationView]>('account conversation')
   #closed = false
+  /** A record was dropped as unreadable: the next pass writes back the rows the library still knows. */
+  #lostRows = false
   /** The newest state seen per topic, for unreadTotal (filled on its first call). */
   #latest: Map<string, ConversationState> | undefined
   /** Corrupt records met so far (dropped; the next sync re-learns them). */
@@ -69,35 +70,38 @@ export class CachedAccountData implements AccountData {
     this.#cipher = parts.cipher
     this.#fetch = parts.fetch
     this.#now = parts.now
-    this.#cache = new AccountCache(parts.db, parts.cipher, (error) => {
+    const onCorrupt = (error: CacheRecordError) => {
       this.corruptRecords++
-      this.#known.clear() // a dropped conversation state must be added again
+      this.#lostRows = true
       this.#latest = undefined
       parts.onCorruptRecord?.(error.message)
       // The damaged record was dropped; a pass restores what the network still has.
       queueMicrotask(() => {
         if (!this.#closed) void this.#sync.syncNow()
       })
-    })
-    this.#outbox = new Outbox(parts.db, parts.cipher, parts.client, { onDelivery: (topic, message) => this.#store(topic, [message]) }, parts.outbox, parts.now)
+    }
+    this.#cache = new AccountCache(parts.db, parts.cipher, onCorrupt)
+    this.#consent = new ConsentBook(this.#cache.consent)
+    this.#conversations = parts.conversations
+    // The library's saves are the conversation writes: the pages hear what they changed.
+    this.#conversations.bind({ me: this.address, onCorrupt, onSaved: (saved) => saved.forEach(({ state }) => this.#emitConversation(this.#view(state))) })
+    this.#outbox = new Outbox(parts.db, parts.cipher, parts.client, { onDelivery: (topic, message) => this.#store(topic, [message], 'outbox') }, parts.outbox, parts.now)
     this.#sync = new SyncEngine(
       parts.client,
       this.#cache,
       {
         onConsent: (states) => this.#applyConsent(states),
-        onConversations: async (conversations) => void (await this.#ensureConversations(conversations)),
+        onConversations: () => this.#restoreLostRows(),
         onMessages: (topic, messages) => this.#ingestDecoded(topic, messages),
         onReachable: () => void this.#outbox.wake().catch(() => this.#outbox.kick()),
       },
       parts.now,
     )
-    // Invites seen by the stream, newConversation, listings: cache them as they merge.
-    this.#stopWatching = parts.client.conversations.onChange((conversations) => void this.#ensureConversations(conversations).catch(() => {})) // the next pass retries
   }
 
   /** Loads what the views need in memory (consent) and resumes the outbox. */
   async start(): Promise<void> {
-    for (const [address, state] of await this.#cache.consent.all()) this.#consent.set(address, state)
+    await this.#consent.load()
     this.#outbox.kick()
   }
 
@@ -123,14 +127,16 @@ export class CachedAccountData implements AccountData {
   async newConversation(peerAddress: string, context?: { conversationId: string; metadata: Record<string, string> }): Promise<ConversationView> {
     let conversation: Conversation
     try {
+      // A new conversation's row is written by the library's save (and announced from there).
       conversation = await this.#client.conversations.newConversation(peerAddress, context)
     } catch (error) {
       if (error instanceof ClientError && error.reason === 'not-on-network') throw new AccountDataError('not-on-network', `${peerAddress} is not on XMTP yet`, { cause: error })
       if (error instanceof ClientError && (error.reason === 'invalid-address' || error.reason === 'self-message')) throw new AccountDataError('invalid', error.message, { cause: error })
       throw error
     }
-    const [state] = await this.#ensureConversations([conversation], true)
-    return this.#view(state!)
+    const state = await this.#stateOf(conversation.topic)
+    if (!state) throw notFound(conversation.topic)
+    return this.#view(state)
   }
 
   canMessage(peerAddress: string): Promise<boolean> {
@@ -188,16 +194,21 @@ export class CachedAccountData implements AccountData {
     return { messages: page.messages.map((m) => m.view), hasMore: page.hasMore }
   }
 
+  /**
+   * The library knowing the conversation is enough (its record and the cache's row are one):
+   * the message is sealed once, kept in the outbox (durable), stored as pending (one
+   * `messages` event), then the outbox publishes it, and its 'sent' copy is the next event.
+   */
   async send(topic: string, content: ContentInput): Promise<MessageView> {
     const conversation = this.#client.conversations.get(topic)
-    if (!conversation || !(await this.#cache.getConversation(topic))) throw notFound(topic)
+    if (!conversation) throw notFound(topic)
     const { content: value, contentType } = encodeInput(content)
     const prepared = await conversation.prepareMessage(value, { contentType })
     const stored = toStoredMessage(prepared.message, topic, 'pending')
     // Outbox first (durable), then the pending copy, then publish: a restart in between
     // resumes the outbox, and the publish's 'sent' can never be overtaken by 'pending'.
     await this.#outbox.enqueue(topic, prepared.envelopes, stored, { kick: false })
-    await this.#store(topic, [stored])
+    await this.#store(topic, [stored], 'outbox')
     this.#outbox.kick()
     return stored.view
   }
@@ -210,48 +221,13 @@ export class CachedAccountData implements AccountData {
     throw new AccountDataError('not-found', 'no such message to retry')
   }
 
-  async loadAttachment(topic: string, id: string): Promise<{ filename: string; mimeType: string; dataBase64: string }> {
-    const stored = await this.#cache.getMessage(topic, id)
-    if (!stored) throw new AccountDataError('not-found', 'no such message')
-    const content = stored.view.content
-    if (content.type === 'attachment') return { filename: content.filename, mimeType: content.mimeType, dataBase64: content.dataBase64 }
-    if (content.type !== 'remoteAttachment' || !stored.contentBase64) throw new AccountDataError('invalid', 'that message has no attachment')
-    const decoded = await decodeContent<RemoteAttachment>(fromBase64(stored.contentBase64), this.#client.registry)
-    if (!decoded.content) throw new AccountDataError('attachment', 'the attachment reference could not be read')
-    let payload: Uint8Array
-    try {
-      // https only, never a private host, no credentials, bounded in time and size (attachments.ts).
-      payload = await downloadAttachment(this.#fetch, decoded.content.url, { contentLength: decoded.content.contentLength })
-    } catch (cause) {
-      throw new AccountDataError('attachment', cause instanceof Error ? cause.message : 'the attachment could not be downloaded', { cause })
-    }
-    try {
-      const attachment = await decryptRemoteAttachment<Attachment>(decoded.content, payload, this.#client.registry)
-      return { filename: attachment.filename, mimeType: attachment.mimeType, dataBase64: toBase64(attachment.data) }
-    } catch (cause) {
-      throw new AccountDataError('attachment', 'the downloaded attachment did not match its digest or could not be decrypted', { cause })
-    }
+  loadAttachment(topic: string, id: string): Promise<{ filename: string; mimeType: string; dataBase64: string }> {
+    return loadAttachment(this.#cache, this.#client, this.#fetch, topic, id)
   }
 
   /** Peer addresses, then the text of cached messages (newest first), opened a page at a time. */
-  async search(query: string, limit: number): Promise<SearchHit[]> {
-    const needle = query.trim().toLowerCase()
-    if (needle.length === 0) return []
-    const hits: SearchHit[] = []
-    const byConv = new Map<string, ConversationView | null>()
-    for (const state of await this.#cache.listConversations((s) => !s.conflict && this.#consentOf(s) !== 'denied')) {
-      byConv.set(this.#cache.convId(state.topic), this.#view(state))
-      if (hits.length < limit && state.peerAddress.toLowerCase().includes(needle)) hits.push({ conversation: this.#view(state) })
-    }
-    for await (const page of this.#cache.messagePages()) {
-      const rows = page.filter((row) => byConv.get(row.conv)) // not a denied peer's, nor an unknown conversation's
-      for (const [i, stored] of (await this.#cache.openMessages(rows)).entries()) {
-        if (hits.length >= limit) return hits
-        if (stored && searchableText(stored.view.content).toLowerCase().includes(needle)) hits.push({ conversation: byConv.get(rows[i]!.conv)!, message: stored.view })
-      }
-      if (hits.length >= limit) break
-    }
-    return hits
+  search(query: string, limit: number): Promise<SearchHit[]> {
+    return searchCache(this.#cache, (s) => !s.conflict && this.#consentOf(s) !== 'denied', (s) => this.#view(s), query, limit)
   }
 
   // ------------------------------------------------------------ sync
@@ -268,14 +244,12 @@ export class CachedAccountData implements AccountData {
     return this.#sync.hold()
   }
 
-  onMessages(listener: MessagesListener): () => void {
-    this.#messageListeners.add(listener)
-    return () => this.#messageListeners.delete(listener)
+  onMessages(listener: (topic: string, messages: MessageView[], conversation: ConversationView) => void): () => void {
+    return this.#messageListeners.add(listener)
   }
 
-  onConversation(listener: ConversationListener): () => void {
-    this.#conversationListeners.add(listener)
-    return () => this.#conversationListeners.delete(listener)
+  onConversation(listener: (conversation: ConversationView) => void): () => void {
+    return this.#conversationListeners.add(listener)
   }
 
   onSyncStatus(listener: (status: SyncStatusView) => void): () => void {
@@ -289,7 +263,7 @@ export class CachedAccountData implements AccountData {
 
   async close(): Promise<void> {
     this.#closed = true
-    this.#stopWatching()
+    this.#conversations.bind({ me: this.address, onSaved: () => {}, onCorrupt: () => {} })
     await this.#sync.close()
     await this.#outbox.close()
     this.#messageListeners.clear()
@@ -300,49 +274,24 @@ export class CachedAccountData implements AccountData {
 
   // ------------------------------------------------------------ internals
 
-  /**
-   * Adds a cached state for each conversation that has none (one transaction); returns the
-   * states when `wantStates`. A known topic whose peer or dispute flag the protocol changed
-   * (a verified invitation displaced a squatter, or two unverifiable ones now dispute it)
-   * is brought in line, so the views never show a peer the protocol no longer vouches for.
-   */
-  async #ensureConversations(conversations: Conversation[], wantStates = false): Promise<ConversationState[]> {
-    const seen = new Set<string>()
-    const wanted = conversations.filter((c) => (wantStates || this.#known.get(c.topic) !== knownKey(c)) && !seen.has(c.topic) && seen.add(c.topic))
-    const fresh = wanted.map((c) => newConversationState(c, this.#now()))
-    // Add-if-absent in one transaction: listings, streams and sends may race here. A state
-    // re-created after its record was lost takes its preview from cached messages.
-    const results = await this.#cache.addConversations(fresh, this.address)
-    const states: ConversationState[] = []
-    for (const [i, { state, added }] of results.entries()) {
-      let current = state
-      if (added) this.#emitConversation(this.#view(state))
-      else if (knownKey(state) !== knownKey(fresh[i]!)) {
-        const wantedState = fresh[i]!
-        if (state.peerAddress.toLowerCase() !== wantedState.peerAddress.toLowerCase()) {
-          // What was cached under the old peer (its messages, the cursor past the owner's) goes.
-          await this.#cache.resetConversation(wantedState)
-          current = wantedState
-        } else {
-          current =
-            (await this.#cache.updateConversation(state.topic, (s) => {
-              const next: ConversationState = { ...s }
-              if (wantedState.conflict) next.conflict = true
-              else delete next.conflict
-              return next
-            })) ?? state
-        }
-        this.#emitConversation(this.#view(current))
-      }
-      this.#known.set(current.topic, knownKey(current))
-      states.push(current)
+  /** The cached state of a conversation the library knows; its row written again if it was lost. */
+  async #stateOf(topic: string): Promise<ConversationState | null> {
+    let state: ConversationState | null = null
+    try {
+      state = await this.#cache.getConversation(topic)
+    } catch (error) {
+      if (!(error instanceof CacheRecordError)) throw error // dropped and reported: written again below
     }
-    return states
+    return state ?? (await this.#conversations.restore([topic]))[0] ?? null
+  }
+
+  async #restoreLostRows(): Promise<void> {
+    if (!this.#lostRows) return
+    this.#lostRows = false
+    await this.#conversations.restore()
   }
 
   async #ingestDecoded(topic: string, messages: DecodedMessage[]): Promise<void> {
-    const conversation = this.#client.conversations.get(topic)
-    if (conversation) await this.#ensureConversations([conversation])
     await this.#store(
       topic,
       // A V1 header naming the user proves nothing (DecodedMessage.senderUnproven): the
@@ -351,45 +300,48 @@ export class CachedAccountData implements AccountData {
         const stored = toStoredMessage(m, topic, 'sent', this.#now())
         return m.senderUnproven ? disownUnproven(stored, m.conversation.peerAddress) : stored
       }),
+      'network',
     )
   }
 
-  /** Reconciles messages into the cache by id and tells listeners what changed. */
-  async #store(topic: string, messages: StoredMessage[]): Promise<void> {
+  /**
+   * Reconciles messages into the cache by id and tells listeners what changed. A 'sent' copy
+   * from the network of a message still in the outbox ends its stay there; the outbox's own
+   * copies ('pending', 'sent' after its publish, 'failed') need no such step.
+   */
+  async #store(topic: string, messages: StoredMessage[], from: 'network' | 'outbox'): Promise<void> {
     const changed: MessageView[] = []
     let state: ConversationState | null = null
     const results = await this.#cache.ingestMany(topic, messages, this.address)
     for (const [i, result] of results.entries()) {
       const message = messages[i]!
       if (result.outcome === 'duplicate') continue
-      if (result.outcome === 'updated' && message.view.delivery === 'sent') await this.#outbox.delivered(message.view.id)
+      if (from === 'network' && result.outcome === 'updated' && message.view.delivery === 'sent') await this.#outbox.delivered(message.view.id)
       changed.push((result.stored ?? message).view)
       state = result.conversation ?? state
     }
     if (changed.length === 0) return
-    state ??= await this.#cache.getConversation(topic)
+    state ??= await this.#stateOf(topic)
     if (!state) return
     const view = this.#view(state)
-    for (const listener of this.#messageListeners) safely(() => listener(topic, changed, view))
+    this.#messageListeners.emit(topic, changed, view)
     this.#emitConversation(view)
   }
 
   async #applyConsent(states: Map<string, ConsentView>): Promise<void> {
-    const changed = new Set<string>()
-    for (const [address, state] of states) {
-      const key = address.toLowerCase()
-      if (this.#consent.get(key) === state) continue
-      this.#consent.set(key, state)
-      await this.#cache.consent.set(key, state)
-      changed.add(key)
-    }
+    const changed = await this.#consent.apply(states)
     if (changed.size === 0 || this.#conversationListeners.size === 0) return
     for (const s of await this.#cache.listConversations((s) => changed.has(s.peerAddress.toLowerCase()))) this.#emitConversation(this.#view(s))
   }
 
-  /** Consent of a conversation's peer; a conversation we wrote in counts as allowed (as xmtp-js does). */
+  /**
+   * Consent of a conversation's peer, from the ConsentBook; a peer it has not heard of yet is
+   * asked of the library's contact list it is fed from (e.g. the allow recorded when this
+   * account just invited the peer, until the next pass brings it). A conversation we wrote in
+   * counts as allowed (as xmtp-js does).
+   */
   #consentOf(state: ConversationState): ConsentView {
-    const known = this.#consent.get(state.peerAddress.toLowerCase()) ?? this.#client.contacts.consentState(state.peerAddress)
+    const known = this.#consent.get(state.peerAddress) ?? this.#client.contacts.consentState(state.peerAddress)
     if (known === 'unknown' && state.repliedByMe) return 'allowed'
     return known
   }
@@ -400,26 +352,6 @@ export class CachedAccountData implements AccountData {
   }
 
   #emitConversation(view: ConversationView): void {
-    for (const listener of this.#conversationListeners) safely(() => listener(view))
-  }
-}
-
-export function matches(filter: ConversationFilter, consent: ConsentView): boolean {
-  if (filter === 'blocked') return consent === 'denied'
-  if (consent === 'denied') return false
-  if (filter === 'messages') return consent === 'allowed'
-  if (filter === 'requests') return consent === 'unknown'
-  return true
-}
-
-function notFound(topic: string): AccountDataError {
-  return new AccountDataError('not-found', `no conversation ${topic.length > 24 ? `${topic.slice(0, 24)}…` : topic} in this account`)
-}
-
-function safely(run: () => void): void {
-  try {
-    run()
-  } catch {
-    // a listener's failure is its own
+    this.#conversationListeners.emit(view)
   }
 }

@@ -5,12 +5,13 @@
 // record never hides the rest; the sync engine re-learns what was dropped.
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import type { CacheDatabase, ConversationRow, MessageRow } from './database.ts'
-import { applyMessage, keepAuthorship, sortKeyOf, type ConversationState, type StoredMessage } from './conversation-state.ts'
+import { applyMessage, keepAuthorship, type ConversationState, type StoredMessage } from './conversation-state.ts'
+import { ConversationRows, MAX_WRITE_ATTEMPTS, sameBytes, type CorruptListener } from './conversation-rows.ts'
 import { ConsentRecords, CursorRecords } from './sync-records.ts'
 
 export type IngestOutcome = 'added' | 'updated' | 'duplicate'
 
-export type CorruptListener = (error: CacheRecordError, where: { topic?: string }) => void
+export type { CorruptListener } from './conversation-rows.ts'
 
 export class AccountCache {
   readonly #db: CacheDatabase
@@ -20,6 +21,8 @@ export class AccountCache {
   readonly cursors: CursorRecords
   /** Consent per peer, as the private-preferences topic last said. */
   readonly consent: ConsentRecords
+  /** The conversation rows (sealing, opening, batched writes), shared with the ConversationStore. */
+  readonly rows: ConversationRows
 
   constructor(db: CacheDatabase, cipher: RecordCipher, onCorrupt: CorruptListener = () => {}) {
     this.#db = db
@@ -27,10 +30,11 @@ export class AccountCache {
     this.#onCorrupt = onCorrupt
     this.cursors = new CursorRecords(db, cipher, onCorrupt)
     this.consent = new ConsentRecords(db, cipher)
+    this.rows = new ConversationRows(db, cipher, onCorrupt)
   }
 
   convId(topic: string): string {
-    return this.#cipher.blind('topic', topic)
+    return this.rows.id(topic)
   }
 
   // ------------------------------------------------------------ conversations
@@ -40,7 +44,7 @@ export class AccountCache {
     const row = await this.#db.get('conversations', id)
     if (!row) return null
     try {
-      return await this.#openConversation(row)
+      return await this.rows.open(row)
     } catch (error) {
       if (!(error instanceof CacheRecordError)) throw error
       // Dropped so the next sync can store a fresh state; the caller gets the error.
@@ -97,111 +101,21 @@ export class AccountCache {
     return out
   }
 
-  /** Stores `state` unless the conversation is already cached; returns what is cached. */
-  async addConversation(state: ConversationState): Promise<{ state: ConversationState; added: boolean }> {
-    return this.#addSealed(state, await this.#conversationRow(state), undefined)
-  }
-
   /**
-   * Writes `row` (sealed from `state`) where the conversation has no readable record: absent,
-   * or holding the unreadable bytes `unreadable` (a corrupt record read earlier, replaced).
-   * A readable record there wins and is returned. Sealing is asynchronous (WebCrypto), so it
-   * happens before the write transaction and the write re-checks what is stored.
-   */
-  async #addSealed(state: ConversationState, row: ConversationRow, unreadable: Uint8Array | undefined): Promise<{ state: ConversationState; added: boolean }> {
-    for (let attempt = 0; ; attempt++) {
-      if (await this.#putIfUnchanged('conversations', row.id, unreadable, row)) return { state, added: true }
-      const current = await this.#db.get('conversations', row.id)
-      const stored = current ? await this.#tryOpenConversation(current) : null
-      if (stored) return { state: stored, added: false }
-      if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error('the conversation record kept changing while it was being written')
-      unreadable = current?.value
-    }
-  }
-
-  /**
-   * addConversation for many states (a sync pass adds hundreds at once): one read
-   * transaction, the new rows sealed together outside any transaction (WebCrypto), then one
-   * write transaction that re-checks each row, so a conversation a stream stored meanwhile is
-   * kept, not overwritten. A state that is added while the conversation's messages are cached
-   * (its record was lost) takes its preview from the newest of them. One result per state, in order.
+   * Adds a state for each conversation without a readable record (one read transaction, the
+   * new rows sealed together, one write transaction that re-checks each row, so a
+   * conversation a stream stored meanwhile is kept, not overwritten). A state that is added
+   * while the conversation's messages are cached (its record was lost) takes its preview
+   * from the newest of them. One result per state, in order.
    */
   async addConversations(states: ConversationState[], me: string): Promise<Array<{ state: ConversationState; added: boolean }>> {
     if (states.length === 0) return []
-    const ids = states.map((state) => this.convId(state.topic))
-    const read = this.#db.transaction(['conversations', 'messages'])
-    const byConversation = read.objectStore('messages').index('byConversation')
-    const found = await Promise.all(
-      ids.map(async (id) => {
-        const row = await read.objectStore('conversations').get(id)
-        if (row) return { row }
-        const newest = (await byConversation.openCursor(IDBKeyRange.bound([id, -Infinity], [id, Infinity]), 'prev'))?.value
-        return { newest }
-      }),
-    )
-    await read.done
-    const present = found.flatMap(({ row }, i) => (row ? [{ i, row }] : []))
-    const openedRows = await this.#cipher.openJsonMany<ConversationState>('conversations', present.map(({ row }) => ({ recordKey: row.id, value: row.value })))
-    const existing: Array<ConversationState | null> = states.map(() => null)
-    for (const [j, { i }] of present.entries()) {
-      const opened = openedRows[j]!
-      if (opened instanceof CacheRecordError) this.#onCorrupt(opened, { topic: states[i]!.topic }) // replaced below
-      else existing[i] = opened
-    }
-    const fresh = await Promise.all(
-      states.map(async (state, i) => {
-        if (existing[i]) return null
-        const newestRow = found[i]!.newest
-        const newest = newestRow ? await this.#tryOpenMessage(newestRow, state.topic) : null
-        return newest ? applyMessage(state, newest.view, me, false) : state
-      }),
-    )
-    const toSeal = fresh.flatMap((state, i) => (state ? [{ i, state }] : []))
-    const sealed = await this.#cipher.sealJsonMany('conversations', toSeal.map(({ i, state }) => ({ recordKey: ids[i]!, value: state })))
-    const rowOf = new Map(toSeal.map(({ i, state }, j) => [i, { id: ids[i]!, lastMessageAt: sortKeyOf(state), value: sealed[j]! }]))
-
-    const write = this.#db.transaction('conversations', 'readwrite')
-    const meanwhile = await Promise.all(
-      states.map(async (_state, i) => {
-        if (existing[i]) return undefined
-        // Stored meanwhile (a stream's message, another pass)? Then that record stays.
-        const now = found[i]!.row ? undefined : await write.store.get(ids[i]!)
-        if (!now) await write.store.put(rowOf.get(i)!)
-        return now
-      }),
-    )
-    await write.done
-    return Promise.all(
-      states.map(async (_state, i) => {
-        if (existing[i]) return { state: existing[i]!, added: false }
-        const now = meanwhile[i]
-        if (!now) return { state: fresh[i]!, added: true }
-        const stored = await this.#tryOpenConversation(now)
-        return stored ? { state: stored, added: false } : this.#addSealed(fresh[i]!, rowOf.get(i)!, now.value)
-      }),
-    )
+    const results = await this.rows.upsert(states.map((s) => s.topic), (stored, i) => (stored ? null : { next: states[i]! }), me, (row, topic) => this.#tryOpenMessage(row, topic))
+    return results.map(({ state, written }) => ({ state, added: written }))
   }
 
   async putConversation(state: ConversationState): Promise<void> {
-    await this.#db.put('conversations', await this.#conversationRow(state))
-  }
-
-  /**
-   * Puts `state` in place of a conversation whose peer changed (a squatter displaced by the
-   * topic's owner): its cached messages and sync cursor belong to someone else, so both go,
-   * and the next sync reads the topic's history afresh with the owner's key.
-   */
-  async resetConversation(state: ConversationState): Promise<void> {
-    const conv = this.convId(state.topic)
-    const row = await this.#conversationRow(state)
-    const tx = this.#db.transaction(['conversations', 'messages', 'cursors'], 'readwrite')
-    const keys = await tx.objectStore('messages').index('byConversation').getAllKeys(IDBKeyRange.bound([conv, -Infinity], [conv, Infinity]))
-    await Promise.all([
-      ...keys.map((key) => tx.objectStore('messages').delete(key)),
-      tx.objectStore('cursors').delete(conv),
-      tx.objectStore('conversations').put(row),
-      tx.done,
-    ])
+    await this.#db.put('conversations', await this.rows.row(state))
   }
 
   /**
@@ -213,10 +127,10 @@ export class AccountCache {
     const id = this.convId(topic)
     for (let attempt = 0; ; attempt++) {
       const row = await this.#db.get('conversations', id)
-      const state = row ? await this.#tryOpenConversation(row) : null
+      const state = row ? await this.rows.tryOpen(row) : null
       const next = state ? change(state) : null
       if (!next) return state
-      if (await this.#putIfUnchanged('conversations', id, row!.value, await this.#conversationRow(next))) return next
+      if (await this.rows.putIfUnchanged(id, row!.value, await this.rows.row(next))) return next
       if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error('the conversation record kept changing while it was being updated')
     }
   }
@@ -249,7 +163,7 @@ export class AccountCache {
         Promise.all(ids.map((id) => read.objectStore('messages').get([conv, id]))),
       ])
       await read.done
-      let state = row ? await this.#tryOpenConversation(row) : null
+      let state = row ? await this.rows.tryOpen(row) : null
       const opened = await Promise.all(existingRows.map((existingRow) => (existingRow ? this.#tryOpenMessage(existingRow) : null)))
       // What each id holds as the batch goes: undefined = no record, null = an unreadable one.
       const held = new Map<string, StoredMessage | null | undefined>(ids.map((id, i) => [id, existingRows[i] ? opened[i] : undefined]))
@@ -279,7 +193,7 @@ export class AccountCache {
       }
       if (writes.size === 0) return results
       const messageRows = await this.#messageRows(conv, [...writes.values()])
-      const conversationRow = changed && state ? await this.#conversationRow(state) : undefined
+      const conversationRow = changed && state ? await this.rows.row(state) : undefined
 
       const write = this.#db.transaction(['messages', 'conversations'], 'readwrite')
       const [rowNow, messagesNow] = await Promise.all([
@@ -360,42 +274,9 @@ export class AccountCache {
 
   // ------------------------------------------------------------ rows
 
-  async #conversationRow(state: ConversationState): Promise<ConversationRow> {
-    const id = this.convId(state.topic)
-    return { id, lastMessageAt: sortKeyOf(state), value: await this.#cipher.sealJson('conversations', id, state) }
-  }
-
   async #messageRows(conv: string, messages: StoredMessage[]): Promise<MessageRow[]> {
     const sealed = await this.#cipher.sealJsonMany('messages', messages.map((message) => ({ recordKey: `${conv}/${message.view.id}`, value: message })))
     return messages.map((message, i) => ({ conv, id: message.view.id, sentAt: message.view.sentAt, value: sealed[i]! }))
-  }
-
-  /**
-   * Puts `row` only if the record at `key` still holds `expected` (undefined: no record), in
-   * one transaction; false when it changed. Every seal has a fresh nonce, so equal bytes mean
-   * nothing was written in between.
-   */
-  async #putIfUnchanged(store: 'conversations', key: string, expected: Uint8Array | undefined, row: ConversationRow): Promise<boolean> {
-    const tx = this.#db.transaction(store, 'readwrite')
-    const now = await tx.store.get(key)
-    const unchanged = sameBytes(now?.value, expected)
-    if (unchanged) await tx.store.put(row)
-    await tx.done
-    return unchanged
-  }
-
-  #openConversation(row: ConversationRow): Promise<ConversationState> {
-    return this.#cipher.openJson<ConversationState>('conversations', row.id, row.value)
-  }
-
-  async #tryOpenConversation(row: ConversationRow): Promise<ConversationState | null> {
-    try {
-      return await this.#openConversation(row)
-    } catch (error) {
-      if (!(error instanceof CacheRecordError)) throw error
-      this.#onCorrupt(error, {})
-      return null
-    }
   }
 
   async #openMessage(row: MessageRow, topic?: string): Promise<StoredMessage> {
@@ -424,14 +305,3 @@ export class AccountCache {
     await tx.done
   }
 }
-
-/** Bounds the optimistic write loops: a record rewritten this often meanwhile is a bug, not a race. */
-const MAX_WRITE_ATTEMPTS = 20
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
-

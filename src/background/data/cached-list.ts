@@ -4,7 +4,7 @@
 // sync that follows re-learns them), and the same views as CachedAccountData.listConversations.
 import type { ConversationFilter } from '../../extension/methods/messaging.ts'
 import type { ConsentView, ConversationView } from '../../extension/views.ts'
-import { matches } from './account-data.ts'
+import { matches } from './conversation-state.ts'
 import { AccountCache } from './cache.ts'
 import { toConversationView, type ConversationState } from './conversation-state.ts'
 import type { RecordCipher } from './cipher.ts'

@@ -2,6 +2,7 @@
 // conversation after one more message (preview, unread count, reply flag), the list's sort
 // key, the one-line preview text, and the view the pages see. No storage here.
 import type { ConversationView, MessagePreview, MessageView, ConsentView } from '../../extension/views.ts'
+import { decodeConversationRecord, encodeConversationRecord, type ConversationRecord } from '../../protocol/index.ts'
 import { believableTimeMs } from '../../protocol/client/time-window.ts'
 
 /** What the cache keeps per conversation (sealed). */
@@ -20,6 +21,68 @@ export interface ConversationState {
   repliedByMe: boolean
   /** Two unverifiable invitations claim this topic (the protocol's Conversation.conflict): never listed or sent to. */
   conflict?: true
+  /**
+   * The part of the protocol library's record of the conversation (its ConversationRecord)
+   * that the fields above do not already hold: creation time in ns, the V2 key material and
+   * whether it is verified. With version, topic, peerAddress, context and conflict above it
+   * is the whole record, kept in this same sealed row: the library reads and writes it through
+   * the ConversationStore (conversation-store.ts). Never part of a view. Absent on rows whose
+   * record the library has not (re)written yet.
+   */
+  record?: RecordJson
+}
+
+/** The record's own part in its stored JSON form (the library's: createdNs decimal, keyMaterial hex). */
+export interface RecordJson {
+  createdNs: string
+  keyMaterial?: string
+  verified?: boolean
+}
+
+const recordEncoder = new TextEncoder()
+const recordDecoder = new TextDecoder()
+
+/** The record's own part (the rest is the state's fields; see recordOf). */
+export function recordToJson(record: ConversationRecord): RecordJson {
+  const full = JSON.parse(recordDecoder.decode(encodeConversationRecord(record))) as RecordJson
+  const json: RecordJson = { createdNs: full.createdNs }
+  if (full.keyMaterial !== undefined) json.keyMaterial = full.keyMaterial
+  if (full.verified !== undefined) json.verified = full.verified
+  return json
+}
+
+/** The library's whole record of a row's conversation; throws TypeError/RangeError when the row holds none. */
+export function recordOf(state: ConversationState): ConversationRecord {
+  if (!state.record) throw new TypeError('the row holds no record')
+  const full = { version: state.version, topic: state.topic, peerAddress: state.peerAddress, ...state.record, ...(state.context ? { context: state.context } : {}), ...(state.conflict ? { conflict: true } : {}) }
+  return decodeConversationRecord(recordEncoder.encode(JSON.stringify(full)))
+}
+
+/** The state's fields that mirror the library's record, set from it (a row always agrees with its record). */
+export function withRecord(state: ConversationState, record: ConversationRecord): ConversationState {
+  const next: ConversationState = { ...state, topic: record.topic, peerAddress: record.peerAddress, version: record.version, record: recordToJson(record) }
+  if (record.context) next.context = { conversationId: record.context.conversationId, metadata: { ...record.context.metadata } }
+  else delete next.context
+  if (record.conflict === true) next.conflict = true
+  else delete next.conflict
+  return next
+}
+
+/** The state a conversation starts with, from the library's record of it (the record kept inside). */
+export function stateFromRecord(record: ConversationRecord, nowMs: number): ConversationState {
+  const state = newConversationState(
+    {
+      topic: record.topic,
+      peerAddress: record.peerAddress,
+      conversationVersion: record.version,
+      createdAt: new Date(Number(record.createdNs / 1_000_000n)), // as Conversation.createdAt
+      context: record.context,
+      conflict: record.conflict === true,
+    },
+    nowMs,
+  )
+  state.record = recordToJson(record)
+  return state
 }
 
 /** A cached message: the view plus, for content the view cannot hold (remote attachments), the EncodedContent. */
@@ -131,4 +194,13 @@ export function toConversationView(state: ConversationState, consent: ConsentVie
   if (state.lastMessage) view.lastMessage = { ...state.lastMessage }
   if (state.conflict) view.conflict = true
   return view
+}
+
+/** Whether a conversation of this consent belongs in the list `filter` names. */
+export function matches(filter: 'all' | 'messages' | 'requests' | 'blocked', consent: ConsentView): boolean {
+  if (filter === 'blocked') return consent === 'denied'
+  if (consent === 'denied') return false
+  if (filter === 'messages') return consent === 'allowed'
+  if (filter === 'requests') return consent === 'unknown'
+  return true
 }

@@ -4,7 +4,17 @@
 // topics, addresses, text, key material — is inside `value`, sealed by RecordCipher.
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb'
 
-export const DATABASE_VERSION = 1
+/**
+ * 1: the first release (the library's conversation records in `client`, beside the cache's rows).
+ * 2: one row per conversation: the library's record lives inside the cache's `conversations`
+ *    row (conversation-store.ts). Upgrading from 1 marks the database (`meta`) so that, once
+ *    opened with the cache key, the old `client` conversation records are folded into those
+ *    rows (fold.ts): sealing needs WebCrypto, which cannot run inside an upgrade transaction.
+ */
+export const DATABASE_VERSION = 2
+
+/** The `meta` row that says the old `client` conversation records still have to be folded in. */
+export const FOLD_MARKER = 'fold-client-conversations'
 
 export interface ConversationRow {
   /** Blinded topic. */
@@ -44,6 +54,11 @@ export interface ClientRow {
   value: Uint8Array
 }
 
+/** Plain bookkeeping of the schema itself (no secrets, nothing sealed). */
+export interface MetaRow {
+  id: string
+}
+
 export interface CacheSchema extends DBSchema {
   conversations: { key: string; value: ConversationRow; indexes: { lastMessageAt: number } }
   messages: { key: [string, string]; value: MessageRow; indexes: { byConversation: [string, number]; bySentAt: number } }
@@ -51,6 +66,7 @@ export interface CacheSchema extends DBSchema {
   client: { key: string; value: ClientRow }
   consent: { key: string; value: SealedRow }
   cursors: { key: string; value: SealedRow }
+  meta: { key: string; value: MetaRow }
 }
 
 export type CacheDatabase = IDBPDatabase<CacheSchema>
@@ -64,7 +80,15 @@ export async function openAccountDatabase(indexedDB: IDBFactory, databaseName: s
   if (typeof indexedDB?.open !== 'function') throw new TypeError('indexedDB must be an IDBFactory')
   if (typeof databaseName !== 'string' || databaseName.length === 0) throw new TypeError('databaseName must be a non-empty string')
   const request = indexedDB.open(databaseName, DATABASE_VERSION)
-  request.addEventListener('upgradeneeded', () => createSchema(wrap(request.result) as unknown as CacheDatabase))
+  request.addEventListener('upgradeneeded', (event) => {
+    const db = wrap(request.result) as unknown as CacheDatabase
+    const oldVersion = (event as IDBVersionChangeEvent).oldVersion
+    if (oldVersion < 1) createSchema(db)
+    if (oldVersion < 2) {
+      const meta = request.result.createObjectStore('meta', { keyPath: 'id' })
+      if (oldVersion >= 1) meta.put({ id: FOLD_MARKER }) // a released database: its client records are folded in after opening
+    }
+  })
   let db: CacheDatabase
   try {
     db = (await wrap(request)) as unknown as CacheDatabase

@@ -12,10 +12,11 @@ import { Outbox } from './outbox.ts'
 
 const TOPIC = '/xmtp/0/m-outbox/proto'
 
-function fakeClient(publish: () => Promise<void>, calls: unknown[]): Client {
+function fakeClient(publish: () => Promise<void>, calls: unknown[], options: unknown[] = []): Client {
   const conversation = {
-    publishPrepared: async (prepared: unknown) => {
+    publishPrepared: async (prepared: unknown, publishOptions?: unknown) => {
       calls.push(prepared)
+      options.push(publishOptions)
       await publish()
     },
   }
@@ -31,11 +32,12 @@ const ENVELOPES = [{ contentTopic: TOPIC, timestampNs: 5n, message: new Uint8Arr
 async function setup(publish: () => Promise<void>, policy = { baseDelayMs: 1, maxDelayMs: 4, maxAttempts: 3 }, db?: CacheDatabase) {
   const database = db ?? (await openAccountDatabase(new IDBFactory(), 'outbox-test'))
   const calls: unknown[] = []
+  const options: unknown[] = []
   const deliveries: Array<[string, string, string | undefined]> = []
-  const outbox = new Outbox(database, new RecordCipher(new Uint8Array(32).fill(1)), fakeClient(publish, calls), {
+  const outbox = new Outbox(database, new RecordCipher(new Uint8Array(32).fill(1)), fakeClient(publish, calls, options), {
     onDelivery: async (_topic, m) => void deliveries.push([m.view.id, m.view.delivery, m.view.error]),
   }, policy)
-  return { db: database, outbox, calls, deliveries }
+  return { db: database, outbox, calls, options, deliveries }
 }
 
 async function settle(outbox: Outbox, done: () => boolean): Promise<void> {
@@ -48,6 +50,19 @@ async function settle(outbox: Outbox, done: () => boolean): Promise<void> {
 const networkDown = () => new NetworkError('publish failed: connection refused', { method: 'publish' })
 
 describe('Outbox', () => {
+  it('owns the retries of a send: each of its attempts is one publish attempt, none multiplied below it', async () => {
+    let failures = 2
+    const { outbox, calls, options, deliveries } = await setup(async () => {
+      if (failures-- > 0) throw networkDown()
+    })
+    await outbox.enqueue(TOPIC, ENVELOPES, message('once'))
+    await settle(outbox, () => deliveries.length > 0)
+    expect(deliveries).toEqual([['once', 'sent', undefined]])
+    expect(calls).toHaveLength(3) // two transient failures, then the publish that got through
+    expect(options).toEqual([{ retry: { maxAttempts: 1 } }, { retry: { maxAttempts: 1 } }, { retry: { maxAttempts: 1 } }])
+    await outbox.close()
+  })
+
   it('publishes the stored envelopes byte for byte and reports sent', async () => {
     const { outbox, calls, deliveries } = await setup(async () => {})
     await outbox.enqueue(TOPIC, ENVELOPES, message('a'))

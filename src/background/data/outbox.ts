@@ -22,6 +22,9 @@ export interface OutboxPolicy {
   maxDelayMs: number
 }
 
+/** What the outbox asks of each publish: one attempt (it retries, with its own backoff). */
+export const PUBLISH_ONCE = Object.freeze({ retry: Object.freeze({ maxAttempts: 1 }) })
+
 export const DEFAULT_OUTBOX_POLICY: Readonly<OutboxPolicy> = Object.freeze({ maxAttempts: 8, baseDelayMs: 2_000, maxDelayMs: 300_000 })
 
 interface OutboxEntry {
@@ -168,10 +171,15 @@ export class Outbox {
     if (!conversation) error = new Error('the conversation is not known to this account any more')
     else {
       try {
-        await conversation.publishPrepared({
-          topic: entry.topic,
-          envelopes: entry.envelopes.map((e) => ({ contentTopic: e.contentTopic, timestampNs: BigInt(e.timestampNs), message: fromBase64(e.message) })),
-        })
+        // One publish attempt per outbox attempt: the outbox owns the retries of a send
+        // (its backoff spans outages and restarts), the API client must not multiply them.
+        await conversation.publishPrepared(
+          {
+            topic: entry.topic,
+            envelopes: entry.envelopes.map((e) => ({ contentTopic: e.contentTopic, timestampNs: BigInt(e.timestampNs), message: fromBase64(e.message) })),
+          },
+          PUBLISH_ONCE,
+        )
       } catch (cause) {
         error = cause
       }

@@ -100,6 +100,16 @@ export class EncryptedPersistence implements Persistence {
     return [...this.#keys.values()].filter((k) => k.startsWith(prefix))
   }
 
+  /** The blinded row id of `key` (for a caller that deletes rows in its own transaction, then calls forget). */
+  rowId(key: string): string {
+    return this.#id(key)
+  }
+
+  /** Forgets keys whose rows a caller deleted itself. */
+  forget(keys: string[]): void {
+    for (const key of keys) this.#keys?.delete(this.#id(key))
+  }
+
   #id(key: string): string {
     if (typeof key !== 'string' || key.length === 0) throw new TypeError('key must be a non-empty string')
     return this.#cipher.blind('client', key)

@@ -6,7 +6,7 @@
 import type { ConsentView } from '../../extension/views.ts'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import type { CacheDatabase } from './database.ts'
-import type { CorruptListener } from './cache.ts'
+import type { CorruptListener } from './conversation-rows.ts'
 import { readFromJson, readToJson, type ReadInProgress } from '../../protocol/client/topic-cursor.ts'
 
 /** Where a topic's sync stands: the start of its last complete read, and an unfinished read to resume. */
@@ -108,8 +108,15 @@ export class ConsentRecords {
   }
 
   async set(address: string, state: ConsentView): Promise<void> {
-    const id = this.#cipher.blind('address', address.toLowerCase())
-    const value = await this.#cipher.sealJson('consent', id, { address, state })
-    await this.#db.put('consent', { id, value })
+    await this.setMany(new Map([[address, state]]))
+  }
+
+  /** Records many peers' consent in one transaction (one row per peer). */
+  async setMany(states: ReadonlyMap<string, ConsentView>): Promise<void> {
+    const entries = [...states].map(([address, state]) => ({ id: this.#cipher.blind('address', address.toLowerCase()), address, state }))
+    if (entries.length === 0) return
+    const sealed = await this.#cipher.sealJsonMany('consent', entries.map(({ id, address, state }) => ({ recordKey: id, value: { address, state } })))
+    const tx = this.#db.transaction('consent', 'readwrite')
+    await Promise.all([...entries.map(({ id }, i) => tx.store.put({ id, value: sealed[i]! })), tx.done])
   }
 }

@@ -22,6 +22,7 @@ import type { ListingPart } from '../../protocol/client/conversations.ts'
 import { readWindow } from '../../protocol/client/time-window.ts'
 import type { ReadInProgress } from '../../protocol/client/topic-cursor.ts'
 import type { SyncStatusView } from '../../extension/views.ts'
+import { ObservableState } from '../../state/observable-state.ts'
 import type { AccountCache } from './cache.ts'
 
 const PAGE = 100
@@ -61,13 +62,15 @@ export class SyncEngine {
   readonly #cache: AccountCache
   readonly #hooks: SyncHooks
   readonly #now: () => number
-  readonly #listeners = new Set<(status: SyncStatusView) => void>()
-  #status: SyncStatusView = { state: 'idle', streaming: false }
+  /** The sync status: this engine owns it; the views read it and hear its changes. */
+  readonly #status = new ObservableState<SyncStatusView>('sync status', { state: 'idle', streaming: false })
   #pass: Promise<SyncStatusView> | undefined
   #holds = 0
   #streamLoop: Promise<void> | undefined
   #stream: { return(): Promise<unknown> } | undefined
   #closed = false
+  /** Closed and drained: no status changes are announced any more. */
+  #silenced = false
 
   constructor(client: Client, cache: AccountCache, hooks: SyncHooks, now: () => number = Date.now) {
     this.#client = client
@@ -77,12 +80,12 @@ export class SyncEngine {
   }
 
   status(): SyncStatusView {
-    return structuredClone(this.#status)
+    return structuredClone(this.#status.value)
   }
 
+  /** Called with a copy of the status after each change. */
   onStatus(listener: (status: SyncStatusView) => void): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+    return this.#status.subscribe((next) => listener(structuredClone(next)))
   }
 
   // ------------------------------------------------------------ polling
@@ -283,20 +286,14 @@ export class SyncEngine {
     await this.#stream?.return()
     await this.#streamLoop
     await this.#pass
-    this.#listeners.clear()
+    this.#silenced = true
   }
 
   #update(change: Partial<SyncStatusView>, clear: Array<keyof SyncStatusView> = []): void {
-    const next: SyncStatusView = { ...this.#status, ...change }
+    if (this.#silenced) return
+    const next: SyncStatusView = { ...this.#status.value, ...change }
     for (const key of clear) delete next[key]
-    this.#status = next
-    for (const listener of this.#listeners) {
-      try {
-        listener(this.status())
-      } catch {
-        // a listener's failure is its own
-      }
-    }
+    this.#status.set(next)
   }
 }
 

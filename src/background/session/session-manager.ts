@@ -6,7 +6,7 @@
 // The identity's key bundle is kept encrypted between starts (identity-store.ts), so a worker
 // restart opens the session without the network; the contact bundles are then checked and
 // published in the background.
-import { Client, PrivateKeySigner, type ClientOptions, type Persistence } from '../../protocol/index.ts'
+import { Client, PrivateKeySigner, type ClientOptions, type ConversationStore, type Persistence } from '../../protocol/index.ts'
 import { ApiError, NetworkError } from '../../protocol/api/index.ts'
 import type { AccountView, SessionView } from '../../extension/views.ts'
 import type { AccountData, ActiveSession, WalletService } from '../contracts.ts'
@@ -29,6 +29,8 @@ export interface OpenStoreArgs {
 /** The account's encrypted database, opened before the Client (which keeps its records there). */
 export interface SessionStore {
   readonly persistence: Persistence
+  /** Where the Client keeps its conversation records (the data layer's rows); default: items in `persistence`. */
+  readonly conversationStore?: ConversationStore
   close(): void
 }
 
@@ -286,7 +288,7 @@ export class SessionManager<S extends SessionStore = SessionStore> {
         apiUrl: nodeUrl,
         ...(this.#o.fetch ? { fetch: this.#o.fetch } : {}),
         ...(this.#o.appVersion ? { appVersion: this.#o.appVersion } : {}),
-        ...(store ? { persistence: store.persistence } : {}),
+        ...(store ? { persistence: store.persistence, ...(store.conversationStore ? { conversationStore: store.conversationStore } : {}) } : {}),
       }
       if (cached) {
         try {

@@ -4,8 +4,8 @@
 import type { IDBFactory } from 'fake-indexeddb'
 import { Client, type ClientOptions } from '../../../protocol/index.ts'
 import type { TestWallet } from '../../../../test/helpers/wallets.ts'
-import type { AccountData, AccountDataOptions } from '../../contracts.ts'
-import { accountDatabaseName, createAccountData, openAccountStore } from '../index.ts'
+import type { AccountData } from '../../contracts.ts'
+import { accountDatabaseName, createAccountData, openAccountStore, type AccountDataOptions } from '../index.ts'
 
 /** A fetch that can play a node outage (refused connections) or lose the answer to a publish. */
 export function switchableFetch() {
@@ -52,7 +52,7 @@ export async function openDevice(
 ): Promise<Device> {
   const databaseName = accountDatabaseName(nodeUrl, wallet.address)
   const store = await openAccountStore({ indexedDB: idb as unknown as globalThis.IDBFactory, databaseName, cacheKey: TEST_CACHE_KEY })
-  const client = await Client.create(clientOptions.privateKeyOverride ? null : wallet, { ...clientOptions, apiUrl: nodeUrl, persistence: store.persistence, ...(fetch ? { fetch } : {}) })
+  const client = await Client.create(clientOptions.privateKeyOverride ? null : wallet, { ...clientOptions, apiUrl: nodeUrl, persistence: store.persistence, conversationStore: store.conversationStore, ...(fetch ? { fetch } : {}) })
   const data = await createAccountData({
     client,
     indexedDB: idb as unknown as globalThis.IDBFactory,

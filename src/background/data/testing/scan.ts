@@ -2,7 +2,7 @@
 // values), for encrypted-at-rest checks that search it for plaintext and key bytes.
 import type { CacheDatabase } from '../database.ts'
 
-const STORES = ['conversations', 'messages', 'outbox', 'client', 'consent', 'cursors'] as const
+const STORES = ['conversations', 'messages', 'outbox', 'client', 'consent', 'cursors', 'meta'] as const
 
 /** One Uint8Array per stored primitive: strings as UTF-8 (and their lowercase), numbers as text, byte arrays as is. */
 export async function collectStoredBytes(db: CacheDatabase): Promise<Uint8Array[]> {
