@@ -9,7 +9,6 @@
 //   index.ts    wires chrome.* (storage, alarms, notifications, runtime ports) to all of it
 //
 // Everything that crosses to a page is a view from src/extension/views.ts.
-import type { Client } from '../protocol/index.ts'
 import type { ConversationFilter } from '../extension/methods/messaging.ts'
 import type {
   AccountView,
