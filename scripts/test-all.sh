@@ -44,6 +44,9 @@ quiet_build() {
 }
 
 step "typecheck" npx tsc --noEmit
+# No import circle under src/ and no hand-written module over 400 lines, printed beside the
+# commit before (scripts/structure/check.ts).
+step "structure (no import circle, no module over 400 lines)" npx tsx scripts/structure/check.ts
 step "unit tests" npx vitest run --project unit
 step "protocol unit tests on the libsecp256k1 backend" npx vitest run --project unit-libsecp256k1
 # Built once here; the e2e and lint steps run on this build (their npm scripts rebuild first
