@@ -5,6 +5,7 @@
 // a hard cap. The payload's
 // digest is checked before it is decrypted (decryptRemoteAttachment).
 import { attachmentUrlProblem } from '../../extension/attachment-url.ts'
+import { BackgroundError } from '../errors.ts'
 
 export type AttachmentFetch = (url: string, init?: RequestInit) => Promise<Response>
 
@@ -19,10 +20,10 @@ const MAX_REDIRECTS = 3
 export const DECLARED_SIZE_SLACK_BYTES = 64 * 1024
 
 /** A download refused or failed; `message` says why, in words for the person. */
-export class AttachmentDownloadError extends Error {
+export class AttachmentDownloadError extends BackgroundError<'refused'> {
+  override readonly name = 'AttachmentDownloadError'
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'AttachmentDownloadError'
+    super('refused', message, options)
   }
 }
 

@@ -11,6 +11,7 @@ import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { toHex } from '../../wire/bytes.ts'
+import { BackgroundError } from '../errors.ts'
 
 const VERSION = 1
 const NONCE_BYTES = 12
@@ -26,11 +27,11 @@ export type SealedStore = 'conversations' | 'messages' | 'outbox' | 'client' | '
 const STORES: readonly SealedStore[] = ['conversations', 'messages', 'outbox', 'client', 'consent', 'cursors']
 
 /** A record that cannot be opened: wrong key, tampered or truncated bytes, or a foreign format. */
-export class CacheRecordError extends Error {
+export class CacheRecordError extends BackgroundError<'unreadable'> {
+  override readonly name = 'CacheRecordError'
   readonly store: string
   constructor(store: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'CacheRecordError'
+    super('unreadable', message, options)
     this.store = store
   }
 }

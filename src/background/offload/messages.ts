@@ -11,6 +11,7 @@
 // keys, spec §4.2), transferred, never copied twice, and zeroed by the worker after the batch.
 import { isAddress } from '../../protocol/crypto/ethereum.ts'
 import type { OpenedInvitationData } from '../../protocol/invitations/batch-opener.ts'
+import { BackgroundError } from '../errors.ts'
 
 export const OFFLOAD_TAG = 'parley/offload@1'
 /** Envelopes per request: a page of the listing (100) fits; a larger batch is split. */
@@ -26,13 +27,8 @@ const MAX_TEXT = 4096
 export type OffloadFailure = 'unavailable' | 'timeout' | 'bad-message' | 'failed' | 'closed'
 
 /** Why a batch was not opened off-thread; never carries key material. */
-export class OffloadError extends Error {
+export class OffloadError extends BackgroundError<OffloadFailure> {
   override readonly name = 'OffloadError'
-  readonly reason: OffloadFailure
-  constructor(reason: OffloadFailure, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.reason = reason
-  }
 }
 
 /** An invitation the worker could not open, as it said why (name and labelled message only). */
