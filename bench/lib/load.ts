@@ -43,8 +43,9 @@ export interface LoadResult {
   ms: number
   /** Failed requests, warm-up included. */
   errors: number
-  /** The server's CPU seconds over the window (serverPid). */
+  /** The server's CPU seconds over the window (serverPid), and those of its main thread alone. */
   cpuSeconds?: number
+  mainThreadCpuSeconds?: number
   /** Commits and the publish requests they carried over the window (metricsUrl). */
   commits?: number
   commitRequests?: number
@@ -55,9 +56,9 @@ export interface LoadResult {
 const payload = Buffer.alloc(256, 0x5a)
 const payloadBase64 = payload.toString('base64')
 
-/** CPU seconds (user + system) process `pid` has used so far, from /proc. */
-export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+/** CPU seconds (user + system) process `pid` (or only its main thread) has used so far, from /proc. */
+export function cpuSeconds(pid: number, mainThreadOnly = false): number {
+  const fields = readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in ticks of 1/100 s
 }
 
@@ -76,6 +77,7 @@ class Window {
   private start = 0
   private last = 0
   private cpuAtStart = 0
+  private mainCpuAtStart = 0
   private commitsAtStart: Promise<{ commits: number; requests: number }> | undefined
 
   constructor(private readonly spec: LoadSpec) {}
@@ -84,7 +86,10 @@ class Window {
     this.open = true
     this.start = performance.now()
     this.last = this.start
-    if (this.spec.serverPid) this.cpuAtStart = cpuSeconds(this.spec.serverPid)
+    if (this.spec.serverPid) {
+      this.cpuAtStart = cpuSeconds(this.spec.serverPid)
+      this.mainCpuAtStart = cpuSeconds(this.spec.serverPid, true)
+    }
     if (this.spec.metricsUrl) this.commitsAtStart = commitCounters(this.spec.metricsUrl)
   }
 
@@ -97,15 +102,17 @@ class Window {
   }
 
   /** Closes the window: answers after this are not counted. */
-  end(): { cpu: number | undefined; ms: number } {
+  end(): { cpu: number | undefined; mainCpu: number | undefined; ms: number } {
     this.closed = true
-    return { cpu: this.spec.serverPid ? cpuSeconds(this.spec.serverPid) : undefined, ms: this.last - this.start }
+    const pid = this.spec.serverPid
+    return { cpu: pid ? cpuSeconds(pid) : undefined, mainCpu: pid ? cpuSeconds(pid, true) : undefined, ms: this.last - this.start }
   }
 
   async result(errors: number): Promise<LoadResult> {
-    const { cpu, ms } = this.end()
+    const { cpu, mainCpu, ms } = this.end()
     const result: LoadResult = { requests: this.counted, ms, errors: errors + this.failed }
     if (cpu !== undefined) result.cpuSeconds = cpu - this.cpuAtStart
+    if (mainCpu !== undefined) result.mainThreadCpuSeconds = mainCpu - this.mainCpuAtStart
     if (this.commitsAtStart) {
       const [before, after] = [await this.commitsAtStart, await commitCounters(this.spec.metricsUrl!)]
       result.commits = after.commits - before.commits

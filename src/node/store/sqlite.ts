@@ -8,6 +8,7 @@ import { StoreUnavailableError } from './errors.ts'
 import { configure, createWriter, fromDb, toDb, type InsertOutcome, type SqliteWriter } from './sqlite-writes.ts'
 import type { WriterReply, WriterRequest } from './sqlite-writer.worker.ts'
 import { packBatch } from './insert-batch.ts'
+import { CommitPacer } from './commit-pacer.ts'
 import type { EnvelopeKey, EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope, TopicRange } from './types.ts'
 
 export type SyncMode = 'full' | 'normal'
@@ -58,9 +59,9 @@ export interface CommitStats {
 const BOOT = new URL('./sqlite-writer.boot.mjs', import.meta.url)
 
 /**
- * Batches sent to the writer and not yet answered. Two: while the writer commits one, the
- * next turn's requests are already waiting in its port, so it starts the next commit at once;
- * what arrives meanwhile waits here and goes in one batch when the writer answers.
+ * Batches sent to the writer and not yet answered: one. What arrives while the writer commits
+ * waits here and goes as the next batch when it answers (paced by CommitPacer), so a commit
+ * carries everything that arrived during the one before.
  */
 const BATCHES_IN_FLIGHT = 1
 
@@ -83,6 +84,8 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   private pending: PendingInsert[] = []
   private flushScheduled = false
   private readonly flushSoon = () => this.flush()
+  private readonly pacer = new CommitPacer({ fraction: 0.5, maxHoldMs: 10 })
+  private holdTimer: NodeJS.Timeout | undefined
   private writerFailure: string | undefined
   private workerClosed: Promise<void> | undefined
   readonly commitStats: CommitStats = { commits: 0, requests: 0 }
@@ -168,6 +171,18 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   /** Sends what is pending to the writer as one batch, unless BATCHES_IN_FLIGHT are (`force`: anyway). */
   private send(force: boolean): void {
     if (this.pending.length === 0 || (!force && this.waiting.size >= BATCHES_IN_FLIGHT)) return
+    const hold = force ? 0 : this.pacer.holdMs(this.pending.length)
+    if (hold > 0) {
+      this.holdTimer ??= setTimeout(() => {
+        this.holdTimer = undefined
+        this.pacer.release()
+        this.send(false)
+      }, Math.ceil(hold))
+      return
+    }
+    clearTimeout(this.holdTimer)
+    this.holdTimer = undefined
+    this.pacer.sent()
     const group = this.pending
     this.pending = []
     if (this.writerFailure) {
@@ -204,7 +219,8 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
         group.forEach((item, i) => this.settle(item, outcomes[i]!))
       }
       this.countCommit(requests)
-      // The writer has room again: what waited for it goes now.
+      // The writer has room again: what waited for it goes now, or after a short hold.
+      this.pacer.answered(requests, this.pending.length)
       this.send(false)
     } else if (reply.type === 'pruned') {
       const waiter = this.pruning.get(reply.id)
@@ -311,6 +327,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       // The writer commits what it was sent before it closes: accepted inserts are not dropped.
       this.workerClosed ??= new Promise<void>((resolve) => {
         this.worker!.once('exit', () => resolve())
+        clearTimeout(this.holdTimer)
         this.send(true) // accepted inserts go before the close
         this.worker!.postMessage({ type: 'close' } satisfies WriterRequest)
       })
