@@ -85,7 +85,13 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   private flushScheduled = false
   private readonly flushSoon = () => this.flush()
   private readonly pacer = new CommitPacer({ fraction: 0.5, maxHoldMs: 10 })
-  private holdTimer: NodeJS.Timeout | undefined
+  /** A hold in progress: a timer, or one event-loop turn. */
+  private holdTimer: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | undefined
+  private readonly holdOver = () => {
+    this.holdTimer = undefined
+    this.pacer.release()
+    this.send(false)
+  }
   private writerFailure: string | undefined
   private workerClosed: Promise<void> | undefined
   readonly commitStats: CommitStats = { commits: 0, requests: 0 }
@@ -173,15 +179,12 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     if (this.pending.length === 0 || (!force && this.waiting.size >= BATCHES_IN_FLIGHT)) return
     const hold = force ? 0 : this.pacer.holdMs(this.pending.length)
     if (hold > 0) {
-      this.holdTimer ??= setTimeout(() => {
-        this.holdTimer = undefined
-        this.pacer.release()
-        this.send(false)
-      }, Math.ceil(hold))
+      // Timers count whole milliseconds: a shorter hold is one more event-loop turn instead
+      // (what arrives in it joins), not a millisecond of a fast disk's time.
+      this.holdTimer ??= hold >= 1 ? { timeout: setTimeout(this.holdOver, Math.round(hold)) } : { immediate: setImmediate(this.holdOver) }
       return
     }
-    clearTimeout(this.holdTimer)
-    this.holdTimer = undefined
+    this.clearHold()
     this.pacer.sent()
     const group = this.pending
     this.pending = []
@@ -193,6 +196,13 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     const { batch, transfer } = packBatch(group.map((g) => g.envelopes))
     this.waiting.set(id, group)
     this.worker!.postMessage({ type: 'insert', id, batch } satisfies WriterRequest, transfer)
+  }
+
+  private clearHold(): void {
+    if (this.holdTimer === undefined) return
+    if ('timeout' in this.holdTimer) clearTimeout(this.holdTimer.timeout)
+    else clearImmediate(this.holdTimer.immediate)
+    this.holdTimer = undefined
   }
 
   private countCommit(requests: number): void {
@@ -327,7 +337,7 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       // The writer commits what it was sent before it closes: accepted inserts are not dropped.
       this.workerClosed ??= new Promise<void>((resolve) => {
         this.worker!.once('exit', () => resolve())
-        clearTimeout(this.holdTimer)
+        this.clearHold()
         this.send(true) // accepted inserts go before the close
         this.worker!.postMessage({ type: 'close' } satisfies WriterRequest)
       })
