@@ -9,7 +9,8 @@
 //   npm run bench -- node                      full run (100k and 1M envelopes)
 //   BENCH_QUICK=1 npm run bench -- node        quick run (10k and 50k)
 // Sizes: BENCH_SIZES=100000,1000000  BENCH_PUBLISH=20000  BENCH_BATCH=100  BENCH_PAYLOAD=256
-//        BENCH_QUERIES=2000  BENCH_CONCURRENCY=8  BENCH_SINGLE=6000  BENCH_ROUNDS=2  BENCH_BASELINE=<git rev>
+//        BENCH_QUERIES=2000  BENCH_CONCURRENCY=8  BENCH_BASELINE=<git rev>
+//        BENCH_SECONDS=5 (window per row and round)  BENCH_WARMUP=1 (s)  BENCH_ROUNDS=5 (median printed)
 //        BENCH_ONLY=publish | query | hostile   BENCH_SAMPLES=500 (hostile latency samples)
 
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -182,10 +183,12 @@ async function publishBench() {
   report('raw better-sqlite3, 1/txn, sync FULL', rate(Math.min(PUBLISH, 2_000), rawSingle), 'one fsync per envelope')
   const rawSingleNormal = rawSqlite('NORMAL', 1, Math.min(PUBLISH, 2_000))
   report('raw better-sqlite3, 1/txn, sync NORMAL', rate(Math.min(PUBLISH, 2_000), rawSingleNormal))
-  // One envelope per request against this code and the baseline, load from its own process.
-  const requests = num('BENCH_SINGLE', quick ? 2_000 : 6_000)
-  await publishComparison(report, { dir, baseline: process.env.BENCH_BASELINE ?? 'HEAD~1', requests, warmup: 500, rounds: num('BENCH_ROUNDS', 2) })
-  await cpuPerRequest(report, { dir, requests: quick ? 1_000 : 3_000, warmup: 300 })
+  // One envelope per request against this code and the baseline, load from its own process,
+  // measured over a timed window per row and round (bench/lib/load.ts).
+  const seconds = num('BENCH_SECONDS', quick ? 3 : 5)
+  const warmupSeconds = num('BENCH_WARMUP', 1)
+  await publishComparison(report, { dir, baseline: process.env.BENCH_BASELINE ?? 'HEAD~1', seconds, warmupSeconds, rounds: num('BENCH_ROUNDS', quick ? 3 : 5) })
+  await cpuPerRequest(report, { dir, seconds, warmupSeconds })
   report(`HTTP publish, ${BATCH} envelopes/request, sync full`, rate(PUBLISH, await publishOverHttp('batch-full', { batch: BATCH, count: PUBLISH, auth: false, sync: 'full' })), `${CONCURRENCY} clients (fetch)`)
 }
 

@@ -5,11 +5,11 @@
 // The load comes from bench/lib/load.ts in its own process.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs'
+import { mkdirSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { GRPC_LISTENING_LINE, LISTENING_LINE } from '../../src/node/config.ts'
-import type { LoadSpec } from './load.ts'
+import type { LoadResult, LoadSpec } from './load.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url))
@@ -54,24 +54,20 @@ function startCli(cli: string, args: string[]): Promise<RunningNode> {
   })
 }
 
-/** CPU seconds (user + system) the process has used so far, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in ticks of 1/100 s
-}
-
-function load(spec: LoadSpec): { requests: number; ms: number; errors: number } {
+function load(spec: LoadSpec): LoadResult {
   const out = execFileSync(process.execPath, ['--import', 'tsx', LOAD, JSON.stringify(spec)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 })
-  const result = JSON.parse(out.trim().split('\n').pop()!) as { requests: number; ms: number; errors: number }
-  if (result.errors > 0) throw new Error(`${result.errors} of ${result.requests} requests failed (${JSON.stringify({ ...spec, target: undefined })})`)
+  const result = JSON.parse(out.trim().split('\n').pop()!) as LoadResult
+  if (result.errors > 0) throw new Error(`${result.errors} requests failed (${JSON.stringify({ ...spec, target: undefined })})`)
+  if (result.requests === 0) throw new Error(`no request was answered in the window (${JSON.stringify({ ...spec, target: undefined })})`)
   return result
 }
 
-async function commitStats(url: string): Promise<{ commits: number; requests: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text()
-  const value = (name: string) => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2] ?? NaN)
-  return { commits: value('parley_store_commits_total'), requests: value('parley_store_commit_requests_total') }
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
+const whole = (n: number) => Math.round(n).toLocaleString('en-US')
 
 const shuffle = <T>(items: T[]): T[] => {
   for (let i = items.length - 1; i > 0; i--) {
@@ -81,46 +77,75 @@ const shuffle = <T>(items: T[]): T[] => {
   return items
 }
 
-export async function publishComparison(report: Report, options: { dir: string; baseline: string; requests: number; warmup: number; rounds: number }): Promise<void> {
+export interface PublishOptions {
+  dir: string
+  baseline: string
+  /** Measured window per row and round, after `warmupSeconds` of load. */
+  seconds: number
+  warmupSeconds: number
+  rounds: number
+}
+
+/**
+ * One envelope per request at 8 and 64 clients: this code with --sync full and --sync normal,
+ * the baseline with --sync full. Every row runs once per round, each round in a fresh random
+ * order, each time on a fresh node and database; a row's figure is the median of its rounds
+ * (all rounds are printed too). The FULL and NORMAL rows of this code differ in --sync only.
+ */
+export async function publishComparison(report: Report, options: PublishOptions): Promise<void> {
   const current = join(ROOT, 'src/node/cli.ts')
   const base = unpackBaseline(options.baseline, options.dir)
   let seed = 0
   let db = 0
-  interface Row { label: string; cli: string; args: string[]; clients: number; groups?: boolean }
-  const rows: Row[] = []
+  interface Row { label: string; cli: string; args: string[]; clients: number; mine: boolean; rates: number[]; groups: number[] }
+  const row = (label: string, cli: string, args: string[], clients: number, mine: boolean): Row => ({ label, cli, args, clients, mine, rates: [], groups: [] })
+  const table = new Map<string, Row>()
   for (const clients of [8, 64]) {
-    rows.push({ label: `publish 1 env/request, sync full, ${clients} clients: this code`, cli: current, args: ['--sync', 'full', '--no-grpc'], clients, groups: true })
-    rows.push({ label: `publish 1 env/request, sync full, ${clients} clients: baseline ${base.commit}`, cli: base.cli, args: ['--sync', 'full'], clients })
+    table.set(`full ${clients}`, row(`publish 1 env/request, sync full, ${clients} clients: this code`, current, ['--sync', 'full', '--no-grpc'], clients, true))
+    table.set(`base ${clients}`, row(`publish 1 env/request, sync full, ${clients} clients: baseline ${base.commit}`, base.cli, ['--sync', 'full'], clients, false))
+    table.set(`normal ${clients}`, row(`publish 1 env/request, sync normal, ${clients} clients: this code`, current, ['--sync', 'normal', '--no-grpc'], clients, true))
   }
-  rows.push({ label: 'publish 1 env/request, sync normal, 64 clients: this code', cli: current, args: ['--sync', 'normal', '--no-grpc'], clients: 64, groups: true })
-  // Every row runs `rounds` times, each round in a fresh random order: on a shared machine the
-  // rows drift with its load, and the rounds show by how much.
-  const figures = new Map<Row, string[]>(rows.map((r) => [r, []]))
+  const rows = [...table.values()]
   for (let round = 0; round < options.rounds; round++) {
-    for (const row of shuffle([...rows])) {
-      const node = await startCli(row.cli, [...row.args, '--db', join(options.dir, `publish-${++db}.db`)])
+    for (const r of shuffle([...rows])) {
+      const node = await startCli(r.cli, [...r.args, '--db', join(options.dir, `publish-${++db}.db`)])
       try {
-        load({ transport: 'http', target: node.url, kind: 'publish', clients: row.clients, requests: options.warmup, seed: ++seed })
-        const before = row.groups ? await commitStats(node.url) : undefined
-        const result = load({ transport: 'http', target: node.url, kind: 'publish', clients: row.clients, requests: options.requests, seed: ++seed })
-        let figure = `${Math.round((result.requests / result.ms) * 1000).toLocaleString('en-US')}`
-        if (before) {
-          const after = await commitStats(node.url)
-          figure += ` (group ${((after.requests - before.requests) / (after.commits - before.commits)).toFixed(1)})`
-        }
-        figures.get(row)!.push(figure)
+        const result = load({
+          transport: 'http',
+          target: node.url,
+          kind: 'publish',
+          clients: r.clients,
+          seconds: options.seconds,
+          warmupSeconds: options.warmupSeconds,
+          seed: ++seed,
+          ...(r.mine && { metricsUrl: `${node.url}/metrics` }),
+        })
+        r.rates.push((result.requests / result.ms) * 1000)
+        if (result.commits) r.groups.push(result.commitRequests! / result.commits)
       } finally {
         await node.stop()
       }
     }
   }
-  for (const row of rows) {
-    report(row.label, `${figures.get(row)!.join(' / ')} env/s`, `${options.requests} requests per round, autocannon${row.groups ? '; (mean commit group)' : ''}`)
+  const note = `median of ${options.rounds} rounds of ${options.seconds} s (after ${options.warmupSeconds} s warm-up), autocannon`
+  for (const r of rows) {
+    const group = r.groups.length > 0 ? ` (group ${median(r.groups).toFixed(1)})` : ''
+    report(r.label, `${whole(median(r.rates))} env/s${group}`, `${note}; rounds ${r.rates.map(whole).join(' / ')}${r.groups.length > 0 ? `; groups ${r.groups.map((g) => g.toFixed(1)).join(' / ')}` : ''}`)
   }
+  // The targets of issue 21, as ratios of medians within this run.
+  const m = (key: string) => median(table.get(key)!.rates)
+  for (const clients of [8, 64]) {
+    const times = m(`full ${clients}`) / m(`base ${clients}`)
+    report(`target: ${clients} clients, full, this code / baseline`, `${times.toFixed(2)}×`, times >= 2 ? 'holds (≥ 2×)' : 'misses (target ≥ 2×)')
+    const ratio = m(`full ${clients}`) / m(`normal ${clients}`)
+    report(`target: ${clients} clients, full / normal`, `${(ratio * 100).toFixed(0)} %`, ratio >= 0.9 ? 'holds (within 10 %)' : 'misses (target ≥ 90 %)')
+  }
+  const group = median(table.get('full 64')!.groups)
+  report('target: mean commit group at 64 clients, full', `${group.toFixed(1)} of 64 in flight`, group >= 64 / 3 ? 'holds (≥ 21.3)' : 'misses (target ≥ 21.3)')
 }
 
 /** Server CPU per request (µs) of a publish and a 50-envelope query, over HTTP and gRPC. */
-export async function cpuPerRequest(report: Report, options: { dir: string; requests: number; warmup: number }): Promise<void> {
+export async function cpuPerRequest(report: Report, options: { dir: string; seconds: number; warmupSeconds: number }): Promise<void> {
   const node = await startCli(join(ROOT, 'src/node/cli.ts'), ['--sync', 'normal', '--grpc-port', '0', '--db', join(options.dir, 'cpu.db')])
   try {
     const queryTopic = '/xmtp/0/m-cpu/proto'
@@ -134,12 +159,15 @@ export async function cpuPerRequest(report: Report, options: { dir: string; requ
       { transport: 'grpc', kind: 'query' },
     ] as const)
     for (const { transport, kind } of kinds) {
-      const spec = { transport, target: transport === 'http' ? node.url : node.grpc!, kind, clients: 8, queryTopic } as const
-      load({ ...spec, requests: options.warmup, seed: ++seed })
-      const before = cpuSeconds(node.pid)
-      const result = load({ ...spec, requests: options.requests, seed: ++seed })
-      const us = ((cpuSeconds(node.pid) - before) / result.requests) * 1e6
-      report(`server CPU per ${kind === 'query' ? 'query (50-envelope page)' : 'publish (1 envelope)'}, ${transport.toUpperCase()}`, `${Math.round(us)} µs`, `${result.requests} requests, 8 clients, sync normal`)
+      const spec = { transport, target: transport === 'http' ? node.url : node.grpc!, kind, clients: 8, queryTopic, serverPid: node.pid } as const
+      const result = load({ ...spec, seconds: options.seconds, warmupSeconds: options.warmupSeconds, seed: ++seed })
+      const us = (result.cpuSeconds! / result.requests) * 1e6
+      const mainUs = (result.mainThreadCpuSeconds! / result.requests) * 1e6
+      report(
+        `server CPU per ${kind === 'query' ? 'query (50-envelope page)' : 'publish (1 envelope)'}, ${transport.toUpperCase()}`,
+        `${Math.round(us)} µs (event loop ${Math.round(mainUs)} µs)`,
+        `${whole(result.requests)} requests in ${options.seconds} s, 8 clients, sync normal; whole process, and its main thread alone`,
+      )
     }
   } finally {
     await node.stop()

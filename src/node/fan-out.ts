@@ -90,6 +90,7 @@ export class FanOut {
   }
 
   dispatch(envelopes: readonly Envelope[]): void {
+    if (this.byTopic.size === 0 && this.all.size === 0) return // nobody listens: nothing to encode
     for (const envelope of envelopes) {
       const listeners: Listener[] = []
       const byTopic = this.byTopic.get(envelope.contentTopic)

@@ -196,7 +196,8 @@ export async function publishEnvelopes(services: NodeServices, ctx: CallContext,
   const count = envelopes.length
   if (count > services.limits.maxPublishEnvelopes) throw tooManyEnvelopes(count, services.limits.maxPublishEnvelopes)
   ctx.logFields.envelopes = count
-  Object.assign(ctx.logFields, topicFields(envelopes.map((e) => e.contentTopic)))
+  // For the request's debug line only: not worth building when nobody will read it.
+  if (services.logger.isLevelEnabled('debug')) Object.assign(ctx.logFields, topicFields(envelopes.map((e) => e.contentTopic)))
   // The rate limit comes first (node-go checks the token first): a flood of garbage tokens
   // then costs the sender its bucket instead of costing the node signature checks. An empty
   // publish costs one token: it still costs the node a request and a token check.

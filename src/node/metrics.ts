@@ -41,6 +41,13 @@ export class NodeMetrics {
   private readonly rateLimited: Counter<'bucket'>
   private readonly storeErrors: Counter
   private sources: MetricsSources | undefined
+  /**
+   * The labelled children of the hot metrics, by their labels: prom-client hashes the label
+   * object on every inc/observe otherwise, and a publish bumps three of them. The label values
+   * come from fixed sets (methods, statuses, origins), so the cache stays small.
+   */
+  private readonly requestChildren = new Map<string, { count: { inc(): void }; latency: { observe(v: number): void } }>()
+  private readonly storedChildren = new Map<string, { inc(n: number): void }>()
 
   constructor() {
     const registers = [this.registry]
@@ -149,8 +156,14 @@ export class NodeMetrics {
 
   /** One finished request (or stream). `method` must come from a fixed set: it is a label. */
   request(transport: Transport, method: string, status: string, seconds: number): void {
-    this.requests.inc({ transport, method, status })
-    this.latency.observe({ transport, method }, seconds)
+    const key = `${transport} ${method} ${status}`
+    let child = this.requestChildren.get(key)
+    if (!child) {
+      child = { count: this.requests.labels({ transport, method, status }), latency: this.latency.labels({ transport, method }) }
+      this.requestChildren.set(key, child)
+    }
+    child.count.inc()
+    child.latency.observe(seconds)
   }
 
   /** A publish that was refused with `code`, carrying `envelopes` envelopes. */
@@ -164,7 +177,10 @@ export class NodeMetrics {
   }
 
   envelopesStored(origin: string, count: number): void {
-    if (count > 0) this.stored.inc({ origin }, count)
+    if (count <= 0) return
+    let child = this.storedChildren.get(origin)
+    if (!child) this.storedChildren.set(origin, (child = this.stored.labels({ origin })))
+    child.inc(count)
   }
 
   rateLimitRefusal(bucket: string): void {

@@ -63,9 +63,8 @@ const GRPC_METHOD_LABEL: Record<MessageApiRpc, string> = {
   Subscribe2: 'subscribe2',
 }
 
-const ROUTES = new Map<string, MessageApiMethod>(
-  (Object.keys(MESSAGE_API) as MessageApiMethod[]).map((method) => [MESSAGE_API[method].path, method]),
-)
+const ROUTES_METHODS = Object.keys(MESSAGE_API) as MessageApiMethod[]
+const ROUTES = new Map<string, MessageApiMethod>(ROUTES_METHODS.map((method) => [MESSAGE_API[method].path, method]))
 
 export class XmtpNode {
   readonly server: Server
@@ -75,6 +74,8 @@ export class XmtpNode {
   private readonly maxBodyBytes: number
   private readonly limits: Readonly<NodeLimits>
   private readonly bodyBudget: BodyBudget
+  /** Each method's body rules (they follow from the limits, fixed at construction). */
+  private readonly bodyRules: Record<MessageApiMethod, ReturnType<typeof bodyRules>>
   private readonly connections: ConnectionGuard
   private readonly startedAt = Date.now()
   private inFlight = 0
@@ -111,6 +112,7 @@ export class XmtpNode {
     this.logger = options.logger
     this.trustProxy = options.trustProxy ?? false
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+    this.bodyRules = Object.fromEntries(ROUTES_METHODS.map((m) => [m, bodyRules(m, nodeLimits, this.maxBodyBytes)])) as XmtpNode['bodyRules']
     this.server = createServer(
       {
         keepAliveTimeout: nodeLimits.keepAliveTimeoutMs,
@@ -274,6 +276,7 @@ export class XmtpNode {
       this.services.metrics.request('http', label, String(res.statusCode), ms / 1000)
       if (route === 'publish' && res.statusCode !== 200) this.services.metrics.publishRefused(refusedCode ?? GrpcCode.INTERNAL, Number(logFields.envelopes ?? 1))
       if (refusedCode !== undefined) this.services.metrics.failed(refusedCode)
+      if (!this.logger.isLevelEnabled('debug')) return
       const aborted = !res.writableFinished
       const fields = { method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...logFields, ...(aborted && { aborted }) }
       this.logger.debug(fields, aborted ? 'request ended by the client' : 'request')
@@ -310,7 +313,7 @@ export class XmtpNode {
         admissionRefusal = err
       }
       const refusedAtAdmission = admissionRefusal !== undefined
-      const rules = bodyRules(method, this.limits, this.maxBodyBytes)
+      const rules = this.bodyRules[method]
       const reading = readBody(req, {
         maxBytes: rules.maxBytes,
         // The publish cap is the operator's --max-body-bytes; say so only for the small ones.

@@ -37,7 +37,8 @@ export class EnvelopeSink {
     // can prove them to a peer long after the token stopped being valid for new publishes.
     const withProof = (e: Envelope): ProvenEnvelope =>
       proof.authorization !== undefined && restrictedTopicOwner(e.contentTopic) !== undefined ? { ...e, proof: proof.authorization } : e
-    const durable = envelopes.filter((e) => !isEphemeralTopic(e.contentTopic)).map(withProof)
+    const proven = proof.authorization === undefined ? envelopes : envelopes.map(withProof)
+    const durable = proven.some((e) => isEphemeralTopic(e.contentTopic)) ? proven.filter((e) => !isEphemeralTopic(e.contentTopic)) : proven
     const stored = durable.length > 0 ? await this.store.insert(durable) : 0
     // A shared store announces what it stored itself; ephemeral envelopes need telling.
     if (this.store.fanOut && durable.length < envelopes.length) await this.store.fanOut.announce(envelopes.filter((e) => isEphemeralTopic(e.contentTopic)))

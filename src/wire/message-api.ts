@@ -158,8 +158,12 @@ function object(value: unknown, path: string): Json {
 }
 
 /** Field by camelCase name or its snake_case original; null counts as absent. */
+/** camelCase field name → its snake_case twin (a handful of names, each made once). */
+const SNAKE = new Map<string, string>()
+
 function field(obj: Json, camel: string): unknown {
-  const snake = camel.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())
+  let snake = SNAKE.get(camel)
+  if (snake === undefined) SNAKE.set(camel, (snake = camel.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())))
   const value = obj[camel] !== undefined ? obj[camel] : obj[snake]
   return value === null ? undefined : value
 }

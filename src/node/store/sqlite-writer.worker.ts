@@ -1,13 +1,14 @@
 // The thread that owns the SQLite write connection (sqlite.ts starts it for a database file).
-// Commits run here, fsync included, so the event loop of the node never waits on them, and
-// while one commit is being made durable the next requests queue in this thread's port: each
-// commit takes everything that arrived meanwhile (group commit), so the fsync cost per
-// envelope falls as concurrency grows. A request is answered only after its COMMIT returned.
+// Commits run here, fsync included, so the event loop of the node never waits on them. The
+// node sends the insert requests of each event-loop turn as one batch (insert-batch.ts), and
+// one commit takes every batch waiting in this thread's port (group commit), so the fsync cost
+// per envelope falls as concurrency grows. A request is answered only after its COMMIT returned.
 
 import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
+import { unpackBatch, type InsertBatch } from './insert-batch.ts'
 import { configure, createWriter, type InsertOutcome } from './sqlite-writes.ts'
-import type { ProvenEnvelope, TopicRange } from './types.ts'
+import type { TopicRange } from './types.ts'
 
 export interface WriterOptions {
   path: string
@@ -15,12 +16,13 @@ export interface WriterOptions {
 }
 
 export type WriterRequest =
-  | { type: 'insert'; id: number; envelopes: ProvenEnvelope[] }
+  | { type: 'insert'; id: number; batch: InsertBatch }
   | { type: 'prune'; id: number; range: TopicRange; beforeNs: bigint; limit: number }
   | { type: 'close' }
 
+/** `inserted`: one commit, the outcomes of each batch it carried (one per request, in order). */
 export type WriterReply =
-  | { type: 'inserted'; results: { id: number; outcome: InsertOutcome }[] }
+  | { type: 'inserted'; batches: { id: number; outcomes: InsertOutcome[] }[] }
   | { type: 'pruned'; id: number; deleted: number; lastTopic: string | undefined; error?: string }
   | { type: 'closed' }
 
@@ -30,30 +32,37 @@ const db = new Database(options.path)
 configure(db, options.sync)
 const writer = createWriter(db)
 
-let inserts: { id: number; envelopes: ProvenEnvelope[] }[] = []
+let batches: { id: number; batch: InsertBatch }[] = []
 let scheduled = false
 
 function commit(): void {
   scheduled = false
-  const group = inserts
-  inserts = []
+  const group = batches
+  batches = []
   if (group.length === 0) return
+  const requests = group.map((b) => unpackBatch(b.batch))
   let outcomes: InsertOutcome[]
   try {
-    outcomes = writer.commitGroup(group.map((g) => g.envelopes))
+    outcomes = writer.commitGroup(requests.flat(1))
   } catch (error) {
     // The COMMIT itself failed (disk full, I/O error): nothing of the group is stored.
     const message = error instanceof Error ? error.message : String(error)
-    outcomes = group.map(() => ({ error: message }))
+    outcomes = requests.flatMap((r) => r.map(() => ({ error: message })))
   }
-  port.postMessage({ type: 'inserted', results: group.map((g, i) => ({ id: g.id, outcome: outcomes[i]! })) } satisfies WriterReply)
+  let at = 0
+  const reply = group.map((b, i) => {
+    const count = requests[i]!.length
+    at += count
+    return { id: b.id, outcomes: outcomes.slice(at - count, at) }
+  })
+  port.postMessage({ type: 'inserted', batches: reply } satisfies WriterReply)
 }
 
 port.on('message', (request: WriterRequest) => {
   switch (request.type) {
     case 'insert':
-      inserts.push(request)
-      // After the messages already waiting in the port: they join this group.
+      batches.push(request)
+      // After the messages already waiting in the port: they join this commit.
       if (!scheduled) {
         scheduled = true
         setImmediate(commit)

@@ -17,9 +17,10 @@ export type InsertOutcome = { inserted: number } | { error: string }
 
 export interface SqliteWriter {
   /**
-   * Group commit: the requests share one transaction and so one WAL fsync. Each stays atomic
-   * inside its own SAVEPOINT (better-sqlite3 nests transactions that way), so one failing
-   * request does not fail its neighbours. Returns once COMMIT has returned, i.e. durable.
+   * Group commit: the requests share one transaction and so one WAL fsync. Each stays atomic:
+   * when any of them fails, the group is rolled back and made again with every request inside
+   * its own SAVEPOINT (better-sqlite3 nests transactions that way), so one failing request
+   * does not fail its neighbours. Returns once COMMIT has returned, i.e. durable.
    */
   commitGroup(requests: readonly (readonly ProvenEnvelope[])[]): InsertOutcome[]
   deleteOlder(range: TopicRange, beforeNs: bigint, limit: number): { deleted: number; lastTopic: string | undefined }
@@ -36,19 +37,28 @@ export function configure(db: Database.Database, sync: 'full' | 'normal'): void 
 export function createWriter(db: Database.Database): SqliteWriter {
   // `proof`: the owner proof of a contact-/privatestore- envelope (p2p relay and catch-up carry it).
   const insertStatement = db.prepare('INSERT OR IGNORE INTO envelopes (topic, sender_ts, digest, receiver_ts, payload, proof) VALUES (?, ?, ?, ?, ?, ?)')
-  const insertMany = db.transaction((envelopes: readonly ProvenEnvelope[]) => {
-    const receivedNs = BigInt(Date.now()) * 1_000_000n
+  const insertRows = (envelopes: readonly ProvenEnvelope[], receivedNs: bigint): number => {
     let inserted = 0
     for (const e of envelopes) {
       const digest = envelopeDigest(e.contentTopic, e.message)
       inserted += insertStatement.run(e.contentTopic, toDb(e.timestampNs), digest, receivedNs, e.message, e.proof ?? null).changes
     }
     return inserted
+  }
+  const now = () => BigInt(Date.now()) * 1_000_000n
+  // The common case: every request of the group goes in, one transaction, no savepoints.
+  const plainGroup = db.transaction((requests: readonly (readonly ProvenEnvelope[])[]): InsertOutcome[] => {
+    const receivedNs = now()
+    return requests.map((envelopes) => ({ inserted: insertRows(envelopes, receivedNs) }))
   })
-  const commitGroup = db.transaction((requests: readonly (readonly ProvenEnvelope[])[], outcomes: InsertOutcome[]) => {
+  // After a failure (the plain attempt was rolled back whole): each request in its own
+  // SAVEPOINT, so the failing one is refused and its neighbours are stored.
+  const insertMany = db.transaction(insertRows)
+  const guardedGroup = db.transaction((requests: readonly (readonly ProvenEnvelope[])[], outcomes: InsertOutcome[]) => {
+    const receivedNs = now()
     for (const envelopes of requests) {
       try {
-        outcomes.push({ inserted: insertMany(envelopes) })
+        outcomes.push({ inserted: insertMany(envelopes, receivedNs) })
       } catch (error) {
         outcomes.push({ error: error instanceof Error ? error.message : String(error) })
       }
@@ -60,9 +70,13 @@ export function createWriter(db: Database.Database): SqliteWriter {
   const removeAll = db.transaction((ids: number[]) => ids.reduce((n, id) => n + remove.run(id).changes, 0))
   return {
     commitGroup(requests) {
-      const outcomes: InsertOutcome[] = []
-      commitGroup(requests, outcomes)
-      return outcomes
+      try {
+        return plainGroup(requests)
+      } catch {
+        const outcomes: InsertOutcome[] = []
+        guardedGroup(requests, outcomes)
+        return outcomes
+      }
     },
     deleteOlder(range, beforeNs, limit) {
       const rows = pick.all(range.from, range.to, toDb(beforeNs), limit) as { id: number; topic: string }[]

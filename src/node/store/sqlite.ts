@@ -7,6 +7,8 @@ import { Worker } from 'node:worker_threads'
 import { StoreUnavailableError } from './errors.ts'
 import { configure, createWriter, fromDb, toDb, type InsertOutcome, type SqliteWriter } from './sqlite-writes.ts'
 import type { WriterReply, WriterRequest } from './sqlite-writer.worker.ts'
+import { packBatch } from './insert-batch.ts'
+import { CommitPacer } from './commit-pacer.ts'
 import type { EnvelopeKey, EnvelopeStore, ProvenEnvelope, StoreHealth, StoreQuery, StoredEnvelope, TopicRange } from './types.ts'
 
 export type SyncMode = 'full' | 'normal'
@@ -56,6 +58,13 @@ export interface CommitStats {
 
 const BOOT = new URL('./sqlite-writer.boot.mjs', import.meta.url)
 
+/**
+ * Batches sent to the writer and not yet answered: one. What arrives while the writer commits
+ * waits here and goes as the next batch when it answers (paced by CommitPacer), so a commit
+ * carries everything that arrived during the one before.
+ */
+const BATCHES_IN_FLIGHT = 1
+
 export class SqliteEnvelopeStore implements EnvelopeStore {
   readonly path: string
   /** The main thread's connection: queries, counts, schema. Writes go to the writer. */
@@ -66,12 +75,23 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
   /** A database file: the writer thread. :memory: (one connection only): writes in this thread. */
   private readonly worker: Worker | undefined
   private readonly local: SqliteWriter | undefined
-  private readonly waiting = new Map<number, PendingInsert>()
+  /** Batches sent to the writer, by id: their requests in order. */
+  private readonly waiting = new Map<number, PendingInsert[]>()
   private readonly pruning = new Map<number, { resolve(r: { deleted: number; lastTopic: string | undefined }): void; reject(e: unknown): void }>()
   private nextId = 0
   private keysStatement: Database.Statement | undefined
+  /** Requests of this turn (and, while the writer is busy, of the turns since), not yet sent. */
   private pending: PendingInsert[] = []
   private flushScheduled = false
+  private readonly flushSoon = () => this.flush()
+  private readonly pacer = new CommitPacer({ fraction: 0.5, maxHoldMs: 10 })
+  /** A hold in progress: a timer, or one event-loop turn. */
+  private holdTimer: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | undefined
+  private readonly holdOver = () => {
+    this.holdTimer = undefined
+    this.pacer.release()
+    this.send(false)
+  }
   private writerFailure: string | undefined
   private workerClosed: Promise<void> | undefined
   readonly commitStats: CommitStats = { commits: 0, requests: 0 }
@@ -125,24 +145,20 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     if (envelopes.length === 0) return Promise.resolve(0)
     if (this.workerClosed || !this.db.open) return Promise.reject(new Error('the envelope store is closed'))
     if (this.writerFailure) return Promise.reject(new StoreUnavailableError(this.writerFailure))
+    // Every insert() of one event-loop turn shares a commit: with the writer thread, they go to
+    // it as one message when the turn ends (or when it answers, while it is busy).
     return new Promise((resolve, reject) => {
-      if (this.worker) {
-        const id = ++this.nextId
-        this.waiting.set(id, { envelopes, resolve, reject })
-        this.worker.postMessage({ type: 'insert', id, envelopes: envelopes as ProvenEnvelope[] } satisfies WriterRequest)
-        return
-      }
-      // In this thread, every insert() of one event-loop turn shares a commit.
       this.pending.push({ envelopes, resolve, reject })
       if (!this.flushScheduled) {
         this.flushScheduled = true
-        setImmediate(() => this.flush())
+        setImmediate(this.flushSoon)
       }
     })
   }
 
   private flush(): void {
     this.flushScheduled = false
+    if (this.worker) return this.send(false)
     const group = this.pending
     this.pending = []
     if (group.length === 0) return
@@ -154,31 +170,68 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       for (const item of group) item.reject(error)
       return
     }
-    this.settle(group.map((item, i) => ({ item, outcome: outcomes[i]! })))
+    this.countCommit(group.length)
+    group.forEach((item, i) => this.settle(item, outcomes[i]!))
   }
 
-  private settle(results: { item: PendingInsert; outcome: InsertOutcome }[]): void {
+  /** Sends what is pending to the writer as one batch, unless BATCHES_IN_FLIGHT are (`force`: anyway). */
+  private send(force: boolean): void {
+    if (this.pending.length === 0 || (!force && this.waiting.size >= BATCHES_IN_FLIGHT)) return
+    const hold = force ? 0 : this.pacer.holdMs(this.pending.length)
+    if (hold > 0) {
+      // Timers count whole milliseconds: a shorter hold is one more event-loop turn instead
+      // (what arrives in it joins), not a millisecond of a fast disk's time.
+      this.holdTimer ??= hold >= 1 ? { timeout: setTimeout(this.holdOver, Math.round(hold)) } : { immediate: setImmediate(this.holdOver) }
+      return
+    }
+    this.clearHold()
+    this.pacer.sent()
+    const group = this.pending
+    this.pending = []
+    if (this.writerFailure) {
+      for (const item of group) item.reject(new StoreUnavailableError(this.writerFailure))
+      return
+    }
+    const id = ++this.nextId
+    const { batch, transfer } = packBatch(group.map((g) => g.envelopes))
+    this.waiting.set(id, group)
+    this.worker!.postMessage({ type: 'insert', id, batch } satisfies WriterRequest, transfer)
+  }
+
+  private clearHold(): void {
+    if (this.holdTimer === undefined) return
+    if ('timeout' in this.holdTimer) clearTimeout(this.holdTimer.timeout)
+    else clearImmediate(this.holdTimer.immediate)
+    this.holdTimer = undefined
+  }
+
+  private countCommit(requests: number): void {
     this.commitStats.commits++
-    this.commitStats.requests += results.length
-    for (const { item, outcome } of results) {
-      if ('error' in outcome) item.reject(new Error(outcome.error))
-      else {
-        if (this.rowCount !== undefined) this.rowCount += outcome.inserted
-        item.resolve(outcome.inserted)
-      }
+    this.commitStats.requests += requests
+  }
+
+  private settle(item: PendingInsert, outcome: InsertOutcome): void {
+    if ('error' in outcome) item.reject(new Error(outcome.error))
+    else {
+      if (this.rowCount !== undefined) this.rowCount += outcome.inserted
+      item.resolve(outcome.inserted)
     }
   }
 
   private onReply(reply: WriterReply): void {
     if (reply.type === 'inserted') {
-      const results = []
-      for (const { id, outcome } of reply.results) {
-        const item = this.waiting.get(id)
-        if (!item) continue
+      let requests = 0
+      for (const { id, outcomes } of reply.batches) {
+        const group = this.waiting.get(id)
+        if (!group) continue
         this.waiting.delete(id)
-        results.push({ item, outcome })
+        requests += group.length
+        group.forEach((item, i) => this.settle(item, outcomes[i]!))
       }
-      this.settle(results)
+      this.countCommit(requests)
+      // The writer has room again: what waited for it goes now, or after a short hold.
+      this.pacer.answered(requests, this.pending.length)
+      this.send(false)
     } else if (reply.type === 'pruned') {
       const waiter = this.pruning.get(reply.id)
       this.pruning.delete(reply.id)
@@ -195,7 +248,9 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
     if (this.workerClosed) return // closed on purpose
     this.writerFailure ??= reason
     const error = new StoreUnavailableError(reason)
-    for (const item of this.waiting.values()) item.reject(error)
+    for (const group of this.waiting.values()) for (const item of group) item.reject(error)
+    for (const item of this.pending) item.reject(error)
+    this.pending = []
     for (const waiter of this.pruning.values()) waiter.reject(error)
     this.waiting.clear()
     this.pruning.clear()
@@ -282,6 +337,8 @@ export class SqliteEnvelopeStore implements EnvelopeStore {
       // The writer commits what it was sent before it closes: accepted inserts are not dropped.
       this.workerClosed ??= new Promise<void>((resolve) => {
         this.worker!.once('exit', () => resolve())
+        this.clearHold()
+        this.send(true) // accepted inserts go before the close
         this.worker!.postMessage({ type: 'close' } satisfies WriterRequest)
       })
       await this.workerClosed
