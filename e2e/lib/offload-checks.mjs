@@ -10,11 +10,12 @@ import { deriveConversation, sealInvitation } from '../../src/protocol/invitatio
 import { randomBytes } from '../../src/protocol/crypto/random.ts'
 import { toHex } from '../../src/wire/bytes.ts'
 import { Client } from '../../src/protocol/index.ts'
+import { keysOf } from '../../src/protocol/client/testing/exported-keys.ts'
 
 /** `count` more invitations to the invitee whose PrivateKeyBundle is `inviteeKeys`, each from a new inviter. */
 async function inviteMore(apiUrl, inviteeKeys, count) {
   const publisher = await Client.create(null, { apiUrl, privateKeyOverride: inviteeKeys, skipContactPublishing: true })
-  const recipient = publisher.keys.getSignedPublicKeyBundle()
+  const recipient = keysOf(publisher).getSignedPublicKeyBundle()
   const envelopes = []
   for (let i = 0; i < count; i++) {
     const sender = await PrivateKeyBundleV1.generate(new PrivateKeySigner(randomBytes(32)))
