@@ -38,9 +38,10 @@ void cryptoBackend.ready.then(() => markBoot('curve-backend-settled'))
 const offloadConnector = platformConnector()
 const offloader = offloadConnector
   ? new InvitationOffloader({
-      // Half of each page opens here while the workers open the rest: on 2 cores this thread
-      // otherwise waits on one worker (bench/extension.ts: 0.17× xmtp-js with, 0.26× without).
-      inThreadShare: 0.5,
+      // This thread and the workers share each page, ten invitations at a time: on 2 cores
+      // this thread otherwise waits on one worker (bench/extension.ts: a fixed half here gave
+      // 0.17× xmtp-js, the workers alone 0.26×).
+      shareChunk: 10,
       connect: () => {
         markBoot('offload-connecting')
         return offloadConnector()
