@@ -38,10 +38,9 @@ void cryptoBackend.ready.then(() => markBoot('curve-backend-settled'))
 const offloadConnector = platformConnector()
 const offloader = offloadConnector
   ? new InvitationOffloader({
-      // This thread and the workers share each page, ten invitations at a time: on 2 cores
-      // this thread otherwise waits on one worker (bench/extension.ts: a fixed half here gave
-      // 0.17× xmtp-js, the workers alone 0.26×).
-      shareChunk: 10,
+      // Half of each page opens here while the workers open the rest: on 2 cores this thread
+      // otherwise waits on one worker (bench/extension.ts: 0.17× xmtp-js with, 0.26× without).
+      inThreadShare: 0.5,
       connect: () => {
         markBoot('offload-connecting')
         return offloadConnector()

@@ -80,33 +80,6 @@ describe('invitation offload', () => {
     expect(() => new InvitationOffloader({ connect: inProcessWorkers(1).connect, inThreadShare: 0.9 })).toThrow('options.inThreadShare must be 0 to 0.5')
   })
 
-  it('with work sharing, this thread and the workers take chunks from one queue; the order is kept', async () => {
-    const me = await identity()
-    const envelopes = [...(await invitations(me, 23)), { timestampNs: 5n, message: new Uint8Array([1, 2, 3]) }]
-    const offloader = new InvitationOffloader({ connect: inProcessWorkers(1).connect, minBatch: 4, shareChunk: 3 })
-    await offloader.warm()
-    expect(summary(await offloader.open(me, envelopes))).toEqual(summary(await openInvitationsInThread(me, envelopes)))
-    // 8 chunks of 3: every one opened once, some by the worker and some here.
-    expect(offloader.counts.offloaded + offloader.counts.inThread).toBe(8)
-    expect(offloader.counts.offloaded).toBeGreaterThan(0)
-    expect(offloader.counts.inThread).toBeGreaterThan(0)
-    offloader.close()
-    expect(() => new InvitationOffloader({ connect: inProcessWorkers(1).connect, shareChunk: MAX_BATCH + 1 })).toThrow(`options.shareChunk must be 0 to ${MAX_BATCH}`)
-  })
-
-  it('with work sharing, a worker that fails stops taking chunks and its chunk opens here; nothing is lost', async () => {
-    const me = await identity()
-    const page = await invitations(me, 12)
-    const seen: OffloadError[] = []
-    const workers = inProcessWorkers(1, (port) => answerWith(port, (id) => ({ tag: OFFLOAD_TAG, kind: 'failed', id, error: 'the keys did not decode' })))
-    const offloader = new InvitationOffloader({ connect: workers.connect, minBatch: 4, shareChunk: 2, onFailure: (e) => seen.push(e) })
-    await offloader.warm()
-    expect(summary(await offloader.open(me, page))).toEqual(summary(await openInvitationsInThread(me, page)))
-    expect(seen[0]?.reason).toBe('failed')
-    expect(offloader.connected).toBe(false)
-    expect(offloader.counts.offloaded).toBe(0)
-  })
-
   it('small batches stay on this thread and start no worker; while workers start, batches open here', async () => {
     const me = await identity()
     let connects = 0

@@ -34,13 +34,6 @@ export interface OffloaderOptions {
    * 0.5): the background mostly waits on the workers otherwise. Default 0.
    */
   inThreadShare?: number
-  /**
-   * Work sharing instead of a fixed share: each batch is cut into chunks of this many
-   * envelopes that this thread and the workers take from one queue until it is empty, so
-   * whichever is faster (a worker still warming up, this thread busy writing) does more.
-   * 0 (the default) keeps the fixed split of `inThreadShare`.
-   */
-  shareChunk?: number
   /** Deadline of one request. Default 20 s (a page of 100 takes well under a second). */
   timeoutMs?: number
   /** The workers are let go after this long without a batch. Default 30 s. */
@@ -78,11 +71,8 @@ export class InvitationOffloader {
     if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH) throw new RangeError(`options.maxBatch must be 1 to ${MAX_BATCH}`)
     const share = options.inThreadShare ?? 0
     if (typeof share !== 'number' || !(share >= 0 && share <= 0.5)) throw new RangeError('options.inThreadShare must be 0 to 0.5')
-    const shareChunk = options.shareChunk ?? 0
-    if (!Number.isInteger(shareChunk) || shareChunk < 0 || shareChunk > maxBatch) throw new RangeError(`options.shareChunk must be 0 to ${maxBatch}`)
     this.#o = {
       connect: options.connect,
-      shareChunk,
       fallback: options.fallback ?? openInvitationsInThread,
       minBatch: options.minBatch ?? 16,
       inThreadShare: share,
@@ -110,7 +100,6 @@ export class InvitationOffloader {
       return inThread()
     }
     this.#touch()
-    if (this.#o.shareChunk > 0) return this.#shareWork(state, keys, envelopes, options)
     const here = Math.floor(envelopes.length * this.#o.inThreadShare)
     const away = envelopes.length - here
     const size = Math.min(this.#o.maxBatch, Math.ceil(away / state.connection.ports.length))
@@ -125,43 +114,6 @@ export class InvitationOffloader {
     }
     if (here > 0) parts.push(this.#o.fallback(keys, envelopes.slice(away), options))
     return (await Promise.all(parts)).flat()
-  }
-
-  /**
-   * One queue of chunks, taken by this thread (in-thread opener) and by every worker (two
-   * requests in flight each, so a worker never waits on this thread between chunks), outcomes
-   * put back in envelope order. A worker that fails stops taking chunks; its chunk is opened
-   * here and the rest of the queue with it.
-   */
-  async #shareWork(state: Extract<State, { kind: 'connected' }>, keys: PrivateKeyBundleV1, envelopes: readonly InvitationEnvelope[], options: Parameters<InvitationOpener>[2]): Promise<InvitationOutcome[]> {
-    const size = this.#o.shareChunk
-    const chunks: Array<readonly InvitationEnvelope[]> = []
-    for (let start = 0; start < envelopes.length; start += size) chunks.push(envelopes.slice(start, start + size))
-    const results: InvitationOutcome[][] = new Array(chunks.length)
-    let next = 0
-    let workersFailed = false
-    const take = () => (next < chunks.length ? next++ : -1)
-    const away = async (portIndex: number) => {
-      for (let i = workersFailed ? -1 : take(); i >= 0; i = workersFailed ? -1 : take()) {
-        try {
-          results[i] = await this.#send(state, portIndex, keys, chunks[i]!)
-        } catch (error) {
-          workersFailed = true
-          this.#fail(error instanceof OffloadError ? error : new OffloadError('failed', 'the batch failed'))
-          this.counts.inThread++
-          results[i] = await this.#o.fallback(keys, chunks[i]!, options)
-        }
-      }
-    }
-    const here = async () => {
-      for (let i = take(); i >= 0; i = take()) {
-        this.counts.inThread++
-        results[i] = await this.#o.fallback(keys, chunks[i]!, options)
-      }
-    }
-    const pumps = state.connection.ports.flatMap((_, portIndex) => [away(portIndex), away(portIndex)])
-    await Promise.all([...pumps, here()])
-    return results.flat()
   }
 
   /**
