@@ -5,6 +5,7 @@
 import type { Envelope } from '../api/index.ts'
 import { introTopic, inviteTopic } from '../topics.ts'
 import { AsyncStream } from './async-stream.ts'
+import { pumpMessages } from './message-pump.ts'
 import type { Conversation } from './conversation.ts'
 import type { MessageApi, SkipReporter, StreamTracker } from './deps.ts'
 import { EnvelopeSkippedError } from './errors.ts'
@@ -94,31 +95,18 @@ export async function streamAllMessages(deps: ConversationStreamDeps): Promise<A
       return subscription.close()
     }),
   )
-  const seen = new Set<string>()
-  void (async () => {
-    try {
-      for await (const envelope of subscription) {
-        if (envelope.contentTopic === ownTopics[0]) {
-          await conversationsFrom(deps, envelope) // merging updates the topics (onChange above)
-          continue
-        }
-        let conversation: Conversation | undefined
-        if (envelope.contentTopic === ownTopics[1]) {
-          await conversationsFrom(deps, envelope)
-          const topic = finder.dmTopicOf(envelope)
-          conversation = topic === undefined ? undefined : finder.get(topic)
-        } else conversation = finder.get(envelope.contentTopic)
-        if (!conversation) continue
-        const message = await conversation.decodeEnvelope(envelope)
-        if (!message || seen.has(message.id)) continue
-        seen.add(message.id)
-        if (seen.size > 10_000) seen.delete(seen.values().next().value!)
-        stream.push(message)
-      }
-      await stream.return()
-    } catch (error) {
-      stream.fail(error)
+  pumpMessages(subscription, stream, async (envelope) => {
+    if (envelope.contentTopic === ownTopics[0]) {
+      await conversationsFrom(deps, envelope) // merging updates the topics (onChange above)
+      return undefined
     }
-  })()
+    let conversation: Conversation | undefined
+    if (envelope.contentTopic === ownTopics[1]) {
+      await conversationsFrom(deps, envelope)
+      const topic = finder.dmTopicOf(envelope)
+      conversation = topic === undefined ? undefined : finder.get(topic)
+    } else conversation = finder.get(envelope.contentTopic)
+    return conversation?.decodeEnvelope(envelope)
+  })
   return stream
 }

@@ -17,6 +17,7 @@ import {
 import { messageId } from '../messages/v2.ts'
 import { toEphemeralTopic } from '../topics.ts'
 import { AsyncStream } from './async-stream.ts'
+import { pumpMessages } from './message-pump.ts'
 import type { ConversationDeps, SkipReporter } from './deps.ts'
 import type { ConversationRecord, ConversationVersion, InvitationContext } from './conversation-index.ts'
 import { EnvelopeSkippedError } from './errors.ts'
@@ -226,21 +227,7 @@ export abstract class Conversation implements ConversationLike {
   async #stream(topic: string, gapFill: boolean): Promise<AsyncStream<DecodedMessage>> {
     const subscription = await this.deps.api.subscribe([topic], { gapFill })
     const stream = this.deps.streams.track(new AsyncStream<DecodedMessage>(() => subscription.close()))
-    const seen = new Set<string>()
-    void (async () => {
-      try {
-        for await (const envelope of subscription) {
-          const message = await this.decodeEnvelope(envelope)
-          if (!message || seen.has(message.id)) continue
-          seen.add(message.id)
-          if (seen.size > 10_000) seen.delete(seen.values().next().value!)
-          stream.push(message)
-        }
-        await stream.return()
-      } catch (error) {
-        stream.fail(error)
-      }
-    })()
+    pumpMessages(subscription, stream, (envelope) => this.decodeEnvelope(envelope))
     return stream
   }
 
