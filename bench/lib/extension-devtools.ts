@@ -71,7 +71,7 @@ export async function workerHeap(context: BrowserContext): Promise<{ used: numbe
 export async function offloadMarks(context: BrowserContext): Promise<string> {
   const send = await workerDevtools(context)
   if (!send) return 'n/a'
-  const expression = `JSON.stringify(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('parley:offload-')).map((m) => [m.name.slice(7), m.startTime]))`
+  const expression = `JSON.stringify(performance.getEntriesByType('mark').filter((m) => m.name.startsWith(${JSON.stringify(process.env.BENCH_MARKS ?? 'parley:offload-')})).map((m) => [m.name.slice(7), m.startTime]))`
   const answer = await send('Runtime.evaluate', { expression, returnByValue: true })
   const marks: Array<[string, number]> = answer?.result?.value ? JSON.parse(answer.result.value) : []
   const counts = new Map<string, { n: number; first: number }>()

@@ -34,6 +34,16 @@ describe('ethereum helpers', () => {
     expect(() => toChecksumAddress('5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed')).toThrow(TypeError)
   })
 
+  it('remembered checksums: the same answer for any case of the input, and still right past the bound', () => {
+    const addr = '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359'
+    for (const form of [addr.toLowerCase(), `0x${addr.slice(2).toUpperCase()}`, addr, addr.toLowerCase()]) expect(toChecksumAddress(form)).toBe(addr)
+    // 3,000 other addresses push the first out of the bounded memory; it is computed again, the same.
+    for (let i = 0; i < 3000; i++) toChecksumAddress(`0x${i.toString(16).padStart(40, '0')}`)
+    expect(toChecksumAddress(addr.toLowerCase())).toBe(addr)
+    expect(isAddress(addr)).toBe(true)
+    expect(isAddress(`0x${addr.slice(2, 41)}${addr[41] === 'd' ? 'D' : 'd'}`.replace('0xfB', '0xFb'))).toBe(false)
+  })
+
   it('EIP-191 hash + recovery agrees with a viem wallet, for text and bytes, with v = 27/28 or 0/1', async () => {
     const account = privateKeyToAccount('0x8da4ef21b864d2cc526dbdb2a120bd2874c36c9d0a1fb7f8c63d7f7a8b41de8f')
     for (const message of ['XMTP : Enable Identity\nab', 'ünïcödé']) {

@@ -19,16 +19,29 @@ export function hashPersonalMessage(message: string | Uint8Array): Uint8Array {
   return keccak256(concatBytes(utf8(`\x19Ethereum Signed Message:\n${bytes.length}`), bytes))
 }
 
+/**
+ * Checksummed forms already computed, by lowercase body. Opening one invitation asks for the
+ * same two addresses (ours and the peer's) about five times (recovery, the §8.2 ordering and
+ * derivation), each a keccak256 in JavaScript; an address is public, so remembering it costs
+ * nothing but memory, bounded here (oldest first out).
+ */
+const checksummed = new Map<string, string>()
+const CHECKSUM_CACHE_LIMIT = 2048
+
 /** EIP-55 mixed-case checksum of an address given in any case. */
 export function toChecksumAddress(address: string): string {
   if (typeof address !== 'string' || !ADDRESS_RE.test(address)) throw new TypeError('address must be 0x followed by 40 hex digits')
   const lower = address.slice(2).toLowerCase()
+  const known = checksummed.get(lower)
+  if (known !== undefined) return known
   const hash = toHex(keccak256(utf8(lower)))
   let out = '0x'
   for (let i = 0; i < 40; i++) {
     const c = lower[i]!
     out += parseInt(hash[i]!, 16) >= 8 ? c.toUpperCase() : c
   }
+  if (checksummed.size >= CHECKSUM_CACHE_LIMIT) checksummed.delete(checksummed.keys().next().value as string)
+  checksummed.set(lower, out)
   return out
 }
 
