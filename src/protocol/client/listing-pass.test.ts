@@ -1,6 +1,6 @@
 // The listing pass's pipeline (issue 24): the next invite page is fetched while the current one
-// is opened, never more than one page ahead, and issue 19's pass budget and resume cursor still
-// hold. A real ApiClient reads a fault server over HTTP; opening is a stand-in the test releases
+// is opened and the previous one merged, never further ahead, and issue 19's pass budget and
+// resume cursor still hold. A real ApiClient reads a fault server over HTTP; opening is a stand-in the test releases
 // page by page, so the order of events is decided by the code under test, not by timing.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiClient } from '../api/client.ts'
@@ -55,7 +55,7 @@ async function inviteNode(count: number) {
 }
 
 /** Pass dependencies whose invite opening waits for the test to release each page. */
-async function passDeps(url: string, options: { held: boolean }) {
+async function passDeps(url: string, options: { held: boolean; heldMerges?: boolean }) {
   const api = new ApiClient({ apiUrl: url })
   const persistence = new InMemoryPersistence()
   const introCursor = new TopicCursor(persistence, 'watermark/intro')
@@ -65,6 +65,8 @@ async function passDeps(url: string, options: { held: boolean }) {
   const events: string[] = []
   const releases: Array<() => void> = []
   const merged: number[] = []
+  const mergeReleases: Array<() => void> = []
+  let merging = 0
   let requested = 0
   let received = 0
   let opening = 0
@@ -92,11 +94,18 @@ async function passDeps(url: string, options: { held: boolean }) {
       events.push(`opened ${n}`)
       return envelopes.map((e): ConversationRecord => ({ version: 'v1', topic: `/xmtp/0/dm-${e.message[0]}-${e.message[1]}/proto`, peerAddress: ME, createdNs: e.timestampNs }))
     },
-    merge: async (records) => void (records.length > 0 && merged.push(records.length)), // intros and empty pages merge nothing
+    async merge(records) {
+      if (records.length === 0) return // intros and empty pages merge nothing
+      const n = ++merging
+      events.push(`merge ${n}`)
+      if (options.heldMerges) await new Promise<void>((resolve) => mergeReleases.push(resolve))
+      merged.push(records.length)
+      events.push(`merged ${n}`)
+    },
     reportSkipped: () => {},
     reportProgress: () => {},
   }
-  return { deps, events, releases, merged, inviteCursor }
+  return { deps, events, releases, mergeReleases, merged, inviteCursor }
 }
 
 describe('runListingPass', () => {
@@ -117,6 +126,7 @@ describe('runListingPass', () => {
     await waitFor('page 3 read while page 2 opens', () => events.includes('received 3'))
     expect(events.indexOf('opened 1')).toBeLessThan(events.indexOf('open 2'))
     expect(events.indexOf('open 2')).toBeLessThan(events.indexOf('request 3'))
+    await waitFor('page 1 merged', () => merged.length === 1)
     expect(merged).toEqual([100])
 
     releases[1]!()
@@ -125,6 +135,47 @@ describe('runListingPass', () => {
     expect(await pass).toBe(true)
     expect(merged).toEqual([100, 100, 50]) // merged in page order, each once
     expect(events.filter((e) => e.startsWith('request'))).toHaveLength(3)
+  })
+
+  it('opens page N+1 while page N is merged, merges in page order, and holds page N+2 until page N is merged', async () => {
+    const node = await inviteNode(350) // pages of 100, 100, 100, 50
+    const { deps, events, mergeReleases, merged } = await passDeps(node.url, { held: false, heldMerges: true })
+    const pass = runListingPass(deps, { envelopes: 10_000, bytes: 1 << 30 }, NOW)
+
+    // Page 1 is opened and its merge is held: page 2 opens beside it.
+    await waitFor('page 2 opened while page 1 merges', () => events.includes('opened 2'))
+    await settleLoop()
+    expect(events.indexOf('merge 1')).toBeLessThan(events.indexOf('open 2'))
+    expect(events).not.toContain('merged 1')
+    // Page 3 waits for page 1's merge (one page merging, one opening, one read at most), and
+    // page 2's merge waits for page 1's.
+    expect(events).not.toContain('open 3')
+    expect(events).not.toContain('merge 2')
+    expect(events.filter((e) => e.startsWith('request'))).toHaveLength(3)
+
+    mergeReleases[0]!()
+    await waitFor('page 3 opens once page 1 is merged', () => events.includes('open 3'))
+    expect(events.indexOf('merged 1')).toBeLessThan(events.indexOf('merge 2'))
+    expect(events.indexOf('merged 1')).toBeLessThan(events.indexOf('open 3'))
+    for (let i = 1; i < 4; i++) {
+      await waitFor(`merge ${i + 1}`, () => mergeReleases.length > i)
+      mergeReleases[i]!()
+    }
+    expect(await pass).toBe(true)
+    expect(merged).toEqual([100, 100, 100, 50])
+  })
+
+  it('a page that fails to open fails the pass; nothing after it is merged', async () => {
+    const node = await inviteNode(350)
+    const { deps, merged } = await passDeps(node.url, { held: false })
+    const open = deps.fromInvites
+    let pages = 0
+    deps.fromInvites = async (envelopes, onOpened) => {
+      if (++pages === 2) throw new Error('page 2 broke')
+      return open(envelopes, onOpened)
+    }
+    await expect(runListingPass(deps, { envelopes: 10_000, bytes: 1 << 30 }, NOW)).rejects.toThrow('page 2 broke')
+    expect(merged).toEqual([100])
   })
 
   it('stops where the pass budget runs out, merged up to there, and the next pass resumes at the cursor', async () => {

@@ -2,11 +2,12 @@
 // at a time (api/read-topic.ts) from where each last stopped (topic-cursor.ts), under one
 // budget of envelopes and bytes, and hands what it reads to the listings to open.
 //
-// The invite topic is pipelined: opening a page of invitations is curve work on this thread
-// while fetching the next page waits on the network, so page N+1 is fetched while page N is
-// opened — never more than one page ahead, so memory stays bounded (one page opening, one
-// read). Each page is merged and let go in order, and a topic's cursor moves past what was
-// read only after it is merged. Envelopes too large to be an invitation are dropped unread.
+// The invite topic is pipelined: opening a page of invitations is curve work (on this thread
+// and on worker threads) while fetching the next page waits on the network and merging the
+// previous one is this thread's sealing and writes, so page N+1 is fetched while page N opens
+// and page N−1 is merged — never more than that, so memory stays bounded (three pages). Pages
+// are merged in order and let go, and a topic's cursor moves past what was read only after it
+// is merged. Envelopes too large to be an invitation are dropped unread.
 import { SortDirection, readTopic, type BoundedPage, type Envelope, type QueryRequest, type ReadBudget } from '../api/index.ts'
 import { introTopic, inviteTopic } from '../topics.ts'
 import type { ConversationIndex, ConversationRecord } from './conversation-index.ts'
@@ -52,10 +53,15 @@ export interface ListingPassDeps {
 export async function runListingPass(deps: ListingPassDeps, budget: ReadBudget, now: bigint): Promise<boolean> {
   let found = 0
   let opened = 0
-  let opening: Promise<void> = Promise.resolve()
   let failed: { error: unknown } | undefined
+  const fail = (error: unknown) => void (failed ??= { error })
+  // Three promises (none rejects; a failure lands in `failed`): the newest page's opening, the
+  // merges of every page so far in page order, and the merges of all but the newest page.
+  let opening: Promise<void> = Promise.resolve()
+  let merged: Promise<void> = Promise.resolve()
+  let mergedBefore: Promise<void> = Promise.resolve()
   const settle = async () => {
-    await opening
+    await merged
     if (failed) throw failed.error
   }
   const inviteTopicName = inviteTopic(deps.address)
@@ -65,17 +71,23 @@ export async function runListingPass(deps: ListingPassDeps, budget: ReadBudget, 
       deps.reportSkipped(new EnvelopeSkippedError(inviteTopicName, `an envelope larger than ${MAX_INVITATION_BYTES} bytes is no invitation: skipped unread`))
     }
     junk += page.oversized
-    // The previous page is opened and merged before this one starts opening (one page ahead at most).
-    await settle()
+    // This page starts opening once the previous one is opened and the one before it merged:
+    // the previous page's merge (this thread's sealing and writes) runs beside this opening
+    // (the curve work, on worker threads too), so neither waits on the other.
+    await opening
+    await mergedBefore
+    if (failed) throw failed.error
     found += envelopes.length
     deps.reportProgress(opened, found, junk)
-    opening = deps
-      .fromInvites(envelopes, () => deps.reportProgress(++opened, found, junk))
-      .then((records) => deps.merge(records))
-      .then(
-        () => undefined,
-        (error: unknown) => void (failed ??= { error }),
-      )
+    const records = deps.fromInvites(envelopes, () => deps.reportProgress(++opened, found, junk))
+    opening = records.then(() => undefined, fail)
+    mergedBefore = merged
+    // Merges stay in page order: the index decides between claims on one topic in the order read.
+    merged = merged
+      .then(async () => {
+        if (!failed) await deps.merge(await records)
+      })
+      .catch(fail)
     // Returning now lets readTopic ask for the next page while this one opens.
   }
   const onIntros = async (envelopes: Envelope[]) => {
