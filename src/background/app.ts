@@ -258,6 +258,8 @@ export function createBackground(platform: Platform): Background {
           canMessage: (addresses, apiUrl) => Client.canMessage(addresses, { apiUrl, fetch: observedFetch, appVersion }),
           nodeUrl,
         }),
+        // An imported key has invitations to open: the workers start during its key derivation.
+        ...(platform.invitationOffload ? { expectFirstSync: () => void platform.invitationOffload!.warm() } : {}),
       }),
       ...createMessagingHandlers({
         activeData: () => sessions.active()?.data ?? null,

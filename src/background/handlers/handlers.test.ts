@@ -25,7 +25,7 @@ function translated<H extends object>(handlers: H): H {
 }
 const PASSWORD = 'correct horse battery'
 
-function setup() {
+function setup(extra: { expectFirstSync?: () => void } = {}) {
   const local = new MemoryStorageArea()
   const vault = new Wallet({ local, sessionStorage: new MemoryStorageArea(), iterations: 1000 })
   const settings = new Settings({ local, hasHostPermission: async (p) => p === 'http://127.0.0.1/*' })
@@ -50,6 +50,7 @@ function setup() {
     checkNode: async (url) => ({ url, reachable: false, error: 'test', checkedAt: 0 }),
     forgetAccount: async (a) => void forgotten.push(a.address),
     diagnostics: () => ({ cryptoBackend: 'noble', startedAt: 1 }),
+    ...extra,
   }))
   return { local, vault, settings, sessions, wallet, forgotten }
 }
@@ -65,6 +66,47 @@ async function rejection(promise: unknown): Promise<ProviderRpcError> {
 }
 
 describe('wallet handlers', () => {
+  it('an import, a restore and an imported account announce a first sync before the key derivation; a new wallet, an unlock and a derived account do not', async () => {
+    const events: string[] = []
+    const { wallet, vault } = setup({ expectFirstSync: () => void events.push('first sync expected') })
+    for (const name of ['importWallet', 'restoreWallet', 'importAccount', 'create', 'unlock', 'addAccount'] as const) {
+      const original = (vault[name] as (...args: unknown[]) => Promise<unknown>).bind(vault)
+      ;(vault as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+        events.push(`${name} begins`)
+        return original(...args)
+      }
+    }
+    const { phrase } = await wallet.wallet_generatePhrase(undefined, EXT)
+    await wallet.wallet_create({ password: PASSWORD, phrase }, EXT)
+    await wallet.accounts_add({}, EXT)
+    expect(events.splice(0)).toEqual(['create begins', 'addAccount begins'])
+    await wallet.accounts_import({ password: PASSWORD, secret: `0x${'22'.repeat(32)}` }, EXT)
+    expect(events.splice(0)).toEqual(['first sync expected', 'importAccount begins'])
+    await wallet.wallet_lock(undefined, EXT)
+    await wallet.wallet_unlock({ password: PASSWORD }, EXT)
+    expect(events.splice(0)).toEqual(['unlock begins'])
+    await wallet.wallet_restore({ password: PASSWORD, secret: `0x${'11'.repeat(32)}` }, EXT)
+    expect(events.splice(0)).toEqual(['first sync expected', 'restoreWallet begins'])
+
+    const fresh = setup({ expectFirstSync: () => void events.push('first sync expected') })
+    const importWallet = fresh.vault.importWallet.bind(fresh.vault)
+    fresh.vault.importWallet = async (...args) => {
+      events.push('importWallet begins')
+      return importWallet(...args)
+    }
+    await fresh.wallet.wallet_import({ password: PASSWORD, secret: `0x${'11'.repeat(32)}` }, EXT)
+    expect(events.splice(0)).toEqual(['first sync expected', 'importWallet begins'])
+  })
+
+  it('a failing first-sync hook fails nothing', async () => {
+    const { wallet } = setup({
+      expectFirstSync: () => {
+        throw new Error('no workers here')
+      },
+    })
+    await expect(wallet.wallet_import({ password: PASSWORD, secret: `0x${'11'.repeat(32)}` }, EXT)).resolves.toMatchObject({ initialized: true, locked: false })
+  })
+
   it('creates, reports the session, and maps a wrong password to -32602 without changing storage', async () => {
     const { wallet, local, sessions } = setup()
     const { phrase } = await wallet.wallet_generatePhrase(undefined, EXT)

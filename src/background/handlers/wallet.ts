@@ -42,6 +42,12 @@ export interface WalletHandlerDeps {
   discoverAccounts?(): Promise<unknown>
   /** Unread counts per account id (account-unread.ts). */
   unreadByAccount?(): Promise<Record<string, number>>
+  /**
+   * Told as an existing key starts coming in (an import, a restore): the account it opens has
+   * a history to sync, so whatever that sync needs (the invitation workers) can start during
+   * the key derivation instead of after it. Never awaited; never fails the request.
+   */
+  expectFirstSync?(): void
 }
 
 type WalletMethods =
@@ -69,6 +75,13 @@ type WalletMethods =
 
 export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable, WalletMethods> {
   const { vault, settings, sessions } = deps
+  const expectFirstSync = () => {
+    try {
+      deps.expectFirstSync?.()
+    } catch {
+      // Only a head start: the sync starts what it needs itself.
+    }
+  }
 
   const status = async (): Promise<WalletStatus> => ({ ...(await vault.status()), session: sessions.view() })
   /** After a change: bring the session in line, then answer with the new status. */
@@ -85,12 +98,14 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
       return synced()
     },
     wallet_import: async ({ password, secret }) => {
+      expectFirstSync()
       await vault.importWallet(password, secret)
       void deps.discoverAccounts?.().catch(() => {}) // in the background: the first account opens meanwhile
       return synced()
     },
     accounts_unread: async () => ({ counts: (await deps.unreadByAccount?.()) ?? {} }),
     wallet_restore: async ({ password, secret }) => {
+      expectFirstSync()
       // The old vault's keys go: its cached identities and messages could not be read again.
       await vault.restoreWallet(password, secret, async (replaced) => {
         for (const account of replaced) await deps.forgetAccount(account).catch(() => {})
@@ -117,6 +132,7 @@ export function createWalletHandlers(deps: WalletHandlerDeps): Pick<HandlerTable
       return account
     },
     accounts_import: async ({ password, secret, label }) => {
+      expectFirstSync()
       const account = await vault.importAccount(password, secret, label)
       await sessions.sync()
       return account
