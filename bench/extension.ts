@@ -190,6 +190,7 @@ async function coldRun(build: Build, session: Session, profileTo: string | undef
   build.colds.push(await timeColdList(page))
   if (await offscreenOpen(context)) build.offscreenSeen++
   build.offloadMarks = await offloadMarks(context)
+  if (process.env.BENCH_TIMELINE) log(`TIMELINE ${JSON.stringify(await (await import('./lib/extension-devtools.ts')).rawMarks(context, 'parley:'))}`)
   if (process.env.BENCH_EACH) log(`cold ${build.colds.at(-1)!.toFixed(0)} ms; ${build.offloadMarks}`)
   if (devtools && profileTo) {
     const { profile: cpu } = await devtools('Profiler.stop')

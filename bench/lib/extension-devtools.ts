@@ -158,3 +158,12 @@ export async function emptyExtensionWake(runs: number, chromiumPath: string): Pr
   }
 }
 
+
+/** Every User Timing mark with `prefix`, in order, ms since the worker started (diagnostics). */
+export async function rawMarks(context: BrowserContext, prefix: string): Promise<Array<[string, number]>> {
+  const send = await workerDevtools(context)
+  if (!send) return []
+  const expression = `JSON.stringify(performance.getEntriesByType('mark').filter((m) => m.name.startsWith(${JSON.stringify(prefix)})).map((m) => [m.name.slice(7), m.startTime]))`
+  const answer = await send('Runtime.evaluate', { expression, returnByValue: true })
+  return answer?.result?.value ? JSON.parse(answer.result.value) : []
+}

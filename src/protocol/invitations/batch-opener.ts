@@ -7,6 +7,7 @@ import type { Envelope } from '../../wire/message-api.ts'
 import type { PrivateKeyBundleV1 } from '../keys/private-bundle.ts'
 import { openInvitation, type OpenedInvitation } from './sealed.ts'
 import type { SharedSecretCache } from './shared-secrets.ts'
+import { yieldToEventLoop } from '../utils/yield.ts'
 
 /** What a listing needs of an opened invitation (the peer's verified bundle stays where it was verified). */
 export type OpenedInvitationData = Omit<OpenedInvitation, 'peerBundle'>
@@ -32,19 +33,34 @@ function asError(cause: unknown): Error {
 }
 
 /**
- * The default opener: every envelope opened on this thread (started together, so the
- * decryptions, which WebCrypto may run elsewhere, overlap the curve work of the next).
+ * Invitations opened between two yields to the event loop: each is ~1 ms of synchronous curve
+ * work, so a page's share would otherwise hold the thread for 50–100 ms, and the I/O of the
+ * same listing (the next page's fetch, the previous page's merge, a worker's answer) and every
+ * RPC would wait behind it.
  */
-export const openInvitationsInThread: InvitationOpener = (keys, envelopes, options = {}) =>
-  Promise.all(
-    envelopes.map(async (envelope): Promise<InvitationOutcome> => {
-      try {
-        return { ok: true, invitation: await openInvitation(keys, envelope, { secrets: options.secrets }) }
-      } catch (cause) {
-        return { ok: false, error: asError(cause) }
-      }
-    }),
-  )
+export const OPEN_SLICE = 4
+
+async function openOne(keys: PrivateKeyBundleV1, envelope: InvitationEnvelope, secrets: SharedSecretCache | undefined): Promise<InvitationOutcome> {
+  try {
+    return { ok: true, invitation: await openInvitation(keys, envelope, { secrets }) }
+  } catch (cause) {
+    return { ok: false, error: asError(cause) }
+  }
+}
+
+/**
+ * The default opener: every envelope opened on this thread, a slice at a time with the event
+ * loop's queued tasks run between slices. Each invitation's decryption (WebCrypto, which may
+ * run elsewhere) overlaps the curve work of those after it.
+ */
+export const openInvitationsInThread: InvitationOpener = async (keys, envelopes, options = {}) => {
+  const opening: Array<Promise<InvitationOutcome>> = []
+  for (let i = 0; i < envelopes.length; i++) {
+    if (i > 0 && i % OPEN_SLICE === 0) await yieldToEventLoop()
+    opening.push(openOne(keys, envelopes[i]!, options.secrets))
+  }
+  return Promise.all(opening)
+}
 
 /** Checks a replacement opener at the boundary (ClientOptions.openInvitations). */
 export function checkInvitationOpener(value: unknown, label: string): InvitationOpener {
