@@ -183,6 +183,11 @@ async function coldRun(build: Build, session: Session, profileTo: string | undef
     await devtools('Profiler.setSamplingInterval', { interval: 1000 })
     await devtools('Profiler.start')
   }
+  const pageCdp = process.env.BENCH_PAGE_PROFILE && profileTo ? await context.newCDPSession(page) : null
+  if (pageCdp) {
+    await pageCdp.send('Profiler.enable')
+    await pageCdp.send('Profiler.start')
+  }
   await rpc(page, 'settings_update', { nodeUrl: node.url })
   const importStart = performance.now()
   await rpc(page, 'wallet_import', { password: PASSWORD, secret: `0x${toHex(invitee.walletKey)}` })
@@ -192,6 +197,11 @@ async function coldRun(build: Build, session: Session, profileTo: string | undef
   build.offloadMarks = await offloadMarks(context)
   if (process.env.BENCH_TIMELINE) log(`TIMELINE ${JSON.stringify(await (await import('./lib/extension-devtools.ts')).rawMarks(context, 'parley:'))}`)
   if (process.env.BENCH_EACH) log(`cold ${build.colds.at(-1)!.toFixed(0)} ms; ${build.offloadMarks}`)
+  if (pageCdp) {
+    const { profile } = await pageCdp.send('Profiler.stop')
+    const { writeFile } = await import('node:fs/promises')
+    await writeFile(process.env.BENCH_PAGE_PROFILE!, JSON.stringify(profile))
+  }
   if (devtools && profileTo) {
     const { profile: cpu } = await devtools('Profiler.stop')
     const { writeFile } = await import('node:fs/promises')

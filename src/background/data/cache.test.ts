@@ -161,6 +161,20 @@ describe('AccountCache', () => {
     expect(corrupt).toHaveLength(1) // the replaced record opens now
   })
 
+  it('a first sync (no messages cached) adds the new rows in one go and keeps a row already there', async () => {
+    const { cache } = await open()
+    const kept = '/xmtp/0/m-kept/proto'
+    await cache.putConversation({ ...conversation(kept, 1), muted: true }) // written meanwhile, e.g. by a stream
+    const fresh = Array.from({ length: 5 }, (_, i) => conversation(`/xmtp/0/m-new${i}/proto`, 10 + i))
+    const results = await cache.addConversations([fresh[0]!, conversation(kept, 1), ...fresh.slice(1)], ME)
+    // The existing row's refused add() neither aborts the others nor is overwritten.
+    expect(results.map((r) => r.added)).toEqual([true, false, true, true, true, true])
+    expect(results[1]!.state.muted).toBe(true)
+    const listed = await cache.listConversations(() => true)
+    expect(listed.map((s) => s.topic).sort()).toEqual([kept, ...fresh.map((c) => c.topic)].sort())
+    expect(listed.find((s) => s.topic === kept)!.muted).toBe(true)
+  })
+
   it('cursors round-trip in batches; an unreadable one reads as "from the start" and is dropped', async () => {
     const { db, cache, corrupt } = await open()
     const topics = ['/xmtp/0/m-1/proto', '/xmtp/0/m-2/proto', '/xmtp/0/m-3/proto']

@@ -4,6 +4,7 @@
 // asynchronous), then write in one transaction that lands only on rows still holding the bytes
 // that were read; a row changed meanwhile is decided again. Used by the cache (cache.ts) and
 // by the library's ConversationStore (conversation-store.ts), so both write the same row.
+import { unwrap } from 'idb'
 import { CacheRecordError, type RecordCipher } from './cipher.ts'
 import type { CacheDatabase, ConversationRow, MessageRow } from './database.ts'
 import { applyMessage, sortKeyOf, type ConversationState, type StoredMessage } from './conversation-state.ts'
@@ -177,7 +178,8 @@ export class ConversationRows {
 
 /**
  * The common case first (a listing's new conversations): each row sealed as if absent, then ONE
- * write transaction puts those still absent with no cached messages (nothing to preview). The
+ * write transaction puts those still absent with no cached messages (nothing to preview) — on a
+ * first sync (no messages cached at all) with one add() per row and no reads. The
  * rest (present, or absent with messages: a lost row) is left for the read-decide-write loop;
  * returns their indexes.
  */
@@ -191,17 +193,51 @@ async function addAbsent(db: CacheDatabase, cipher: RecordCipher, ids: string[],
   const messages = tx.objectStore('messages')
   const noMessages = (await messages.count()) === 0 // a first sync: no conversation has any yet
   const added = new Set<number>()
-  await Promise.all(
-    candidates.map(async ({ i, next }, k) => {
-      if ((await conversations.getKey(ids[i]!)) !== undefined) return
-      if (!noMessages && (await messages.index('byConversation').getKey(IDBKeyRange.bound([ids[i]!, -Infinity], [ids[i]!, Infinity]))) !== undefined) return
-      await conversations.put({ id: ids[i]!, lastMessageAt: sortKeyOf(next), value: sealed[k]! })
-      added.add(i)
-      results[i] = { state: next, previous: null, written: true, reset: false }
-    }),
-  )
+  const addRow = (i: number, next: ConversationState, k: number) => {
+    added.add(i)
+    results[i] = { state: next, previous: null, written: true, reset: false }
+    return { id: ids[i]!, lastMessageAt: sortKeyOf(next), value: sealed[k]! }
+  }
+  if (noMessages) {
+    // One request per row: add() refuses a key that exists (a row a stream wrote meanwhile),
+    // and that refusal is handled here so the transaction carries on; the refused go to the
+    // read-decide-write loop. (idb's promise would let the error abort the transaction.)
+    const raw = rawStore(conversations)
+    await Promise.all(
+      candidates.map(
+        ({ i, next }, k) =>
+          new Promise<void>((resolve) => {
+            const request = raw.add(addRow(i, next, k))
+            request.onsuccess = () => resolve()
+            request.onerror = (event) => {
+              event.preventDefault()
+              event.stopPropagation()
+              added.delete(i)
+              results[i] = undefined
+              resolve()
+            }
+          }),
+      ),
+    )
+  } else {
+    await Promise.all(
+      candidates.map(async ({ i, next }, k) => {
+        if ((await conversations.getKey(ids[i]!)) !== undefined) return
+        if ((await messages.index('byConversation').getKey(IDBKeyRange.bound([ids[i]!, -Infinity], [ids[i]!, Infinity]))) !== undefined) return
+        await conversations.put(addRow(i, next, k))
+      }),
+    )
+  }
   await tx.done
   return ids.flatMap((_id, i) => (added.has(i) ? [] : [i]))
+}
+
+/** The IDBObjectStore under idb's wrapper (or wrappers: a test may wrap the database's methods again). */
+function rawStore(store: object): IDBObjectStore {
+  const under = unwrap as unknown as (value: object) => object | undefined
+  let raw = store
+  for (let next = under(raw); next && next !== raw; next = under(raw)) raw = next
+  return raw as IDBObjectStore
 }
 
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {

@@ -19,15 +19,19 @@ afterAll(async () => {
   await node?.stop()
 })
 
-/** Counts IndexedDB writes per object store (fake-indexeddb's classes are the globals here). */
+/** Counts IndexedDB writes (put or add) per object store (fake-indexeddb's classes are the globals here). */
 function countWrites(): { puts: Map<string, number>; deletes: Map<string, number>; stop(): void } {
   const proto = globalThis.IDBObjectStore.prototype
-  const { put, delete: del } = proto
+  const { put, add, delete: del } = proto
   const puts = new Map<string, number>()
   const deletes = new Map<string, number>()
   proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
     puts.set(this.name, (puts.get(this.name) ?? 0) + 1)
     return put.apply(this, args)
+  }
+  proto.add = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+    puts.set(this.name, (puts.get(this.name) ?? 0) + 1)
+    return add.apply(this, args)
   }
   proto.delete = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['delete']>) {
     deletes.set(this.name, (deletes.get(this.name) ?? 0) + 1)
@@ -38,6 +42,7 @@ function countWrites(): { puts: Map<string, number>; deletes: Map<string, number
     deletes,
     stop() {
       proto.put = put
+      proto.add = add
       proto.delete = del
     },
   }
