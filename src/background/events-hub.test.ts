@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { EXTENSION_EVENTS_PORT } from '../extension/events.ts'
 import type { ConversationView } from '../extension/views.ts'
-import { EventHub, type EventPort } from './events-hub.ts'
+import { EventHub, SYNC_PROGRESS_INTERVAL_MS, type EventPort } from './events-hub.ts'
 
 const conversation = (n: number, unreadCount = 0): ConversationView => ({
   topic: `/xmtp/0/m-${n}/proto`,
@@ -97,5 +97,32 @@ describe('EventHub', () => {
     hub.broadcast({ type: 'conversation', conversation: conversation(1) })
     hub.broadcast({ type: 'messages', topic: conversation(1).topic, messages: [] })
     expect(page.sent.map((e) => (e as { type: string }).type)).toEqual(['conversation', 'messages'])
+  })
+
+  it('a sync whose progress alone moves reaches pages at most every interval, the latest only; a change of state at once', async () => {
+    const hub = new EventHub()
+    const page = fakePort()
+    hub.accept(page)
+    const syncing = (done: number) => ({ state: 'syncing' as const, streaming: false, progress: { done, total: 1000, what: 'Opening invitations' } })
+    hub.broadcast({ type: 'sync', status: syncing(0) }) // a new state: at once
+    for (let done = 1; done <= 1000; done++) hub.broadcast({ type: 'sync', status: syncing(done) })
+    expect(page.sent).toEqual([{ type: 'sync', status: syncing(0) }])
+    await new Promise((resolve) => setTimeout(resolve, SYNC_PROGRESS_INTERVAL_MS + 20))
+    expect(page.sent).toEqual([
+      { type: 'sync', status: syncing(0) },
+      { type: 'sync', status: syncing(1000) },
+    ])
+    // Held progress, then the pass ends: the end goes at once and the held progress never does.
+    hub.broadcast({ type: 'sync', status: syncing(1001) })
+    hub.broadcast({ type: 'sync', status: { state: 'idle', streaming: false, lastSyncAt: 5 } })
+    await new Promise((resolve) => setTimeout(resolve, SYNC_PROGRESS_INTERVAL_MS + 20))
+    expect(page.sent.slice(2)).toEqual([{ type: 'sync', status: { state: 'idle', streaming: false, lastSyncAt: 5 } }])
+    // Conversation changes gathered meanwhile still go first.
+    hub.broadcast({ type: 'sync', status: syncing(1) })
+    hub.broadcast({ type: 'sync', status: syncing(2) })
+    hub.broadcast({ type: 'conversation', conversation: conversation(7) })
+    await new Promise((resolve) => setTimeout(resolve, SYNC_PROGRESS_INTERVAL_MS + 20))
+    expect(page.sent.slice(3).map((e) => (e as { type: string }).type)).toEqual(['sync', 'conversation', 'sync'])
+    expect(page.sent.at(-1)).toEqual({ type: 'sync', status: syncing(2) })
   })
 })
