@@ -1,5 +1,5 @@
-// The listing pass's pipeline (issue 24): the next invite page is fetched while the current one
-// is opened and the previous one merged, never further ahead, and issue 19's pass budget and
+// The listing pass's pipeline (issue 24): two invite pages open at once while the next is
+// fetched and earlier ones merge in order, never further ahead, and issue 19's pass budget and
 // resume cursor still hold. A real ApiClient reads a fault server over HTTP; opening is a stand-in the test releases
 // page by page, so the order of events is decided by the code under test, not by timing.
 import { afterEach, describe, expect, it } from 'vitest'
@@ -10,7 +10,7 @@ import { PrivateKeySigner } from '../keys/index.ts'
 import { inviteTopic } from '../topics.ts'
 import { ConversationIndex, type ConversationRecord } from './conversation-index.ts'
 import { InMemoryPersistence } from './persistence.ts'
-import { runListingPass, type ListingPassDeps } from './listing-pass.ts'
+import { PAGES_OPENING, runListingPass, type ListingPassDeps } from './listing-pass.ts'
 import { TopicCursor } from './topic-cursor.ts'
 import { envelopeToJson, type Envelope, type QueryRequest } from '../../wire/message-api.ts'
 import { toBase64 } from '../../wire/bytes.ts'
@@ -109,60 +109,64 @@ async function passDeps(url: string, options: { held: boolean; heldMerges?: bool
 }
 
 describe('runListingPass', () => {
-  it("requests invite page N+1 while page N is still being opened, and never a page further ahead", async () => {
-    const node = await inviteNode(250) // pages of 100, 100, 50
+  it('opens two pages at once and reads the next meanwhile, never further ahead', async () => {
+    const node = await inviteNode(350) // pages of 100, 100, 100, 50
     const { deps, events, releases, merged } = await passDeps(node.url, { held: true })
     const pass = runListingPass(deps, { envelopes: 10_000, bytes: 1 << 30 }, NOW)
+    expect(PAGES_OPENING).toBe(2)
 
-    // Page 1 is being opened (held) and page 2 is already asked for and read.
-    await waitFor('page 2 read while page 1 opens', () => events.includes('received 2'))
+    // Pages 1 and 2 are being opened (held) and page 3 is already asked for and read.
+    await waitFor('page 3 read while pages 1 and 2 open', () => events.includes('received 3'))
     await settleLoop()
-    expect(events).toEqual(['request 1', 'received 1', 'open 1', 'request 2', 'received 2'])
-    // One page ahead at most: page 3 waits until page 1 is opened and merged.
-    expect(events).not.toContain('request 3')
+    expect(events).toEqual(['request 1', 'received 1', 'open 1', 'request 2', 'received 2', 'open 2', 'request 3', 'received 3'])
+    // Two pages opening at most, one read ahead: page 3 waits for page 1, page 4 is not asked for.
+    expect(events).not.toContain('open 3')
+    expect(events).not.toContain('request 4')
     expect(merged).toEqual([])
 
     releases[0]!()
-    await waitFor('page 3 read while page 2 opens', () => events.includes('received 3'))
-    expect(events.indexOf('opened 1')).toBeLessThan(events.indexOf('open 2'))
-    expect(events.indexOf('open 2')).toBeLessThan(events.indexOf('request 3'))
+    await waitFor('page 4 read while pages 2 and 3 open', () => events.includes('received 4'))
+    expect(events.indexOf('opened 1')).toBeLessThan(events.indexOf('open 3'))
+    expect(events.indexOf('open 3')).toBeLessThan(events.indexOf('request 4'))
+    await settleLoop()
+    expect(events).not.toContain('open 4')
     await waitFor('page 1 merged', () => merged.length === 1)
     expect(merged).toEqual([100])
 
     releases[1]!()
-    await waitFor('page 3 opens', () => events.includes('open 3'))
+    await waitFor('page 4 opens', () => events.includes('open 4'))
     releases[2]!()
+    releases[3]!()
     expect(await pass).toBe(true)
-    expect(merged).toEqual([100, 100, 50]) // merged in page order, each once
-    expect(events.filter((e) => e.startsWith('request'))).toHaveLength(3)
+    expect(merged).toEqual([100, 100, 100, 50]) // merged in page order, each once
+    expect(events.filter((e) => e.startsWith('request'))).toHaveLength(4)
   })
 
-  it('opens page N+1 while page N is merged, merges in page order, and holds page N+2 until page N is merged', async () => {
-    const node = await inviteNode(350) // pages of 100, 100, 100, 50
+  it('merges in page order beside the openings, and holds page N+3 until page N is merged', async () => {
+    const node = await inviteNode(450) // pages of 100, 100, 100, 100, 50
     const { deps, events, mergeReleases, merged } = await passDeps(node.url, { held: false, heldMerges: true })
     const pass = runListingPass(deps, { envelopes: 10_000, bytes: 1 << 30 }, NOW)
 
-    // Page 1 is opened and its merge is held: page 2 opens beside it.
-    await waitFor('page 2 opened while page 1 merges', () => events.includes('opened 2'))
+    // Page 1 is opened and its merge is held: pages 2 and 3 open beside it.
+    await waitFor('page 3 opened while page 1 merges', () => events.includes('opened 3'))
     await settleLoop()
     expect(events.indexOf('merge 1')).toBeLessThan(events.indexOf('open 2'))
     expect(events).not.toContain('merged 1')
-    // Page 3 waits for page 1's merge (one page merging, one opening, one read at most), and
-    // page 2's merge waits for page 1's.
-    expect(events).not.toContain('open 3')
+    // Page 4 waits for page 1's merge (memory stays bounded), and page 2's merge waits for page 1's.
+    expect(events).not.toContain('open 4')
     expect(events).not.toContain('merge 2')
-    expect(events.filter((e) => e.startsWith('request'))).toHaveLength(3)
+    expect(events.filter((e) => e.startsWith('request'))).toHaveLength(4)
 
     mergeReleases[0]!()
-    await waitFor('page 3 opens once page 1 is merged', () => events.includes('open 3'))
+    await waitFor('page 4 opens once page 1 is merged', () => events.includes('open 4'))
     expect(events.indexOf('merged 1')).toBeLessThan(events.indexOf('merge 2'))
-    expect(events.indexOf('merged 1')).toBeLessThan(events.indexOf('open 3'))
-    for (let i = 1; i < 4; i++) {
+    expect(events.indexOf('merged 1')).toBeLessThan(events.indexOf('open 4'))
+    for (let i = 1; i < 5; i++) {
       await waitFor(`merge ${i + 1}`, () => mergeReleases.length > i)
       mergeReleases[i]!()
     }
     expect(await pass).toBe(true)
-    expect(merged).toEqual([100, 100, 100, 50])
+    expect(merged).toEqual([100, 100, 100, 100, 50])
   })
 
   it('a page that fails to open fails the pass; nothing after it is merged', async () => {

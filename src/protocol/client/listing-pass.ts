@@ -3,11 +3,11 @@
 // budget of envelopes and bytes, and hands what it reads to the listings to open.
 //
 // The invite topic is pipelined: opening a page of invitations is curve work (on this thread
-// and on worker threads) while fetching the next page waits on the network and merging the
-// previous one is this thread's sealing and writes, so page N+1 is fetched while page N opens
-// and page N−1 is merged — never more than that, so memory stays bounded (three pages). Pages
-// are merged in order and let go, and a topic's cursor moves past what was read only after it
-// is merged. Envelopes too large to be an invitation are dropped unread.
+// and on worker threads) while fetching the next page waits on the network and merging is this
+// thread's sealing and writes, so page N+1 is fetched while pages N and N−1 open and page N−2
+// is merged — never more than that, so memory stays bounded (five pages). Pages are merged in
+// order and let go, and a topic's cursor moves past what was read only after it is merged.
+// Envelopes too large to be an invitation are dropped unread.
 import { SortDirection, readTopic, type BoundedPage, type Envelope, type QueryRequest, type ReadBudget } from '../api/index.ts'
 import { introTopic, inviteTopic } from '../topics.ts'
 import type { ConversationIndex, ConversationRecord } from './conversation-index.ts'
@@ -16,6 +16,13 @@ import { EnvelopeSkippedError } from './errors.ts'
 import type { TopicCursor } from './topic-cursor.ts'
 
 const PAGE = 100
+
+/**
+ * Invite pages opening at once. Two: a page's opening is split between this thread and worker
+ * threads (the application's InvitationOpener), and with one page at a time whichever side
+ * finished its share first waited for the other before the next page could start.
+ */
+export const PAGES_OPENING = 2
 
 /**
  * A sealed invitation from xmtp-js 13 is about 0.8 KB (3.2 KB with 2 KB of context metadata):
@@ -55,11 +62,12 @@ export async function runListingPass(deps: ListingPassDeps, budget: ReadBudget, 
   let opened = 0
   let failed: { error: unknown } | undefined
   const fail = (error: unknown) => void (failed ??= { error })
-  // Three promises (none rejects; a failure lands in `failed`): the newest page's opening, the
-  // merges of every page so far in page order, and the merges of all but the newest page.
-  let opening: Promise<void> = Promise.resolve()
+  // Per page number (none rejects; a failure lands in `failed`): its opening, and the merges of
+  // every page up to it, in page order. Pages long done are let go.
+  const openedThrough: Array<Promise<void> | undefined> = []
+  const mergedThrough: Array<Promise<void> | undefined> = []
   let merged: Promise<void> = Promise.resolve()
-  let mergedBefore: Promise<void> = Promise.resolve()
+  let pages = 0
   const settle = async () => {
     await merged
     if (failed) throw failed.error
@@ -71,23 +79,26 @@ export async function runListingPass(deps: ListingPassDeps, budget: ReadBudget, 
       deps.reportSkipped(new EnvelopeSkippedError(inviteTopicName, `an envelope larger than ${MAX_INVITATION_BYTES} bytes is no invitation: skipped unread`))
     }
     junk += page.oversized
-    // This page starts opening once the previous one is opened and the one before it merged:
-    // the previous page's merge (this thread's sealing and writes) runs beside this opening
-    // (the curve work, on worker threads too), so neither waits on the other.
-    await opening
-    await mergedBefore
+    // Page n starts opening once page n − PAGES_OPENING is opened and every page before that
+    // merged: the worker threads go on to this page's share while this thread still opens its
+    // share of the one before, and the merges (this thread's sealing and writes) run beside.
+    const n = pages++
+    await openedThrough[n - PAGES_OPENING]
+    await mergedThrough[n - PAGES_OPENING - 1]
     if (failed) throw failed.error
     found += envelopes.length
     deps.reportProgress(opened, found, junk)
     const records = deps.fromInvites(envelopes, () => deps.reportProgress(++opened, found, junk))
-    opening = records.then(() => undefined, fail)
-    mergedBefore = merged
+    openedThrough[n] = records.then(() => undefined, fail)
     // Merges stay in page order: the index decides between claims on one topic in the order read.
     merged = merged
       .then(async () => {
         if (!failed) await deps.merge(await records)
       })
       .catch(fail)
+    mergedThrough[n] = merged
+    openedThrough[n - PAGES_OPENING - 1] = undefined
+    mergedThrough[n - PAGES_OPENING - 2] = undefined
     // Returning now lets readTopic ask for the next page while this one opens.
   }
   const onIntros = async (envelopes: Envelope[]) => {
