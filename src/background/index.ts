@@ -38,9 +38,12 @@ void cryptoBackend.ready.then(() => markBoot('curve-backend-settled'))
 const offloadConnector = platformConnector()
 const offloader = offloadConnector
   ? new InvitationOffloader({
-      // Half of each page opens here while the workers open the rest: on 2 cores this thread
-      // otherwise waits on one worker (bench/extension.ts: 0.17× xmtp-js with, 0.26× without).
-      inThreadShare: 0.5,
+      // A little under half of each page opens here while the workers open the rest: on 2 cores
+      // this thread otherwise waits on one worker (bench/extension.ts: 0.17× xmtp-js with, 0.26×
+      // without), and it also merges, fetches and answers RPCs. At 0.45 the two threads' CPU
+      // during a first sync came out even (~0.6 s each for 1,000 invitations; 0.5 gave this
+      // thread 0.56-0.87 s against the worker's 0.43-0.73 s).
+      inThreadShare: 0.45,
       connect: () => {
         markBoot('offload-connecting')
         return offloadConnector()
