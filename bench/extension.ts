@@ -29,8 +29,10 @@
 // Run: npx tsx bench/extension.ts [conversations] [runs]   (builds dist/chrome first)
 // Diagnostics: BENCH_PROFILE=<file> writes the worker's CPU profile of the first cold run;
 // BENCH_MARKS=<prefix> prints the worker's User Timing marks with that prefix (default
-// parley:offload-); BENCH_STAMPS=1 prints each cold run's wall-clock window (to line up with a
-// CPU sampler outside).
+// parley:offload-); BENCH_EACH=1 prints each cold run with them; BENCH_TIMELINE=1 prints every
+// parley: mark of each cold run in order; BENCH_STAMPS=1 prints each cold run's wall-clock
+// window (to line up with a CPU sampler outside); BENCH_PAGE_PROFILE=<file> writes the popup
+// page's CPU profile of the first cold run (with BENCH_PROFILE).
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -41,7 +43,7 @@ import { useLibsecp256k1 } from '../src/protocol/crypto/libsecp256k1.ts'
 import { toHex } from '../src/wire/bytes.ts'
 import { inviteMany, xmtpjsColdList as xmtpjsColdListOf } from './lib/invitations.ts'
 import { chromiumArgs } from '../e2e/harness.mjs'
-import { emptyExtensionWake, offloadMarks, offscreenOpen, rpc, stopWorker, until, workerBootMarks, workerDevtools, workerHeap } from './lib/extension-devtools.ts'
+import { emptyExtensionWake, offloadMarks, offscreenOpen, rawMarks, rpc, stopWorker, until, workerBootMarks, workerDevtools, workerHeap } from './lib/extension-devtools.ts'
 
 useLibsecp256k1() // the bench's own setup; the worker runs whatever backend it loads
 
@@ -195,7 +197,7 @@ async function coldRun(build: Build, session: Session, profileTo: string | undef
   build.colds.push(await timeColdList(page))
   if (await offscreenOpen(context)) build.offscreenSeen++
   build.offloadMarks = await offloadMarks(context)
-  if (process.env.BENCH_TIMELINE) log(`TIMELINE ${JSON.stringify(await (await import('./lib/extension-devtools.ts')).rawMarks(context, 'parley:'))}`)
+  if (process.env.BENCH_TIMELINE) log(`TIMELINE ${JSON.stringify(await rawMarks(context, 'parley:'))}`)
   if (process.env.BENCH_EACH) log(`cold ${build.colds.at(-1)!.toFixed(0)} ms; ${build.offloadMarks}`)
   if (pageCdp) {
     const { profile } = await pageCdp.send('Profiler.stop')
