@@ -78,6 +78,8 @@ export class Conversations {
   readonly #skipped: SkippedEnvelopes
   readonly #index = new ConversationIndex()
   readonly #objects = new Map<string, Conversation>()
+  /** Saves in flight, by topic: a record already in the index may not be in the store yet. */
+  readonly #saving = new Map<string, Promise<unknown>>()
   readonly #flight = new SingleFlight<Conversation>()
   readonly #listing = new SingleFlight<ListingPart>()
   readonly v1: V1Listing
@@ -173,10 +175,14 @@ export class Conversations {
   async #merge(records: ConversationRecord[]): Promise<Conversation[]> {
     const changedByTopic = new Map<string, Conversation>() // the latest object per topic
     const writes = new Map<string, ConversationRecord>() // the latest record per topic
+    const unchanged = new Set<string>() // already in the index as given: maybe still being saved
     const ordered = [...records.filter((r) => r.verified === true), ...records.filter((r) => r.verified !== true)]
     for (const record of ordered) {
       const outcome = this.#index.add(record)
-      if (outcome === 'ignored') continue
+      if (outcome === 'ignored') {
+        unchanged.add(record.topic)
+        continue
+      }
       if (outcome === 'rejected') {
         this.reportSkipped(new EnvelopeSkippedError(record.topic, `an invitation from ${record.peerAddress} claimed the topic of a verified conversation and was refused`))
         continue
@@ -187,10 +193,36 @@ export class Conversations {
       changedByTopic.delete(record.topic)
       changedByTopic.set(record.topic, this.#object(stored))
     }
-    if (writes.size > 0) await this.#store.saveMany([...writes.values()]) // a listing's records in one write
+    if (writes.size > 0) await this.#save([...writes.values()]) // a listing's records in one write
+    // What another caller added (a stream that saw our own invitation first) is in the store
+    // before this returns too: a caller reads the store next.
+    for (const topic of unchanged) if (!writes.has(topic)) await this.#persisted(topic)
     const changed = [...changedByTopic.values()]
     if (changed.length > 0) this.#changeListeners.emit(changed)
     return changed
+  }
+
+  /** Saves `records` (one write), known as in flight meanwhile. */
+  async #save(records: ConversationRecord[]): Promise<void> {
+    const save = this.#store.saveMany(records)
+    for (const record of records) this.#saving.set(record.topic, save)
+    try {
+      await save
+    } finally {
+      for (const record of records) if (this.#saving.get(record.topic) === save) this.#saving.delete(record.topic)
+    }
+  }
+
+  /** Resolves once the save in flight for `topic` (if any) is done; saves it again if that one failed. */
+  async #persisted(topic: string): Promise<void> {
+    const saving = this.#saving.get(topic)
+    if (!saving) return
+    const saved = await saving.then(
+      () => true,
+      () => false,
+    )
+    const record = this.#index.get(topic)
+    if (!saved && record) await this.#save([record])
   }
 
   #object(record: ConversationRecord): Conversation {
@@ -288,12 +320,18 @@ export class Conversations {
 
   async #startConversation(peer: string, context: InvitationContext | undefined): Promise<Conversation> {
     const existing = this.#index.findV2(peer, context?.conversationId)
-    if (existing) return this.#checkedPeer(this.#object(existing), peer)
+    if (existing) {
+      await this.#persisted(existing.topic)
+      return this.#checkedPeer(this.#object(existing), peer)
+    }
     const contact = await this.#deps.directory.get(peer)
     if (!contact) throw new ClientError('not-on-network', `${peer} has no XMTP identity on this network`)
     if (!context) {
       const v1 = this.#index.findV1(peer)
-      if (v1) return this.#checkedPeer(this.#object(v1), peer)
+      if (v1) {
+        await this.#persisted(v1.topic)
+        return this.#checkedPeer(this.#object(v1), peer)
+      }
       if (contact.newestIsLegacy) return this.v1.start(peer, contact)
     }
     const derived = this.#deps.keys.deriveConversation(contact.signed, { conversationId: context?.conversationId, secrets: this.v2.secrets })
@@ -303,6 +341,7 @@ export class Conversations {
     // below (verified: we derived it) takes the topic back.
     if (known && known.conflict !== true && known.peerAddress.toLowerCase() === peer.toLowerCase() && equalBytes(known.keyMaterial!, derived.keyMaterial)) {
       if (known.verified !== true) await this.#merge([{ ...known, verified: true }])
+      else await this.#persisted(known.topic)
       return this.#checkedPeer(this.#object(this.#index.get(derived.topic)!), peer)
     }
     const sealed = await this.#deps.keys.sealInvitation(
