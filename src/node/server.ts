@@ -21,6 +21,7 @@ import { ConnectionGuard } from './connections.ts'
 import { GrpcGateway } from './grpc/server.ts'
 import type { MessageApiRpc } from './grpc/service.ts'
 import { codeName, NodeMetrics, storeAnswers, type MetricsSources } from './metrics.ts'
+import { lingerThenClose } from './linger.ts'
 
 export interface NodeOptions {
   store: EnvelopeStore
@@ -362,10 +363,9 @@ export class XmtpNode {
         return
       }
       if (!req.complete) {
-        // The body was refused part-way (or never read): answer, then close the connection
-        // instead of reading the rest.
+        // The body was refused part-way (or never read): answer, then close (linger.ts).
         res.setHeader('Connection', 'close')
-        res.on('finish', () => req.socket.destroy())
+        res.on('finish', () => lingerThenClose(req))
       }
       await sendError(req, res, error)
     } finally {
